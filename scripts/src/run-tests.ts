@@ -1,0 +1,41 @@
+/**
+ * `npm test`: the migration drift check for the target dialect, then every suite with node's test runner.
+ * DATABASE_URL=mysql://... runs the same suites against MariaDB/MySQL (each file gets a database of its own).
+ * `npm run test:e2e` runs the browser suites (Debian's chromium, installed when missing).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const e2e = process.argv.includes('--e2e');
+const dialect = process.env.DATABASE_URL?.startsWith('mysql://') ? 'mysql' : 'sqlite';
+
+function findTests(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) return findTests(full);
+    return name.endsWith('.test.js') ? [full] : [];
+  });
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', env, cwd: root });
+  return result.status ?? 1;
+}
+
+if (e2e) {
+  const { ensureChromium } = await import('./e2e/chromium.js');
+  ensureChromium();
+  const files = findTests(join(root, 'tests/dist/e2e'));
+  process.exit(run(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files]));
+}
+
+console.log(`\n== migrations match the entities (${dialect})`);
+if (run(process.execPath, [join(root, 'scripts/dist/db/check-migrations.js')], { ...process.env, DIALECTS: dialect }) !== 0) process.exit(1);
+
+const files = ['unit', 'integration', 'http'].flatMap((d) => findTests(join(root, 'tests/dist', d)));
+console.log(`\n== ${files.length} test files on ${dialect}`);
+process.exit(run(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files]));

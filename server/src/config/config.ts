@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_BRAND_TIMEZONE } from '@huoyue/shared';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Environment variables the server reads; each one is documented in README.md and .env.example. */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/huoyue.sqlite')
+    .refine((v) => v.startsWith('sqlite:') || v.startsWith('mysql://'), 'must be sqlite:<file> or mysql://user:pass@host:port/db'),
+  WECHAT_APP_ID: z.string().optional(),
+  WECHAT_APP_SECRET: z.string().optional(),
+  WECHAT_API_BASE_URL: z.url().default('https://api.weixin.qq.com'),
+  /** Port of the built-in fake WeChat when it is started (0 = any free port). */
+  FAKE_WECHAT_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
+  ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must have at least 8 characters').optional(),
+  DEMO_DATA: booleanFlag.optional(),
+  TZ_BRAND: z
+    .string()
+    .default(DEFAULT_BRAND_TIMEZONE)
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Shanghai'),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must have at least 32 characters').optional(),
+  /** Login attempts (member and staff) allowed per client IP per minute. */
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('./data'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+  wechat: { appId: string; appSecret: string; apiBaseUrl: string; useFake: boolean; fakePort: number };
+  admin: { username: string; password: string | undefined };
+  demoData: boolean;
+  brandTimezone: string;
+  jwtSecret: string;
+  logLevel: Env['LOG_LEVEL'];
+  authRateLimitPerMinute: number;
+  dataDir: string;
+}
+
+export class ConfigError extends Error {}
+
+/** The fake WeChat's own app id and secret: only ever valid against the fake. */
+export const FAKE_APP_ID = 'wxfake0000000000';
+export const FAKE_APP_SECRET = 'fake-secret-for-local-development';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const hasCredentials = Boolean(e.WECHAT_APP_ID && e.WECHAT_APP_SECRET);
+  if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) {
+    throw new ConfigError('Invalid configuration:\n  WECHAT_APP_ID and WECHAT_APP_SECRET must be set together (or neither, for the built-in fake)');
+  }
+  const dataDir = resolve(e.DATA_DIR);
+  const database: AppConfig['database'] = e.DATABASE_URL.startsWith('sqlite:')
+    ? { kind: 'sqlite', file: e.DATABASE_URL === 'sqlite::memory:' ? ':memory:' : resolve(e.DATABASE_URL.slice('sqlite:'.length)) }
+    : { kind: 'mysql', url: e.DATABASE_URL };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database,
+    wechat: {
+      appId: e.WECHAT_APP_ID ?? FAKE_APP_ID,
+      appSecret: e.WECHAT_APP_SECRET ?? FAKE_APP_SECRET,
+      apiBaseUrl: e.WECHAT_API_BASE_URL,
+      useFake: !hasCredentials,
+      fakePort: e.FAKE_WECHAT_PORT,
+    },
+    admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
+    // Demo data only on the embedded default unless asked for explicitly: never surprise a production MySQL.
+    demoData: e.DEMO_DATA ?? database.kind === 'sqlite',
+    brandTimezone: e.TZ_BRAND,
+    jwtSecret: e.JWT_SECRET ?? loadOrCreateSecret(resolve(dataDir, 'jwt-secret')),
+    logLevel: e.LOG_LEVEL,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    dataDir,
+  };
+}
+
+/** A secret generated once and kept beside the data, so tokens survive restarts without a constant in code. */
+function loadOrCreateSecret(file: string): string {
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length >= 32) return secret;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

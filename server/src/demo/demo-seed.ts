@@ -1,0 +1,108 @@
+import { Faker, zh_CN, base } from '@faker-js/faker';
+import type { DataSource } from 'typeorm';
+import { addDays, brandDay, daysBetween, type LifecycleStage } from '@huoyue/shared';
+import { EngagementEvent } from '../modules/engagement/engagement-event.entity.js';
+import { generateCardNo } from '../modules/members/card-code.service.js';
+import { Member } from '../modules/members/entities/member.entity.js';
+import { Tier } from '../modules/members/entities/tier.entity.js';
+import { Store } from '../modules/staff/entities/store.entity.js';
+
+export const DEMO_TIERS = [
+  { code: 'normal', name: '普通会员', rank: 0, growthThreshold: 0 },
+  { code: 'silver', name: '银卡会员', rank: 1, growthThreshold: 1000 },
+  { code: 'gold', name: '金卡会员', rank: 2, growthThreshold: 5000 },
+  { code: 'diamond', name: '钻石会员', rank: 3, growthThreshold: 20000 },
+];
+
+const DEMO_STORES = [
+  { code: 'SH001', name: '上海南京西路店' },
+  { code: 'SH002', name: '上海徐家汇店' },
+  { code: 'BJ001', name: '北京三里屯店' },
+];
+
+/** Default stage thresholds (days since last purchase, or since joining): the lifecycle issue makes them the brand's. */
+function stageFor(today: string, joinedDay: string | null, lastPurchaseDay: string | null): LifecycleStage {
+  if (!joinedDay) return 'potential';
+  if (!lastPurchaseDay) return daysBetween(joinedDay, today) <= 30 ? 'new' : daysBetween(joinedDay, today) <= 90 ? 'silent' : 'dormant';
+  const d = daysBetween(lastPurchaseDay, today);
+  return d <= 90 ? 'active' : d <= 180 ? 'silent' : d <= 365 ? 'dormant' : 'lost';
+}
+
+/**
+ * A believable brand: tiers, stores, 200 people over two years of purchases, spread across every lifecycle
+ * stage. Deterministic (seeded), and only on an empty database.
+ */
+export async function seedDemoData(dataSource: DataSource, timeZone: string, now = new Date()): Promise<boolean> {
+  if ((await dataSource.getRepository(Member).count()) > 0) return false;
+  const faker = new Faker({ locale: [zh_CN, base], seed: 20261124 });
+  const today = brandDay(now, timeZone);
+  await dataSource.transaction(async (em) => {
+    if ((await em.count(Tier)) === 0) await em.insert(Tier, DEMO_TIERS);
+    if ((await em.count(Store)) === 0) await em.insert(Store, DEMO_STORES);
+    // Shares of the base by how recently they last bought, so every stage has people in it.
+    const profiles: { share: number; lastAgo: [number, number] | null; joined: boolean; orders: [number, number] }[] = [
+      { share: 0.08, lastAgo: null, joined: false, orders: [0, 0] }, // visitors (potential)
+      { share: 0.1, lastAgo: null, joined: true, orders: [0, 0] }, // joined, never bought
+      { share: 0.32, lastAgo: [0, 90], joined: true, orders: [2, 18] },
+      { share: 0.18, lastAgo: [91, 180], joined: true, orders: [1, 8] },
+      { share: 0.16, lastAgo: [181, 365], joined: true, orders: [1, 5] },
+      { share: 0.16, lastAgo: [366, 700], joined: true, orders: [1, 3] },
+    ];
+    let n = 0;
+    for (const profile of profiles) {
+      const count = Math.round(profile.share * 200);
+      for (let i = 0; i < count && n < 200; i++, n++) {
+        const joinedAgo = profile.joined ? (profile.lastAgo ? faker.number.int({ min: profile.lastAgo[1], max: 730 }) : faker.number.int({ min: 0, max: 120 })) : null;
+        const joinedDay = joinedAgo === null ? null : addDays(today, -joinedAgo);
+        const purchaseDays: string[] = [];
+        if (profile.lastAgo && joinedAgo !== null) {
+          const last = faker.number.int({ min: profile.lastAgo[0], max: Math.min(profile.lastAgo[1], joinedAgo) });
+          purchaseDays.push(addDays(today, -last));
+          const more = faker.number.int({ min: profile.orders[0], max: profile.orders[1] }) - 1;
+          for (let k = 0; k < more; k++) purchaseDays.push(addDays(today, -faker.number.int({ min: last, max: joinedAgo })));
+        }
+        purchaseDays.sort();
+        const lastPurchase = purchaseDays[purchaseDays.length - 1] ?? null;
+        const spend = purchaseDays.length * faker.number.int({ min: 5_000, max: 60_000 });
+        const tier = spend > 400_000 ? 'diamond' : spend > 150_000 ? 'gold' : spend > 40_000 ? 'silver' : 'normal';
+        const at = (day: string) => new Date(`${day}T${String(faker.number.int({ min: 2, max: 13 })).padStart(2, '0')}:${String(faker.number.int({ min: 0, max: 59 })).padStart(2, '0')}:00Z`);
+        const firstSeen = at(joinedDay ?? addDays(today, -faker.number.int({ min: 0, max: 60 })));
+        const member = em.create(Member, {
+          openid: `oDEMO${faker.string.alphanumeric(23)}`,
+          unionid: null,
+          cardNo: joinedDay ? generateCardNo(() => faker.number.float({ min: 0, max: 0.999999 })) : null,
+          nickname: joinedDay ? faker.person.lastName() + faker.person.firstName() : null,
+          phone: joinedDay && faker.number.int(9) > 2 ? `1${faker.helpers.arrayElement(['38', '39', '58', '86', '77'])}${faker.string.numeric(8)}` : null,
+          birthday: joinedDay && faker.number.int(9) > 4 ? faker.date.birthdate({ min: 18, max: 60, mode: 'age', refDate: now }).toISOString().slice(0, 10) : null,
+          externalRef: null,
+          stage: stageFor(today, joinedDay, lastPurchase),
+          status: joinedDay ? 'member' : 'visitor',
+          source: 'wechat',
+          tierCode: joinedDay ? tier : null,
+          mergedIntoId: null,
+          firstSeenAt: firstSeen,
+          joinedAt: joinedDay ? firstSeen : null,
+          closedAt: null,
+        });
+        await em.insert(Member, member);
+        const events: Partial<EngagementEvent>[] = [];
+        if (joinedDay) events.push({ memberId: member.id, type: 'join', occurredAt: firstSeen, day: joinedDay, properties: null, sourceRef: null });
+        purchaseDays.forEach((day, k) => {
+          const store = faker.helpers.arrayElement(DEMO_STORES).code;
+          events.push({
+            memberId: member.id,
+            type: 'purchase',
+            occurredAt: at(day),
+            day,
+            properties: { amount: faker.number.int({ min: 5_000, max: 60_000 }), storeCode: store, demo: true },
+            sourceRef: `demo:${member.id}:${k}`,
+          });
+        });
+        const lastVisit = lastPurchase ?? joinedDay ?? brandDay(firstSeen, timeZone);
+        events.push({ memberId: member.id, type: 'app_open', occurredAt: at(lastVisit), day: lastVisit, properties: null, sourceRef: null });
+        if (events.length) await em.insert(EngagementEvent, events);
+      }
+    }
+  });
+  return true;
+}

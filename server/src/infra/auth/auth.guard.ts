@@ -1,0 +1,55 @@
+import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import type { RouteDef } from '@huoyue/shared';
+import { CONTRACT_ROUTE } from '../http/contract-route.js';
+import { DomainError } from '../http/domain-error.js';
+import { type MemberPrincipal, type Principal, type StaffPrincipal, TokenService } from './token.service.js';
+
+type AuthedRequest = FastifyRequest & { principal?: Principal };
+
+/** Staff accounts can be deactivated at any time; the guard asks this before honouring a staff token. */
+export abstract class StaffStatusChecker {
+  abstract isActive(staffId: number): Promise<boolean>;
+}
+
+/** Every route is checked against its contract's `auth`; a route outside the contract is refused unless public by design. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly staffStatus: StaffStatusChecker,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const route = this.reflector.get<RouteDef | undefined>(CONTRACT_ROUTE, context.getHandler());
+    if (!route) return true; // only non-contract framework routes (none carry data)
+    if (route.auth.kind === 'public') return true;
+    const request = context.switchToHttp().getRequest<AuthedRequest>();
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (!token) throw new DomainError('UNAUTHENTICATED', '请先登录');
+    if (route.auth.kind === 'member') {
+      request.principal = await this.tokens.verify(token, 'member');
+      return true;
+    }
+    const principal = (await this.tokens.verify(token, 'staff')) as StaffPrincipal;
+    if (!(await this.staffStatus.isActive(principal.staffId))) throw new DomainError('UNAUTHENTICATED', '账号已停用或不存在，请联系管理员');
+    if (!route.auth.roles.includes(principal.role)) throw new DomainError('FORBIDDEN', '当前角色没有权限进行此操作');
+    request.principal = principal;
+    return true;
+  }
+}
+
+export const CurrentMember = createParamDecorator((_: unknown, context: ExecutionContext): MemberPrincipal => {
+  const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
+  if (principal?.kind !== 'member') throw new DomainError('UNAUTHENTICATED', '请先登录');
+  return principal;
+});
+
+export const CurrentStaff = createParamDecorator((_: unknown, context: ExecutionContext): StaffPrincipal => {
+  const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
+  if (principal?.kind !== 'staff') throw new DomainError('UNAUTHENTICATED', '请先登录');
+  return principal;
+});

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../../config/config.js';
+import { ALL_ENTITIES } from './entities.js';
+import { MYSQL_MIGRATIONS } from './migrations/mysql/index.js';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
+
+export type DatabaseKind = AppConfig['database']['kind'];
+
+/**
+ * MySQL 8 and MariaDB share one migration set, but TypeORM reads MariaDB's catalogue differently
+ * (quoted NULL defaults), so the driver type follows the server that answers.
+ */
+export function dataSourceOptions(database: AppConfig['database'], poolSize = 20, flavour: 'mysql' | 'mariadb' = 'mysql'): DataSourceOptions {
+  if (database.kind === 'sqlite') {
+    if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
+    return {
+      type: 'better-sqlite3',
+      database: database.file,
+      entities: ALL_ENTITIES,
+      migrations: SQLITE_MIGRATIONS,
+      migrationsTransactionMode: 'each',
+      // WAL lets readers proceed during a write; foreign keys and a busy timeout for a second process (CLI tools).
+      prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+      synchronize: false,
+      logging: false,
+    };
+  }
+  return {
+    type: flavour,
+    url: database.url,
+    entities: ALL_ENTITIES,
+    migrations: MYSQL_MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    poolSize,
+    // DATETIME and DATE come back as written; TypeORM turns datetimes into Date objects itself.
+    dateStrings: ['DATE'],
+    synchronize: false,
+    logging: false,
+  };
+}
+
+export function createDataSource(database: AppConfig['database'], poolSize?: number, flavour?: 'mysql' | 'mariadb'): DataSource {
+  return new DataSource(dataSourceOptions(database, poolSize, flavour));
+}
+
+/**
+ * Creates the MySQL database named in the URL when it does not exist yet (fresh installs, test runs),
+ * and tells whether the server is MySQL or MariaDB.
+ */
+export async function ensureMysqlDatabase(url: string): Promise<'mysql' | 'mariadb'> {
+  const parsed = new URL(url);
+  const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`database name must be [A-Za-z0-9_]+: ${name}`);
+  parsed.pathname = '/';
+  const bootstrap = new DataSource({ type: 'mysql', url: parsed.toString(), poolSize: 1 });
+  await bootstrap.initialize();
+  try {
+    await bootstrap.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    const [row] = (await bootstrap.query('SELECT VERSION() AS version')) as { version: string }[];
+    return row?.version.includes('MariaDB') ? 'mariadb' : 'mysql';
+  } finally {
+    await bootstrap.destroy();
+  }
+}
+
+/** Opens the database and brings its schema up to date. Schema changes only ever come from migrations. */
+export async function openDatabase(database: AppConfig['database'], poolSize?: number): Promise<DataSource> {
+  const flavour = database.kind === 'mysql' ? await ensureMysqlDatabase(database.url) : undefined;
+  const dataSource = createDataSource(database, poolSize, flavour);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}

@@ -1,0 +1,107 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { DataSource, IsNull, LessThan, Or } from 'typeorm';
+import { DomainEventRow } from './domain-event.entity.js';
+import type { DomainEventMap, DomainEventName } from './event-map.js';
+
+/** Subscribes a method to a domain event. Errors propagate so the outbox retries the delivery. */
+export const OnDomainEvent = (name: DomainEventName) => OnEvent(name, { suppressErrors: false });
+
+export interface OutboxSettings {
+  /** How often undelivered events are looked for (ms); 0 turns the sweep off. */
+  sweepIntervalMs: number;
+  /** An event younger than this is still being delivered by the instance that committed it. */
+  graceMs: number;
+}
+export const OUTBOX_SETTINGS = Symbol('OUTBOX_SETTINGS');
+
+/**
+ * Delivers domain events in-process after the transaction that wrote them commits (see UnitOfWork), and
+ * redelivers any that a crash or a failing handler left behind. Delivery is at least once: handlers are idempotent.
+ */
+@Injectable()
+export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('EventBus');
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+  private settings: OutboxSettings = { sweepIntervalMs: 5000, graceMs: 10_000 };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly emitter: EventEmitter2,
+  ) {}
+
+  configure(settings: Partial<OutboxSettings>): void {
+    this.settings = { ...this.settings, ...settings };
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.settings.sweepIntervalMs > 0) {
+      this.timer = setInterval(() => void this.sweep(), this.settings.sweepIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.sweeping;
+  }
+
+  /** Delivers rows that were just committed. Failures stay in the outbox for the sweep. */
+  async dispatch(rows: DomainEventRow[]): Promise<void> {
+    for (const row of rows) await this.deliver(row);
+  }
+
+  /** Finds events nobody delivered (crash, failing handler), claims each, and delivers it. */
+  sweep(now = new Date()): Promise<void> {
+    this.sweeping ??= this.doSweep(now).finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private async doSweep(now: Date): Promise<void> {
+    try {
+      const repo = this.dataSource.getRepository(DomainEventRow);
+      const due = await repo.find({
+        where: {
+          dispatchedAt: IsNull(),
+          createdAt: LessThan(new Date(now.getTime() - this.settings.graceMs)),
+          claimedUntil: Or(IsNull(), LessThan(now)),
+        },
+        order: { id: 'ASC' },
+        take: 200,
+      });
+      for (const row of due) {
+        // Claim before delivering so two instances do not both deliver it (a conditional update wins once).
+        const claim = await repo
+          .createQueryBuilder()
+          .update()
+          .set({ claimedUntil: new Date(now.getTime() + 60_000) })
+          .where('id = :id AND dispatched_at IS NULL AND (claimed_until IS NULL OR claimed_until < :now)', { id: row.id, now })
+          .execute();
+        if (claim.affected === 1) await this.deliver(row);
+      }
+      // Delivered events are kept a week for investigation, then pruned.
+      await repo.delete({ dispatchedAt: LessThan(new Date(now.getTime() - 7 * 86_400_000)) });
+    } catch (err) {
+      this.logger.error({ err }, 'outbox sweep failed');
+    }
+  }
+
+  private async deliver(row: DomainEventRow): Promise<void> {
+    const repo = this.dataSource.getRepository(DomainEventRow);
+    try {
+      await this.emitter.emitAsync(row.name, JSON.parse(row.payload) as unknown);
+      await repo.update({ id: row.id }, { dispatchedAt: new Date(), attempts: row.attempts + 1, lastError: null });
+    } catch (err) {
+      const attempts = row.attempts + 1;
+      // Back off: 10 s, 20 s, 40 s ... up to an hour between tries.
+      const delayMs = Math.min(3_600_000, 10_000 * 2 ** Math.min(attempts - 1, 9));
+      this.logger.warn({ err, event: row.name, id: row.id, attempts }, 'domain event handler failed; will retry');
+      await repo
+        .update({ id: row.id }, { attempts, lastError: String(err).slice(0, 500), claimedUntil: new Date(Date.now() + delayMs) })
+        .catch(() => undefined);
+    }
+  }
+}
+
+export type { DomainEventMap, DomainEventName };

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainEventRow } from './domain-event.entity.js';
+import { EventBus } from './event-bus.js';
+import type { DomainEventMap, DomainEventName } from './event-map.js';
+
+/** What a unit of work hands its body: the transaction's entity manager and a way to announce what happened. */
+export class Tx {
+  constructor(
+    readonly em: EntityManager,
+    private readonly outbox: DomainEventRow[],
+  ) {}
+
+  /** Writes the event into the outbox inside this transaction; it is delivered only if the transaction commits. */
+  async publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<void> {
+    const row = this.em.create(DomainEventRow, { name, payload: JSON.stringify(payload), attempts: 0, dispatchedAt: null, claimedUntil: null, lastError: null });
+    await this.em.insert(DomainEventRow, row);
+    this.outbox.push(row);
+  }
+}
+
+const RETRIABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY']);
+
+export function isRetriable(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } } | null;
+  return RETRIABLE.has(e?.code ?? '') || RETRIABLE.has(e?.driverError?.code ?? '');
+}
+
+/**
+ * Runs work in one transaction, retries it on deadlock, and delivers the events it published after commit.
+ * Every write that moves state goes through here, so "state changed" and "event recorded" are one fact.
+ */
+@Injectable()
+export class UnitOfWork {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: EventBus,
+  ) {}
+
+  async run<T>(work: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const outbox: DomainEventRow[] = [];
+      try {
+        const result = await this.dataSource.transaction((em) => work(new Tx(em, outbox)));
+        if (outbox.length > 0) await this.bus.dispatch(outbox);
+        return result;
+      } catch (err) {
+        if (attempt >= attempts || !isRetriable(err)) throw err;
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import type { Observable } from 'rxjs';
+import type { RouteDef } from '@huoyue/shared';
+import type { z } from 'zod';
+import { DomainError } from './domain-error.js';
+
+import { CONTRACT_ROUTE } from './contract-route.js';
+
+type Part = 'body' | 'query' | 'params';
+
+/** Validates body, query and params with the route's zod schemas and hands the parsed values to the handler. */
+@Injectable()
+export class ContractValidationInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const route = this.reflector.get<RouteDef | undefined>(CONTRACT_ROUTE, context.getHandler());
+    if (route) {
+      const request = context.switchToHttp().getRequest<FastifyRequest>();
+      const mutable = request as unknown as Record<Part, unknown>;
+      const issues: { in: Part; path: string; message: string }[] = [];
+      for (const part of ['params', 'query', 'body'] as const) {
+        if (part === 'body' && route.rawBody) continue;
+        const schema = route[part] as z.ZodType | undefined;
+        let value = mutable[part];
+        if (!schema) {
+          // A route that declares no body or query takes none: anything sent is refused, never silently stored.
+          const empty = value === undefined || value === null || (typeof value === 'object' && Object.keys(value).length === 0);
+          if (part !== 'params' && !empty) issues.push({ in: part, path: '', message: '此接口不接受该参数' });
+          continue;
+        }
+        if (part === 'body' && (value === undefined || value === null)) value = {};
+        const result = schema.safeParse(value);
+        if (result.success) mutable[part] = result.data;
+        else for (const issue of result.error.issues) issues.push({ in: part, path: issue.path.join('.'), message: issue.message });
+      }
+      if (issues.length > 0) {
+        throw new DomainError('VALIDATION_FAILED', `请求参数有误：${issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('；')}`, { issues });
+      }
+    }
+    return next.handle();
+  }
+}

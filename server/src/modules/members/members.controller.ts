@@ -1,0 +1,83 @@
+import { Body, Controller, Query, Param, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { routes } from '@huoyue/shared';
+import type { z } from 'zod';
+import { Contract } from '../../infra/http/contract.js';
+import { CurrentMember } from '../../infra/auth/auth.guard.js';
+import { MEMBER_TOKEN_TTL_SECONDS, type MemberPrincipal, TokenService } from '../../infra/auth/token.service.js';
+import { MembersService } from './members.service.js';
+
+const r = routes.members;
+type In<T extends z.ZodType | undefined> = T extends z.ZodType ? z.output<T> : never;
+
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly members: MembersService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @UseGuards(ThrottlerGuard)
+  @Contract(r.wechatLogin)
+  async wechatLogin(@Body() body: In<typeof r.wechatLogin.body>) {
+    const member = await this.members.loginWithWechat(body.code);
+    return { token: await this.tokens.signMember(member.id), expiresIn: MEMBER_TOKEN_TTL_SECONDS, member: await this.members.toCard(member) };
+  }
+}
+
+@Controller()
+export class MeController {
+  constructor(
+    private readonly members: MembersService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Contract(r.join)
+  async join(@CurrentMember() me: MemberPrincipal, @Body() body: In<typeof r.join.body>) {
+    const member = await this.members.join(me.memberId, body);
+    // After a merge the member id changes: the answer carries a token for the surviving record.
+    return { token: await this.tokens.signMember(member.id), expiresIn: MEMBER_TOKEN_TTL_SECONDS, member: await this.members.toCard(member) };
+  }
+
+  @Contract(r.me)
+  card(@CurrentMember() me: MemberPrincipal) {
+    return this.members.card(me.memberId);
+  }
+
+  @Contract(r.cardCode)
+  cardCode(@CurrentMember() me: MemberPrincipal) {
+    return this.members.cardCode(me.memberId);
+  }
+
+  @Contract(r.exportMe)
+  exportMe(@CurrentMember() me: MemberPrincipal) {
+    return this.members.exportData(me.memberId);
+  }
+
+  @Contract(r.closeMe)
+  async closeMe(@CurrentMember() me: MemberPrincipal) {
+    await this.members.close(me.memberId);
+    return { closed: true as const };
+  }
+}
+
+@Controller()
+export class AdminMembersController {
+  constructor(private readonly members: MembersService) {}
+
+  @Contract(r.adminSearch)
+  search(@Query() query: In<typeof r.adminSearch.query>) {
+    return this.members.search(query.query, query.limit, query.cursor);
+  }
+
+  // Declared before :id so the literal segment wins.
+  @Contract(r.adminByCardCode)
+  byCardCode(@Param() params: In<typeof r.adminByCardCode.params>) {
+    return this.members.byCardCode(params.code);
+  }
+
+  @Contract(r.adminDetail)
+  detail(@Param() params: In<typeof r.adminDetail.params>) {
+    return this.members.detail(params.id);
+  }
+}

@@ -1,0 +1,330 @@
+import { randomInt } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager, In, LessThan, Like } from 'typeorm';
+import { maskPhone, type MemberCard } from '@huoyue/shared';
+import type { z } from 'zod';
+import type { joinBody, memberDetail, memberExport, memberSummary } from '@huoyue/shared';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { DomainError, notFound } from '../../infra/http/domain-error.js';
+import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
+import { WechatGateway } from '../../infra/wechat/wechat.gateway.js';
+import { WechatApiError } from '../../infra/wechat/wechat.errors.js';
+import { EngagementService } from '../engagement/engagement.service.js';
+import { PointsService } from '../points/points.service.js';
+import { CardCodeService, generateCardNo } from './card-code.service.js';
+import { Member } from './entities/member.entity.js';
+import { TierService } from './tier.service.js';
+
+type JoinInput = z.output<typeof joinBody>;
+type MemberSummary = z.output<typeof memberSummary>;
+type MemberDetail = z.output<typeof memberDetail>;
+type MemberExport = z.output<typeof memberExport>;
+
+const isUniqueViolation = (err: unknown) => {
+  const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+};
+
+/** Member identity: WeChat login, joining, the card, personal data rights, and staff look-ups. */
+@Injectable()
+export class MembersService {
+  private readonly logger = new Logger('Members');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly wechat: WechatGateway,
+    private readonly engagement: EngagementService,
+    private readonly points: PointsService,
+    private readonly tiers: TierService,
+    private readonly cardCodes: CardCodeService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** First sight creates a visitor (stage potential) keyed by openid; every login is an app-open in the log. */
+  async loginWithWechat(code: string): Promise<Member> {
+    const session = await this.wechatCall(() => this.wechat.code2Session(code), {
+      40029: ['INVALID_LOGIN_CODE', '登录凭证无效或已过期，请重新进入小程序'],
+      40163: ['INVALID_LOGIN_CODE', '登录凭证已被使用，请重新进入小程序'],
+      40226: ['FORBIDDEN', '当前微信账号存在风险，暂时无法登录'],
+    });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.uow.run(async (tx) => {
+          let member = await tx.em.findOneBy(Member, { openid: session.openid });
+          const now = new Date();
+          if (!member) {
+            member = tx.em.create(Member, {
+              openid: session.openid,
+              unionid: session.unionid ?? null,
+              stage: 'potential',
+              status: 'visitor',
+              source: 'wechat',
+              firstSeenAt: now,
+            });
+            await tx.em.insert(Member, member);
+            await tx.publish('member.registered', { memberId: member.id, at: now.toISOString() });
+          } else if (session.unionid && member.unionid !== session.unionid) {
+            await tx.em.update(Member, { id: member.id }, { unionid: session.unionid });
+            member.unionid = session.unionid;
+          }
+          await this.engagement.record(tx.em, { memberId: member.id, type: 'app_open', occurredAt: now });
+          return member;
+        });
+      } catch (err) {
+        // Two first logins of one person at once: the loser finds the winner's row on the next try.
+        if (attempt === 0 && isUniqueViolation(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  async join(memberId: number, input: JoinInput): Promise<Member> {
+    const current = await this.activeMember(memberId);
+    if (current.status === 'member') throw new DomainError('ALREADY_MEMBER', '您已经是会员了');
+    const phone = input.phoneCode
+      ? (
+          await this.wechatCall(() => this.wechat.getPhoneNumber(input.phoneCode!, current.openid ?? undefined), {
+            40029: ['INVALID_PHONE_CODE', '手机号授权已失效，请重新授权'],
+          })
+        ).purePhoneNumber
+      : undefined;
+
+    return this.uow.run(async (tx) => {
+      const visitor = await this.lockMember(tx.em, memberId);
+      if (!visitor || visitor.status === 'closed' || visitor.status === 'merged') throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
+      if (visitor.status === 'member') throw new DomainError('ALREADY_MEMBER', '您已经是会员了');
+      const now = new Date();
+      const owner = phone ? await tx.em.findOneBy(Member, { phone }) : null;
+      if (owner && owner.id !== visitor.id) {
+        if (owner.openid !== null || owner.status === 'closed' || owner.status === 'merged') {
+          throw new DomainError('PHONE_TAKEN', '该手机号已绑定其他微信账号，如有疑问请联系门店');
+        }
+        return this.mergeIntoOffline(tx, visitor, owner, input, now);
+      }
+      const entry = await this.tiers.entryTier();
+      const cardNo = await this.freeCardNo(tx.em);
+      await tx.em.update(
+        Member,
+        { id: visitor.id },
+        {
+          status: 'member',
+          stage: 'new',
+          cardNo,
+          joinedAt: now,
+          nickname: input.nickname ?? visitor.nickname,
+          birthday: input.birthday ?? visitor.birthday,
+          phone: phone ?? visitor.phone,
+          tierCode: visitor.tierCode ?? entry?.code ?? null,
+        },
+      );
+      await this.engagement.record(tx.em, { memberId: visitor.id, type: 'join', occurredAt: now });
+      await tx.publish('member.joined', { memberId: visitor.id, cardNo, at: now.toISOString() });
+      await tx.publish('member.stage_changed', { memberId: visitor.id, from: visitor.stage, to: 'new', at: now.toISOString() });
+      return (await tx.em.findOneByOrFail(Member, { id: visitor.id }));
+    });
+  }
+
+  /**
+   * The person was already known offline (import, POS) by this phone: the offline record survives, with its
+   * history and balances, and takes over the WeChat identity; the visitor record is folded into it.
+   */
+  private async mergeIntoOffline(tx: Tx, visitor: Member, offline: Member, input: JoinInput, now: Date): Promise<Member> {
+    const at = now.toISOString();
+    await tx.em.update(Member, { id: visitor.id }, { openid: null, unionid: null, status: 'merged', mergedIntoId: offline.id });
+    const entry = await this.tiers.entryTier();
+    const cardNo = offline.cardNo ?? (await this.freeCardNo(tx.em));
+    const stage = offline.stage === 'potential' ? 'new' : offline.stage;
+    await tx.em.update(
+      Member,
+      { id: offline.id },
+      {
+        openid: visitor.openid,
+        unionid: visitor.unionid ?? offline.unionid,
+        status: 'member',
+        source: 'wechat',
+        cardNo,
+        stage,
+        joinedAt: offline.joinedAt ?? now,
+        nickname: input.nickname ?? offline.nickname ?? visitor.nickname,
+        birthday: input.birthday ?? offline.birthday,
+        tierCode: offline.tierCode ?? entry?.code ?? null,
+        firstSeenAt: offline.firstSeenAt < visitor.firstSeenAt ? offline.firstSeenAt : visitor.firstSeenAt,
+      },
+    );
+    await this.engagement.reassign(tx.em, visitor.id, offline.id);
+    await this.points.merge(tx.em, visitor.id, offline.id);
+    await this.engagement.record(tx.em, { memberId: offline.id, type: 'join', occurredAt: now, properties: { mergedFrom: visitor.id } });
+    await tx.publish('member.merged', { survivorId: offline.id, mergedId: visitor.id, at });
+    await tx.publish('member.joined', { memberId: offline.id, cardNo, at });
+    if (stage !== offline.stage) await tx.publish('member.stage_changed', { memberId: offline.id, from: offline.stage, to: stage, at });
+    return tx.em.findOneByOrFail(Member, { id: offline.id });
+  }
+
+  async card(memberId: number): Promise<MemberCard> {
+    const member = await this.activeMember(memberId);
+    return this.toCard(member);
+  }
+
+  async toCard(member: Member): Promise<MemberCard> {
+    const [tier, balances] = await Promise.all([this.tiers.byCode(member.tierCode), this.points.balances(member.id)]);
+    return {
+      id: member.id,
+      // A freshly created entity leaves unset columns undefined; the contract says null.
+      nickname: member.nickname ?? null,
+      cardNo: member.cardNo ?? null,
+      stage: member.stage,
+      tier: tier ? { code: tier.code, name: tier.name } : null,
+      points: balances.balance,
+      growth: balances.growth,
+      joinedAt: member.joinedAt?.toISOString() ?? null,
+    };
+  }
+
+  async cardCode(memberId: number) {
+    const member = await this.activeMember(memberId);
+    if (member.status !== 'member' || !member.cardNo) throw new DomainError('NOT_A_MEMBER', '开通会员后才有会员码哦');
+    const issued = this.cardCodes.issue(member.cardNo);
+    return { code: issued.code, expiresAt: issued.expiresAt.toISOString(), refreshInSeconds: issued.refreshInSeconds };
+  }
+
+  async exportData(memberId: number): Promise<MemberExport> {
+    const member = await this.activeMember(memberId);
+    const [balances, events] = await Promise.all([this.points.balances(memberId), this.engagement.all(memberId)]);
+    return {
+      exportedAt: new Date().toISOString(),
+      member: {
+        id: member.id,
+        cardNo: member.cardNo,
+        nickname: member.nickname,
+        phone: member.phone,
+        birthday: member.birthday,
+        openid: member.openid,
+        unionid: member.unionid,
+        stage: member.stage,
+        tierCode: member.tierCode,
+        firstSeenAt: member.firstSeenAt.toISOString(),
+        joinedAt: member.joinedAt?.toISOString() ?? null,
+      },
+      points: { balance: balances.balance, growth: balances.growth },
+      events: events.map((e) => ({ type: e.type, occurredAt: e.occurredAt.toISOString(), properties: e.properties })),
+    };
+  }
+
+  /**
+   * Closes the membership at once: personal fields erased, the openid unlinked (a later login starts a new
+   * visitor), the log kept without personal details; balances stay as anonymous accounting records.
+   */
+  async close(memberId: number): Promise<void> {
+    await this.uow.run(async (tx) => {
+      const member = await this.lockMember(tx.em, memberId);
+      if (!member || member.status === 'closed' || member.status === 'merged') throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
+      const now = new Date();
+      await tx.em.update(
+        Member,
+        { id: memberId },
+        { openid: null, unionid: null, nickname: null, phone: null, birthday: null, externalRef: null, cardNo: null, status: 'closed', closedAt: now },
+      );
+      await this.engagement.anonymise(tx.em, memberId);
+      await tx.publish('member.closed', { memberId, at: now.toISOString() });
+    });
+  }
+
+  // ---- staff side ----
+
+  async search(query: string | undefined, limit: number, cursor: string | undefined): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
+    const repo = this.dataSource.getRepository(Member);
+    const before = cursor && /^\d+$/.test(cursor) ? Number(cursor) : undefined;
+    const base = { status: In(['member', 'visitor']), ...(before ? { id: LessThan(before) } : {}) };
+    const q = query?.trim();
+    let where: object[] = [base];
+    if (q) {
+      const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      where = [{ ...base, nickname: Like(`${escaped}%`) }];
+      if (/^\d{12}$/.test(q)) where.push({ ...base, cardNo: q });
+      if (/^1\d{10}$/.test(q)) where.push({ ...base, phone: q });
+    }
+    const rows = await repo.find({ where, order: { id: 'DESC' }, take: limit + 1 });
+    const page = rows.slice(0, limit);
+    const items = await Promise.all(page.map((m) => this.toSummary(m)));
+    return { items, nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null };
+  }
+
+  async detail(memberId: number): Promise<MemberDetail> {
+    const member = await this.dataSource.getRepository(Member).findOneBy({ id: memberId });
+    if (!member || member.status === 'merged') throw notFound('会员');
+    const [summary, balances, events] = await Promise.all([this.toSummary(member), this.points.balances(member.id), this.engagement.recent(member.id, 20)]);
+    return {
+      ...summary,
+      phone: member.phone,
+      birthday: member.birthday,
+      points: balances.balance,
+      growth: balances.growth,
+      firstSeenAt: member.firstSeenAt.toISOString(),
+      source: member.source,
+      recentEvents: events.map((e) => ({ type: e.type, occurredAt: e.occurredAt.toISOString(), properties: e.properties })),
+    };
+  }
+
+  async byCardCode(code: string): Promise<MemberDetail> {
+    const cardNo = this.cardCodes.verify(code);
+    if (!cardNo) throw new DomainError('CARD_CODE_INVALID', '会员码无效或已过期，请让顾客刷新后重新出示');
+    const member = await this.dataSource.getRepository(Member).findOneBy({ cardNo, status: 'member' });
+    if (!member) throw new DomainError('CARD_CODE_INVALID', '会员码无效或已过期，请让顾客刷新后重新出示');
+    return this.detail(member.id);
+  }
+
+  private async toSummary(m: Member): Promise<MemberSummary> {
+    const tier = await this.tiers.byCode(m.tierCode);
+    return {
+      id: m.id,
+      cardNo: m.cardNo,
+      nickname: m.nickname,
+      phoneMasked: maskPhone(m.phone),
+      stage: m.stage,
+      tier: tier ? { code: tier.code, name: tier.name } : null,
+      joinedAt: m.joinedAt?.toISOString() ?? null,
+    };
+  }
+
+  // ---- helpers ----
+
+  /** The member behind a token; a closed or merged record no longer answers to its old tokens. */
+  private async activeMember(memberId: number): Promise<Member> {
+    const member = await this.dataSource.getRepository(Member).findOneBy({ id: memberId });
+    if (!member || member.status === 'closed' || member.status === 'merged') throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
+    return member;
+  }
+
+  private lockMember(em: EntityManager, memberId: number): Promise<Member | null> {
+    // Row locks exist only on MySQL; SQLite serialises transactions on its single connection.
+    if (this.config.database.kind === 'mysql') {
+      return em.getRepository(Member).createQueryBuilder('m').setLock('pessimistic_write').where('m.id = :id', { id: memberId }).getOne();
+    }
+    return em.findOneBy(Member, { id: memberId });
+  }
+
+  private async freeCardNo(em: EntityManager): Promise<string> {
+    for (let i = 0; i < 10; i++) {
+      const cardNo = generateCardNo(() => randomInt(0, 1_000_000) / 1_000_000);
+      if (!(await em.existsBy(Member, { cardNo }))) return cardNo;
+    }
+    throw new DomainError('SERVICE_UNAVAILABLE', '暂时无法分配会员卡号，请稍后再试');
+  }
+
+  /** Maps WeChat's errcodes to our error codes; anything unexpected or transient is "WeChat unavailable". */
+  private async wechatCall<T>(call: () => Promise<T>, known: Record<number, [DomainError['code'], string]>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof WechatApiError) {
+        const mapped = known[err.errcode];
+        if (mapped) throw new DomainError(mapped[0], mapped[1]);
+        this.logger.warn({ errcode: err.errcode, path: err.path }, 'WeChat call failed');
+        throw new DomainError('WECHAT_UNAVAILABLE', '微信服务繁忙，请稍后再试');
+      }
+      throw err;
+    }
+  }
+}

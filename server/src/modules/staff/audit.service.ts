@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, LessThan } from 'typeorm';
+import type { StaffPrincipal } from '../../infra/auth/token.service.js';
+import { AuditLog } from './entities/audit-log.entity.js';
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string | number | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Secrets never enter the audit log, whatever the caller passes. */
+const SECRET_FIELDS = new Set(['password', 'passwordHash', 'token', 'secret']);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of any shape
+function scrub(value: unknown): any {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(scrub);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? '[redacted]' : v instanceof Date ? v.toISOString() : scrub(v)]));
+}
+
+@Injectable()
+export class AuditService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Records a staff write in the caller's transaction: the change and its audit entry commit together. */
+  async record(em: EntityManager, actor: StaffPrincipal | null, entry: AuditEntry): Promise<void> {
+    await em.insert(AuditLog, {
+      staffId: actor?.staffId ?? null,
+      staffUsername: actor?.username ?? null,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId === null ? null : String(entry.entityId),
+      before: scrub(entry.before),
+      after: scrub(entry.after),
+    });
+  }
+
+  async list(limit: number, cursor: string | undefined, filter: { staffId?: number; entityType?: string }) {
+    const before = cursor && /^\d+$/.test(cursor) ? Number(cursor) : undefined;
+    const rows = await this.dataSource.getRepository(AuditLog).find({
+      where: {
+        ...(before ? { id: LessThan(before) } : {}),
+        ...(filter.staffId ? { staffId: filter.staffId } : {}),
+        ...(filter.entityType ? { entityType: filter.entityType } : {}),
+      },
+      order: { id: 'DESC' },
+      take: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((a) => ({
+        id: a.id,
+        staffId: a.staffId,
+        staffUsername: a.staffUsername,
+        action: a.action,
+        entityType: a.entityType,
+        entityId: a.entityId,
+        before: a.before ?? null,
+        after: a.after ?? null,
+        at: a.at.toISOString(),
+      })),
+      nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, Param, Query, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { routes } from '@huoyue/shared';
+import type { z } from 'zod';
+import { CurrentStaff } from '../../infra/auth/auth.guard.js';
+import { STAFF_TOKEN_TTL_SECONDS, type StaffPrincipal, TokenService } from '../../infra/auth/token.service.js';
+import { Contract } from '../../infra/http/contract.js';
+import { AuditService } from './audit.service.js';
+import { StaffService, toStaffView } from './staff.service.js';
+
+const r = routes.staff;
+type In<T extends z.ZodType | undefined> = T extends z.ZodType ? z.output<T> : never;
+
+@Controller()
+export class StaffController {
+  constructor(
+    private readonly staff: StaffService,
+    private readonly audit: AuditService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @UseGuards(ThrottlerGuard)
+  @Contract(r.login)
+  async login(@Body() body: In<typeof r.login.body>) {
+    const staff = await this.staff.login(body.username, body.password);
+    const token = await this.tokens.signStaff({ staffId: staff.id, username: staff.username, role: staff.role, storeCode: staff.storeCode });
+    return { token, expiresIn: STAFF_TOKEN_TTL_SECONDS, staff: toStaffView(staff) };
+  }
+
+  @Contract(r.me)
+  me(@CurrentStaff() me: StaffPrincipal) {
+    return this.staff.get(me.staffId);
+  }
+
+  @Contract(r.list)
+  async list() {
+    return { items: await this.staff.list() };
+  }
+
+  @Contract(r.create)
+  create(@CurrentStaff() me: StaffPrincipal, @Body() body: In<typeof r.create.body>) {
+    return this.staff.create(me, body);
+  }
+
+  @Contract(r.update)
+  update(@CurrentStaff() me: StaffPrincipal, @Param() params: In<typeof r.update.params>, @Body() body: In<typeof r.update.body>) {
+    return this.staff.update(me, params.id, body);
+  }
+
+  @Contract(r.listStores)
+  async stores() {
+    return { items: await this.staff.listStores() };
+  }
+
+  @Contract(r.createStore)
+  createStore(@CurrentStaff() me: StaffPrincipal, @Body() body: In<typeof r.createStore.body>) {
+    return this.staff.createStore(me, body);
+  }
+
+  @Contract(r.audit)
+  auditLog(@Query() query: In<typeof r.audit.query>) {
+    return this.audit.list(query.limit, query.cursor, { staffId: query.staffId, entityType: query.entityType });
+  }
+}

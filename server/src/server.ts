@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { type DynamicModule, Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import type { DataSource } from 'typeorm';
+import { AppModule } from './app.module.js';
+import { FAKE_APP_ID, type AppConfig } from './config/config.js';
+import { seedDemoData, DEMO_TIERS } from './demo/demo-seed.js';
+import { startFakeWechat } from './fake-wechat/fake-wechat.js';
+import { openDatabase } from './infra/database/data-source.js';
+import { EventBus } from './infra/events/event-bus.js';
+import { buildOpenApiDocument } from './infra/http/openapi.js';
+import { Tier } from './modules/members/entities/tier.entity.js';
+import { StaffService } from './modules/staff/staff.service.js';
+
+export interface RunningServer {
+  app: NestFastifyApplication;
+  dataSource: DataSource;
+  config: AppConfig;
+  /** Base URL of the API, e.g. http://127.0.0.1:3000/api */
+  apiUrl: string;
+  /** Base URL of the fake WeChat when it was started. */
+  fakeWechatUrl?: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra Nest modules (tests add listeners this way). */
+  imports?: DynamicModule['imports'];
+  /** Outbox sweep interval in ms (0 = off). */
+  outboxSweepMs?: number;
+}
+
+/** Boots everything `npm start` runs: the fake WeChat when no credentials are set, the database, the API. */
+export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+  let fake: Awaited<ReturnType<typeof startFakeWechat>> | undefined;
+  if (config.wechat.useFake) {
+    fake = await startFakeWechat({
+      port: config.wechat.fakePort,
+      apps: [
+        { appId: config.wechat.appId, secret: config.wechat.appSecret, kind: 'mp' },
+        { appId: `${FAKE_APP_ID}oa`, secret: config.wechat.appSecret, kind: 'oa' },
+      ],
+    });
+    config = { ...config, wechat: { ...config.wechat, apiBaseUrl: fake.url } };
+  }
+  const dataSource = await openDatabase(config.database);
+  try {
+    const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: true, return503OnClosing: true });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource, options.imports), adapter, {
+      bufferLogs: true,
+    });
+    app.useLogger(app.get(Logger));
+    app.setGlobalPrefix('api');
+    app.get(EventBus).configure({ sweepIntervalMs: options.outboxSweepMs ?? 5000 });
+    await app.register(swagger, { mode: 'static', specification: { document: buildOpenApiDocument() as never } });
+    await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+    if ((await dataSource.getRepository(Tier).count()) === 0) await dataSource.getRepository(Tier).insert(DEMO_TIERS);
+    await app.get(StaffService).ensureFirstOwner();
+    if (config.demoData && (await seedDemoData(dataSource, config.brandTimezone))) {
+      new NestLogger('Demo').log('Seeded demo brand: 4 tiers, 3 stores, 200 members with two years of history');
+    }
+
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    return {
+      app,
+      dataSource,
+      config,
+      apiUrl: `http://${host}:${port}/api`,
+      fakeWechatUrl: fake?.url,
+      close: async () => {
+        await app.close(); // stops accepting, lets requests in flight finish, runs shutdown hooks
+        if (dataSource.isInitialized) await dataSource.destroy();
+        await fake?.close();
+      },
+    };
+  } catch (err) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await fake?.close();
+    throw err;
+  }
+}

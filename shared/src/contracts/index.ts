@@ -1,0 +1,15 @@
+import { memberRoutes } from './members.contract.js';
+import { staffRoutes } from './staff.contract.js';
+import { systemRoutes } from './system.contract.js';
+
+export * from './common.js';
+export * from './members.contract.js';
+export * from './staff.contract.js';
+export * from './system.contract.js';
+
+/** Every route of the API, by domain. The server's OpenAPI document and route check are built from this. */
+export const routes = {
+  system: systemRoutes,
+  members: memberRoutes,
+  staff: staffRoutes,
+} as const;

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { LIFECYCLE_STAGES } from '../constants.js';
+import { defineRoute, MEMBER, PUBLIC, staff } from '../route.js';
+import { cursorQuery, idParam, isoDate, page } from './common.js';
+
+export const tierRef = z.object({ code: z.string(), name: z.string() });
+
+export const memberCard = z.object({
+  id: z.number().int(),
+  nickname: z.string().nullable(),
+  cardNo: z.string().nullable(),
+  stage: z.enum(LIFECYCLE_STAGES),
+  tier: tierRef.nullable(),
+  points: z.number().int(),
+  growth: z.number().int(),
+  joinedAt: z.string().nullable(),
+});
+export type MemberCard = z.infer<typeof memberCard>;
+
+export const sessionResponse = z.object({ token: z.string(), expiresIn: z.number().int(), member: memberCard });
+
+export const wechatLoginBody = z.strictObject({
+  code: z.string().trim().min(1, '登录凭证不能为空').max(128),
+});
+
+export const joinBody = z.strictObject({
+  nickname: z.string().trim().min(1).max(32).optional(),
+  birthday: isoDate.optional(),
+  phoneCode: z.string().trim().min(1).max(128).optional(),
+});
+
+export const cardCodeResponse = z.object({
+  code: z.string(),
+  expiresAt: z.string(),
+  refreshInSeconds: z.number().int(),
+});
+
+export const engagementEventView = z.object({
+  type: z.string(),
+  occurredAt: z.string(),
+  properties: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const memberExport = z.object({
+  exportedAt: z.string(),
+  member: z.object({
+    id: z.number().int(),
+    cardNo: z.string().nullable(),
+    nickname: z.string().nullable(),
+    phone: z.string().nullable(),
+    birthday: z.string().nullable(),
+    openid: z.string().nullable(),
+    unionid: z.string().nullable(),
+    stage: z.string(),
+    tierCode: z.string().nullable(),
+    firstSeenAt: z.string(),
+    joinedAt: z.string().nullable(),
+  }),
+  points: z.object({ balance: z.number().int(), growth: z.number().int() }),
+  events: z.array(engagementEventView),
+});
+
+export const memberSummary = z.object({
+  id: z.number().int(),
+  cardNo: z.string().nullable(),
+  nickname: z.string().nullable(),
+  phoneMasked: z.string().nullable(),
+  stage: z.enum(LIFECYCLE_STAGES),
+  tier: tierRef.nullable(),
+  joinedAt: z.string().nullable(),
+});
+
+export const memberDetail = memberSummary.extend({
+  phone: z.string().nullable(),
+  birthday: z.string().nullable(),
+  points: z.number().int(),
+  growth: z.number().int(),
+  firstSeenAt: z.string(),
+  source: z.enum(['wechat', 'offline']),
+  recentEvents: z.array(engagementEventView),
+});
+
+export const memberRoutes = {
+  wechatLogin: defineRoute({
+    method: 'POST', path: '/auth/wechat', auth: PUBLIC, tag: 'auth', status: 200,
+    summary: 'Exchange a wx.login code for a session token (creates a visitor on first sight)',
+    body: wechatLoginBody, response: sessionResponse,
+  }),
+  join: defineRoute({
+    method: 'POST', path: '/me/join', auth: MEMBER, tag: 'me', status: 200,
+    summary: 'Join the programme: a visitor becomes a member with a card number',
+    body: joinBody, response: sessionResponse,
+  }),
+  me: defineRoute({
+    method: 'GET', path: '/me', auth: MEMBER, tag: 'me', summary: 'My member card', response: memberCard,
+  }),
+  cardCode: defineRoute({
+    method: 'GET', path: '/me/card-code', auth: MEMBER, tag: 'me',
+    summary: 'A short-lived signed code for the clerk to scan (rotates every 60 s)', response: cardCodeResponse,
+  }),
+  exportMe: defineRoute({
+    method: 'GET', path: '/me/export', auth: MEMBER, tag: 'me',
+    summary: 'Everything held about me (personal data rights)', response: memberExport,
+  }),
+  closeMe: defineRoute({
+    method: 'DELETE', path: '/me', auth: MEMBER, tag: 'me',
+    summary: 'Close my membership: personal data erased, balances kept anonymously',
+    response: z.object({ closed: z.literal(true) }),
+  }),
+  adminSearch: defineRoute({
+    method: 'GET', path: '/admin/members', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-members',
+    summary: 'Search members by card number, phone or nickname',
+    query: z.strictObject({ query: z.string().trim().max(64).optional(), ...cursorQuery }),
+    response: page(memberSummary),
+  }),
+  adminDetail: defineRoute({
+    method: 'GET', path: '/admin/members/:id', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-members',
+    summary: 'One member: card, stage, recent events', params: idParam, response: memberDetail,
+  }),
+  adminByCardCode: defineRoute({
+    method: 'GET', path: '/admin/members/by-card-code/:code', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-members',
+    summary: 'Resolve a scanned dynamic card code to the member',
+    params: z.strictObject({ code: z.string().regex(/^\d{10,24}$/, '会员码格式不正确') }),
+    response: memberDetail,
+  }),
+} as const;

@@ -1,0 +1,43 @@
+/**
+ * Every failure the API answers with has this shape:
+ *   { "error": { "code": "ALREADY_CHECKED_IN", "message": "...", "details"?: ... } }
+ * The code decides the HTTP status; server and clients read the same table.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  TOKEN_EXPIRED: 401,
+  INVALID_LOGIN_CODE: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  ALREADY_MEMBER: 409,
+  PHONE_TAKEN: 409,
+  CONFLICT: 409,
+  USERNAME_TAKEN: 409,
+  STORE_CODE_TAKEN: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_A_MEMBER: 422,
+  INVALID_PHONE_CODE: 422,
+  CARD_CODE_INVALID: 422,
+  BUSINESS_RULE: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  WECHAT_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
+}

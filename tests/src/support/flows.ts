@@ -1,0 +1,26 @@
+import { routes, type ApiClient } from '@huoyue/shared';
+import { ADMIN, type TestServer } from './test-server.js';
+
+let phoneSeq = 0;
+/** A phone number unique within this process. */
+export const uniquePhone = () => `139${String(process.pid % 10000).padStart(4, '0')}${String(++phoneSeq).padStart(4, '0')}`;
+
+/** wx.login → POST /api/auth/wechat, as the mini-program does it. */
+export async function loginVisitor(server: TestServer, openid?: string) {
+  const { code } = await server.fake.loginCode(openid);
+  const session = await server.client().call(routes.members.wechatLogin, { body: { code } });
+  return { ...session, api: server.client(session.token) };
+}
+
+/** A visitor who joined with a phone number. */
+export async function joinedMember(server: TestServer, nickname = '测试会员', phone = uniquePhone()) {
+  const visitor = await loginVisitor(server);
+  const { code } = await server.fake.phoneCode(phone);
+  const joined = await visitor.api.call(routes.members.join, { body: { nickname, phoneCode: code } });
+  return { ...joined, phone, api: server.client(joined.token) };
+}
+
+export async function staffLogin(server: TestServer, username = ADMIN.username, password = ADMIN.password): Promise<ApiClient> {
+  const { token } = await server.client().call(routes.staff.login, { body: { username, password } });
+  return server.client(token);
+}

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ApiClient } from '@huoyue/shared';
+import { loadConfig } from '@huoyue/server/dist/config/config.js';
+import { startServer, type RunningServer, type StartOptions } from '@huoyue/server/dist/server.js';
+import { DataSource } from 'typeorm';
+
+export const ADMIN = { username: 'owner', password: 'owner-password-1' };
+
+/** Which database this run targets: DATABASE_URL=mysql://... for MariaDB/MySQL, SQLite otherwise. */
+export const dialect: 'sqlite' | 'mysql' = process.env.DATABASE_URL?.startsWith('mysql://') ? 'mysql' : 'sqlite';
+
+export interface TestServer extends RunningServer {
+  /** A client with no token. */
+  client(token?: string): ApiClient;
+  fake: FakeControl;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server (real HTTP, real database, the fake WeChat over real HTTP) on free ports with a
+ * database of its own: a fresh SQLite file, or a fresh MariaDB database dropped at the end.
+ */
+export async function startTestServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'huoyue-test-'));
+  let databaseUrl = `sqlite:${join(dataDir, 'test.sqlite')}`;
+  let dropDatabase = async () => {};
+  if (dialect === 'mysql') {
+    const url = new URL(process.env.DATABASE_URL!);
+    const name = `huoyue_t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const admin = new URL(url.toString());
+      admin.pathname = '/';
+      const ds = new DataSource({ type: 'mysql', url: admin.toString(), poolSize: 1 });
+      await ds.initialize();
+      await ds.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await ds.destroy();
+    };
+  }
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    FAKE_WECHAT_PORT: '0',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    DEMO_DATA: 'false',
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  });
+  const server = await startServer(config, { outboxSweepMs: 0, ...options });
+  const fake = new FakeControl(server.fakeWechatUrl ?? '');
+  return {
+    ...server,
+    fake,
+    client: (token?: string) => new ApiClient({ baseUrl: server.apiUrl, getToken: () => token }),
+    stop: async () => {
+      await server.close();
+      await dropDatabase();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Test-side handle on the fake WeChat's /__fake controls. */
+export class FakeControl {
+  constructor(readonly url: string) {}
+
+  async post<T = Record<string, unknown>>(path: string, body: unknown = {}): Promise<T> {
+    const res = await fetch(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return (await res.json()) as T;
+  }
+
+  loginCode(openid?: string, unionid?: string) {
+    return this.post<{ code: string; openid: string }>('/__fake/login-code', { openid, unionid });
+  }
+
+  phoneCode(phone: string) {
+    return this.post<{ code: string; phone: string }>('/__fake/phone-code', { phone });
+  }
+
+  fault(path: string, fault: { errcode?: number; delayMs?: number; httpStatus?: number; times?: number }) {
+    return this.post('/__fake/faults', { path, ...fault });
+  }
+
+  async stats(): Promise<{ calls: Record<string, number> }> {
+    return (await fetch(`${this.url}/__fake/stats`)).json() as Promise<{ calls: Record<string, number> }>;
+  }
+}
