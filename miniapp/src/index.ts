@@ -1,1 +1,1 @@
-export {};
+export * from './services/session.js';

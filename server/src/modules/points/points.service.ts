@@ -13,8 +13,8 @@ export class PointsService {
   constructor(private readonly dataSource: DataSource) {}
 
   async balances(memberId: number): Promise<Balances> {
-    const account = await this.dataSource.getRepository(PointsAccount).findOneBy({ memberId });
-    return { balance: account?.balance ?? 0, growth: account?.growth ?? 0 };
+    const rows: { balance: number; growth: number }[] = await this.dataSource.query('SELECT balance, growth FROM points_account WHERE member_id = ?', [memberId]);
+    return { balance: Number(rows[0]?.balance ?? 0), growth: Number(rows[0]?.growth ?? 0) };
   }
 
   /** Folds one account into another when two member records are merged. */

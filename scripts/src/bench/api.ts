@@ -1,0 +1,123 @@
+/**
+ * npm run bench:api — GET /api/me and POST /api/auth/wechat on SQLite and MariaDB, each beside a bare Fastify
+ * route doing the same indexed SELECT with the same driver, measured in the same run. Prints throughput, p99
+ * and the ratio to the baseline. BENCH_DB=sqlite|mysql|both (default both), BENCH_SECONDS (default 10).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { createTempDatabase } from '../db/temp-database.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const dialects = (process.env.BENCH_DB ?? 'both') === 'both' ? (['sqlite', 'mysql'] as const) : ([process.env.BENCH_DB] as ('sqlite' | 'mysql')[]);
+
+function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = ready.exec(buffer);
+      if (match) resolveStart({ child, line: match[0] });
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}: ${buffer}`)));
+  });
+}
+
+async function json<T>(url: string, body?: unknown, token?: string): Promise<T> {
+  const res = await fetch(url, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+interface Result {
+  rps: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(opts: autocannon.Options): Promise<Result> {
+  const r = await autocannon({ connections, duration: seconds, ...opts });
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+const rows: string[] = [];
+for (const dialect of dialects) {
+  const temp = await createTempDatabase(dialect, 'huoyue_bench');
+  const dataDir = mkdtempSync(join(tmpdir(), 'huoyue-bench-'));
+  const children: ChildProcess[] = [];
+  try {
+    const server = await startProcess(
+      join(root, 'server/dist/main.js'),
+      { PORT: '0', HOST: '127.0.0.1', FAKE_WECHAT_PORT: '0', DATABASE_URL: temp.url, DATA_DIR: dataDir, DEMO_DATA: 'false', LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_PER_MINUTE: '100000000', ADMIN_PASSWORD: 'bench-password' },
+      /Huoyue API on (\S+) .*fake WeChat on (\S+)/,
+    );
+    children.push(server.child);
+    const [, api, fake] = /Huoyue API on (\S+) .*fake WeChat on (\S+)/.exec(server.line)!;
+
+    // 200 members, each with a token: the load spreads over them like real traffic.
+    const members: { id: number; token: string; openid: string }[] = [];
+    for (let i = 0; i < 200; i++) {
+      const { code, openid } = await json<{ code: string; openid: string }>(`${fake}/__fake/login-code`, {});
+      const s = await json<{ token: string; member: { id: number } }>(`${api}/auth/wechat`, { code });
+      const joined = await json<{ token: string; member: { id: number } }>(`${api}/me/join`, { nickname: `压测${i}` }, s.token);
+      members.push({ id: joined.member.id, token: joined.token, openid });
+    }
+    // Login codes are single use: mint plenty before the run.
+    const codes: string[] = [];
+    const wanted = Math.max(20_000, seconds * 3000);
+    for (let i = 0; i < wanted; i += 500) {
+      await Promise.all(Array.from({ length: 500 }, async (_, k) => codes.push((await json<{ code: string }>(`${fake}/__fake/login-code`, { openid: members[(i + k) % members.length]!.openid })).code)));
+    }
+
+    const baseline = await startProcess(join(root, 'scripts/dist/bench/baseline-server.js'), { DATABASE_URL: temp.url, PORT: '0' }, /READY (\S+)/);
+    children.push(baseline.child);
+    const baseUrl = /READY (\S+)/.exec(baseline.line)![1]!;
+
+    let n = 0;
+    const meApi = await load({
+      url: `${api}/me`,
+      requests: [{ setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${members[n++ % members.length]!.token}` } }) }],
+    });
+    let b = 0;
+    const meBase = await load({ url: baseUrl, requests: [{ setupRequest: (req) => ({ ...req, path: `/me/${members[b++ % members.length]!.id}` }) }] });
+    let c = 0;
+    const loginApi = await load({
+      url: `${api}/auth/wechat`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ code: codes[c++] ?? 'exhausted' }) }) }],
+    });
+    let d = 0;
+    const loginBase = await load({
+      url: `${baseUrl}/login`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ openid: members[d++ % members.length]!.openid }) }) }],
+    });
+    if (c > codes.length) console.warn(`warning: ran out of login codes (${c} requests, ${codes.length} codes); raise the pool`);
+    const fmt = (name: string, real: Result, base: Result) =>
+      `| ${dialect} | ${name} | ${real.rps.toFixed(0)} | ${real.p99} | ${base.rps.toFixed(0)} | ${base.p99} | ${(real.rps / base.rps).toFixed(2)} | ${real.errors + real.non2xx} |`;
+    rows.push(fmt('GET /api/me', meApi, meBase), fmt('POST /api/auth/wechat', loginApi, loginBase));
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await temp.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+console.log(`\nbench:api — ${seconds}s per run, ${connections} connections, autocannon in this process, server and baseline in their own`);
+console.log('| db | endpoint | req/s | p99 ms | baseline req/s | baseline p99 ms | ratio | errors |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const row of rows) console.log(row);
