@@ -2,7 +2,6 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
@@ -10,7 +9,6 @@ import { AuthGuard } from './infra/auth/auth.guard.js';
 import { AuthModule } from './infra/auth/auth.module.js';
 import { EventsModule } from './infra/events/events.module.js';
 import { GlobalErrorFilter } from './infra/http/error.filter.js';
-import { loggerParams } from './infra/logging.js';
 import { WechatModule } from './infra/wechat/wechat.module.js';
 import { EngagementModule } from './modules/engagement/engagement.module.js';
 import { MembersModule } from './modules/members/members.module.js';
@@ -26,7 +24,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config)),
         TypeOrmModule.forRootAsync({ useFactory: () => ({}), dataSourceFactory: async () => dataSource }),
         // Auth endpoints only (ThrottlerGuard is applied per route): per client IP per minute.
         ThrottlerModule.forRoot([{ name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute }]),

@@ -4,7 +4,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import { type DynamicModule, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { FAKE_APP_ID, type AppConfig } from './config/config.js';
@@ -13,6 +12,7 @@ import { startFakeWechat } from './fake-wechat/fake-wechat.js';
 import { openDatabase } from './infra/database/data-source.js';
 import { EventBus } from './infra/events/event-bus.js';
 import { buildOpenApiDocument } from './infra/http/openapi.js';
+import { createLogger, NestPinoLogger, RequestLogController, requestId } from './infra/logging.js';
 import { Tier } from './modules/members/entities/tier.entity.js';
 import { StaffService } from './modules/staff/staff.service.js';
 
@@ -49,11 +49,24 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   }
   const dataSource = await openDatabase(config.database);
   try {
-    const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024, trustProxy: true, return503OnClosing: true });
+    const logger = createLogger(config);
+    const adapter = new FastifyAdapter({
+      loggerInstance: logger,
+      genReqId: requestId,
+      logController: new RequestLogController(),
+      bodyLimit: 64 * 1024,
+      trustProxy: true,
+      return503OnClosing: true,
+    });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource, options.imports), adapter, {
       bufferLogs: true,
     });
-    app.useLogger(app.get(Logger));
+    app.useLogger(new NestPinoLogger(logger));
+    const fastify = app.getHttpAdapter().getInstance();
+    // Echoed so a member or a gateway can quote it when something goes wrong.
+    fastify.addHook('onSend', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+    });
     app.setGlobalPrefix('api');
     app.get(EventBus).configure({ sweepIntervalMs: options.outboxSweepMs ?? 5000 });
     await app.register(swagger, { mode: 'static', specification: { document: buildOpenApiDocument() as never } });

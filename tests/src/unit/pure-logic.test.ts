@@ -4,7 +4,7 @@ import { addDays, brandDay, daysBetween, maskNickname, maskPhone } from '@huoyue
 import { CardCodeService, generateCardNo, luhnDigit } from '@huoyue/server/dist/modules/members/card-code.service.js';
 import { isValidValue, keywordType } from '@huoyue/server/dist/fake-wechat/value-rules.js';
 import { ConfigError, loadConfig } from '@huoyue/server/dist/config/config.js';
-import { maskPhones } from '@huoyue/server/dist/infra/logging.js';
+import { createLogger, maskPhones, NestPinoLogger } from '@huoyue/server/dist/infra/logging.js';
 import type { AppConfig } from '@huoyue/server/dist/config/config.js';
 
 describe('brand-local days', () => {
@@ -29,6 +29,21 @@ describe('masking', () => {
     assert.equal(maskNickname('A'), 'A*');
     assert.equal(maskPhones('query=13812345678&x=1 and 15900001111'), 'query=138****5678&x=1 and 159****1111');
     assert.equal(maskPhones('order 1234567890123'), 'order 1234567890123', 'longer digit runs are not phones');
+  });
+
+  it('log lines never carry secrets, tokens or whole phone numbers', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ logLevel: 'info' }, { write: (line: string) => void lines.push(line) });
+    logger.info({ phone: '13812345678', body: { token: 'eyJabc', password: 'hunter2', code: 'wxcode' } }, 'joined with 13900001111');
+    logger.info({ req: { method: 'GET', url: '/cgi-bin/x?access_token=SECRET123&phone=13812345678' } }, 'call');
+    new NestPinoLogger(logger).warn('member 13700002222 merged', 'Members');
+    const text = lines.join('');
+    for (const leaked of ['13812345678', '13900001111', '13700002222', 'eyJabc', 'hunter2', 'wxcode', 'SECRET123']) {
+      assert.ok(!text.includes(leaked), `${leaked} leaked into: ${text}`);
+    }
+    assert.match(text, /138\*\*\*\*5678/);
+    assert.match(text, /"context":"Members"/);
+    assert.equal(lines.length, 3);
   });
 });
 

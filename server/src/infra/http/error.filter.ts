@@ -1,4 +1,4 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody, ErrorCode } from '@huoyue/shared';
 import { DomainError } from './domain-error.js';
@@ -25,13 +25,12 @@ const HTTP_CODES: Record<number, { code: ErrorCode; message: string }> = {
 /** Maps every failure to `{ error: { code, message, details? } }`; unexpected ones are logged and never leak internals. */
 @Catch()
 export class GlobalErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Error');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const { status, body } = this.toBody(exception, request);
-    if (status >= 500) this.logger.error({ err: exception, reqId: request.id }, 'unexpected error');
+    // request.log carries the request id.
+    if (status >= 500) request.log.error({ err: exception }, 'unexpected error');
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
