@@ -13,6 +13,7 @@ export class PointsService {
   constructor(private readonly dataSource: DataSource) {}
 
   async balances(memberId: number): Promise<Balances> {
+    // Read on every card view: plain SQL, TypeORM's query building cost more than the query (docs/benchmarks.md).
     const rows: { balance: number; growth: number }[] = await this.dataSource.query('SELECT balance, growth FROM points_account WHERE member_id = ?', [memberId]);
     return { balance: Number(rows[0]?.balance ?? 0), growth: Number(rows[0]?.growth ?? 0) };
   }
