@@ -9,7 +9,12 @@ import { AuthGuard } from './infra/auth/auth.guard.js';
 import { AuthModule } from './infra/auth/auth.module.js';
 import { EventsModule } from './infra/events/events.module.js';
 import { GlobalErrorFilter } from './infra/http/error.filter.js';
+import { JobsModule } from './infra/jobs/job-scheduler.js';
+import { SettingsModule } from './infra/settings/settings.service.js';
 import { WechatModule } from './infra/wechat/wechat.module.js';
+import { MemberDirectoryModule } from './modules/members/member-directory.module.js';
+import { OrdersModule } from './modules/orders/orders.module.js';
+import { OpsController } from './modules/system/ops.controller.js';
 import { EngagementModule } from './modules/engagement/engagement.module.js';
 import { MembersModule } from './modules/members/members.module.js';
 import { PointsModule } from './modules/points/points.module.js';
@@ -29,14 +34,18 @@ export class AppModule {
         ThrottlerModule.forRoot([{ name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute }]),
         AuthModule,
         EventsModule,
+        JobsModule,
+        SettingsModule,
+        MemberDirectoryModule,
         WechatModule,
         EngagementModule,
         PointsModule,
         MembersModule,
         StaffModule,
+        OrdersModule,
         ...(extraImports ?? []),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, OpsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GlobalErrorFilter },

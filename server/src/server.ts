@@ -11,6 +11,7 @@ import { seedDemoData, DEMO_TIERS } from './demo/demo-seed.js';
 import { startFakeWechat } from './fake-wechat/fake-wechat.js';
 import { openDatabase } from './infra/database/data-source.js';
 import { EventBus } from './infra/events/event-bus.js';
+import { JobScheduler } from './infra/jobs/job-scheduler.js';
 import { buildOpenApiDocument } from './infra/http/openapi.js';
 import { createLogger, NestPinoLogger, RequestLogController, requestId } from './infra/logging.js';
 import { Tier } from './modules/members/entities/tier.entity.js';
@@ -32,6 +33,8 @@ export interface StartOptions {
   imports?: DynamicModule['imports'];
   /** Outbox sweep interval in ms (0 = off). */
   outboxSweepMs?: number;
+  /** Run scheduled jobs on their timers (default true; tests run them through the admin endpoint). */
+  scheduledJobs?: boolean;
 }
 
 /** Boots everything `npm start` runs: the fake WeChat when no credentials are set, the database, the API. */
@@ -60,6 +63,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource, options.imports), adapter, {
       bufferLogs: true,
+      // Signed integration calls are checked against the exact bytes received (req.rawBody).
+      rawBody: true,
     });
     app.useLogger(new NestPinoLogger(logger));
     const fastify = app.getHttpAdapter().getInstance();
@@ -79,6 +84,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     }
 
     await app.listen({ port: config.port, host: config.host });
+    if (options.scheduledJobs ?? true) app.get(JobScheduler).start();
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

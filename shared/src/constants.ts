@@ -32,3 +32,12 @@ export type EngagementType = (typeof ENGAGEMENT_TYPES)[number];
 export const CARD_CODE_PERIOD_SECONDS = 60;
 
 export const DEFAULT_BRAND_TIMEZONE = 'Asia/Shanghai';
+
+/**
+ * Kinds of points ledger entries. earn: from an order; spend: mall, makeup check-ins; expire: lots that ran out;
+ * refund: an order's points taken back when it is refunded; adjust: staff by hand (and tier resets); reward:
+ * check-ins, badges, campaigns; clawback: points owed after a refund, taken from later earnings; import: opening
+ * balances from an old system.
+ */
+export const LEDGER_TYPES = ['earn', 'spend', 'expire', 'refund', 'adjust', 'reward', 'clawback', 'import'] as const;
+export type LedgerType = (typeof LEDGER_TYPES)[number];

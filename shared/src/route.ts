@@ -29,6 +29,12 @@ export interface RouteDef<
   response: TResponse;
   /** Routes whose body is not JSON (CSV uploads) skip body validation. */
   rawBody?: boolean;
+  /**
+   * Staff routes that POS and e-commerce systems may also call with an integration key: an HMAC-SHA256 signature
+   * of `${timestamp}.${raw body}` in `x-huoyue-signature`, the key id in `x-huoyue-key`, the Unix time in
+   * `x-huoyue-timestamp` (±5 minutes), each signature accepted once.
+   */
+  integration?: boolean;
 }
 
 export function defineRoute<

@@ -1,9 +1,11 @@
 import { memberRoutes } from './members.contract.js';
+import { pointsRoutes } from './points.contract.js';
 import { staffRoutes } from './staff.contract.js';
 import { systemRoutes } from './system.contract.js';
 
 export * from './common.js';
 export * from './members.contract.js';
+export * from './points.contract.js';
 export * from './staff.contract.js';
 export * from './system.contract.js';
 
@@ -11,5 +13,6 @@ export * from './system.contract.js';
 export const routes = {
   system: systemRoutes,
   members: memberRoutes,
+  points: pointsRoutes,
   staff: staffRoutes,
 } as const;

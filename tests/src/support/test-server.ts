@@ -54,7 +54,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
-  const server = await startServer(config, { outboxSweepMs: 0, ...options });
+  const server = await startServer(config, { outboxSweepMs: 0, scheduledJobs: false, ...options });
   const fake = new FakeControl(server.fakeWechatUrl ?? '');
   return {
     ...server,

@@ -4,13 +4,18 @@ import type { FastifyRequest } from 'fastify';
 import type { RouteDef } from '@huoyue/shared';
 import { CONTRACT_ROUTE } from '../http/contract-route.js';
 import { DomainError } from '../http/domain-error.js';
-import { type MemberPrincipal, type Principal, type StaffPrincipal, TokenService } from './token.service.js';
+import { type Actor, type IntegrationPrincipal, type MemberPrincipal, type Principal, type StaffPrincipal, TokenService } from './token.service.js';
 
-type AuthedRequest = FastifyRequest & { principal?: Principal };
+type AuthedRequest = FastifyRequest & { principal?: Principal | IntegrationPrincipal; rawBody?: Buffer };
 
 /** Staff accounts can be deactivated at any time; the guard asks this before honouring a staff token. */
 export abstract class StaffStatusChecker {
   abstract isActive(staffId: number): Promise<boolean>;
+}
+
+/** Verifies a signed integration call (HMAC of the raw body) and answers who made it. */
+export abstract class IntegrationVerifier {
+  abstract verify(headers: Record<string, string | string[] | undefined>, rawBody: Buffer): Promise<IntegrationPrincipal>;
 }
 
 /** Every route is checked against its contract's `auth`; a route outside the contract is refused unless public by design. */
@@ -20,6 +25,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly staffStatus: StaffStatusChecker,
+    private readonly integrations: IntegrationVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,6 +35,10 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (!token && route.integration && request.headers['x-huoyue-key'] !== undefined) {
+      request.principal = await this.integrations.verify(request.headers, request.rawBody ?? Buffer.alloc(0));
+      return true;
+    }
     if (!token) throw new DomainError('UNAUTHENTICATED', '请先登录');
     if (route.auth.kind === 'member') {
       request.principal = await this.tokens.verify(token, 'member');
@@ -51,5 +61,12 @@ export const CurrentMember = createParamDecorator((_: unknown, context: Executio
 export const CurrentStaff = createParamDecorator((_: unknown, context: ExecutionContext): StaffPrincipal => {
   const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
   if (principal?.kind !== 'staff') throw new DomainError('UNAUTHENTICATED', '请先登录');
+  return principal;
+});
+
+/** The staff member or integration behind a staff-side write. */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
+  if (principal?.kind !== 'staff' && principal?.kind !== 'integration') throw new DomainError('UNAUTHENTICATED', '请先登录');
   return principal;
 });

@@ -18,6 +18,16 @@ export interface StaffPrincipal {
   role: StaffRole;
   storeCode: string | null;
 }
+/** A POS or e-commerce system calling with a signed request (integration key). */
+export interface IntegrationPrincipal {
+  kind: 'integration';
+  keyId: string;
+  name: string;
+}
+
+/** Who did a staff-side write: a person or an integration. */
+export type Actor = StaffPrincipal | IntegrationPrincipal;
+
 export type Principal = MemberPrincipal | StaffPrincipal;
 
 export const MEMBER_TOKEN_TTL_SECONDS = 2 * 60 * 60;

@@ -3,10 +3,37 @@ import { WechatAccessToken } from '../wechat/access-token.entity.js';
 import { EngagementEvent } from '../../modules/engagement/engagement-event.entity.js';
 import { Member } from '../../modules/members/entities/member.entity.js';
 import { Tier } from '../../modules/members/entities/tier.entity.js';
-import { PointsAccount } from '../../modules/points/points-account.entity.js';
+import { PointsAccount } from '../../modules/points/entities/points-account.entity.js';
+import { PointsEntry } from '../../modules/points/entities/points-entry.entity.js';
+import { PointsLot } from '../../modules/points/entities/points-lot.entity.js';
+import { TierHistory } from '../../modules/members/entities/tier-history.entity.js';
+import { Order } from '../../modules/orders/entities/order.entity.js';
+import { OrderRefund } from '../../modules/orders/entities/order-refund.entity.js';
+import { IntegrationKey, RequestNonce } from '../../modules/staff/entities/integration-key.entity.js';
+import { JobLease } from '../jobs/job-lease.entity.js';
+import { Setting } from '../settings/setting.entity.js';
 import { AuditLog } from '../../modules/staff/entities/audit-log.entity.js';
 import { Staff } from '../../modules/staff/entities/staff.entity.js';
 import { Store } from '../../modules/staff/entities/store.entity.js';
 
 /** Every entity, for the data source and the migration tools. Each still belongs to its module's folder. */
-export const ALL_ENTITIES = [DomainEventRow, WechatAccessToken, EngagementEvent, Member, Tier, PointsAccount, AuditLog, Staff, Store];
+export const ALL_ENTITIES = [
+  DomainEventRow,
+  WechatAccessToken,
+  JobLease,
+  Setting,
+  EngagementEvent,
+  Member,
+  Tier,
+  TierHistory,
+  PointsAccount,
+  PointsEntry,
+  PointsLot,
+  Order,
+  OrderRefund,
+  AuditLog,
+  Staff,
+  Store,
+  IntegrationKey,
+  RequestNonce,
+];

@@ -1,4 +1,4 @@
-import type { LifecycleStage } from '@huoyue/shared';
+import type { LedgerType, LifecycleStage } from '@huoyue/shared';
 
 /**
  * Every domain event, by name, with its payload. Publishers and subscribers are type-checked against it.
@@ -14,6 +14,18 @@ export interface DomainEventMap {
   /** A member closed the membership; personal data is gone, only anonymous accounting remains. */
   'member.closed': { memberId: number; at: string };
   'member.stage_changed': { memberId: number; from: LifecycleStage; to: LifecycleStage; at: string };
+  /** A member's tier moved (upgrade as soon as growth allows; retained or dropped at the end of a tier period). */
+  'member.tier_changed': { memberId: number; from: string | null; to: string; reason: 'upgrade' | 'downgrade' | 'import' | 'staff'; at: string };
+  /** The tier period ends within the notice days and the member has not yet earned enough growth to keep it. */
+  'member.tier_at_risk': { memberId: number; tierCode: string; expiresAt: string; growthNeeded: number; at: string };
+  /** Any ledger entry: points and growth are signed changes, balance and growthTotal the values after it. */
+  'points.changed': { memberId: number; type: LedgerType; points: number; growth: number; balance: number; growthTotal: number; at: string };
+  /** Points that expire on `expiresOn` (the last usable brand-local day): once per lot, noticeDays before. */
+  'points.expiring': { memberId: number; points: number; expiresOn: string; at: string };
+  'points.expired': { memberId: number; points: number; at: string };
+  /** A paid order was recorded (POS, e-commerce, staff, import with points credited). */
+  'order.paid': { memberId: number; orderNo: string; amount: number; paidAt: string; storeCode: string | null };
+  'order.refunded': { memberId: number; orderNo: string; refundNo: string; amount: number; at: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { applyDecorators, Delete, Get, HttpCode, Patch, Post, Put, SetMetadata, UseInterceptors } from '@nestjs/common';
 import type { RouteDef } from '@huoyue/shared';
 import { ContractValidationInterceptor } from './contract-validation.interceptor.js';
@@ -19,3 +20,6 @@ export function Contract(route: RouteDef): MethodDecorator {
     UseInterceptors(ContractValidationInterceptor),
   );
 }
+
+/** What a controller parameter holds after validation: the parsed output of a route part's schema. */
+export type In<T extends z.ZodType | undefined> = T extends z.ZodType ? z.output<T> : never;

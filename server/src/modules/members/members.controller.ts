@@ -1,14 +1,13 @@
 import { Body, Controller, Query, Param, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { routes } from '@huoyue/shared';
-import type { z } from 'zod';
-import { Contract } from '../../infra/http/contract.js';
-import { CurrentMember } from '../../infra/auth/auth.guard.js';
-import { MEMBER_TOKEN_TTL_SECONDS, type MemberPrincipal, TokenService } from '../../infra/auth/token.service.js';
+import { Contract, type In } from '../../infra/http/contract.js';
+import { CurrentMember, CurrentStaff } from '../../infra/auth/auth.guard.js';
+import { MEMBER_TOKEN_TTL_SECONDS, type MemberPrincipal, type StaffPrincipal, TokenService } from '../../infra/auth/token.service.js';
 import { MembersService } from './members.service.js';
+import { TierService } from './tier.service.js';
 
 const r = routes.members;
-type In<T extends z.ZodType | undefined> = T extends z.ZodType ? z.output<T> : never;
 
 @Controller()
 export class AuthController {
@@ -79,5 +78,27 @@ export class AdminMembersController {
   @Contract(r.adminDetail)
   detail(@Param() params: In<typeof r.adminDetail.params>) {
     return this.members.detail(params.id);
+  }
+}
+
+const p = routes.points;
+
+@Controller()
+export class TiersController {
+  constructor(private readonly tiers: TierService) {}
+
+  @Contract(p.tiers)
+  mine(@CurrentMember() me: MemberPrincipal) {
+    return this.tiers.mine(me.memberId);
+  }
+
+  @Contract(p.listTiers)
+  async list() {
+    return { items: (await this.tiers.ladder()).map((t) => this.tiers.toView(t)) };
+  }
+
+  @Contract(p.updateTier)
+  update(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof p.updateTier.params>, @Body() body: In<typeof p.updateTier.body>) {
+    return this.tiers.update(staff, params.code, body);
   }
 }

@@ -1,15 +1,27 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { CardCodeService } from './card-code.service.js';
-import { AdminMembersController, AuthController, MeController } from './members.controller.js';
+import { AdminMembersController, AuthController, MeController, TiersController } from './members.controller.js';
 import { MembersService } from './members.service.js';
+import { TierListener } from './tier.listener.js';
 import { TierService } from './tier.service.js';
+import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 
 @Module({
   imports: [EngagementModule, PointsModule],
-  controllers: [AuthController, MeController, AdminMembersController],
-  providers: [MembersService, TierService, CardCodeService],
+  controllers: [AuthController, MeController, AdminMembersController, TiersController],
+  providers: [MembersService, TierService, TierListener, CardCodeService],
   exports: [MembersService, TierService],
 })
-export class MembersModule {}
+export class MembersModule implements OnModuleInit {
+  constructor(
+    private readonly tiers: TierService,
+    private readonly jobs: JobScheduler,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register({ name: 'tiers.period_end', everyMs: 15 * 60_000, run: (asOf) => this.tiers.endPeriods(asOf) });
+    this.jobs.register({ name: 'tiers.retention_notice', everyMs: 60 * 60_000, run: (asOf) => this.tiers.retentionNotices(asOf) });
+  }
+}

@@ -3,9 +3,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, In, LessThan, Like } from 'typeorm';
 import { maskPhone, type MemberCard } from '@huoyue/shared';
 import type { z } from 'zod';
-import type { joinBody, memberDetail, memberExport, memberSummary } from '@huoyue/shared';
+import type { joinBody, memberDetail, memberExport, memberRef, memberSummary } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
+import { isUniqueViolation } from '../../infra/database/errors.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { WechatGateway } from '../../infra/wechat/wechat.gateway.js';
@@ -20,14 +21,18 @@ type JoinInput = z.output<typeof joinBody>;
 type MemberSummary = z.output<typeof memberSummary>;
 type MemberDetail = z.output<typeof memberDetail>;
 type MemberExport = z.output<typeof memberExport>;
+export type MemberRef = z.output<typeof memberRef>;
+export interface OfflineMemberInput {
+  phone?: string | null;
+  externalRef?: string | null;
+  nickname?: string | null;
+  birthday?: string | null;
+  at: Date;
+}
 
 /** SQLite hands back datetimes as UTC text without a zone; MySQL (timezone Z) as Date. */
 const toUtcDate = (v: Date | string) => (v instanceof Date ? v : new Date(v.includes('T') ? v : `${v.replace(' ', 'T')}Z`));
 
-const isUniqueViolation = (err: unknown) => {
-  const code = (err as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-};
 
 /** Member identity: WeChat login, joining, the card, personal data rights, and staff look-ups. */
 @Injectable()
@@ -120,6 +125,7 @@ export class MembersService {
           birthday: input.birthday ?? visitor.birthday,
           phone: phone ?? visitor.phone,
           tierCode: visitor.tierCode ?? entry?.code ?? null,
+          tierSince: visitor.tierSince ?? now,
         },
       );
       await this.engagement.record(tx.em, { memberId: visitor.id, type: 'join', occurredAt: now });
@@ -163,6 +169,51 @@ export class MembersService {
     await tx.publish('member.joined', { memberId: offline.id, cardNo, at });
     if (stage !== offline.stage) await tx.publish('member.stage_changed', { memberId: offline.id, from: offline.stage, to: stage, at });
     return tx.em.findOneByOrFail(Member, { id: offline.id });
+  }
+
+  /**
+   * The member an order or an import refers to, by id, card number, phone or openid. A merged record answers for
+   * the member it was merged into; a closed one for nobody.
+   */
+  async resolveRef(em: EntityManager, ref: MemberRef): Promise<Member | null> {
+    const where = 'id' in ref ? { id: ref.id } : 'cardNo' in ref ? { cardNo: ref.cardNo } : 'phone' in ref ? { phone: ref.phone } : { openid: ref.openid };
+    let member = await em.findOneBy(Member, where);
+    for (let hops = 0; member?.status === 'merged' && member.mergedIntoId && hops < 3; hops++) member = await em.findOneBy(Member, { id: member.mergedIntoId });
+    return member && member.status !== 'closed' && member.status !== 'merged' ? member : null;
+  }
+
+  /**
+   * A customer known only offline (POS, old CRM): created on first sight as a member with a card number and no
+   * WeChat identity. When they join in the mini-program with the same phone, the two records merge.
+   */
+  async findOrCreateOffline(tx: Tx, input: OfflineMemberInput): Promise<{ member: Member; created: boolean }> {
+    const existing =
+      (input.phone ? await this.resolveRef(tx.em, { phone: input.phone }) : null) ?? (input.externalRef ? await tx.em.findOneBy(Member, { externalRef: input.externalRef }) : null);
+    if (existing) return { member: existing, created: false };
+    const entry = await this.tiers.entryTier();
+    const member = tx.em.create(Member, {
+      openid: null,
+      unionid: null,
+      cardNo: await this.freeCardNo(tx.em),
+      nickname: input.nickname ?? null,
+      phone: input.phone ?? null,
+      birthday: input.birthday ?? null,
+      externalRef: input.externalRef ?? null,
+      stage: 'new',
+      status: 'member',
+      source: 'offline',
+      tierCode: entry?.code ?? null,
+      tierSince: input.at,
+      tierExpiresAt: null,
+      tierNoticeFor: null,
+      mergedIntoId: null,
+      firstSeenAt: input.at,
+      joinedAt: input.at,
+      closedAt: null,
+    });
+    await tx.em.insert(Member, member);
+    await tx.publish('member.joined', { memberId: member.id, cardNo: member.cardNo!, at: input.at.toISOString() });
+    return { member, created: true };
   }
 
   async card(memberId: number): Promise<MemberCard> {

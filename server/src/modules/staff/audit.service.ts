@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, LessThan } from 'typeorm';
-import type { StaffPrincipal } from '../../infra/auth/token.service.js';
+import type { Actor } from '../../infra/auth/token.service.js';
 import { AuditLog } from './entities/audit-log.entity.js';
 
 export interface AuditEntry {
@@ -26,10 +26,10 @@ export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Records a staff write in the caller's transaction: the change and its audit entry commit together. */
-  async record(em: EntityManager, actor: StaffPrincipal | null, entry: AuditEntry): Promise<void> {
+  async record(em: EntityManager, actor: Actor | null, entry: AuditEntry): Promise<void> {
     await em.insert(AuditLog, {
-      staffId: actor?.staffId ?? null,
-      staffUsername: actor?.username ?? null,
+      staffId: actor?.kind === 'staff' ? actor.staffId : null,
+      staffUsername: actor === null ? null : actor.kind === 'staff' ? actor.username : `integration:${actor.keyId}`,
       action: entry.action,
       entityType: entry.entityType,
       entityId: entry.entityId === null ? null : String(entry.entityId),

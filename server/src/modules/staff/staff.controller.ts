@@ -1,15 +1,13 @@
 import { Body, Controller, Param, Query, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { routes } from '@huoyue/shared';
-import type { z } from 'zod';
 import { CurrentStaff } from '../../infra/auth/auth.guard.js';
 import { STAFF_TOKEN_TTL_SECONDS, type StaffPrincipal, TokenService } from '../../infra/auth/token.service.js';
-import { Contract } from '../../infra/http/contract.js';
+import { Contract, type In } from '../../infra/http/contract.js';
 import { AuditService } from './audit.service.js';
 import { StaffService, toStaffView } from './staff.service.js';
 
 const r = routes.staff;
-type In<T extends z.ZodType | undefined> = T extends z.ZodType ? z.output<T> : never;
 
 @Controller()
 export class StaffController {

@@ -1,14 +1,15 @@
 import { Global, Module } from '@nestjs/common';
-import { StaffStatusChecker } from '../../infra/auth/auth.guard.js';
+import { IntegrationVerifier, StaffStatusChecker } from '../../infra/auth/auth.guard.js';
+import { IntegrationKeysService } from './integration-keys.service.js';
 import { AuditService } from './audit.service.js';
 import { StaffController } from './staff.controller.js';
 import { StaffService } from './staff.service.js';
 
-/** Global because the auth guard asks it whether a staff account is still active. */
+/** Global because the auth guard asks it whether a staff account is still active and checks integration signatures. */
 @Global()
 @Module({
   controllers: [StaffController],
-  providers: [StaffService, AuditService, { provide: StaffStatusChecker, useExisting: StaffService }],
-  exports: [StaffService, AuditService, StaffStatusChecker],
+  providers: [StaffService, AuditService, IntegrationKeysService, { provide: StaffStatusChecker, useExisting: StaffService }, { provide: IntegrationVerifier, useExisting: IntegrationKeysService }],
+  exports: [StaffService, AuditService, IntegrationKeysService, StaffStatusChecker, IntegrationVerifier],
 })
 export class StaffModule {}

@@ -12,6 +12,7 @@ export type MemberSource = 'wechat' | 'offline';
 @Entity('member')
 @Index('idx_member_nickname', ['nickname'])
 @Index('idx_member_unionid', ['unionid'])
+@Index('idx_member_tier_expiry', ['tierExpiresAt'])
 export class Member {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -50,6 +51,17 @@ export class Member {
 
   @Column({ name: 'tier_code', type: 'varchar', length: 32, nullable: true })
   tierCode!: string | null;
+
+  /** When the current tier was reached or last retained; its period ends at tierExpiresAt (null: never). */
+  @InstantColumn({ name: 'tier_since', nullable: true })
+  tierSince!: Date | null;
+
+  @InstantColumn({ name: 'tier_expires_at', nullable: true })
+  tierExpiresAt!: Date | null;
+
+  /** The period end for which "your tier is at risk" was sent, so it goes out once per period. */
+  @InstantColumn({ name: 'tier_notice_for', nullable: true })
+  tierNoticeFor!: Date | null;
 
   @Column({ name: 'merged_into_id', type: 'int', nullable: true })
   mergedIntoId!: number | null;

@@ -1,7 +1,14 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn, IntegerColumn } from '../../../infra/database/columns.js';
+import type { z } from 'zod';
+import type { tierBenefits } from '@huoyue/shared';
 
-/** A rung of the brand's tier ladder (普通, 银卡, 金卡, 钻石). Rules and benefits grow in the points issue. */
+export type TierBenefits = z.output<typeof tierBenefits>;
+import { CreatedAtColumn, IntegerColumn, JsonTextColumn } from '../../../infra/database/columns.js';
+
+/**
+ * A rung of the brand's tier ladder (普通, 银卡, 金卡, 钻石). Reached when growth passes `growthThreshold`; held for
+ * `validityMonths` (0 = for good), kept for another period when the period's growth reaches `retentionGrowth`.
+ */
 @Entity('tier')
 export class Tier {
   @PrimaryGeneratedColumn()
@@ -19,6 +26,16 @@ export class Tier {
 
   @IntegerColumn({ name: 'growth_threshold' })
   growthThreshold!: number;
+
+  @IntegerColumn({ name: 'retention_growth' })
+  retentionGrowth!: number;
+
+  @IntegerColumn({ name: 'validity_months' })
+  validityMonths!: number;
+
+  /** Data the mini-program shows and other modules read: points multiplier, birthday coupon, free shipping, perks. */
+  @JsonTextColumn()
+  benefits!: TierBenefits | null;
 
   @CreatedAtColumn()
   createdAt!: Date;

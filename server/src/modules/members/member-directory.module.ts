@@ -1,0 +1,18 @@
+import { Global, Injectable, Module } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { MemberDirectory } from '../points/member-directory.js';
+import { Member } from './entities/member.entity.js';
+
+/** The members module's answer to "can this id hold points?", for modules that must not read the member table. */
+@Injectable()
+export class MemberTableDirectory extends MemberDirectory {
+  async canHoldPoints(em: EntityManager, memberId: number): Promise<boolean> {
+    const member = await em.findOne(Member, { where: { id: memberId }, select: { id: true, status: true } });
+    return member?.status === 'member';
+  }
+}
+
+/** Global and dependency-free, so the points module can ask without importing the members module (which imports it). */
+@Global()
+@Module({ providers: [{ provide: MemberDirectory, useClass: MemberTableDirectory }], exports: [MemberDirectory] })
+export class MemberDirectoryModule {}

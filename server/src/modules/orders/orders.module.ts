@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { EngagementModule } from '../engagement/engagement.module.js';
+import { MembersModule } from '../members/members.module.js';
+import { PointsModule } from '../points/points.module.js';
+import { OrdersController } from './orders.controller.js';
+import { OrdersService } from './orders.service.js';
+
+/** Paid orders and refunds from POS, e-commerce, staff and imports; it books their points through PointsService. */
+@Module({
+  imports: [EngagementModule, MembersModule, PointsModule],
+  controllers: [OrdersController],
+  providers: [OrdersService],
+  exports: [OrdersService],
+})
+export class OrdersModule {}

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import type { createOrderBody, orderView, refundBody, refundView } from '@huoyue/shared';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import type { Actor } from '../../infra/auth/token.service.js';
+import { isUniqueViolation } from '../../infra/database/errors.js';
+import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { DomainError } from '../../infra/http/domain-error.js';
+import { EngagementService } from '../engagement/engagement.service.js';
+import { MembersService } from '../members/members.service.js';
+import { TierService } from '../members/tier.service.js';
+import { PointsService } from '../points/points.service.js';
+import { AuditService } from '../staff/audit.service.js';
+import { Order } from './entities/order.entity.js';
+import { OrderRefund } from './entities/order-refund.entity.js';
+
+type CreateOrder = z.output<typeof createOrderBody>;
+type OrderView = z.output<typeof orderView>;
+type RefundView = z.output<typeof refundView>;
+
+/** The same order in the same words hashes the same, whatever the key order of its JSON. */
+function canonicalHash(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+}
+
+/**
+ * Orders in and refunds out. An order, the points it earns, its engagement event and `order.paid` commit in one
+ * transaction; `order_no` and `refund_no` are unique, so retries and races apply each once.
+ */
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly members: MembersService,
+    private readonly tiers: TierService,
+    private readonly points: PointsService,
+    private readonly engagement: EngagementService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async record(input: CreateOrder, actor: Actor): Promise<OrderView> {
+    const bodyHash = canonicalHash({ ...input, paidAt: new Date(input.paidAt).toISOString() });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.uow.run(async (tx) => {
+          const existing = await tx.em.findOneBy(Order, { orderNo: input.orderNo });
+          if (existing) return this.replay(existing, bodyHash);
+          let member = await this.members.resolveRef(tx.em, input.member);
+          if (!member && 'phone' in input.member) {
+            member = (await this.members.findOrCreateOffline(tx, { phone: input.member.phone, at: new Date(input.paidAt) })).member;
+          }
+          if (!member) throw new DomainError('MEMBER_NOT_FOUND', '找不到该会员，请核对会员信息');
+          if (member.status !== 'member') throw new DomainError('NOT_A_MEMBER', '该用户尚未开卡，订单不能累积积分');
+          const paidAt = new Date(input.paidAt);
+          const order = tx.em.create(Order, {
+            orderNo: input.orderNo,
+            memberId: member.id,
+            amount: input.amount,
+            refundedAmount: 0,
+            paidAt,
+            storeCode: input.storeCode ?? null,
+            channel: actor.kind === 'integration' ? 'integration' : 'api',
+            bodyHash,
+            pointsStatus: 'none',
+            details: input.items || input.couponCodes ? { items: input.items, couponCodes: input.couponCodes } : null,
+            importId: null,
+          });
+          await tx.em.insert(Order, order);
+          const tier = await this.tiers.byCode(member.tierCode);
+          const earned = await this.points.earnForOrder(tx, { memberId: member.id, orderNo: input.orderNo, amount: input.amount, paidAt, tierMultiplier: tier?.benefits?.pointsMultiplier ?? 1 });
+          await tx.em.update(Order, { id: order.id }, {
+            points: earned.points,
+            growth: earned.growth,
+            pointsStatus: earned.status,
+            pointsAvailableAt: earned.availableAt,
+            breakdown: earned.breakdown,
+          });
+          await this.engagement.record(tx.em, {
+            memberId: member.id,
+            type: 'purchase',
+            occurredAt: paidAt,
+            sourceRef: `order:${input.orderNo}`,
+            properties: { amount: input.amount, storeCode: input.storeCode ?? null },
+          });
+          await tx.publish('order.paid', { memberId: member.id, orderNo: input.orderNo, amount: input.amount, paidAt: paidAt.toISOString(), storeCode: input.storeCode ?? null });
+          await this.audit.record(tx.em, actor, { action: 'order.create', entityType: 'order', entityId: input.orderNo, after: { memberId: member.id, amount: input.amount, points: earned.points } });
+          return this.toView((await tx.em.findOneBy(Order, { id: order.id }))!);
+        });
+      } catch (err) {
+        // Two deliveries of one order at once: the loser answers with the winner's result on the next try.
+        if (attempt < 2 && isUniqueViolation(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  async get(orderNo: string): Promise<OrderView> {
+    const order = await this.dataSource.getRepository(Order).findOneBy({ orderNo });
+    if (!order) throw new DomainError('NOT_FOUND', '订单不存在');
+    return this.toView(order);
+  }
+
+  /**
+   * Reverses the points and growth of the refunded share of an order: after refunds totalling R of an order of A,
+   * floor(points × R / A) have been taken back (all of them at a full refund).
+   */
+  async refund(orderNo: string, input: z.output<typeof refundBody>, actor: Actor): Promise<RefundView> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.uow.run(async (tx) => {
+          const existing = await tx.em.findOneBy(OrderRefund, { refundNo: input.refundNo });
+          if (existing) {
+            if (existing.orderNo !== orderNo || existing.amount !== input.amount) throw new DomainError('REFUND_CONFLICT', '该退款单号已用于另一笔退款');
+            return toRefundView(existing);
+          }
+          const order = await this.lockOrder(tx.em, orderNo);
+          if (!order) throw new DomainError('NOT_FOUND', '订单不存在');
+          const refunded = order.refundedAmount + input.amount;
+          if (refunded > order.amount) {
+            throw new DomainError('REFUND_EXCEEDS_ORDER', `退款金额超出订单可退金额（还可退 ${((order.amount - order.refundedAmount) / 100).toFixed(2)} 元）`, {
+              refundable: order.amount - order.refundedAmount,
+            });
+          }
+          const share = (total: number) => (refunded === order.amount ? total : Math.floor((total * refunded) / order.amount));
+          const pointsDue = share(order.points) - order.pointsReversed;
+          const growthDue = share(order.growth) - order.growthReversed;
+          const reversed = await this.points.reverseOrder(tx, { memberId: order.memberId, orderNo, refundNo: input.refundNo, points: pointsDue, growth: growthDue });
+          await tx.em.update(Order, { id: order.id }, {
+            refundedAmount: refunded,
+            pointsReversed: order.pointsReversed + pointsDue,
+            growthReversed: order.growthReversed + growthDue,
+            pointsStatus: order.pointsStatus === 'pending' && refunded === order.amount ? 'cancelled' : order.pointsStatus,
+          });
+          const refund = tx.em.create(OrderRefund, {
+            refundNo: input.refundNo,
+            orderNo,
+            memberId: order.memberId,
+            amount: input.amount,
+            pointsReversed: reversed.pointsReversed,
+            growthReversed: reversed.growthReversed,
+            pointsOwed: reversed.pointsOwed,
+          });
+          await tx.em.insert(OrderRefund, refund);
+          await this.engagement.record(tx.em, { memberId: order.memberId, type: 'refund', sourceRef: `refund:${input.refundNo}`, properties: { orderNo, amount: input.amount } });
+          await tx.publish('order.refunded', { memberId: order.memberId, orderNo, refundNo: input.refundNo, amount: input.amount, at: new Date().toISOString() });
+          await this.audit.record(tx.em, actor, { action: 'order.refund', entityType: 'order', entityId: orderNo, after: { refundNo: input.refundNo, amount: input.amount, ...reversed } });
+          return toRefundView(refund);
+        });
+      } catch (err) {
+        if (attempt < 2 && isUniqueViolation(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  private replay(existing: Order, bodyHash: string): OrderView {
+    if (existing.bodyHash !== bodyHash) {
+      throw new DomainError('ORDER_CONFLICT', '订单号已存在且内容不同；同一订单请原样重发', { orderNo: existing.orderNo });
+    }
+    return this.toView(existing);
+  }
+
+  private lockOrder(em: EntityManager, orderNo: string): Promise<Order | null> {
+    if (this.config.database.kind === 'mysql') {
+      return em.getRepository(Order).createQueryBuilder('o').setLock('pessimistic_write').where('o.order_no = :orderNo', { orderNo }).getOne();
+    }
+    return em.findOneBy(Order, { orderNo });
+  }
+
+  toView(order: Order): OrderView {
+    // A pending lot is released by the points job; the order shows the state the member sees.
+    const status = order.pointsStatus === 'pending' && order.pointsAvailableAt && order.pointsAvailableAt <= new Date() ? 'credited' : order.pointsStatus;
+    return {
+      orderNo: order.orderNo,
+      memberId: order.memberId,
+      amount: order.amount,
+      refundedAmount: order.refundedAmount,
+      paidAt: order.paidAt.toISOString(),
+      storeCode: order.storeCode,
+      points: order.points,
+      growth: order.growth,
+      pointsStatus: status,
+      pointsAvailableAt: order.pointsAvailableAt?.toISOString() ?? null,
+      breakdown: order.breakdown ?? null,
+    };
+  }
+}
+
+function toRefundView(r: OrderRefund): RefundView {
+  return { refundNo: r.refundNo, orderNo: r.orderNo, amount: r.amount, pointsReversed: r.pointsReversed, growthReversed: r.growthReversed, pointsOwed: r.pointsOwed };
+}

@@ -1,0 +1,9 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * What the points module needs to know about members without reading their table: whether an id is a member
+ * who can hold points. The members module provides it.
+ */
+export abstract class MemberDirectory {
+  abstract canHoldPoints(em: EntityManager, memberId: number): Promise<boolean>;
+}

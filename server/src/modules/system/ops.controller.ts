@@ -1,0 +1,38 @@
+import { Body, Controller, Param } from '@nestjs/common';
+import { routes } from '@huoyue/shared';
+import { CurrentStaff } from '../../infra/auth/auth.guard.js';
+import type { StaffPrincipal } from '../../infra/auth/token.service.js';
+import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { Contract, type In } from '../../infra/http/contract.js';
+import { DomainError } from '../../infra/http/domain-error.js';
+import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
+import { AuditService } from '../staff/audit.service.js';
+import { IntegrationKeysService } from '../staff/integration-keys.service.js';
+
+const r = routes.system;
+
+/** Owner-only operations: run a scheduled job now, issue integration keys. */
+@Controller()
+export class OpsController {
+  constructor(
+    private readonly jobs: JobScheduler,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+    private readonly keys: IntegrationKeysService,
+  ) {}
+
+  @Contract(r.runJob)
+  async runJob(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.runJob.params>, @Body() body: In<typeof r.runJob.body>) {
+    if (!this.jobs.names().includes(params.name)) throw new DomainError('NOT_FOUND', '没有这个任务');
+    const asOf = body.asOf ? new Date(body.asOf) : new Date();
+    const affected = await this.jobs.runNow(params.name, asOf);
+    await this.uow.run((tx) => this.audit.record(tx.em, staff, { action: 'job.run', entityType: 'job', entityId: params.name, after: { asOf: asOf.toISOString(), affected } }));
+    return { name: params.name, affected };
+  }
+
+  @Contract(r.createIntegrationKey)
+  async createKey(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.createIntegrationKey.body>) {
+    const { key, secret } = await this.keys.create(this.uow, staff, body.name);
+    return { keyId: key.keyId, name: key.name, active: key.active, createdAt: key.createdAt.toISOString(), secret };
+  }
+}
