@@ -13,6 +13,7 @@ import { JobsModule } from './infra/jobs/job-scheduler.js';
 import { SettingsModule } from './infra/settings/settings.service.js';
 import { WechatModule } from './infra/wechat/wechat.module.js';
 import { MemberDirectoryModule } from './modules/members/member-directory.module.js';
+import { ImportsModule } from './modules/imports/imports.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
 import { OpsController } from './modules/system/ops.controller.js';
 import { EngagementModule } from './modules/engagement/engagement.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         MembersModule,
         StaffModule,
         OrdersModule,
+        ImportsModule,
         ...(extraImports ?? []),
       ],
       controllers: [HealthController, OpsController],

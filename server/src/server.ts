@@ -68,6 +68,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     });
     app.useLogger(new NestPinoLogger(logger));
     const fastify = app.getHttpAdapter().getInstance();
+    // CSV uploads (imports) reach their handler as a stream, up to 2 GiB, never buffered whole.
+    fastify.addContentTypeParser(['text/csv', 'application/csv'], { bodyLimit: 2 * 1024 ** 3 }, (_request, payload, done) => done(null, payload));
     // Echoed so a member or a gateway can quote it when something goes wrong.
     fastify.addHook('onSend', async (request, reply) => {
       void reply.header('x-request-id', request.id);

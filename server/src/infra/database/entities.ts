@@ -11,6 +11,7 @@ import { Order } from '../../modules/orders/entities/order.entity.js';
 import { OrderRefund } from '../../modules/orders/entities/order-refund.entity.js';
 import { IntegrationKey, RequestNonce } from '../../modules/staff/entities/integration-key.entity.js';
 import { JobLease } from '../jobs/job-lease.entity.js';
+import { ImportJob, ImportRejection } from '../../modules/imports/import-job.entity.js';
 import { Setting } from '../settings/setting.entity.js';
 import { AuditLog } from '../../modules/staff/entities/audit-log.entity.js';
 import { Staff } from '../../modules/staff/entities/staff.entity.js';
@@ -36,4 +37,6 @@ export const ALL_ENTITIES = [
   Store,
   IntegrationKey,
   RequestNonce,
+  ImportJob,
+  ImportRejection,
 ];

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { brandDay, type EngagementType } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
+import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
 import { EngagementEvent } from './engagement-event.entity.js';
 
 export interface EngagementInput {
@@ -20,6 +21,13 @@ export class EngagementService {
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Bulk append for imports: one multi-row statement; entries whose (type, source) is already logged are skipped. */
+  async recordMany(em: EntityManager, inputs: (EngagementInput & { occurredAt: Date; sourceRef: string })[]): Promise<void> {
+    const kind = this.config.database.kind;
+    const rows = inputs.map((i) => [i.memberId, i.type, sqlInstant(kind, i.occurredAt), brandDay(i.occurredAt, this.config.brandTimezone), i.properties ? JSON.stringify(i.properties) : null, i.sourceRef]);
+    await bulkInsert(em, kind, 'engagement_event', ['member_id', 'type', 'occurred_at', 'day', 'properties', 'source_ref'], rows, { ignore: true });
+  }
 
   async record(em: EntityManager, input: EngagementInput): Promise<void> {
     const occurredAt = input.occurredAt ?? new Date();

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { joinBody, memberDetail, memberExport, memberRef, memberSummary } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
+import { bulkInsert, placeholders, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
@@ -33,6 +34,9 @@ export interface OfflineMemberInput {
 /** SQLite hands back datetimes as UTC text without a zone; MySQL (timezone Z) as Date. */
 const toUtcDate = (v: Date | string) => (v instanceof Date ? v : new Date(v.includes('T') ? v : `${v.replace(' ', 'T')}Z`));
 
+
+/** A member reference in an import that is a mainland mobile number (else it is the brand's own customer id). */
+export const PHONE_REF = /^1[3-9]\d{9}$/;
 
 /** Member identity: WeChat login, joining, the card, personal data rights, and staff look-ups. */
 @Injectable()
@@ -214,6 +218,62 @@ export class MembersService {
     await tx.em.insert(Member, member);
     await tx.publish('member.joined', { memberId: member.id, cardNo: member.cardNo!, at: input.at.toISOString() });
     return { member, created: true };
+  }
+
+  /**
+   * Bulk form of findOrCreateOffline for imports: each reference (a mainland mobile number, or the brand's own
+   * customer id) to a member id, creating offline members for those not known yet. Imported customers do not
+   * emit `member.joined`: history is not news, and nobody should be greeted a hundred thousand times.
+   */
+  async resolveOrCreateOffline(em: EntityManager, refs: string[], at: Date, profiles: Map<string, Partial<Pick<Member, 'nickname' | 'birthday' | 'phone'>>> = new Map()): Promise<Map<string, number>> {
+    const kind = this.config.database.kind;
+    const unique = [...new Set(refs)];
+    const phones = unique.filter((r) => PHONE_REF.test(r));
+    const externals = unique.filter((r) => !PHONE_REF.test(r));
+    const found = new Map<string, number>();
+    const lookup = async () => {
+      if (phones.length) {
+        const rows: { id: number; phone: string }[] = await em.query(`SELECT id, phone FROM member WHERE phone IN (${placeholders(phones.length)})`, phones);
+        for (const r of rows) found.set(r.phone, Number(r.id));
+      }
+      if (externals.length) {
+        const rows: { id: number; external_ref: string }[] = await em.query(`SELECT id, external_ref FROM member WHERE external_ref IN (${placeholders(externals.length)})`, externals);
+        for (const r of rows) found.set(r.external_ref, Number(r.id));
+      }
+    };
+    await lookup();
+    // A customer id whose phone is already a member's (they joined in WeChat first) is that member.
+    const byPhone = unique.filter((r) => !found.has(r) && profiles.get(r)?.phone).map((r) => [r, profiles.get(r)!.phone!] as const);
+    if (byPhone.length) {
+      const rows: { id: number; phone: string }[] = await em.query(`SELECT id, phone FROM member WHERE phone IN (${placeholders(byPhone.length)})`, byPhone.map(([, phone]) => phone));
+      const ids = new Map(rows.map((r) => [r.phone, Number(r.id)]));
+      for (const [ref, phone] of byPhone) if (ids.has(phone)) found.set(ref, ids.get(phone)!);
+    }
+    const missing = unique.filter((r) => !found.has(r));
+    if (missing.length === 0) return found;
+    const entry = (await this.tiers.entryTier())?.code ?? null;
+    const when = sqlInstant(kind, at);
+    const rows = missing.map((ref) => {
+      const profile = profiles.get(ref) ?? {};
+      const phone = PHONE_REF.test(ref) ? ref : (profile.phone ?? null);
+      return [
+        phone,
+        PHONE_REF.test(ref) ? null : ref,
+        generateCardNo(() => randomInt(0, 1_000_000) / 1_000_000),
+        profile.nickname ?? null,
+        profile.birthday ?? null,
+        'new',
+        'member',
+        'offline',
+        entry,
+        when,
+        when,
+        when,
+      ];
+    });
+    await bulkInsert(em, kind, 'member', ['phone', 'external_ref', 'card_no', 'nickname', 'birthday', 'stage', 'status', 'source', 'tier_code', 'tier_since', 'first_seen_at', 'joined_at'], rows);
+    await lookup();
+    return found;
   }
 
   async card(memberId: number): Promise<MemberCard> {

@@ -203,6 +203,16 @@ export class TierService {
     return sent;
   }
 
+  /** Places an imported member on the ladder (their tier in the old system); a new period starts now. No event: history is not news. */
+  async importTier(tx: Tx, memberId: number, code: string, at: Date): Promise<void> {
+    const target = (await this.ladder()).find((t) => t.code === code);
+    if (!target) throw new DomainError('BUSINESS_RULE', `等级 ${code} 不存在`);
+    const member = await this.lockMember(tx.em, memberId);
+    if (!member || member.tierCode === code) return;
+    await tx.em.update(Member, { id: memberId }, { tierCode: code, tierSince: at, tierExpiresAt: this.periodEnd(target, at), tierNoticeFor: null });
+    await tx.em.insert(TierHistory, { memberId, fromTier: member.tierCode, toTier: code, reason: 'import', growth: 0, periodGrowth: null, at });
+  }
+
   async mine(memberId: number): Promise<MyTiers> {
     const ladder = await this.ladder();
     const member = await this.dataSource.getRepository(Member).findOneBy({ id: memberId });

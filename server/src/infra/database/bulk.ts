@@ -1,0 +1,33 @@
+import type { EntityManager } from 'typeorm';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+/**
+ * An instant as a raw SQL parameter. TypeORM converts entity values itself; raw statements must match what it
+ * stores: UTC text 'YYYY-MM-DD HH:MM:SS.mmm' on SQLite, a Date on MySQL (mysql2 runs with timezone Z).
+ */
+export function sqlInstant(kind: Dialect, d: Date): string | Date {
+  return kind === 'sqlite' ? d.toISOString().replace('T', ' ').replace('Z', '') : d;
+}
+
+/** Rows per statement stays well under SQLite's 32,766 bound parameters and MySQL's packet size. */
+const MAX_PARAMS = 20_000;
+
+/**
+ * Multi-row INSERT for bulk paths (imports), where building entities costs more than the insert. With `ignore`,
+ * rows that hit a unique key are skipped (INSERT IGNORE / INSERT OR IGNORE): the way imports stay idempotent.
+ */
+export async function bulkInsert(em: EntityManager, kind: Dialect, table: string, columns: string[], rows: unknown[][], options: { ignore?: boolean } = {}): Promise<void> {
+  if (rows.length === 0) return;
+  const q = (name: string) => (kind === 'mysql' ? `\`${name}\`` : `"${name}"`);
+  const verb = options.ignore ? (kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE') : 'INSERT';
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    await em.query(`${verb} INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`, chunk.flat());
+  }
+}
+
+/** `IN (?, ?, …)` placeholders for a list. */
+export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');

@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { parse } from 'csv-parse';
+import { DataSource, LessThan } from 'typeorm';
+import type { z } from 'zod';
+import { isCalendarDay, startOfBrandDay, type importView } from '@huoyue/shared';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import type { StaffPrincipal } from '../../infra/auth/token.service.js';
+import { isUniqueViolation } from '../../infra/database/errors.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { DomainError } from '../../infra/http/domain-error.js';
+import { MembersService, PHONE_REF } from '../members/members.service.js';
+import { TierService } from '../members/tier.service.js';
+import { type ImportedOrder, OrdersService } from '../orders/orders.service.js';
+import { PointsService } from '../points/points.service.js';
+import { AuditService } from '../staff/audit.service.js';
+import { type ImportKind, ImportJob, ImportRejection } from './import-job.entity.js';
+
+type ImportView = z.output<typeof importView>;
+
+/** Rows per transaction: large enough for multi-row statements to pay off, small enough to keep locks short. */
+const ORDER_BATCH = 1000;
+const MEMBER_BATCH = 200;
+/** Rejected rows kept per import for staff to read; the count is always exact. */
+const KEEP_REJECTIONS = 10_000;
+/** A running job whose heartbeat is older than this was abandoned (its process died): another run resumes it. */
+const STALE_MS = 2 * 60_000;
+
+const REF = /^[A-Za-z0-9_.:-]{1,64}$/;
+const ORDER_NO = /^[A-Za-z0-9_.:-]{1,64}$/;
+const LOCAL_TIME = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+interface Row {
+  no: number;
+  fields: string[];
+  raw: string;
+}
+
+type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/**
+ * CSV imports of order history and of members with opening balances, for brands leaving an old CRM or POS. The
+ * upload is saved to disk and processed in the background in batches; each batch, its rejections and the job's
+ * progress commit together, so a crash loses nothing and a restart resumes after the last batch. Order numbers
+ * and member references make a second import of the same file change nothing.
+ */
+@Injectable()
+export class ImportsService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Imports');
+  private readonly owner = randomUUID();
+  private readonly running = new Map<number, Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly members: MembersService,
+    private readonly tiers: TierService,
+    private readonly orders: OrdersService,
+    private readonly points: PointsService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Saves the uploaded stream, queues the job and starts it; answers at once with the job. */
+  async accept(kind: ImportKind, body: Readable, creditPoints: boolean, actor: StaffPrincipal): Promise<ImportView> {
+    const dir = join(this.config.dataDir, 'imports');
+    mkdirSync(dir, { recursive: true });
+    const filePath = join(dir, `${kind}-${randomUUID()}.csv`);
+    let bytes = 0;
+    body.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    try {
+      await pipeline(body, createWriteStream(filePath));
+    } catch (err) {
+      await rm(filePath, { force: true });
+      if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw err;
+      throw new DomainError('BAD_REQUEST', '文件上传中断，请重试');
+    }
+    if (bytes === 0) {
+      await rm(filePath, { force: true });
+      throw new DomainError('VALIDATION_FAILED', '上传的文件是空的');
+    }
+    const job = await this.uow.run(async (tx) => {
+      const row = tx.em.create(ImportJob, { kind, status: 'queued', creditPoints, filePath, fileBytes: String(bytes), createdBy: actor.staffId, owner: null, heartbeatAt: null, error: null, finishedAt: null });
+      await tx.em.insert(ImportJob, row);
+      await this.audit.record(tx.em, actor, { action: `import.${kind}`, entityType: 'import', entityId: row.id, after: { bytes, creditPoints } });
+      return row;
+    });
+    this.start(job.id);
+    return this.view(job.id);
+  }
+
+  async view(id: number): Promise<ImportView> {
+    const job = await this.dataSource.getRepository(ImportJob).findOneBy({ id });
+    if (!job) throw new DomainError('NOT_FOUND', '导入任务不存在');
+    const rejections = await this.dataSource.getRepository(ImportRejection).find({ where: { importId: id }, order: { rowNo: 'ASC' }, take: 100 });
+    return {
+      id: job.id,
+      kind: job.kind,
+      status: job.status,
+      creditPoints: job.creditPoints,
+      rowsRead: job.rowsDone,
+      rowsImported: job.rowsImported,
+      rowsSkipped: job.rowsSkipped,
+      rowsRejected: job.rowsRejected,
+      rejections: rejections.map((r) => ({ row: r.rowNo, reason: r.reason, line: r.line })),
+      error: job.error,
+      createdAt: job.createdAt.toISOString(),
+      finishedAt: job.finishedAt?.toISOString() ?? null,
+    };
+  }
+
+  /** Picks up queued jobs and jobs whose process died (stale heartbeat). Registered as a scheduled job. */
+  async resumeAbandoned(now = new Date()): Promise<number> {
+    const repo = this.dataSource.getRepository(ImportJob);
+    const candidates = [
+      ...(await repo.find({ where: { status: 'queued' }, take: 10 })),
+      ...(await repo.find({ where: { status: 'running', heartbeatAt: LessThan(new Date(now.getTime() - STALE_MS)) }, take: 10 })),
+    ];
+    for (const job of candidates) this.start(job.id);
+    return candidates.length;
+  }
+
+  /** Resolves when the job is no longer being processed by this instance (tests and benchmarks wait on it). */
+  async settled(id: number): Promise<void> {
+    await this.running.get(id);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private start(id: number): void {
+    if (this.running.has(id) || this.stopping) return;
+    const run = this.process(id)
+      .catch((err) => this.logger.error({ err, importId: id }, 'import failed'))
+      .finally(() => this.running.delete(id));
+    this.running.set(id, run);
+  }
+
+  private async process(id: number): Promise<void> {
+    const repo = this.dataSource.getRepository(ImportJob);
+    const now = new Date();
+    const claimed = await repo
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'running', owner: this.owner, heartbeatAt: now })
+      .where("id = :id AND (status = 'queued' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < :stale)))", { id, stale: new Date(now.getTime() - STALE_MS) })
+      .execute();
+    if ((claimed.affected ?? 0) !== 1) return;
+    const job = (await repo.findOneBy({ id }))!;
+    try {
+      if (job.kind === 'orders') await this.run(job, ORDER_BATCH, (tx, rows) => this.orderBatch(tx, job, rows));
+      else await this.run(job, MEMBER_BATCH, (tx, rows) => this.memberBatch(tx, job, rows));
+      if (this.stopping) return; // resumed by the next start
+      await repo.update({ id, owner: this.owner }, { status: 'done', finishedAt: new Date(), heartbeatAt: new Date() });
+      await rm(job.filePath, { force: true });
+    } catch (err) {
+      await repo.update({ id, owner: this.owner }, { status: 'failed', finishedAt: new Date(), error: String((err as Error).message).slice(0, 480) });
+      throw err;
+    }
+  }
+
+  /** Streams the file through the CSV parser, skipping rows already committed, one transaction per batch. */
+  private async run(job: ImportJob, batchSize: number, handle: (tx: Tx, rows: Row[]) => Promise<{ imported: number; skipped: number; rejected: { row: Row; reason: string }[] }>): Promise<void> {
+    const parser = createReadStream(job.filePath).pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, raw: true }));
+    let no = 0;
+    let batch: Row[] = [];
+    const flush = async () => {
+      const rows = batch;
+      batch = [];
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.uow.run(async (tx) => {
+            const result = await handle(tx, rows);
+            const kept = Math.max(0, Math.min(result.rejected.length, KEEP_REJECTIONS - job.rowsRejected));
+            if (kept > 0) {
+              await tx.em.insert(
+                ImportRejection,
+                result.rejected.slice(0, kept).map((r) => ({ importId: job.id, rowNo: r.row.no, reason: r.reason.slice(0, 200), line: r.row.raw.slice(0, 500) })),
+              );
+            }
+            const done = rows[rows.length - 1]!.no;
+            const progressed = await tx.em.update(
+              ImportJob,
+              { id: job.id, owner: this.owner },
+              { rowsDone: done, rowsImported: () => `rows_imported + ${result.imported}`, rowsSkipped: () => `rows_skipped + ${result.skipped}`, rowsRejected: () => `rows_rejected + ${result.rejected.length}`, heartbeatAt: new Date() },
+            );
+            // Another instance took the job over (this one looked dead): stop without committing twice.
+            if ((progressed.affected ?? 0) !== 1) throw new Error('import taken over by another instance');
+            job.rowsDone = done;
+            job.rowsRejected += result.rejected.length;
+          });
+          return;
+        } catch (err) {
+          // A new offline member raced another writer for a phone or card number: the batch simply runs again.
+          if (attempt < 2 && isUniqueViolation(err)) continue;
+          throw err;
+        }
+      }
+    };
+    for await (const record of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+      if (this.stopping) return;
+      if (no === 0 && isHeader(record.record)) continue;
+      no++;
+      if (no <= job.rowsDone) continue; // committed before a restart
+      batch.push({ no, fields: record.record, raw: record.raw.replace(/\r?\n$/, '') });
+      if (batch.length >= batchSize) await flush();
+    }
+    if (batch.length > 0) await flush();
+  }
+
+  private async orderBatch(tx: Tx, job: ImportJob, rows: Row[]) {
+    const rejected: { row: Row; reason: string }[] = [];
+    const valid: { row: Row; ref: string; order: Omit<ImportedOrder, 'memberId'> }[] = [];
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const checked = this.checkOrderRow(row.fields);
+      if (!checked.ok) rejected.push({ row, reason: checked.reason });
+      else if (seen.has(checked.value.order.orderNo)) rejected.push({ row, reason: `订单号 ${checked.value.order.orderNo} 在文件中重复` });
+      else {
+        seen.add(checked.value.order.orderNo);
+        valid.push({ row, ...checked.value });
+      }
+    }
+    if (valid.length === 0) return { imported: 0, skipped: 0, rejected };
+    const ids = await this.members.resolveOrCreateOffline(tx.em, valid.map((v) => v.ref), new Date(Math.min(...valid.map((v) => v.order.paidAt.getTime()))));
+    const result = await this.orders.importBatch(tx, valid.map((v) => ({ ...v.order, memberId: ids.get(v.ref)! })), job.id, job.creditPoints);
+    return { ...result, rejected };
+  }
+
+  private checkOrderRow(f: string[]): Checked<{ ref: string; order: Omit<ImportedOrder, 'memberId'> }> {
+    if (f.length < 4 || f.length > 5) return { ok: false, reason: `应为 4 或 5 列（member_ref,order_no,paid_at,amount[,store_code]），实际 ${f.length} 列` };
+    const [ref, orderNo, paidAtText, amountText, storeCode] = f as [string, string, string, string, string | undefined];
+    if (!REF.test(ref)) return { ok: false, reason: 'member_ref 应为手机号或客户编号（字母、数字、_ . : -，最多 64 位）' };
+    if (!ORDER_NO.test(orderNo)) return { ok: false, reason: 'order_no 只能包含字母、数字和 _ . : -，最多 64 位' };
+    const paidAt = this.parseTime(paidAtText);
+    if (!paidAt) return { ok: false, reason: `paid_at 无法识别：${paidAtText.slice(0, 40)}（请用 ISO 8601 或 YYYY-MM-DD HH:mm:ss）` };
+    if (paidAt.getTime() > Date.now() + 86_400_000) return { ok: false, reason: 'paid_at 在未来' };
+    if (!/^\d{1,10}$/.test(amountText) || Number(amountText) > 1_000_000_000) return { ok: false, reason: `amount 应为以分为单位的非负整数：${amountText.slice(0, 20)}` };
+    if (storeCode !== undefined && storeCode !== '' && !/^[A-Za-z0-9_-]{1,32}$/.test(storeCode)) return { ok: false, reason: 'store_code 只能包含字母、数字、_ 和 -' };
+    return { ok: true, value: { ref, order: { orderNo, amount: Number(amountText), paidAt, storeCode: storeCode || null } } };
+  }
+
+  private async memberBatch(tx: Tx, _job: ImportJob, rows: Row[]) {
+    const rejected: { row: Row; reason: string }[] = [];
+    let imported = 0;
+    const ladder = new Set((await this.tiers.ladder()).map((t) => t.code));
+    const now = new Date();
+    for (const row of rows) {
+      const checked = this.checkMemberRow(row.fields, ladder);
+      if (!checked.ok) {
+        rejected.push({ row, reason: checked.reason });
+        continue;
+      }
+      const m = checked.value;
+      const profiles = new Map([[m.ref, { nickname: m.nickname, birthday: m.birthday, phone: m.phone }]]);
+      const id = (await this.members.resolveOrCreateOffline(tx.em, [m.ref], now, profiles)).get(m.ref)!;
+      // Applying a row twice changes nothing: the tier is set, the opening balance is keyed by the reference.
+      if (m.tierCode) await this.tiers.importTier(tx, id, m.tierCode, now);
+      if (m.points > 0) {
+        await this.points.credit(tx, { memberId: id, type: 'import', points: m.points, key: `import:member:${m.ref}`, sourceType: 'import', sourceRef: m.ref, reason: '旧系统积分迁入', expiresAt: m.expiresAt, at: now });
+      }
+      imported++;
+    }
+    return { imported, skipped: 0, rejected };
+  }
+
+  private checkMemberRow(f: string[], tiers: Set<string>): Checked<{ ref: string; phone: string | null; nickname: string | null; birthday: string | null; tierCode: string | null; points: number; expiresAt: Date | null | undefined }> {
+    if (f.length !== 7) return { ok: false, reason: `应为 7 列（member_ref,phone,nickname,birthday,tier_code,points_balance,points_expire_at），实际 ${f.length} 列` };
+    const [ref, phone, nickname, birthday, tierCode, pointsText, expireText] = f as [string, string, string, string, string, string, string];
+    if (!REF.test(ref)) return { ok: false, reason: 'member_ref 应为手机号或客户编号' };
+    if (phone && !PHONE_REF.test(phone)) return { ok: false, reason: `手机号格式不正确：${phone.slice(0, 20)}` };
+    if (PHONE_REF.test(ref) && phone && phone !== ref) return { ok: false, reason: 'member_ref 是手机号时，phone 须为空或相同' };
+    if (nickname.length > 32) return { ok: false, reason: '昵称最多 32 个字' };
+    if (birthday && !isCalendarDay(birthday)) return { ok: false, reason: `生日应为 YYYY-MM-DD：${birthday.slice(0, 20)}` };
+    if (tierCode && !tiers.has(tierCode)) return { ok: false, reason: `等级 ${tierCode.slice(0, 32)} 不存在` };
+    if (pointsText && !/^\d{1,9}$/.test(pointsText)) return { ok: false, reason: `积分余额应为非负整数：${pointsText.slice(0, 20)}` };
+    let expiresAt: Date | null | undefined;
+    if (expireText) {
+      if (!isCalendarDay(expireText)) return { ok: false, reason: `积分到期日应为 YYYY-MM-DD：${expireText.slice(0, 20)}` };
+      // Usable through that day: the lot expires when the next brand-local day begins.
+      expiresAt = new Date(startOfBrandDay(expireText, this.config.brandTimezone).getTime() + 86_400_000);
+    }
+    return { ok: true, value: { ref, phone: phone || null, nickname: nickname || null, birthday: birthday || null, tierCode: tierCode || null, points: Number(pointsText || 0), expiresAt } };
+  }
+
+  /** ISO 8601 with an offset, or a brand-local 'YYYY-MM-DD[ HH:mm[:ss]]'. */
+  private parseTime(text: string): Date | null {
+    if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) && text.includes('T')) {
+      const t = Date.parse(text);
+      return Number.isNaN(t) ? null : new Date(t);
+    }
+    const m = LOCAL_TIME.exec(text);
+    if (!m) return null;
+    const [, day, h = '0', min = '0', s = '0'] = m;
+    if (Number(h) > 23 || Number(min) > 59 || Number(s) > 59 || !isCalendarDay(day!)) return null;
+    return new Date(startOfBrandDay(day!, this.config.brandTimezone).getTime() + ((Number(h) * 60 + Number(min)) * 60 + Number(s)) * 1000);
+  }
+}
+
+function isHeader(fields: string[]): boolean {
+  return fields[0]?.toLowerCase() === 'member_ref';
+}
