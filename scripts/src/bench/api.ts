@@ -3,53 +3,20 @@
  * route doing the same indexed SELECT with the same driver, measured in the same run. Prints throughput, p99
  * and the ratio to the baseline. BENCH_DB=sqlite|mysql|both (default both), BENCH_SECONDS (default 10).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type autocannon from 'autocannon';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { createTempDatabase } from '../db/temp-database.js';
+import { json, load, type Result, startProcess } from './support.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const run = (opts: autocannon.Options) => load({ ...opts, connections, duration: seconds });
 const dialects = (process.env.BENCH_DB ?? 'both') === 'both' ? (['sqlite', 'mysql'] as const) : ([process.env.BENCH_DB] as ('sqlite' | 'mysql')[]);
-
-function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = ready.exec(buffer);
-      if (match) resolveStart({ child, line: match[0] });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}: ${buffer}`)));
-  });
-}
-
-async function json<T>(url: string, body?: unknown, token?: string): Promise<T> {
-  const res = await fetch(url, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-interface Result {
-  rps: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-async function load(opts: autocannon.Options): Promise<Result> {
-  const r = await autocannon({ connections, duration: seconds, ...opts });
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
-}
 
 const rows: string[] = [];
 for (const dialect of dialects) {
@@ -101,21 +68,21 @@ for (const dialect of dialects) {
     const baseUrl = /READY (\S+)/.exec(baseline.line)![1]!;
 
     let n = 0;
-    const meApi = await load({
+    const meApi = await run({
       url: `${api}/me`,
       requests: [{ setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${members[n++ % members.length]!.token}` } }) }],
     });
     let b = 0;
-    const meBase = await load({ url: baseUrl, requests: [{ setupRequest: (req) => ({ ...req, path: `/me/${members[b++ % members.length]!.id}` }) }] });
+    const meBase = await run({ url: baseUrl, requests: [{ setupRequest: (req) => ({ ...req, path: `/me/${members[b++ % members.length]!.id}` }) }] });
     let c = 0;
-    const loginApi = await load({
+    const loginApi = await run({
       url: `${api}/auth/wechat`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ code: codes[c++] ?? 'exhausted' }) }) }],
     });
     let d = 0;
-    const loginBase = await load({
+    const loginBase = await run({
       url: `${baseUrl}/login`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },

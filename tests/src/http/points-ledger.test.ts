@@ -83,6 +83,21 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
     await assertLedgerHolds();
   });
 
+  it('40 concurrent orders for 10 customers seen for the first time all land, each credited once', async () => {
+    const phones = Array.from({ length: 10 }, (_, i) => `136${String(process.pid % 10000).padStart(4, '0')}${String(Date.now() % 1000).padStart(3, '0')}${i}`);
+    const paidAt = new Date().toISOString();
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => owner.call(p.createOrder, { body: { orderNo: orderNo(), member: { phone: phones[i % 10]! }, amount: 1_000, paidAt } })),
+    );
+    const failed = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    assert.deepEqual(failed, []);
+    const byMember = new Map<number, number>();
+    for (const r of results) if (r.status === 'fulfilled') byMember.set(r.value.memberId, (byMember.get(r.value.memberId) ?? 0) + 1);
+    assert.equal(byMember.size, 10, 'one offline member per phone');
+    assert.ok([...byMember.values()].every((n) => n === 4));
+    await assertLedgerHolds();
+  });
+
   it('100 concurrent spends of one balance never take it below zero, and the ledger sums to the balance', async () => {
     const m = await joinedMember(server);
     await adjust(m.member.id, 500);

@@ -16,17 +16,26 @@ const MAX_PARAMS = 20_000;
 /**
  * Multi-row INSERT for bulk paths (imports), where building entities costs more than the insert. With `ignore`,
  * rows that hit a unique key are skipped (INSERT IGNORE / INSERT OR IGNORE): the way imports stay idempotent.
+ * Answers the number of rows inserted.
  */
-export async function bulkInsert(em: EntityManager, kind: Dialect, table: string, columns: string[], rows: unknown[][], options: { ignore?: boolean } = {}): Promise<void> {
-  if (rows.length === 0) return;
+export async function bulkInsert(em: EntityManager, kind: Dialect, table: string, columns: string[], rows: unknown[][], options: { ignore?: boolean } = {}): Promise<number> {
+  if (rows.length === 0) return 0;
   const q = (name: string) => (kind === 'mysql' ? `\`${name}\`` : `"${name}"`);
   const verb = options.ignore ? (kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE') : 'INSERT';
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const tuple = `(${columns.map(() => '?').join(', ')})`;
+  let inserted = 0;
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
-    await em.query(`${verb} INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`, chunk.flat());
+    const sql = `${verb} INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`;
+    // Inside a transaction the runner reports how many rows went in (the rest hit a unique key); outside, -1.
+    if (em.queryRunner) inserted += (await em.queryRunner.query(sql, chunk.flat(), true)).affected ?? 0;
+    else {
+      await em.query(sql, chunk.flat());
+      inserted = -1;
+    }
   }
+  return inserted;
 }
 
 /** `IN (?, ?, …)` placeholders for a list. */

@@ -24,13 +24,22 @@ import { type ImportKind, ImportJob, ImportRejection } from './import-job.entity
 
 type ImportView = z.output<typeof importView>;
 
-/** Rows per transaction: large enough for multi-row statements to pay off, small enough to keep locks short. */
-const ORDER_BATCH = 1000;
+/** Rows per transaction: large enough for multi-row statements to pay off, small enough to keep locks short (measured: docs/benchmarks.md). */
+const ORDER_BATCH = 5000;
 const MEMBER_BATCH = 200;
 /** Rejected rows kept per import for staff to read; the count is always exact. */
 const KEEP_REJECTIONS = 10_000;
 /** A running job whose heartbeat is older than this was abandoned (its process died): another run resumes it. */
 const STALE_MS = 2 * 60_000;
+/** Member references remembered per import (about 100 bytes each). */
+const KNOWN_REFS = 500_000;
+
+interface BatchResult {
+  imported: number;
+  skipped: number;
+  rejected: { row: Row; reason: string }[];
+  resolved?: Map<string, number>;
+}
 
 const REF = /^[A-Za-z0-9_.:-]{1,64}$/;
 const ORDER_NO = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -157,7 +166,7 @@ export class ImportsService implements OnApplicationShutdown {
     if ((claimed.affected ?? 0) !== 1) return;
     const job = (await repo.findOneBy({ id }))!;
     try {
-      if (job.kind === 'orders') await this.run(job, ORDER_BATCH, (tx, rows) => this.orderBatch(tx, job, rows));
+      if (job.kind === 'orders') await this.run(job, ORDER_BATCH, (tx, rows, known) => this.orderBatch(tx, job, rows, known));
       else await this.run(job, MEMBER_BATCH, (tx, rows) => this.memberBatch(tx, job, rows));
       if (this.stopping) return; // resumed by the next start
       await repo.update({ id, owner: this.owner }, { status: 'done', finishedAt: new Date(), heartbeatAt: new Date() });
@@ -169,7 +178,9 @@ export class ImportsService implements OnApplicationShutdown {
   }
 
   /** Streams the file through the CSV parser, skipping rows already committed, one transaction per batch. */
-  private async run(job: ImportJob, batchSize: number, handle: (tx: Tx, rows: Row[]) => Promise<{ imported: number; skipped: number; rejected: { row: Row; reason: string }[] }>): Promise<void> {
+  private async run(job: ImportJob, batchSize: number, handle: (tx: Tx, rows: Row[], known: Map<string, number>) => Promise<BatchResult>): Promise<void> {
+    // Member references resolved by committed batches (customers recur across a history file); bounded.
+    const known = new Map<string, number>();
     const parser = createReadStream(job.filePath).pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, raw: true }));
     let no = 0;
     let batch: Row[] = [];
@@ -178,8 +189,8 @@ export class ImportsService implements OnApplicationShutdown {
       batch = [];
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.uow.run(async (tx) => {
-            const result = await handle(tx, rows);
+          const resolved = await this.uow.run(async (tx) => {
+            const result = await handle(tx, rows, known);
             const kept = Math.max(0, Math.min(result.rejected.length, KEEP_REJECTIONS - job.rowsRejected));
             if (kept > 0) {
               await tx.em.insert(
@@ -197,7 +208,10 @@ export class ImportsService implements OnApplicationShutdown {
             if ((progressed.affected ?? 0) !== 1) throw new Error('import taken over by another instance');
             job.rowsDone = done;
             job.rowsRejected += result.rejected.length;
+            return result.resolved;
           });
+          // Only after commit: ids of members created by a rolled-back batch must not be remembered.
+          if (resolved) for (const [ref, id] of resolved) if (known.size < KNOWN_REFS) known.set(ref, id);
           return;
         } catch (err) {
           // A new offline member raced another writer for a phone or card number: the batch simply runs again.
@@ -206,18 +220,25 @@ export class ImportsService implements OnApplicationShutdown {
         }
       }
     };
+    // The database writes one batch while the next is parsed: at most one batch in flight, committed in order.
+    let inFlight: Promise<void> = Promise.resolve();
     for await (const record of parser as AsyncIterable<{ record: string[]; raw: string }>) {
-      if (this.stopping) return;
+      if (this.stopping) break;
       if (no === 0 && isHeader(record.record)) continue;
       no++;
       if (no <= job.rowsDone) continue; // committed before a restart
       batch.push({ no, fields: record.record, raw: record.raw.replace(/\r?\n$/, '') });
-      if (batch.length >= batchSize) await flush();
+      if (batch.length >= batchSize) {
+        await inFlight;
+        inFlight = flush();
+        inFlight.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
+      }
     }
-    if (batch.length > 0) await flush();
+    await inFlight;
+    if (batch.length > 0 && !this.stopping) await flush();
   }
 
-  private async orderBatch(tx: Tx, job: ImportJob, rows: Row[]) {
+  private async orderBatch(tx: Tx, job: ImportJob, rows: Row[], known: Map<string, number>): Promise<BatchResult> {
     const rejected: { row: Row; reason: string }[] = [];
     const valid: { row: Row; ref: string; order: Omit<ImportedOrder, 'memberId'> }[] = [];
     const seen = new Set<string>();
@@ -231,9 +252,10 @@ export class ImportsService implements OnApplicationShutdown {
       }
     }
     if (valid.length === 0) return { imported: 0, skipped: 0, rejected };
-    const ids = await this.members.resolveOrCreateOffline(tx.em, valid.map((v) => v.ref), new Date(Math.min(...valid.map((v) => v.order.paidAt.getTime()))));
-    const result = await this.orders.importBatch(tx, valid.map((v) => ({ ...v.order, memberId: ids.get(v.ref)! })), job.id, job.creditPoints);
-    return { ...result, rejected };
+    const unknown = valid.filter((v) => !known.has(v.ref));
+    const ids = unknown.length ? await this.members.resolveOrCreateOffline(tx.em, unknown.map((v) => v.ref), new Date(Math.min(...unknown.map((v) => v.order.paidAt.getTime())))) : new Map<string, number>();
+    const result = await this.orders.importBatch(tx, valid.map((v) => ({ ...v.order, memberId: known.get(v.ref) ?? ids.get(v.ref)! })), job.id, job.creditPoints);
+    return { ...result, rejected, resolved: ids };
   }
 
   private checkOrderRow(f: string[]): Checked<{ ref: string; order: Omit<ImportedOrder, 'memberId'> }> {
@@ -249,7 +271,7 @@ export class ImportsService implements OnApplicationShutdown {
     return { ok: true, value: { ref, order: { orderNo, amount: Number(amountText), paidAt, storeCode: storeCode || null } } };
   }
 
-  private async memberBatch(tx: Tx, _job: ImportJob, rows: Row[]) {
+  private async memberBatch(tx: Tx, _job: ImportJob, rows: Row[]): Promise<BatchResult> {
     const rejected: { row: Row; reason: string }[] = [];
     let imported = 0;
     const ladder = new Set((await this.tiers.ladder()).map((t) => t.code));

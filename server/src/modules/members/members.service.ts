@@ -132,6 +132,8 @@ export class MembersService {
           tierSince: visitor.tierSince ?? now,
         },
       );
+      // The points account exists from the start, so first earnings update a row instead of racing to create it.
+      await this.points.ensureAccount(tx.em, visitor.id);
       await this.engagement.record(tx.em, { memberId: visitor.id, type: 'join', occurredAt: now });
       await tx.publish('member.joined', { memberId: visitor.id, cardNo, at: now.toISOString() });
       await tx.publish('member.stage_changed', { memberId: visitor.id, from: visitor.stage, to: 'new', at: now.toISOString() });

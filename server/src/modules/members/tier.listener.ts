@@ -10,6 +10,11 @@ export class TierListener {
 
   @OnDomainEvent('points.changed')
   async onPointsChanged(event: DomainEventMap['points.changed']): Promise<void> {
-    if (event.growth > 0) await this.tiers.upgradeIfDue(event.memberId);
+    if (event.growth <= 0) return;
+    // Most growth changes cannot reach any tier above the entry one: no query, no transaction for them.
+    const ladder = await this.tiers.ladder();
+    const lowestAboveEntry = ladder.find((t) => t.rank > 0)?.growthThreshold;
+    if (lowestAboveEntry === undefined || event.growthTotal < lowestAboveEntry) return;
+    await this.tiers.upgradeIfDue(event.memberId);
   }
 }

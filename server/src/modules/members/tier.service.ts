@@ -102,6 +102,14 @@ export class TierService {
   /** Upgrades a member whose growth now passes a higher threshold. Idempotent: a second call finds nothing to do. */
   async upgradeIfDue(memberId: number, at = new Date()): Promise<void> {
     const ladder = await this.ladder();
+    // A read outside any transaction first: most calls find the member already at the right tier.
+    const [seen, account] = await Promise.all([
+      this.dataSource.getRepository(Member).findOne({ where: { id: memberId }, select: { id: true, tierCode: true, status: true } }),
+      this.points.account(memberId),
+    ]);
+    const reachable = [...ladder].reverse().find((t) => (account?.growth ?? 0) >= t.growthThreshold);
+    const held = ladder.find((t) => t.code === seen?.tierCode);
+    if (!seen || seen.status !== 'member' || !reachable || (held && reachable.rank <= held.rank)) return;
     await this.uow.run(async (tx) => {
       const member = await this.lockMember(tx.em, memberId);
       if (!member || member.status !== 'member') return;

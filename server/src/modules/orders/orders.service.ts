@@ -68,6 +68,10 @@ export class OrdersService {
           if (!member) throw new DomainError('MEMBER_NOT_FOUND', '找不到该会员，请核对会员信息');
           if (member.status !== 'member') throw new DomainError('NOT_A_MEMBER', '该用户尚未开卡，订单不能累积积分');
           const paidAt = new Date(input.paidAt);
+          const tier = await this.tiers.byCode(member.tierCode);
+          // Points first, then the order row with what it earned: one INSERT instead of an INSERT and an UPDATE.
+          // A racing duplicate fails on the unique order number (or the ledger's key) and rolls all of it back.
+          const earned = await this.points.earnForOrder(tx, { memberId: member.id, orderNo: input.orderNo, amount: input.amount, paidAt, tierMultiplier: tier?.benefits?.pointsMultiplier ?? 1 });
           const order = tx.em.create(Order, {
             orderNo: input.orderNo,
             memberId: member.id,
@@ -77,20 +81,17 @@ export class OrdersService {
             storeCode: input.storeCode ?? null,
             channel: actor.kind === 'integration' ? 'integration' : 'api',
             bodyHash,
-            pointsStatus: 'none',
-            details: input.items || input.couponCodes ? { items: input.items, couponCodes: input.couponCodes } : null,
-            importId: null,
-          });
-          await tx.em.insert(Order, order);
-          const tier = await this.tiers.byCode(member.tierCode);
-          const earned = await this.points.earnForOrder(tx, { memberId: member.id, orderNo: input.orderNo, amount: input.amount, paidAt, tierMultiplier: tier?.benefits?.pointsMultiplier ?? 1 });
-          await tx.em.update(Order, { id: order.id }, {
             points: earned.points,
             growth: earned.growth,
             pointsStatus: earned.status,
             pointsAvailableAt: earned.availableAt,
+            pointsReversed: 0,
+            growthReversed: 0,
             breakdown: earned.breakdown,
+            details: input.items || input.couponCodes ? { items: input.items, couponCodes: input.couponCodes } : null,
+            importId: null,
           });
+          await tx.em.insert(Order, order);
           await this.engagement.record(tx.em, {
             memberId: member.id,
             type: 'purchase',
@@ -100,7 +101,7 @@ export class OrdersService {
           });
           await tx.publish('order.paid', { memberId: member.id, orderNo: input.orderNo, amount: input.amount, paidAt: paidAt.toISOString(), storeCode: input.storeCode ?? null });
           await this.audit.record(tx.em, actor, { action: 'order.create', entityType: 'order', entityId: input.orderNo, after: { memberId: member.id, amount: input.amount, points: earned.points } });
-          return this.toView((await tx.em.findOneBy(Order, { id: order.id }))!);
+          return this.toView(order);
         });
       } catch (err) {
         // Two deliveries of one order at once: the loser answers with the winner's result on the next try.
@@ -118,21 +119,28 @@ export class OrdersService {
   async importBatch(tx: Tx, rows: ImportedOrder[], importId: number, creditPoints: boolean): Promise<{ imported: number; skipped: number }> {
     if (rows.length === 0) return { imported: 0, skipped: 0 };
     const kind = this.config.database.kind;
-    await bulkInsert(
+    const insertedCount = await bulkInsert(
       tx.em,
       kind,
       'orders',
-      ['order_no', 'member_id', 'amount', 'refunded_amount', 'paid_at', 'store_code', 'channel', 'points', 'growth', 'points_status', 'points_reversed', 'growth_reversed', 'import_id'],
-      rows.map((r) => [r.orderNo, r.memberId, r.amount, 0, sqlInstant(kind, r.paidAt), r.storeCode, 'import', 0, 0, 'none', 0, 0, importId]),
+      // Points, refunds and status columns take their defaults (nothing earned, nothing refunded).
+      ['order_no', 'member_id', 'amount', 'paid_at', 'store_code', 'channel', 'import_id'],
+      rows.map((r) => [r.orderNo, r.memberId, r.amount, sqlInstant(kind, r.paidAt), r.storeCode, 'import', importId]),
       { ignore: true },
     );
-    const nos = rows.map((r) => r.orderNo);
-    const ours: { order_no: string; points_status: string }[] = await tx.em.query(`SELECT order_no, points_status FROM orders WHERE import_id = ? AND order_no IN (${placeholders(nos.length)})`, [importId, ...nos]);
+    let ours: { order_no: string; points_status: string }[];
+    if (insertedCount === rows.length && !creditPoints) {
+      ours = rows.map((r) => ({ order_no: r.orderNo, points_status: 'none' })); // the usual case: every row was new
+    } else {
+      // Which rows are this import's (inserted now, or by an earlier attempt of this job), which were known already.
+      const nos = rows.map((r) => r.orderNo);
+      ours = await tx.em.query(`SELECT order_no, points_status FROM orders WHERE import_id = ? AND order_no IN (${placeholders(nos.length)})`, [importId, ...nos]);
+    }
     const mine = new Set(ours.map((o) => o.order_no));
     const inserted = rows.filter((r) => mine.has(r.orderNo));
     await this.engagement.recordMany(
       tx.em,
-      inserted.map((r) => ({ memberId: r.memberId, type: 'purchase' as const, occurredAt: r.paidAt, sourceRef: `order:${r.orderNo}`, properties: { amount: r.amount, storeCode: r.storeCode, imported: true } })),
+      inserted.map((r) => ({ memberId: r.memberId, type: 'purchase' as const, occurredAt: r.paidAt, sourceRef: `order:${r.orderNo}`, properties: { amount: r.amount, storeCode: r.storeCode } })),
     );
     if (creditPoints) {
       const uncredited = new Set(ours.filter((o) => o.points_status === 'none').map((o) => o.order_no));

@@ -165,7 +165,8 @@ export class PointsService {
 
   /** Computes and books what an order earns: pending during the protection period, else credited at once. */
   async earnForOrder(tx: Tx, input: OrderEarnInput): Promise<OrderEarnResult> {
-    const rules = await this.rules(tx.em);
+    // The cached rules (a few seconds old at most): an order does not need a settings read of its own.
+    const rules = await this.rules();
     const bonuses = (await Promise.all(this.bonusProviders.map((p) => p({ memberId: input.memberId, paidAt: input.paidAt, amount: input.amount })))).filter(
       (b): b is { name: string; multiplier: number } => b !== null && b.multiplier > 0,
     );
@@ -250,17 +251,16 @@ export class PointsService {
     if (existing) return existing;
     if (!Number.isInteger(input.points) || input.points < 0) throw new Error(`credit of ${input.points} points`);
     const growth = input.growth ?? 0;
-    // UPDATE first: INSERT IGNORE on an existing row would take a shared lock that concurrent writers then
-    // deadlock upgrading (MySQL). A first credit creates the row; a race there is a unique violation callers retry.
-    const updated = await tx.em
-      .createQueryBuilder()
-      .update(PointsAccount)
-      .set({ balance: () => `balance + ${input.points}`, growth: () => `growth + ${growth}`, version: () => 'version + 1' })
-      .where({ memberId: input.memberId })
-      .execute();
-    if ((updated.affected ?? 0) === 0) await tx.em.insert(PointsAccount, { memberId: input.memberId, balance: input.points, growth, pending: 0, owed: 0 });
+    // One upsert: an UPDATE of a missing row would leave a gap lock that concurrent first credits deadlock on,
+    // and INSERT IGNORE on an existing row a shared lock that concurrent writers deadlock upgrading (MySQL).
+    await tx.em.query(
+      this.config.database.kind === 'mysql'
+        ? 'INSERT INTO points_account (member_id, balance, growth, pending, owed, version) VALUES (?, ?, ?, 0, 0, 0) ON DUPLICATE KEY UPDATE balance = balance + VALUES(balance), growth = growth + VALUES(growth), version = version + 1'
+        : 'INSERT INTO points_account (member_id, balance, growth, pending, owed, version) VALUES (?, ?, ?, 0, 0, 0) ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance, growth = growth + excluded.growth, version = version + 1, updated_at = CURRENT_TIMESTAMP',
+      [input.memberId, input.points, growth],
+    );
     const at = input.at ?? new Date();
-    const expiresAt = input.expiresAt === undefined ? this.expiryFor(await this.rules(tx.em), at) : input.expiresAt;
+    const expiresAt = input.expiresAt === undefined ? this.expiryFor(await this.rules(), at) : input.expiresAt;
     if (input.points > 0) {
       await tx.em.insert(PointsLot, {
         memberId: input.memberId,
@@ -277,8 +277,8 @@ export class PointsService {
         createdAt: at,
       });
     }
-    const entry = await this.writeEntry(tx, input, input.type, input.points, growth, input.points > 0 ? expiresAt : null, input.breakdown ?? null, at);
-    await this.payOwed(tx, input.memberId, input.key, input.sourceRef ?? null, at);
+    const [entry, account] = await this.writeEntry(tx, input, input.type, input.points, growth, input.points > 0 ? expiresAt : null, input.breakdown ?? null, at);
+    if (account.owed > 0) await this.payOwed(tx, account, input.key, input.sourceRef ?? null, at);
     return entry;
   }
 
@@ -307,7 +307,7 @@ export class PointsService {
       if (growth > 0) await tx.em.decrement(PointsAccount, { memberId: input.memberId }, 'growth', growth);
     }
     await this.consumeLots(tx.em, input.memberId, input.points);
-    return this.writeEntry(tx, input, input.type, -input.points, -growth, null, null, input.at ?? new Date());
+    return (await this.writeEntry(tx, input, input.type, -input.points, -growth, null, null, input.at ?? new Date()))[0];
   }
 
   /** Growth changes with no points (a tier reset after a downgrade). Idempotent on `key`. */
@@ -318,7 +318,7 @@ export class PointsService {
     const delta = input.growth - account.growth;
     if (delta === 0) return null;
     await tx.em.update(PointsAccount, { memberId: input.memberId }, { growth: input.growth });
-    return this.writeEntry(tx, input, 'adjust', 0, delta, null, null, input.at ?? new Date());
+    return (await this.writeEntry(tx, input, 'adjust', 0, delta, null, null, input.at ?? new Date()))[0];
   }
 
   /** Makes pending lots whose protection period ended spendable. */
@@ -344,7 +344,7 @@ export class PointsService {
           .set({ balance: () => `balance + ${current.remaining}`, growth: () => `growth + ${current.growth}`, version: () => 'version + 1' })
           .where({ memberId: lot.memberId })
           .execute();
-        const entry = await this.writeEntry(
+        const [entry, account] = await this.writeEntry(
           tx,
           { memberId: lot.memberId, key: lot.idempotencyKey, sourceType: lot.sourceType, sourceRef: lot.sourceRef },
           'earn',
@@ -354,7 +354,7 @@ export class PointsService {
           null,
           asOf,
         );
-        await this.payOwed(tx, lot.memberId, entry.idempotencyKey, lot.sourceRef, asOf);
+        if (account.owed > 0) await this.payOwed(tx, account, entry.idempotencyKey, lot.sourceRef, asOf);
         released++;
       });
     }
@@ -542,12 +542,12 @@ export class PointsService {
     throw new Error(`lots of member ${memberId} hold ${points - left} points, account allowed ${points}`);
   }
 
-  private async payOwed(tx: Tx, memberId: number, key: string, sourceRef: string | null, at: Date): Promise<void> {
-    const account = await this.account(memberId, tx.em);
-    if (!account || account.owed === 0 || account.balance === 0) return;
+  /** Later earnings pay what a refund left owed, first, as a clawback entry. */
+  private async payOwed(tx: Tx, account: PointsAccount, key: string, sourceRef: string | null, at: Date): Promise<void> {
     const pay = Math.min(account.owed, account.balance);
-    await this.debit(tx, { memberId, type: 'clawback', points: pay, key: `clawback:${key}`, sourceType: 'refund', sourceRef, reason: '扣回此前退款订单已使用的积分', at });
-    await tx.em.decrement(PointsAccount, { memberId }, 'owed', pay);
+    if (pay <= 0) return;
+    await this.debit(tx, { memberId: account.memberId, type: 'clawback', points: pay, key: `clawback:${key}`, sourceType: 'refund', sourceRef, reason: '扣回此前退款订单已使用的积分', at });
+    await tx.em.decrement(PointsAccount, { memberId: account.memberId }, 'owed', pay);
   }
 
   private async writeEntry(
@@ -559,7 +559,7 @@ export class PointsService {
     expiresAt: Date | null,
     breakdown: EarnBreakdown | null,
     at: Date,
-  ): Promise<PointsEntry> {
+  ): Promise<[PointsEntry, PointsAccount]> {
     const account = (await tx.em.findOneBy(PointsAccount, { memberId: source.memberId }))!;
     const entry = tx.em.create(PointsEntry, {
       memberId: source.memberId,
@@ -579,7 +579,7 @@ export class PointsService {
     });
     await tx.em.insert(PointsEntry, entry);
     await tx.publish('points.changed', { memberId: source.memberId, type, points, growth, balance: account.balance, growthTotal: account.growth, at: at.toISOString() });
-    return entry;
+    return [entry, account];
   }
 
   private sqlTime(d: Date): string | Date {
