@@ -1,5 +1,6 @@
 import { Faker, zh_CN, base } from '@faker-js/faker';
 import type { DataSource } from 'typeorm';
+import { sqliteGate } from '../infra/database/sqlite-gate.js';
 import { addDays, brandDay, daysBetween, type LifecycleStage } from '@huoyue/shared';
 import { EngagementEvent } from '../modules/engagement/engagement-event.entity.js';
 import { generateCardNo } from '../modules/members/card-code.service.js';
@@ -36,7 +37,7 @@ export async function seedDemoData(dataSource: DataSource, timeZone: string, now
   if ((await dataSource.getRepository(Member).count()) > 0) return false;
   const faker = new Faker({ locale: [zh_CN, base], seed: 20261124 });
   const today = brandDay(now, timeZone);
-  await dataSource.transaction(async (em) => {
+  const seed = () => dataSource.transaction(async (em) => {
     if ((await em.count(Tier)) === 0) await em.insert(Tier, DEMO_TIERS);
     if ((await em.count(Store)) === 0) await em.insert(Store, DEMO_STORES);
     // Shares of the base by how recently they last bought, so every stage has people in it.
@@ -104,5 +105,7 @@ export async function seedDemoData(dataSource: DataSource, timeZone: string, now
       }
     }
   });
+  const gate = sqliteGate(dataSource);
+  await (gate ? gate.exclusive(seed) : seed());
   return true;
 }

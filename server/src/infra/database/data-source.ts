@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../../config/config.js';
 import { ALL_ENTITIES } from './entities.js';
+import { installSqliteGate } from './sqlite-gate.js';
 import { MYSQL_MIGRATIONS } from './migrations/mysql/index.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
 
@@ -77,6 +78,7 @@ export async function openDatabase(database: AppConfig['database'], poolSize?: n
   const flavour = database.kind === 'mysql' ? await ensureMysqlDatabase(database.url) : undefined;
   const dataSource = createDataSource(database, poolSize, flavour);
   await dataSource.initialize();
+  if (database.kind === 'sqlite') installSqliteGate(dataSource);
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
 }

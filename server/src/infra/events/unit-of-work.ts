@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { sqliteGate } from '../database/sqlite-gate.js';
 import { DomainEventRow } from './domain-event.entity.js';
 import { EventBus } from './event-bus.js';
 import type { DomainEventMap, DomainEventName } from './event-map.js';
@@ -41,7 +42,10 @@ export class UnitOfWork {
     for (let attempt = 1; ; attempt++) {
       const outbox: DomainEventRow[] = [];
       try {
-        const result = await this.dataSource.transaction((em) => work(new Tx(em, outbox)));
+        const transaction = () => this.dataSource.transaction((em) => work(new Tx(em, outbox)));
+        // SQLite: one transaction at a time on the shared connection (see SqliteGate); MySQL: the pool's connections.
+        const gate = sqliteGate(this.dataSource);
+        const result = gate ? await gate.exclusive(transaction) : await transaction();
         if (outbox.length > 0) await this.bus.dispatch(outbox);
         return result;
       } catch (err) {
