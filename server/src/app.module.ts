@@ -13,7 +13,10 @@ import { JobsModule } from './infra/jobs/job-scheduler.js';
 import { SettingsModule } from './infra/settings/settings.service.js';
 import { WechatModule } from './infra/wechat/wechat.module.js';
 import { MemberDirectoryModule } from './modules/members/member-directory.module.js';
+import { BadgesModule } from './modules/badges/badges.module.js';
+import { CheckinsModule } from './modules/checkins/checkins.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
+import { LeaderboardsModule } from './modules/leaderboards/leaderboards.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
 import { OpsController } from './modules/system/ops.controller.js';
 import { EngagementModule } from './modules/engagement/engagement.module.js';
@@ -45,6 +48,9 @@ export class AppModule {
         StaffModule,
         OrdersModule,
         ImportsModule,
+        BadgesModule,
+        CheckinsModule,
+        LeaderboardsModule,
         ...(extraImports ?? []),
       ],
       controllers: [HealthController, OpsController],

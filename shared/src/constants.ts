@@ -41,3 +41,14 @@ export const DEFAULT_BRAND_TIMEZONE = 'Asia/Shanghai';
  */
 export const LEDGER_TYPES = ['earn', 'spend', 'expire', 'refund', 'adjust', 'reward', 'clawback', 'import'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
+
+/**
+ * What a badge rule measures. checkins: check-ins in all; streak: the longest streak; purchases: paid orders;
+ * spend: yuan spent; redemptions: points-mall redemptions; coupons_used: coupons used; anniversary: whole years of
+ * membership; tier_rank: the highest tier rank reached; member_days: member days taken part in.
+ */
+export const BADGE_METRICS = ['checkins', 'streak', 'purchases', 'spend', 'redemptions', 'coupons_used', 'anniversary', 'tier_rank', 'member_days'] as const;
+export type BadgeMetric = (typeof BADGE_METRICS)[number];
+
+export const LEADERBOARDS = ['checkin-streak', 'points'] as const;
+export type Leaderboard = (typeof LEADERBOARDS)[number];

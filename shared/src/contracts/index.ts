@@ -1,9 +1,11 @@
+import { engagementRoutes } from './engagement.contract.js';
 import { memberRoutes } from './members.contract.js';
 import { pointsRoutes } from './points.contract.js';
 import { staffRoutes } from './staff.contract.js';
 import { systemRoutes } from './system.contract.js';
 
 export * from './common.js';
+export * from './engagement.contract.js';
 export * from './members.contract.js';
 export * from './points.contract.js';
 export * from './staff.contract.js';
@@ -14,5 +16,6 @@ export const routes = {
   system: systemRoutes,
   members: memberRoutes,
   points: pointsRoutes,
+  engagement: engagementRoutes,
   staff: staffRoutes,
 } as const;

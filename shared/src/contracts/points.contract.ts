@@ -14,6 +14,8 @@ export const earnBreakdown = z.object({
   cap: z.number().int().nullable(),
   total: z.number().int(),
   rounding: z.literal('floor'),
+  /** Set when the member is on the blacklist: the order earned nothing. */
+  blocked: z.boolean().optional(),
 });
 export type EarnBreakdown = z.infer<typeof earnBreakdown>;
 

@@ -11,6 +11,9 @@ import { Order } from '../../modules/orders/entities/order.entity.js';
 import { OrderRefund } from '../../modules/orders/entities/order-refund.entity.js';
 import { IntegrationKey, RequestNonce } from '../../modules/staff/entities/integration-key.entity.js';
 import { JobLease } from '../jobs/job-lease.entity.js';
+import { Badge, MemberBadge, MemberStat, MemberStatEvent } from '../../modules/badges/badge.entity.js';
+import { Checkin, CheckinMember } from '../../modules/checkins/checkin.entity.js';
+import { LeaderboardEntry, LeaderboardOptout } from '../../modules/leaderboards/leaderboard.entity.js';
 import { ImportJob, ImportRejection } from '../../modules/imports/import-job.entity.js';
 import { Setting } from '../settings/setting.entity.js';
 import { AuditLog } from '../../modules/staff/entities/audit-log.entity.js';
@@ -39,4 +42,12 @@ export const ALL_ENTITIES = [
   RequestNonce,
   ImportJob,
   ImportRejection,
+  Checkin,
+  CheckinMember,
+  Badge,
+  MemberBadge,
+  MemberStat,
+  MemberStatEvent,
+  LeaderboardEntry,
+  LeaderboardOptout,
 ];

@@ -25,6 +25,10 @@ export interface DomainEventMap {
   'points.expired': { memberId: number; points: number; at: string };
   /** A paid order was recorded (POS, e-commerce, staff, import with points credited). */
   'order.paid': { memberId: number; orderNo: string; amount: number; paidAt: string; storeCode: string | null };
+  /** A check-in (daily or makeup); badgeCode is the ladder's badge for that cycle day, triggerRef keys what it earned. */
+  'checkin.created': { memberId: number; day: string; kind: 'daily' | 'makeup'; streak: number; cycleDay: number; points: number; badgeCode: string | null; triggerRef: string; at: string };
+  /** A badge level was awarded (once per member, badge and level). */
+  'badge.awarded': { memberId: number; badgeCode: string; level: number; rewardPoints: number; triggerRef: string; at: string };
   'order.refunded': { memberId: number; orderNo: string; refundNo: string; amount: number; at: string };
 }
 

@@ -10,6 +10,11 @@ export class MemberTableDirectory extends MemberDirectory {
     const member = await em.findOne(Member, { where: { id: memberId }, select: { id: true, status: true } });
     return member?.status === 'member';
   }
+
+  async canEarn(em: EntityManager, memberId: number): Promise<boolean> {
+    const member = await em.findOne(Member, { where: { id: memberId }, select: { id: true, status: true, earningBlocked: true } });
+    return member?.status === 'member' && !member.earningBlocked;
+  }
 }
 
 /** Global and dependency-free, so the points module can ask without importing the members module (which imports it). */

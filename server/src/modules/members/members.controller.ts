@@ -79,6 +79,11 @@ export class AdminMembersController {
   detail(@Param() params: In<typeof r.adminDetail.params>) {
     return this.members.detail(params.id);
   }
+
+  @Contract(routes.engagement.earningBlock)
+  async earningBlock(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof routes.engagement.earningBlock.params>, @Body() body: In<typeof routes.engagement.earningBlock.body>) {
+    return { blocked: await this.members.setEarningBlock(staff, params.id, body.blocked, body.reason) };
+  }
 }
 
 const p = routes.points;

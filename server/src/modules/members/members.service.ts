@@ -8,6 +8,8 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { bulkInsert, placeholders, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
+import type { Actor } from '../../infra/auth/token.service.js';
+import { AuditService } from '../staff/audit.service.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { WechatGateway } from '../../infra/wechat/wechat.gateway.js';
@@ -51,6 +53,7 @@ export class MembersService {
     private readonly points: PointsService,
     private readonly tiers: TierService,
     private readonly cardCodes: CardCodeService,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -276,6 +279,24 @@ export class MembersService {
     await bulkInsert(em, kind, 'member', ['phone', 'external_ref', 'card_no', 'nickname', 'birthday', 'stage', 'status', 'source', 'tier_code', 'tier_since', 'first_seen_at', 'joined_at'], rows);
     await lookup();
     return found;
+  }
+
+  /** Nicknames by id, for lists other modules show (leaderboards); closed members have none. */
+  async nicknames(ids: number[]): Promise<Map<number, string | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.dataSource.getRepository(Member).find({ where: { id: In(ids) }, select: { id: true, nickname: true } });
+    return new Map(rows.map((r) => [r.id, r.nickname]));
+  }
+
+  /** Puts a member on the blacklist (no earning on any path) or takes them off; audited. */
+  async setEarningBlock(actor: Actor, memberId: number, blocked: boolean, reason: string): Promise<boolean> {
+    return this.uow.run(async (tx) => {
+      const member = await tx.em.findOneBy(Member, { id: memberId });
+      if (!member || member.status === 'closed' || member.status === 'merged') throw new DomainError('NOT_FOUND', '会员不存在或已注销');
+      await tx.em.update(Member, { id: memberId }, { earningBlocked: blocked });
+      await this.audit.record(tx.em, actor, { action: blocked ? 'member.earning_block' : 'member.earning_unblock', entityType: 'member', entityId: memberId, before: { blocked: member.earningBlocked }, after: { blocked, reason } });
+      return blocked;
+    });
   }
 
   async card(memberId: number): Promise<MemberCard> {

@@ -6,4 +6,6 @@ import type { EntityManager } from 'typeorm';
  */
 export abstract class MemberDirectory {
   abstract canHoldPoints(em: EntityManager, memberId: number): Promise<boolean>;
+  /** False for members staff put on the blacklist: every earning path asks this. */
+  abstract canEarn(em: EntityManager, memberId: number): Promise<boolean>;
 }

@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
+import { sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import type { Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { AuditService } from '../staff/audit.service.js';
@@ -171,6 +172,8 @@ export class PointsService {
       (b): b is { name: string; multiplier: number } => b !== null && b.multiplier > 0,
     );
     const breakdown = computeOrderPoints(input.amount, rules, input.tierMultiplier, bonuses);
+    // A blacklisted member's orders are recorded and earn nothing (no points, no growth).
+    if (!(await this.members.canEarn(tx.em, input.memberId))) return { points: 0, growth: 0, status: 'none', availableAt: null, breakdown: { ...breakdown, total: 0, blocked: true } };
     const growth = Math.floor((Math.floor(input.amount / 100) * Math.round(rules.growthPerYuan * 100)) / 100);
     const points = breakdown.total;
     if (points === 0 && growth === 0) return { points, growth, status: 'none', availableAt: null, breakdown };
@@ -250,6 +253,7 @@ export class PointsService {
     const existing = await tx.em.findOneBy(PointsEntry, { idempotencyKey: input.key });
     if (existing) return existing;
     if (!Number.isInteger(input.points) || input.points < 0) throw new Error(`credit of ${input.points} points`);
+    if (input.type === 'reward' && !(await this.members.canEarn(tx.em, input.memberId))) throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法获得积分，如有疑问请联系客服');
     const growth = input.growth ?? 0;
     // One upsert: an UPDATE of a missing row would leave a gap lock that concurrent first credits deadlock on,
     // and INSERT IGNORE on an existing row a shared lock that concurrent writers deadlock upgrading (MySQL).
@@ -462,13 +466,33 @@ export class PointsService {
   async growthSince(memberId: number, since: Date, em: EntityManager = this.dataSource.manager): Promise<number> {
     const rows: { total: number | string | null }[] = await em.query(
       "SELECT SUM(growth) AS total FROM points_entry WHERE member_id = ? AND growth > 0 AND created_at >= ? AND type IN ('earn', 'reward', 'import', 'adjust')",
-      [memberId, this.sqlTime(since)],
+      [memberId, sqlInstant(this.config.database.kind, since)],
     );
     const refunds: { total: number | string | null }[] = await em.query("SELECT SUM(growth) AS total FROM points_entry WHERE member_id = ? AND growth < 0 AND type = 'refund' AND created_at >= ?", [
       memberId,
-      this.sqlTime(since),
+      sqlInstant(this.config.database.kind, since),
     ]);
     return Math.max(0, Number(rows[0]?.total ?? 0) + Number(refunds[0]?.total ?? 0));
+  }
+
+  /** Points earned (orders and rewards) between two instants, best first: the points leaderboard's source. */
+  async topEarners(from: Date, to: Date, limit: number): Promise<{ memberId: number; score: number }[]> {
+    const kind = this.config.database.kind;
+    const rows: { member_id: number; score: number | string }[] = await this.dataSource.query(
+      `SELECT member_id, SUM(points) AS score FROM points_entry WHERE type IN ('earn', 'reward') AND created_at >= ? AND created_at < ? GROUP BY member_id ORDER BY score DESC, member_id ASC LIMIT ${Math.floor(limit)}`,
+      [sqlInstant(kind, from), sqlInstant(kind, to)],
+    );
+    return rows.map((r) => ({ memberId: Number(r.member_id), score: Number(r.score) }));
+  }
+
+  async earnedBetween(memberId: number, from: Date, to: Date): Promise<number> {
+    const kind = this.config.database.kind;
+    const [row] = (await this.dataSource.query("SELECT SUM(points) AS score FROM points_entry WHERE member_id = ? AND type IN ('earn', 'reward') AND created_at >= ? AND created_at < ?", [
+      memberId,
+      sqlInstant(kind, from),
+      sqlInstant(kind, to),
+    ])) as { score: number | string | null }[];
+    return Number(row?.score ?? 0);
   }
 
   /** Folds one account into another when two member records are merged (lots and entries follow the survivor). */
@@ -580,10 +604,5 @@ export class PointsService {
     await tx.em.insert(PointsEntry, entry);
     await tx.publish('points.changed', { memberId: source.memberId, type, points, growth, balance: account.balance, growthTotal: account.growth, at: at.toISOString() });
     return [entry, account];
-  }
-
-  private sqlTime(d: Date): string | Date {
-    // SQLite keeps instants as 'YYYY-MM-DD HH:MM:SS.mmm' text in UTC; mysql2 converts a Date with timezone Z.
-    return this.config.database.kind === 'sqlite' ? d.toISOString().replace('T', ' ').replace('Z', '') : d;
   }
 }

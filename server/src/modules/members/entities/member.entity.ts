@@ -63,6 +63,10 @@ export class Member {
   @InstantColumn({ name: 'tier_notice_for', nullable: true })
   tierNoticeFor!: Date | null;
 
+  /** On the blacklist: earns no points from any path (orders, check-ins, badges) until staff lift it. */
+  @Column({ name: 'earning_blocked', type: 'boolean', default: false })
+  earningBlocked!: boolean;
+
   @Column({ name: 'merged_into_id', type: 'int', nullable: true })
   mergedIntoId!: number | null;
 

@@ -11,6 +11,7 @@ import { InstantColumn, JsonTextColumn } from '../../../infra/database/columns.j
 @Entity('points_entry')
 @Index('idx_points_entry_member', ['memberId', 'id'])
 @Index('idx_points_entry_source', ['sourceType', 'sourceRef'])
+@Index('idx_points_entry_created', ['createdAt'])
 export class PointsEntry {
   @PrimaryGeneratedColumn()
   id!: number;

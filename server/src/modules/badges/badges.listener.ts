@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { OnDomainEvent } from '../../infra/events/event-bus.js';
+import type { DomainEventMap } from '../../infra/events/event-map.js';
+import { TierService } from '../members/tier.service.js';
+import { BadgesService } from './badges.service.js';
+
+/** Turns what happened elsewhere into badge facts. Each handler names the event key that makes it apply once. */
+@Injectable()
+export class BadgesListener {
+  constructor(
+    private readonly badges: BadgesService,
+    private readonly tiers: TierService,
+  ) {}
+
+  @OnDomainEvent('checkin.created')
+  onCheckin(e: DomainEventMap['checkin.created']) {
+    return this.badges.apply(`checkin:${e.memberId}:${e.day}`, e.memberId, { checkins: 1, bestStreak: { max: e.streak } }, e.triggerRef, e.badgeCode);
+  }
+
+  @OnDomainEvent('order.paid')
+  onOrder(e: DomainEventMap['order.paid']) {
+    return this.badges.apply(`order:${e.orderNo}`, e.memberId, { purchases: 1, spend: e.amount }, `order:${e.orderNo}`);
+  }
+
+  @OnDomainEvent('member.joined')
+  onJoined(e: DomainEventMap['member.joined']) {
+    return this.badges.apply(`joined:${e.memberId}`, e.memberId, { joinedAt: new Date(e.at) }, `joined:${e.memberId}`);
+  }
+
+  @OnDomainEvent('member.tier_changed')
+  async onTier(e: DomainEventMap['member.tier_changed']) {
+    const rank = (await this.tiers.byCode(e.to))?.rank ?? 0;
+    return this.badges.apply(`tier:${e.memberId}:${e.to}:${e.at}`, e.memberId, { tierRank: { max: rank } }, `tier:${e.memberId}:${e.to}`);
+  }
+}

@@ -1,0 +1,20 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
+import { MembersModule } from '../members/members.module.js';
+import { PointsModule } from '../points/points.module.js';
+import { BadgesController } from './badges.controller.js';
+import { BadgesListener } from './badges.listener.js';
+import { BadgesService } from './badges.service.js';
+
+/** Badges: definitions, the facts they read (kept from events), awarding once, backfill. */
+@Module({ imports: [MembersModule, PointsModule], controllers: [BadgesController], providers: [BadgesService, BadgesListener], exports: [BadgesService] })
+export class BadgesModule implements OnModuleInit {
+  constructor(
+    private readonly badges: BadgesService,
+    private readonly jobs: JobScheduler,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register({ name: 'badges.anniversary', everyMs: 6 * 60 * 60_000, run: (asOf) => this.badges.anniversaries(asOf) });
+  }
+}

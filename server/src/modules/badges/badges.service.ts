@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import type { z } from 'zod';
+import type { BadgeMetric, badgeAward, badgeInput, badgeView, myBadges } from '@huoyue/shared';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import type { StaffPrincipal } from '../../infra/auth/token.service.js';
+import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
+import { isUniqueViolation } from '../../infra/database/errors.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { DomainError } from '../../infra/http/domain-error.js';
+import { MemberDirectory } from '../points/member-directory.js';
+import { PointsService } from '../points/points.service.js';
+import { AuditService } from '../staff/audit.service.js';
+import { Badge, MemberBadge, MemberStat, MemberStatEvent } from './badge.entity.js';
+
+type BadgeView = z.output<typeof badgeView>;
+type BadgeAward = z.output<typeof badgeAward>;
+type MyBadges = z.output<typeof myBadges>;
+
+/** Changes to a member's facts from one event; numbers add, `max` fields keep the larger value. */
+export interface StatChange {
+  checkins?: number;
+  purchases?: number;
+  spend?: number;
+  redemptions?: number;
+  couponsUsed?: number;
+  memberDays?: number;
+  bestStreak?: { max: number };
+  tierRank?: { max: number };
+  joinedAt?: Date;
+}
+
+const YEAR_MS = 365.25 * 86_400_000;
+
+/** A member's value of a metric, in the unit thresholds use (spend in yuan, anniversary in whole years). */
+function metricValue(stat: MemberStat, metric: BadgeMetric, now: Date): number {
+  switch (metric) {
+    case 'checkins':
+      return stat.checkins;
+    case 'streak':
+      return stat.bestStreak;
+    case 'purchases':
+      return stat.purchases;
+    case 'spend':
+      return Math.floor(stat.spend / 100);
+    case 'redemptions':
+      return stat.redemptions;
+    case 'coupons_used':
+      return stat.couponsUsed;
+    case 'member_days':
+      return stat.memberDays;
+    case 'tier_rank':
+      return stat.tierRank;
+    case 'anniversary':
+      return stat.joinedAt ? Math.floor((now.getTime() - stat.joinedAt.getTime()) / YEAR_MS) : 0;
+  }
+}
+
+/** Which events move which metric: a change re-evaluates only the badges that read it. */
+const METRICS_OF: Record<keyof StatChange, BadgeMetric[]> = {
+  checkins: ['checkins'],
+  bestStreak: ['streak'],
+  purchases: ['purchases'],
+  spend: ['spend'],
+  redemptions: ['redemptions'],
+  couponsUsed: ['coupons_used'],
+  memberDays: ['member_days'],
+  tierRank: ['tier_rank'],
+  joinedAt: ['anniversary'],
+};
+
+/**
+ * Badges: definitions, the per-member facts they read, and awarding. Evaluation reacts to domain events (not a
+ * nightly scan); an event applies once (its key is stored with the change) and a level is awarded once (unique
+ * member, badge, level), so duplicate or concurrent deliveries award nothing twice.
+ */
+@Injectable()
+export class BadgesService {
+  private cache: { badges: Badge[]; at: number } | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly points: PointsService,
+    private readonly members: MemberDirectory,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async all(): Promise<Badge[]> {
+    if (this.cache && Date.now() - this.cache.at < 10_000) return this.cache.badges;
+    const badges = await this.dataSource.getRepository(Badge).find({ order: { id: 'ASC' } });
+    this.cache = { badges, at: Date.now() };
+    return badges;
+  }
+
+  toView(b: Badge): BadgeView {
+    return { id: b.id, code: b.code, name: b.name, artworkUrl: b.artworkUrl, description: b.description, rule: { metric: b.metric, thresholds: b.thresholds }, rewardPoints: b.rewardPoints, active: b.active };
+  }
+
+  async create(actor: StaffPrincipal, input: z.output<typeof badgeInput>): Promise<BadgeView> {
+    try {
+      const badge = await this.uow.run(async (tx) => {
+        const row = tx.em.create(Badge, { code: input.code, name: input.name, artworkUrl: input.artworkUrl, description: input.description, metric: input.rule.metric, thresholds: input.rule.thresholds, rewardPoints: input.rewardPoints, active: input.active });
+        await tx.em.insert(Badge, row);
+        await this.audit.record(tx.em, actor, { action: 'badge.create', entityType: 'badge', entityId: row.code, after: this.toView(row) });
+        return row;
+      });
+      this.cache = undefined;
+      return this.toView(badge);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DomainError('BADGE_CODE_TAKEN', '勋章编码已存在');
+      throw err;
+    }
+  }
+
+  async update(actor: StaffPrincipal, code: string, input: Partial<Omit<z.output<typeof badgeInput>, 'code'>>): Promise<BadgeView> {
+    const badge = await this.uow.run(async (tx) => {
+      const row = await tx.em.findOneBy(Badge, { code });
+      if (!row) throw new DomainError('NOT_FOUND', '勋章不存在');
+      const before = this.toView(row);
+      await tx.em.update(Badge, { id: row.id }, {
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.artworkUrl !== undefined ? { artworkUrl: input.artworkUrl } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.rule !== undefined ? { metric: input.rule.metric, thresholds: input.rule.thresholds } : {}),
+        ...(input.rewardPoints !== undefined ? { rewardPoints: input.rewardPoints } : {}),
+        ...(input.active !== undefined ? { active: input.active } : {}),
+      });
+      const after = (await tx.em.findOneByOrFail(Badge, { id: row.id }))!;
+      await this.audit.record(tx.em, actor, { action: 'badge.update', entityType: 'badge', entityId: code, before, after: this.toView(after) });
+      return after;
+    });
+    this.cache = undefined;
+    return this.toView(badge);
+  }
+
+  /**
+   * Applies one event's change to a member's facts, once (the event key is unique), and awards what the new
+   * values reach. `direct` awards a named badge outright (the check-in ladder's badge).
+   */
+  async apply(eventKey: string, memberId: number, change: StatChange, triggerRef: string, direct?: string | null): Promise<void> {
+    const now = new Date();
+    try {
+      await this.uow.run(async (tx) => {
+        if ((await bulkInsert(tx.em, this.config.database.kind, 'member_stat_event', ['event_key'], [[eventKey]], { ignore: true })) === 0) return; // applied before
+        await tx.em.createQueryBuilder().insert().into(MemberStat).values({ memberId }).orIgnore().execute();
+        const stat = (await tx.em.findOneBy(MemberStat, { memberId }))!;
+        const next: Partial<MemberStat> = {};
+        for (const key of ['checkins', 'purchases', 'spend', 'redemptions', 'couponsUsed', 'memberDays'] as const) if (change[key]) next[key] = stat[key] + change[key]!;
+        if (change.bestStreak && change.bestStreak.max > stat.bestStreak) next.bestStreak = change.bestStreak.max;
+        if (change.tierRank && change.tierRank.max > stat.tierRank) next.tierRank = change.tierRank.max;
+        if (change.joinedAt && !stat.joinedAt) next.joinedAt = change.joinedAt;
+        if (Object.keys(next).length > 0) await tx.em.update(MemberStat, { memberId }, next);
+        const updated = { ...stat, ...next } as MemberStat;
+        const metrics = new Set((Object.keys(change) as (keyof StatChange)[]).flatMap((k) => METRICS_OF[k]));
+        for (const badge of (await this.all()).filter((b) => b.active && metrics.has(b.metric))) {
+          const reached = badge.thresholds.filter((t) => metricValue(updated, badge.metric, now) >= t).length;
+          for (let level = 1; level <= reached; level++) await this.award(tx, memberId, badge, level, triggerRef, now);
+        }
+        if (direct) {
+          const badge = (await this.all()).find((b) => b.code === direct && b.active);
+          if (badge) await this.award(tx, memberId, badge, 1, triggerRef, now);
+        }
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) return; // the same event applied concurrently: the other delivery did it
+      throw err;
+    }
+  }
+
+  /** Awards every member who already qualifies for a badge (a new badge, or thresholds lowered). Set-based. */
+  async backfill(actor: StaffPrincipal, code: string): Promise<number> {
+    const badge = (await this.dataSource.getRepository(Badge).findOneBy({ code })) ?? undefined;
+    if (!badge) throw new DomainError('NOT_FOUND', '勋章不存在');
+    const run = `backfill:${randomUUID().slice(0, 8)}`;
+    const now = new Date();
+    const kind = this.config.database.kind;
+    let awarded = 0;
+    for (let level = 1; level <= badge.thresholds.length; level++) {
+      const threshold = badge.thresholds[level - 1]!;
+      const [condition, value] = this.condition(badge.metric, threshold, now);
+      const verb = kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+      await this.dataSource.query(
+        `${verb} INTO member_badge (member_id, badge_id, level, awarded_at, trigger_ref) SELECT member_id, ?, ?, ?, ? FROM member_stat WHERE ${condition}`,
+        [badge.id, level, sqlInstant(kind, now), run, value],
+      );
+    }
+    // Rewards and announcements for what this run awarded, member by member (each in its own transaction).
+    const fresh = await this.dataSource.getRepository(MemberBadge).find({ where: { badgeId: badge.id, triggerRef: run } });
+    for (const row of fresh) {
+      await this.uow.run(async (tx) => this.announce(tx, row.memberId, badge, row.level, run, now));
+      awarded++;
+    }
+    await this.uow.run((tx) => this.audit.record(tx.em, actor, { action: 'badge.backfill', entityType: 'badge', entityId: code, after: { awarded } }));
+    return awarded;
+  }
+
+  /** Anniversary badges are about time passing, not an event: a daily job awards them. */
+  async anniversaries(asOf: Date): Promise<number> {
+    let awarded = 0;
+    for (const badge of (await this.all()).filter((b) => b.active && b.metric === 'anniversary')) {
+      for (let level = 1; level <= badge.thresholds.length; level++) {
+        const [condition, value] = this.condition('anniversary', badge.thresholds[level - 1]!, asOf);
+        const due: { member_id: number }[] = await this.dataSource.query(
+          `SELECT s.member_id FROM member_stat s WHERE ${condition.replace(/joined_at/g, 's.joined_at')} AND NOT EXISTS (SELECT 1 FROM member_badge b WHERE b.member_id = s.member_id AND b.badge_id = ? AND b.level = ?) LIMIT 5000`,
+          [value, badge.id, level],
+        );
+        for (const { member_id } of due) {
+          await this.uow.run(async (tx) => {
+            if (await this.award(tx, Number(member_id), badge, level, `anniversary:${level}`, asOf)) awarded++;
+          });
+        }
+      }
+    }
+    return awarded;
+  }
+
+  async awardsFor(memberId: number, triggerRef: string): Promise<BadgeAward[]> {
+    const rows = await this.dataSource.getRepository(MemberBadge).find({ where: { memberId, triggerRef }, order: { id: 'ASC' } });
+    const badges = await this.all();
+    return rows.flatMap((r) => {
+      const b = badges.find((x) => x.id === r.badgeId);
+      return b ? [{ code: b.code, name: b.name, level: r.level, artworkUrl: b.artworkUrl }] : [];
+    });
+  }
+
+  async mine(memberId: number, now = new Date()): Promise<MyBadges> {
+    const badges = (await this.all()).filter((b) => b.active);
+    const held = await this.dataSource.getRepository(MemberBadge).find({ where: { memberId, badgeId: In(badges.map((b) => b.id).concat(0)) } });
+    const stat = (await this.dataSource.getRepository(MemberStat).findOneBy({ memberId })) ?? Object.assign(new MemberStat(), { memberId, checkins: 0, bestStreak: 0, purchases: 0, spend: 0, redemptions: 0, couponsUsed: 0, memberDays: 0, tierRank: 0, joinedAt: null });
+    const result: MyBadges = { earned: [], locked: [] };
+    for (const b of badges) {
+      const mine = held.filter((h) => h.badgeId === b.id).sort((x, y) => y.level - x.level);
+      const top = mine[0];
+      const base = { code: b.code, name: b.name, artworkUrl: b.artworkUrl, description: b.description };
+      if (top) result.earned.push({ ...base, level: top.level, levels: b.thresholds.length, awardedAt: top.awardedAt.toISOString() });
+      const nextLevel = (top?.level ?? 0) + 1;
+      if (nextLevel <= b.thresholds.length) {
+        result.locked.push({ ...base, nextLevel, levels: b.thresholds.length, progress: { current: Math.min(metricValue(stat, b.metric, now), b.thresholds[nextLevel - 1]!), target: b.thresholds[nextLevel - 1]! } });
+      }
+    }
+    return result;
+  }
+
+  // ---- internals ----
+
+  /** Inserts one level (once); the first time, pays its reward and announces it. Answers whether it was new. */
+  private async award(tx: Tx, memberId: number, badge: Badge, level: number, triggerRef: string, at: Date): Promise<boolean> {
+    const kind = this.config.database.kind;
+    const inserted = await bulkInsert(tx.em, kind, 'member_badge', ['member_id', 'badge_id', 'level', 'awarded_at', 'trigger_ref'], [[memberId, badge.id, level, sqlInstant(kind, at), triggerRef]], { ignore: true });
+    if (inserted === 0) return false;
+    await this.announce(tx, memberId, badge, level, triggerRef, at);
+    return true;
+  }
+
+  private async announce(tx: Tx, memberId: number, badge: Badge, level: number, triggerRef: string, at: Date): Promise<void> {
+    if (badge.rewardPoints > 0 && (await this.members.canEarn(tx.em, memberId))) {
+      await this.points.credit(tx, { memberId, type: 'reward', points: badge.rewardPoints, key: `badge:${badge.id}:${level}:${memberId}`, sourceType: 'badge', sourceRef: badge.code, reason: `获得勋章「${badge.name}」`, at });
+    }
+    await tx.publish('badge.awarded', { memberId, badgeCode: badge.code, level, rewardPoints: badge.rewardPoints, triggerRef, at: at.toISOString() });
+  }
+
+  /** The SQL condition on member_stat for "metric ≥ threshold", and its parameter. */
+  private condition(metric: BadgeMetric, threshold: number, now: Date): [string, unknown] {
+    const kind = this.config.database.kind;
+    switch (metric) {
+      case 'spend':
+        return ['spend >= ?', threshold * 100];
+      case 'anniversary':
+        return ['joined_at IS NOT NULL AND joined_at <= ?', sqlInstant(kind, new Date(now.getTime() - threshold * YEAR_MS))];
+      default: {
+        const column = { checkins: 'checkins', streak: 'best_streak', purchases: 'purchases', redemptions: 'redemptions', coupons_used: 'coupons_used', member_days: 'member_days', tier_rank: 'tier_rank' }[metric];
+        return [`${column} >= ?`, threshold];
+      }
+    }
+  }
+
+  /** For other modules' tests and the admin: a member's facts as the badges see them. */
+  stat(memberId: number, em: EntityManager = this.dataSource.manager): Promise<MemberStat | null> {
+    return em.findOneBy(MemberStat, { memberId });
+  }
+}
