@@ -5,6 +5,8 @@
  *   POST /login      one indexed SELECT by openid (bench:api)
  *   POST /order      one INSERT of an order row into a scratch table with a unique order number (bench:points)
  *   POST /spend      one conditional UPDATE of a single hot balance (bench:points)
+ *   POST /checkin/:id one INSERT into a scratch table unique on (member, day) (bench:checkins)
+ *   GET /top         the top 100 rows of a leaderboard snapshot (bench:checkins)
  */
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
@@ -19,10 +21,14 @@ let byId: (id: number) => Promise<Row>;
 let byOpenid: (openid: string) => Promise<Row>;
 let insertOrder: (o: { orderNo: string; memberId: number; amount: number; paidAt: string }) => Promise<void>;
 let spend: () => Promise<number>;
+let checkin: (memberId: number, day: string) => Promise<void>;
+let top: () => Promise<unknown[]>;
 const SQL_ID = 'SELECT id, nickname, card_no, stage, tier_code, joined_at FROM member WHERE id = ?';
 const SQL_OPENID = 'SELECT id, nickname, card_no, stage, tier_code, joined_at FROM member WHERE openid = ?';
 const SQL_ORDER = 'INSERT INTO bench_order (order_no, member_id, amount, paid_at) VALUES (?, ?, ?, ?)';
 const SQL_SPEND = 'UPDATE bench_account SET balance = balance - 1 WHERE id = 1 AND balance >= 1';
+const SQL_CHECKIN = 'INSERT INTO bench_checkin (member_id, day, checked_at) VALUES (?, ?, ?)';
+const SQL_TOP = "SELECT member_id, `rank`, score FROM leaderboard_entry WHERE board = 'points' AND period = ? ORDER BY `rank` LIMIT 100";
 
 if (url.startsWith('sqlite:')) {
   const db = new Database(url.slice('sqlite:'.length));
@@ -32,6 +38,11 @@ if (url.startsWith('sqlite:')) {
   db.exec('CREATE TABLE IF NOT EXISTS bench_order (id INTEGER PRIMARY KEY AUTOINCREMENT, order_no VARCHAR(64) NOT NULL UNIQUE, member_id INT NOT NULL, amount INT NOT NULL, paid_at DATETIME NOT NULL)');
   db.exec('CREATE TABLE IF NOT EXISTS bench_account (id INT PRIMARY KEY, balance INT NOT NULL CHECK (balance >= 0))');
   db.exec('INSERT OR REPLACE INTO bench_account (id, balance) VALUES (1, 1000000000)');
+  db.exec('CREATE TABLE IF NOT EXISTS bench_checkin (id INTEGER PRIMARY KEY AUTOINCREMENT, member_id INT NOT NULL, day DATE NOT NULL, checked_at DATETIME NOT NULL, UNIQUE (member_id, day))');
+  const ci = db.prepare(SQL_CHECKIN);
+  const tp = db.prepare(SQL_TOP.replace(/`/g, '"'));
+  checkin = async (memberId, day) => void ci.run(memberId, day, new Date().toISOString());
+  top = async () => tp.all(new Date().toISOString().slice(0, 7));
   const a = db.prepare(SQL_ID);
   const b = db.prepare(SQL_OPENID);
   const c = db.prepare(SQL_ORDER);
@@ -45,6 +56,9 @@ if (url.startsWith('sqlite:')) {
   await pool.query('CREATE TABLE IF NOT EXISTS bench_order (id INT AUTO_INCREMENT PRIMARY KEY, order_no VARCHAR(64) NOT NULL UNIQUE, member_id INT NOT NULL, amount INT NOT NULL, paid_at DATETIME(3) NOT NULL) ENGINE=InnoDB');
   await pool.query('CREATE TABLE IF NOT EXISTS bench_account (id INT PRIMARY KEY, balance INT NOT NULL, CHECK (balance >= 0)) ENGINE=InnoDB');
   await pool.query('REPLACE INTO bench_account (id, balance) VALUES (1, 1000000000)');
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_checkin (id INT AUTO_INCREMENT PRIMARY KEY, member_id INT NOT NULL, day DATE NOT NULL, checked_at DATETIME(3) NOT NULL, UNIQUE KEY uq (member_id, day)) ENGINE=InnoDB');
+  checkin = async (memberId, day) => void (await pool.execute(SQL_CHECKIN, [memberId, day, new Date()]));
+  top = async () => (await pool.execute(SQL_TOP, [new Date().toISOString().slice(0, 7)]))[0] as unknown[];
   byId = async (id) => ((await pool.execute(SQL_ID, [id]))[0] as Row[])[0];
   byOpenid = async (openid) => ((await pool.execute(SQL_OPENID, [openid]))[0] as Row[])[0];
   insertOrder = async (o) => void (await pool.execute(SQL_ORDER, [o.orderNo, o.memberId, o.amount, new Date(o.paidAt)]));
@@ -58,6 +72,11 @@ app.post('/order', async (req, reply) => {
   await insertOrder({ orderNo: b.orderNo, memberId: b.member.id, amount: b.amount, paidAt: b.paidAt });
   return reply.status(201).send({ orderNo: b.orderNo });
 });
+app.post('/checkin/:id', async (req, reply) => {
+  await checkin(Number((req.params as { id: string }).id), new Date().toISOString().slice(0, 10));
+  return reply.status(201).send({ ok: true });
+});
+app.get('/top', async () => ({ top: await top() }));
 app.post('/spend', async (_req, reply) => ((await spend()) === 1 ? { ok: true } : reply.status(422).send({ ok: false })));
 const address = await app.listen({ port, host: '127.0.0.1' });
 process.stdout.write(`READY ${address}\n`);

@@ -1,6 +1,7 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
+import { activeManager } from '../events/unit-of-work.js';
 import { Setting } from './setting.entity.js';
 
 /**
@@ -16,7 +17,7 @@ export class SettingsService {
   async get<S extends z.ZodType>(key: string, schema: S, defaults: z.output<S>, em?: EntityManager): Promise<z.output<S>> {
     const cached = this.cache.get(key);
     if (!em && cached && Date.now() - cached.at < 5_000) return cached.value as z.output<S>;
-    const row = await (em ?? this.dataSource.manager).findOneBy(Setting, { key });
+    const row = await (em ?? activeManager(this.dataSource)).findOneBy(Setting, { key });
     let value: z.output<S> = defaults;
     if (row) {
       const parsed = schema.safeParse({ ...(defaults as object), ...(JSON.parse(row.value) as object) });

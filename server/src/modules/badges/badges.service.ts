@@ -8,7 +8,7 @@ import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
-import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { activeManager, type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { MemberDirectory } from '../points/member-directory.js';
 import { PointsService } from '../points/points.service.js';
@@ -91,7 +91,7 @@ export class BadgesService {
 
   async all(): Promise<Badge[]> {
     if (this.cache && Date.now() - this.cache.at < 10_000) return this.cache.badges;
-    const badges = await this.dataSource.getRepository(Badge).find({ order: { id: 'ASC' } });
+    const badges = await activeManager(this.dataSource).find(Badge, { order: { id: 'ASC' } });
     this.cache = { badges, at: Date.now() };
     return badges;
   }
@@ -146,18 +146,38 @@ export class BadgesService {
     try {
       await this.uow.run(async (tx) => {
         if ((await bulkInsert(tx.em, this.config.database.kind, 'member_stat_event', ['event_key'], [[eventKey]], { ignore: true })) === 0) return; // applied before
-        await tx.em.createQueryBuilder().insert().into(MemberStat).values({ memberId }).orIgnore().execute();
-        const stat = (await tx.em.findOneBy(MemberStat, { memberId }))!;
-        const next: Partial<MemberStat> = {};
-        for (const key of ['checkins', 'purchases', 'spend', 'redemptions', 'couponsUsed', 'memberDays'] as const) if (change[key]) next[key] = stat[key] + change[key]!;
-        if (change.bestStreak && change.bestStreak.max > stat.bestStreak) next.bestStreak = change.bestStreak.max;
-        if (change.tierRank && change.tierRank.max > stat.tierRank) next.tierRank = change.tierRank.max;
-        if (change.joinedAt && !stat.joinedAt) next.joinedAt = change.joinedAt;
-        if (Object.keys(next).length > 0) await tx.em.update(MemberStat, { memberId }, next);
-        const updated = { ...stat, ...next } as MemberStat;
+        // Counters change in SQL (no read-modify-write race); the row is created the first time.
+        const sets: string[] = [];
+        const params: unknown[] = [];
+        for (const [key, column] of [['checkins', 'checkins'], ['purchases', 'purchases'], ['spend', 'spend'], ['redemptions', 'redemptions'], ['couponsUsed', 'coupons_used'], ['memberDays', 'member_days']] as const) {
+          if (change[key]) {
+            sets.push(`${column} = ${column} + ?`);
+            params.push(change[key]);
+          }
+        }
+        if (change.bestStreak) {
+          sets.push('best_streak = CASE WHEN best_streak < ? THEN ? ELSE best_streak END');
+          params.push(change.bestStreak.max, change.bestStreak.max);
+        }
+        if (change.tierRank) {
+          sets.push('tier_rank = CASE WHEN tier_rank < ? THEN ? ELSE tier_rank END');
+          params.push(change.tierRank.max, change.tierRank.max);
+        }
+        if (change.joinedAt) {
+          sets.push('joined_at = COALESCE(joined_at, ?)');
+          params.push(sqlInstant(this.config.database.kind, change.joinedAt));
+        }
+        const update = () => tx.em.queryRunner!.query(`UPDATE member_stat SET ${sets.join(', ')} WHERE member_id = ?`, [...params, memberId], true);
+        if (((await update()).affected ?? 0) === 0) {
+          await tx.em.createQueryBuilder().insert().into(MemberStat).values({ memberId }).orIgnore().execute();
+          await update();
+        }
         const metrics = new Set((Object.keys(change) as (keyof StatChange)[]).flatMap((k) => METRICS_OF[k]));
-        for (const badge of (await this.all()).filter((b) => b.active && metrics.has(b.metric))) {
-          const reached = badge.thresholds.filter((t) => metricValue(updated, badge.metric, now) >= t).length;
+        const relevant = (await this.all()).filter((b) => b.active && metrics.has(b.metric));
+        // Only read the facts back when some badge looks at what changed.
+        const updated = relevant.length > 0 ? (await tx.em.findOneBy(MemberStat, { memberId }))! : undefined;
+        for (const badge of updated ? relevant : []) {
+          const reached = badge.thresholds.filter((t) => metricValue(updated!, badge.metric, now) >= t).length;
           for (let level = 1; level <= reached; level++) await this.award(tx, memberId, badge, level, triggerRef, now);
         }
         if (direct) {

@@ -7,7 +7,6 @@ import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
-import { sqlInstant } from '../../infra/database/bulk.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
 import { MemberDirectory } from '../points/member-directory.js';
@@ -43,6 +42,7 @@ export interface CheckinOutcome {
 @Injectable()
 export class CheckinsService {
   private readonly bonusProviders: CheckinBonusProvider[] = [];
+  private readonly ipWindow = new HourlyWindow(100_000);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -92,7 +92,7 @@ export class CheckinsService {
         await tx.em.insert(Checkin, checkin);
         const ref = CheckinsService.triggerRef(memberId, today);
         if (checkin.points > 0) {
-          await this.points.credit(tx, { memberId, type: 'reward', points: checkin.points, key: ref, sourceType: 'checkin', sourceRef: today, reason: `签到第 ${cycleDay} 天`, at: now });
+          await this.points.credit(tx, { memberId, type: 'reward', points: checkin.points, key: ref, sourceType: 'checkin', sourceRef: today, reason: `签到第 ${cycleDay} 天`, at: now, fresh: true });
         }
         await this.engagement.record(tx.em, { memberId, type: 'checkin', occurredAt: now, sourceRef: ref, properties: { streak, cycleDay } });
         await tx.publish('checkin.created', { memberId, day: today, kind: 'daily', streak, cycleDay, points: checkin.points, badgeCode: reward.badgeCode, triggerRef: ref, at: now.toISOString() });
@@ -239,16 +239,18 @@ export class CheckinsService {
   }
 
   private async assertMayEarn(em: EntityManager, memberId: number): Promise<void> {
-    if (!(await this.members.canHoldPoints(em, memberId))) throw new DomainError('NOT_A_MEMBER', '开通会员后才能签到');
-    if (!(await this.members.canEarn(em, memberId))) throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法参与签到，如有疑问请联系客服');
+    const standing = await this.members.earningStanding(em, memberId);
+    if (standing === 'none') throw new DomainError('NOT_A_MEMBER', '开通会员后才能签到');
+    if (standing === 'blocked') throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法参与签到，如有疑问请联系客服');
   }
 
-  /** Scripts that check in thousands of accounts share IPs and devices: both are limited, and every refusal says why. */
+  /**
+   * Scripts that check in thousands of accounts share IPs and devices: both are limited, and every refusal says
+   * why. The IP window is counted in memory per server instance (a COUNT over the log grew with every check-in
+   * from a busy IP, docs/benchmarks.md); the device limit is an indexed count of today's rows.
+   */
   private async assertNotFarming(em: EntityManager, rules: CheckinRules, memberId: number, client: { ip: string | null; deviceId: string | null }, today: string, now: Date): Promise<void> {
-    if (client.ip) {
-      const [row] = (await em.query('SELECT COUNT(*) AS n FROM checkin WHERE ip = ? AND checked_at > ?', [client.ip, sqlInstant(this.config.database.kind, new Date(now.getTime() - 3_600_000))])) as { n: number | string }[];
-      if (Number(row?.n ?? 0) >= rules.antiFarming.perIpPerHour) throw new DomainError('RATE_LIMITED', '签到人数过多，请稍后再试');
-    }
+    if (client.ip && !this.ipWindow.take(client.ip, rules.antiFarming.perIpPerHour, now.getTime())) throw new DomainError('RATE_LIMITED', '签到人数过多，请稍后再试');
     if (client.deviceId) {
       const [row] = (await em.query('SELECT COUNT(DISTINCT member_id) AS n FROM checkin WHERE device_id = ? AND day = ? AND member_id <> ?', [client.deviceId, today, memberId])) as { n: number | string }[];
       if (Number(row?.n ?? 0) >= rules.antiFarming.membersPerDevicePerDay) throw new DomainError('RISK_REJECTED', '该设备今日签到账号过多，已暂停签到');
@@ -262,5 +264,23 @@ export class CheckinsService {
 
   private async ensureProfile(em: EntityManager, memberId: number): Promise<void> {
     await em.createQueryBuilder().insert().into(CheckinMember).values({ memberId, reminder: false, makeupCards: 0 }).orIgnore().execute();
+  }
+}
+
+/** Counts per key in fixed one-hour windows, in memory, for at most `capacity` keys (oldest forgotten first). */
+export class HourlyWindow {
+  private readonly counts = new Map<string, { window: number; n: number }>();
+  constructor(private readonly capacity: number) {}
+
+  /** Counts one for `key` and answers whether it is still within `limit` this hour. */
+  take(key: string, limit: number, nowMs: number): boolean {
+    const window = Math.floor(nowMs / 3_600_000);
+    const entry = this.counts.get(key);
+    const n = entry && entry.window === window ? entry.n : 0;
+    if (n >= limit) return false;
+    this.counts.delete(key); // re-insert: Map order is then least recently used first
+    this.counts.set(key, { window, n: n + 1 });
+    if (this.counts.size > this.capacity) this.counts.delete(this.counts.keys().next().value!);
+    return true;
   }
 }

@@ -12,8 +12,13 @@ export class MemberTableDirectory extends MemberDirectory {
   }
 
   async canEarn(em: EntityManager, memberId: number): Promise<boolean> {
-    const member = await em.findOne(Member, { where: { id: memberId }, select: { id: true, status: true, earningBlocked: true } });
-    return member?.status === 'member' && !member.earningBlocked;
+    return (await this.earningStanding(em, memberId)) === 'ok';
+  }
+
+  async earningStanding(em: EntityManager, memberId: number): Promise<'none' | 'blocked' | 'ok'> {
+    const [row] = (await em.query('SELECT status, earning_blocked FROM member WHERE id = ?', [memberId])) as { status: string; earning_blocked: number | boolean }[];
+    if (!row || row.status !== 'member') return 'none';
+    return Number(row.earning_blocked) ? 'blocked' : 'ok';
   }
 }
 

@@ -5,7 +5,7 @@ import { addMonths, brandDay, startOfBrandDay, type myTiers, type tierView, type
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
-import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
+import { activeManager, UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { PointsService } from '../points/points.service.js';
 import { AuditService } from '../staff/audit.service.js';
@@ -39,7 +39,7 @@ export class TierService {
   /** Read on every card view and changed rarely: kept in memory for a short while. */
   async ladder(): Promise<Tier[]> {
     if (this.cache && Date.now() - this.cache.at < 30_000) return this.cache.tiers;
-    const tiers = await this.dataSource.getRepository(Tier).find({ order: { rank: 'ASC' } });
+    const tiers = await activeManager(this.dataSource).find(Tier, { order: { rank: 'ASC' } });
     this.cache = { tiers, at: Date.now() };
     return tiers;
   }

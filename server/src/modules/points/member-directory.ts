@@ -8,4 +8,6 @@ export abstract class MemberDirectory {
   abstract canHoldPoints(em: EntityManager, memberId: number): Promise<boolean>;
   /** False for members staff put on the blacklist: every earning path asks this. */
   abstract canEarn(em: EntityManager, memberId: number): Promise<boolean>;
+  /** Both questions in one read: not a member, a member on the blacklist, or a member who may earn. */
+  abstract earningStanding(em: EntityManager, memberId: number): Promise<'none' | 'blocked' | 'ok'>;
 }

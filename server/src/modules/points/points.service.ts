@@ -8,7 +8,7 @@ import { DomainError } from '../../infra/http/domain-error.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
-import type { Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { activeManager, type Tx, type UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { AuditService } from '../staff/audit.service.js';
 import { MemberDirectory } from './member-directory.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
@@ -51,6 +51,8 @@ export interface CreditInput extends EntrySource {
   breakdown?: EarnBreakdown | null;
   /** undefined: from the expiry rule; null: never expires. */
   expiresAt?: Date | null;
+  /** The caller's own unique row already guarantees this cause is new (skips the idempotency look-up). */
+  fresh?: boolean;
 }
 
 export interface DebitInput extends EntrySource {
@@ -151,8 +153,8 @@ export class PointsService {
     return { balance: Number(rows[0]?.balance ?? 0), growth: Number(rows[0]?.growth ?? 0) };
   }
 
-  account(memberId: number, em: EntityManager = this.dataSource.manager): Promise<PointsAccount | null> {
-    return em.findOneBy(PointsAccount, { memberId });
+  account(memberId: number, em?: EntityManager): Promise<PointsAccount | null> {
+    return (em ?? activeManager(this.dataSource)).findOneBy(PointsAccount, { memberId });
   }
 
   /** When points earned at `at` expire under the current rule (null = never). */
@@ -250,7 +252,9 @@ export class PointsService {
 
   /** Adds points (and growth) as a new lot. Pays any amount owed first. Idempotent on `key`. */
   async credit(tx: Tx, input: CreditInput): Promise<PointsEntry> {
-    const existing = await tx.em.findOneBy(PointsEntry, { idempotencyKey: input.key });
+    // A caller whose own unique row already claimed the cause (a check-in's day) skips the look-up; the unique key
+    // on the entry still refuses a second credit.
+    const existing = input.fresh ? null : await tx.em.findOneBy(PointsEntry, { idempotencyKey: input.key });
     if (existing) return existing;
     if (!Number.isInteger(input.points) || input.points < 0) throw new Error(`credit of ${input.points} points`);
     if (input.type === 'reward' && !(await this.members.canEarn(tx.em, input.memberId))) throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法获得积分，如有疑问请联系客服');
@@ -463,7 +467,7 @@ export class PointsService {
   }
 
   /** Growth earned since a moment (tier retention looks at the current period). */
-  async growthSince(memberId: number, since: Date, em: EntityManager = this.dataSource.manager): Promise<number> {
+  async growthSince(memberId: number, since: Date, em: EntityManager = activeManager(this.dataSource)): Promise<number> {
     const rows: { total: number | string | null }[] = await em.query(
       "SELECT SUM(growth) AS total FROM points_entry WHERE member_id = ? AND growth > 0 AND created_at >= ? AND type IN ('earn', 'reward', 'import', 'adjust')",
       [memberId, sqlInstant(this.config.database.kind, since)],
