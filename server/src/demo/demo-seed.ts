@@ -4,6 +4,7 @@ import { sqliteGate } from '../infra/database/sqlite-gate.js';
 import { addDays, brandDay, daysBetween, type LifecycleStage } from '@huoyue/shared';
 import { EngagementEvent } from '../modules/engagement/engagement-event.entity.js';
 import { generateCardNo } from '../modules/members/card-code.service.js';
+import { Badge } from '../modules/badges/badge.entity.js';
 import { Member } from '../modules/members/entities/member.entity.js';
 import { Tier } from '../modules/members/entities/tier.entity.js';
 import { Store } from '../modules/staff/entities/store.entity.js';
@@ -13,6 +14,15 @@ export const DEMO_TIERS = [
   { code: 'silver', name: '银卡会员', rank: 1, growthThreshold: 1000, retentionGrowth: 500, validityMonths: 12, benefits: { pointsMultiplier: 1.2, birthdayCoupon: '银卡生日券', freeShipping: false, exclusiveItems: false, perks: ['1.2 倍积分', '生日券'] } },
   { code: 'gold', name: '金卡会员', rank: 2, growthThreshold: 5000, retentionGrowth: 2500, validityMonths: 12, benefits: { pointsMultiplier: 1.5, birthdayCoupon: '金卡生日券', freeShipping: true, exclusiveItems: true, perks: ['1.5 倍积分', '生日券', '包邮', '专享商品'] } },
   { code: 'diamond', name: '钻石会员', rank: 3, growthThreshold: 20000, retentionGrowth: 10000, validityMonths: 12, benefits: { pointsMultiplier: 2, birthdayCoupon: '钻石生日券', freeShipping: true, exclusiveItems: true, perks: ['2 倍积分', '生日券', '包邮', '专享商品', '专属客服'] } },
+];
+
+/** Badges of the demo brand; `streak-7` is the one the default check-in ladder gives on day 7. */
+const DEMO_BADGES = [
+  { code: 'streak-7', name: '七日连签', artworkUrl: null, description: '连续签到 7 天', metric: 'streak' as const, thresholds: [7], rewardPoints: 0, active: true },
+  { code: 'checkin-fan', name: '签到达人', artworkUrl: null, description: '累计签到 10 / 30 / 100 天', metric: 'checkins' as const, thresholds: [10, 30, 100], rewardPoints: 20, active: true },
+  { code: 'first-order', name: '初次相遇', artworkUrl: null, description: '完成第一笔消费', metric: 'purchases' as const, thresholds: [1], rewardPoints: 10, active: true },
+  { code: 'big-spender', name: '品质之选', artworkUrl: null, description: '累计消费 1,000 / 5,000 / 20,000 元', metric: 'spend' as const, thresholds: [1000, 5000, 20000], rewardPoints: 50, active: true },
+  { code: 'anniversary', name: '周年老友', artworkUrl: null, description: '成为会员满 1 / 2 / 3 年', metric: 'anniversary' as const, thresholds: [1, 2, 3], rewardPoints: 100, active: true },
 ];
 
 const DEMO_STORES = [
@@ -40,6 +50,7 @@ export async function seedDemoData(dataSource: DataSource, timeZone: string, now
   const seed = () => dataSource.transaction(async (em) => {
     if ((await em.count(Tier)) === 0) await em.insert(Tier, DEMO_TIERS);
     if ((await em.count(Store)) === 0) await em.insert(Store, DEMO_STORES);
+    if ((await em.count(Badge)) === 0) await em.insert(Badge, DEMO_BADGES);
     // Shares of the base by how recently they last bought, so every stage has people in it.
     const profiles: { share: number; lastAgo: [number, number] | null; joined: boolean; orders: [number, number] }[] = [
       { share: 0.08, lastAgo: null, joined: false, orders: [0, 0] }, // visitors (potential)

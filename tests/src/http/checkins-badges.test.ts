@@ -61,6 +61,7 @@ describe('check-ins, badges and leaderboards', () => {
     assert.equal(month.checkedToday, true);
     assert.equal(month.streak, 1);
     assert.equal(month.nextReward.cycleDay, 2);
+    assert.deepEqual(month.days.map((d) => d.date), [month.today], "the calendar shows today's check-in");
     assert.deepEqual((await checkLedger(server.dataSource)).discrepancies, []);
   });
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, LessThan } from 'typeorm';
 import type { z } from 'zod';
-import { addDays, brandDay, type CheckinRules, checkinRules, type checkinMonth, startOfBrandDay } from '@huoyue/shared';
+import { addDays, addMonths, brandDay, type CheckinRules, checkinRules, type checkinMonth, startOfBrandDay } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
@@ -157,7 +157,7 @@ export class CheckinsService {
     const rows = await this.dataSource
       .getRepository(Checkin)
       .createQueryBuilder('c')
-      .where('c.member_id = :memberId AND c.day >= :first AND c.day <= :last', { memberId, first, last: `${m}-31` })
+      .where('c.member_id = :memberId AND c.day >= :first AND c.day < :next', { memberId, first, next: addMonths(first, 1) })
       .orderBy('c.day')
       .getMany();
     const recent = await this.dataSource.getRepository(Checkin).find({ where: { memberId }, order: { day: 'DESC' }, take: rules.cycleDays + 1 });
@@ -203,14 +203,15 @@ export class CheckinsService {
   /** The longest streak each member reached in a month, best first (the leaderboard's source). */
   async bestStreaks(month: string, limit: number): Promise<{ memberId: number; score: number }[]> {
     const rows: { member_id: number; score: number }[] = await this.dataSource.query(
-      `SELECT member_id, MAX(streak) AS score FROM checkin WHERE day >= ? AND day <= ? GROUP BY member_id ORDER BY score DESC, member_id ASC LIMIT ${Math.floor(limit)}`,
-      [`${month}-01`, `${month}-31`],
+      `SELECT member_id, MAX(streak) AS score FROM checkin WHERE day >= ? AND day < ? GROUP BY member_id ORDER BY score DESC, member_id ASC LIMIT ${Math.floor(limit)}`,
+      // The next month's first day as the bound: '2026-11-31' is not a date, and MySQL compares it as NULL.
+      [`${month}-01`, addMonths(`${month}-01`, 1)],
     );
     return rows.map((r) => ({ memberId: Number(r.member_id), score: Number(r.score) }));
   }
 
   async memberBestStreak(memberId: number, month: string): Promise<number> {
-    const [row] = (await this.dataSource.query('SELECT MAX(streak) AS score FROM checkin WHERE member_id = ? AND day >= ? AND day <= ?', [memberId, `${month}-01`, `${month}-31`])) as { score: number | null }[];
+    const [row] = (await this.dataSource.query('SELECT MAX(streak) AS score FROM checkin WHERE member_id = ? AND day >= ? AND day < ?', [memberId, `${month}-01`, addMonths(`${month}-01`, 1)])) as { score: number | null }[];
     return Number(row?.score ?? 0);
   }
 
