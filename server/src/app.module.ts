@@ -15,6 +15,7 @@ import { WechatModule } from './infra/wechat/wechat.module.js';
 import { MemberDirectoryModule } from './modules/members/member-directory.module.js';
 import { BadgesModule } from './modules/badges/badges.module.js';
 import { CheckinsModule } from './modules/checkins/checkins.module.js';
+import { CouponsModule } from './modules/coupons/coupons.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { LeaderboardsModule } from './modules/leaderboards/leaderboards.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
@@ -51,6 +52,7 @@ export class AppModule {
         BadgesModule,
         CheckinsModule,
         LeaderboardsModule,
+        CouponsModule,
         ...(extraImports ?? []),
       ],
       controllers: [HealthController, OpsController],

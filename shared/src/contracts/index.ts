@@ -1,3 +1,4 @@
+import { couponRoutes } from './coupons.contract.js';
 import { engagementRoutes } from './engagement.contract.js';
 import { memberRoutes } from './members.contract.js';
 import { pointsRoutes } from './points.contract.js';
@@ -5,6 +6,7 @@ import { staffRoutes } from './staff.contract.js';
 import { systemRoutes } from './system.contract.js';
 
 export * from './common.js';
+export * from './coupons.contract.js';
 export * from './engagement.contract.js';
 export * from './members.contract.js';
 export * from './points.contract.js';
@@ -17,5 +19,6 @@ export const routes = {
   members: memberRoutes,
   points: pointsRoutes,
   engagement: engagementRoutes,
+  coupons: couponRoutes,
   staff: staffRoutes,
 } as const;

@@ -6,21 +6,12 @@ import { Checkin } from '@huoyue/server/dist/modules/checkins/checkin.entity.js'
 import { CheckinsService } from '@huoyue/server/dist/modules/checkins/checkins.service.js';
 import { BadgesService } from '@huoyue/server/dist/modules/badges/badges.service.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
-import { joinedMember, loginVisitor, staffLogin } from '../support/flows.js';
+import { joinedMember, loginVisitor, staffLogin, expectError } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const e = routes.engagement;
 const p = routes.points;
 const TZ = 'Asia/Shanghai';
-
-async function expectError(promise: Promise<unknown>, status: number, code: string) {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ApiError, String(err));
-    assert.equal(err.code, code, err.message);
-    assert.equal(err.status, status);
-    return true;
-  });
-}
 
 describe('check-ins, badges and leaderboards', () => {
   let server: TestServer;

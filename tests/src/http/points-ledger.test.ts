@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { type ApiClient, ApiError, routes } from '@huoyue/shared';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
 import { signRequest } from '@huoyue/server/dist/modules/staff/integration-keys.service.js';
-import { joinedMember, staffLogin } from '../support/flows.js';
+import { joinedMember, staffLogin, expectError } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const p = routes.points;
@@ -13,15 +13,6 @@ const DAY = 86_400_000;
 
 let seq = 0;
 const orderNo = () => `T${process.pid}-${Date.now().toString(36)}-${++seq}`;
-
-async function expectError(promise: Promise<unknown>, status: number, code: string) {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ApiError, String(err));
-    assert.equal(err.code, code, err.message);
-    assert.equal(err.status, status);
-    return true;
-  });
-}
 
 describe('points ledger, orders, refunds, expiry and tiers', () => {
   let server: TestServer;

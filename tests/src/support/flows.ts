@@ -1,4 +1,5 @@
-import { routes, type ApiClient } from '@huoyue/shared';
+import assert from 'node:assert/strict';
+import { ApiError, routes, type ApiClient } from '@huoyue/shared';
 import { ADMIN, type TestServer } from './test-server.js';
 
 let phoneSeq = 0;
@@ -23,4 +24,14 @@ export async function joinedMember(server: TestServer, nickname = '测试会员'
 export async function staffLogin(server: TestServer, username = ADMIN.username, password = ADMIN.password): Promise<ApiClient> {
   const { token } = await server.client().call(routes.staff.login, { body: { username, password } });
   return server.client(token);
+}
+
+/** Asserts a call fails with the documented error shape: this status and this code. */
+export async function expectError(promise: Promise<unknown>, status: number, code: string): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof ApiError, String(err));
+    assert.equal(err.code, code, err.message);
+    assert.equal(err.status, status);
+    return true;
+  });
 }

@@ -13,6 +13,7 @@ import { IntegrationKey, RequestNonce } from '../../modules/staff/entities/integ
 import { JobLease } from '../jobs/job-lease.entity.js';
 import { Badge, MemberBadge, MemberStat, MemberStatEvent } from '../../modules/badges/badge.entity.js';
 import { Checkin, CheckinMember } from '../../modules/checkins/checkin.entity.js';
+import { Coupon, CouponMemberCount, CouponTemplate } from '../../modules/coupons/coupon.entity.js';
 import { LeaderboardEntry, LeaderboardOptout } from '../../modules/leaderboards/leaderboard.entity.js';
 import { ImportJob, ImportRejection } from '../../modules/imports/import-job.entity.js';
 import { Setting } from '../settings/setting.entity.js';
@@ -50,4 +51,7 @@ export const ALL_ENTITIES = [
   MemberStatEvent,
   LeaderboardEntry,
   LeaderboardOptout,
+  CouponTemplate,
+  Coupon,
+  CouponMemberCount,
 ];

@@ -29,6 +29,12 @@ export interface DomainEventMap {
   'checkin.created': { memberId: number; day: string; kind: 'daily' | 'makeup'; streak: number; cycleDay: number; points: number; badgeCode: string | null; triggerRef: string; at: string };
   /** A badge level was awarded (once per member, badge and level). */
   'badge.awarded': { memberId: number; badgeCode: string; level: number; rewardPoints: number; triggerRef: string; at: string };
+  'coupon.claimed': { memberId: number; couponId: number; templateId: number; channel: string; validTo: string; at: string };
+  /** Used in store (storeCode) or with an order (orderNo). */
+  'coupon.used': { memberId: number; couponId: number; templateId: number; storeCode: string | null; orderNo: string | null; at: string };
+  'coupon.use_undone': { memberId: number; couponId: number; at: string };
+  /** Three days before a coupon ends, once per coupon. */
+  'coupon.expiring': { memberId: number; couponId: number; templateId: number; validTo: string; at: string };
   'order.refunded': { memberId: number; orderNo: string; refundNo: string; amount: number; at: string };
 }
 

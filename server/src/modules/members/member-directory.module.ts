@@ -1,5 +1,6 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { LifecycleStage } from '@huoyue/shared';
 import { MemberDirectory } from '../points/member-directory.js';
 import { Member } from './entities/member.entity.js';
 
@@ -13,6 +14,11 @@ export class MemberTableDirectory extends MemberDirectory {
 
   async canEarn(em: EntityManager, memberId: number): Promise<boolean> {
     return (await this.earningStanding(em, memberId)) === 'ok';
+  }
+
+  async profile(em: EntityManager, memberId: number) {
+    const [row] = (await em.query('SELECT status, tier_code, stage, earning_blocked FROM member WHERE id = ?', [memberId])) as { status: string; tier_code: string | null; stage: LifecycleStage; earning_blocked: number | boolean }[];
+    return row ? { status: row.status, tierCode: row.tier_code, stage: row.stage, blocked: Boolean(Number(row.earning_blocked)) } : null;
   }
 
   async earningStanding(em: EntityManager, memberId: number): Promise<'none' | 'blocked' | 'ok'> {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CouponsModule } from '../coupons/coupons.module.js';
 import { EngagementModule } from '../engagement/engagement.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { PointsModule } from '../points/points.module.js';
@@ -7,7 +8,7 @@ import { OrdersService } from './orders.service.js';
 
 /** Paid orders and refunds from POS, e-commerce, staff and imports; it books their points through PointsService. */
 @Module({
-  imports: [EngagementModule, MembersModule, PointsModule],
+  imports: [EngagementModule, MembersModule, PointsModule, CouponsModule],
   controllers: [OrdersController],
   providers: [OrdersService],
   exports: [OrdersService],

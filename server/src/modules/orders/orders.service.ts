@@ -10,6 +10,7 @@ import { isUniqueViolation } from '../../infra/database/errors.js';
 import { bulkInsert, placeholders, sqlInstant } from '../../infra/database/bulk.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
+import { CouponsService } from '../coupons/coupons.service.js';
 import { EngagementService } from '../engagement/engagement.service.js';
 import { MembersService } from '../members/members.service.js';
 import { TierService } from '../members/tier.service.js';
@@ -51,6 +52,7 @@ export class OrdersService {
     private readonly points: PointsService,
     private readonly engagement: EngagementService,
     private readonly audit: AuditService,
+    private readonly coupons: CouponsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -92,6 +94,8 @@ export class OrdersService {
             importId: null,
           });
           await tx.em.insert(Order, order);
+          // Coupons used online are consumed with the order, or the order fails as a whole.
+          if (input.couponCodes?.length) await this.coupons.consumeForOrder(tx, member.id, input.couponCodes, input.orderNo, input.amount, input.storeCode ?? null);
           await this.engagement.record(tx.em, {
             memberId: member.id,
             type: 'purchase',

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { LifecycleStage } from '@huoyue/shared';
 
 /**
  * What the points module needs to know about members without reading their table: whether an id is a member
@@ -10,4 +11,6 @@ export abstract class MemberDirectory {
   abstract canEarn(em: EntityManager, memberId: number): Promise<boolean>;
   /** Both questions in one read: not a member, a member on the blacklist, or a member who may earn. */
   abstract earningStanding(em: EntityManager, memberId: number): Promise<'none' | 'blocked' | 'ok'>;
+  /** What eligibility rules look at (coupons, mall): status, tier, stage, blacklist. */
+  abstract profile(em: EntityManager, memberId: number): Promise<{ status: string; tierCode: string | null; stage: LifecycleStage; blocked: boolean } | null>;
 }

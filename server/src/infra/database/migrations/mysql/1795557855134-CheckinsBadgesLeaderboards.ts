@@ -14,9 +14,12 @@ export class CheckinsBadgesLeaderboards1795557855134 implements MigrationInterfa
     await queryRunner.query(`CREATE TABLE \`leaderboard_optout\` (\`member_id\` int NOT NULL, \`created_at\` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), PRIMARY KEY (\`member_id\`)) ENGINE=InnoDB`);
     await queryRunner.query(`ALTER TABLE \`member\` ADD \`earning_blocked\` tinyint NOT NULL DEFAULT 0`);
     await queryRunner.query(`CREATE INDEX \`idx_points_entry_created\` ON \`points_entry\` (\`created_at\`)`);
+    // TypeORM does not write CHECK constraints for MySQL.
+    await queryRunner.query(`ALTER TABLE \`checkin_member\` ADD CONSTRAINT \`chk_checkin_member_cards\` CHECK (\`makeup_cards\` >= 0)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE \`checkin_member\` DROP CONSTRAINT \`chk_checkin_member_cards\``);
     await queryRunner.query(`DROP INDEX \`idx_points_entry_created\` ON \`points_entry\``);
     await queryRunner.query(`ALTER TABLE \`member\` DROP COLUMN \`earning_blocked\``);
     await queryRunner.query(`DROP TABLE \`leaderboard_optout\``);

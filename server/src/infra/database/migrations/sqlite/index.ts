@@ -4,5 +4,6 @@ import { Initial1795519752139 } from './1795519752139-Initial.js';
 import { PointsOrdersTiers1795556213028 } from './1795556213028-PointsOrdersTiers.js';
 import { Imports1795556645099 } from './1795556645099-Imports.js';
 import { CheckinsBadgesLeaderboards1795557855134 } from './1795557855134-CheckinsBadgesLeaderboards.js';
+import { Coupons1795560334124 } from './1795560334124-Coupons.js';
 
-export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795519752139, PointsOrdersTiers1795556213028, Imports1795556645099, CheckinsBadgesLeaderboards1795557855134];
+export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795519752139, PointsOrdersTiers1795556213028, Imports1795556645099, CheckinsBadgesLeaderboards1795557855134, Coupons1795560334124];

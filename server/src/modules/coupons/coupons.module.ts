@@ -1,0 +1,19 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
+import { EngagementModule } from '../engagement/engagement.module.js';
+import { CouponsController } from './coupons.controller.js';
+import { CouponsService } from './coupons.service.js';
+
+/** Coupon templates, coupons held by members, claiming, verification in store, use with orders, expiry. */
+@Module({ imports: [EngagementModule], controllers: [CouponsController], providers: [CouponsService], exports: [CouponsService] })
+export class CouponsModule implements OnModuleInit {
+  constructor(
+    private readonly coupons: CouponsService,
+    private readonly jobs: JobScheduler,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register({ name: 'coupons.expire', everyMs: 15 * 60_000, run: (asOf) => this.coupons.expire(asOf) });
+    this.jobs.register({ name: 'coupons.expiry_notice', everyMs: 60 * 60_000, run: (asOf) => this.coupons.expiryNotices(asOf) });
+  }
+}
