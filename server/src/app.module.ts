@@ -16,6 +16,7 @@ import { MemberDirectoryModule } from './modules/members/member-directory.module
 import { BadgesModule } from './modules/badges/badges.module.js';
 import { CheckinsModule } from './modules/checkins/checkins.module.js';
 import { CouponsModule } from './modules/coupons/coupons.module.js';
+import { MallModule } from './modules/mall/mall.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { LeaderboardsModule } from './modules/leaderboards/leaderboards.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
@@ -53,6 +54,7 @@ export class AppModule {
         CheckinsModule,
         LeaderboardsModule,
         CouponsModule,
+        MallModule,
         ...(extraImports ?? []),
       ],
       controllers: [HealthController, OpsController],

@@ -1,5 +1,6 @@
 import { couponRoutes } from './coupons.contract.js';
 import { engagementRoutes } from './engagement.contract.js';
+import { mallRoutes } from './mall.contract.js';
 import { memberRoutes } from './members.contract.js';
 import { pointsRoutes } from './points.contract.js';
 import { staffRoutes } from './staff.contract.js';
@@ -8,6 +9,7 @@ import { systemRoutes } from './system.contract.js';
 export * from './common.js';
 export * from './coupons.contract.js';
 export * from './engagement.contract.js';
+export * from './mall.contract.js';
 export * from './members.contract.js';
 export * from './points.contract.js';
 export * from './staff.contract.js';
@@ -20,5 +22,6 @@ export const routes = {
   points: pointsRoutes,
   engagement: engagementRoutes,
   coupons: couponRoutes,
+  mall: mallRoutes,
   staff: staffRoutes,
 } as const;

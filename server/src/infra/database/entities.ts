@@ -14,6 +14,7 @@ import { JobLease } from '../jobs/job-lease.entity.js';
 import { Badge, MemberBadge, MemberStat, MemberStatEvent } from '../../modules/badges/badge.entity.js';
 import { Checkin, CheckinMember } from '../../modules/checkins/checkin.entity.js';
 import { Coupon, CouponMemberCount, CouponTemplate } from '../../modules/coupons/coupon.entity.js';
+import { MallItem, MallMemberCount, MallRedemption } from '../../modules/mall/mall.entity.js';
 import { LeaderboardEntry, LeaderboardOptout } from '../../modules/leaderboards/leaderboard.entity.js';
 import { ImportJob, ImportRejection } from '../../modules/imports/import-job.entity.js';
 import { Setting } from '../settings/setting.entity.js';
@@ -54,4 +55,7 @@ export const ALL_ENTITIES = [
   CouponTemplate,
   Coupon,
   CouponMemberCount,
+  MallItem,
+  MallRedemption,
+  MallMemberCount,
 ];

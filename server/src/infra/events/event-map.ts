@@ -35,6 +35,11 @@ export interface DomainEventMap {
   'coupon.use_undone': { memberId: number; couponId: number; at: string };
   /** Three days before a coupon ends, once per coupon. */
   'coupon.expiring': { memberId: number; couponId: number; templateId: number; validTo: string; at: string };
+  /** A mall redemption completed (paid, when there was cash to pay); coupons it bought are issued. */
+  'mall.redeemed': { memberId: number; redemptionId: number; itemId: number; quantity: number; pointsSpent: number; at: string };
+  'mall.shipped': { memberId: number; redemptionId: number; trackingNo: string; at: string };
+  /** Cancelled by staff or by the payment timeout: stock and points are back. */
+  'mall.cancelled': { memberId: number; redemptionId: number; pointsReturned: number; reason: string; at: string };
   'order.refunded': { memberId: number; orderNo: string; refundNo: string; amount: number; at: string };
 }
 

@@ -22,6 +22,16 @@ export class BadgesListener {
     return this.badges.apply(`order:${e.orderNo}`, e.memberId, { purchases: 1, spend: e.amount }, `order:${e.orderNo}`);
   }
 
+  @OnDomainEvent('mall.redeemed')
+  onRedeemed(e: DomainEventMap['mall.redeemed']) {
+    return this.badges.apply(`mall:${e.redemptionId}`, e.memberId, { redemptions: 1 }, `mall:${e.redemptionId}`);
+  }
+
+  @OnDomainEvent('coupon.used')
+  onCouponUsed(e: DomainEventMap['coupon.used']) {
+    return this.badges.apply(`coupon-used:${e.couponId}:${e.at}`, e.memberId, { couponsUsed: 1 }, `coupon:${e.couponId}`);
+  }
+
   @OnDomainEvent('member.joined')
   onJoined(e: DomainEventMap['member.joined']) {
     return this.badges.apply(`joined:${e.memberId}`, e.memberId, { joinedAt: new Date(e.at) }, `joined:${e.memberId}`);

@@ -45,7 +45,7 @@ interface EntrySource {
 }
 
 export interface CreditInput extends EntrySource {
-  type: Extract<LedgerType, 'earn' | 'reward' | 'adjust' | 'import'>;
+  type: Extract<LedgerType, 'earn' | 'reward' | 'adjust' | 'import' | 'refund'>;
   points: number;
   growth?: number;
   breakdown?: EarnBreakdown | null;

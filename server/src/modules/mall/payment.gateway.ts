@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+
+export interface PaymentRequest {
+  /** Our reference (the redemption), sent to the provider as out_trade_no. */
+  reference: string;
+  amountFen: number;
+  description: string;
+}
+
+/**
+ * Cash for points + cash items. Production: WeChat Pay JSAPI (a maintained package such as `wechatpay-node-v3`):
+ * `create` places the order and answers the parameters `wx.requestPayment` needs, `status` queries the order, so
+ * the server never trusts the client's word that it paid. Dev and tests: the fake below.
+ */
+export abstract class PaymentGateway {
+  abstract create(request: PaymentRequest): Promise<{ paymentRef: string; params: Record<string, string> }>;
+  abstract status(paymentRef: string): Promise<'paid' | 'unpaid'>;
+}
+
+/** Pays everything at once; `failNext` lets a test leave a payment unpaid. */
+@Injectable()
+export class FakePaymentGateway extends PaymentGateway {
+  private readonly unpaid = new Set<string>();
+  private leaveUnpaid = 0;
+
+  async create(request: PaymentRequest) {
+    const paymentRef = `FAKEPAY-${randomUUID()}`;
+    if (this.leaveUnpaid > 0) {
+      this.leaveUnpaid--;
+      this.unpaid.add(paymentRef);
+    }
+    return { paymentRef, params: { timeStamp: String(Math.floor(Date.now() / 1000)), nonceStr: randomUUID().slice(0, 16), package: `prepay_id=${paymentRef}`, signType: 'RSA', paySign: 'fake', totalFee: String(request.amountFen) } };
+  }
+
+  async status(paymentRef: string): Promise<'paid' | 'unpaid'> {
+    return this.unpaid.has(paymentRef) ? 'unpaid' : 'paid';
+  }
+
+  /** The next `n` payments stay unpaid (tests of the payment timeout). */
+  failNext(n: number): void {
+    this.leaveUnpaid += n;
+  }
+}
