@@ -7,6 +7,7 @@
  *   POST /spend      one conditional UPDATE of a single hot balance (bench:points)
  *   POST /checkin/:id one INSERT into a scratch table unique on (member, day) (bench:checkins)
  *   GET /top         the top 100 rows of a leaderboard snapshot (bench:checkins)
+ *   POST /stock/:id  one conditional stock decrement of a scratch item (bench:mall)
  */
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
@@ -23,6 +24,7 @@ let insertOrder: (o: { orderNo: string; memberId: number; amount: number; paidAt
 let spend: () => Promise<number>;
 let checkin: (memberId: number, day: string) => Promise<void>;
 let top: () => Promise<unknown[]>;
+let takeStock: (id: number) => Promise<number>;
 const SQL_ID = 'SELECT id, nickname, card_no, stage, tier_code, joined_at FROM member WHERE id = ?';
 const SQL_OPENID = 'SELECT id, nickname, card_no, stage, tier_code, joined_at FROM member WHERE openid = ?';
 const SQL_ORDER = 'INSERT INTO bench_order (order_no, member_id, amount, paid_at) VALUES (?, ?, ?, ?)';
@@ -42,6 +44,10 @@ if (url.startsWith('sqlite:')) {
   const ci = db.prepare(SQL_CHECKIN);
   const tp = db.prepare(SQL_TOP.replace(/`/g, '"'));
   checkin = async (memberId, day) => void ci.run(memberId, day, new Date().toISOString());
+  db.exec('CREATE TABLE IF NOT EXISTS bench_item (id INT PRIMARY KEY, stock INT NOT NULL CHECK (stock >= 0))');
+  for (let i = 1; i <= 100; i++) db.prepare('INSERT OR REPLACE INTO bench_item (id, stock) VALUES (?, 100000000)').run(i);
+  const st = db.prepare('UPDATE bench_item SET stock = stock - 1 WHERE id = ? AND stock >= 1');
+  takeStock = async (id) => st.run(id).changes;
   top = async () => tp.all(new Date().toISOString().slice(0, 7));
   const a = db.prepare(SQL_ID);
   const b = db.prepare(SQL_OPENID);
@@ -58,6 +64,9 @@ if (url.startsWith('sqlite:')) {
   await pool.query('REPLACE INTO bench_account (id, balance) VALUES (1, 1000000000)');
   await pool.query('CREATE TABLE IF NOT EXISTS bench_checkin (id INT AUTO_INCREMENT PRIMARY KEY, member_id INT NOT NULL, day DATE NOT NULL, checked_at DATETIME(3) NOT NULL, UNIQUE KEY uq (member_id, day)) ENGINE=InnoDB');
   checkin = async (memberId, day) => void (await pool.execute(SQL_CHECKIN, [memberId, day, new Date()]));
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_item (id INT PRIMARY KEY, stock INT NOT NULL, CHECK (stock >= 0)) ENGINE=InnoDB');
+  for (let i = 1; i <= 100; i++) await pool.query('REPLACE INTO bench_item (id, stock) VALUES (?, 100000000)', [i]);
+  takeStock = async (id) => ((await pool.execute('UPDATE bench_item SET stock = stock - 1 WHERE id = ? AND stock >= 1', [id]))[0] as { affectedRows: number }).affectedRows;
   top = async () => (await pool.execute(SQL_TOP, [new Date().toISOString().slice(0, 7)]))[0] as unknown[];
   byId = async (id) => ((await pool.execute(SQL_ID, [id]))[0] as Row[])[0];
   byOpenid = async (openid) => ((await pool.execute(SQL_OPENID, [openid]))[0] as Row[])[0];
@@ -76,6 +85,7 @@ app.post('/checkin/:id', async (req, reply) => {
   await checkin(Number((req.params as { id: string }).id), new Date().toISOString().slice(0, 10));
   return reply.status(201).send({ ok: true });
 });
+app.post('/stock/:id', async (req, reply) => ((await takeStock(Number((req.params as { id: string }).id))) === 1 ? reply.status(201).send({ ok: true }) : reply.status(409).send({ ok: false })));
 app.get('/top', async () => ({ top: await top() }));
 app.post('/spend', async (_req, reply) => ((await spend()) === 1 ? { ok: true } : reply.status(422).send({ ok: false })));
 const address = await app.listen({ port, host: '127.0.0.1' });
