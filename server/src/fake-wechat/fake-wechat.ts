@@ -90,6 +90,8 @@ export class FakeWechatState {
   followers = new Set<string>();
   /** OA openid → unionid */
   oaOpenids = new Map<string, string>();
+  /** openid → risk rank (0 normal … 4 highest) answered by /wxa/getuserriskrank; unknown openids are 0. */
+  riskRanks = new Map<string, number>();
   faults: Fault[] = [];
   messages: AcceptedMessage[] = [];
   clientMsgIds = new Map<string, string>();
@@ -233,6 +235,15 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     });
   });
 
+  // 安全风控 getuserriskrank: scene 0 = registration, 1 = marketing (coupons, redemptions).
+  app.post('/wxa/getuserriskrank', async (req, reply) => {
+    if (await applyFault('/wxa/getuserriskrank', reply)) return reply;
+    if (!checkToken(req.query as Record<string, string>, reply, 'mp')) return reply;
+    const body = parseJson(req.body);
+    if (!body?.appid || !body.openid || (body.scene !== 0 && body.scene !== 1) || !body.client_ip) return fail(reply, 40003);
+    return send(reply, { errcode: 0, errmsg: 'getuserriskrank succ', risk_rank: state.riskRanks.get(String(body.openid)) ?? 0, unoin_id: randomInt(1, 2 ** 31) });
+  });
+
   function validateData(template: FakeTemplate, data: unknown): string | undefined {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'data';
     const entries = data as Record<string, unknown>;
@@ -321,6 +332,12 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     const code = randomBytes(32).toString('hex');
     state.phoneCodes.set(code, { phone, expiresAt: state.now() + 300_000, used: false });
     return { code, phone };
+  });
+
+  app.post('/__fake/risk-rank', async (req) => {
+    const b = json(req.body);
+    state.riskRanks.set(String(b.openid), Number(b.rank));
+    return { ok: true };
   });
 
   app.post('/__fake/tokens/expire-all', async () => {

@@ -84,6 +84,15 @@ export const redeemCouponBody = z.strictObject({
   orderNo: z.string().trim().min(1).max(64).optional(),
 });
 
+export const riskRules = z.strictObject({
+  /** Ask WeChat's risk rank (scene 1, marketing) before coupon claims and mall redemptions. */
+  enabled: z.boolean(),
+  /** Highest rank still served (0 normal … 4 highest risk). */
+  maxRank: z.number().int().min(0).max(4),
+});
+
+export const riskRefusalView = z.object({ id: z.number().int(), memberId: z.number().int(), action: z.string(), rank: z.number().int(), clientIp: z.string().nullable(), at: z.string() });
+
 export const couponRoutes = {
   wallet: defineRoute({
     method: 'GET', path: '/coupons', auth: MEMBER, tag: 'coupons', summary: 'My coupons by status',
@@ -106,9 +115,31 @@ export const couponRoutes = {
     method: 'POST', path: '/admin/coupon-templates', auth: staff('owner', 'operator'), tag: 'admin-coupons', status: 201, summary: 'Create a coupon template (audited)',
     body: couponTemplateInput, response: couponTemplateView,
   }),
+  updateTemplate: defineRoute({
+    method: 'PATCH', path: '/admin/coupon-templates/:id', auth: staff('owner', 'operator'), tag: 'admin-coupons', summary: 'Change a template: name, quantity, limits, audience, channels, on/off (audited)',
+    params: idParam,
+    body: z.strictObject({
+      name: z.string().trim().min(1).max(40).optional(),
+      totalQuantity: z.number().int().min(1).max(100_000_000).nullable().optional(),
+      perMemberLimit: z.number().int().min(1).max(1000).optional(),
+      audience: z.strictObject({ tiers: z.array(z.string().trim().min(1).max(32)).max(20), stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6) }).optional(),
+      channels: z.array(z.enum(COUPON_CHANNELS)).min(1).max(4).optional(),
+      active: z.boolean().optional(),
+    }),
+    response: couponTemplateView,
+  }),
   redeem: defineRoute({
     method: 'POST', path: '/admin/coupons/redeem', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-coupons', summary: 'Verify a coupon in store (exactly once)',
     body: redeemCouponBody, response: couponView,
+  }),
+  getRiskRules: defineRoute({
+    method: 'GET', path: '/admin/risk/rules', auth: staff('owner', 'operator'), tag: 'admin-coupons', summary: 'WeChat risk-rank check for coupons and the mall', response: riskRules,
+  }),
+  putRiskRules: defineRoute({
+    method: 'PUT', path: '/admin/risk/rules', auth: staff('owner'), tag: 'admin-coupons', summary: 'Turn the risk-rank check on or off, set the threshold (audited)', body: riskRules, response: riskRules,
+  }),
+  riskRefusals: defineRoute({
+    method: 'GET', path: '/admin/risk/refusals', auth: staff('owner', 'operator'), tag: 'admin-coupons', summary: 'The latest refusals for risk', response: z.object({ items: z.array(riskRefusalView) }),
   }),
   undo: defineRoute({
     method: 'POST', path: '/admin/coupons/undo', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-coupons', summary: 'Undo a verification within 10 minutes',

@@ -99,6 +99,25 @@ export const mallRoutes = {
   createItem: defineRoute({
     method: 'POST', path: '/admin/mall/items', auth: staff('owner', 'operator'), tag: 'admin-mall', status: 201, summary: 'Create an item (audited)', body: mallItemInput, response: mallItemView,
   }),
+  updateItem: defineRoute({
+    method: 'PATCH', path: '/admin/mall/items/:id', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Change an item; stock moves by a delta so it never races redemptions (audited)',
+    params: idParam,
+    body: z.strictObject({
+      name: z.string().trim().min(1).max(60).optional(),
+      pointsPrice: z.number().int().min(0).max(10_000_000).optional(),
+      cashPrice: z.number().int().min(0).max(100_000_000).optional(),
+      stockDelta: z.number().int().min(-10_000_000).max(10_000_000).optional(),
+      perMemberLimit: z.number().int().min(1).max(1000).optional(),
+      availableFrom: z.iso.datetime({ offset: true }).nullable().optional(),
+      availableTo: z.iso.datetime({ offset: true }).nullable().optional(),
+      tiers: z.array(z.string().trim().min(1).max(32)).max(10).optional(),
+      memberDayOnly: z.boolean().optional(),
+      imageUrl: z.url().max(500).nullable().optional(),
+      description: z.string().trim().max(1000).optional(),
+      active: z.boolean().optional(),
+    }),
+    response: mallItemView,
+  }),
   ship: defineRoute({
     method: 'POST', path: '/admin/mall/redemptions/:id/ship', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Mark shipped with a tracking number',
     params: idParam, body: z.strictObject({ trackingNo: z.string().trim().min(4).max(64) }), response: redemptionView,

@@ -33,6 +33,12 @@ describe('coupons: claiming, verification in store, use with orders', () => {
     const soldOut = results.filter((r) => r.status === 'rejected' && (r.reason as ApiError).code === 'SOLD_OUT').length;
     assert.deepEqual({ ok, soldOut }, { ok: 10, soldOut: 20 }, JSON.stringify(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)).slice(0, 3)));
     assert.equal((await owner.call(c.listTemplates)).items.find((t) => t.id === template.id)!.issued, 10);
+    await expectError(owner.call(c.updateTemplate, { params: { id: template.id }, body: { totalQuantity: 5 } }), 422, 'BUSINESS_RULE');
+    await owner.call(c.updateTemplate, { params: { id: template.id }, body: { totalQuantity: 11 } });
+    const late = members.find((_, i) => results[i]!.status === 'rejected')!;
+    await late.api.call(c.claim, { body: { templateId: template.id } });
+    await owner.call(c.updateTemplate, { params: { id: template.id }, body: { active: false } });
+    await expectError(members[0]!.api.call(c.claim, { body: { templateId: template.id } }), 404, 'NOT_FOUND');
   });
 
   it('one member racing 20 claims against a limit of 2 gets 2', async () => {
@@ -116,5 +122,29 @@ describe('coupons: claiming, verification in store, use with orders', () => {
     const coupon = await a.api.call(c.claim, { body: { templateId: template.id } });
     await expectError(b.api.call(c.detail, { params: { id: coupon.id } }), 404, 'NOT_FOUND');
     assert.ok(!(await b.api.call(c.wallet, { query: {} })).items.some((x) => x.id === coupon.id));
+  });
+
+  it("WeChat's risk rank, when turned on, refuses risky users for coupons and the mall, and logs it", async () => {
+    const template = await cash();
+    const risky = await joinedMember(server);
+    const fine = await joinedMember(server);
+    const openid = async (id: number) => ((await server.dataSource.query('SELECT openid FROM member WHERE id = ?', [id])) as { openid: string }[])[0]!.openid;
+    await server.fake.riskRank(await openid(risky.member.id), 4);
+    await server.fake.riskRank(await openid(fine.member.id), 1);
+    await risky.api.call(c.claim, { body: { templateId: template.id } }); // off by default
+    await owner.call(c.putRiskRules, { body: { enabled: true, maxRank: 2 } });
+    try {
+      await expectError(risky.api.call(c.claim, { body: { templateId: template.id } }), 403, 'RISK_REJECTED');
+      await fine.api.call(c.claim, { body: { templateId: template.id } });
+      const item = await owner.call(routes.mall.createItem, { body: { name: '风控测试', kind: 'virtual', pointsPrice: 1, stock: 5 } as never });
+      await expectError(risky.api.call(routes.mall.redeem, { params: { id: item.id }, body: { quantity: 1, requestId: randomUUID() } }), 403, 'RISK_REJECTED');
+      const refusals = (await owner.call(c.riskRefusals)).items.filter((r) => r.memberId === risky.member.id);
+      assert.deepEqual(refusals.map((r) => [r.action, r.rank]).sort(), [['coupon_claim', 4], ['mall_redeem', 4]]);
+      // WeChat down: members are served (fail open), not locked out.
+      await server.fake.fault('/wxa/getuserriskrank', { errcode: -1, times: 1 });
+      await risky.api.call(c.claim, { body: { templateId: (await cash()).id } });
+    } finally {
+      await owner.call(c.putRiskRules, { body: { enabled: false, maxRank: 2 } });
+    }
   });
 });

@@ -82,7 +82,10 @@ describe('points mall: redemptions under a rush, limits, payment, fulfilment', (
     const gold = await item({ tiers: ['gold'] });
     await expectError(redeem(api!, gold.id), 403, 'NOT_ELIGIBLE');
     assert.equal((await owner.call(m.listItems)).items.find((i) => i.id === cup.id)!.stock, 10, 'the stock came back with the rollback');
-    assert.equal((await api!.call(p.summary)).balance, 50);
+    assert.equal((await owner.call(m.updateItem, { params: { id: cup.id }, body: { stockDelta: 5, pointsPrice: 40 } })).stock, 15);
+    await expectError(owner.call(m.updateItem, { params: { id: cup.id }, body: { stockDelta: -16 } }), 422, 'BUSINESS_RULE');
+    await redeem(api!, cup.id);
+    assert.equal((await api!.call(p.summary)).balance, 10, 'the new price applies');
   });
 
   it('points + cash: paid completes it; unpaid after 15 minutes is cancelled with stock and points restored', async () => {

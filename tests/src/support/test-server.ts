@@ -85,6 +85,10 @@ export class FakeControl {
     return this.post<{ code: string; phone: string }>('/__fake/phone-code', { phone });
   }
 
+  riskRank(openid: string, rank: number) {
+    return this.post('/__fake/risk-rank', { openid, rank });
+  }
+
   fault(path: string, fault: { errcode?: number; delayMs?: number; httpStatus?: number; times?: number }) {
     return this.post('/__fake/faults', { path, ...fault });
   }

@@ -15,6 +15,7 @@ import { Badge, MemberBadge, MemberStat, MemberStatEvent } from '../../modules/b
 import { Checkin, CheckinMember } from '../../modules/checkins/checkin.entity.js';
 import { Coupon, CouponMemberCount, CouponTemplate } from '../../modules/coupons/coupon.entity.js';
 import { MallItem, MallMemberCount, MallRedemption } from '../../modules/mall/mall.entity.js';
+import { RiskRefusal } from '../../modules/coupons/risk-refusal.entity.js';
 import { LeaderboardEntry, LeaderboardOptout } from '../../modules/leaderboards/leaderboard.entity.js';
 import { ImportJob, ImportRejection } from '../../modules/imports/import-job.entity.js';
 import { Setting } from '../settings/setting.entity.js';
@@ -58,4 +59,5 @@ export const ALL_ENTITIES = [
   MallItem,
   MallRedemption,
   MallMemberCount,
+  RiskRefusal,
 ];

@@ -45,6 +45,7 @@ export interface OfficialAccountCredentials {
 export abstract class WechatGateway {
   abstract code2Session(code: string): Promise<WechatSession>;
   abstract getPhoneNumber(code: string, openid?: string): Promise<WechatPhone>;
+  abstract getUserRiskRank(input: { openid: string; scene: 0 | 1; clientIp: string }): Promise<number>;
   /** Resolves to the msgid (a string: real ones exceed 2^53). */
   abstract sendSubscribeMessage(message: SubscribeMessage): Promise<string>;
   abstract sendTemplateMessage(account: OfficialAccountCredentials, message: TemplateMessage): Promise<string>;
@@ -86,6 +87,16 @@ export class HttpWechatGateway extends WechatGateway {
     }
     // countryCode is documented as a string but arrives as a number: accept both.
     return { phoneNumber: String(info.phoneNumber), purePhoneNumber: info.purePhoneNumber, countryCode: String(info.countryCode) };
+  }
+
+  /** WeChat's risk rank of a user for a scene (1 = marketing: coupons, redemptions): 0 normal … 4 highest. */
+  async getUserRiskRank(input: { openid: string; scene: 0 | 1; clientIp: string }): Promise<number> {
+    const { appId, appSecret } = this.config.wechat;
+    const body = await this.withToken(appId, appSecret, (token) =>
+      this.request('POST', '/wxa/getuserriskrank', new URLSearchParams({ access_token: token }), { appid: appId, openid: input.openid, scene: input.scene, client_ip: input.clientIp }),
+    );
+    if (typeof body.risk_rank !== 'number') throw new WechatApiError(ERRCODE_HTTP, 'getuserriskrank answered without risk_rank', '/wxa/getuserriskrank');
+    return body.risk_rank;
   }
 
   async sendSubscribeMessage(message: SubscribeMessage): Promise<string> {

@@ -1,15 +1,20 @@
-import { Body, Controller, Param, Query } from '@nestjs/common';
+import { Body, Controller, Param, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { routes } from '@huoyue/shared';
 import { CurrentMember, CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { MemberPrincipal, StaffPrincipal } from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
 import { CouponsService } from './coupons.service.js';
+import { RiskService } from './risk.service.js';
 
 const r = routes.coupons;
 
 @Controller()
 export class CouponsController {
-  constructor(private readonly coupons: CouponsService) {}
+  constructor(
+    private readonly coupons: CouponsService,
+    private readonly risk: RiskService,
+  ) {}
 
   @Contract(r.wallet)
   async wallet(@CurrentMember() me: MemberPrincipal, @Query() query: In<typeof r.wallet.query>) {
@@ -23,7 +28,8 @@ export class CouponsController {
   }
 
   @Contract(r.claim)
-  claim(@CurrentMember() me: MemberPrincipal, @Body() body: In<typeof r.claim.body>) {
+  async claim(@CurrentMember() me: MemberPrincipal, @Req() req: FastifyRequest, @Body() body: In<typeof r.claim.body>) {
+    await this.risk.assertAcceptable(me.memberId, 'coupon_claim', req.ip ?? null);
     return this.coupons.claim(me.memberId, body.templateId);
   }
 
@@ -42,9 +48,29 @@ export class CouponsController {
     return this.coupons.createTemplate(staff, body);
   }
 
+  @Contract(r.updateTemplate)
+  update(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.updateTemplate.params>, @Body() body: In<typeof r.updateTemplate.body>) {
+    return this.coupons.updateTemplate(staff, params.id, body);
+  }
+
   @Contract(r.redeem)
   redeem(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.redeem.body>) {
     return this.coupons.redeem(staff, body);
+  }
+
+  @Contract(r.getRiskRules)
+  riskRules() {
+    return this.risk.rules();
+  }
+
+  @Contract(r.putRiskRules)
+  setRiskRules(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.putRiskRules.body>) {
+    return this.risk.setRules(staff, body);
+  }
+
+  @Contract(r.riskRefusals)
+  async refusals() {
+    return { items: await this.risk.refusals() };
   }
 
   @Contract(r.undo)

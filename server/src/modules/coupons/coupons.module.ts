@@ -3,9 +3,10 @@ import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { EngagementModule } from '../engagement/engagement.module.js';
 import { CouponsController } from './coupons.controller.js';
 import { CouponsService } from './coupons.service.js';
+import { RiskService } from './risk.service.js';
 
 /** Coupon templates, coupons held by members, claiming, verification in store, use with orders, expiry. */
-@Module({ imports: [EngagementModule], controllers: [CouponsController], providers: [CouponsService], exports: [CouponsService] })
+@Module({ imports: [EngagementModule], controllers: [CouponsController], providers: [CouponsService, RiskService], exports: [CouponsService, RiskService] })
 export class CouponsModule implements OnModuleInit {
   constructor(
     private readonly coupons: CouponsService,

@@ -116,6 +116,22 @@ export class CouponsService {
     });
   }
 
+  async updateTemplate(actor: StaffPrincipal, id: number, input: Partial<Pick<CouponTemplate, 'name' | 'totalQuantity' | 'perMemberLimit' | 'channels' | 'active'>> & { audience?: { tiers: string[]; stages: CouponTemplate['audienceStages'] } }): Promise<TemplateView> {
+    return this.uow.run(async (tx) => {
+      const template = await tx.em.findOneBy(CouponTemplate, { id });
+      if (!template) throw new DomainError('NOT_FOUND', '优惠券模板不存在');
+      if (input.totalQuantity !== undefined && input.totalQuantity !== null && input.totalQuantity < template.issued) {
+        throw new DomainError('BUSINESS_RULE', `总量不能少于已发放的 ${template.issued} 张`);
+      }
+      const before = this.templateView(template);
+      const { audience, ...rest } = input;
+      await tx.em.update(CouponTemplate, { id }, { ...rest, ...(audience ? { audienceTiers: audience.tiers, audienceStages: audience.stages } : {}) });
+      const after = this.templateView((await tx.em.findOneBy(CouponTemplate, { id }))!);
+      await this.audit.record(tx.em, actor, { action: 'coupon_template.update', entityType: 'coupon_template', entityId: id, before, after });
+      return after;
+    });
+  }
+
   /** The claim center: active templates open to claiming that this member may have. */
   async center(memberId: number): Promise<ClaimableView[]> {
     const now = new Date();

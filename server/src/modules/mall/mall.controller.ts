@@ -1,15 +1,20 @@
-import { Body, Controller, Param, Query } from '@nestjs/common';
+import { Body, Controller, Param, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { routes } from '@huoyue/shared';
 import { CurrentMember, CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { MemberPrincipal, StaffPrincipal } from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
+import { RiskService } from '../coupons/risk.service.js';
 import { MallService } from './mall.service.js';
 
 const r = routes.mall;
 
 @Controller()
 export class MallController {
-  constructor(private readonly mall: MallService) {}
+  constructor(
+    private readonly mall: MallService,
+    private readonly risk: RiskService,
+  ) {}
 
   @Contract(r.items)
   async items() {
@@ -22,7 +27,8 @@ export class MallController {
   }
 
   @Contract(r.redeem)
-  redeem(@CurrentMember() me: MemberPrincipal, @Param() params: In<typeof r.redeem.params>, @Body() body: In<typeof r.redeem.body>) {
+  async redeem(@CurrentMember() me: MemberPrincipal, @Req() req: FastifyRequest, @Param() params: In<typeof r.redeem.params>, @Body() body: In<typeof r.redeem.body>) {
+    await this.risk.assertAcceptable(me.memberId, 'mall_redeem', req.ip ?? null);
     return this.mall.redeem(me.memberId, params.id, body);
   }
 
@@ -44,6 +50,11 @@ export class MallController {
   @Contract(r.createItem)
   create(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.createItem.body>) {
     return this.mall.createItem(staff, body);
+  }
+
+  @Contract(r.updateItem)
+  update(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.updateItem.params>, @Body() body: In<typeof r.updateItem.body>) {
+    return this.mall.updateItem(staff, params.id, body);
   }
 
   @Contract(r.ship)

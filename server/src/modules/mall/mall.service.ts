@@ -83,6 +83,27 @@ export class MallService {
     });
   }
 
+  async updateItem(actor: StaffPrincipal, id: number, input: { stockDelta?: number; availableFrom?: string | null; availableTo?: string | null } & Partial<Pick<MallItem, 'name' | 'pointsPrice' | 'cashPrice' | 'perMemberLimit' | 'tiers' | 'memberDayOnly' | 'imageUrl' | 'description' | 'active'>>): Promise<ItemView> {
+    return this.uow.run(async (tx) => {
+      const item = await tx.em.findOneBy(MallItem, { id });
+      if (!item) throw new DomainError('NOT_FOUND', '商品不存在');
+      const before = this.itemView(item);
+      const { stockDelta, availableFrom, availableTo, ...rest } = input;
+      if (stockDelta) {
+        // A delta, conditional on not going below zero: staff restocking never overwrites concurrent redemptions.
+        const moved = await tx.em.queryRunner!.query('UPDATE mall_item SET stock = stock + ? WHERE id = ? AND stock + ? >= 0', [stockDelta, id, stockDelta], true);
+        if ((moved.affected ?? 0) !== 1) throw new DomainError('BUSINESS_RULE', `库存不足以减少 ${-stockDelta} 件`);
+      }
+      const changes: Partial<MallItem> = { ...rest };
+      if (availableFrom !== undefined) changes.availableFrom = availableFrom ? new Date(availableFrom) : null;
+      if (availableTo !== undefined) changes.availableTo = availableTo ? new Date(availableTo) : null;
+      if (Object.keys(changes).length > 0) await tx.em.update(MallItem, { id }, changes);
+      const after = this.itemView((await tx.em.findOneBy(MallItem, { id }))!);
+      await this.audit.record(tx.em, actor, { action: 'mall_item.update', entityType: 'mall_item', entityId: id, before, after });
+      return after;
+    });
+  }
+
   async allItems(): Promise<ItemView[]> {
     return (await this.dataSource.getRepository(MallItem).find({ order: { id: 'DESC' } })).map((i) => this.itemView(i));
   }

@@ -17,8 +17,8 @@ export class MemberTableDirectory extends MemberDirectory {
   }
 
   async profile(em: EntityManager, memberId: number) {
-    const [row] = (await em.query('SELECT status, tier_code, stage, earning_blocked FROM member WHERE id = ?', [memberId])) as { status: string; tier_code: string | null; stage: LifecycleStage; earning_blocked: number | boolean }[];
-    return row ? { status: row.status, tierCode: row.tier_code, stage: row.stage, blocked: Boolean(Number(row.earning_blocked)) } : null;
+    const [row] = (await em.query('SELECT status, tier_code, stage, earning_blocked, openid FROM member WHERE id = ?', [memberId])) as { status: string; tier_code: string | null; stage: LifecycleStage; earning_blocked: number | boolean; openid: string | null }[];
+    return row ? { status: row.status, tierCode: row.tier_code, stage: row.stage, blocked: Boolean(Number(row.earning_blocked)), openid: row.openid } : null;
   }
 
   async earningStanding(em: EntityManager, memberId: number): Promise<'none' | 'blocked' | 'ok'> {

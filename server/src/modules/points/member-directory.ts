@@ -12,5 +12,5 @@ export abstract class MemberDirectory {
   /** Both questions in one read: not a member, a member on the blacklist, or a member who may earn. */
   abstract earningStanding(em: EntityManager, memberId: number): Promise<'none' | 'blocked' | 'ok'>;
   /** What eligibility rules look at (coupons, mall): status, tier, stage, blacklist. */
-  abstract profile(em: EntityManager, memberId: number): Promise<{ status: string; tierCode: string | null; stage: LifecycleStage; blocked: boolean } | null>;
+  abstract profile(em: EntityManager, memberId: number): Promise<{ status: string; tierCode: string | null; stage: LifecycleStage; blocked: boolean; openid: string | null } | null>;
 }
