@@ -122,6 +122,10 @@ export const mallRoutes = {
     method: 'POST', path: '/admin/mall/redemptions/:id/ship', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Mark shipped with a tracking number',
     params: idParam, body: z.strictObject({ trackingNo: z.string().trim().min(4).max(64) }), response: redemptionView,
   }),
+  deliver: defineRoute({
+    method: 'POST', path: '/admin/mall/redemptions/:id/deliver', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Mark a shipped redemption delivered',
+    params: idParam, response: redemptionView,
+  }),
   cancel: defineRoute({
     method: 'POST', path: '/admin/mall/redemptions/:id/cancel', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Cancel or refund: stock and points are restored',
     params: idParam, body: z.strictObject({ reason: z.string().trim().min(2).max(200) }), response: redemptionView,

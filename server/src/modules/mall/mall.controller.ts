@@ -62,6 +62,11 @@ export class MallController {
     return this.mall.ship(staff, params.id, body.trackingNo);
   }
 
+  @Contract(r.deliver)
+  deliver(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.deliver.params>) {
+    return this.mall.deliver(staff, params.id);
+  }
+
   @Contract(r.cancel)
   cancel(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.cancel.params>, @Body() body: In<typeof r.cancel.body>) {
     return this.mall.cancel(staff, params.id, body.reason);

@@ -224,6 +224,17 @@ export class MallService {
     });
   }
 
+  async deliver(actor: StaffPrincipal, id: number): Promise<RedemptionView> {
+    return this.uow.run(async (tx) => {
+      const moved = await tx.em.update(MallRedemption, { id, status: 'shipped' }, { status: 'delivered' });
+      const redemption = await tx.em.findOneBy(MallRedemption, { id });
+      if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
+      if ((moved.affected ?? 0) !== 1) throw new DomainError('CONFLICT', '只有已发货的兑换可以确认送达');
+      await this.audit.record(tx.em, actor, { action: 'mall_redemption.deliver', entityType: 'mall_redemption', entityId: id });
+      return this.view(redemption, (await tx.em.findOneBy(MallItem, { id: redemption.itemId }))!);
+    });
+  }
+
   /** Staff cancel or refund: stock, the member's count and the points come back. */
   async cancel(actor: StaffPrincipal | null, id: number, reason: string): Promise<RedemptionView> {
     return this.uow.run(async (tx) => {
