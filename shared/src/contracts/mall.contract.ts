@@ -127,7 +127,7 @@ export const mallRoutes = {
     params: idParam, response: redemptionView,
   }),
   cancel: defineRoute({
-    method: 'POST', path: '/admin/mall/redemptions/:id/cancel', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Cancel or refund: stock and points are restored',
+    method: 'POST', path: '/admin/mall/redemptions/:id/cancel', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Cancel (not shipped) or refund (returned): stock and points are restored',
     params: idParam, body: z.strictObject({ reason: z.string().trim().min(2).max(200) }), response: redemptionView,
   }),
 };

@@ -124,9 +124,13 @@ describe('points mall: redemptions under a rush, limits, payment, fulfilment', (
     assert.equal(sent.status, 'pending_shipment');
     const shipped = await owner.call(m.ship, { params: { id: sent.redemptionId }, body: { trackingNo: 'SF1234567890' } });
     assert.equal(shipped.trackingNo, 'SF1234567890');
-    await expectError(owner.call(m.cancel, { params: { id: sent.redemptionId }, body: { reason: '已发货' } }), 409, 'CONFLICT');
     assert.equal((await owner.call(m.deliver, { params: { id: sent.redemptionId } })).status, 'delivered');
     await expectError(owner.call(m.deliver, { params: { id: sent.redemptionId } }), 409, 'CONFLICT');
+    // Returned after delivery: a refund gives the points back, once.
+    const beforeRefund = (await member.api.call(p.summary)).balance;
+    await owner.call(m.cancel, { params: { id: sent.redemptionId }, body: { reason: '退货' } });
+    await expectError(owner.call(m.cancel, { params: { id: sent.redemptionId }, body: { reason: '退货' } }), 409, 'CONFLICT');
+    assert.equal((await member.api.call(p.summary)).balance, beforeRefund + 300);
     const again = await redeem(member.api, (await item({ kind: 'physical', pointsPrice: 300 })).id, { address: { name: '张三', phone: '13800001111', address: '上海市静安区南京西路 1 号' } });
     const before = (await member.api.call(p.summary)).balance;
     await owner.call(m.cancel, { params: { id: again.redemptionId }, body: { reason: '缺货' } });

@@ -235,7 +235,10 @@ export class MallService {
     });
   }
 
-  /** Staff cancel or refund: stock, the member's count and the points come back. */
+  /**
+   * Staff cancel (not yet shipped) or refund (goods returned after shipping or delivery): stock, the member's count
+   * and the points come back. Coupons a redemption issued stay with the member (revoking them is a staff decision).
+   */
   async cancel(actor: StaffPrincipal | null, id: number, reason: string): Promise<RedemptionView> {
     return this.uow.run(async (tx) => {
       const redemption = await tx.em.findOneBy(MallRedemption, { id });
@@ -244,9 +247,9 @@ export class MallService {
         .createQueryBuilder()
         .update(MallRedemption)
         .set({ status: 'cancelled' })
-        .where("id = :id AND status IN ('pending_payment', 'pending_shipment', 'completed')", { id })
+        .where("id = :id AND status <> 'cancelled'", { id })
         .execute();
-      if ((moved.affected ?? 0) !== 1) throw new DomainError('CONFLICT', '该兑换已发货或已取消，无法取消');
+      if ((moved.affected ?? 0) !== 1) throw new DomainError('CONFLICT', '该兑换已取消');
       await this.restore(tx, redemption, reason);
       if (actor) await this.audit.record(tx.em, actor, { action: 'mall_redemption.cancel', entityType: 'mall_redemption', entityId: id, after: { reason } });
       return this.view({ ...redemption, status: 'cancelled' }, (await tx.em.findOneBy(MallItem, { id: redemption.itemId }))!);
