@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ApiClient, type RouteOutput, routes } from '@huoyue/shared';
-import { ImportJob } from '@huoyue/server/dist/modules/imports/import-job.entity.js';
+import { ImportBatch, ImportJob } from '@huoyue/server/dist/modules/imports/import-job.entity.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
 import { joinedMember } from '../support/flows.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.js';
@@ -118,14 +118,19 @@ describe('CSV imports of order history and members', () => {
     assert.equal(again.items.length, 1, 'a second import of the same file credits nothing');
   });
 
-  it('an import cut off by a crash resumes after its last committed batch', async () => {
+  it('an import cut off by a crash resumes with exactly the batches that did not commit, even out of order', async () => {
     const rows = Array.from({ length: 2500 }, (_, i) => `CRM-R${tag}-${i % 50},R${tag}-${i},2025-06-01 10:00:00,${1000 + i}`);
     const file = join(server.config.dataDir, `resume-${tag}.csv`);
     writeFileSync(file, rows.join('\n'));
-    // As a dead process would leave it: running, 1,000 rows committed, heartbeat long ago.
+    // As a dead process would leave it: running, rows 1-1,000 and 2,001-2,500 committed (batches run two at a
+    // time, so they can commit out of order), heartbeat long ago.
     const repo = server.dataSource.getRepository(ImportJob);
-    const job = repo.create({ kind: 'orders', status: 'running', creditPoints: false, filePath: file, fileBytes: '1', rowsDone: 1000, rowsImported: 1000, owner: 'dead', heartbeatAt: new Date(Date.now() - 3_600_000), createdBy: null, error: null, finishedAt: null });
+    const job = repo.create({ kind: 'orders', status: 'running', creditPoints: false, filePath: file, fileBytes: '1', rowsDone: 1500, rowsImported: 1500, owner: 'dead', heartbeatAt: new Date(Date.now() - 3_600_000), createdBy: null, error: null, finishedAt: null });
     await repo.insert(job);
+    await server.dataSource.getRepository(ImportBatch).insert([
+      { importId: job.id, firstRow: 1, lastRow: 1000 },
+      { importId: job.id, firstRow: 2001, lastRow: 2500 },
+    ]);
     await owner.call(routes.system.runJob, { params: { name: 'imports.resume' }, body: {} });
     const done = await finished(job.id);
     assert.equal(done.status, 'done', done.error ?? '');
@@ -133,6 +138,8 @@ describe('CSV imports of order history and members', () => {
     const before = await owner.raw(p.getOrder, { params: { orderNo: `R${tag}-999` } });
     assert.equal(before.status, 404, 'rows committed before the crash are not read again');
     assert.equal((await owner.call(p.getOrder, { params: { orderNo: `R${tag}-1000` } })).amount, 2000);
+    assert.equal((await owner.call(p.getOrder, { params: { orderNo: `R${tag}-1999` } })).amount, 2999);
+    assert.equal((await owner.raw(p.getOrder, { params: { orderNo: `R${tag}-2000` } })).status, 404, 'the later committed batch is not read again');
   });
 
   it('refuses an upload that is not CSV, an empty file, and a caller without a token', async () => {

@@ -17,7 +17,7 @@ import { Coupon, CouponMemberCount, CouponTemplate } from '../../modules/coupons
 import { MallItem, MallMemberCount, MallRedemption } from '../../modules/mall/mall.entity.js';
 import { RiskRefusal } from '../../modules/coupons/risk-refusal.entity.js';
 import { LeaderboardEntry, LeaderboardOptout } from '../../modules/leaderboards/leaderboard.entity.js';
-import { ImportJob, ImportRejection } from '../../modules/imports/import-job.entity.js';
+import { ImportBatch, ImportJob, ImportRejection } from '../../modules/imports/import-job.entity.js';
 import { Setting } from '../settings/setting.entity.js';
 import { AuditLog } from '../../modules/staff/entities/audit-log.entity.js';
 import { Staff } from '../../modules/staff/entities/staff.entity.js';
@@ -45,6 +45,7 @@ export const ALL_ENTITIES = [
   RequestNonce,
   ImportJob,
   ImportRejection,
+  ImportBatch,
   Checkin,
   CheckinMember,
   Badge,

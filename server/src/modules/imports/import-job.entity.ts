@@ -1,12 +1,12 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn, InstantColumn } from '../../infra/database/columns.js';
 
 export type ImportKind = 'orders' | 'members';
 export type ImportStatus = 'queued' | 'running' | 'done' | 'failed';
 
 /**
- * An uploaded CSV and how far its processing got. Each batch commits together with `rows_done`, so after a crash
- * the job resumes exactly after the last committed batch.
+ * An uploaded CSV and how far its processing got. Each batch commits together with its `import_batch` row and the
+ * counters, so after a crash the job resumes with exactly the batches that did not commit.
  */
 @Entity('import_job')
 @Index('idx_import_job_status', ['status', 'heartbeatAt'])
@@ -79,4 +79,20 @@ export class ImportRejection {
 
   @Column({ type: 'varchar', length: 500 })
   line!: string;
+}
+
+/**
+ * A batch of an import that committed: rows first_row..last_row (data rows, 1-based). Written in the batch's own
+ * transaction, so after a crash exactly the committed batches are skipped, even when batches commit out of order.
+ */
+@Entity('import_batch')
+export class ImportBatch {
+  @PrimaryColumn({ name: 'import_id', type: 'int' })
+  importId!: number;
+
+  @PrimaryColumn({ name: 'first_row', type: 'int' })
+  firstRow!: number;
+
+  @Column({ name: 'last_row', type: 'int' })
+  lastRow!: number;
 }
