@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { sqliteGate } from '../database/sqlite-gate.js';
@@ -19,18 +18,6 @@ export class Tx {
     await this.em.insert(DomainEventRow, row);
     this.outbox.push(row);
   }
-}
-
-const current = new AsyncLocalStorage<EntityManager>();
-
-/**
- * The entity manager to read with: the open unit of work's transaction when called from inside one, else the
- * data source's. Shared caches (settings, the tier ladder, badge definitions) load through it, so code inside a
- * transaction never asks the pool for a second connection: with every connection held by a transaction waiting for
- * one more, the pool would wait forever (it did, under 20 concurrent orders at a cache expiry).
- */
-export function activeManager(dataSource: DataSource): EntityManager {
-  return current.getStore() ?? dataSource.manager;
 }
 
 const RETRIABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY']);
@@ -57,7 +44,7 @@ export class UnitOfWork {
     for (let attempt = 1; ; attempt++) {
       const outbox: DomainEventRow[] = [];
       try {
-        const transaction = () => this.dataSource.transaction((em) => current.run(em, () => work(new Tx(em, outbox))));
+        const transaction = () => this.dataSource.transaction((em) => work(new Tx(em, outbox)));
         // SQLite: one transaction at a time on the shared connection (see SqliteGate); MySQL: the pool's connections.
         const gate = sqliteGate(this.dataSource);
         const result = gate ? await gate.exclusive(transaction) : await transaction();

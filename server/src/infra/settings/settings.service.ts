@@ -1,7 +1,7 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { activeManager } from '../events/unit-of-work.js';
+import { SwrCache } from './swr-cache.js';
 import { Setting } from './setting.entity.js';
 
 /**
@@ -11,27 +11,40 @@ import { Setting } from './setting.entity.js';
  */
 @Injectable()
 export class SettingsService {
-  private readonly cache = new Map<string, { value: unknown; at: number }>();
+  private readonly caches = new Map<string, SwrCache<unknown>>();
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * A setting's value. With `em`, read in that transaction (fresh, for an audit's "before"); without, from the
+   * cache (see SwrCache: stale values are served while a refresh runs, so no caller waits inside a transaction).
+   */
   async get<S extends z.ZodType>(key: string, schema: S, defaults: z.output<S>, em?: EntityManager): Promise<z.output<S>> {
-    const cached = this.cache.get(key);
-    if (!em && cached && Date.now() - cached.at < 5_000) return cached.value as z.output<S>;
-    const row = await (em ?? activeManager(this.dataSource)).findOneBy(Setting, { key });
-    let value: z.output<S> = defaults;
-    if (row) {
-      const parsed = schema.safeParse({ ...(defaults as object), ...(JSON.parse(row.value) as object) });
-      if (parsed.success) value = parsed.data;
-    }
-    this.cache.set(key, { value, at: Date.now() });
-    return value;
+    if (em) return this.read(em, key, schema, defaults);
+    return (await this.cache(key, schema, defaults).get()) as z.output<S>;
   }
 
   async set<S extends z.ZodType>(em: EntityManager, key: string, schema: S, value: z.input<S>): Promise<z.output<S>> {
     const parsed = schema.parse(value);
     await em.upsert(Setting, { key, value: JSON.stringify(parsed) }, ['key']);
-    this.cache.delete(key);
+    this.cache(key, schema, parsed).set(parsed);
     return parsed;
+  }
+
+  private cache<S extends z.ZodType>(key: string, schema: S, defaults: z.output<S>): SwrCache<unknown> {
+    let cache = this.caches.get(key);
+    if (!cache) {
+      cache = new SwrCache(() => this.read(this.dataSource.manager, key, schema, defaults), 5_000);
+      this.caches.set(key, cache);
+    }
+    return cache;
+  }
+
+  private async read<S extends z.ZodType>(em: EntityManager, key: string, schema: S, defaults: z.output<S>): Promise<z.output<S>> {
+    const row = await em.findOneBy(Setting, { key });
+    if (!row) return defaults;
+    // A value written by an older version falls back to defaults field by field.
+    const parsed = schema.safeParse({ ...(defaults as object), ...(JSON.parse(row.value) as object) });
+    return parsed.success ? parsed.data : defaults;
   }
 }
 

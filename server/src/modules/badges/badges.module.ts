@@ -14,7 +14,8 @@ export class BadgesModule implements OnModuleInit {
     private readonly jobs: JobScheduler,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    await this.badges.all(); // warm the definitions cache before any transaction needs it
     this.jobs.register({ name: 'badges.anniversary', everyMs: 6 * 60 * 60_000, run: (asOf) => this.badges.anniversaries(asOf) });
   }
 }

@@ -8,7 +8,8 @@ import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
-import { activeManager, type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { SwrCache } from '../../infra/settings/swr-cache.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { MemberDirectory } from '../points/member-directory.js';
 import { PointsService } from '../points/points.service.js';
@@ -78,7 +79,7 @@ const METRICS_OF: Record<keyof StatChange, BadgeMetric[]> = {
  */
 @Injectable()
 export class BadgesService {
-  private cache: { badges: Badge[]; at: number } | undefined;
+  private readonly cache = new SwrCache(() => this.dataSource.getRepository(Badge).find({ order: { id: 'ASC' } }), 10_000);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -89,11 +90,8 @@ export class BadgesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async all(): Promise<Badge[]> {
-    if (this.cache && Date.now() - this.cache.at < 10_000) return this.cache.badges;
-    const badges = await activeManager(this.dataSource).find(Badge, { order: { id: 'ASC' } });
-    this.cache = { badges, at: Date.now() };
-    return badges;
+  all(): Promise<Badge[]> {
+    return this.cache.get();
   }
 
   toView(b: Badge): BadgeView {
@@ -108,7 +106,7 @@ export class BadgesService {
         await this.audit.record(tx.em, actor, { action: 'badge.create', entityType: 'badge', entityId: row.code, after: this.toView(row) });
         return row;
       });
-      this.cache = undefined;
+      await this.cache.refresh();
       return this.toView(badge);
     } catch (err) {
       if (isUniqueViolation(err)) throw new DomainError('BADGE_CODE_TAKEN', '勋章编码已存在');
@@ -133,7 +131,7 @@ export class BadgesService {
       await this.audit.record(tx.em, actor, { action: 'badge.update', entityType: 'badge', entityId: code, before, after: this.toView(after) });
       return after;
     });
-    this.cache = undefined;
+    await this.cache.refresh();
     return this.toView(badge);
   }
 

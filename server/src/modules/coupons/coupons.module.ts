@@ -10,10 +10,12 @@ import { RiskService } from './risk.service.js';
 export class CouponsModule implements OnModuleInit {
   constructor(
     private readonly coupons: CouponsService,
+    private readonly risk: RiskService,
     private readonly jobs: JobScheduler,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    await this.risk.rules(); // warm the settings cache before any request needs it
     this.jobs.register({ name: 'coupons.expire', everyMs: 15 * 60_000, run: (asOf) => this.coupons.expire(asOf) });
     this.jobs.register({ name: 'coupons.expiry_notice', everyMs: 60 * 60_000, run: (asOf) => this.coupons.expiryNotices(asOf) });
   }

@@ -20,7 +20,8 @@ export class MembersModule implements OnModuleInit {
     private readonly jobs: JobScheduler,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    await this.tiers.ladder(); // warm the ladder cache before any transaction needs it
     this.jobs.register({ name: 'tiers.period_end', everyMs: 15 * 60_000, run: (asOf) => this.tiers.endPeriods(asOf) });
     this.jobs.register({ name: 'tiers.retention_notice', everyMs: 60 * 60_000, run: (asOf) => this.tiers.retentionNotices(asOf) });
   }

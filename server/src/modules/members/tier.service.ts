@@ -5,7 +5,8 @@ import { addMonths, brandDay, startOfBrandDay, type myTiers, type tierView, type
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
-import { activeManager, UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
+import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
+import { SwrCache } from '../../infra/settings/swr-cache.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { PointsService } from '../points/points.service.js';
 import { AuditService } from '../staff/audit.service.js';
@@ -27,7 +28,7 @@ const DEFAULT_BENEFITS: TierBenefits = { pointsMultiplier: 1, birthdayCoupon: nu
  */
 @Injectable()
 export class TierService {
-  private cache: { tiers: Tier[]; at: number } | undefined;
+  private readonly cache = new SwrCache(() => this.dataSource.getRepository(Tier).find({ order: { rank: 'ASC' } }), 30_000);
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
@@ -37,11 +38,8 @@ export class TierService {
   ) {}
 
   /** Read on every card view and changed rarely: kept in memory for a short while. */
-  async ladder(): Promise<Tier[]> {
-    if (this.cache && Date.now() - this.cache.at < 30_000) return this.cache.tiers;
-    const tiers = await activeManager(this.dataSource).find(Tier, { order: { rank: 'ASC' } });
-    this.cache = { tiers, at: Date.now() };
-    return tiers;
+  ladder(): Promise<Tier[]> {
+    return this.cache.get();
   }
 
   async byCode(code: string | null): Promise<Tier | undefined> {
@@ -53,8 +51,9 @@ export class TierService {
     return (await this.ladder())[0];
   }
 
-  invalidate(): void {
-    this.cache = undefined;
+  /** Reloads the ladder now (after staff changed it; outside any transaction). */
+  async reload(): Promise<void> {
+    await this.cache.refresh();
   }
 
   toView(t: Tier): TierView {
@@ -95,7 +94,7 @@ export class TierService {
       await this.audit.record(tx.em, actor, { action: 'tier.update', entityType: 'tier', entityId: code, before, after });
       return after;
     });
-    this.invalidate();
+    await this.reload();
     return saved;
   }
 

@@ -8,7 +8,7 @@ import { DomainError } from '../../infra/http/domain-error.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
-import { activeManager, type Tx, type UnitOfWork } from '../../infra/events/unit-of-work.js';
+import type { Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { AuditService } from '../staff/audit.service.js';
 import { MemberDirectory } from './member-directory.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
@@ -154,7 +154,7 @@ export class PointsService {
   }
 
   account(memberId: number, em?: EntityManager): Promise<PointsAccount | null> {
-    return (em ?? activeManager(this.dataSource)).findOneBy(PointsAccount, { memberId });
+    return (em ?? this.dataSource.manager).findOneBy(PointsAccount, { memberId });
   }
 
   /** When points earned at `at` expire under the current rule (null = never). */
@@ -467,7 +467,7 @@ export class PointsService {
   }
 
   /** Growth earned since a moment (tier retention looks at the current period). */
-  async growthSince(memberId: number, since: Date, em: EntityManager = activeManager(this.dataSource)): Promise<number> {
+  async growthSince(memberId: number, since: Date, em: EntityManager = this.dataSource.manager): Promise<number> {
     const rows: { total: number | string | null }[] = await em.query(
       "SELECT SUM(growth) AS total FROM points_entry WHERE member_id = ? AND growth > 0 AND created_at >= ? AND type IN ('earn', 'reward', 'import', 'adjust')",
       [memberId, sqlInstant(this.config.database.kind, since)],
