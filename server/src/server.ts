@@ -15,6 +15,9 @@ import { JobScheduler } from './infra/jobs/job-scheduler.js';
 import { buildOpenApiDocument } from './infra/http/openapi.js';
 import { createLogger, NestPinoLogger, RequestLogController, requestId } from './infra/logging.js';
 import { Tier } from './modules/members/entities/tier.entity.js';
+import { BadgesService } from './modules/badges/badges.service.js';
+import { TierService } from './modules/members/tier.service.js';
+import { OrdersService } from './modules/orders/orders.service.js';
 import { StaffService } from './modules/staff/staff.service.js';
 
 export interface RunningServer {
@@ -79,10 +82,22 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await app.register(swagger, { mode: 'static', specification: { document: buildOpenApiDocument() as never } });
     await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
+    // Event listeners are bound when the app initialises: nothing may publish before that, or its effects are lost.
+    await app.init();
     if ((await dataSource.getRepository(Tier).count()) === 0) await dataSource.getRepository(Tier).insert(DEMO_TIERS);
     await app.get(StaffService).ensureFirstOwner();
-    if (config.demoData && (await seedDemoData(dataSource, config.brandTimezone))) {
-      new NestLogger('Demo').log('Seeded demo brand: 4 tiers, 3 stores, 200 members with two years of history');
+    const purchases = config.demoData ? await seedDemoData(dataSource, config.brandTimezone) : null;
+    // Tiers and badges may have just been written: the caches warmed at start-up must see them.
+    await app.get(TierService).reload();
+    await app.get(BadgesService).reload();
+    if (purchases) {
+      // The history goes through the real order path: points (some already expired), tiers, badges, the log.
+      const orders = app.get(OrdersService);
+      const demo = { kind: 'integration' as const, keyId: 'demo', name: '演示数据' };
+      for (const p of purchases) {
+        await orders.record({ orderNo: p.orderNo, member: { id: p.memberId }, amount: p.amount, paidAt: p.paidAt.toISOString(), storeCode: p.storeCode }, demo);
+      }
+      new NestLogger('Demo').log(`Seeded demo brand: 4 tiers, 3 stores, 200 members, ${purchases.length} orders over two years`);
     }
 
     await app.listen({ port: config.port, host: config.host });

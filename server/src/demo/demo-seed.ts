@@ -9,6 +9,15 @@ import { Member } from '../modules/members/entities/member.entity.js';
 import { Tier } from '../modules/members/entities/tier.entity.js';
 import { Store } from '../modules/staff/entities/store.entity.js';
 
+/** A purchase of the demo history, recorded through OrdersService once the app is up. */
+export interface DemoPurchase {
+  orderNo: string;
+  memberId: number;
+  paidAt: Date;
+  amount: number;
+  storeCode: string;
+}
+
 export const DEMO_TIERS = [
   { code: 'normal', name: '普通会员', rank: 0, growthThreshold: 0, retentionGrowth: 0, validityMonths: 0, benefits: { pointsMultiplier: 1, birthdayCoupon: null, freeShipping: false, exclusiveItems: false, perks: ['消费积分', '生日礼遇'] } },
   { code: 'silver', name: '银卡会员', rank: 1, growthThreshold: 1000, retentionGrowth: 500, validityMonths: 12, benefits: { pointsMultiplier: 1.2, birthdayCoupon: '银卡生日券', freeShipping: false, exclusiveItems: false, perks: ['1.2 倍积分', '生日券'] } },
@@ -43,8 +52,9 @@ function stageFor(today: string, joinedDay: string | null, lastPurchaseDay: stri
  * A believable brand: tiers, stores, 200 people over two years of purchases, spread across every lifecycle
  * stage. Deterministic (seeded), and only on an empty database.
  */
-export async function seedDemoData(dataSource: DataSource, timeZone: string, now = new Date()): Promise<boolean> {
-  if ((await dataSource.getRepository(Member).count()) > 0) return false;
+export async function seedDemoData(dataSource: DataSource, timeZone: string, now = new Date()): Promise<DemoPurchase[] | null> {
+  if ((await dataSource.getRepository(Member).count()) > 0) return null;
+  const purchases: DemoPurchase[] = [];
   const faker = new Faker({ locale: [zh_CN, base], seed: 20261124 });
   const today = brandDay(now, timeZone);
   const seed = () => dataSource.transaction(async (em) => {
@@ -75,8 +85,6 @@ export async function seedDemoData(dataSource: DataSource, timeZone: string, now
         }
         purchaseDays.sort();
         const lastPurchase = purchaseDays[purchaseDays.length - 1] ?? null;
-        const spend = purchaseDays.length * faker.number.int({ min: 5_000, max: 60_000 });
-        const tier = spend > 400_000 ? 'diamond' : spend > 150_000 ? 'gold' : spend > 40_000 ? 'silver' : 'normal';
         const at = (day: string) => new Date(`${day}T${String(faker.number.int({ min: 2, max: 13 })).padStart(2, '0')}:${String(faker.number.int({ min: 0, max: 59 })).padStart(2, '0')}:00Z`);
         const firstSeen = at(joinedDay ?? addDays(today, -faker.number.int({ min: 0, max: 60 })));
         const member = em.create(Member, {
@@ -90,7 +98,7 @@ export async function seedDemoData(dataSource: DataSource, timeZone: string, now
           stage: stageFor(today, joinedDay, lastPurchase),
           status: joinedDay ? 'member' : 'visitor',
           source: 'wechat',
-          tierCode: joinedDay ? tier : null,
+          tierCode: joinedDay ? 'normal' : null, // the orders below move members up the ladder
           mergedIntoId: null,
           firstSeenAt: firstSeen,
           joinedAt: joinedDay ? firstSeen : null,
@@ -99,16 +107,9 @@ export async function seedDemoData(dataSource: DataSource, timeZone: string, now
         await em.insert(Member, member);
         const events: Partial<EngagementEvent>[] = [];
         if (joinedDay) events.push({ memberId: member.id, type: 'join', occurredAt: firstSeen, day: joinedDay, properties: null, sourceRef: null });
+        // Purchases go through the real order path afterwards (ledger, tiers, badges, engagement log).
         purchaseDays.forEach((day, k) => {
-          const store = faker.helpers.arrayElement(DEMO_STORES).code;
-          events.push({
-            memberId: member.id,
-            type: 'purchase',
-            occurredAt: at(day),
-            day,
-            properties: { amount: faker.number.int({ min: 5_000, max: 60_000 }), storeCode: store, demo: true },
-            sourceRef: `demo:${member.id}:${k}`,
-          });
+          purchases.push({ orderNo: `DEMO-${member.id}-${k + 1}`, memberId: member.id, paidAt: at(day), amount: faker.number.int({ min: 5_000, max: 60_000 }), storeCode: faker.helpers.arrayElement(DEMO_STORES).code });
         });
         const lastVisit = lastPurchase ?? joinedDay ?? brandDay(firstSeen, timeZone);
         events.push({ memberId: member.id, type: 'app_open', occurredAt: at(lastVisit), day: lastVisit, properties: null, sourceRef: null });
@@ -118,5 +119,5 @@ export async function seedDemoData(dataSource: DataSource, timeZone: string, now
   });
   const gate = sqliteGate(dataSource);
   await (gate ? gate.exclusive(seed) : seed());
-  return true;
+  return purchases;
 }

@@ -94,6 +94,11 @@ export class BadgesService {
     return this.cache.get();
   }
 
+  /** Reloads the definitions now (after they were written outside this service, e.g. the demo seed). */
+  async reload(): Promise<void> {
+    await this.cache.refresh();
+  }
+
   toView(b: Badge): BadgeView {
     return { id: b.id, code: b.code, name: b.name, artworkUrl: b.artworkUrl, description: b.description, rule: { metric: b.metric, thresholds: b.thresholds }, rewardPoints: b.rewardPoints, active: b.active };
   }

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+describe('the demo brand that npm start seeds', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ DEMO_DATA: 'true' });
+  });
+  after(async () => server.stop());
+
+  const one = async <T>(sql: string) => ((await server.dataSource.query(sql)) as T[])[0]!;
+
+  it('has members in every stage, with orders through the real path: ledger, tiers, badges', async () => {
+    const stages = (await server.dataSource.query('SELECT stage, COUNT(*) AS n FROM member GROUP BY stage')) as { stage: string; n: number }[];
+    assert.deepEqual(stages.map((s) => s.stage).sort(), ['active', 'dormant', 'lost', 'new', 'potential', 'silent']);
+    const orders = await one<{ n: number }>('SELECT COUNT(*) AS n FROM orders');
+    assert.ok(Number(orders.n) > 500, `orders: ${orders.n}`);
+    const entries = await one<{ n: number }>("SELECT COUNT(*) AS n FROM points_entry WHERE type = 'earn'");
+    assert.equal(Number(entries.n), Number(orders.n), 'every order earned points in the ledger');
+    const upgraded = await one<{ n: number }>("SELECT COUNT(*) AS n FROM member WHERE tier_code IN ('silver', 'gold', 'diamond')");
+    assert.ok(Number(upgraded.n) > 0, 'growth moved members up the ladder (listeners were bound before the seed)');
+    const badges = await one<{ n: number }>('SELECT COUNT(*) AS n FROM member_badge');
+    assert.ok(Number(badges.n) > 0, 'badges were awarded from the orders');
+    assert.deepEqual((await checkLedger(server.dataSource)).discrepancies, []);
+  });
+});
