@@ -138,3 +138,25 @@ describe('points mall: redemptions under a rush, limits, payment, fulfilment', (
   });
 });
 
+describe('points + cash with real WeChat credentials and no payment provider', () => {
+  let server: TestServer;
+  before(async () => {
+    // Real-looking credentials: the built-in fake WeChat (and its fake payments) stay off.
+    server = await startTestServer({ WECHAT_APP_ID: 'wxreal0000000000', WECHAT_APP_SECRET: 'a-real-secret', WECHAT_API_BASE_URL: 'http://127.0.0.1:9' });
+  });
+  after(async () => server.stop());
+
+  it('refuses cash items with 503 and takes nothing, rather than faking a payment', async () => {
+    const ownerToken = (await server.client().call(routes.staff.login, { body: ADMIN })).token;
+    const owner = server.client(ownerToken);
+    const res = await fetch(`${server.apiUrl}/admin/imports/members`, { method: 'POST', headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'text/csv' }, body: 'REALPAY-1,,会员,,,500,\n' });
+    const { id } = (await res.json()) as { id: number };
+    for (let i = 0; i < 200 && (await owner.call(p.getImport, { params: { id } })).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 25));
+    const [row] = (await server.dataSource.query("SELECT id FROM member WHERE external_ref = 'REALPAY-1'")) as { id: number }[];
+    const api = server.client(await server.app.get(TokenService).signMember(Number(row!.id)));
+    const tee = await owner.call(m.createItem, { body: { name: 'T恤', kind: 'virtual', pointsPrice: 100, cashPrice: 990, stock: 3 } as never });
+    await expectError(api.call(m.redeem, { params: { id: tee.id }, body: { quantity: 1, requestId: randomUUID() } }), 503, 'SERVICE_UNAVAILABLE');
+    assert.equal((await owner.call(m.listItems)).items.find((i) => i.id === tee.id)!.stock, 3);
+    assert.equal((await api.call(p.summary)).balance, 500);
+  });
+});

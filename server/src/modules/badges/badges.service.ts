@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { z } from 'zod';
 import type { BadgeMetric, badgeAward, badgeInput, badgeView, myBadges } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -299,10 +299,5 @@ export class BadgesService {
         return [`${column} >= ?`, threshold];
       }
     }
-  }
-
-  /** For other modules' tests and the admin: a member's facts as the badges see them. */
-  stat(memberId: number, em: EntityManager = this.dataSource.manager): Promise<MemberStat | null> {
-    return em.findOneBy(MemberStat, { memberId });
   }
 }

@@ -283,12 +283,10 @@ export class CouponsService {
     }
   }
 
-  /** Marks coupons past their end as expired (set-based). */
+  /** Marks coupons past their end as expired (one set-based UPDATE). */
   async expire(asOf: Date): Promise<number> {
-    const kind = this.config.database.kind;
-    const [row] = (await this.dataSource.query("SELECT COUNT(*) AS n FROM coupon WHERE status = 'available' AND valid_to <= ?", [sqlInstant(kind, asOf)])) as { n: number | string }[];
-    await this.dataSource.query("UPDATE coupon SET status = 'expired' WHERE status = 'available' AND valid_to <= ?", [sqlInstant(kind, asOf)]);
-    return Number(row?.n ?? 0);
+    const result = await this.dataSource.createQueryBuilder().update(Coupon).set({ status: 'expired' }).where("status = 'available' AND valid_to <= :asOf", { asOf }).execute();
+    return result.affected ?? 0;
   }
 
   /** "Your coupon expires in N days": once per coupon, three days ahead (messaging turns it into a service message). */

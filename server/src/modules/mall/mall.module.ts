@@ -5,13 +5,20 @@ import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { MallController } from './mall.controller.js';
 import { MallService } from './mall.service.js';
-import { FakePaymentGateway, PaymentGateway } from './payment.gateway.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { FakePaymentGateway, PaymentGateway, UnavailablePaymentGateway } from './payment.gateway.js';
 
 /** The points mall: items, redemptions (points or points + cash), fulfilment, cancellation. */
 @Module({
   imports: [PointsModule, CouponsModule, EngagementModule],
   controllers: [MallController],
-  providers: [MallService, FakePaymentGateway, { provide: PaymentGateway, useExisting: FakePaymentGateway }],
+  providers: [
+    MallService,
+    FakePaymentGateway,
+    // The fake pays only beside the fake WeChat (dev, tests); with real credentials cash waits for a real provider.
+    { provide: PaymentGateway, useFactory: (config: AppConfig, fake: FakePaymentGateway) => (config.wechat.useFake ? fake : new UnavailablePaymentGateway()), inject: [APP_CONFIG, FakePaymentGateway] },
+  ],
   exports: [MallService, FakePaymentGateway],
 })
 export class MallModule implements OnModuleInit {

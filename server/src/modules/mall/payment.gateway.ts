@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '../../infra/http/domain-error.js';
 
 export interface PaymentRequest {
   /** Our reference (the redemption), sent to the provider as out_trade_no. */
@@ -40,5 +41,19 @@ export class FakePaymentGateway extends PaymentGateway {
   /** The next `n` payments stay unpaid (tests of the payment timeout). */
   failNext(n: number): void {
     this.leaveUnpaid += n;
+  }
+}
+
+/**
+ * With real WeChat credentials and no payment provider configured, points + cash items cannot be sold: refusing
+ * (503, everything rolled back) is right, the fake would "pay" every order.
+ */
+export class UnavailablePaymentGateway extends PaymentGateway {
+  async create(): Promise<{ paymentRef: string; params: Record<string, string> }> {
+    throw new DomainError('SERVICE_UNAVAILABLE', '现金支付暂未开通，请选择纯积分兑换的商品');
+  }
+
+  async status(): Promise<'paid' | 'unpaid'> {
+    return 'unpaid';
   }
 }

@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { bulkInsert, placeholders, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
+import { findOneForUpdate } from '../../infra/database/locks.js';
 import type { Actor } from '../../infra/auth/token.service.js';
 import { AuditService } from '../staff/audit.service.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
@@ -107,7 +108,7 @@ export class MembersService {
       : undefined;
 
     return this.uow.run(async (tx) => {
-      const visitor = await this.lockMember(tx.em, memberId);
+      const visitor = await findOneForUpdate(tx.em, Member, { id: memberId });
       if (!visitor || visitor.status === 'closed' || visitor.status === 'merged') throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
       if (visitor.status === 'member') throw new DomainError('ALREADY_MEMBER', '您已经是会员了');
       const now = new Date();
@@ -369,7 +370,7 @@ export class MembersService {
    */
   async close(memberId: number): Promise<void> {
     await this.uow.run(async (tx) => {
-      const member = await this.lockMember(tx.em, memberId);
+      const member = await findOneForUpdate(tx.em, Member, { id: memberId });
       if (!member || member.status === 'closed' || member.status === 'merged') throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
       const now = new Date();
       await tx.em.update(
@@ -446,14 +447,6 @@ export class MembersService {
     const member = await this.dataSource.getRepository(Member).findOneBy({ id: memberId });
     if (!member || member.status === 'closed' || member.status === 'merged') throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
     return member;
-  }
-
-  private lockMember(em: EntityManager, memberId: number): Promise<Member | null> {
-    // Row locks exist only on MySQL; SQLite serialises transactions on its single connection.
-    if (this.config.database.kind === 'mysql') {
-      return em.getRepository(Member).createQueryBuilder('m').setLock('pessimistic_write').where('m.id = :id', { id: memberId }).getOne();
-    }
-    return em.findOneBy(Member, { id: memberId });
   }
 
   private async freeCardNo(em: EntityManager): Promise<string> {

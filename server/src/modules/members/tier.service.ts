@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { addMonths, brandDay, startOfBrandDay, type myTiers, type tierView, type updateTierBody } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -7,6 +7,7 @@ import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { SwrCache } from '../../infra/settings/swr-cache.js';
+import { findOneForUpdate } from '../../infra/database/locks.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { PointsService } from '../points/points.service.js';
 import { AuditService } from '../staff/audit.service.js';
@@ -110,7 +111,7 @@ export class TierService {
     const held = ladder.find((t) => t.code === seen?.tierCode);
     if (!seen || seen.status !== 'member' || !reachable || (held && reachable.rank <= held.rank)) return;
     await this.uow.run(async (tx) => {
-      const member = await this.lockMember(tx.em, memberId);
+      const member = await findOneForUpdate(tx.em, Member, { id: memberId });
       if (!member || member.status !== 'member') return;
       const account = await this.points.account(memberId, tx.em);
       const growth = account?.growth ?? 0;
@@ -139,7 +140,7 @@ export class TierService {
     let changed = 0;
     for (const { id } of due) {
       await this.uow.run(async (tx) => {
-        const member = await this.lockMember(tx.em, id);
+        const member = await findOneForUpdate(tx.em, Member, { id });
         if (!member || !member.tierExpiresAt || member.tierExpiresAt > asOf || !member.tierSince) return;
         const current = ladder.find((t) => t.code === member.tierCode);
         if (!current) return;
@@ -214,7 +215,7 @@ export class TierService {
   async importTier(tx: Tx, memberId: number, code: string, at: Date): Promise<void> {
     const target = (await this.ladder()).find((t) => t.code === code);
     if (!target) throw new DomainError('BUSINESS_RULE', `等级 ${code} 不存在`);
-    const member = await this.lockMember(tx.em, memberId);
+    const member = await findOneForUpdate(tx.em, Member, { id: memberId });
     if (!member || member.tierCode === code) return;
     await tx.em.update(Member, { id: memberId }, { tierCode: code, tierSince: at, tierExpiresAt: this.periodEnd(target, at), tierNoticeFor: null });
     await tx.em.insert(TierHistory, { memberId, fromTier: member.tierCode, toTier: code, reason: 'import', growth: 0, periodGrowth: null, at });
@@ -256,10 +257,4 @@ export class TierService {
     await tx.publish('member.tier_changed', { memberId: member.id, from: member.tierCode, to: target.code, reason, at: at.toISOString() });
   }
 
-  private lockMember(em: EntityManager, memberId: number): Promise<Member | null> {
-    if (this.config.database.kind === 'mysql') {
-      return em.getRepository(Member).createQueryBuilder('m').setLock('pessimistic_write').where('m.id = :id', { id: memberId }).getOne();
-    }
-    return em.findOneBy(Member, { id: memberId });
-  }
 }

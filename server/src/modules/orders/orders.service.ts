@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import type { createOrderBody, orderView, refundBody, refundView } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { Actor } from '../../infra/auth/token.service.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
+import { findOneForUpdate } from '../../infra/database/locks.js';
 import { bulkInsert, placeholders, sqlInstant } from '../../infra/database/bulk.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
@@ -176,7 +177,7 @@ export class OrdersService {
             if (existing.orderNo !== orderNo || existing.amount !== input.amount) throw new DomainError('REFUND_CONFLICT', '该退款单号已用于另一笔退款');
             return toRefundView(existing);
           }
-          const order = await this.lockOrder(tx.em, orderNo);
+          const order = await findOneForUpdate(tx.em, Order, { orderNo });
           if (!order) throw new DomainError('NOT_FOUND', '订单不存在');
           const refunded = order.refundedAmount + input.amount;
           if (refunded > order.amount) {
@@ -221,13 +222,6 @@ export class OrdersService {
       throw new DomainError('ORDER_CONFLICT', '订单号已存在且内容不同；同一订单请原样重发', { orderNo: existing.orderNo });
     }
     return this.toView(existing);
-  }
-
-  private lockOrder(em: EntityManager, orderNo: string): Promise<Order | null> {
-    if (this.config.database.kind === 'mysql') {
-      return em.getRepository(Order).createQueryBuilder('o').setLock('pessimistic_write').where('o.order_no = :orderNo', { orderNo }).getOne();
-    }
-    return em.findOneBy(Order, { orderNo });
   }
 
   toView(order: Order): OrderView {

@@ -1,16 +1,36 @@
 import type { EntityManager } from 'typeorm';
 import type { LifecycleStage } from '@huoyue/shared';
 
+export interface MemberProfile {
+  status: string;
+  tierCode: string | null;
+  stage: LifecycleStage;
+  /** On the blacklist: earns nothing on any path. */
+  blocked: boolean;
+  openid: string | null;
+}
+
 /**
- * What the points module needs to know about members without reading their table: whether an id is a member
- * who can hold points. The members module provides it.
+ * What other modules need to know about a member without reading the member table: one read of the profile, and
+ * the questions every earning path asks, derived from it. The members module provides the read.
  */
 export abstract class MemberDirectory {
-  abstract canHoldPoints(em: EntityManager, memberId: number): Promise<boolean>;
+  abstract profile(em: EntityManager, memberId: number): Promise<MemberProfile | null>;
+
+  /** Not a member, a member on the blacklist, or a member who may earn. */
+  async earningStanding(em: EntityManager, memberId: number): Promise<'none' | 'blocked' | 'ok'> {
+    const profile = await this.profile(em, memberId);
+    if (!profile || profile.status !== 'member') return 'none';
+    return profile.blocked ? 'blocked' : 'ok';
+  }
+
+  /** A member (blacklisted or not) can hold points; visitors, closed and merged records cannot. */
+  async canHoldPoints(em: EntityManager, memberId: number): Promise<boolean> {
+    return (await this.earningStanding(em, memberId)) !== 'none';
+  }
+
   /** False for members staff put on the blacklist: every earning path asks this. */
-  abstract canEarn(em: EntityManager, memberId: number): Promise<boolean>;
-  /** Both questions in one read: not a member, a member on the blacklist, or a member who may earn. */
-  abstract earningStanding(em: EntityManager, memberId: number): Promise<'none' | 'blocked' | 'ok'>;
-  /** What eligibility rules look at (coupons, mall): status, tier, stage, blacklist. */
-  abstract profile(em: EntityManager, memberId: number): Promise<{ status: string; tierCode: string | null; stage: LifecycleStage; blocked: boolean; openid: string | null } | null>;
+  async canEarn(em: EntityManager, memberId: number): Promise<boolean> {
+    return (await this.earningStanding(em, memberId)) === 'ok';
+  }
 }
