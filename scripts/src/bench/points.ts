@@ -7,28 +7,21 @@
  *      memory is sampled during the import.
  * BENCH_DB=mysql|sqlite|both (default mysql, i.e. MariaDB here), BENCH_SECONDS (default 8).
  */
-import type { ChildProcess } from 'node:child_process';
 import type autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse';
 import mysql from 'mysql2/promise';
 import { openDatabase } from '@huoyue/server/dist/infra/database/data-source.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
-import { createTempDatabase } from '../db/temp-database.js';
-import { json, load, type Result, startProcess } from './support.js';
+import { benchOptions, BenchRun, json, load, ownerLogin, type Result } from './support.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const seconds = Number(process.env.BENCH_SECONDS ?? 8);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const { seconds, connections, dialects } = benchOptions({ seconds: 8, db: 'mysql' });
 const importRows = Number(process.env.IMPORT_ROWS ?? 1_000_000);
-const dialects = (process.env.BENCH_DB ?? 'mysql') === 'both' ? (['sqlite', 'mysql'] as const) : ([process.env.BENCH_DB ?? 'mysql'] as ('sqlite' | 'mysql')[]);
 
 const rssMb = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -91,129 +84,89 @@ async function baselineImport(kind: 'sqlite' | 'mysql', url: string, file: strin
 
 const table: string[] = [];
 const notes: string[] = [];
-for (const dialect of dialects) {
-  const temp = await createTempDatabase(dialect, 'huoyue_bench');
-  const dataDir = mkdtempSync(join(tmpdir(), 'huoyue-bench-'));
-  const children: ChildProcess[] = [];
-  try {
-    const wechat = await startProcess(join(root, 'server/dist/fake-wechat/main.js'), { FAKE_WECHAT_PORT: '0', WECHAT_APP_ID: 'wxbench000000000', WECHAT_APP_SECRET: 'bench-secret' }, /listening on (\S+)/);
-    children.push(wechat.child);
-    const fake = /listening on (\S+)/.exec(wechat.line)![1]!;
-    const server = await startProcess(
-      join(root, 'server/dist/main.js'),
-      {
-        PORT: '0',
-        HOST: '127.0.0.1',
-        WECHAT_APP_ID: 'wxbench000000000',
-        WECHAT_APP_SECRET: 'bench-secret',
-        WECHAT_API_BASE_URL: fake,
-        DATABASE_URL: temp.url,
-        DATA_DIR: dataDir,
-        DEMO_DATA: 'false',
-        LOG_LEVEL: 'warn',
-        ADMIN_USERNAME: 'owner',
-        AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
-        ADMIN_PASSWORD: 'bench-password',
-      },
-      /Huoyue API on (\S+)/,
-    );
-    children.push(server.child);
-    const api = /Huoyue API on (\S+)/.exec(server.line)![1]!;
-    const { token } = await json<{ token: string }>(`${api}/admin/auth/login`, { username: 'owner', password: 'bench-password' });
-    const auth = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+await BenchRun.each(dialects, async (bench) => {
+  const dialect = bench.dialect;
+  const { api, child } = await bench.server();
+  const token = await ownerLogin(api);
+  const auth = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  const { ids: members } = await bench.members(api, token, 200, 'PTS');
+  const baseUrl = await bench.baseline();
+  const run = (opts: autocannon.Options) => load({ ...opts, connections, duration: seconds });
+  const fmt = (name: string, real: Result, base: Result) => bench.row(name, real, base, 'req/s');
 
-    const members: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const { code } = await json<{ code: string }>(`${fake}/__fake/login-code`, {});
-      const s = await json<{ token: string }>(`${api}/auth/wechat`, { code });
-      members.push((await json<{ member: { id: number } }>(`${api}/me/join`, { nickname: `压测${i}` }, s.token)).member.id);
-    }
-    const baseline = await startProcess(join(root, 'scripts/dist/bench/baseline-server.js'), { DATABASE_URL: temp.url, PORT: '0' }, /READY (\S+)/);
-    children.push(baseline.child);
-    const baseUrl = /READY (\S+)/.exec(baseline.line)![1]!;
-    const run = (opts: autocannon.Options) => load({ ...opts, connections, duration: seconds });
-    const fmt = (name: string, real: Result, base: Result, unit = 'req/s') =>
-      `| ${dialect} | ${name} | ${real.rps.toFixed(0)} ${unit} | ${real.p99} | ${base.rps.toFixed(0)} ${unit} | ${base.p99} | ${(real.rps / base.rps).toFixed(2)} | ${real.errors + real.non2xx} |`;
+  // 1. Orders over HTTP.
+  const paidAt = new Date().toISOString();
+  let n = 0;
+  const orderBody = () => JSON.stringify({ orderNo: `B${dialect}${n}`, member: { id: members[n++ % members.length] }, amount: 12_345, paidAt });
+  const ordersApi = await run({ url: `${api}/admin/orders`, method: 'POST', headers: auth, requests: [{ setupRequest: (req) => ({ ...req, body: orderBody() }) }] });
+  let m = 0;
+  const ordersBase = await run({
+    url: `${baseUrl}/order`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ orderNo: `B${m}`, member: { id: members[m++ % members.length] }, amount: 12_345, paidAt }) }) }],
+  });
+  table.push(fmt('POST /api/admin/orders', ordersApi, ordersBase));
 
-    // 1. Orders over HTTP.
-    const paidAt = new Date().toISOString();
-    let n = 0;
-    const orderBody = () => JSON.stringify({ orderNo: `B${dialect}${n}`, member: { id: members[n++ % members.length] }, amount: 12_345, paidAt });
-    const ordersApi = await run({ url: `${api}/admin/orders`, method: 'POST', headers: auth, requests: [{ setupRequest: (req) => ({ ...req, body: orderBody() }) }] });
-    let m = 0;
-    const ordersBase = await run({
-      url: `${baseUrl}/order`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ orderNo: `B${m}`, member: { id: members[m++ % members.length] }, amount: 12_345, paidAt }) }) }],
-    });
-    table.push(fmt('POST /api/admin/orders', ordersApi, ordersBase));
+  // 2. One hot balance.
+  const hot = members[0]!;
+  await json(`${api}/admin/members/${hot}/points/adjustments`, { points: 10_000_000, reason: '压测充值', requestId: randomUUID() }, token);
+  const spendApi = await run({
+    url: `${api}/admin/members/${hot}/points/adjustments`,
+    method: 'POST',
+    headers: auth,
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ points: -1, reason: '压测扣减', requestId: randomUUID() }) }) }],
+  });
+  const spendBase = await run({ url: `${baseUrl}/spend`, method: 'POST' });
+  table.push(fmt('spend from one balance', spendApi, spendBase));
 
-    // 2. One hot balance.
-    const hot = members[0]!;
-    await json(`${api}/admin/members/${hot}/points/adjustments`, { points: 10_000_000, reason: '压测充值', requestId: randomUUID() }, token);
-    const spendApi = await run({
-      url: `${api}/admin/members/${hot}/points/adjustments`,
-      method: 'POST',
-      headers: auth,
-      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ points: -1, reason: '压测扣减', requestId: randomUUID() }) }) }],
-    });
-    const spendBase = await run({ url: `${baseUrl}/spend`, method: 'POST' });
-    table.push(fmt('spend from one balance', spendApi, spendBase));
-
-    // 3. A million-row import.
-    const file = join(dataDir, 'orders.csv');
-    await writeCsv(file, importRows);
-    const bytes = statSync(file).size;
-    const pid = server.child.pid!;
-    const rssBefore = rssMb(pid);
-    let rssPeak = rssBefore;
-    // RSS at each quarter of the import: flat means it does not grow with the rows read.
-    const quarters: number[] = [];
-    let lastRows = 0;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(pid))), 250);
-    const started = Date.now();
-    const res = await fetch(`${api}/admin/imports/orders`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-      body: Readable.toWeb(createReadStream(file)) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit);
-    const job = (await res.json()) as { id: number };
-    const uploadedMs = Date.now() - started;
-    let view: { status: string; rowsImported: number; rowsRejected: number; error: string | null };
-    for (;;) {
-      view = await json(`${api}/admin/imports/${job.id}`, undefined, token);
-      const read = (view as unknown as { rowsRead: number }).rowsRead;
-      if (Math.floor((read / importRows) * 4) > Math.floor((lastRows / importRows) * 4) && quarters.length < 4) quarters.push(rssMb(pid));
-      lastRows = read;
-      if (view.status === 'done' || view.status === 'failed') break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    clearInterval(sampler);
-    const importSeconds = (Date.now() - started) / 1000;
-    const importRate = importRows / importSeconds;
-    const baseRate = await baselineImport(dialect, temp.url, file);
-    table.push(`| ${dialect} | CSV import (${importRows.toLocaleString('en')} rows) | ${importRate.toFixed(0)} rows/s | | ${baseRate.toFixed(0)} rows/s | | ${(importRate / baseRate).toFixed(2)} | ${view.rowsRejected} |`);
-    notes.push(
-      `${dialect}: import ${view.status}${view.error ? ` (${view.error})` : ''}, ${view.rowsImported.toLocaleString('en')} rows in ${importSeconds.toFixed(1)} s ` +
-        `(upload of ${(bytes / 1024 ** 2).toFixed(0)} MB took ${(uploadedMs / 1000).toFixed(1)} s); server RSS ${rssBefore.toFixed(0)} MB before, at each quarter ${quarters.map((q) => q.toFixed(0)).join(' / ')} MB, peak ${rssPeak.toFixed(0)} MB`,
-    );
-
-    // The ledger after all of it.
-    const ds = await openDatabase(temp.database, 2);
-    const check = await checkLedger(ds);
-    await ds.destroy();
-    notes.push(`${dialect}: check:ledger over ${check.accounts} accounts and ${check.entries.toLocaleString('en')} entries: ${check.discrepancies.length === 0 ? 'consistent' : `${check.discrepancies.length} differences`}`);
-  } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
-    await temp.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+  // 3. A million-row import.
+  const file = join(bench.dataDir, 'orders.csv');
+  await writeCsv(file, importRows);
+  const bytes = statSync(file).size;
+  const pid = child.pid!;
+  const rssBefore = rssMb(pid);
+  let rssPeak = rssBefore;
+  // RSS at each quarter of the import: flat means it does not grow with the rows read.
+  const quarters: number[] = [];
+  let lastRows = 0;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(pid))), 250);
+  const started = Date.now();
+  const res = await fetch(`${api}/admin/imports/orders`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  const job = (await res.json()) as { id: number };
+  const uploadedMs = Date.now() - started;
+  let view: { status: string; rowsImported: number; rowsRejected: number; error: string | null };
+  for (;;) {
+    view = await json(`${api}/admin/imports/${job.id}`, undefined, token);
+    const read = (view as unknown as { rowsRead: number }).rowsRead;
+    if (Math.floor((read / importRows) * 4) > Math.floor((lastRows / importRows) * 4) && quarters.length < 4) quarters.push(rssMb(pid));
+    lastRows = read;
+    if (view.status === 'done' || view.status === 'failed') break;
+    await new Promise((r) => setTimeout(r, 500));
   }
-}
+  clearInterval(sampler);
+  const importSeconds = (Date.now() - started) / 1000;
+  const importRate = importRows / importSeconds;
+  const baseRate = await baselineImport(dialect, bench.temp.url, file);
+  table.push(`| ${dialect} | CSV import (${importRows.toLocaleString('en')} rows) | ${importRate.toFixed(0)} rows/s | | ${baseRate.toFixed(0)} rows/s | | ${(importRate / baseRate).toFixed(2)} | ${view.rowsRejected} |`);
+  notes.push(
+    `${dialect}: import ${view.status}${view.error ? ` (${view.error})` : ''}, ${view.rowsImported.toLocaleString('en')} rows in ${importSeconds.toFixed(1)} s ` +
+      `(upload of ${(bytes / 1024 ** 2).toFixed(0)} MB took ${(uploadedMs / 1000).toFixed(1)} s); server RSS ${rssBefore.toFixed(0)} MB before, at each quarter ${quarters.map((q) => q.toFixed(0)).join(' / ')} MB, peak ${rssPeak.toFixed(0)} MB`,
+  );
 
-console.log(`\nbench:points — ${seconds}s per HTTP run, ${connections} connections; server, fake WeChat and baseline in their own processes`);
+  // The ledger after all of it.
+  const ds = await openDatabase(bench.temp.database, 2);
+  const check = await checkLedger(ds);
+  await ds.destroy();
+  notes.push(`${dialect}: check:ledger over ${check.accounts} accounts and ${check.entries.toLocaleString('en')} entries: ${check.discrepancies.length === 0 ? 'consistent' : `${check.discrepancies.length} differences`}`);
+});
+
+console.log(`\nbench:points — ${seconds}s per HTTP run, ${connections} connections; server and baseline in their own processes`);
 console.log('| db | what | real | p99 ms | baseline | baseline p99 ms | ratio | errors / rejected |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of table) console.log(row);

@@ -1,6 +1,13 @@
-/** What the bench scripts share: child processes that print a ready line, JSON calls, autocannon runs. */
+/** What the bench scripts share: child processes, JSON calls, autocannon runs, and the per-dialect harness. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import jwt from 'jsonwebtoken';
+import { openDatabase } from '@huoyue/server/dist/infra/database/data-source.js';
+import { createTempDatabase, type TempDatabase } from '../db/temp-database.js';
 
 export function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
   return new Promise((resolveStart, reject) => {
@@ -37,3 +44,112 @@ export async function load(opts: autocannon.Options & { connections: number; dur
   return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }
 
+
+// ---- the harness every bench shares ----
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** Members' tokens in the benches are signed with this secret, which the server is started with. */
+export const BENCH_JWT_SECRET = 'bench-jwt-secret-bench-jwt-secret-0123456789';
+export const OWNER = { username: 'owner', password: 'bench-password' };
+
+export interface BenchOptions {
+  seconds: number;
+  connections: number;
+  dialects: ('sqlite' | 'mysql')[];
+}
+
+/** BENCH_SECONDS, BENCH_CONNECTIONS (20) and BENCH_DB=sqlite|mysql|both, with each script's defaults. */
+export function benchOptions(defaults: { seconds: number; db: 'sqlite' | 'mysql' | 'both' }): BenchOptions {
+  const db = process.env.BENCH_DB ?? defaults.db;
+  return {
+    seconds: Number(process.env.BENCH_SECONDS ?? defaults.seconds),
+    connections: Number(process.env.BENCH_CONNECTIONS ?? 20),
+    dialects: db === 'both' ? ['sqlite', 'mysql'] : [db as 'sqlite' | 'mysql'],
+  };
+}
+
+/** One dialect's run: a fresh database and data folder, and the processes started in it (all stopped at the end). */
+export class BenchRun {
+  private readonly children: ChildProcess[] = [];
+  private constructor(
+    readonly dialect: 'sqlite' | 'mysql',
+    readonly temp: TempDatabase,
+    readonly dataDir: string,
+  ) {}
+
+  static async each(dialects: ('sqlite' | 'mysql')[], body: (run: BenchRun) => Promise<void>): Promise<void> {
+    for (const dialect of dialects) {
+      const run = new BenchRun(dialect, await createTempDatabase(dialect, 'huoyue_bench'), mkdtempSync(join(tmpdir(), 'huoyue-bench-')));
+      try {
+        await body(run);
+      } finally {
+        for (const child of run.children) child.kill('SIGTERM');
+        await new Promise((r) => setTimeout(r, 1000));
+        await run.temp.drop();
+        rmSync(run.dataDir, { recursive: true, force: true });
+      }
+    }
+  }
+
+  async start(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+    const started = await startProcess(join(ROOT, script), env, ready);
+    this.children.push(started.child);
+    return { child: started.child, match: ready.exec(started.line)! };
+  }
+
+  /** The real server (`server/dist/main.js`) on this run's database, quiet, no demo data; answers the API URL. */
+  async server(env: Record<string, string> = {}): Promise<{ api: string; child: ChildProcess }> {
+    const { child, match } = await this.start(
+      'server/dist/main.js',
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        FAKE_WECHAT_PORT: '0',
+        DATABASE_URL: this.temp.url,
+        DATA_DIR: this.dataDir,
+        DEMO_DATA: 'false',
+        LOG_LEVEL: 'warn',
+        ADMIN_USERNAME: OWNER.username,
+        ADMIN_PASSWORD: OWNER.password,
+        AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
+        JWT_SECRET: BENCH_JWT_SECRET,
+        ...env,
+      },
+      /Huoyue API on (\S+)/,
+    );
+    return { api: match[1]!, child };
+  }
+
+  /** The bare Fastify baseline on this run's database; answers its URL. */
+  async baseline(): Promise<string> {
+    return (await this.start('scripts/dist/bench/baseline-server.js', { DATABASE_URL: this.temp.url, PORT: '0' }, /READY (\S+)/)).match[1]!;
+  }
+
+  /**
+   * Many members at once through the member import (`points` each), and a token for each signed with the bench
+   * secret: creating tens of thousands through WeChat logins would take longer than the runs.
+   */
+  async members(api: string, ownerToken: string, count: number, ref: string, points = 0): Promise<{ ids: number[]; tokens: string[] }> {
+    const csv = ['member_ref,phone,nickname,birthday,tier_code,points_balance,points_expire_at', ...Array.from({ length: count }, (_, i) => `${ref}${i},,压测${i},,,${points || ''},`)].join('\n');
+    const res = await fetch(`${api}/admin/imports/members`, { method: 'POST', headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'text/csv' }, body: csv });
+    const { id } = (await res.json()) as { id: number };
+    for (;;) {
+      const view = await json<{ status: string; error: string | null }>(`${api}/admin/imports/${id}`, undefined, ownerToken);
+      if (view.status === 'done') break;
+      if (view.status === 'failed') throw new Error(`member import failed: ${view.error}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const ds = await openDatabase(this.temp.database, 2);
+    const ids = ((await ds.query('SELECT id FROM member WHERE external_ref LIKE ? ORDER BY id', [`${ref}%`])) as { id: number }[]).map((r) => Number(r.id));
+    await ds.destroy();
+    return { ids, tokens: ids.map((id) => jwt.sign({}, BENCH_JWT_SECRET, { algorithm: 'HS256', subject: String(id), audience: 'member', expiresIn: 3600 })) };
+  }
+
+  /** A table row: the real figure beside the baseline and their ratio. */
+  row(name: string, real: Result, base: Result, unit = ''): string {
+    const u = unit ? ` ${unit}` : '';
+    return `| ${this.dialect} | ${name} | ${real.rps.toFixed(0)}${u} | ${real.p99} | ${base.rps.toFixed(0)}${u} | ${base.p99} | ${(real.rps / base.rps).toFixed(2)} | ${real.errors + real.non2xx} |`;
+  }
+}
+
+export const ownerLogin = async (api: string) => (await json<{ token: string }>(`${api}/admin/auth/login`, OWNER)).token;
