@@ -17,6 +17,7 @@ import { BadgesModule } from './modules/badges/badges.module.js';
 import { CheckinsModule } from './modules/checkins/checkins.module.js';
 import { CouponsModule } from './modules/coupons/coupons.module.js';
 import { MallModule } from './modules/mall/mall.module.js';
+import { LifecycleModule } from './modules/lifecycle/lifecycle.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { LeaderboardsModule } from './modules/leaderboards/leaderboards.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
@@ -55,6 +56,7 @@ export class AppModule {
         LeaderboardsModule,
         CouponsModule,
         MallModule,
+        LifecycleModule,
         ...(extraImports ?? []),
       ],
       controllers: [HealthController, OpsController],

@@ -8,6 +8,8 @@ import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { FAKE_APP_ID, type AppConfig } from './config/config.js';
 import { seedDemoData, DEMO_TIERS } from './demo/demo-seed.js';
+import { ChurnService } from './modules/lifecycle/churn.service.js';
+import { LifecycleService } from './modules/lifecycle/lifecycle.service.js';
 import { startFakeWechat } from './fake-wechat/fake-wechat.js';
 import { openDatabase } from './infra/database/data-source.js';
 import { EventBus } from './infra/events/event-bus.js';
@@ -97,6 +99,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       for (const p of purchases) {
         await orders.record({ orderNo: p.orderNo, member: { id: p.memberId }, amount: p.amount, paidAt: p.paidAt.toISOString(), storeCode: p.storeCode }, demo);
       }
+      // Stages, RFM and the churn models as the nightly jobs would leave them, so the console has something to show.
+      const lifecycle = app.get(LifecycleService);
+      await app.get(ChurnService).fit(lifecycle.today());
+      await lifecycle.recompute(lifecycle.today());
       new NestLogger('Demo').log(`Seeded demo brand: 4 tiers, 3 stores, 200 members, ${purchases.length} orders over two years`);
     }
 

@@ -1,7 +1,7 @@
 import { Faker, zh_CN, base } from '@faker-js/faker';
 import type { DataSource } from 'typeorm';
 import { sqliteGate } from '../infra/database/sqlite-gate.js';
-import { addDays, brandDay, daysBetween, type LifecycleStage } from '@huoyue/shared';
+import { addDays, brandDay } from '@huoyue/shared';
 import { EngagementEvent } from '../modules/engagement/engagement-event.entity.js';
 import { generateCardNo } from '../modules/members/card-code.service.js';
 import { Badge } from '../modules/badges/badge.entity.js';
@@ -39,14 +39,6 @@ const DEMO_STORES = [
   { code: 'SH002', name: '上海徐家汇店' },
   { code: 'BJ001', name: '北京三里屯店' },
 ];
-
-/** Default stage thresholds (days since last purchase, or since joining): the lifecycle issue makes them the brand's. */
-function stageFor(today: string, joinedDay: string | null, lastPurchaseDay: string | null): LifecycleStage {
-  if (!joinedDay) return 'potential';
-  if (!lastPurchaseDay) return daysBetween(joinedDay, today) <= 30 ? 'new' : daysBetween(joinedDay, today) <= 90 ? 'silent' : 'dormant';
-  const d = daysBetween(lastPurchaseDay, today);
-  return d <= 90 ? 'active' : d <= 180 ? 'silent' : d <= 365 ? 'dormant' : 'lost';
-}
 
 /**
  * A believable brand: tiers, stores, 200 people over two years of purchases, spread across every lifecycle
@@ -95,7 +87,7 @@ export async function seedDemoData(dataSource: DataSource, timeZone: string, now
           phone: joinedDay && faker.number.int(9) > 2 ? `1${faker.helpers.arrayElement(['38', '39', '58', '86', '77'])}${faker.string.numeric(8)}` : null,
           birthday: joinedDay && faker.number.int(9) > 4 ? faker.date.birthdate({ min: 18, max: 60, mode: 'age', refDate: now }).toISOString().slice(0, 10) : null,
           externalRef: null,
-          stage: stageFor(today, joinedDay, lastPurchase),
+          stage: joinedDay ? 'new' : 'potential', // the lifecycle module decides from the orders below
           status: joinedDay ? 'member' : 'visitor',
           source: 'wechat',
           tierCode: joinedDay ? 'normal' : null, // the orders below move members up the ladder

@@ -1,5 +1,6 @@
 import { couponRoutes } from './coupons.contract.js';
 import { engagementRoutes } from './engagement.contract.js';
+import { lifecycleRoutes } from './lifecycle.contract.js';
 import { mallRoutes } from './mall.contract.js';
 import { memberRoutes } from './members.contract.js';
 import { pointsRoutes } from './points.contract.js';
@@ -9,6 +10,7 @@ import { systemRoutes } from './system.contract.js';
 export * from './common.js';
 export * from './coupons.contract.js';
 export * from './engagement.contract.js';
+export * from './lifecycle.contract.js';
 export * from './mall.contract.js';
 export * from './members.contract.js';
 export * from './points.contract.js';
@@ -23,5 +25,6 @@ export const routes = {
   engagement: engagementRoutes,
   coupons: couponRoutes,
   mall: mallRoutes,
+  lifecycle: lifecycleRoutes,
   staff: staffRoutes,
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { memberLifecycleView } from './lifecycle.contract.js';
 import { LIFECYCLE_STAGES } from '../constants.js';
 import { defineRoute, MEMBER, PUBLIC, staff } from '../route.js';
 import { cursorQuery, idParam, isoDate, page } from './common.js';
@@ -78,7 +79,7 @@ export const memberDetail = memberSummary.extend({
   firstSeenAt: z.string(),
   source: z.enum(['wechat', 'offline']),
   recentEvents: z.array(engagementEventView),
-});
+}).extend(memberLifecycleView.omit({ stage: true }).shape);
 
 export const memberRoutes = {
   wechatLogin: defineRoute({

@@ -19,6 +19,7 @@ import { RiskRefusal } from '../../modules/coupons/risk-refusal.entity.js';
 import { LeaderboardEntry, LeaderboardOptout } from '../../modules/leaderboards/leaderboard.entity.js';
 import { ImportBatch, ImportJob, ImportRejection } from '../../modules/imports/import-job.entity.js';
 import { Setting } from '../settings/setting.entity.js';
+import { LifecycleHistoryAgg, LifecycleModel, LifecycleScratch, LifecycleSnapshot, LifecycleState, LifecycleTransition, MemberLifecycle } from '../../modules/lifecycle/lifecycle.entities.js';
 import { AuditLog } from '../../modules/staff/entities/audit-log.entity.js';
 import { Staff } from '../../modules/staff/entities/staff.entity.js';
 import { Store } from '../../modules/staff/entities/store.entity.js';
@@ -57,6 +58,13 @@ export const ALL_ENTITIES = [
   CouponTemplate,
   Coupon,
   CouponMemberCount,
+  MemberLifecycle,
+  LifecycleState,
+  LifecycleTransition,
+  LifecycleSnapshot,
+  LifecycleScratch,
+  LifecycleHistoryAgg,
+  LifecycleModel,
   MallItem,
   MallRedemption,
   MallMemberCount,

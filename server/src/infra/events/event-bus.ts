@@ -63,6 +63,22 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Delivers, in batches, the undelivered events after `afterId`: for set-based writers that publish thousands of
+   * events with one INSERT … SELECT (the lifecycle recompute). Answers how many were delivered.
+   */
+  async drain(afterId: number, batchSize = 500): Promise<number> {
+    const repo = this.dataSource.getRepository(DomainEventRow);
+    let delivered = 0;
+    for (let from = afterId; ; ) {
+      const rows = await repo.createQueryBuilder('e').where('e.id > :from AND e.dispatched_at IS NULL', { from }).orderBy('e.id', 'ASC').take(batchSize).getMany();
+      if (rows.length === 0) return delivered;
+      await this.dispatch(rows);
+      delivered += rows.length;
+      from = rows[rows.length - 1]!.id;
+    }
+  }
+
   /** Finds events nobody delivered (crash, failing handler), claims each, and delivers it. */
   sweep(now = new Date()): Promise<void> {
     this.sweeping ??= this.doSweep(now).finally(() => (this.sweeping = undefined));

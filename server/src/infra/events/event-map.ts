@@ -13,7 +13,10 @@ export interface DomainEventMap {
   'member.merged': { survivorId: number; mergedId: number; at: string };
   /** A member closed the membership; personal data is gone, only anonymous accounting remains. */
   'member.closed': { memberId: number; at: string };
-  'member.stage_changed': { memberId: number; from: LifecycleStage; to: LifecycleStage; at: string };
+  /** Decided by the lifecycle module: a purchase, a join or merge, or the nightly recompute (`day` is the as-of date). */
+  'member.stage_changed': { memberId: number; from: LifecycleStage; to: LifecycleStage; day: string; cause: string; at: string };
+  /** An active or silent member reached the day P(alive) falls below the brand's threshold without a new purchase. */
+  'member.at_risk': { memberId: number; stage: LifecycleStage; day: string; at: string };
   /** A member's tier moved (upgrade as soon as growth allows; retained or dropped at the end of a tier period). */
   'member.tier_changed': { memberId: number; from: string | null; to: string; reason: 'upgrade' | 'downgrade' | 'import' | 'staff'; at: string };
   /** The tier period ends within the notice days and the member has not yet earned enough growth to keep it. */
@@ -40,6 +43,8 @@ export interface DomainEventMap {
   'mall.shipped': { memberId: number; redemptionId: number; trackingNo: string; at: string };
   /** Cancelled by staff or by the payment timeout: stock and points are back. */
   'mall.cancelled': { memberId: number; redemptionId: number; pointsReturned: number; reason: string; at: string };
+  /** A batch of an order import was written (imports publish no order.paid unless they credit points). */
+  'orders.imported': { importId: number; memberIds: number[]; at: string };
   'order.refunded': { memberId: number; orderNo: string; refundNo: string; amount: number; at: string };
 }
 

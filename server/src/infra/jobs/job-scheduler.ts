@@ -46,12 +46,25 @@ export class JobScheduler implements OnApplicationShutdown {
   async runNow(name: string, asOf = new Date()): Promise<number> {
     const job = this.jobs.get(name);
     if (!job) throw new Error(`unknown job ${name}`);
+    return this.exclusive(name, () => this.execute(job, asOf), false);
+  }
+
+  /**
+   * Runs `work` holding the named lease (waiting up to 30 s for another instance to finish), so work that also
+   * runs as a scheduled job (a recompute asked for by staff) never overlaps it on any instance.
+   */
+  async exclusive<T>(name: string, work: () => Promise<T>, release = true): Promise<T> {
     const leaseMs = 10 * 60_000;
     for (let waited = 0; !(await this.acquire(name, leaseMs)); waited += 200) {
       if (waited > 30_000) throw new Error(`job ${name} is held by another instance`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    return this.execute(job, asOf);
+    if (!release) return work(); // execute() records the run and releases the lease
+    try {
+      return await work();
+    } finally {
+      await this.dataSource.getRepository(JobLease).update({ name, owner: this.owner }, { leaseUntil: new Date(), owner: null });
+    }
   }
 
   private schedule(job: JobDefinition): void {

@@ -13,6 +13,8 @@ export interface Customer {
   x: number;
   tx: number;
   T: number;
+  /** How many customers share these (x, tx, T): a large base is fitted from its distinct triples. */
+  n?: number;
 }
 
 export interface BgNbdParams {
@@ -32,15 +34,27 @@ const logSumExp = (p: number, q: number) => {
   return m + Math.log(Math.exp(p - m) + Math.exp(q - m));
 };
 
+/** Log-gamma of `shift + x` per distinct x, once per evaluation: x takes few values, the base has many members. */
+function gammalnByX(shift: number): (x: number) => number {
+  const cache = new Map<number, number>();
+  return (x) => {
+    let v = cache.get(x);
+    if (v === undefined) cache.set(x, (v = gammaln(shift + x)));
+    return v;
+  };
+}
+
 /** BG/NBD log-likelihood of all customers. */
 export function bgnbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, customers: readonly Customer[]): number {
   const common = -gammaln(r) + r * Math.log(alpha) + gammaln(a + b) - gammaln(b);
+  const [gR, gB, gAB] = [gammalnByX(r), gammalnByX(b), gammalnByX(a + b)];
+  const logA = Math.log(a);
   let ll = 0;
-  for (const { x, tx, T } of customers) {
-    const a1 = gammaln(r + x) + common;
-    const a2 = gammaln(b + x) - gammaln(a + b + x);
+  for (const { x, tx, T, n = 1 } of customers) {
+    const a1 = gR(x) + common;
+    const a2 = gB(x) - gAB(x);
     const a3 = -(r + x) * Math.log(alpha + T);
-    ll += a1 + a2 + (x > 0 ? logSumExp(a3, Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx)) : a3);
+    ll += n * (a1 + a2 + (x > 0 ? logSumExp(a3, logA - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx)) : a3));
   }
   return ll;
 }
@@ -48,15 +62,12 @@ export function bgnbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, customers: r
 /** MBG/NBD log-likelihood: like BG/NBD, but a customer may drop out right after the first purchase too. */
 export function mbgnbdLogLikelihood({ r, alpha, a, b }: BgNbdParams, customers: readonly Customer[]): number {
   const common = -gammaln(r) + r * Math.log(alpha) + gammaln(a + b) - gammaln(b);
+  const [gR, gB1, gAB1] = [gammalnByX(r), gammalnByX(b + 1), gammalnByX(a + b + 1)];
+  const logA = Math.log(a);
   let ll = 0;
-  for (const { x, tx, T } of customers) {
-    ll +=
-      gammaln(r + x) +
-      common +
-      gammaln(b + x + 1) -
-      gammaln(a + b + x + 1) -
-      (r + x) * Math.log(alpha + T) +
-      Math.log1p(Math.exp(Math.log(a) - Math.log(b + x) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))));
+  for (const { x, tx, T, n = 1 } of customers) {
+    const logAT = Math.log(alpha + T);
+    ll += n * (gR(x) + common + gB1(x) - gAB1(x) - (r + x) * logAT + Math.log1p(Math.exp(logA - Math.log(b + x) + (r + x) * (logAT - Math.log(alpha + tx)))));
   }
   return ll;
 }
@@ -106,8 +117,8 @@ export function nelderMead(f: (p: number[]) => number, start: number[], options:
  * α is reported back in the customers' time unit.
  */
 export function fit(model: 'bgnbd' | 'mbgnbd', customers: readonly Customer[]): FitResult {
-  const scale = Math.max(...customers.map((c) => c.T));
-  const scaled = customers.map((c) => ({ x: c.x, tx: c.tx / scale, T: c.T / scale }));
+  const scale = customers.reduce((max, c) => Math.max(max, c.T), 0) || 1;
+  const scaled = customers.map((c) => ({ x: c.x, tx: c.tx / scale, T: c.T / scale, n: c.n ?? 1 }));
   const ll = model === 'bgnbd' ? bgnbdLogLikelihood : mbgnbdLogLikelihood;
   const params = (p: number[]) => ({ r: Math.exp(p[0]!), alpha: Math.exp(p[1]!), a: Math.exp(p[2]!), b: Math.exp(p[3]!) });
   const objective = (p: number[]) => {
@@ -163,6 +174,14 @@ export function expectedPurchases({ r, alpha, a, b }: BgNbdParams, { x, tx, T }:
  * The age T* at which P(alive) would fall to `threshold` if no purchase comes (x > 0): the personal early-warning
  * date. Frequent buyers reach it sooner after their last purchase than occasional ones.
  */
+/**
+ * The same under MBG/NBD, defined for one-time buyers too: T* where 1 / (1 + a/(b+x) · ((α+T)/(α+tx))^(r+x)) = p*.
+ * Below tx (already under the threshold at the last purchase) it answers tx.
+ */
+export function driftAgeModified({ r, alpha, a, b }: BgNbdParams, { x, tx }: Pick<Customer, 'x' | 'tx'>, threshold: number): number {
+  return Math.max(tx, (alpha + tx) * Math.pow((1 / threshold - 1) * ((b + x) / a), 1 / (r + x)) - alpha);
+}
+
 export function driftAge({ r, alpha, a, b }: BgNbdParams, { x, tx }: Pick<Customer, 'x' | 'tx'>, threshold: number): number | null {
   if (x === 0) return null;
   return (alpha + tx) * Math.pow((1 / threshold - 1) * ((b + x - 1) / a), 1 / (r + x)) - alpha;

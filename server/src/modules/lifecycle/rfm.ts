@@ -4,20 +4,9 @@
  * scores (plain NTILE(5) would spread the many one-time buyers over F = 1..3). The set-based SQL recompute uses the
  * same formula with the CUME_DIST() window function; this module is its reference and serves small sets.
  */
-export const RFM_SEGMENTS = [
-  'champions',
-  'loyal',
-  'potential_loyalist',
-  'new_customers',
-  'promising',
-  'need_attention',
-  'about_to_sleep',
-  'at_risk',
-  'cant_lose_them',
-  'hibernating',
-  'lost',
-] as const;
-export type RfmSegment = (typeof RFM_SEGMENTS)[number];
+import { RFM_SEGMENTS, type RfmSegment } from '@huoyue/shared';
+
+export { RFM_SEGMENTS, type RfmSegment };
 
 /** Rows R = 5..1, columns F = 1..5: every cell belongs to exactly one segment (the widely used RF map). */
 const MAP: RfmSegment[][] = [
@@ -27,6 +16,13 @@ const MAP: RfmSegment[][] = [
   ['hibernating', 'hibernating', 'at_risk', 'at_risk', 'cant_lose_them'],
   ['hibernating', 'hibernating', 'at_risk', 'at_risk', 'cant_lose_them'],
 ];
+
+/** The same map as one SQL CASE over score columns `r` and `f` (the set-based recompute). */
+export function rfmSegmentSql(r: string, f: string): string {
+  const arms: string[] = [];
+  for (let ri = 5; ri >= 1; ri--) for (let fi = 1; fi <= 5; fi++) arms.push(`WHEN ${r} = ${ri} AND ${f} = ${fi} THEN '${MAP[5 - ri]![fi - 1]}'`);
+  return `CASE ${arms.join(' ')} END`;
+}
 
 export function rfmSegment(r: number, f: number): RfmSegment {
   if (![1, 2, 3, 4, 5].includes(r) || ![1, 2, 3, 4, 5].includes(f)) throw new RangeError(`RFM scores are 1-5, got R=${r} F=${f}`);

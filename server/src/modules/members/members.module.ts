@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
+import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
 import { CardCodeService } from './card-code.service.js';
 import { AdminMembersController, AuthController, MeController, TiersController } from './members.controller.js';
 import { MembersService } from './members.service.js';
@@ -9,7 +10,7 @@ import { TierService } from './tier.service.js';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 
 @Module({
-  imports: [EngagementModule, PointsModule],
+  imports: [EngagementModule, PointsModule, LifecycleModule],
   controllers: [AuthController, MeController, AdminMembersController, TiersController],
   providers: [MembersService, TierService, TierListener, CardCodeService],
   exports: [MembersService, TierService],

@@ -16,6 +16,8 @@ import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { WechatGateway } from '../../infra/wechat/wechat.gateway.js';
 import { WechatApiError } from '../../infra/wechat/wechat.errors.js';
 import { EngagementService } from '../engagement/engagement.service.js';
+import { ChurnService } from '../lifecycle/churn.service.js';
+import { LifecycleService } from '../lifecycle/lifecycle.service.js';
 import { PointsService } from '../points/points.service.js';
 import { CardCodeService, generateCardNo } from './card-code.service.js';
 import { Member } from './entities/member.entity.js';
@@ -55,6 +57,8 @@ export class MembersService {
     private readonly tiers: TierService,
     private readonly cardCodes: CardCodeService,
     private readonly audit: AuditService,
+    private readonly lifecycle: LifecycleService,
+    private readonly churn: ChurnService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -126,7 +130,6 @@ export class MembersService {
         { id: visitor.id },
         {
           status: 'member',
-          stage: 'new',
           cardNo,
           joinedAt: now,
           nickname: input.nickname ?? visitor.nickname,
@@ -140,7 +143,8 @@ export class MembersService {
       await this.points.ensureAccount(tx.em, visitor.id);
       await this.engagement.record(tx.em, { memberId: visitor.id, type: 'join', occurredAt: now });
       await tx.publish('member.joined', { memberId: visitor.id, cardNo, at: now.toISOString() });
-      await tx.publish('member.stage_changed', { memberId: visitor.id, from: visitor.stage, to: 'new', at: now.toISOString() });
+      // The stage is the lifecycle module's decision; joining today with no purchase is `new`.
+      await this.lifecycle.setStage(tx, visitor.id, visitor.stage, 'new', 'join');
       return (await tx.em.findOneByOrFail(Member, { id: visitor.id }));
     });
   }
@@ -154,7 +158,6 @@ export class MembersService {
     await tx.em.update(Member, { id: visitor.id }, { openid: null, unionid: null, status: 'merged', mergedIntoId: offline.id });
     const entry = await this.tiers.entryTier();
     const cardNo = offline.cardNo ?? (await this.freeCardNo(tx.em));
-    const stage = offline.stage === 'potential' ? 'new' : offline.stage;
     await tx.em.update(
       Member,
       { id: offline.id },
@@ -164,7 +167,6 @@ export class MembersService {
         status: 'member',
         source: 'wechat',
         cardNo,
-        stage,
         joinedAt: offline.joinedAt ?? now,
         nickname: input.nickname ?? offline.nickname ?? visitor.nickname,
         birthday: input.birthday ?? offline.birthday,
@@ -177,7 +179,8 @@ export class MembersService {
     await this.engagement.record(tx.em, { memberId: offline.id, type: 'join', occurredAt: now, properties: { mergedFrom: visitor.id } });
     await tx.publish('member.merged', { survivorId: offline.id, mergedId: visitor.id, at });
     await tx.publish('member.joined', { memberId: offline.id, cardNo, at });
-    if (stage !== offline.stage) await tx.publish('member.stage_changed', { memberId: offline.id, from: offline.stage, to: stage, at });
+    // An offline record that never joined becomes `new`; one with purchases is re-decided by the lifecycle refresh.
+    if (offline.stage === 'potential') await this.lifecycle.setStage(tx, offline.id, 'potential', 'new', 'join');
     return tx.em.findOneByOrFail(Member, { id: offline.id });
   }
 
@@ -406,7 +409,7 @@ export class MembersService {
   async detail(memberId: number): Promise<MemberDetail> {
     const member = await this.dataSource.getRepository(Member).findOneBy({ id: memberId });
     if (!member || member.status === 'merged') throw notFound('会员');
-    const [summary, balances, events] = await Promise.all([this.toSummary(member), this.points.balances(member.id), this.engagement.recent(member.id, 20)]);
+    const [summary, balances, events, lifecycle] = await Promise.all([this.toSummary(member), this.points.balances(member.id), this.engagement.recent(member.id, 20), this.churn.memberView(member.id)]);
     return {
       ...summary,
       phone: member.phone,
@@ -416,6 +419,7 @@ export class MembersService {
       firstSeenAt: member.firstSeenAt.toISOString(),
       source: member.source,
       recentEvents: events.map((e) => ({ type: e.type, occurredAt: e.occurredAt.toISOString(), properties: e.properties })),
+      ...lifecycle,
     };
   }
 

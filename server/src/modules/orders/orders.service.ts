@@ -147,6 +147,10 @@ export class OrdersService {
       tx.em,
       inserted.map((r) => ({ memberId: r.memberId, type: 'purchase' as const, occurredAt: r.paidAt, sourceRef: `order:${r.orderNo}`, properties: { amount: r.amount, storeCode: r.storeCode } })),
     );
+    if (!creditPoints && inserted.length > 0) {
+      // No order.paid per row here (an import is history, not a stream of sales): one event per batch instead.
+      await tx.publish('orders.imported', { importId, memberIds: [...new Set(inserted.map((r) => r.memberId))], at: new Date().toISOString() });
+    }
     if (creditPoints) {
       const uncredited = new Set(ours.filter((o) => o.points_status === 'none').map((o) => o.order_no));
       for (const r of inserted.filter((o) => uncredited.has(o.orderNo))) {

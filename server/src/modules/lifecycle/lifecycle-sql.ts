@@ -1,0 +1,140 @@
+/**
+ * SQL pieces the set-based lifecycle engine shares between MySQL/MariaDB and SQLite. Brand-local dates are handled
+ * as day numbers (days since 1970-01-01), so every age is integer subtraction and no query needs a time zone table.
+ */
+import type { LifecycleSettings } from '@huoyue/shared';
+import { sqlInstant } from '../../infra/database/bulk.js';
+import { rfmSegmentSql } from './rfm.js';
+
+export type Dialect = 'mysql' | 'sqlite';
+
+const DAY_MS = 86_400_000;
+
+export const dayNumber = (day: string): number => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
+export const dayOf = (dn: number): string => new Date(dn * DAY_MS).toISOString().slice(0, 10);
+
+/** The zone's offset from UTC in minutes at an instant (+480 for Asia/Shanghai). */
+export function offsetMinutes(timeZone: string, at: Date): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return Math.round((local - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/**
+ * The brand-local day number of a UTC instant column. The offset is the brand zone's offset now: exact for zones
+ * without daylight saving (all of mainland China), an hour off around DST changes elsewhere (docs/lifecycle.md).
+ */
+export function instantDn(kind: Dialect, column: string, offset: number): string {
+  return kind === 'mysql'
+    ? `(TO_DAYS(${column} + INTERVAL ${offset} MINUTE) - 719528)`
+    : `CAST(julianday(${column}, '${offset >= 0 ? '+' : ''}${offset} minutes') - 2440587.5 AS INTEGER)`;
+}
+
+/** The day number of a DATE column. */
+export function dateDn(kind: Dialect, column: string): string {
+  return kind === 'mysql' ? `(TO_DAYS(${column}) - 719528)` : `CAST(julianday(${column}) - 2440587.5 AS INTEGER)`;
+}
+
+export const greatest = (kind: Dialect, a: string, b: string) => (kind === 'mysql' ? `GREATEST(${a}, ${b})` : `MAX(${a}, ${b})`);
+
+/**
+ * `INSERT … SELECT` that updates the row when the member already has one. `updates` maps a column to its new
+ * value, written with `NEW(col)` for the inserted value and `col` for the current one.
+ */
+export function upsertSelect(kind: Dialect, table: string, columns: string[], select: string, updates: Record<string, string>): string {
+  const value = (col: string) => (kind === 'mysql' ? `VALUES(${col})` : `excluded.${col}`);
+  const sets = Object.entries(updates)
+    .map(([col, expr]) => `${col} = ${expr.replace(/NEW\((\w+)\)/g, (_m, c: string) => value(c))}`)
+    .join(', ');
+  return kind === 'mysql'
+    ? `INSERT INTO ${table} (${columns.join(', ')}) ${select} ON DUPLICATE KEY UPDATE ${sets}`
+    : // SQLite needs a WHERE in the SELECT to tell the upsert's ON from a join's.
+      `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM (${select}) WHERE true ON CONFLICT(member_id) DO UPDATE SET ${sets}`;
+}
+
+/** UPDATE of `table` from rows of a joined table; `set` and `where` may name both aliases `t` and `s`. */
+export function updateFrom(kind: Dialect, table: string, source: string, on: string, set: string, where: string): string {
+  return kind === 'mysql'
+    ? `UPDATE ${table} t JOIN ${source} s ON ${on} SET ${set} WHERE ${where}`
+    : // SQLite names the assigned columns unqualified; expressions may still say t.
+      `UPDATE ${table} AS t SET ${set.replace(/(^|,\s*)t\.(\w+)\s*=/g, '$1$2 =')} FROM ${source} AS s WHERE ${on} AND ${where}`;
+}
+
+/**
+ * Per-member purchase aggregates from the orders table: a purchase day is a brand-local day with an order not fully
+ * refunded; spend is net of refunds. `since` (inclusive) and `until` (exclusive) bound paid_at.
+ */
+export function purchaseAggregatesSql(kind: Dialect, offset: number, options: { windowFromDn: number; since?: Date; until?: Date; memberIds?: number[] }): { sql: string; params: unknown[] } {
+  const dn = instantDn(kind, 'paid_at', offset);
+  const bought = 'amount > refunded_amount';
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (options.since) {
+    where.push('paid_at >= ?');
+    params.push(sqlInstant(kind, options.since));
+  }
+  if (options.until) {
+    where.push('paid_at < ?');
+    params.push(sqlInstant(kind, options.until));
+  }
+  if (options.memberIds) {
+    where.push(`member_id IN (${options.memberIds.map(() => '?').join(', ')})`);
+    params.push(...options.memberIds);
+  }
+  const from = Math.trunc(options.windowFromDn);
+  return {
+    sql: `SELECT member_id,
+        MIN(CASE WHEN ${bought} THEN ${dn} END) AS first_dn,
+        MAX(CASE WHEN ${bought} THEN ${dn} END) AS last_dn,
+        COUNT(DISTINCT CASE WHEN ${bought} THEN ${dn} END) AS purchase_days,
+        SUM(amount - refunded_amount) AS spend,
+        COUNT(DISTINCT CASE WHEN ${bought} AND ${dn} > ${from} THEN ${dn} END) AS win_days,
+        SUM(CASE WHEN ${dn} > ${from} THEN amount - refunded_amount ELSE 0 END) AS win_spend
+      FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY member_id`,
+    params,
+  };
+}
+
+/** Engagement types that count as an interaction (purchases are counted on their own). */
+export const INTERACTION_TYPES = ['app_open', 'checkin', 'redemption', 'coupon_claim', 'coupon_use', 'message_opened'] as const;
+
+/** Latest interaction day per member between two day numbers (inclusive), from the engagement log's day index. */
+export function interactionsSql(kind: Dialect, fromDn: number, toDn: number): { sql: string; params: unknown[] } {
+  return {
+    sql: `SELECT member_id, MAX(${dateDn(kind, 'day')}) AS last_interaction_dn FROM engagement_event
+      WHERE day >= ? AND day <= ? AND type IN (${INTERACTION_TYPES.map((t) => `'${t}'`).join(', ')}) GROUP BY member_id`,
+    params: [dayOf(fromDn), dayOf(toDn)],
+  };
+}
+
+export interface StageColumns {
+  /** Expression: the member's joined day number (NULL: not joined). */
+  joinedDn: string;
+  status: string;
+  purchaseDays: string;
+  lastDn: string;
+  lastInteractionDn: string;
+}
+
+/**
+ * The stage as of day number `asOf` (docs/lifecycle.md): potential until joined; `new` while joined ≤ newDays ago
+ * without a purchase; then by days since the last activity (a purchase, or also an interaction when the brand says
+ * so): active, silent, dormant, lost. A member who never bought is never `active` on purchases alone: after the
+ * new-member days they age by days since joining, straight into silent, dormant and lost.
+ */
+export function stageCaseSql(kind: Dialect, s: LifecycleSettings, asOf: number, c: StageColumns): string {
+  const activity = s.interactionsCount ? `CASE WHEN ${c.lastDn} IS NULL THEN ${c.lastInteractionDn} WHEN ${c.lastInteractionDn} IS NULL THEN ${c.lastDn} ELSE ${greatest(kind, c.lastDn, c.lastInteractionDn)} END` : c.lastDn;
+  const ladder = (age: string, withActive: boolean) =>
+    `CASE ${withActive ? `WHEN ${age} <= ${s.activeDays} THEN 'active' ` : ''}WHEN ${age} <= ${s.silentDays} THEN 'silent' WHEN ${age} <= ${s.dormantDays} THEN 'dormant' ELSE 'lost' END`;
+  return `CASE
+    WHEN ${c.status} <> 'member' OR ${c.joinedDn} IS NULL OR ${c.joinedDn} > ${asOf} THEN 'potential'
+    WHEN COALESCE(${c.purchaseDays}, 0) = 0 AND ${asOf} - ${c.joinedDn} <= ${s.newDays} THEN 'new'
+    WHEN (${activity}) IS NULL THEN ${ladder(`${asOf} - ${c.joinedDn}`, false)}
+    ELSE ${ladder(`${asOf} - (${activity})`, true)} END`;
+}
+
+export { rfmSegmentSql };

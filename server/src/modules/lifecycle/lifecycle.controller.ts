@@ -1,0 +1,73 @@
+import { Readable } from 'node:stream';
+import { Body, Controller, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { routes } from '@huoyue/shared';
+import { CurrentStaff } from '../../infra/auth/auth.guard.js';
+import type { StaffPrincipal } from '../../infra/auth/token.service.js';
+import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { Contract, type In } from '../../infra/http/contract.js';
+import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
+import { AuditService } from '../staff/audit.service.js';
+import { ChurnService } from './churn.service.js';
+import { LIFECYCLE_LEASE, LifecycleService } from './lifecycle.service.js';
+
+const r = routes.lifecycle;
+
+@Controller()
+export class LifecycleController {
+  constructor(
+    private readonly lifecycle: LifecycleService,
+    private readonly churn: ChurnService,
+    private readonly jobs: JobScheduler,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Contract(r.getSettings)
+  settings() {
+    return this.lifecycle.settings();
+  }
+
+  @Contract(r.putSettings)
+  setSettings(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.putSettings.body>) {
+    return this.lifecycle.setSettings(staff, body);
+  }
+
+  /** Shares the nightly job's lease: one recompute at a time across every instance. */
+  @Contract(r.recompute)
+  async recompute(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.recompute.body>) {
+    const asOf = body.asOf ?? this.lifecycle.today();
+    const result = await this.jobs.exclusive(LIFECYCLE_LEASE, () => this.lifecycle.recompute(asOf, { dryRun: body.dryRun, rebuild: body.rebuild }));
+    if (!body.dryRun) await this.uow.run((tx) => this.audit.record(tx.em, staff, { action: 'lifecycle.recompute', entityType: 'lifecycle', entityId: asOf, after: { transitions: result.transitions, newlyAtRisk: result.newlyAtRisk } }));
+    return result;
+  }
+
+  @Contract(r.summary)
+  summary() {
+    return this.lifecycle.summary();
+  }
+
+  @Contract(r.rfmGrid)
+  grid() {
+    return this.lifecycle.rfmGrid();
+  }
+
+  @Contract(r.export)
+  export(@Query() query: In<typeof r.export.query>, @Res() reply: FastifyReply) {
+    const name = `members-${query.stage ?? query.segment ?? 'all'}-${this.lifecycle.today()}.csv`;
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .send(Readable.from(this.lifecycle.exportRows(query)));
+  }
+
+  @Contract(r.fitModel)
+  fit(@Body() body: In<typeof r.fitModel.body>) {
+    return this.jobs.exclusive(LIFECYCLE_LEASE, () => this.churn.fit(body.asOf ?? this.lifecycle.today()));
+  }
+
+  @Contract(r.getModel)
+  model(@Query() query: In<typeof r.getModel.query>) {
+    return this.churn.latest(query.model);
+  }
+}

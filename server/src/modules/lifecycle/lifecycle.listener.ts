@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { OnDomainEvent, type DomainEventMap } from '../../infra/events/event-bus.js';
+import { LifecycleService } from './lifecycle.service.js';
+
+/** Keeps per-member aggregates and stages current as purchases, refunds, imports and merges happen. */
+@Injectable()
+export class LifecycleListener {
+  constructor(private readonly lifecycle: LifecycleService) {}
+
+  @OnDomainEvent('order.paid')
+  async paid(e: DomainEventMap['order.paid']): Promise<void> {
+    await this.lifecycle.refresh([e.memberId], 'purchase');
+  }
+
+  @OnDomainEvent('order.refunded')
+  async refunded(e: DomainEventMap['order.refunded']): Promise<void> {
+    await this.lifecycle.refresh([e.memberId], 'refund');
+  }
+
+  @OnDomainEvent('orders.imported')
+  async imported(e: DomainEventMap['orders.imported']): Promise<void> {
+    await this.lifecycle.refresh(e.memberIds, 'import');
+  }
+
+  @OnDomainEvent('member.merged')
+  async merged(e: DomainEventMap['member.merged']): Promise<void> {
+    await this.lifecycle.refresh([e.survivorId], 'merge');
+  }
+}
