@@ -75,7 +75,7 @@ await BenchRun.each(['mysql'], async (run) => {
   console.log(`  done in ${seconds(gen.ms)} s (${gen.value.toLocaleString('en-US')} orders)`);
 
   const scan = () => timed(() => db.query('SELECT COUNT(*) FROM (SELECT member_id, MAX(paid_at), COUNT(DISTINCT DATE(paid_at)), SUM(amount) FROM orders GROUP BY member_id) a'));
-  type Recompute = { transitions: number; newlyAtRisk: number; members: number; stages: Record<string, number>; timings: { computeMs: number; writeMs: number } };
+  type Recompute = { transitions: number; newlyAtRisk: number; members: number; stages: Record<string, number>; timings: { computeMs: number; writeMs: number; deliverMs: number } };
   const recompute = (body: Record<string, unknown> = {}) => timed(() => json<Recompute>(`${api}/admin/lifecycle/recompute`, body, token));
 
   await scan(); // warm the buffer pool the same way for everyone
@@ -109,7 +109,9 @@ await BenchRun.each(['mysql'], async (run) => {
   console.log('| --- | --- | --- |');
   console.log(`| baseline: aggregate scan of orders | ${seconds(scan1.ms)} | 1.00 |`);
   console.log(`| aggregate rebuild after a bulk load (+ dry run) | ${seconds(rebuild.ms)} | ${ratio(rebuild.ms)} |`);
-  console.log(`| first full recompute (${first.value.transitions.toLocaleString('en-US')} transitions) | ${seconds(first.ms)} (compute ${seconds(first.value.timings.computeMs)}, write ${seconds(first.value.timings.writeMs)}) | ${ratio(first.ms)} |`);
+  const decide = (r: Recompute) => r.timings.computeMs + r.timings.writeMs;
+  console.log(`| first full recompute, decisions only (compute + write) | ${seconds(decide(first.value))} | ${ratio(decide(first.value))} |`);
+  console.log(`| first full recompute (${first.value.transitions.toLocaleString('en-US')} transitions) | ${seconds(first.ms)} (compute ${seconds(first.value.timings.computeMs)}, write ${seconds(first.value.timings.writeMs)}, deliver events ${seconds(first.value.timings.deliverMs)}) | ${ratio(first.ms)} |`);
   console.log(`| steady full recompute (${steady.value.transitions} transitions) | ${seconds(steady.ms)} (compute ${seconds(steady.value.timings.computeMs)}, write ${seconds(steady.value.timings.writeMs)}) | ${ratio(steady.ms)} |`);
   console.log(`| recompute moving the RFM window one day | ${seconds(nextDay.ms)} | ${ratio(nextDay.ms)} |`);
   console.log(`| recompute with at-risk flags (${withRisk.value.newlyAtRisk.toLocaleString('en-US')} flagged) | ${seconds(withRisk.ms)} | ${ratio(withRisk.ms)} |`);

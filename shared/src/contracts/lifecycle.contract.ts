@@ -86,7 +86,8 @@ export const recomputeResult = z.object({
   stages: stageCounts,
   transitions: z.number().int(),
   newlyAtRisk: z.number().int(),
-  timings: z.object({ computeMs: z.number(), writeMs: z.number() }),
+  /** compute: decide every member; write: apply the changes, transitions and outbox rows; deliver: run the events' handlers. */
+  timings: z.object({ computeMs: z.number(), writeMs: z.number(), deliverMs: z.number() }),
 });
 
 export const lifecycleSummary = z.object({

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { driftAge, expectedPurchases, fit, hyp2f1, nelderMead, pAlive, pAliveModified } from '@huoyue/server/dist/modules/lifecycle/bgnbd.js';
+import { bgnbdLogLikelihood, driftAge, driftAgeModified, expectedPurchases, fit, hyp2f1, mbgnbdLogLikelihood, nelderMead, pAlive, pAliveModified } from '@huoyue/server/dist/modules/lifecycle/bgnbd.js';
 
 // The CDNOW sample as (x, t_x, T) in weeks, from the `lifetimes` project (MIT; fixtures/LICENSE-lifetimes.txt).
 const fixture = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/cdnow_customers_summary.csv');
@@ -61,6 +61,39 @@ describe('BG/NBD on the CDNOW sample (Fader, Hardie & Lee 2005)', () => {
     within(m.logLikelihood, -9582.14, 0.0001, 'log-likelihood');
     const p = pAliveModified(m, { x: 0, tx: 0, T: 38.86 });
     assert.ok(p > 0 && p < 1, String(p));
+  });
+
+  it('fitting distinct triples with counts is fitting every customer (how a million members stay in memory)', () => {
+    // CDNOW in whole days, as the server sees a brand: many customers share (x, t_x, T).
+    const days = customers.map((c) => ({ x: c.x, tx: Math.round(c.tx * 7), T: Math.round(c.T * 7) }));
+    const counted = new Map<string, { x: number; tx: number; T: number; n: number }>();
+    for (const c of days) {
+      const key = `${c.x}:${c.tx}:${c.T}`;
+      const seen = counted.get(key);
+      if (seen) seen.n++;
+      else counted.set(key, { ...c, n: 1 });
+    }
+    const triples = [...counted.values()];
+    assert.ok(triples.length < days.length * 0.8, `${triples.length} triples for ${days.length} customers`);
+    const p = { r: 0.24, alpha: 31, a: 0.79, b: 2.4 };
+    within(bgnbdLogLikelihood(p, triples), bgnbdLogLikelihood(p, days), 1e-12, 'BG/NBD LL');
+    within(mbgnbdLogLikelihood(p, triples), mbgnbdLogLikelihood(p, days), 1e-12, 'MBG/NBD LL');
+    const [a, b] = [fit('bgnbd', triples), fit('bgnbd', days)];
+    for (const k of ['r', 'alpha', 'a', 'b', 'logLikelihood'] as const) within(a[k], b[k], 1e-6, k);
+    // In days, α scales by 7 and r, a, b do not (the reference's table).
+    within(a.alpha, 30.895, 0.02, 'alpha in days');
+    within(a.r, 0.2426, 0.02, 'r');
+  });
+
+  it('the MBG/NBD drift age is where P(alive) crosses the threshold, and never before the last purchase', () => {
+    const m = { r: 0.5248, alpha: 6.1831, a: 0.8914, b: 1.614 };
+    for (const c of [{ x: 0, tx: 0 }, { x: 1, tx: 5 }, { x: 6, tx: 30 }]) {
+      const T = driftAgeModified(m, c, 0.5);
+      if (T > c.tx) within(pAliveModified(m, { ...c, T }), 0.5, 1e-9, `P(alive) at the drift age, x = ${c.x}`);
+      assert.ok(T >= c.tx);
+    }
+    // A threshold above P(alive) right after the last purchase: at risk from the last purchase on.
+    assert.equal(driftAgeModified(m, { x: 0, tx: 0 }, 0.95), 0);
   });
 
   it('the hypergeometric series agrees with closed forms', () => {

@@ -10,7 +10,7 @@ import { EventBus } from '../../infra/events/event-bus.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
 import { AuditService } from '../staff/audit.service.js';
-import { LifecycleState, LifecycleTransition, MemberLifecycle } from './lifecycle.entities.js';
+import { LifecycleSnapshot, LifecycleState, LifecycleTransition, MemberLifecycle } from './lifecycle.entities.js';
 import { dayNumber, dayOf, greatest, instantDn, interactionsSql, offsetMinutes, purchaseAggregatesSql, rfmSegmentSql, stageCaseSql, updateFrom, upsertSelect, type Dialect } from './lifecycle-sql.js';
 import { ModelStore } from './model-store.js';
 import { rfmSegment } from './rfm.js';
@@ -25,6 +25,9 @@ const WRITE_SLICE = 50_000;
 const AGGREGATE_COLUMNS = ['member_id', 'first_dn', 'last_dn', 'purchase_days', 'spend', 'win_days', 'win_spend'];
 
 export type RefreshCause = 'purchase' | 'refund' | 'import' | 'join' | 'merge';
+
+/** Per RFM dimension: the smallest value, and the values from which scores 2, 3, 4 and 5 begin. */
+type RfmCuts = Record<'r' | 'f' | 'm', { min: number; from: number[] }>;
 
 /**
  * Lifecycle stages, RFM, low-frequency and at-risk flags. The decisions are set-based SQL over the whole member base
@@ -214,23 +217,24 @@ export class LifecycleService {
     const source = fast ? 'member_lifecycle' : 'lifecycle_history_agg';
     const mbg = await this.models.latest('mbgnbd');
 
+    const cuts = await this.rfmCuts(source);
     await this.dataSource.query(this.kind === 'mysql' ? 'TRUNCATE TABLE lifecycle_scratch' : 'DELETE FROM lifecycle_scratch');
-    await this.uow.run(async (tx) => {
-      await tx.em.query(this.scratchSql(s, D, source, fast, mbg));
-      // Low frequency is the lowest F score present, which is not always 1: with ties (most buyers buy once) the
-      // lowest score can be 2 or 3. Candidates were marked above; those above the lowest score are unmarked here.
-      const [{ lowest }] = (await tx.em.query('SELECT MIN(f) AS lowest FROM lifecycle_scratch')) as [{ lowest: number | null }];
-      if (lowest !== null) await tx.em.query('UPDATE lifecycle_scratch SET low_frequency = 0 WHERE low_frequency = 1 AND f > ?', [Number(lowest)]);
-    });
-    const stageRows = (await this.dataSource.query('SELECT stage_new, COUNT(*) AS n FROM lifecycle_scratch GROUP BY stage_new')) as { stage_new: LifecycleStage; n: number }[];
+    await this.uow.run((tx) => tx.em.query(this.scratchSql(s, D, source, fast, mbg, cuts)));
+    // The scratch holds only the members whose decision changed: the counts are today's plus those moves.
     const stages = Object.fromEntries(LIFECYCLE_STAGES.map((st) => [st, 0])) as Record<LifecycleStage, number>;
-    for (const r of stageRows) stages[r.stage_new] = Number(r.n);
+    for (const r of (await this.dataSource.query("SELECT stage, COUNT(*) AS n FROM member WHERE status IN ('visitor', 'member') GROUP BY stage")) as { stage: LifecycleStage; n: number }[]) stages[r.stage] += Number(r.n);
+    for (const r of (await this.dataSource.query('SELECT stage_old, stage_new, COUNT(*) AS n FROM lifecycle_scratch WHERE stage_old <> stage_new GROUP BY stage_old, stage_new')) as { stage_old: LifecycleStage; stage_new: LifecycleStage; n: number }[]) {
+      stages[r.stage_old] -= Number(r.n);
+      stages[r.stage_new] += Number(r.n);
+    }
     const members = Object.values(stages).reduce((a, b) => a + b, 0);
     const computeMs = Date.now() - started;
 
     let transitions = 0;
     let newlyAtRisk = 0;
     const writeStarted = Date.now();
+    let writeMs = 0;
+    let deliverMs = 0;
     if (!options.dryRun) {
       const [{ last_event: lastEvent }] = (await this.dataSource.query('SELECT COALESCE(MAX(id), 0) AS last_event FROM domain_event')) as [{ last_event: number }];
       const [bounds] = (await this.dataSource.query('SELECT MIN(member_id) AS lo, MAX(member_id) AS hi FROM lifecycle_scratch')) as { lo: number | null; hi: number | null }[];
@@ -245,13 +249,16 @@ export class LifecycleService {
       }
       await this.uow.run(async (tx) => {
         await tx.em.query('DELETE FROM lifecycle_snapshot WHERE day = ?', [asOfDay]);
-        await tx.em.query('INSERT INTO lifecycle_snapshot (day, stage, members) SELECT ?, stage_new, COUNT(*) FROM lifecycle_scratch GROUP BY stage_new', [asOfDay]);
+        for (const stage of LIFECYCLE_STAGES) await tx.em.insert(LifecycleSnapshot, { day: asOfDay, stage, members: stages[stage] });
         await tx.em.update(LifecycleState, { id: 1 }, { lastRecomputeDay: asOfDay, lastRecomputeAt: new Date() });
       });
+      writeMs = Date.now() - writeStarted;
       // The events were written set-based; deliver them now rather than waiting for the outbox sweep.
+      const deliverStarted = Date.now();
       await this.bus.drain(Number(lastEvent));
+      deliverMs = Date.now() - deliverStarted;
     }
-    const result = { asOf: asOfDay, dryRun: Boolean(options.dryRun), source: fast ? ('aggregates' as const) : ('history' as const), members, stages, transitions, newlyAtRisk, timings: { computeMs, writeMs: Date.now() - writeStarted } };
+    const result = { asOf: asOfDay, dryRun: Boolean(options.dryRun), source: fast ? ('aggregates' as const) : ('history' as const), members, stages, transitions, newlyAtRisk, timings: { computeMs, writeMs, deliverMs } };
     this.logger.log(result, 'lifecycle recomputed');
     return result;
   }
@@ -279,12 +286,38 @@ export class LifecycleService {
   }
 
   /**
-   * One INSERT … SELECT deciding everything per member: stage; R, F, M = ceil(5 × CUME_DIST) among members with a
-   * purchase in the window (equal values, equal scores); the segment; low frequency; at risk (the day P(alive) under
-   * MBG/NBD falls below the threshold has come, for an active or silent member).
+   * RFM cut points among members with a purchase in the window. score(v) = ceil(5 × C(v) / N), C(v) = members with
+   * a value ≤ v (worst first): the same as CEIL(5 × CUME_DIST()), equal values getting equal scores. Score ≥ s holds
+   * exactly from the value at position ⌊(s − 1)·N / 5⌋ + 1 in ascending order, so four positions per dimension
+   * replace a window function over every member row: one narrow sort per dimension.
    */
-  private scratchSql(s: LifecycleSettings, D: number, source: string, fast: boolean, mbg: { r: number; alpha: number; a: number; b: number } | null): string {
-    const cume = (order: string) => `CASE WHEN s.win_days > 0 THEN CEIL(5 * CUME_DIST() OVER (PARTITION BY CASE WHEN s.win_days > 0 THEN 1 ELSE 0 END ORDER BY ${order}) - 0.000000001) END`;
+  private async rfmCuts(source: string): Promise<RfmCuts | null> {
+    const [{ n }] = (await this.dataSource.query(`SELECT COUNT(*) AS n FROM ${source} WHERE win_days > 0`)) as [{ n: number }];
+    const N = Number(n);
+    if (N === 0) return null;
+    const positions = [1, ...[2, 3, 4, 5].map((score) => Math.floor(((score - 1) * N) / 5) + 1)];
+    const cuts = {} as RfmCuts;
+    for (const [dim, column] of [['r', 'last_dn'], ['f', 'win_days'], ['m', 'win_spend']] as const) {
+      const rows = (await this.dataSource.query(
+        `SELECT rn, v FROM (SELECT ${column} AS v, ROW_NUMBER() OVER (ORDER BY ${column}) AS rn FROM ${source} WHERE win_days > 0) x WHERE rn IN (${[...new Set(positions)].join(', ')})`,
+      )) as { rn: number; v: number | string }[];
+      const at = new Map(rows.map((row) => [Number(row.rn), Number(row.v)]));
+      cuts[dim] = { min: at.get(1)!, from: [2, 3, 4, 5].map((_, i) => at.get(positions[i + 1]!)!) };
+    }
+    return cuts;
+  }
+
+  /**
+   * One INSERT … SELECT deciding everything per member, keeping only the members whose decision changed: stage;
+   * R, F, M from the cut points; the segment; low frequency (the lowest F score present: with ties it is often 2 or
+   * 3, not 1); at risk (the day P(alive) under MBG/NBD falls below the threshold has come, for an active or silent
+   * member).
+   */
+  private scratchSql(s: LifecycleSettings, D: number, source: string, fast: boolean, mbg: { r: number; alpha: number; a: number; b: number } | null, cuts: RfmCuts | null): string {
+    const score = (column: string, c: RfmCuts[keyof RfmCuts] | undefined) =>
+      c ? `CASE WHEN s.win_days > 0 THEN CASE ${[5, 4, 3, 2].map((sc) => `WHEN s.${column} >= ${c.from[sc - 2]} THEN ${sc}`).join(' ')} ELSE 1 END END` : 'NULL';
+    // The lowest F score present is the score of the smallest value.
+    const lowestF = cuts ? 1 + cuts.f.from.filter((t) => t <= cuts.f.min).length : 0;
     const current = fast ? 's' : 'ml';
     // T* (MBG/NBD, docs/lifecycle.md): the age at which P(alive) reaches the threshold with no further purchase;
     // the member is at risk from day first_dn + T* on (never before the last purchase).
@@ -292,20 +325,25 @@ export class LifecycleService {
     const tx = '(x.last_dn - x.first_dn)';
     const tStar = mbg ? `(${mbg.alpha} + ${tx}) * POWER(${k} * (${mbg.b} + x.purchase_days - 1) / ${mbg.a}, 1.0 / (${mbg.r} + x.purchase_days - 1)) - ${mbg.alpha}` : null;
     const atRiskWhen = tStar ? `x.first_dn + ${greatest(this.kind, tx, tStar)} <= ${D}` : '1 = 0';
+    const same = (a: string, b: string) => (this.kind === 'mysql' ? `${a} <=> ${b}` : `${a} IS ${b}`);
     return `INSERT INTO lifecycle_scratch (member_id, stage_old, stage_new, r, f, m, segment, low_frequency, at_risk, at_risk_old, version)
-      SELECT x.id, x.stage_old, x.stage_new, x.r, x.f, x.mm,
-        CASE WHEN x.r IS NOT NULL THEN ${rfmSegmentSql('x.r', 'x.f')} WHEN x.purchase_days > 0 THEN 'lost' END,
-        CASE WHEN x.purchase_days > 0 AND x.last_interaction_dn >= ${D - s.lowFrequencyDays} THEN 1 ELSE 0 END,
-        CASE WHEN x.stage_new IN ('active', 'silent') AND x.purchase_days > 0 AND ${atRiskWhen} THEN 1 ELSE 0 END,
-        x.at_risk_old, x.version
-      FROM (
-        SELECT m.id, m.stage AS stage_old, ${this.stageSql(s, D, 's')} AS stage_new,
-          ${cume('s.last_dn')} AS r, ${cume('s.win_days')} AS f, ${cume('s.win_spend')} AS mm,
-          s.purchase_days, s.win_days, s.first_dn, s.last_dn, s.last_interaction_dn,
-          COALESCE(${current}.at_risk, 0) AS at_risk_old, COALESCE(${current}.version, -1) AS version
-        FROM member m LEFT JOIN ${source} s ON s.member_id = m.id${fast ? '' : ' LEFT JOIN member_lifecycle ml ON ml.member_id = m.id'}
-        WHERE m.status IN ('visitor', 'member')
-      ) x`;
+      SELECT y.id, y.stage_old, y.stage_new, y.r, y.f, y.mm, y.segment, y.low_frequency, y.at_risk, y.at_risk_old, y.version FROM (
+        SELECT x.*,
+          CASE WHEN x.r IS NOT NULL THEN ${rfmSegmentSql('x.r', 'x.f')} WHEN x.purchase_days > 0 THEN 'lost' END AS segment,
+          CASE WHEN x.purchase_days > 0 AND x.last_interaction_dn >= ${D - s.lowFrequencyDays} AND (COALESCE(x.win_days, 0) = 0 OR x.f = ${lowestF}) THEN 1 ELSE 0 END AS low_frequency,
+          CASE WHEN x.stage_new IN ('active', 'silent') AND x.purchase_days > 0 AND ${atRiskWhen} THEN 1 ELSE 0 END AS at_risk
+        FROM (
+          SELECT m.id, m.stage AS stage_old, ${this.stageSql(s, D, 's')} AS stage_new,
+            ${score('last_dn', cuts?.r)} AS r, ${score('win_days', cuts?.f)} AS f, ${score('win_spend', cuts?.m)} AS mm,
+            s.purchase_days, s.win_days, s.first_dn, s.last_dn, s.last_interaction_dn,
+            ${current}.r AS r_old, ${current}.f AS f_old, ${current}.m AS m_old, ${current}.segment AS segment_old,
+            COALESCE(${current}.low_frequency, 0) AS low_old, COALESCE(${current}.at_risk, 0) AS at_risk_old, COALESCE(${current}.version, -1) AS version
+          FROM member m LEFT JOIN ${source} s ON s.member_id = m.id${fast ? '' : ' LEFT JOIN member_lifecycle ml ON ml.member_id = m.id'}
+          WHERE m.status IN ('visitor', 'member')
+        ) x
+      ) y
+      WHERE y.stage_new <> y.stage_old OR y.low_frequency <> y.low_old OR y.at_risk <> y.at_risk_old
+        OR NOT (${same('y.r', 'y.r_old')} AND ${same('y.f', 'y.f_old')} AND ${same('y.mm', 'y.m_old')} AND ${same('y.segment', 'y.segment_old')})`;
   }
 
   /**

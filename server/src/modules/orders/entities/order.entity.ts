@@ -9,7 +9,8 @@ export type OrderPointsStatus = 'none' | 'pending' | 'credited' | 'cancelled';
  * order again answers the stored result (same body) or 409 (different body, told apart by `body_hash`).
  */
 @Entity('orders')
-@Index('idx_orders_member_paid', ['memberId', 'paidAt'])
+// Covering for per-member purchase aggregates (the lifecycle refresh and rebuild read nothing else).
+@Index('idx_orders_member_paid', ['memberId', 'paidAt', 'amount', 'refundedAmount'])
 @Index('idx_orders_paid', ['paidAt'])
 @Check('chk_orders_amounts', 'amount >= 0 AND refunded_amount >= 0 AND refunded_amount <= amount')
 export class Order {
