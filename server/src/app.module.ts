@@ -18,6 +18,7 @@ import { CheckinsModule } from './modules/checkins/checkins.module.js';
 import { CouponsModule } from './modules/coupons/coupons.module.js';
 import { MallModule } from './modules/mall/mall.module.js';
 import { LifecycleModule } from './modules/lifecycle/lifecycle.module.js';
+import { MessagingModule } from './modules/messaging/messaging.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { LeaderboardsModule } from './modules/leaderboards/leaderboards.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
@@ -57,6 +58,7 @@ export class AppModule {
         CouponsModule,
         MallModule,
         LifecycleModule,
+        MessagingModule,
         ...(extraImports ?? []),
       ],
       controllers: [HealthController, OpsController],

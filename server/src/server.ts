@@ -10,6 +10,7 @@ import { FAKE_APP_ID, type AppConfig } from './config/config.js';
 import { seedDemoData, DEMO_TIERS } from './demo/demo-seed.js';
 import { ChurnService } from './modules/lifecycle/churn.service.js';
 import { LifecycleService } from './modules/lifecycle/lifecycle.service.js';
+import { MessageDispatcher } from './modules/messaging/dispatcher.js';
 import { startFakeWechat } from './fake-wechat/fake-wechat.js';
 import { openDatabase } from './infra/database/data-source.js';
 import { EventBus } from './infra/events/event-bus.js';
@@ -53,7 +54,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         { appId: `${FAKE_APP_ID}oa`, secret: config.wechat.appSecret, kind: 'oa' },
       ],
     });
-    config = { ...config, wechat: { ...config.wechat, apiBaseUrl: fake.url } };
+    config = { ...config, wechat: { ...config.wechat, apiBaseUrl: fake.url }, smsApiUrl: config.smsApiUrl ?? `${fake.url}/fake-sms/send` };
   }
   const dataSource = await openDatabase(config.database);
   try {
@@ -107,7 +108,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     }
 
     await app.listen({ port: config.port, host: config.host });
-    if (options.scheduledJobs ?? true) app.get(JobScheduler).start();
+    if (options.scheduledJobs ?? true) {
+      app.get(JobScheduler).start();
+      if (config.messageDispatcher) app.get(MessageDispatcher).start();
+    }
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

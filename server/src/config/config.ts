@@ -19,6 +19,13 @@ export const envSchema = z.object({
   WECHAT_APP_ID: z.string().optional(),
   WECHAT_APP_SECRET: z.string().optional(),
   WECHAT_API_BASE_URL: z.url().default('https://api.weixin.qq.com'),
+  /** The brand's Official Account (template messages to followers); without it the OA channel is skipped. */
+  WECHAT_OA_APP_ID: z.string().optional(),
+  WECHAT_OA_APP_SECRET: z.string().optional(),
+  /** An HTTP SMS provider taking { phone, text } (the built-in fake speaks it); without it the SMS channel is skipped. */
+  SMS_API_URL: z.url().optional(),
+  /** Whether this process sends queued messages (several may: they claim rows with SKIP LOCKED). */
+  MESSAGE_DISPATCHER: booleanFlag.default(true),
   /** Port of the built-in fake WeChat when it is started (0 = any free port). */
   FAKE_WECHAT_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
@@ -48,7 +55,9 @@ export interface AppConfig {
   port: number;
   host: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
-  wechat: { appId: string; appSecret: string; apiBaseUrl: string; useFake: boolean; fakePort: number };
+  wechat: { appId: string; appSecret: string; apiBaseUrl: string; useFake: boolean; fakePort: number; oa: { appId: string; appSecret: string } | null };
+  smsApiUrl: string | null;
+  messageDispatcher: boolean;
   admin: { username: string; password: string | undefined };
   demoData: boolean;
   brandTimezone: string;
@@ -89,7 +98,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiBaseUrl: e.WECHAT_API_BASE_URL,
       useFake: !hasCredentials,
       fakePort: e.FAKE_WECHAT_PORT,
+      // The fake knows an Official Account of its own, so the OA channel works out of the box in development.
+      oa: e.WECHAT_OA_APP_ID && e.WECHAT_OA_APP_SECRET ? { appId: e.WECHAT_OA_APP_ID, appSecret: e.WECHAT_OA_APP_SECRET } : hasCredentials ? null : { appId: `${FAKE_APP_ID}oa`, appSecret: FAKE_APP_SECRET },
     },
+    smsApiUrl: e.SMS_API_URL ?? null,
+    messageDispatcher: e.MESSAGE_DISPATCHER,
     admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
     // Demo data only on the embedded default unless asked for explicitly: never surprise a production MySQL.
     demoData: e.DEMO_DATA ?? database.kind === 'sqlite',

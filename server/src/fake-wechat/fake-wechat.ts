@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { isValidValue, keywordType } from './value-rules.js';
+import { isValidValue, keywordType } from '../infra/wechat/value-rules.js';
 
 /**
  * A faithful stand-in for api.weixin.qq.com: same paths, JSON and errcodes (reference/wechat.md), plus
@@ -23,7 +23,8 @@ export interface FakeTemplate {
 }
 
 export interface AcceptedMessage {
-  channel: 'subscribe' | 'template';
+  /** `sms`: the fake SMS provider below (not WeChat; the built-in stand-in for a brand's SMS API). */
+  channel: 'subscribe' | 'template' | 'sms';
   msgid: string;
   appId: string;
   touser: string;
@@ -311,6 +312,17 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     return send(reply, `{"errcode":0,"errmsg":"ok","msgid":${msgid}}`);
   });
 
+  // A fake SMS provider (not WeChat): { phone, text } → { ok, id }. Faults apply to its path like to WeChat's.
+  app.post('/fake-sms/send', async (req, reply) => {
+    if (await applyFault('/fake-sms/send', reply)) return reply;
+    const body = parseJson(req.body);
+    const phone = typeof body?.phone === 'string' ? body.phone : '';
+    const text = typeof body?.text === 'string' ? body.text : '';
+    if (!/^1[3-9]\d{9}$/.test(phone) || text.length === 0 || text.length > 500) return reply.status(400).send({ ok: false, error: 'invalid phone or text' });
+    const msgid = accept({ channel: 'sms', appId: 'sms', touser: phone, templateId: '', data: { text: { value: text } } });
+    return send(reply, `{"ok":true,"id":"${msgid}"}`);
+  });
+
   // ---- Controls for tests and local development. Not part of WeChat. ----
   const json = (body: unknown) => (typeof body === 'string' ? (parseJson(body) ?? {}) : ((body ?? {}) as Record<string, unknown>));
 
@@ -382,7 +394,9 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     const b = json(req.body);
     const unionid = String(b.unionid ?? '');
     const oaOpenid = typeof b.oaOpenid === 'string' ? b.oaOpenid : openidLike();
-    state.followers.add(unionid);
+    // following: false makes an OA user who unfollowed (template sends answer 43004).
+    if (b.following === false) state.followers.delete(unionid);
+    else state.followers.add(unionid);
     state.oaOpenids.set(oaOpenid, unionid);
     return { oaOpenid, unionid };
   });

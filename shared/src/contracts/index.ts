@@ -2,6 +2,7 @@ import { couponRoutes } from './coupons.contract.js';
 import { engagementRoutes } from './engagement.contract.js';
 import { lifecycleRoutes } from './lifecycle.contract.js';
 import { mallRoutes } from './mall.contract.js';
+import { messagingRoutes } from './messaging.contract.js';
 import { memberRoutes } from './members.contract.js';
 import { pointsRoutes } from './points.contract.js';
 import { staffRoutes } from './staff.contract.js';
@@ -12,6 +13,7 @@ export * from './coupons.contract.js';
 export * from './engagement.contract.js';
 export * from './lifecycle.contract.js';
 export * from './mall.contract.js';
+export * from './messaging.contract.js';
 export * from './members.contract.js';
 export * from './points.contract.js';
 export * from './staff.contract.js';
@@ -26,5 +28,6 @@ export const routes = {
   coupons: couponRoutes,
   mall: mallRoutes,
   lifecycle: lifecycleRoutes,
+  messaging: messagingRoutes,
   staff: staffRoutes,
 } as const;

@@ -150,7 +150,13 @@ export const messagingRoutes = {
   send: defineRoute({
     method: 'POST', path: '/admin/messages', auth: staff('owner', 'operator'), tag: 'admin-messaging', status: 202,
     summary: 'Queue one message to one member (the same pipeline as automations: consent, caps, quiet hours)',
-    body: z.strictObject({ memberId: z.number().int().positive(), templateId: z.number().int().positive(), requestId: z.string().trim().min(8).max(64) }),
+    body: z.strictObject({
+      memberId: z.number().int().positive(),
+      templateId: z.number().int().positive(),
+      /** Templates on other channels to try, in order, when this one cannot reach the member. */
+      fallbackTemplateIds: z.array(z.number().int().positive()).max(3).default([]),
+      requestId: z.string().trim().min(8).max(64),
+    }),
     response: messageView,
   }),
   listMessages: defineRoute({

@@ -93,6 +93,27 @@ export class FakeControl {
     return this.post('/__fake/faults', { path, ...fault });
   }
 
+  /** Everything the fake accepted (subscribe, OA template, SMS), oldest first. */
+  async messages(): Promise<{ channel: string; touser: string; templateId: string; page?: string; msgid: string; data: Record<string, { value: string }> }[]> {
+    return ((await (await fetch(`${this.url}/__fake/messages`)).json()) as { items: never[] }).items;
+  }
+
+  refuse(openid: string, templateId?: string) {
+    return this.post('/__fake/refusals', { openid, templateId });
+  }
+
+  follow(unionid: string, following = true) {
+    return this.post<{ oaOpenid: string; unionid: string }>('/__fake/followers', { unionid, following });
+  }
+
+  invalidateTokens() {
+    return this.post('/__fake/tokens/invalidate-all');
+  }
+
+  clearFaults() {
+    return fetch(`${this.url}/__fake/faults`, { method: 'DELETE' });
+  }
+
   async stats(): Promise<{ calls: Record<string, number> }> {
     return (await fetch(`${this.url}/__fake/stats`)).json() as Promise<{ calls: Record<string, number> }>;
   }

@@ -19,6 +19,7 @@ import { RiskRefusal } from '../../modules/coupons/risk-refusal.entity.js';
 import { LeaderboardEntry, LeaderboardOptout } from '../../modules/leaderboards/leaderboard.entity.js';
 import { ImportBatch, ImportJob, ImportRejection } from '../../modules/imports/import-job.entity.js';
 import { Setting } from '../settings/setting.entity.js';
+import { Message, MessagePreference, MessageTemplate, OaFollower, SubscriptionQuota } from '../../modules/messaging/messaging.entities.js';
 import { LifecycleHistoryAgg, LifecycleModel, LifecycleScratch, LifecycleSnapshot, LifecycleState, LifecycleTransition, MemberLifecycle } from '../../modules/lifecycle/lifecycle.entities.js';
 import { AuditLog } from '../../modules/staff/entities/audit-log.entity.js';
 import { Staff } from '../../modules/staff/entities/staff.entity.js';
@@ -59,6 +60,11 @@ export const ALL_ENTITIES = [
   Coupon,
   CouponMemberCount,
   MemberLifecycle,
+  MessageTemplate,
+  SubscriptionQuota,
+  MessagePreference,
+  OaFollower,
+  Message,
   LifecycleState,
   LifecycleTransition,
   LifecycleSnapshot,

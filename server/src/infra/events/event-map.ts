@@ -45,6 +45,12 @@ export interface DomainEventMap {
   'mall.cancelled': { memberId: number; redemptionId: number; pointsReturned: number; reason: string; at: string };
   /** A batch of an order import was written (imports publish no order.paid unless they credit points). */
   'orders.imported': { importId: number; memberIds: number[]; at: string };
+  /** WeChat (or the SMS provider) accepted a message. */
+  'message.sent': { memberId: number; messageId: number; automationId: number | null; channel: string; at: string };
+  /** A message will not go out: a permanent error, no channel left, or retries exhausted (reason says which). */
+  'message.failed': { memberId: number; messageId: number; automationId: number | null; reason: string; at: string };
+  /** The member opened the mini-program from a message (its tracking token). */
+  'message.opened': { memberId: number; messageId: number; automationId: number | null; at: string };
   'order.refunded': { memberId: number; orderNo: string; refundNo: string; amount: number; at: string };
 }
 

@@ -8,6 +8,11 @@ export interface MemberProfile {
   /** On the blacklist: earns nothing on any path. */
   blocked: boolean;
   openid: string | null;
+  /** Contact details, for the messaging module. */
+  unionid: string | null;
+  phone: string | null;
+  nickname: string | null;
+  cardNo: string | null;
 }
 
 /**

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { EngagementModule } from '../engagement/engagement.module.js';
+import { PointsModule } from '../points/points.module.js';
+import { HttpSmsGateway, SmsGateway } from './channels.js';
+import { MessageDispatcher } from './dispatcher.js';
+import { MessagingController } from './messaging.controller.js';
+import { MessagingService } from './messaging.service.js';
+
+/** Message templates, consent, the message outbox and its dispatcher (subscribe messages, OA template messages, SMS). */
+@Module({
+  imports: [EngagementModule, PointsModule],
+  controllers: [MessagingController],
+  providers: [MessagingService, MessageDispatcher, { provide: SmsGateway, useClass: HttpSmsGateway }],
+  exports: [MessagingService, MessageDispatcher],
+})
+export class MessagingModule {}
