@@ -19,6 +19,7 @@ import { CouponsModule } from './modules/coupons/coupons.module.js';
 import { MallModule } from './modules/mall/mall.module.js';
 import { LifecycleModule } from './modules/lifecycle/lifecycle.module.js';
 import { MessagingModule } from './modules/messaging/messaging.module.js';
+import { CampaignsModule } from './modules/campaigns/campaigns.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { LeaderboardsModule } from './modules/leaderboards/leaderboards.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
@@ -59,6 +60,7 @@ export class AppModule {
         MallModule,
         LifecycleModule,
         MessagingModule,
+        CampaignsModule,
         ...(extraImports ?? []),
       ],
       controllers: [HealthController, OpsController],

@@ -1,3 +1,4 @@
+import { campaignRoutes } from './campaigns.contract.js';
 import { couponRoutes } from './coupons.contract.js';
 import { engagementRoutes } from './engagement.contract.js';
 import { lifecycleRoutes } from './lifecycle.contract.js';
@@ -8,6 +9,7 @@ import { pointsRoutes } from './points.contract.js';
 import { staffRoutes } from './staff.contract.js';
 import { systemRoutes } from './system.contract.js';
 
+export * from './campaigns.contract.js';
 export * from './common.js';
 export * from './coupons.contract.js';
 export * from './engagement.contract.js';
@@ -29,5 +31,6 @@ export const routes = {
   mall: mallRoutes,
   lifecycle: lifecycleRoutes,
   messaging: messagingRoutes,
+  campaigns: campaignRoutes,
   staff: staffRoutes,
 } as const;

@@ -9,6 +9,7 @@ import type { Actor } from '../../infra/auth/token.service.js';
 import { EventBus } from '../../infra/events/event-bus.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
+import { sqlInstant } from '../../infra/database/bulk.js';
 import { AuditService } from '../staff/audit.service.js';
 import { LifecycleSnapshot, LifecycleState, LifecycleTransition, MemberLifecycle } from './lifecycle.entities.js';
 import { dayNumber, dayOf, greatest, instantDn, interactionsSql, offsetMinutes, purchaseAggregatesSql, rfmSegmentSql, stageCaseSql, updateFrom, upsertSelect, type Dialect } from './lifecycle-sql.js';
@@ -459,6 +460,27 @@ export class LifecycleService {
         )
         .join('\n') + '\n';
     }
+  }
+
+  /** Members whose birthday is on this brand-local day (29 February birthdays count on 28 February in other years). */
+  async birthdays(day: string): Promise<number[]> {
+    const mmdd = day.slice(5);
+    const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    const days = mmdd === '02-28' && !leap(Number(day.slice(0, 4))) ? ['02-28', '02-29'] : [mmdd];
+    const rows = (await this.dataSource.query(`SELECT id FROM member WHERE status = 'member' AND SUBSTR(birthday, 6, 5) IN (${days.map(() => '?').join(', ')})`, days)) as { id: number }[];
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Members who joined `days` days before this brand-local day and have not bought anything. */
+  async joinedWithoutPurchase(day: string, days: number): Promise<number[]> {
+    const joinedDay = dayOf(dayNumber(day) - days);
+    const tz = this.config.brandTimezone;
+    const rows = (await this.dataSource.query(
+      `SELECT m.id FROM member m LEFT JOIN member_lifecycle ml ON ml.member_id = m.id
+       WHERE m.status = 'member' AND m.joined_at >= ? AND m.joined_at < ? AND COALESCE(ml.purchase_days, 0) = 0`,
+      [sqlInstant(this.kind, startOfBrandDay(joinedDay, tz)), sqlInstant(this.kind, startOfBrandDay(dayOf(dayNumber(joinedDay) + 1), tz))],
+    )) as { id: number }[];
+    return rows.map((r) => Number(r.id));
   }
 
   async memberRow(memberId: number): Promise<MemberLifecycle | null> {

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { brandDay } from '@huoyue/shared';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { OnDomainEvent, type DomainEventMap } from '../../infra/events/event-bus.js';
+import { CampaignsService } from './campaigns.service.js';
+
+/** Turns domain events into automation enrolments, and purchases and check-ins into conversions. */
+@Injectable()
+export class CampaignsListener {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Only today's decisions trigger journeys: a backfill or what-if recompute as of another day must not message anyone. */
+  private current(day: string): boolean {
+    return day === brandDay(new Date(), this.config.brandTimezone);
+  }
+
+  @OnDomainEvent('member.stage_changed')
+  async stageChanged(e: DomainEventMap['member.stage_changed']): Promise<void> {
+    if (this.current(e.day)) await this.campaigns.trigger('stage_changed', e.memberId, {}, (t) => t.type === 'stage_changed' && t.to === e.to);
+  }
+
+  @OnDomainEvent('member.at_risk')
+  async atRisk(e: DomainEventMap['member.at_risk']): Promise<void> {
+    if (this.current(e.day)) await this.campaigns.trigger('at_risk', e.memberId);
+  }
+
+  @OnDomainEvent('points.expiring')
+  async pointsExpiring(e: DomainEventMap['points.expiring']): Promise<void> {
+    await this.campaigns.trigger('points_expiring', e.memberId, { expiringPoints: e.points, expiringOn: e.expiresOn });
+  }
+
+  @OnDomainEvent('coupon.expiring')
+  async couponExpiring(e: DomainEventMap['coupon.expiring']): Promise<void> {
+    await this.campaigns.trigger('coupon_expiring', e.memberId, { couponValidTo: e.validTo.slice(0, 10) });
+  }
+
+  @OnDomainEvent('order.paid')
+  async paid(e: DomainEventMap['order.paid']): Promise<void> {
+    await this.campaigns.convert(e.memberId, 'purchase', new Date(e.paidAt));
+  }
+
+  @OnDomainEvent('checkin.created')
+  async checkedIn(e: DomainEventMap['checkin.created']): Promise<void> {
+    await this.campaigns.convert(e.memberId, 'checkin', new Date(e.at));
+  }
+}

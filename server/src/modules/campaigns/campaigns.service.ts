@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, In, IsNull, MoreThan } from 'typeorm';
+import { brandDay, type AutomationTrigger } from '@huoyue/shared';
+import type { automationBody, automationReport, automationView } from '@huoyue/shared';
+import type { z } from 'zod';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import type { Actor } from '../../infra/auth/token.service.js';
+import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { DomainError, notFound } from '../../infra/http/domain-error.js';
+import { CouponsService } from '../coupons/coupons.service.js';
+import { dayNumber } from '../lifecycle/lifecycle-sql.js';
+import { LifecycleService } from '../lifecycle/lifecycle.service.js';
+import { MessagingService } from '../messaging/messaging.service.js';
+import type { Variables } from '../messaging/render.js';
+import { MemberDirectory } from '../points/member-directory.js';
+import { PointsService } from '../points/points.service.js';
+import { AuditService } from '../staff/audit.service.js';
+import { Automation, AutomationEnrollment } from './campaign.entities.js';
+
+type AutomationBody = z.output<typeof automationBody>;
+type AutomationView = z.output<typeof automationView>;
+type Report = z.output<typeof automationReport>;
+
+/** Deterministic hold-out: the same member is always in the same group of an automation. */
+export function inControlGroup(automationId: number, memberId: number, percent: number): boolean {
+  if (percent <= 0) return false;
+  const bucket = createHash('sha256').update(`${automationId}:${memberId}`).digest().readUInt32BE(0) % 100;
+  return bucket < percent;
+}
+
+/**
+ * Difference of two conversion rates with its 95 % confidence interval (normal approximation, unpooled variance):
+ * uplift = p_t − p_c ± 1.96 · √(p_t(1 − p_t)/n_t + p_c(1 − p_c)/n_c).
+ */
+export function uplift(treatment: { n: number; converted: number }, control: { n: number; converted: number }): Report['uplift'] {
+  if (treatment.n === 0 || control.n === 0) return null;
+  const pt = treatment.converted / treatment.n;
+  const pc = control.converted / control.n;
+  const se = Math.sqrt((pt * (1 - pt)) / treatment.n + (pc * (1 - pc)) / control.n);
+  const absolute = pt - pc;
+  return { absolute, low: absolute - 1.96 * se, high: absolute + 1.96 * se, relative: pc > 0 ? absolute / pc : null };
+}
+
+/**
+ * Automations (journeys): a trigger (an event, or a daily scan) enrols qualifying members, once per dedupe window;
+ * a deterministic share is held out as the control group; the rest get the actions (coupon, points, message with
+ * channel fallback). Conversions (a purchase or check-in within N days) are recorded for both groups, so the report
+ * measures the uplift rather than guessing it.
+ */
+@Injectable()
+export class CampaignsService {
+  private readonly logger = new Logger('Campaigns');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
+    private readonly messaging: MessagingService,
+    private readonly coupons: CouponsService,
+    private readonly points: PointsService,
+    private readonly members: MemberDirectory,
+    private readonly lifecycle: LifecycleService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(): Promise<AutomationView[]> {
+    return (await this.dataSource.getRepository(Automation).find({ order: { id: 'ASC' } })).map(view);
+  }
+
+  async save(actor: Actor, input: AutomationBody, id?: number, playbook: string | null = null): Promise<AutomationView> {
+    for (const templateId of input.actions.messageTemplateIds) if (!(await this.messaging.template(templateId))) throw new DomainError('NOT_FOUND', `消息模板 ${templateId} 不存在`);
+    return this.uow.run(async (tx) => {
+      const before = id ? await tx.em.findOneBy(Automation, { id }) : null;
+      if (id && !before) throw notFound('自动化');
+      const saved = await tx.em.save(Automation, tx.em.create(Automation, { ...(before ?? {}), ...input, playbook: before?.playbook ?? playbook }));
+      await this.audit.record(tx.em, actor, { action: id ? 'automation.update' : 'automation.create', entityType: 'automation', entityId: saved.id, before, after: input });
+      return view(saved);
+    });
+  }
+
+  async byPlaybook(code: string): Promise<Automation | null> {
+    return this.dataSource.getRepository(Automation).findOneBy({ playbook: code });
+  }
+
+  /** An event happened to a member: every active automation on that trigger considers them. */
+  async trigger(type: AutomationTrigger['type'], memberId: number, variables: Variables = {}, match: (t: AutomationTrigger) => boolean = () => true, now = new Date()): Promise<number> {
+    const automations = (await this.dataSource.getRepository(Automation).findBy({ active: true })).filter((a) => a.trigger.type === type && match(a.trigger));
+    let enrolled = 0;
+    for (const automation of automations) if (await this.enroll(automation, memberId, variables, now)) enrolled++;
+    return enrolled;
+  }
+
+  /**
+   * Enrols a member if the conditions hold and the dedupe window allows; the treatment group gets the actions in a
+   * second transaction (a sold-out coupon must not undo the enrolment: the reason is kept on it instead).
+   */
+  async enroll(automation: Automation, memberId: number, variables: Variables, now: Date): Promise<boolean> {
+    const profile = await this.members.profile(this.dataSource.manager, memberId);
+    if (!profile || profile.status !== 'member') return false;
+    const c = automation.conditions;
+    if (c.tiers.length > 0 && !c.tiers.includes(profile.tierCode ?? '')) return false;
+    if (c.stages.length > 0 && !c.stages.includes(profile.stage)) return false;
+    if (c.segments.length > 0 || c.lowFrequency !== null) {
+      const facts = await this.lifecycle.memberRow(memberId);
+      if (c.segments.length > 0 && !(facts?.segment && c.segments.includes(facts.segment))) return false;
+      if (c.lowFrequency !== null && Boolean(facts?.lowFrequency) !== c.lowFrequency) return false;
+    }
+    const repo = this.dataSource.getRepository(AutomationEnrollment);
+    const recent = await repo.findOneBy({ automationId: automation.id, memberId, enrolledAt: MoreThan(new Date(now.getTime() - automation.dedupeDays * 86_400_000)) });
+    if (recent) return false;
+    const grp = inControlGroup(automation.id, memberId, automation.controlPercent) ? 'control' : 'treatment';
+    const windowKey = Math.floor(dayNumber(brandDay(now, this.config.brandTimezone)) / automation.dedupeDays);
+    await repo.createQueryBuilder().insert().values({ automationId: automation.id, memberId, grp, windowKey, enrolledAt: now, convertedAt: null, error: null }).orIgnore().execute();
+    // Ours only if the row under the window carries this moment (a concurrent delivery's row carries its own).
+    const enrollment = await repo.findOneBy({ automationId: automation.id, memberId, windowKey });
+    if (!enrollment || enrollment.enrolledAt.getTime() !== now.getTime()) return false;
+    if (grp === 'control') return true;
+    try {
+      await this.uow.run(async (tx) => {
+        const vars: Variables = { ...variables };
+        if (automation.actions.couponTemplateId) {
+          const { template } = await this.coupons.issue(tx, memberId, automation.actions.couponTemplateId, 'issued', `automation:${enrollment.id}`);
+          vars.couponName = template.name;
+        }
+        if (automation.actions.points > 0) {
+          await this.points.credit(tx, { memberId, type: 'reward', points: automation.actions.points, key: `automation:${enrollment.id}`, sourceType: 'automation', sourceRef: String(automation.id), reason: automation.name });
+        }
+        if (automation.actions.messageTemplateIds.length > 0) {
+          await this.messaging.enqueue(tx, { memberId, templateIds: automation.actions.messageTemplateIds, dedupeKey: `automation:${enrollment.id}`, automationId: automation.id, variables: vars });
+        }
+      });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await repo.update({ id: enrollment.id }, { error: err.message.slice(0, 120) });
+    }
+    return true;
+  }
+
+  /** A purchase or check-in: open enrolments of this member whose window covers it are converted (both groups). */
+  async convert(memberId: number, kind: 'purchase' | 'checkin', at: Date): Promise<number> {
+    const open = await this.dataSource.getRepository(AutomationEnrollment).findBy({ memberId, convertedAt: IsNull(), enrolledAt: MoreThan(new Date(at.getTime() - 90 * 86_400_000)) });
+    if (open.length === 0) return 0;
+    const automations = new Map((await this.dataSource.getRepository(Automation).findBy({ id: In([...new Set(open.map((e) => e.automationId))]) })).map((a) => [a.id, a]));
+    let converted = 0;
+    for (const e of open) {
+      const a = automations.get(e.automationId);
+      if (!a || a.conversion.kind !== kind || at < e.enrolledAt || at.getTime() - e.enrolledAt.getTime() > a.conversion.days * 86_400_000) continue;
+      const result = await this.dataSource.getRepository(AutomationEnrollment).update({ id: e.id, convertedAt: IsNull() }, { convertedAt: at });
+      converted += result.affected ?? 0;
+    }
+    return converted;
+  }
+
+  async report(id: number): Promise<Report> {
+    const automation = await this.dataSource.getRepository(Automation).findOneBy({ id });
+    if (!automation) throw notFound('自动化');
+    const groups = (await this.dataSource.query(
+      'SELECT grp, COUNT(*) AS n, SUM(CASE WHEN converted_at IS NOT NULL THEN 1 ELSE 0 END) AS converted FROM automation_enrollment WHERE automation_id = ? GROUP BY grp',
+      [id],
+    )) as { grp: 'treatment' | 'control'; n: number; converted: number | null }[];
+    const messages = (await this.dataSource.query(
+      'SELECT status, reason, COUNT(*) AS n, SUM(CASE WHEN opened_at IS NOT NULL THEN 1 ELSE 0 END) AS opened FROM message WHERE automation_id = ? GROUP BY status, reason',
+      [id],
+    )) as { status: string; reason: string | null; n: number; opened: number | null }[];
+    const group = (grp: 'treatment' | 'control') => {
+      const row = groups.find((g) => g.grp === grp);
+      const n = Number(row?.n ?? 0);
+      const converted = Number(row?.converted ?? 0);
+      const failed: Record<string, number> = {};
+      let sent = 0;
+      let opened = 0;
+      if (grp === 'treatment') {
+        for (const m of messages) {
+          if (m.status === 'sent') sent += Number(m.n);
+          else if (m.status === 'failed' || m.status === 'suppressed') failed[m.reason ?? m.status] = (failed[m.reason ?? m.status] ?? 0) + Number(m.n);
+          opened += Number(m.opened ?? 0);
+        }
+      }
+      return { qualified: n, sent, failed, opened, converted, conversionRate: n > 0 ? converted / n : 0 };
+    };
+    const treatment = group('treatment');
+    const control = group('control');
+    return { automationId: id, conversion: automation.conversion, treatment, control, uplift: uplift({ n: treatment.qualified, converted: treatment.converted }, { n: control.qualified, converted: control.converted }) };
+  }
+
+  /** The daily triggers: birthdays, and members who joined N days ago without buying. */
+  async daily(now: Date): Promise<number> {
+    const automations = (await this.dataSource.getRepository(Automation).findBy({ active: true })).filter((a) => a.trigger.type === 'birthday' || a.trigger.type === 'joined_no_purchase');
+    const today = brandDay(now, this.config.brandTimezone);
+    let enrolled = 0;
+    for (const automation of automations) {
+      const ids = automation.trigger.type === 'birthday' ? await this.lifecycle.birthdays(today) : await this.lifecycle.joinedWithoutPurchase(today, automation.trigger.type === 'joined_no_purchase' ? automation.trigger.days : 0);
+      for (const memberId of ids) if (await this.enroll(automation, memberId, {}, now)) enrolled++;
+    }
+    return enrolled;
+  }
+}
+
+function view(a: Automation): AutomationView {
+  return { id: a.id, name: a.name, playbook: a.playbook, trigger: a.trigger, conditions: a.conditions, actions: a.actions, dedupeDays: a.dedupeDays, controlPercent: a.controlPercent, conversion: a.conversion, active: a.active };
+}
