@@ -84,7 +84,22 @@ export const PLAYBOOK_CODES = ['new_member_activation', 'low_frequency_reminder'
 
 export const playbookView = z.object({ code: z.enum(PLAYBOOK_CODES), name: z.string(), audience: z.string(), description: z.string(), installedAutomationId: z.number().int().nullable() });
 
+export const broadcastBody = z.strictObject({
+  templateId: z.number().int().positive(),
+  fallbackTemplateIds: z.array(z.number().int().positive()).max(3).default([]),
+  /** Members in any of these stages (empty: every stage) and, when given, any of these segments. */
+  stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6).default([]),
+  segments: z.array(z.enum(RFM_SEGMENTS)).max(11).default([]),
+  /** Sending the same request again queues nothing new. */
+  requestId: z.string().trim().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+});
+
 export const campaignRoutes = {
+  broadcast: defineRoute({
+    method: 'POST', path: '/admin/broadcasts', auth: staff('owner', 'operator'), tag: 'admin-automations', status: 202,
+    summary: 'Queue one message to every member of a stage or segment (consent, caps and quiet hours still apply per member)',
+    body: broadcastBody, response: z.object({ queued: z.number().int() }),
+  }),
   list: defineRoute({
     method: 'GET', path: '/admin/automations', auth: staff('owner', 'operator'), tag: 'admin-automations', summary: 'Automations', response: z.object({ items: z.array(automationView) }),
   }),

@@ -23,24 +23,28 @@ export interface TestServer extends RunningServer {
  * Starts the real server (real HTTP, real database, the fake WeChat over real HTTP) on free ports with a
  * database of its own: a fresh SQLite file, or a fresh MariaDB database dropped at the end.
  */
-export async function startTestServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'huoyue-test-'));
-  let databaseUrl = `sqlite:${join(dataDir, 'test.sqlite')}`;
-  let dropDatabase = async () => {};
-  if (dialect === 'mysql') {
-    const url = new URL(process.env.DATABASE_URL!);
-    const name = `huoyue_t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
+/** A fresh database for this run's dialect: a SQLite file in `dataDir`, or a new MariaDB database (dropped by `drop`). */
+export function testDatabase(dataDir: string): { url: string; drop: () => Promise<void> } {
+  if (dialect !== 'mysql') return { url: `sqlite:${join(dataDir, 'test.sqlite')}`, drop: async () => {} };
+  const url = new URL(process.env.DATABASE_URL!);
+  const name = `huoyue_t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
       const admin = new URL(url.toString());
       admin.pathname = '/';
       const ds = new DataSource({ type: 'mysql', url: admin.toString(), poolSize: 1 });
       await ds.initialize();
       await ds.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await ds.destroy();
-    };
-  }
+    },
+  };
+}
+
+export async function startTestServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'huoyue-test-'));
+  const { url: databaseUrl, drop: dropDatabase } = testDatabase(dataDir);
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',

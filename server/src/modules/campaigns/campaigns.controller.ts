@@ -18,6 +18,11 @@ export class CampaignsController {
     private readonly messaging: MessagingService,
   ) {}
 
+  @Contract(r.broadcast)
+  async broadcast(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.broadcast.body>) {
+    return { queued: await this.campaigns.broadcast(staff, body) };
+  }
+
   @Contract(r.list)
   async list() {
     return { items: await this.campaigns.list() };

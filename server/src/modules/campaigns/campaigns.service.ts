@@ -185,6 +185,27 @@ export class CampaignsService {
     return { automationId: id, conversion: automation.conversion, treatment, control, uplift: uplift({ n: treatment.qualified, converted: treatment.converted }, { n: control.qualified, converted: control.converted }) };
   }
 
+  /** One message to every member of some stages and segments, queued set-based; a repeated request queues nothing new. */
+  async broadcast(actor: Actor, input: { templateId: number; fallbackTemplateIds: number[]; stages: string[]; segments: string[]; requestId: string }): Promise<number> {
+    for (const id of [input.templateId, ...input.fallbackTemplateIds]) if (!(await this.messaging.template(id))) throw new DomainError('NOT_FOUND', `消息模板 ${id} 不存在`);
+    const where = ["m.status = 'member'"];
+    const params: unknown[] = [];
+    if (input.stages.length) {
+      where.push(`m.stage IN (${input.stages.map(() => '?').join(', ')})`);
+      params.push(...input.stages);
+    }
+    if (input.segments.length) {
+      where.push(`ml.segment IN (${input.segments.map(() => '?').join(', ')})`);
+      params.push(...input.segments);
+    }
+    const audience = `SELECT m.id AS member_id FROM member m${input.segments.length ? ' JOIN member_lifecycle ml ON ml.member_id = m.id' : ''} WHERE ${where.join(' AND ')}`;
+    return this.uow.run(async (tx) => {
+      const queued = await this.messaging.enqueueAudience(tx, { templateIds: [input.templateId, ...input.fallbackTemplateIds], dedupePrefix: `broadcast:${input.requestId}:`, audience, params });
+      await this.audit.record(tx.em, actor, { action: 'message.broadcast', entityType: 'message_template', entityId: input.templateId, after: { stages: input.stages, segments: input.segments, queued } });
+      return queued;
+    });
+  }
+
   /** The daily triggers: birthdays, and members who joined N days ago without buying. */
   async daily(now: Date): Promise<number> {
     const automations = (await this.dataSource.getRepository(Automation).findBy({ active: true })).filter((a) => a.trigger.type === 'birthday' || a.trigger.type === 'joined_no_purchase');

@@ -5,6 +5,7 @@ import { DEFAULT_MESSAGING_SETTINGS, messagingSettings, type MessagingSettings }
 import type { messagePreferences, messageTemplateBody, messageView, subscriptionBody } from '@huoyue/shared';
 import type { z } from 'zod';
 import type { Actor } from '../../infra/auth/token.service.js';
+import { sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
@@ -159,6 +160,24 @@ export class MessagingService {
     // Ours if the row under the key carries the token just made (an ignored duplicate keeps the first one's).
     const row = await tx.em.findOne(Message, { where: { dedupeKey: input.dedupeKey }, select: { id: true, trackToken: true } });
     return row?.trackToken === trackToken;
+  }
+
+  /**
+   * Queues one message per member of an audience with one INSERT … SELECT (a broadcast to a hundred thousand members
+   * is one statement). `audience` is a SELECT answering `member_id`; keys are `${dedupePrefix}${member_id}`.
+   */
+  async enqueueAudience(tx: Tx, input: { templateIds: number[]; dedupePrefix: string; audience: string; params: unknown[] }): Promise<number> {
+    const [first, ...fallback] = input.templateIds;
+    const template = first ? await this.template(first, tx.em) : null;
+    if (!template) throw new DomainError('NOT_FOUND', '消息模板不存在');
+    const mysql = this.dataSource.options.type !== 'better-sqlite3';
+    const token = mysql ? 'SUBSTR(MD5(CONCAT(UUID(), a.member_id)), 1, 24)' : 'lower(hex(randomblob(12)))';
+    const key = mysql ? 'CONCAT(?, a.member_id)' : '(? || a.member_id)';
+    const now = sqlInstant(mysql ? 'mysql' : 'sqlite', new Date());
+    const sql = `INSERT ${mysql ? 'IGNORE' : 'OR IGNORE'} INTO message (member_id, template_id, fallback, channel, purpose, automation_id, dedupe_key, status, track_token, due_at, attempts)
+      SELECT a.member_id, ?, ?, ?, ?, NULL, ${key}, 'queued', ${token}, ?, 0 FROM (${input.audience}) a`;
+    const result = await tx.em.queryRunner!.query(sql, [template.id, JSON.stringify(fallback), template.channel, template.purpose, input.dedupePrefix, now, ...input.params], true);
+    return result.affected ?? 0;
   }
 
   /** Staff send one message to one member, through the same pipeline (consent, caps, quiet hours). */
