@@ -15,6 +15,8 @@ export const automationTrigger = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('coupon_expiring') }),
   /** The member's birthday (daily, brand-local). */
   z.strictObject({ type: z.literal('birthday') }),
+  /** A check-in streak of at least `minStreak` days broke yesterday (daily). */
+  z.strictObject({ type: z.literal('streak_broken'), minStreak: z.number().int().min(1).max(365).default(3) }),
   /** Joined exactly `days` days ago and not bought yet (daily). */
   z.strictObject({ type: z.literal('joined_no_purchase'), days: z.number().int().min(1).max(365) }),
 ]);

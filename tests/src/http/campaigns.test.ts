@@ -88,6 +88,42 @@ describe('automations: triggers, control groups, actions, conversions and the up
     assert.deepEqual(report.uplift, uplift({ n: treated.length, converted: 2 }, { n: control.length, converted: 1 }));
   });
 
+  it('runs the daily triggers: birthdays, new members without a purchase, broken check-in streaks', async () => {
+    const runDaily = (asOf: Date) => owner.call(routes.system.runJob, { params: { name: 'automations.daily' }, body: { asOf: asOf.toISOString() } });
+    const isEnrolled = async (automationId: number, memberId: number) =>
+      Number(((await server.dataSource.query('SELECT COUNT(*) AS n FROM automation_enrollment WHERE automation_id = ? AND member_id = ?', [automationId, memberId])) as { n: number }[])[0]!.n);
+    const enrolled = async (automationId: number) => (await owner.call(A.report, { params: { id: automationId } })).treatment.qualified + (await owner.call(A.report, { params: { id: automationId } })).control.qualified;
+    const birthday = await owner.call(A.create, { body: { name: '生日礼', trigger: { type: 'birthday' }, actions: { points: 88 } } });
+    const welcome = await owner.call(A.create, { body: { name: '三天未首购', trigger: { type: 'joined_no_purchase', days: 3 }, actions: { points: 5 } } });
+    const anyStreak = await owner.call(A.create, { body: { name: '断签提醒', trigger: { type: 'streak_broken', minStreak: 1 }, actions: { points: 1 } } });
+    const longStreak = await owner.call(A.create, { body: { name: '长连签断签', trigger: { type: 'streak_broken', minStreak: 5 }, actions: { points: 1 } } });
+
+    const today = new Date();
+    const inThreeDays = new Date(today.getTime() + 3 * 86_400_000);
+    const tz = server.config.brandTimezone;
+    const mmdd = new Intl.DateTimeFormat('en-CA', { timeZone: tz, month: '2-digit', day: '2-digit' }).format(inThreeDays);
+    const phone = uniquePhone();
+    const openid = `o${randomBytes(14).toString('hex').slice(0, 27)}`;
+    const session = await server.client().call(routes.members.wechatLogin, { body: { code: (await server.fake.loginCode(openid)).code } });
+    const joined = await server.client(session.token).call(routes.members.join, { body: { nickname: '寿星', birthday: `1990-${mmdd}`, phoneCode: (await server.fake.phoneCode(phone)).code } });
+    const checkedIn = await member();
+    await checkedIn.api.call(routes.engagement.checkin, { body: {} });
+
+    await runDaily(today);
+    assert.equal(await enrolled(birthday.id), 0, 'not their birthday yet');
+    assert.equal(await enrolled(welcome.id), 0, 'joined today, not three days ago');
+    await runDaily(inThreeDays);
+    assert.equal(await enrolled(birthday.id), 1);
+    assert.equal(await isEnrolled(birthday.id, joined.member.id), 1);
+    assert.equal(await isEnrolled(welcome.id, joined.member.id) + (await isEnrolled(welcome.id, checkedIn.id)), 2, 'both joined three days before, neither bought');
+    assert.equal(await enrolled(anyStreak.id), 0, 'the streak broke two days ago, not yesterday');
+    await runDaily(new Date(today.getTime() + 2 * 86_400_000));
+    assert.equal(await isEnrolled(anyStreak.id, checkedIn.id), 1, 'checked in the day before yesterday, not since');
+    assert.equal(await enrolled(longStreak.id), 0, 'a one-day streak is not a five-day one');
+    await runDaily(inThreeDays);
+    assert.equal(await enrolled(birthday.id), 1, 'the dedupe window makes a second run a no-op');
+  });
+
   it('ships playbooks by audience, installed once', async () => {
     const { items } = await owner.call(A.playbooks);
     assert.deepEqual(items.map((p) => p.code), ['new_member_activation', 'low_frequency_reminder', 'dormant_winback', 'lost_recall']);

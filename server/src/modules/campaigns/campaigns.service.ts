@@ -9,6 +9,7 @@ import type { AppConfig } from '../../config/config.js';
 import type { Actor } from '../../infra/auth/token.service.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
+import { CheckinsService } from '../checkins/checkins.service.js';
 import { CouponsService } from '../coupons/coupons.service.js';
 import { dayNumber } from '../lifecycle/lifecycle-sql.js';
 import { LifecycleService } from '../lifecycle/lifecycle.service.js';
@@ -62,6 +63,7 @@ export class CampaignsService {
     private readonly points: PointsService,
     private readonly members: MemberDirectory,
     private readonly lifecycle: LifecycleService,
+    private readonly checkins: CheckinsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -110,6 +112,10 @@ export class CampaignsService {
     const repo = this.dataSource.getRepository(AutomationEnrollment);
     const recent = await repo.findOneBy({ automationId: automation.id, memberId, enrolledAt: MoreThan(new Date(now.getTime() - automation.dedupeDays * 86_400_000)) });
     if (recent) return false;
+    // Days since the member last bought or came by, for messages that say so.
+    const facts = await this.lifecycle.memberRow(memberId);
+    const lastVisit = Math.max(facts?.lastDn ?? -1, facts?.lastInteractionDn ?? -1);
+    if (lastVisit >= 0) variables = { daysSinceLastVisit: dayNumber(brandDay(now, this.config.brandTimezone)) - lastVisit, ...variables };
     const grp = inControlGroup(automation.id, memberId, automation.controlPercent) ? 'control' : 'treatment';
     const windowKey = Math.floor(dayNumber(brandDay(now, this.config.brandTimezone)) / automation.dedupeDays);
     await repo.createQueryBuilder().insert().values({ automationId: automation.id, memberId, grp, windowKey, enrolledAt: now, convertedAt: null, error: null }).orIgnore().execute();
@@ -206,14 +212,22 @@ export class CampaignsService {
     });
   }
 
-  /** The daily triggers: birthdays, and members who joined N days ago without buying. */
+  /** The daily triggers: birthdays, members who joined N days ago without buying, check-in streaks that broke yesterday. */
   async daily(now: Date): Promise<number> {
-    const automations = (await this.dataSource.getRepository(Automation).findBy({ active: true })).filter((a) => a.trigger.type === 'birthday' || a.trigger.type === 'joined_no_purchase');
+    const automations = (await this.dataSource.getRepository(Automation).findBy({ active: true })).filter((a) => ['birthday', 'joined_no_purchase', 'streak_broken'].includes(a.trigger.type));
     const today = brandDay(now, this.config.brandTimezone);
     let enrolled = 0;
     for (const automation of automations) {
-      const ids = automation.trigger.type === 'birthday' ? await this.lifecycle.birthdays(today) : await this.lifecycle.joinedWithoutPurchase(today, automation.trigger.type === 'joined_no_purchase' ? automation.trigger.days : 0);
-      for (const memberId of ids) if (await this.enroll(automation, memberId, {}, now)) enrolled++;
+      const t = automation.trigger;
+      const audience: { memberId: number; variables: Variables }[] =
+        t.type === 'birthday'
+          ? (await this.lifecycle.birthdays(today)).map((memberId) => ({ memberId, variables: {} }))
+          : t.type === 'joined_no_purchase'
+            ? (await this.lifecycle.joinedWithoutPurchase(today, t.days)).map((memberId) => ({ memberId, variables: {} }))
+            : t.type === 'streak_broken'
+              ? (await this.checkins.streaksBrokenBefore(today, t.minStreak)).map((s) => ({ memberId: s.memberId, variables: { streak: s.streak } }))
+              : [];
+      for (const { memberId, variables } of audience) if (await this.enroll(automation, memberId, variables, now)) enrolled++;
     }
     return enrolled;
   }

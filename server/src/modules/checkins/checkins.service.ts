@@ -183,6 +183,15 @@ export class CheckinsService {
     };
   }
 
+  /** Members whose streak of at least `minStreak` days broke on the day before `day` (checked in two days before, not since). */
+  async streaksBrokenBefore(day: string, minStreak: number): Promise<{ memberId: number; streak: number }[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT c.member_id, c.streak FROM checkin c WHERE c.day = ? AND c.streak >= ? AND NOT EXISTS (SELECT 1 FROM checkin x WHERE x.member_id = c.member_id AND x.day >= ?)',
+      [addDays(day, -2), minStreak, addDays(day, -1)],
+    )) as { member_id: number; streak: number }[];
+    return rows.map((r) => ({ memberId: Number(r.member_id), streak: Number(r.streak) }));
+  }
+
   async setReminder(memberId: number, enabled: boolean): Promise<boolean> {
     await this.ensureProfile(this.dataSource.manager, memberId);
     await this.dataSource.getRepository(CheckinMember).update({ memberId }, { reminder: enabled });
