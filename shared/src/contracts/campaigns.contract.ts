@@ -9,10 +9,10 @@ export const automationTrigger = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('stage_changed'), to: z.enum(LIFECYCLE_STAGES) }),
   /** The early warning: an active or silent member reached their drift date. */
   z.strictObject({ type: z.literal('at_risk') }),
-  /** Points about to expire (the points module's notice, `noticeDays` before). */
-  z.strictObject({ type: z.literal('points_expiring') }),
-  /** A coupon about to expire (three days before). */
-  z.strictObject({ type: z.literal('coupon_expiring') }),
+  /** Points about to expire: `days` before (daily scan), or with the points rules' notice (`days` null). */
+  z.strictObject({ type: z.literal('points_expiring'), days: z.number().int().min(1).max(90).nullable().default(null) }),
+  /** A coupon about to expire: `days` before its last day (daily scan), or with the coupon notice three days ahead (null). */
+  z.strictObject({ type: z.literal('coupon_expiring'), days: z.number().int().min(1).max(90).nullable().default(null) }),
   /** The member's birthday (daily, brand-local). */
   z.strictObject({ type: z.literal('birthday') }),
   /** A check-in streak of at least `minStreak` days broke yesterday (daily). */

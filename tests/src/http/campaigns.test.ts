@@ -122,6 +122,20 @@ describe('automations: triggers, control groups, actions, conversions and the up
     assert.equal(await enrolled(longStreak.id), 0, 'a one-day streak is not a five-day one');
     await runDaily(inThreeDays);
     assert.equal(await enrolled(birthday.id), 1, 'the dedupe window makes a second run a no-op');
+
+    // "Points expiring in 5 days": an imported member whose 100 points are usable through today + 5.
+    const expiring = await owner.call(A.create, { body: { name: '积分 5 天后到期', trigger: { type: 'points_expiring', days: 5 }, actions: { points: 1 } } });
+    const lastDay = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date(today.getTime() + 5 * 86_400_000));
+    const ref = `EXP${Date.now()}`;
+    const token = (await server.client().call(routes.staff.login, { body: { username: 'owner', password: 'owner-password-1' } })).token;
+    const upload = await fetch(`${server.apiUrl}/admin/imports/members`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: `member_ref,phone,nickname,birthday,tier_code,points_balance,points_expire_at\n${ref},,老会员,,,100,${lastDay}\n` });
+    const { id: importId } = (await upload.json()) as { id: number };
+    for (let i = 0; i < 200 && (await owner.call(routes.points.getImport, { params: { id: importId } })).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 50));
+    const [{ id: imported }] = (await server.dataSource.query('SELECT id FROM member WHERE external_ref = ?', [ref])) as [{ id: number }];
+    await runDaily(new Date(today.getTime() + 86_400_000));
+    assert.equal(await isEnrolled(expiring.id, Number(imported)), 0, 'six days ahead: not yet');
+    await runDaily(today);
+    assert.equal(await isEnrolled(expiring.id, Number(imported)), 1, 'five days before the last usable day');
   });
 
   it('ships playbooks by audience, installed once', async () => {

@@ -30,12 +30,13 @@ export class CampaignsListener {
 
   @OnDomainEvent('points.expiring')
   async pointsExpiring(e: DomainEventMap['points.expiring']): Promise<void> {
-    await this.campaigns.trigger('points_expiring', e.memberId, { expiringPoints: e.points, expiringOn: e.expiresOn });
+    // Automations with their own "N days before" are served by the daily scan instead.
+    await this.campaigns.trigger('points_expiring', e.memberId, { expiringPoints: e.points, expiringOn: e.expiresOn }, (t) => t.type === 'points_expiring' && t.days === null);
   }
 
   @OnDomainEvent('coupon.expiring')
   async couponExpiring(e: DomainEventMap['coupon.expiring']): Promise<void> {
-    await this.campaigns.trigger('coupon_expiring', e.memberId, { couponValidTo: e.validTo.slice(0, 10) });
+    await this.campaigns.trigger('coupon_expiring', e.memberId, { couponValidTo: e.validTo.slice(0, 10) }, (t) => t.type === 'coupon_expiring' && t.days === null);
   }
 
   @OnDomainEvent('order.paid')

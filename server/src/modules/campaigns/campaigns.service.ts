@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, In, IsNull, MoreThan } from 'typeorm';
-import { brandDay, type AutomationTrigger } from '@huoyue/shared';
+import { addDays, brandDay, type AutomationTrigger } from '@huoyue/shared';
 import type { automationBody, automationReport, automationView } from '@huoyue/shared';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -214,7 +214,8 @@ export class CampaignsService {
 
   /** The daily triggers: birthdays, members who joined N days ago without buying, check-in streaks that broke yesterday. */
   async daily(now: Date): Promise<number> {
-    const automations = (await this.dataSource.getRepository(Automation).findBy({ active: true })).filter((a) => ['birthday', 'joined_no_purchase', 'streak_broken'].includes(a.trigger.type));
+    const scanned = (t: AutomationTrigger) => ['birthday', 'joined_no_purchase', 'streak_broken'].includes(t.type) || ((t.type === 'points_expiring' || t.type === 'coupon_expiring') && t.days !== null);
+    const automations = (await this.dataSource.getRepository(Automation).findBy({ active: true })).filter((a) => scanned(a.trigger));
     const today = brandDay(now, this.config.brandTimezone);
     let enrolled = 0;
     for (const automation of automations) {
@@ -226,7 +227,11 @@ export class CampaignsService {
             ? (await this.lifecycle.joinedWithoutPurchase(today, t.days)).map((memberId) => ({ memberId, variables: {} }))
             : t.type === 'streak_broken'
               ? (await this.checkins.streaksBrokenBefore(today, t.minStreak)).map((s) => ({ memberId: s.memberId, variables: { streak: s.streak } }))
-              : [];
+              : t.type === 'points_expiring' && t.days !== null
+                ? (await this.points.expiringOn(addDays(today, t.days))).map((p) => ({ memberId: p.memberId, variables: { expiringPoints: p.points, expiringOn: addDays(today, t.days!) } }))
+                : t.type === 'coupon_expiring' && t.days !== null
+                  ? (await this.coupons.expiringOn(addDays(today, t.days))).map((c) => ({ memberId: c.memberId, variables: { couponName: c.templateName, couponValidTo: addDays(today, t.days!) } }))
+                  : [];
       for (const { memberId, variables } of audience) if (await this.enroll(automation, memberId, variables, now)) enrolled++;
     }
     return enrolled;

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { z } from 'zod';
 import type { claimableView, couponTemplateInput, couponTemplateView, couponView } from '@huoyue/shared';
+import { addDays, startOfBrandDay } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
@@ -287,6 +288,19 @@ export class CouponsService {
   async expire(asOf: Date): Promise<number> {
     const result = await this.dataSource.createQueryBuilder().update(Coupon).set({ status: 'expired' }).where("status = 'available' AND valid_to <= :asOf", { asOf }).execute();
     return result.affected ?? 0;
+  }
+
+  /** Available coupons whose validity ends during this brand-local day (for "coupon expiring in N days" journeys). */
+  async expiringOn(day: string): Promise<{ memberId: number; couponId: number; templateName: string; validTo: Date }[]> {
+    const tz = this.config.brandTimezone;
+    const rows = await this.dataSource
+      .getRepository(Coupon)
+      .createQueryBuilder('c')
+      .innerJoin(CouponTemplate, 't', 't.id = c.template_id')
+      .select(['c.member_id AS member_id', 'c.id AS id', 't.name AS name', 'c.valid_to AS valid_to'])
+      .where("c.status = 'available' AND c.valid_to > :from AND c.valid_to <= :to", { from: startOfBrandDay(day, tz), to: startOfBrandDay(addDays(day, 1), tz) })
+      .getRawMany<{ member_id: number; id: number; name: string; valid_to: Date | string }>();
+    return rows.map((r) => ({ memberId: Number(r.member_id), couponId: Number(r.id), templateName: r.name, validTo: new Date(r.valid_to) }));
   }
 
   /** "Your coupon expires in N days": once per coupon, three days ahead (messaging turns it into a service message). */

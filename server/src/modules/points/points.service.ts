@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { addDays, brandDay, type EarnBreakdown, type LedgerType, type PointsRules, pointsRules } from '@huoyue/shared';
+import { addDays, brandDay, type EarnBreakdown, type LedgerType, type PointsRules, pointsRules, startOfBrandDay } from '@huoyue/shared';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -411,6 +411,20 @@ export class PointsService {
   }
 
   /** Tells members, once per lot, that points expire within the notice period (messaging sends it). */
+  /** Per member, the points whose last usable brand-local day is `day` (for "expiring in N days" journeys). */
+  async expiringOn(day: string): Promise<{ memberId: number; points: number }[]> {
+    const tz = this.config.brandTimezone;
+    const rows = await this.dataSource
+      .getRepository(PointsLot)
+      .createQueryBuilder('l')
+      .select('l.member_id', 'memberId')
+      .addSelect('SUM(l.remaining)', 'points')
+      .where("l.status = 'available' AND l.remaining > 0 AND l.expires_at > :from AND l.expires_at <= :to", { from: startOfBrandDay(day, tz), to: startOfBrandDay(addDays(day, 1), tz) })
+      .groupBy('l.member_id')
+      .getRawMany<{ memberId: number; points: number }>();
+    return rows.map((r) => ({ memberId: Number(r.memberId), points: Number(r.points) }));
+  }
+
   async expiryNotices(asOf: Date, run: (work: (tx: Tx) => Promise<void>) => Promise<void>): Promise<number> {
     const rules = await this.rules();
     const until = new Date(asOf.getTime() + rules.noticeDays * 86_400_000);
