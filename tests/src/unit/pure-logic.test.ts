@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addDays, brandDay, daysBetween, maskNickname, maskPhone } from '@huoyue/shared';
 import { CardCodeService, generateCardNo, luhnDigit } from '@huoyue/server/dist/modules/members/card-code.service.js';
-import { isValidValue, keywordType } from '@huoyue/server/dist/fake-wechat/value-rules.js';
+import { isValidValue, keywordType } from '@huoyue/server/dist/infra/wechat/value-rules.js';
 import { ConfigError, loadConfig } from '@huoyue/server/dist/config/config.js';
 import { createLogger, maskPhones, NestPinoLogger } from '@huoyue/server/dist/infra/logging.js';
 import type { AppConfig } from '@huoyue/server/dist/config/config.js';
