@@ -20,6 +20,7 @@ import { MallModule } from './modules/mall/mall.module.js';
 import { LifecycleModule } from './modules/lifecycle/lifecycle.module.js';
 import { MessagingModule } from './modules/messaging/messaging.module.js';
 import { CampaignsModule } from './modules/campaigns/campaigns.module.js';
+import { MemberDaysModule } from './modules/memberdays/member-days.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { LeaderboardsModule } from './modules/leaderboards/leaderboards.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
@@ -61,6 +62,7 @@ export class AppModule {
         LifecycleModule,
         MessagingModule,
         CampaignsModule,
+        MemberDaysModule,
         ...(extraImports ?? []),
       ],
       controllers: [HealthController, OpsController],

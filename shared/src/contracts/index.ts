@@ -3,6 +3,7 @@ import { couponRoutes } from './coupons.contract.js';
 import { engagementRoutes } from './engagement.contract.js';
 import { lifecycleRoutes } from './lifecycle.contract.js';
 import { mallRoutes } from './mall.contract.js';
+import { memberDayRoutes } from './member-days.contract.js';
 import { messagingRoutes } from './messaging.contract.js';
 import { memberRoutes } from './members.contract.js';
 import { pointsRoutes } from './points.contract.js';
@@ -15,6 +16,7 @@ export * from './coupons.contract.js';
 export * from './engagement.contract.js';
 export * from './lifecycle.contract.js';
 export * from './mall.contract.js';
+export * from './member-days.contract.js';
 export * from './messaging.contract.js';
 export * from './members.contract.js';
 export * from './points.contract.js';
@@ -32,5 +34,6 @@ export const routes = {
   lifecycle: lifecycleRoutes,
   messaging: messagingRoutes,
   campaigns: campaignRoutes,
+  memberDays: memberDayRoutes,
   staff: staffRoutes,
 } as const;

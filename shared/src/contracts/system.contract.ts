@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, PUBLIC, staff } from '../route.js';
 
-export const jobName = z.enum(['points.release_pending', 'points.expire', 'points.expiry_notice', 'tiers.period_end', 'tiers.retention_notice', 'imports.resume', 'badges.anniversary', 'leaderboards.refresh', 'coupons.expire', 'coupons.expiry_notice', 'mall.payment_timeout', 'lifecycle.nightly', 'lifecycle.model_fit', 'automations.daily']);
+export const jobName = z.enum(['points.release_pending', 'points.expire', 'points.expiry_notice', 'tiers.period_end', 'tiers.retention_notice', 'imports.resume', 'badges.anniversary', 'leaderboards.refresh', 'coupons.expire', 'coupons.expiry_notice', 'mall.payment_timeout', 'lifecycle.nightly', 'lifecycle.model_fit', 'automations.daily', 'member_days.tick']);
 export const runJobBody = z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() });
 
 export const integrationKeyView = z.object({ keyId: z.string(), name: z.string(), active: z.boolean(), createdAt: z.string() });

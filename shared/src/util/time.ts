@@ -55,3 +55,8 @@ export function isCalendarDay(day: string): boolean {
   const t = Date.parse(`${day}T00:00:00Z`);
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
 }
+
+/** The zone's offset from UTC in minutes at an instant (+480 for Asia/Shanghai; changes with daylight saving). */
+export function zoneOffsetMinutes(timeZone: string, at: Date): number {
+  return Math.round(zoneOffsetMs(at, timeZone) / 60_000);
+}

@@ -19,6 +19,7 @@ import { RiskRefusal } from '../../modules/coupons/risk-refusal.entity.js';
 import { LeaderboardEntry, LeaderboardOptout } from '../../modules/leaderboards/leaderboard.entity.js';
 import { ImportBatch, ImportJob, ImportRejection } from '../../modules/imports/import-job.entity.js';
 import { Setting } from '../settings/setting.entity.js';
+import { MemberDay, MemberDayOccurrence } from '../../modules/memberdays/member-day.entities.js';
 import { Automation, AutomationEnrollment } from '../../modules/campaigns/campaign.entities.js';
 import { Message, MessagePreference, MessageTemplate, OaFollower, SubscriptionQuota } from '../../modules/messaging/messaging.entities.js';
 import { LifecycleHistoryAgg, LifecycleModel, LifecycleScratch, LifecycleSnapshot, LifecycleState, LifecycleTransition, MemberLifecycle } from '../../modules/lifecycle/lifecycle.entities.js';
@@ -62,6 +63,8 @@ export const ALL_ENTITIES = [
   CouponMemberCount,
   MemberLifecycle,
   MessageTemplate,
+  MemberDay,
+  MemberDayOccurrence,
   Automation,
   AutomationEnrollment,
   SubscriptionQuota,

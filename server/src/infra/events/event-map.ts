@@ -51,6 +51,9 @@ export interface DomainEventMap {
   'message.failed': { memberId: number; messageId: number; automationId: number | null; reason: string; at: string };
   /** The member opened the mini-program from a message (its tracking token). */
   'message.opened': { memberId: number; messageId: number; automationId: number | null; at: string };
+  /** A member day's window opened / closed (once per occurrence, whatever the number of instances). */
+  'member_day.started': { memberDayId: number; occurrenceId: number; day: string; startsAt: string; endsAt: string; at: string };
+  'member_day.ended': { memberDayId: number; occurrenceId: number; day: string; startsAt: string; endsAt: string; at: string };
   'order.refunded': { memberId: number; orderNo: string; refundNo: string; amount: number; at: string };
 }
 

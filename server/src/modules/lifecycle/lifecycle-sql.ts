@@ -2,7 +2,7 @@
  * SQL pieces the set-based lifecycle engine shares between MySQL/MariaDB and SQLite. Brand-local dates are handled
  * as day numbers (days since 1970-01-01), so every age is integer subtraction and no query needs a time zone table.
  */
-import type { LifecycleSettings } from '@huoyue/shared';
+import { zoneOffsetMinutes, type LifecycleSettings } from '@huoyue/shared';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { rfmSegmentSql } from './rfm.js';
 
@@ -13,16 +13,7 @@ const DAY_MS = 86_400_000;
 export const dayNumber = (day: string): number => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
 export const dayOf = (dn: number): string => new Date(dn * DAY_MS).toISOString().slice(0, 10);
 
-/** The zone's offset from UTC in minutes at an instant (+480 for Asia/Shanghai). */
-export function offsetMinutes(timeZone: string, at: Date): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return Math.round((local - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
-}
+export const offsetMinutes = zoneOffsetMinutes;
 
 /**
  * The brand-local day number of a UTC instant column. The offset is the brand zone's offset now: exact for zones
