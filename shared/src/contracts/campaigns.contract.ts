@@ -17,6 +17,8 @@ export const automationTrigger = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('birthday') }),
   /** A check-in streak of at least `minStreak` days broke yesterday (daily). */
   z.strictObject({ type: z.literal('streak_broken'), minStreak: z.number().int().min(1).max(365).default(3) }),
+  /** A member day opened (any, or this one): its audience is enrolled, to announce it within consent and caps. */
+  z.strictObject({ type: z.literal('member_day_started'), memberDayId: z.number().int().positive().nullable().default(null) }),
   /** Joined exactly `days` days ago and not bought yet (daily). */
   z.strictObject({ type: z.literal('joined_no_purchase'), days: z.number().int().min(1).max(365) }),
 ]);

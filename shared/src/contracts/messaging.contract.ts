@@ -16,7 +16,7 @@ export type MessagePurpose = (typeof MESSAGE_PURPOSES)[number];
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
 
 /** Variables a template may use as {{name}}; filled per member when the message is queued. */
-export const MESSAGE_VARIABLES = ['nickname', 'cardNo', 'points', 'today', 'expiringPoints', 'expiringOn', 'couponName', 'couponValidTo', 'daysSinceLastVisit', 'streak'] as const;
+export const MESSAGE_VARIABLES = ['nickname', 'cardNo', 'points', 'today', 'expiringPoints', 'expiringOn', 'couponName', 'couponValidTo', 'daysSinceLastVisit', 'streak', 'memberDayName'] as const;
 
 const SUBSCRIBE_RESULT = z.enum(['accept', 'reject', 'ban', 'filter', 'acceptWithAlert', 'acceptWithAudio', 'acceptWithForcePush']);
 const wechatTemplateId = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, '模板 ID 格式不正确');

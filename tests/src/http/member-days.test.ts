@@ -60,9 +60,13 @@ describe('member days: windows, benefits, scheduling, reports', () => {
 
   it('starts and ends each occurrence once, even when two instances tick at the same moment', async () => {
     const day = await owner.call(D.create, { body: { name: '整点会员日', schedule: { kind: 'dates', dates: [today()] }, startTime: '00:00', endTime: '24:00', benefits: { checkinBonusPoints: 1 } } });
+    const announce = await owner.call(routes.campaigns.create, { body: { name: '会员日开场', trigger: { type: 'member_day_started', memberDayId: day.id }, actions: { points: 3 }, controlPercent: 0 } });
     const service = server.app.get(MemberDaysService);
     const now = new Date();
     await Promise.all([service.tick(now), service.tick(now), owner.call(routes.system.runJob, { params: { name: 'member_days.tick' }, body: { asOf: now.toISOString() } })]);
+    const [{ n: members }] = (await server.dataSource.query("SELECT COUNT(*) AS n FROM member WHERE status = 'member'")) as [{ n: number }];
+    const report = await owner.call(routes.campaigns.report, { params: { id: announce.id } });
+    assert.equal(report.treatment.qualified, Number(members), 'every member of the audience entered the announcement automation, once');
     const [occurrence] = (await owner.call(D.occurrences, { params: { id: day.id } })).items;
     assert.equal(occurrence!.status, 'started');
     assert.equal(await events('member_day.started', occurrence!.id), 1);

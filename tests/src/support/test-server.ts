@@ -13,8 +13,8 @@ export const ADMIN = { username: 'owner', password: 'owner-password-1' };
 export const dialect: 'sqlite' | 'mysql' = process.env.DATABASE_URL?.startsWith('mysql://') ? 'mysql' : 'sqlite';
 
 export interface TestServer extends RunningServer {
-  /** A client with no token. */
-  client(token?: string): ApiClient;
+  /** A client with no token; `timeoutMs` for bursts that queue on purpose (default 10 s, as the apps use). */
+  client(token?: string, timeoutMs?: number): ApiClient;
   fake: FakeControl;
   stop(): Promise<void>;
 }
@@ -63,7 +63,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   return {
     ...server,
     fake,
-    client: (token?: string) => new ApiClient({ baseUrl: server.apiUrl, getToken: () => token }),
+    client: (token?: string, timeoutMs?: number) => new ApiClient({ baseUrl: server.apiUrl, getToken: () => token, ...(timeoutMs ? { timeoutMs } : {}) }),
     stop: async () => {
       await server.close();
       await dropDatabase();

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { brandDay } from '@huoyue/shared';
+import { brandDay, type AutomationTrigger } from '@huoyue/shared';
+import { MemberDaysService } from '../memberdays/member-days.service.js';
+import { MembersService } from '../members/members.service.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { OnDomainEvent, type DomainEventMap } from '../../infra/events/event-bus.js';
@@ -10,6 +12,8 @@ import { CampaignsService } from './campaigns.service.js';
 export class CampaignsListener {
   constructor(
     private readonly campaigns: CampaignsService,
+    private readonly memberDays: MemberDaysService,
+    private readonly members: MembersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -37,6 +41,18 @@ export class CampaignsListener {
   @OnDomainEvent('coupon.expiring')
   async couponExpiring(e: DomainEventMap['coupon.expiring']): Promise<void> {
     await this.campaigns.trigger('coupon_expiring', e.memberId, { couponValidTo: e.validTo.slice(0, 10) }, (t) => t.type === 'coupon_expiring' && t.days === null);
+  }
+
+  /** A member day opened: its audience enters the automations on that trigger (each member once per dedupe window). */
+  @OnDomainEvent('member_day.started')
+  async memberDayStarted(e: DomainEventMap['member_day.started']): Promise<void> {
+    const day = await this.memberDays.definition(e.memberDayId);
+    if (!day) return;
+    const match = (t: AutomationTrigger) => t.type === 'member_day_started' && (t.memberDayId === null || t.memberDayId === e.memberDayId);
+    if (!(await this.campaigns.hasActive('member_day_started', match))) return;
+    for (const memberId of await this.members.audience(day.audience.tiers, day.audience.stages)) {
+      await this.campaigns.trigger('member_day_started', memberId, { memberDayName: day.name }, match);
+    }
   }
 
   @OnDomainEvent('order.paid')

@@ -2,6 +2,8 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { CheckinsModule } from '../checkins/checkins.module.js';
 import { CouponsModule } from '../coupons/coupons.module.js';
+import { MemberDaysModule } from '../memberdays/member-days.module.js';
+import { MembersModule } from '../members/members.module.js';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
 import { MessagingModule } from '../messaging/messaging.module.js';
 import { PointsModule } from '../points/points.module.js';
@@ -10,7 +12,7 @@ import { CampaignsListener } from './campaigns.listener.js';
 import { CampaignsService } from './campaigns.service.js';
 
 /** Automations (journeys) with control groups, the ready-made playbooks, and the uplift report. */
-@Module({ imports: [MessagingModule, CouponsModule, PointsModule, LifecycleModule, CheckinsModule], controllers: [CampaignsController], providers: [CampaignsService, CampaignsListener], exports: [CampaignsService] })
+@Module({ imports: [MessagingModule, CouponsModule, PointsModule, LifecycleModule, CheckinsModule, MemberDaysModule, MembersModule], controllers: [CampaignsController], providers: [CampaignsService, CampaignsListener], exports: [CampaignsService] })
 export class CampaignsModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobScheduler,

@@ -86,6 +86,10 @@ export class CampaignsService {
     return this.dataSource.getRepository(Automation).findOneBy({ playbook: code });
   }
 
+  async hasActive(type: AutomationTrigger['type'], match: (t: AutomationTrigger) => boolean = () => true): Promise<boolean> {
+    return (await this.dataSource.getRepository(Automation).findBy({ active: true })).some((a) => a.trigger.type === type && match(a.trigger));
+  }
+
   /** An event happened to a member: every active automation on that trigger considers them. */
   async trigger(type: AutomationTrigger['type'], memberId: number, variables: Variables = {}, match: (t: AutomationTrigger) => boolean = () => true, now = new Date()): Promise<number> {
     const automations = (await this.dataSource.getRepository(Automation).findBy({ active: true })).filter((a) => a.trigger.type === type && match(a.trigger));

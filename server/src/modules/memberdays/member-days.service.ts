@@ -65,6 +65,10 @@ export class MemberDaysService {
     return view(saved);
   }
 
+  async definition(id: number): Promise<MemberDay | null> {
+    return (await this.cache.get()).find((d) => d.id === id) ?? this.dataSource.getRepository(MemberDay).findOneBy({ id });
+  }
+
   async preview(id: number, count: number): Promise<OccurrenceView[]> {
     const day = await this.dataSource.getRepository(MemberDay).findOneBy({ id });
     if (!day) throw notFound('会员日');

@@ -285,6 +285,15 @@ export class MembersService {
     return found;
   }
 
+  /** Ids of the members in some tiers and stages (empty lists: any), for announcements to an audience. */
+  async audience(tiers: string[], stages: string[]): Promise<number[]> {
+    const where = ["status = 'member'"];
+    if (tiers.length) where.push(`tier_code IN (${placeholders(tiers.length)})`);
+    if (stages.length) where.push(`stage IN (${placeholders(stages.length)})`);
+    const rows = (await this.dataSource.query(`SELECT id FROM member WHERE ${where.join(' AND ')} ORDER BY id`, [...tiers, ...stages])) as { id: number }[];
+    return rows.map((r) => Number(r.id));
+  }
+
   /** Nicknames by id, for lists other modules show (leaderboards); closed members have none. */
   async nicknames(ids: number[]): Promise<Map<number, string | null>> {
     if (ids.length === 0) return new Map();
