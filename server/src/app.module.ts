@@ -30,6 +30,7 @@ import { MembersModule } from './modules/members/members.module.js';
 import { PointsModule } from './modules/points/points.module.js';
 import { StaffModule } from './modules/staff/staff.module.js';
 import { HealthController } from './modules/system/health.controller.js';
+import { DashboardController } from './modules/system/dashboard.controller.js';
 
 @Module({})
 export class AppModule {
@@ -65,7 +66,7 @@ export class AppModule {
         MemberDaysModule,
         ...(extraImports ?? []),
       ],
-      controllers: [HealthController, OpsController],
+      controllers: [HealthController, OpsController, DashboardController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GlobalErrorFilter },

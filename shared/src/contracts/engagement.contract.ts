@@ -120,7 +120,16 @@ export const privacyView = z.object({ leaderboard: z.boolean() });
 
 const codeParam = z.strictObject({ code: badgeInput.shape.code });
 
+export const dailyActivity = z.object({
+  items: z.array(z.object({ day: isoDate, checkins: z.number().int(), redemptions: z.number().int(), purchases: z.number().int(), pointsIssued: z.number().int(), pointsSpent: z.number().int() })),
+});
+
 export const engagementRoutes = {
+  dailyActivity: defineRoute({
+    method: 'GET', path: '/admin/activity/daily', auth: staff('owner', 'operator'), tag: 'admin-dashboard',
+    summary: 'Per brand-local day: check-ins, redemptions, purchases, points issued and spent',
+    query: z.strictObject({ days: z.coerce.number().int().min(1).max(366).default(30) }), response: dailyActivity,
+  }),
   checkin: defineRoute({
     method: 'POST', path: '/checkins', auth: MEMBER, tag: 'checkins', status: 201,
     summary: "Today's check-in (one per brand-local day)", body: checkinBody, response: checkinResult,

@@ -143,6 +143,18 @@ export const lifecycleExportQuery = z
 const STAFF = staff('owner', 'operator');
 
 export const lifecycleRoutes = {
+  snapshots: defineRoute({
+    method: 'GET', path: '/admin/lifecycle/snapshots', auth: STAFF, tag: 'admin-lifecycle',
+    summary: 'Members per stage on each recompute day (the dashboard’s stages over time)',
+    query: z.strictObject({ days: z.coerce.number().int().min(1).max(730).default(90) }),
+    response: z.object({ items: z.array(z.object({ day: isoDate, stage: z.enum(LIFECYCLE_STAGES), members: z.number().int() })) }),
+  }),
+  flows: defineRoute({
+    method: 'GET', path: '/admin/lifecycle/flows', auth: STAFF, tag: 'admin-lifecycle',
+    summary: 'Stage transitions in a month, by from and to',
+    query: z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM').optional() }),
+    response: z.object({ month: z.string(), items: z.array(z.object({ from: z.enum(LIFECYCLE_STAGES), to: z.enum(LIFECYCLE_STAGES), members: z.number().int() })) }),
+  }),
   getSettings: defineRoute({
     method: 'GET', path: '/admin/lifecycle/settings', auth: STAFF, tag: 'admin-lifecycle',
     summary: 'Lifecycle thresholds, RFM lookback and the at-risk threshold', response: lifecycleSettings,

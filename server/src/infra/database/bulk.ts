@@ -40,3 +40,8 @@ export async function bulkInsert(em: EntityManager, kind: Dialect, table: string
 
 /** `IN (?, ?, …)` placeholders for a list. */
 export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/** The brand-local date (YYYY-MM-DD) of a UTC instant column, by a fixed offset in minutes (the zone's current one). */
+export function localDateSql(kind: Dialect, column: string, offsetMinutes: number): string {
+  return kind === 'mysql' ? `DATE(${column} + INTERVAL ${Math.trunc(offsetMinutes)} MINUTE)` : `date(${column}, '${offsetMinutes >= 0 ? '+' : ''}${Math.trunc(offsetMinutes)} minutes')`;
+}

@@ -47,6 +47,24 @@ export class EngagementService {
     }
   }
 
+  /** Per brand-local day from `fromDay` on: check-ins, redemptions and purchases (the log's (day, type) index). */
+  async dailyCounts(fromDay: string): Promise<Map<string, { checkins: number; redemptions: number; purchases: number }>> {
+    const rows = (await this.dataSource.query(
+      "SELECT day, type, COUNT(*) AS n FROM engagement_event WHERE day >= ? AND type IN ('checkin', 'redemption', 'purchase') GROUP BY day, type",
+      [fromDay],
+    )) as { day: string | Date; type: string; n: number }[];
+    const days = new Map<string, { checkins: number; redemptions: number; purchases: number }>();
+    for (const r of rows) {
+      const day = typeof r.day === 'string' ? r.day.slice(0, 10) : brandDay(r.day, 'UTC');
+      const entry = days.get(day) ?? { checkins: 0, redemptions: 0, purchases: 0 };
+      if (r.type === 'checkin') entry.checkins = Number(r.n);
+      else if (r.type === 'redemption') entry.redemptions = Number(r.n);
+      else entry.purchases = Number(r.n);
+      days.set(day, entry);
+    }
+    return days;
+  }
+
   recent(memberId: number, limit: number): Promise<EngagementEvent[]> {
     return this.dataSource.getRepository(EngagementEvent).find({ where: { memberId }, order: { occurredAt: 'DESC', id: 'DESC' }, take: limit });
   }

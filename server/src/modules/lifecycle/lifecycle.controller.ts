@@ -42,6 +42,17 @@ export class LifecycleController {
     return result;
   }
 
+  @Contract(r.snapshots)
+  async snapshots(@Query() query: In<typeof r.snapshots.query>) {
+    return { items: await this.lifecycle.snapshots(query.days) };
+  }
+
+  @Contract(r.flows)
+  async flows(@Query() query: In<typeof r.flows.query>) {
+    const month = query.month ?? this.lifecycle.today().slice(0, 7);
+    return { month, items: await this.lifecycle.flows(month) };
+  }
+
   @Contract(r.summary)
   summary() {
     return this.lifecycle.summary();

@@ -462,6 +462,21 @@ export class LifecycleService {
     }
   }
 
+  /** Members per stage on each recompute day since `days` ago. */
+  async snapshots(days: number): Promise<{ day: string; stage: LifecycleStage; members: number }[]> {
+    const from = dayOf(dayNumber(this.today()) - days);
+    const rows = await this.dataSource.getRepository(LifecycleSnapshot).createQueryBuilder('s').where('s.day >= :from', { from }).orderBy('s.day', 'ASC').getMany();
+    return rows.map((r) => ({ day: String(r.day).slice(0, 10), stage: r.stage, members: r.members }));
+  }
+
+  /** Stage transitions in a month (YYYY-MM), by from and to. */
+  async flows(month: string): Promise<{ from: LifecycleStage; to: LifecycleStage; members: number }[]> {
+    const first = `${month}-01`;
+    const next = dayOf(dayNumber(first) + 32).slice(0, 7) + '-01';
+    const rows = (await this.dataSource.query('SELECT from_stage, to_stage, COUNT(*) AS n FROM lifecycle_transition WHERE day >= ? AND day < ? GROUP BY from_stage, to_stage', [first, next])) as { from_stage: LifecycleStage; to_stage: LifecycleStage; n: number }[];
+    return rows.map((r) => ({ from: r.from_stage, to: r.to_stage, members: Number(r.n) }));
+  }
+
   /** Members whose birthday is on this brand-local day (29 February birthdays count on 28 February in other years). */
   async birthdays(day: string): Promise<number[]> {
     const mmdd = day.slice(5);

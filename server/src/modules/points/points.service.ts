@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { addDays, brandDay, type EarnBreakdown, type LedgerType, type PointsRules, pointsRules, startOfBrandDay } from '@huoyue/shared';
+import { addDays, brandDay, type EarnBreakdown, type LedgerType, type PointsRules, pointsRules, startOfBrandDay, zoneOffsetMinutes } from '@huoyue/shared';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
-import { sqlInstant } from '../../infra/database/bulk.js';
+import { localDateSql, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import type { Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { AuditService } from '../staff/audit.service.js';
@@ -501,6 +501,18 @@ export class PointsService {
       [sqlInstant(kind, from), sqlInstant(kind, to)],
     );
     return rows.map((r) => ({ memberId: Number(r.member_id), score: Number(r.score) }));
+  }
+
+  /** Per brand-local day from `fromDay` on: points issued (earn, reward) and spent (spend). */
+  async dailyTotals(fromDay: string): Promise<Map<string, { issued: number; spent: number }>> {
+    const kind = this.config.database.kind;
+    const day = localDateSql(kind, 'created_at', zoneOffsetMinutes(this.config.brandTimezone, new Date()));
+    const rows = (await this.dataSource.query(
+      `SELECT ${day} AS day, SUM(CASE WHEN type IN ('earn', 'reward') THEN points ELSE 0 END) AS issued, SUM(CASE WHEN type = 'spend' THEN ABS(points) ELSE 0 END) AS spent
+       FROM points_entry WHERE created_at >= ? GROUP BY ${day}`,
+      [sqlInstant(kind, startOfBrandDay(fromDay, this.config.brandTimezone))],
+    )) as { day: string | Date; issued: number | string | null; spent: number | string | null }[];
+    return new Map(rows.map((r) => [typeof r.day === 'string' ? r.day.slice(0, 10) : r.day.toISOString().slice(0, 10), { issued: Number(r.issued ?? 0), spent: Number(r.spent ?? 0) }]));
   }
 
   async earnedBetween(memberId: number, from: Date, to: Date): Promise<number> {
