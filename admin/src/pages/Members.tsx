@@ -1,0 +1,56 @@
+import { Card, Descriptions, Drawer, Input, Table, Tag, Timeline } from 'antd';
+import { LIFECYCLE_STAGE_LABELS, RFM_SEGMENT_LABELS, routes } from '@huoyue/shared';
+import { useState } from 'react';
+import { call } from '../api';
+import { Loadable, useLoad } from '../components/Loadable';
+
+export function MembersPage() {
+  const [query, setQuery] = useState('');
+  const [open, setOpen] = useState<number | null>(null);
+  const list = useLoad(() => call(routes.members.adminSearch, { query: { query: query || undefined, limit: 50 } }), [query]);
+  return (
+    <Card title="会员">
+      <Input.Search placeholder="卡号、手机号或昵称" allowClear enterButton="搜索" onSearch={setQuery} style={{ maxWidth: 420, marginBottom: 16 }} />
+      <Loadable state={list} empty={(d) => d.items.length === 0}>
+        {(page) => (
+          <Table rowKey="id" dataSource={page.items} pagination={false} onRow={(m) => ({ onClick: () => setOpen(m.id) })}
+            columns={[
+              { title: '卡号', dataIndex: 'cardNo' },
+              { title: '昵称', dataIndex: 'nickname' },
+              { title: '手机', dataIndex: 'phoneMasked' },
+              { title: '等级', render: (_: unknown, m) => m.tier?.name ?? '—' },
+              { title: '阶段', render: (_: unknown, m) => <Tag>{LIFECYCLE_STAGE_LABELS[m.stage]}</Tag> },
+            ]} />
+        )}
+      </Loadable>
+      <Drawer open={open !== null} width={560} title="会员详情" onClose={() => setOpen(null)} destroyOnHidden>
+        {open !== null && <MemberDetail id={open} />}
+      </Drawer>
+    </Card>
+  );
+}
+
+function MemberDetail({ id }: { id: number }) {
+  const detail = useLoad(() => call(routes.members.adminDetail, { params: { id } }), [id]);
+  return (
+    <Loadable state={detail}>
+      {(m) => (
+        <>
+          <Descriptions column={2} size="small" bordered>
+            <Descriptions.Item label="昵称">{m.nickname ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="卡号">{m.cardNo ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="阶段">{LIFECYCLE_STAGE_LABELS[m.stage]}{m.lowFrequency ? '（低频）' : ''}</Descriptions.Item>
+            <Descriptions.Item label="积分">{m.points}</Descriptions.Item>
+            <Descriptions.Item label="RFM">{m.rfm ? `R${m.rfm.r} F${m.rfm.f} M${m.rfm.m} · ${RFM_SEGMENT_LABELS[m.rfm.segment]}` : '—'}</Descriptions.Item>
+            <Descriptions.Item label="消费天数">{m.purchaseDays}</Descriptions.Item>
+            <Descriptions.Item label="仍活跃概率">{m.pAlive === null ? '—' : `${(m.pAlive * 100).toFixed(0)}%`}</Descriptions.Item>
+            <Descriptions.Item label="预计 90 天购买">{m.expectedPurchases90d?.toFixed(2) ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="流失预警日" span={2}>{m.driftDate ?? '—'}{m.atRisk ? <Tag color="red" style={{ marginLeft: 8 }}>已预警</Tag> : null}</Descriptions.Item>
+          </Descriptions>
+          <h4 style={{ marginTop: 24 }}>阶段变化</h4>
+          <Timeline items={m.stageHistory.map((h) => ({ children: `${h.day} ${LIFECYCLE_STAGE_LABELS[h.from]} → ${LIFECYCLE_STAGE_LABELS[h.to]}` }))} />
+        </>
+      )}
+    </Loadable>
+  );
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { brandDay, routes, type ApiClient } from '@huoyue/shared';
+import type { Page } from 'playwright-core';
+import { launchBrowser } from '../support/browser.js';
+import { joinedMember, staffLogin } from '../support/flows.js';
+import { ADMIN, startTestServer, type TestServer } from '../support/test-server.js';
+
+/** The staff console in Debian's chromium against the real server (embedded SQLite, the fake WeChat). */
+describe('the staff console in a real browser', () => {
+  let server: TestServer;
+  let owner: ApiClient;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  let base: string;
+
+  before(async () => {
+    server = await startTestServer();
+    owner = await staffLogin(server);
+    browser = await launchBrowser();
+    page = await browser.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    base = server.apiUrl.replace(/\/api$/, '');
+    mkdirSync('docs/screenshots', { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('logs in, and creates a member day whose multiplier shows on a member’s points', async () => {
+    await page.goto(`${base}/admin/`);
+    await page.getByLabel('账号').fill(ADMIN.username);
+    await page.getByLabel('密码').fill(ADMIN.password);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByText('会员生命周期').waitFor();
+
+    await page.getByRole('menuitem', { name: '会员日' }).click();
+    await page.getByRole('button', { name: '新建会员日' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('名称').fill('今日双倍积分');
+    await dialog.getByLabel('重复方式').click();
+    await page.getByTitle('指定日期').click();
+    const today = brandDay(new Date(), server.config.brandTimezone);
+    await dialog.getByLabel('日期（YYYY-MM-DD，逗号分隔）').fill(today);
+    for (const [label, value] of [['开始时间', '00:00'], ['结束时间', '23:59']] as const) {
+      await dialog.getByLabel(label).click();
+      await dialog.getByLabel(label).fill(value);
+      await dialog.getByLabel(label).press('Enter');
+    }
+    await dialog.getByLabel('消费积分倍数').fill('2');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByText('积分 2 倍').waitFor();
+    await page.screenshot({ path: 'docs/screenshots/console-member-days.png' });
+
+    const m = await joinedMember(server, '双倍会员');
+    const order = await owner.call(routes.points.createOrder, { body: { orderNo: `E2E-${Date.now()}`, member: { id: m.member.id }, amount: 10_000, paidAt: new Date().toISOString() } });
+    assert.equal(order.points, 200, '100 yuan at 1 point per yuan, doubled');
+    await page.getByRole('menuitem', { name: '会员', exact: true }).click();
+    await page.getByPlaceholder('卡号、手机号或昵称').fill('双倍会员');
+    await page.getByRole('button', { name: /搜\s*索/ }).click();
+    await page.getByRole('cell', { name: '双倍会员' }).click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByText('积分').first().waitFor();
+    const points = await drawer.locator('.ant-descriptions-item-label', { hasText: /^积分$/ }).locator('xpath=following-sibling::td[1]').textContent();
+    assert.ok(Number(points) >= 200, `the member page shows the doubled points (${points})`);
+    await page.screenshot({ path: 'docs/screenshots/console-member.png' });
+    await page.keyboard.press('Escape');
+  });
+
+  it('verifies a coupon at the clerk desk, once', async () => {
+    await owner.call(routes.staff.createStore, { body: { code: 'E2E01', name: '测试门店' } });
+    const template = await owner.call(routes.coupons.createTemplate, { body: { name: '满100减20', kind: 'cash', value: 2_000, threshold: 10_000, validity: { kind: 'days', days: 30 } } });
+    const m = await joinedMember(server, '领券会员');
+    const coupon = await m.api.call(routes.coupons.claim, { body: { templateId: template.id } });
+    await page.getByRole('menuitem', { name: '核销台' }).click();
+    await page.getByLabel('券码').fill(coupon.code);
+    await page.getByLabel('门店编码').fill('E2E01');
+    await page.getByRole('button', { name: /核\s*销/ }).click();
+    await page.getByText('满100减20 核销成功').waitFor();
+    await page.screenshot({ path: 'docs/screenshots/console-clerk.png' });
+    await page.getByRole('button', { name: /核\s*销/ }).click();
+    await page.getByText('该券已被核销').waitFor();
+  });
+
+  it('opens the dashboard with charts drawn from real data; first load measured', async () => {
+    await owner.call(routes.lifecycle.recompute, { body: {} });
+    const started = Date.now();
+    await page.goto(`${base}/admin/#/dashboard`);
+    for (const id of ['chart-stages', 'chart-rfm', 'chart-activity', 'chart-points']) await page.locator(`[data-testid="${id}"] canvas`).first().waitFor();
+    const firstLoadMs = Date.now() - started;
+    const timing = (await page.evaluate(
+      '(() => { const n = performance.getEntriesByType("navigation")[0]; return { domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) }; })()',
+    )) as { domContentLoaded: number; load: number };
+    await page.screenshot({ path: 'docs/screenshots/console-dashboard.png', fullPage: true });
+    const assets = join('admin', 'dist', 'assets');
+    const bundle = readdirSync(assets).reduce((sum, f) => sum + statSync(join(assets, f)).size, 0);
+    console.log(`console first load to four charts: ${firstLoadMs} ms (DOMContentLoaded ${timing.domContentLoaded} ms, load ${timing.load} ms); bundle ${(bundle / 1024).toFixed(0)} KiB`);
+    const stageCount = await page.locator('.ant-statistic').count();
+    assert.equal(stageCount, 6, 'a figure per lifecycle stage');
+  });
+});
