@@ -17,6 +17,7 @@ import { MessagingService } from '../messaging/messaging.service.js';
 import type { Variables } from '../messaging/render.js';
 import { MemberDirectory } from '../points/member-directory.js';
 import { PointsService } from '../points/points.service.js';
+import { SwrCache } from '../../infra/settings/swr-cache.js';
 import { AuditService } from '../staff/audit.service.js';
 import { Automation, AutomationEnrollment } from './campaign.entities.js';
 
@@ -53,6 +54,8 @@ export function uplift(treatment: { n: number; converted: number }, control: { n
 @Injectable()
 export class CampaignsService {
   private readonly logger = new Logger('Campaigns');
+  /** Active automations, read on every triggering event (a recompute can publish a million): cached for a few seconds. */
+  private readonly active: SwrCache<Automation[]>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -65,7 +68,9 @@ export class CampaignsService {
     private readonly lifecycle: LifecycleService,
     private readonly checkins: CheckinsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.active = new SwrCache(() => this.dataSource.getRepository(Automation).findBy({ active: true }), 5_000);
+  }
 
   async list(): Promise<AutomationView[]> {
     return (await this.dataSource.getRepository(Automation).find({ order: { id: 'ASC' } })).map(view);
@@ -78,6 +83,9 @@ export class CampaignsService {
       if (id && !before) throw notFound('自动化');
       const saved = await tx.em.save(Automation, tx.em.create(Automation, { ...(before ?? {}), ...input, playbook: before?.playbook ?? playbook }));
       await this.audit.record(tx.em, actor, { action: id ? 'automation.update' : 'automation.create', entityType: 'automation', entityId: saved.id, before, after: input });
+      return saved;
+    }).then(async (saved) => {
+      this.active.set(await this.dataSource.getRepository(Automation).findBy({ active: true }));
       return view(saved);
     });
   }
@@ -87,12 +95,12 @@ export class CampaignsService {
   }
 
   async hasActive(type: AutomationTrigger['type'], match: (t: AutomationTrigger) => boolean = () => true): Promise<boolean> {
-    return (await this.dataSource.getRepository(Automation).findBy({ active: true })).some((a) => a.trigger.type === type && match(a.trigger));
+    return (await this.active.get()).some((a) => a.trigger.type === type && match(a.trigger));
   }
 
   /** An event happened to a member: every active automation on that trigger considers them. */
   async trigger(type: AutomationTrigger['type'], memberId: number, variables: Variables = {}, match: (t: AutomationTrigger) => boolean = () => true, now = new Date()): Promise<number> {
-    const automations = (await this.dataSource.getRepository(Automation).findBy({ active: true })).filter((a) => a.trigger.type === type && match(a.trigger));
+    const automations = (await this.active.get()).filter((a) => a.trigger.type === type && match(a.trigger));
     let enrolled = 0;
     for (const automation of automations) if (await this.enroll(automation, memberId, variables, now)) enrolled++;
     return enrolled;
@@ -219,7 +227,7 @@ export class CampaignsService {
   /** The daily triggers: birthdays, members who joined N days ago without buying, check-in streaks that broke yesterday. */
   async daily(now: Date): Promise<number> {
     const scanned = (t: AutomationTrigger) => ['birthday', 'joined_no_purchase', 'streak_broken'].includes(t.type) || ((t.type === 'points_expiring' || t.type === 'coupon_expiring') && t.days !== null);
-    const automations = (await this.dataSource.getRepository(Automation).findBy({ active: true })).filter((a) => scanned(a.trigger));
+    const automations = (await this.active.get()).filter((a) => scanned(a.trigger));
     const today = brandDay(now, this.config.brandTimezone);
     let enrolled = 0;
     for (const automation of automations) {
