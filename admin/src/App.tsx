@@ -7,13 +7,19 @@ import { DashboardPage } from './pages/Dashboard';
 import { MemberDaysPage } from './pages/MemberDays';
 import { MembersPage } from './pages/Members';
 import { AutomationsPage } from './pages/Automations';
+import { AuditPage } from './pages/Audit';
+import { CouponsPage } from './pages/Coupons';
+import { LifecyclePage } from './pages/Lifecycle';
 
 const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'dashboard', label: '数据看板', roles: ['owner', 'operator'] },
   { key: 'members', label: '会员', roles: ['owner', 'operator', 'clerk'] },
   { key: 'clerk', label: '核销台', roles: ['owner', 'operator', 'clerk'] },
+  { key: 'coupons', label: '优惠券', roles: ['owner', 'operator'] },
   { key: 'member-days', label: '会员日', roles: ['owner', 'operator'] },
+  { key: 'lifecycle', label: '生命周期与导出', roles: ['owner', 'operator'] },
   { key: 'automations', label: '自动化营销', roles: ['owner', 'operator'] },
+  { key: 'audit', label: '操作日志', roles: ['owner'] },
 ];
 
 const ROLE_KEY = 'huoyue.staff.role';
@@ -50,6 +56,9 @@ export function App() {
         {active.key === 'clerk' && <ClerkPage />}
         {active.key === 'member-days' && <MemberDaysPage />}
         {active.key === 'automations' && <AutomationsPage />}
+        {active.key === 'coupons' && <CouponsPage />}
+        {active.key === 'lifecycle' && <LifecyclePage />}
+        {active.key === 'audit' && <AuditPage />}
       </Layout.Content>
     </Layout>
   );

@@ -1,7 +1,7 @@
-import { Card, Descriptions, Drawer, Input, Table, Tag, Timeline } from 'antd';
+import { Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Space, Table, Tag, Timeline, message as toast } from 'antd';
 import { LIFECYCLE_STAGE_LABELS, RFM_SEGMENT_LABELS, routes } from '@huoyue/shared';
 import { useState } from 'react';
-import { call } from '../api';
+import { call, message } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
 
 export function MembersPage() {
@@ -47,6 +47,22 @@ function MemberDetail({ id }: { id: number }) {
             <Descriptions.Item label="预计 90 天购买">{m.expectedPurchases90d?.toFixed(2) ?? '—'}</Descriptions.Item>
             <Descriptions.Item label="流失预警日" span={2}>{m.driftDate ?? '—'}{m.atRisk ? <Tag color="red" style={{ marginLeft: 8 }}>已预警</Tag> : null}</Descriptions.Item>
           </Descriptions>
+          <h4 style={{ marginTop: 24 }}>手动调整积分</h4>
+          <Form layout="inline" onFinish={async (v: { points: number; reason: string }) => {
+            try {
+              await call(routes.points.adjust, { params: { id }, body: { points: v.points, reason: v.reason, requestId: crypto.randomUUID() } });
+              toast.success('积分已调整');
+              detail.reload();
+            } catch (err) {
+              toast.error(message(err));
+            }
+          }}>
+            <Space>
+              <Form.Item name="points" rules={[{ required: true, message: '请输入数量' }]}><InputNumber placeholder="正数增加，负数扣减" style={{ width: 180 }} /></Form.Item>
+              <Form.Item name="reason" rules={[{ required: true, min: 2, message: '请填写原因' }]}><Input placeholder="原因（必填，会记入操作日志）" style={{ width: 220 }} /></Form.Item>
+              <Button htmlType="submit">确认调整</Button>
+            </Space>
+          </Form>
           <h4 style={{ marginTop: 24 }}>阶段变化</h4>
           <Timeline items={m.stageHistory.map((h) => ({ children: `${h.day} ${LIFECYCLE_STAGE_LABELS[h.from]} → ${LIFECYCLE_STAGE_LABELS[h.to]}` }))} />
         </>

@@ -20,7 +20,7 @@ describe('the staff console in a real browser', () => {
     server = await startTestServer();
     owner = await staffLogin(server);
     browser = await launchBrowser();
-    page = await browser.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await (await browser.browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     base = server.apiUrl.replace(/\/api$/, '');
     mkdirSync('docs/screenshots', { recursive: true });
   });
@@ -65,13 +65,24 @@ describe('the staff console in a real browser', () => {
     await drawer.getByText('积分').first().waitFor();
     const points = await drawer.locator('.ant-descriptions-item-label', { hasText: /^积分$/ }).locator('xpath=following-sibling::td[1]').textContent();
     assert.ok(Number(points) >= 200, `the member page shows the doubled points (${points})`);
+    await page.waitForTimeout(600); // the drawer's slide-in
     await page.screenshot({ path: 'docs/screenshots/console-member.png' });
     await page.keyboard.press('Escape');
   });
 
   it('verifies a coupon at the clerk desk, once', async () => {
     await owner.call(routes.staff.createStore, { body: { code: 'E2E01', name: '测试门店' } });
-    const template = await owner.call(routes.coupons.createTemplate, { body: { name: '满100减20', kind: 'cash', value: 2_000, threshold: 10_000, validity: { kind: 'days', days: 30 } } });
+    await page.getByRole('menuitem', { name: '优惠券' }).click();
+    await page.getByRole('button', { name: '新建优惠券' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('名称').fill('满100减20');
+    await dialog.getByLabel('减免金额（元）').fill('20');
+    await dialog.getByLabel('使用门槛（元，0 为无门槛）').fill('100');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByRole('cell', { name: '满¥100减¥20' }).waitFor();
+    await page.screenshot({ path: 'docs/screenshots/console-coupons.png' });
+    const template = (await owner.call(routes.coupons.listTemplates)).items.find((t) => t.name === '满100减20')!;
+    assert.deepEqual([template.kind, template.value, template.threshold], ['cash', 2_000, 10_000]);
     const m = await joinedMember(server, '领券会员');
     const coupon = await m.api.call(routes.coupons.claim, { body: { templateId: template.id } });
     await page.getByRole('menuitem', { name: '核销台' }).click();
@@ -86,18 +97,26 @@ describe('the staff console in a real browser', () => {
 
   it('opens the dashboard with charts drawn from real data; first load measured', async () => {
     await owner.call(routes.lifecycle.recompute, { body: {} });
+    // A fresh tab in the same session (the token is in localStorage): a full load, not a hash change.
+    const fresh = await page.context().newPage();
     const started = Date.now();
-    await page.goto(`${base}/admin/#/dashboard`);
-    for (const id of ['chart-stages', 'chart-rfm', 'chart-activity', 'chart-points']) await page.locator(`[data-testid="${id}"] canvas`).first().waitFor();
+    await fresh.goto(`${base}/admin/#/dashboard`);
+    for (const id of ['chart-stages', 'chart-rfm', 'chart-activity', 'chart-points']) await fresh.locator(`[data-testid="${id}"] canvas`).first().waitFor();
     const firstLoadMs = Date.now() - started;
-    const timing = (await page.evaluate(
+    const timing = (await fresh.evaluate(
       '(() => { const n = performance.getEntriesByType("navigation")[0]; return { domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) }; })()',
     )) as { domContentLoaded: number; load: number };
-    await page.screenshot({ path: 'docs/screenshots/console-dashboard.png', fullPage: true });
+    await fresh.screenshot({ path: 'docs/screenshots/console-dashboard.png', fullPage: true });
+    assert.equal(await fresh.locator('.ant-statistic').count(), 6, 'a figure per lifecycle stage');
+    await fresh.close();
     const assets = join('admin', 'dist', 'assets');
     const bundle = readdirSync(assets).reduce((sum, f) => sum + statSync(join(assets, f)).size, 0);
     console.log(`console first load to four charts: ${firstLoadMs} ms (DOMContentLoaded ${timing.domContentLoaded} ms, load ${timing.load} ms); bundle ${(bundle / 1024).toFixed(0)} KiB`);
-    const stageCount = await page.locator('.ant-statistic').count();
-    assert.equal(stageCount, 6, 'a figure per lifecycle stage');
+    await page.getByRole('menuitem', { name: '操作日志' }).click();
+    await page.getByRole('cell', { name: 'member_day.create' }).first().waitFor();
+    await page.screenshot({ path: 'docs/screenshots/console-audit.png' });
+    await page.getByRole('menuitem', { name: '生命周期与导出' }).click();
+    await page.getByText('生命周期阈值').waitFor();
+    await page.screenshot({ path: 'docs/screenshots/console-lifecycle.png' });
   });
 });
