@@ -10,11 +10,13 @@ import { AutomationsPage } from './pages/Automations';
 import { AuditPage } from './pages/Audit';
 import { CouponsPage } from './pages/Coupons';
 import { LifecyclePage } from './pages/Lifecycle';
+import { RulesPage } from './pages/Rules';
 
 const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'dashboard', label: '数据看板', roles: ['owner', 'operator'] },
   { key: 'members', label: '会员', roles: ['owner', 'operator', 'clerk'] },
   { key: 'clerk', label: '核销台', roles: ['owner', 'operator', 'clerk'] },
+  { key: 'rules', label: '积分与签到规则', roles: ['owner', 'operator'] },
   { key: 'coupons', label: '优惠券', roles: ['owner', 'operator'] },
   { key: 'member-days', label: '会员日', roles: ['owner', 'operator'] },
   { key: 'lifecycle', label: '生命周期与导出', roles: ['owner', 'operator'] },
@@ -57,6 +59,7 @@ export function App() {
         {active.key === 'member-days' && <MemberDaysPage />}
         {active.key === 'automations' && <AutomationsPage />}
         {active.key === 'coupons' && <CouponsPage />}
+        {active.key === 'rules' && <RulesPage />}
         {active.key === 'lifecycle' && <LifecyclePage />}
         {active.key === 'audit' && <AuditPage />}
       </Layout.Content>

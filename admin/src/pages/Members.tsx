@@ -23,10 +23,30 @@ export function MembersPage() {
             ]} />
         )}
       </Loadable>
-      <Drawer open={open !== null} width={560} title="会员详情" onClose={() => setOpen(null)} destroyOnHidden>
+      <Drawer open={open !== null} width={680} title="会员详情" onClose={() => setOpen(null)} destroyOnHidden>
         {open !== null && <MemberDetail id={open} />}
       </Drawer>
     </Card>
+  );
+}
+
+const EVENT_LABELS: Record<string, string> = { app_open: '打开小程序', join: '开卡', checkin: '签到', purchase: '消费', refund: '退款', redemption: '积分兑换', coupon_claim: '领券', coupon_use: '用券', message_sent: '收到消息', message_opened: '打开消息' };
+
+function Ledger({ id }: { id: number }) {
+  const ledger = useLoad(() => call(routes.points.memberLedger, { params: { id }, query: { limit: 50 } }), [id]);
+  return (
+    <Loadable state={ledger} empty={(d) => d.items.length === 0}>
+      {(page) => (
+        <Table size="small" rowKey="id" pagination={false} dataSource={page.items}
+          columns={[
+            { title: '时间', render: (_: unknown, e) => new Date(e.at).toLocaleString('zh-CN') },
+            { title: '类型', dataIndex: 'type' },
+            { title: '积分', dataIndex: 'points' },
+            { title: '余额', dataIndex: 'balanceAfter' },
+            { title: '说明', render: (_: unknown, e) => e.reason ?? e.sourceType },
+          ]} />
+      )}
+    </Loadable>
   );
 }
 
@@ -65,6 +85,10 @@ function MemberDetail({ id }: { id: number }) {
           </Form>
           <h4 style={{ marginTop: 24 }}>阶段变化</h4>
           <Timeline items={m.stageHistory.map((h) => ({ children: `${h.day} ${LIFECYCLE_STAGE_LABELS[h.from]} → ${LIFECYCLE_STAGE_LABELS[h.to]}` }))} />
+          <h4>最近动态</h4>
+          <Timeline items={m.recentEvents.map((e) => ({ children: `${new Date(e.occurredAt).toLocaleString('zh-CN')} ${EVENT_LABELS[e.type] ?? e.type}` }))} />
+          <h4>积分明细</h4>
+          <Ledger id={id} />
         </>
       )}
     </Loadable>

@@ -115,6 +115,15 @@ describe('the staff console in a real browser', () => {
     await page.getByRole('menuitem', { name: '操作日志' }).click();
     await page.getByRole('cell', { name: 'member_day.create' }).first().waitFor();
     await page.screenshot({ path: 'docs/screenshots/console-audit.png' });
+    await page.getByRole('menuitem', { name: '积分与签到规则' }).click();
+    const editor = page.locator('textarea:visible');
+    await editor.waitFor();
+    assert.match(await editor.inputValue(), /"pointsPerYuan"/);
+    const rules = JSON.parse(await editor.inputValue()) as Record<string, unknown>;
+    await editor.fill(JSON.stringify({ ...rules, pointsPerYuan: -1 }, null, 2));
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByText(/pointsPerYuan：/).waitFor(); // refused by the shared schema before anything is sent
+    await page.screenshot({ path: 'docs/screenshots/console-rules.png' });
     await page.getByRole('menuitem', { name: '生命周期与导出' }).click();
     await page.getByText('生命周期阈值').waitFor();
     await page.screenshot({ path: 'docs/screenshots/console-lifecycle.png' });
