@@ -120,3 +120,25 @@ describe('member days: windows, benefits, scheduling, reports', () => {
     assert.equal(report.baseline.participants - before.baseline.participants, (1 + 2) / 4);
   });
 });
+
+describe('member-day-only mall items', () => {
+  let server: TestServer;
+  let owner: ApiClient;
+  before(async () => {
+    server = await startTestServer();
+    owner = await staffLogin(server);
+  });
+  after(async () => server.stop());
+
+  it('are refused outside a member day and redeemable during one', async () => {
+    const item = await owner.call(routes.mall.createItem, { body: { name: '会员日专享杯', kind: 'virtual', pointsPrice: 10, stock: 5, memberDayOnly: true } });
+    const m = await joinedMember(server);
+    await owner.call(routes.points.adjust, { params: { id: m.member.id }, body: { points: 100, reason: '测试积分', requestId: `md-${Date.now()}` } });
+    const redeem = () => m.api.call(routes.mall.redeem, { params: { id: item.id }, body: { quantity: 1, requestId: `r-${Date.now()}-${Math.random()}` } });
+    await expectError(redeem(), 403, 'NOT_ELIGIBLE');
+    const today = brandDay(new Date(), server.config.brandTimezone);
+    await owner.call(D.create, { body: { name: '今日专享', schedule: { kind: 'dates', dates: [today] }, startTime: '00:00', endTime: '24:00', benefits: { mallItemIds: [item.id] } } });
+    const redemption = await redeem();
+    assert.equal(redemption.pointsSpent, 10);
+  });
+});

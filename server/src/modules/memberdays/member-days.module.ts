@@ -2,19 +2,22 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { CheckinsModule } from '../checkins/checkins.module.js';
 import { CheckinsService } from '../checkins/checkins.service.js';
+import { MallModule } from '../mall/mall.module.js';
+import { MallService } from '../mall/mall.service.js';
 import { PointsModule } from '../points/points.module.js';
 import { PointsService } from '../points/points.service.js';
 import { MemberDaysController } from './member-days.controller.js';
 import { MemberDaysService } from './member-days.service.js';
 
 /** Member days (会员日): recurring windows with a points multiplier, check-in bonus and exclusives. */
-@Module({ imports: [PointsModule, CheckinsModule], controllers: [MemberDaysController], providers: [MemberDaysService], exports: [MemberDaysService] })
+@Module({ imports: [PointsModule, CheckinsModule, MallModule], controllers: [MemberDaysController], providers: [MemberDaysService], exports: [MemberDaysService] })
 export class MemberDaysModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobScheduler,
     private readonly days: MemberDaysService,
     private readonly points: PointsService,
     private readonly checkins: CheckinsService,
+    private readonly mall: MallService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -22,6 +25,8 @@ export class MemberDaysModule implements OnModuleInit {
     // The points and check-in modules ask through their bonus providers, so neither depends on this module.
     this.points.addBonusProvider(({ memberId, paidAt }) => this.days.orderBonus(memberId, paidAt));
     this.checkins.addBonusProvider(({ memberId }) => this.days.checkinBonus(memberId));
+    // Member-day-only items in the mall: redeemable while one of the member's member days is on.
+    this.mall.setMemberDayCheck(async (memberId, at) => (await this.days.activeFor(memberId, at)).length > 0);
     this.jobs.register({ name: 'member_days.tick', everyMs: 60_000, run: (asOf) => this.days.tick(asOf) });
   }
 }
