@@ -11,6 +11,7 @@ import { AuditPage } from './pages/Audit';
 import { CouponsPage } from './pages/Coupons';
 import { LifecyclePage } from './pages/Lifecycle';
 import { RulesPage } from './pages/Rules';
+import { MallPage } from './pages/Mall';
 
 const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'dashboard', label: '数据看板', roles: ['owner', 'operator'] },
@@ -18,6 +19,7 @@ const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'clerk', label: '核销台', roles: ['owner', 'operator', 'clerk'] },
   { key: 'rules', label: '积分与签到规则', roles: ['owner', 'operator'] },
   { key: 'coupons', label: '优惠券', roles: ['owner', 'operator'] },
+  { key: 'mall', label: '积分商城', roles: ['owner', 'operator'] },
   { key: 'member-days', label: '会员日', roles: ['owner', 'operator'] },
   { key: 'lifecycle', label: '生命周期与导出', roles: ['owner', 'operator'] },
   { key: 'automations', label: '自动化营销', roles: ['owner', 'operator'] },
@@ -60,6 +62,7 @@ export function App() {
         {active.key === 'automations' && <AutomationsPage />}
         {active.key === 'coupons' && <CouponsPage />}
         {active.key === 'rules' && <RulesPage />}
+        {active.key === 'mall' && <MallPage />}
         {active.key === 'lifecycle' && <LifecyclePage />}
         {active.key === 'audit' && <AuditPage />}
       </Layout.Content>

@@ -93,6 +93,16 @@ describe('the staff console in a real browser', () => {
     await page.screenshot({ path: 'docs/screenshots/console-clerk.png' });
     await page.getByRole('button', { name: /核\s*销/ }).click();
     await page.getByText('该券已被核销').waitFor();
+
+    await page.getByRole('menuitem', { name: '积分商城' }).click();
+    await page.getByRole('button', { name: '新建商品' }).click();
+    const item = page.getByRole('dialog');
+    await item.getByLabel('名称').fill('会员日专享杯');
+    await item.getByLabel('仅会员日可兑').click();
+    await item.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByRole('cell', { name: '会员日专享杯' }).waitFor();
+    await page.getByText('会员日专享', { exact: true }).waitFor();
+    await page.screenshot({ path: 'docs/screenshots/console-mall.png' });
   });
 
   it('opens the dashboard with charts drawn from real data; first load measured', async () => {
