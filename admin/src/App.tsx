@@ -12,6 +12,7 @@ import { CouponsPage } from './pages/Coupons';
 import { LifecyclePage } from './pages/Lifecycle';
 import { RulesPage } from './pages/Rules';
 import { MallPage } from './pages/Mall';
+import { TemplatesPage } from './pages/Templates';
 
 const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'dashboard', label: '数据看板', roles: ['owner', 'operator'] },
@@ -22,6 +23,7 @@ const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'mall', label: '积分商城', roles: ['owner', 'operator'] },
   { key: 'member-days', label: '会员日', roles: ['owner', 'operator'] },
   { key: 'lifecycle', label: '生命周期与导出', roles: ['owner', 'operator'] },
+  { key: 'templates', label: '消息模板', roles: ['owner', 'operator'] },
   { key: 'automations', label: '自动化营销', roles: ['owner', 'operator'] },
   { key: 'audit', label: '操作日志', roles: ['owner'] },
 ];
@@ -63,6 +65,7 @@ export function App() {
         {active.key === 'coupons' && <CouponsPage />}
         {active.key === 'rules' && <RulesPage />}
         {active.key === 'mall' && <MallPage />}
+        {active.key === 'templates' && <TemplatesPage />}
         {active.key === 'lifecycle' && <LifecyclePage />}
         {active.key === 'audit' && <AuditPage />}
       </Layout.Content>
