@@ -1,18 +1,23 @@
-import { Alert, Button, Card, Form, Input, Layout, Menu, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Form, Input, Layout, Menu, Skeleton, Typography } from 'antd';
+import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
 import { routes, type StaffRole } from '@huoyue/shared';
 import { api, message, session } from './api';
-import { ClerkPage } from './pages/Clerk';
-import { DashboardPage } from './pages/Dashboard';
-import { MemberDaysPage } from './pages/MemberDays';
-import { MembersPage } from './pages/Members';
-import { AutomationsPage } from './pages/Automations';
-import { AuditPage } from './pages/Audit';
-import { CouponsPage } from './pages/Coupons';
-import { LifecyclePage } from './pages/Lifecycle';
-import { RulesPage } from './pages/Rules';
-import { MallPage } from './pages/Mall';
-import { TemplatesPage } from './pages/Templates';
+
+/** Each page is its own chunk: the first load fetches only the shell and the page it opens (the charts ride with the dashboard). */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(() => load().then((m) => ({ default: m[name] })));
+}
+const ClerkPage = page(() => import('./pages/Clerk'), 'ClerkPage');
+const DashboardPage = page(() => import('./pages/Dashboard'), 'DashboardPage');
+const MemberDaysPage = page(() => import('./pages/MemberDays'), 'MemberDaysPage');
+const MembersPage = page(() => import('./pages/Members'), 'MembersPage');
+const AutomationsPage = page(() => import('./pages/Automations'), 'AutomationsPage');
+const AuditPage = page(() => import('./pages/Audit'), 'AuditPage');
+const CouponsPage = page(() => import('./pages/Coupons'), 'CouponsPage');
+const LifecyclePage = page(() => import('./pages/Lifecycle'), 'LifecyclePage');
+const RulesPage = page(() => import('./pages/Rules'), 'RulesPage');
+const MallPage = page(() => import('./pages/Mall'), 'MallPage');
+const TemplatesPage = page(() => import('./pages/Templates'), 'TemplatesPage');
 
 const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'dashboard', label: '数据看板', roles: ['owner', 'operator'] },
@@ -57,6 +62,7 @@ export function App() {
         </div>
       </Layout.Sider>
       <Layout.Content style={{ padding: 24, background: '#f6f7f9' }}>
+        <Suspense fallback={<Skeleton active />}>
         {active.key === 'dashboard' && <DashboardPage />}
         {active.key === 'members' && <MembersPage />}
         {active.key === 'clerk' && <ClerkPage />}
@@ -68,6 +74,7 @@ export function App() {
         {active.key === 'templates' && <TemplatesPage />}
         {active.key === 'lifecycle' && <LifecyclePage />}
         {active.key === 'audit' && <AuditPage />}
+        </Suspense>
       </Layout.Content>
     </Layout>
   );
