@@ -18,14 +18,18 @@ const LifecyclePage = page(() => import('./pages/Lifecycle'), 'LifecyclePage');
 const RulesPage = page(() => import('./pages/Rules'), 'RulesPage');
 const MallPage = page(() => import('./pages/Mall'), 'MallPage');
 const TemplatesPage = page(() => import('./pages/Templates'), 'TemplatesPage');
+const FulfilmentPage = page(() => import('./pages/Fulfilment'), 'FulfilmentPage');
+const TiersPage = page(() => import('./pages/Tiers'), 'TiersPage');
 
 const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'dashboard', label: '数据看板', roles: ['owner', 'operator'] },
   { key: 'members', label: '会员', roles: ['owner', 'operator', 'clerk'] },
   { key: 'clerk', label: '核销台', roles: ['owner', 'operator', 'clerk'] },
+  { key: 'tiers', label: '会员等级', roles: ['owner', 'operator'] },
   { key: 'rules', label: '积分与签到规则', roles: ['owner', 'operator'] },
   { key: 'coupons', label: '优惠券', roles: ['owner', 'operator'] },
   { key: 'mall', label: '积分商城', roles: ['owner', 'operator'] },
+  { key: 'fulfilment', label: '兑换发货', roles: ['owner', 'operator'] },
   { key: 'member-days', label: '会员日', roles: ['owner', 'operator'] },
   { key: 'lifecycle', label: '生命周期与导出', roles: ['owner', 'operator'] },
   { key: 'templates', label: '消息模板', roles: ['owner', 'operator'] },
@@ -72,6 +76,8 @@ export function App() {
         {active.key === 'rules' && <RulesPage />}
         {active.key === 'mall' && <MallPage />}
         {active.key === 'templates' && <TemplatesPage />}
+        {active.key === 'fulfilment' && <FulfilmentPage />}
+        {active.key === 'tiers' && <TiersPage />}
         {active.key === 'lifecycle' && <LifecyclePage />}
         {active.key === 'audit' && <AuditPage />}
         </Suspense>

@@ -118,6 +118,11 @@ export const mallRoutes = {
     }),
     response: mallItemView,
   }),
+  redemptions: defineRoute({
+    method: 'GET', path: '/admin/mall/redemptions', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Redemptions by status, newest first (fulfilment)',
+    query: z.strictObject({ status: z.enum(REDEMPTION_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(20).optional() }),
+    response: z.object({ items: z.array(redemptionView.extend({ memberId: z.number().int(), address: z.object({ name: z.string(), phone: z.string(), address: z.string() }).nullable() })), nextCursor: z.string().nullable() }),
+  }),
   ship: defineRoute({
     method: 'POST', path: '/admin/mall/redemptions/:id/ship', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Mark shipped with a tracking number',
     params: idParam, body: z.strictObject({ trackingNo: z.string().trim().min(4).max(64) }), response: redemptionView,

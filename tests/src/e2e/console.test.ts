@@ -165,6 +165,12 @@ describe('the staff console in a real browser', () => {
     await page.getByRole('cell', { name: '沉睡召回' }).waitFor();
     await page.waitForTimeout(500); // the dialog's fade-out
     await page.screenshot({ path: 'docs/screenshots/console-automations.png', fullPage: true });
+    await page.getByRole('menuitem', { name: '会员等级' }).click();
+    await page.getByRole('cell', { name: '普通会员' }).waitFor();
+    await page.screenshot({ path: 'docs/screenshots/console-tiers.png' });
+    await page.getByRole('menuitem', { name: '兑换发货' }).click();
+    await page.getByText('兑换发货').first().waitFor();
+    await page.locator('.ant-empty-description', { hasText: '暂无数据' }).first().waitFor(); // nothing to ship yet: the empty state
     const created = (await owner.call(routes.campaigns.list)).items.find((x) => x.name === '沉睡召回')!;
     assert.deepEqual([created.trigger, created.controlPercent], [{ type: 'stage_changed', to: 'dormant' }, 10]);
   });

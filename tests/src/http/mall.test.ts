@@ -123,6 +123,8 @@ describe('points mall: redemptions under a rush, limits, payment, fulfilment', (
     await expectError(redeem(member.api, bag.id), 400, 'VALIDATION_FAILED');
     const sent = await redeem(member.api, bag.id, { address: { name: '张三', phone: '13800001111', address: '上海市静安区南京西路 1 号' } });
     assert.equal(sent.status, 'pending_shipment');
+    const toShip = await owner.call(m.redemptions, { query: { status: 'pending_shipment' } });
+    assert.deepEqual(toShip.items.map((x) => [x.redemptionId, x.memberId, x.address?.name]), [[sent.redemptionId, member.member.id, '张三']], 'fulfilment sees it with its address');
     const shipped = await owner.call(m.ship, { params: { id: sent.redemptionId }, body: { trackingNo: 'SF1234567890' } });
     assert.equal(shipped.trackingNo, 'SF1234567890');
     assert.equal((await owner.call(m.deliver, { params: { id: sent.redemptionId } })).status, 'delivered');

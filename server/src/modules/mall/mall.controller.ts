@@ -42,6 +42,11 @@ export class MallController {
     return this.mall.mine(me.memberId, query.limit, query.cursor);
   }
 
+  @Contract(r.redemptions)
+  redemptions(@Query() query: In<typeof r.redemptions.query>) {
+    return this.mall.list(query.status, query.limit, query.cursor);
+  }
+
   @Contract(r.listItems)
   async all() {
     return { items: await this.mall.allItems() };

@@ -203,6 +203,17 @@ export class MallService {
     });
   }
 
+  /** All members' redemptions, by status (staff fulfilment). */
+  async list(status: MallRedemption['status'] | undefined, limit: number, cursor?: string): Promise<{ items: (RedemptionView & { memberId: number; address: MallRedemption['address'] })[]; nextCursor: string | null }> {
+    const qb = this.dataSource.getRepository(MallRedemption).createQueryBuilder('r');
+    if (status) qb.where('r.status = :status', { status });
+    if (cursor) qb.andWhere('r.id < :before', { before: Number(cursor) || 0 });
+    const rows = await qb.orderBy('r.id', 'DESC').limit(limit + 1).getMany();
+    const items = await this.dataSource.getRepository(MallItem).findBy({ id: In([...new Set(rows.map((r) => r.itemId))].concat(0)) });
+    const page = rows.slice(0, limit);
+    return { items: page.map((r) => ({ ...this.view(r, items.find((i) => i.id === r.itemId)!), memberId: r.memberId, address: r.address })), nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null };
+  }
+
   async mine(memberId: number, limit: number, cursor?: string): Promise<{ items: RedemptionView[]; nextCursor: string | null }> {
     const qb = this.dataSource.getRepository(MallRedemption).createQueryBuilder('r').where('r.member_id = :memberId', { memberId });
     if (cursor) qb.andWhere('r.id < :before', { before: Number(cursor) || 0 });
