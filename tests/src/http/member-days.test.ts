@@ -58,6 +58,22 @@ describe('member days: windows, benefits, scheduling, reports', () => {
     assert.ok(next && next.startsAt > new Date().toISOString(), 'the next one is ahead');
   });
 
+  it('counts taking part for badges: once per member day and date, however many orders', async () => {
+    await owner.call(routes.engagement.createBadge, { body: { code: 'md_fan', name: '会员日常客', rule: { metric: 'member_days', thresholds: [1, 2] } } });
+    const m = await joinedMember(server);
+    for (let i = 0; i < 3; i++) await order(m.member.id, new Date().toISOString(), 1_000);
+    const mine = await m.api.call(routes.engagement.myBadges);
+    const badge = mine.earned.find((b) => b.code === 'md_fan');
+    assert.ok(badge, 'earned during a member day');
+    const [{ n }] = (await server.dataSource.query("SELECT COUNT(*) AS n FROM domain_event WHERE name = 'member_day.participated' AND payload LIKE ?", [`%"memberId":${m.member.id},%`])) as [{ n: number }];
+    // The member days on right now for this member (the all-day ones of earlier tests; a Wednesday adds the weekly one).
+    const days = (await server.app.get(MemberDaysService).activeFor(m.member.id, new Date())).length;
+    assert.ok(days >= 1);
+    assert.equal(Number(n), 3 * days, 'announced per order and member day');
+    const [{ member_days: counted }] = (await server.dataSource.query('SELECT member_days FROM member_stat WHERE member_id = ?', [m.member.id])) as [{ member_days: number }];
+    assert.equal(Number(counted), days, 'but counted once per member day and date');
+  });
+
   it('starts and ends each occurrence once, even when two instances tick at the same moment', async () => {
     const day = await owner.call(D.create, { body: { name: '整点会员日', schedule: { kind: 'dates', dates: [today()] }, startTime: '00:00', endTime: '24:00', benefits: { checkinBonusPoints: 1 } } });
     const announce = await owner.call(routes.campaigns.create, { body: { name: '会员日开场', trigger: { type: 'member_day_started', memberDayId: day.id }, actions: { points: 3 }, controlPercent: 0 } });

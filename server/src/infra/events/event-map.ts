@@ -53,6 +53,8 @@ export interface DomainEventMap {
   'message.opened': { memberId: number; messageId: number; automationId: number | null; at: string };
   /** A member day's window opened / closed (once per occurrence, whatever the number of instances). */
   'member_day.started': { memberDayId: number; occurrenceId: number; day: string; startsAt: string; endsAt: string; at: string };
+  /** A member bought or checked in during one of their member days (once per member, member day and date). */
+  'member_day.participated': { memberId: number; memberDayId: number; day: string; at: string };
   'member_day.ended': { memberDayId: number; occurrenceId: number; day: string; startsAt: string; endsAt: string; at: string };
   'order.refunded': { memberId: number; orderNo: string; refundNo: string; amount: number; at: string };
 }

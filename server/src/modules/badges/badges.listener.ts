@@ -32,6 +32,12 @@ export class BadgesListener {
     return this.badges.apply(`coupon-used:${e.couponId}:${e.at}`, e.memberId, { couponsUsed: 1 }, `coupon:${e.couponId}`);
   }
 
+  /** Once per member, member day and date, however many orders and check-ins it took. */
+  @OnDomainEvent('member_day.participated')
+  onMemberDay(e: DomainEventMap['member_day.participated']) {
+    return this.badges.apply(`memberday:${e.memberId}:${e.memberDayId}:${e.day}`, e.memberId, { memberDays: 1 }, `memberday:${e.memberDayId}:${e.day}`);
+  }
+
   @OnDomainEvent('member.joined')
   onJoined(e: DomainEventMap['member.joined']) {
     return this.badges.apply(`joined:${e.memberId}`, e.memberId, { joinedAt: new Date(e.at) }, `joined:${e.memberId}`);

@@ -7,10 +7,11 @@ import { MallService } from '../mall/mall.service.js';
 import { PointsModule } from '../points/points.module.js';
 import { PointsService } from '../points/points.service.js';
 import { MemberDaysController } from './member-days.controller.js';
+import { MemberDaysListener } from './member-days.listener.js';
 import { MemberDaysService } from './member-days.service.js';
 
 /** Member days (会员日): recurring windows with a points multiplier, check-in bonus and exclusives. */
-@Module({ imports: [PointsModule, CheckinsModule, MallModule], controllers: [MemberDaysController], providers: [MemberDaysService], exports: [MemberDaysService] })
+@Module({ imports: [PointsModule, CheckinsModule, MallModule], controllers: [MemberDaysController], providers: [MemberDaysService, MemberDaysListener], exports: [MemberDaysService] })
 export class MemberDaysModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobScheduler,
