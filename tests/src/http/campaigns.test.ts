@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_MESSAGING_SETTINGS, routes, type ApiClient } from '@huoyue/shared';
 import { inControlGroup, uplift } from '@huoyue/server/dist/modules/campaigns/campaigns.service.js';
@@ -152,6 +152,5 @@ describe('automations: triggers, control groups, actions, conversions and the up
     const lost = await owner.call(A.installPlaybook, { params: { code: 'lost_recall' }, body: {} });
     const lostTemplates = (await owner.call(G.listTemplates)).items.filter((t) => lost.actions.messageTemplateIds.includes(t.id));
     assert.deepEqual(lostTemplates.map((t) => t.channel), ['sms']);
-    void randomUUID;
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, MoreThan } from 'typeorm';
 import { addDays, brandDay, type AutomationTrigger } from '@huoyue/shared';
 import type { automationBody, automationReport, automationView } from '@huoyue/shared';
@@ -53,7 +53,6 @@ export function uplift(treatment: { n: number; converted: number }, control: { n
  */
 @Injectable()
 export class CampaignsService {
-  private readonly logger = new Logger('Campaigns');
   /** Active automations, read on every triggering event (a recompute can publish a million): cached for a few seconds. */
   private readonly active: SwrCache<Automation[]>;
 

@@ -134,7 +134,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
         if (prepared.outcome === 'fallback') continue; // the row now holds the next template
         return prepared.outcome;
       }
-      const rendered = this.render(message, prepared.template, prepared.profile, await this.variables(message, prepared.profile));
+      const rendered = this.render(prepared.template, await this.variables(message, prepared.profile));
       if ('invalid' in rendered) {
         await this.finish(message, 'failed', `invalid_field:${rendered.invalid}`, { refundQuota: prepared.reservedQuota });
         return 'failed';
@@ -309,7 +309,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
     return { nickname: profile.nickname ?? '会员', cardNo: profile.cardNo, points: balances.balance, today: brandDay(new Date(), this.config.brandTimezone), ...(message.variables ?? {}) };
   }
 
-  private render(message: Message, template: MessageTemplate, _profile: MemberProfile, variables: Record<string, string | number | null>): { data: Record<string, string> } | { invalid: string } {
+  private render(template: MessageTemplate, variables: Record<string, string | number | null>): { data: Record<string, string> } | { invalid: string } {
     if (template.channel === 'sms') return { data: { text: fill(template.smsText ?? '', variables).slice(0, 300) } };
     return renderFields(template.fields, variables);
   }
