@@ -20,6 +20,7 @@ const MallPage = page(() => import('./pages/Mall'), 'MallPage');
 const TemplatesPage = page(() => import('./pages/Templates'), 'TemplatesPage');
 const FulfilmentPage = page(() => import('./pages/Fulfilment'), 'FulfilmentPage');
 const TiersPage = page(() => import('./pages/Tiers'), 'TiersPage');
+const BadgesPage = page(() => import('./pages/Badges'), 'BadgesPage');
 
 const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'dashboard', label: '数据看板', roles: ['owner', 'operator'] },
@@ -27,6 +28,7 @@ const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'clerk', label: '核销台', roles: ['owner', 'operator', 'clerk'] },
   { key: 'tiers', label: '会员等级', roles: ['owner', 'operator'] },
   { key: 'rules', label: '积分与签到规则', roles: ['owner', 'operator'] },
+  { key: 'badges', label: '勋章', roles: ['owner', 'operator'] },
   { key: 'coupons', label: '优惠券', roles: ['owner', 'operator'] },
   { key: 'mall', label: '积分商城', roles: ['owner', 'operator'] },
   { key: 'fulfilment', label: '兑换发货', roles: ['owner', 'operator'] },
@@ -78,6 +80,7 @@ export function App() {
         {active.key === 'templates' && <TemplatesPage />}
         {active.key === 'fulfilment' && <FulfilmentPage />}
         {active.key === 'tiers' && <TiersPage />}
+        {active.key === 'badges' && <BadgesPage />}
         {active.key === 'lifecycle' && <LifecyclePage />}
         {active.key === 'audit' && <AuditPage />}
         </Suspense>

@@ -2,6 +2,7 @@ import { Button, Card, Input, Modal, Select, Space, Table, Tag, message as toast
 import { REDEMPTION_STATUSES, routes } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
+import { downloadCsv } from '../components/csv';
 import { Loadable, useLoad } from '../components/Loadable';
 
 const STATUS: Record<(typeof REDEMPTION_STATUSES)[number], string> = {
@@ -39,7 +40,7 @@ export function FulfilmentPage() {
   const cancel = (id: number) =>
     Modal.confirm({ title: '确定取消这笔兑换吗？', content: '积分和库存会退回，操作会记入日志。', okText: '取消兑换', cancelText: '再想想', okButtonProps: { danger: true }, onOk: () => act(() => call(routes.mall.cancel, { params: { id }, body: { reason: '后台取消' } }), '已取消') });
   return (
-    <Card title="兑换发货" extra={<Select value={status} onChange={setStatus} style={{ width: 140 }} options={REDEMPTION_STATUSES.map((s) => ({ value: s, label: STATUS[s] }))} />}>
+    <Card title="兑换发货" extra={<Space><Select value={status} onChange={setStatus} style={{ width: 140 }} options={REDEMPTION_STATUSES.map((s) => ({ value: s, label: STATUS[s] }))} /><Button disabled={!list.data?.items.length} onClick={() => downloadCsv('redemptions.csv', ['时间', '商品', '数量', '会员 ID', '收货人', '电话', '地址', '状态', '快递单号'], (list.data?.items ?? []).map((r) => [r.createdAt, r.itemName, r.quantity, r.memberId, r.address?.name, r.address?.phone, r.address?.address, STATUS[r.status], r.trackingNo]))}>导出 CSV</Button></Space>}>
       <Loadable state={list} empty={(d) => d.items.length === 0}>
         {(page) => (
           <Table rowKey="redemptionId" dataSource={page.items} pagination={false}

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Table, Tag, TimePicker } from 'antd';
+import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, TimePicker } from 'antd';
 import { memberDayBody, routes, type MemberDaySchedule } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
@@ -24,11 +24,50 @@ interface FormValues {
   checkinBonusPoints: number;
 }
 
+const STATUS = { scheduled: '未开始', started: '进行中', ended: '已结束' } as const;
+
+function Occurrences({ id }: { id: number }) {
+  const list = useLoad(() => call(routes.memberDays.occurrences, { params: { id } }), [id]);
+  const [report, setReport] = useState<Awaited<ReturnType<typeof loadReport>> | null>(null);
+  const loadReport = (occurrenceId: number) => call(routes.memberDays.report, { params: { id: occurrenceId } });
+  const rows = report
+    ? ([['参与人数', 'participants'], ['订单数', 'orders'], ['消费（元）', 'spend'], ['发放积分', 'pointsIssued'], ['领券', 'couponsClaimed'], ['用券', 'couponsUsed']] as const).map(([label, key]) => ({
+        label,
+        value: key === 'spend' ? report.figures[key] / 100 : report.figures[key],
+        baseline: key === 'spend' ? report.baseline[key] / 100 : report.baseline[key],
+      }))
+    : [];
+  return (
+    <>
+      <Loadable state={list} empty={(d) => d.items.length === 0}>
+        {(data) => (
+          <Table size="small" rowKey="id" pagination={{ pageSize: 6 }} dataSource={data.items}
+            columns={[
+              { title: '日期', dataIndex: 'day' },
+              { title: '状态', render: (_: unknown, o) => <Tag>{STATUS[o.status]}</Tag> },
+              { title: '', render: (_: unknown, o) => (o.status === 'scheduled' ? null : <Button size="small" onClick={async () => setReport(await loadReport(o.id))}>报表</Button>) },
+            ]} />
+        )}
+      </Loadable>
+      {report && (
+        <Table size="small" rowKey="label" pagination={false} style={{ marginTop: 16 }} title={() => `${report.day} 对比前四个同一星期几（${report.baselineDays.join('、')}）的平均`} dataSource={rows}
+          columns={[
+            { title: '指标', dataIndex: 'label' },
+            { title: '本场', render: (_: unknown, r) => r.value.toLocaleString('zh-CN') },
+            { title: '前四周平均', render: (_: unknown, r) => r.baseline.toLocaleString('zh-CN', { maximumFractionDigits: 2 }) },
+            { title: '变化', render: (_: unknown, r) => (r.baseline > 0 ? `${(((r.value - r.baseline) / r.baseline) * 100).toFixed(0)}%` : '—') },
+          ]} />
+      )}
+    </>
+  );
+}
+
 export function MemberDaysPage() {
   const list = useLoad(() => call(routes.memberDays.list));
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [preview, setPreview] = useState<{ name: string; items: { day: string; startsAt: string; endsAt: string }[] } | null>(null);
+  const [occurrencesOf, setOccurrencesOf] = useState<{ id: number; name: string } | null>(null);
   const [form] = Form.useForm<FormValues>();
   const kind = Form.useWatch('kind', form);
 
@@ -59,7 +98,15 @@ export function MemberDaysPage() {
               { title: '日期', render: (_: unknown, d) => describe(d.schedule) },
               { title: '时段', render: (_: unknown, d) => `${d.startTime}–${d.endTime}` },
               { title: '权益', render: (_: unknown, d) => <>{d.benefits.pointsMultiplier > 1 && <Tag color="orange">积分 {d.benefits.pointsMultiplier} 倍</Tag>}{d.benefits.checkinBonusPoints > 0 && <Tag>签到 +{d.benefits.checkinBonusPoints}</Tag>}</> },
-              { title: '', render: (_: unknown, d) => <Button size="small" onClick={async () => setPreview({ name: d.name, items: (await call(routes.memberDays.preview, { params: { id: d.id }, query: { count: 6 } })).items })}>预览</Button> },
+              {
+                title: '',
+                render: (_: unknown, d) => (
+                  <Space>
+                    <Button size="small" onClick={async () => setPreview({ name: d.name, items: (await call(routes.memberDays.preview, { params: { id: d.id }, query: { count: 6 } })).items })}>预览</Button>
+                    <Button size="small" onClick={() => setOccurrencesOf({ id: d.id, name: d.name })}>场次与报表</Button>
+                  </Space>
+                ),
+              },
             ]} />
         )}
       </Loadable>
@@ -78,6 +125,9 @@ export function MemberDaysPage() {
           <Form.Item label="消费积分倍数" name="pointsMultiplier"><InputNumber min={1} max={10} step={0.5} /></Form.Item>
           <Form.Item label="签到额外积分" name="checkinBonusPoints"><InputNumber min={0} max={10000} /></Form.Item>
         </Form>
+      </Modal>
+      <Modal title={`${occurrencesOf?.name ?? ''}：场次`} width={820} open={occurrencesOf !== null} onCancel={() => setOccurrencesOf(null)} footer={null} destroyOnHidden>
+        {occurrencesOf && <Occurrences id={occurrencesOf.id} />}
       </Modal>
       <Modal title={`${preview?.name ?? ''}：接下来的日期`} open={preview !== null} onCancel={() => setPreview(null)} footer={null}>
         <Table size="small" rowKey="day" pagination={false} dataSource={preview?.items ?? []} columns={[

@@ -2,6 +2,7 @@ import { Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Space, Ta
 import { LIFECYCLE_STAGE_LABELS, RFM_SEGMENT_LABELS, routes } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
+import { downloadCsv } from '../components/csv';
 import { Loadable, useLoad } from '../components/Loadable';
 
 export function MembersPage() {
@@ -10,7 +11,10 @@ export function MembersPage() {
   const list = useLoad(() => call(routes.members.adminSearch, { query: { query: query || undefined, limit: 50 } }), [query]);
   return (
     <Card title="会员">
-      <Input.Search placeholder="卡号、手机号或昵称" allowClear enterButton="搜索" onSearch={setQuery} style={{ maxWidth: 420, marginBottom: 16 }} />
+      <Space style={{ marginBottom: 16 }}>
+        <Input.Search placeholder="卡号、手机号或昵称" allowClear enterButton="搜索" onSearch={setQuery} style={{ width: 420 }} />
+        <Button disabled={!list.data?.items.length} onClick={() => downloadCsv('members.csv', ['卡号', '昵称', '手机', '等级', '阶段', '入会时间'], (list.data?.items ?? []).map((m) => [m.cardNo, m.nickname, m.phoneMasked, m.tier?.name, LIFECYCLE_STAGE_LABELS[m.stage], m.joinedAt]))}>导出 CSV</Button>
+      </Space>
       <Loadable state={list} empty={(d) => d.items.length === 0}>
         {(page) => (
           <Table rowKey="id" dataSource={page.items} pagination={false} onRow={(m) => ({ onClick: () => setOpen(m.id) })}
@@ -45,6 +49,20 @@ function Ledger({ id }: { id: number }) {
             { title: '余额', dataIndex: 'balanceAfter' },
             { title: '说明', render: (_: unknown, e) => e.reason ?? e.sourceType },
           ]} />
+      )}
+    </Loadable>
+  );
+}
+
+function CouponsAndBadges({ id }: { id: number }) {
+  const data = useLoad(async () => ({ coupons: (await call(routes.coupons.memberCoupons, { params: { id }, query: {} })).items, badges: await call(routes.engagement.memberBadges, { params: { id } }) }), [id]);
+  return (
+    <Loadable state={data}>
+      {(d) => (
+        <>
+          <div style={{ marginBottom: 8 }}>可用优惠券：{d.coupons.length === 0 ? '无' : d.coupons.map((c) => <Tag key={c.id}>{c.name}（至 {c.validTo.slice(0, 10)}）</Tag>)}</div>
+          <div>已获勋章：{d.badges.earned.length === 0 ? '无' : d.badges.earned.map((b) => <Tag color="gold" key={b.code}>{b.name}{b.levels > 1 ? ` Lv${b.level}` : ''}</Tag>)}</div>
+        </>
       )}
     </Loadable>
   );
@@ -89,6 +107,8 @@ function MemberDetail({ id }: { id: number }) {
           <Timeline items={m.recentEvents.map((e) => ({ children: `${new Date(e.occurredAt).toLocaleString('zh-CN')} ${EVENT_LABELS[e.type] ?? e.type}` }))} />
           <h4>积分明细</h4>
           <Ledger id={id} />
+          <h4 style={{ marginTop: 24 }}>优惠券与勋章</h4>
+          <CouponsAndBadges id={id} />
         </>
       )}
     </Loadable>

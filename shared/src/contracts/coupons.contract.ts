@@ -94,6 +94,10 @@ export const riskRules = z.strictObject({
 export const riskRefusalView = z.object({ id: z.number().int(), memberId: z.number().int(), action: z.string(), rank: z.number().int(), clientIp: z.string().nullable(), at: z.string() });
 
 export const couponRoutes = {
+  memberCoupons: defineRoute({
+    method: 'GET', path: '/admin/members/:id/coupons', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-coupons', summary: "A member's coupons by status",
+    params: idParam, query: z.strictObject({ status: z.enum(['available', 'used', 'expired']).default('available') }), response: z.object({ items: z.array(couponView) }),
+  }),
   wallet: defineRoute({
     method: 'GET', path: '/coupons', auth: MEMBER, tag: 'coupons', summary: 'My coupons by status',
     query: z.strictObject({ status: z.enum(['available', 'used', 'expired']).default('available') }), response: z.object({ items: z.array(couponView) }),

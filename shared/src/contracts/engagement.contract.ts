@@ -164,6 +164,10 @@ export const engagementRoutes = {
     summary: 'Block or unblock a member from earning points (every earning path honours it; audited)', params: idParam,
     body: z.strictObject({ blocked: z.boolean(), reason: z.string().trim().min(2).max(200) }), response: z.object({ blocked: z.boolean() }),
   }),
+  memberBadges: defineRoute({
+    method: 'GET', path: '/admin/members/:id/badges', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-badges', summary: "A member's badges, earned and locked with progress",
+    params: idParam, response: myBadges,
+  }),
   myBadges: defineRoute({
     method: 'GET', path: '/badges', auth: MEMBER, tag: 'badges', summary: 'Earned badges (with date) and locked ones (with progress)', response: myBadges,
   }),

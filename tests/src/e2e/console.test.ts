@@ -68,6 +68,17 @@ describe('the staff console in a real browser', () => {
     await page.waitForTimeout(600); // the drawer's slide-in
     await page.screenshot({ path: 'docs/screenshots/console-member.png' });
     await page.keyboard.press('Escape');
+
+    // The occurrence opens (the scheduled job, run by hand here) and its report counts the order.
+    await owner.call(routes.system.runJob, { params: { name: 'member_days.tick' }, body: {} });
+    await page.getByRole('menuitem', { name: '会员日' }).click();
+    await page.getByRole('button', { name: '场次与报表' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: /报\s*表/ }).click();
+    const ordersRow = page.getByRole('row', { name: /订单数/ });
+    await ordersRow.waitFor();
+    assert.match((await ordersRow.textContent()) ?? '', /订单数\s*1/);
+    await page.screenshot({ path: 'docs/screenshots/console-member-day-report.png' });
+    await page.keyboard.press('Escape');
   });
 
   it('verifies a coupon at the clerk desk, once', async () => {
@@ -165,6 +176,17 @@ describe('the staff console in a real browser', () => {
     await page.getByRole('cell', { name: '沉睡召回' }).waitFor();
     await page.waitForTimeout(500); // the dialog's fade-out
     await page.screenshot({ path: 'docs/screenshots/console-automations.png', fullPage: true });
+    await page.getByRole('menuitem', { name: '勋章', exact: true }).click();
+    await page.getByRole('button', { name: '新建勋章' }).click();
+    const b = page.getByRole('dialog');
+    await b.getByLabel('编码').fill('checkin_fan');
+    await b.getByLabel('名称').fill('签到达人');
+    await b.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByRole('cell', { name: '签到达人' }).waitFor();
+    await page.getByText('累计签到天数 ≥ 7 / 30 / 100').waitFor();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: 'docs/screenshots/console-badges.png' });
+
     await page.getByRole('menuitem', { name: '会员等级' }).click();
     await page.getByRole('cell', { name: '普通会员' }).waitFor();
     await page.screenshot({ path: 'docs/screenshots/console-tiers.png' });

@@ -36,4 +36,17 @@ describe('dashboard series: stages over time, stage flows, daily activity', () =
     assert.deepEqual(flows.items.filter((f) => f.from === 'potential' && f.to === 'new').map((f) => f.members), [2]);
     assert.deepEqual(flows.items.filter((f) => f.from === 'new' && f.to === 'active').map((f) => f.members), [2]);
   });
+
+  it("shows staff a member's coupons and badges", async () => {
+    const template = await owner.call(routes.coupons.createTemplate, { body: { name: '员工视图券', kind: 'cash', value: 500, validity: { kind: 'days', days: 10 } } });
+    const m = await joinedMember(server);
+    await m.api.call(routes.coupons.claim, { body: { templateId: template.id } });
+    await m.api.call(routes.engagement.checkin, { body: {} });
+    const coupons = await owner.call(routes.coupons.memberCoupons, { params: { id: m.member.id }, query: {} });
+    assert.deepEqual(coupons.items.map((c) => c.name), ['员工视图券']);
+    assert.deepEqual((await owner.call(routes.coupons.memberCoupons, { params: { id: m.member.id }, query: { status: 'used' } })).items, []);
+    const badges = await owner.call(routes.engagement.memberBadges, { params: { id: m.member.id } });
+    const own = await m.api.call(routes.engagement.myBadges);
+    assert.deepEqual(badges, own, 'staff see what the member sees');
+  });
 });

@@ -11,6 +11,11 @@ const r = routes.engagement;
 export class BadgesController {
   constructor(private readonly badges: BadgesService) {}
 
+  @Contract(r.memberBadges)
+  memberBadges(@Param() params: In<typeof r.memberBadges.params>) {
+    return this.badges.mine(params.id);
+  }
+
   @Contract(r.myBadges)
   mine(@CurrentMember() me: MemberPrincipal) {
     return this.badges.mine(me.memberId);

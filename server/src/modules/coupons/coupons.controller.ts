@@ -16,6 +16,11 @@ export class CouponsController {
     private readonly risk: RiskService,
   ) {}
 
+  @Contract(r.memberCoupons)
+  async memberCoupons(@Param() params: In<typeof r.memberCoupons.params>, @Query() query: In<typeof r.memberCoupons.query>) {
+    return { items: await this.coupons.wallet(params.id, query.status) };
+  }
+
   @Contract(r.wallet)
   async wallet(@CurrentMember() me: MemberPrincipal, @Query() query: In<typeof r.wallet.query>) {
     return { items: await this.coupons.wallet(me.memberId, query.status) };
