@@ -129,6 +129,21 @@ export function AutomationsPage() {
                 { title: '打开', render: (_: unknown, a) => a.report.treatment.opened },
                 { title: '转化率（实验/对照）', render: (_: unknown, a) => `${percent(a.report.treatment.conversionRate)} / ${percent(a.report.control.conversionRate)}` },
                 { title: '提升（95% 区间）', render: (_: unknown, a) => (a.report.uplift ? `${percent(a.report.uplift.absolute)}（${percent(a.report.uplift.low)} ~ ${percent(a.report.uplift.high)}）` : '样本不足') },
+                {
+                  title: '',
+                  render: (_: unknown, a) => (
+                    <Button size="small" onClick={async () => {
+                      const { id, playbook: _p, report: _r, ...body } = a;
+                      try {
+                        await call(routes.campaigns.update, { params: { id }, body: { ...body, active: !a.active } });
+                        toast.success(a.active ? '已停用' : '已启用');
+                        list.reload();
+                      } catch (err) {
+                        toast.error(message(err));
+                      }
+                    }}>{a.active ? '停用' : '启用'}</Button>
+                  ),
+                },
               ]} />
           )}
         </Loadable>

@@ -21,6 +21,7 @@ interface Values {
 export function TemplatesPage() {
   const list = useLoad(() => call(routes.messaging.listTemplates));
   const [open, setOpen] = useState(false);
+  const [editing, setEditing] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<Values>();
   const channel = Form.useWatch('channel', form);
@@ -31,8 +32,10 @@ export function TemplatesPage() {
     const checked = messageTemplateBody.safeParse(body);
     if (!checked.success) return setError(checked.error.issues.map((i) => i.message).join('；'));
     try {
-      await call(routes.messaging.createTemplate, { body });
+      if (editing) await call(routes.messaging.updateTemplate, { params: { id: editing }, body });
+      else await call(routes.messaging.createTemplate, { body });
       setOpen(false);
+      setEditing(null);
       form.resetFields();
       list.reload();
     } catch (err) {
@@ -40,7 +43,7 @@ export function TemplatesPage() {
     }
   };
   return (
-    <Card title="消息模板" extra={<Button type="primary" onClick={() => setOpen(true)}>新建模板</Button>}>
+    <Card title="消息模板" extra={<Button type="primary" onClick={() => { setEditing(null); form.resetFields(); setOpen(true); }}>新建模板</Button>}>
       <Loadable state={list} empty={(d) => d.items.length === 0}>
         {(data) => (
           <Table rowKey="id" dataSource={data.items} pagination={false}
@@ -50,10 +53,20 @@ export function TemplatesPage() {
               { title: '渠道', render: (_: unknown, t) => CHANNELS[t.channel] },
               { title: '用途', render: (_: unknown, t) => <Tag color={t.purpose === 'marketing' ? 'orange' : undefined}>{PURPOSES[t.purpose]}</Tag> },
               { title: '内容', render: (_: unknown, t) => t.smsText ?? t.fields.map((f) => `${f.key}: ${f.value}`).join('；') },
+              {
+                title: '',
+                render: (_: unknown, t) => (
+                  <Button size="small" onClick={() => {
+                    setEditing(t.id);
+                    form.setFieldsValue({ code: t.code, name: t.name, channel: t.channel, purpose: t.purpose, wechatTemplateId: t.wechatTemplateId ?? undefined, fields: t.fields, smsText: t.smsText ?? undefined, page: t.page ?? undefined });
+                    setOpen(true);
+                  }}>编辑</Button>
+                ),
+              },
             ]} />
         )}
       </Loadable>
-      <Modal title="新建消息模板" width={640} open={open} onCancel={() => setOpen(false)} onOk={() => form.submit()} okText="保存" cancelText="取消" destroyOnHidden>
+      <Modal title={editing ? '编辑消息模板' : '新建消息模板'} width={640} open={open} onCancel={() => setOpen(false)} onOk={() => form.submit()} okText="保存" cancelText="取消" forceRender>
         {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
         <Alert type="info" style={{ marginBottom: 12 }} message={`可用变量：${MESSAGE_VARIABLES.map((v) => `{{${v}}}`).join(' ')}`} />
         <Form form={form} layout="vertical" onFinish={submit} initialValues={{ channel: 'subscribe', purpose: 'reactivation', fields: [{ key: 'thing1', value: '' }] }}>

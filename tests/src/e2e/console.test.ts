@@ -174,6 +174,8 @@ describe('the staff console in a real browser', () => {
     await page.locator('.ant-select-dropdown:visible').getByTitle('好久不见短信').click();
     await a.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByRole('cell', { name: '沉睡召回' }).waitFor();
+    await page.getByRole('row', { name: /沉睡召回/ }).getByRole('button', { name: /停\s*用/ }).click();
+    await page.getByRole('row', { name: /沉睡召回/ }).getByText('已停用').waitFor();
     await page.waitForTimeout(500); // the dialog's fade-out
     await page.screenshot({ path: 'docs/screenshots/console-automations.png', fullPage: true });
     await page.getByRole('menuitem', { name: '勋章', exact: true }).click();
@@ -194,6 +196,13 @@ describe('the staff console in a real browser', () => {
     await page.getByText('兑换发货').first().waitFor();
     await page.locator('.ant-empty-description', { hasText: '暂无数据' }).first().waitFor(); // nothing to ship yet: the empty state
     const created = (await owner.call(routes.campaigns.list)).items.find((x) => x.name === '沉睡召回')!;
-    assert.deepEqual([created.trigger, created.controlPercent], [{ type: 'stage_changed', to: 'dormant' }, 10]);
+    assert.deepEqual([created.trigger, created.controlPercent, created.active], [{ type: 'stage_changed', to: 'dormant' }, 10, false]);
+
+    await page.getByRole('menuitem', { name: '消息模板' }).click();
+    await page.getByRole('row', { name: /好久不见短信/ }).getByRole('button', { name: /编\s*辑/ }).click();
+    await page.getByRole('dialog').getByLabel('名称').fill('想念您短信');
+    await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByRole('cell', { name: '想念您短信' }).waitFor();
+    assert.ok((await owner.call(routes.messaging.listTemplates)).items.some((t) => t.name === '想念您短信' && t.code === 'winback_sms'), 'edited in place');
   });
 });
