@@ -26,6 +26,8 @@ export const envSchema = z.object({
   SMS_API_URL: z.url().optional(),
   /** Whether this process sends queued messages (several may: they claim rows with SKIP LOCKED). */
   MESSAGE_DISPATCHER: booleanFlag.default(true),
+  /** How long a dispatcher's claim on a message lasts before another may send it (seconds). */
+  MESSAGE_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Port of the built-in fake WeChat when it is started (0 = any free port). */
   FAKE_WECHAT_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
@@ -58,6 +60,7 @@ export interface AppConfig {
   wechat: { appId: string; appSecret: string; apiBaseUrl: string; useFake: boolean; fakePort: number; oa: { appId: string; appSecret: string } | null };
   smsApiUrl: string | null;
   messageDispatcher: boolean;
+  messageClaimSeconds: number;
   admin: { username: string; password: string | undefined };
   demoData: boolean;
   brandTimezone: string;
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     smsApiUrl: e.SMS_API_URL ?? null,
     messageDispatcher: e.MESSAGE_DISPATCHER,
+    messageClaimSeconds: e.MESSAGE_CLAIM_SECONDS,
     admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
     // Demo data only on the embedded default unless asked for explicitly: never surprise a production MySQL.
     demoData: e.DEMO_DATA ?? database.kind === 'sqlite',

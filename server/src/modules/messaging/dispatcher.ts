@@ -43,8 +43,6 @@ export class MessageDispatcher implements OnApplicationShutdown {
   private readonly limiters = new Map<MessageChannel, RateLimiter>();
   private running = false;
   private loop: Promise<void> | undefined;
-  /** How long a claimed row stays ours before another dispatcher may take it. */
-  claimSeconds = Number(process.env.MESSAGE_CLAIM_SECONDS ?? 60);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -120,7 +118,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
       await tx.em
         .createQueryBuilder()
         .update(Message)
-        .set({ status: 'sending', claimedUntil: new Date(now.getTime() + this.claimSeconds * 1000), attempts: () => 'attempts + 1' })
+        .set({ status: 'sending', claimedUntil: new Date(now.getTime() + this.config.messageClaimSeconds * 1000), attempts: () => 'attempts + 1' })
         .whereInIds(ids)
         .execute();
       return tx.em.getRepository(Message).findBy({ id: In(ids) });
