@@ -150,6 +150,20 @@ describe('lifecycle stages: thresholds, transitions, as-of dates', () => {
     assert.equal(d.purchaseDays, 2);
     assert.equal(d.stageHistory[0]!.cause, 'import');
 
+    // A batch that moves many members at once (written set-based): every move recorded and announced.
+    const phones = Array.from({ length: 15 }, () => uniquePhone());
+    const many = ['member_ref,order_no,paid_at,amount', ...phones.map((p) => `${p},${orderNo()},${addDays(w.today(), -1)},5000`)].join('\n');
+    const bulk = await fetch(`${server.apiUrl}/admin/imports/orders`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: many });
+    const { id: bulkId } = (await bulk.json()) as { id: number };
+    for (let i = 0; i < 200 && (await owner.call(P.getImport, { params: { id: bulkId } })).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 50));
+    const imported = (await server.dataSource.query(`SELECT id FROM member WHERE phone IN (${phones.map(() => '?').join(', ')})`, phones)) as { id: number }[];
+    assert.equal(imported.length, 15);
+    for (const { id } of imported) {
+      const d = await w.detail(Number(id));
+      assert.deepEqual([d.stage, d.purchaseDays, d.stageHistory[0]?.to, d.stageHistory[0]?.cause], ['active', 1, 'active', 'import']);
+      assert.deepEqual((await w.events('member.stage_changed', Number(id))).map((e) => [e.to, e.cause]), [['active', 'import']]);
+    }
+
     const phone = uniquePhone();
     const offline = await owner.call(P.createOrder, { body: { orderNo: orderNo(), member: { phone }, amount: 8_800, paidAt: w.daysAgo(5) } });
     const joined = await joinedMember(server, '线下老顾客', phone);

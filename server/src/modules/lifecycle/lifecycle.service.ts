@@ -9,7 +9,7 @@ import type { Actor } from '../../infra/auth/token.service.js';
 import { EventBus } from '../../infra/events/event-bus.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
-import { sqlInstant } from '../../infra/database/bulk.js';
+import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
 import { AuditService } from '../staff/audit.service.js';
 import { LifecycleSnapshot, LifecycleState, LifecycleTransition, MemberLifecycle } from './lifecycle.entities.js';
 import { dayNumber, dayOf, greatest, instantDn, interactionsSql, offsetMinutes, purchaseAggregatesSql, rfmSegmentSql, stageCaseSql, updateFrom, upsertSelect, type Dialect } from './lifecycle-sql.js';
@@ -133,22 +133,45 @@ export class LifecycleService {
     let changed = 0;
     for (let i = 0; i < ids.length; i += 1000) {
       const slice = ids.slice(i, i + 1000);
+      const [{ last: lastEvent }] = (await this.dataSource.query('SELECT COALESCE(MAX(id), 0) AS last FROM domain_event')) as [{ last: number }];
+      let setBased = false;
       changed += await this.uow.run(async (tx) => {
         const state = await this.state(tx.em, 'share');
         const marks = slice.map(() => '?').join(', ');
-        await tx.em.query(`UPDATE member_lifecycle SET first_dn = NULL, last_dn = NULL, purchase_days = 0, spend = 0, win_days = 0, win_spend = 0, version = version + 1${cause === 'purchase' ? ', at_risk = 0' : ''} WHERE member_id IN (${marks})`, slice);
+        // A purchase always leaves the member with orders, so the upsert below covers them; a refund, an import or a
+        // merge may leave none, so their aggregates are cleared first.
+        if (cause !== 'purchase') await tx.em.query(`UPDATE member_lifecycle SET first_dn = NULL, last_dn = NULL, purchase_days = 0, spend = 0, win_days = 0, win_spend = 0, version = version + 1 WHERE member_id IN (${marks})`, slice);
+        else await tx.em.query(`UPDATE member_lifecycle SET at_risk = 0 WHERE member_id IN (${marks}) AND at_risk = 1`, slice);
         const agg = purchaseAggregatesSql(this.kind, this.offset(), { windowFromDn: state.windowFromDn, memberIds: slice });
         await tx.em.query(upsertSelect(this.kind, 'member_lifecycle', AGGREGATE_COLUMNS, agg.sql, this.aggregateUpdates()), agg.params);
         const today = this.today();
+        // The member rows are locked while their stage is decided and written (MySQL; SQLite has one writer).
         const rows = (await tx.em.query(
           `SELECT m.id, m.stage, ${this.stageSql(s, dayNumber(today), 'ml')} AS stage_new FROM member m LEFT JOIN member_lifecycle ml ON ml.member_id = m.id
-           WHERE m.id IN (${marks}) AND m.status IN ('visitor', 'member')`,
+           WHERE m.id IN (${marks}) AND m.status IN ('visitor', 'member')${this.kind === 'mysql' ? ' FOR UPDATE' : ''}`,
           slice,
         )) as { id: number; stage: LifecycleStage; stage_new: LifecycleStage }[];
-        let n = 0;
-        for (const row of rows) if (row.stage !== row.stage_new && (await this.setStage(tx, Number(row.id), row.stage, row.stage_new, cause, today))) n++;
-        return n;
+        const moves = rows.filter((r) => r.stage !== r.stage_new).map((r) => ({ id: Number(r.id), from: r.stage, to: r.stage_new }));
+        if (moves.length <= 10) {
+          let n = 0;
+          for (const m of moves) if (await this.setStage(tx, m.id, m.from, m.to, cause, today)) n++;
+          return n;
+        }
+        // An import batch moves many members at once: one UPDATE per (from, to), the transitions and the events as
+        // multi-row inserts, delivered after commit (as the recompute does) instead of one round trip each.
+        setBased = true;
+        const at = new Date().toISOString();
+        const groups = new Map<string, number[]>();
+        for (const m of moves) groups.set(`${m.from}>${m.to}`, [...(groups.get(`${m.from}>${m.to}`) ?? []), m.id]);
+        for (const [key, memberIds] of groups) {
+          const [from, to] = key.split('>') as [LifecycleStage, LifecycleStage];
+          await tx.em.query(`UPDATE member SET stage = ? WHERE stage = ? AND id IN (${memberIds.map(() => '?').join(', ')})`, [to, from, ...memberIds]);
+        }
+        await bulkInsert(tx.em, this.kind, 'lifecycle_transition', ['member_id', 'from_stage', 'to_stage', 'day', 'cause'], moves.map((m) => [m.id, m.from, m.to, today, cause]));
+        await bulkInsert(tx.em, this.kind, 'domain_event', ['name', 'payload', 'attempts'], moves.map((m) => ['member.stage_changed', JSON.stringify({ memberId: m.id, from: m.from, to: m.to, day: today, cause, at }), 0]));
+        return moves.length;
       });
+      if (setBased) await this.bus.drain(Number(lastEvent));
     }
     return changed;
   }
