@@ -3,6 +3,7 @@ import { BADGE_METRICS, badgeInput, routes } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
+import { useSchemaSubmit } from '../components/useSchemaSubmit';
 
 const METRICS: Record<(typeof BADGE_METRICS)[number], string> = {
   checkins: '累计签到天数',
@@ -28,22 +29,14 @@ interface Values {
 export function BadgesPage() {
   const list = useLoad(() => call(routes.engagement.listBadges));
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<Values>();
-  const submit = async (v: Values) => {
-    setError(null);
-    const body = { code: v.code, name: v.name, description: v.description ?? '', rewardPoints: v.rewardPoints, rule: { metric: v.metric, thresholds: v.thresholds.split(/[,，\s]+/).filter(Boolean).map(Number) } };
-    const checked = badgeInput.safeParse(body);
-    if (!checked.success) return setError(checked.error.issues.map((i) => i.message).join('；'));
-    try {
-      await call(routes.engagement.createBadge, { body: checked.data });
-      setOpen(false);
-      form.resetFields();
-      list.reload();
-    } catch (err) {
-      setError(message(err));
-    }
-  };
+  const { error, submit: send } = useSchemaSubmit(badgeInput, (body) => call(routes.engagement.createBadge, { body }), () => {
+    setOpen(false);
+    form.resetFields();
+    list.reload();
+  });
+  const submit = (v: Values) =>
+    send({ code: v.code, name: v.name, description: v.description ?? '', rewardPoints: v.rewardPoints, rule: { metric: v.metric, thresholds: v.thresholds.split(/[,，\s]+/).filter(Boolean).map(Number) } });
   const backfill = (code: string) =>
     Modal.confirm({
       title: '补发这枚勋章？',

@@ -1,7 +1,8 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Table, Tag } from 'antd';
 import { couponTemplateInput, routes } from '@huoyue/shared';
 import { useState } from 'react';
-import { call, message } from '../api';
+import { call } from '../api';
+import { useSchemaSubmit } from '../components/useSchemaSubmit';
 import { Loadable, useLoad } from '../components/Loadable';
 
 const KINDS = { cash: '满减券', percent: '折扣券', gift: '礼品券', shipping: '包邮券' } as const;
@@ -22,12 +23,15 @@ interface Values {
 export function CouponsPage() {
   const list = useLoad(() => call(routes.coupons.listTemplates));
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<Values>();
   const kind = Form.useWatch('kind', form);
-  const submit = async (v: Values) => {
-    setError(null);
-    const body = {
+  const { error, submit: send } = useSchemaSubmit(couponTemplateInput, (body) => call(routes.coupons.createTemplate, { body }), () => {
+    setOpen(false);
+    form.resetFields();
+    list.reload();
+  });
+  const submit = (v: Values) =>
+    send({
       name: v.name,
       kind: v.kind,
       value: v.kind === 'cash' ? Math.round((v.valueYuan ?? 0) * 100) : v.kind === 'percent' ? (v.percent ?? 0) : 0,
@@ -36,19 +40,7 @@ export function CouponsPage() {
       validity: { kind: 'days' as const, days: v.days },
       totalQuantity: v.totalQuantity ?? null,
       perMemberLimit: v.perMemberLimit,
-    };
-    // The server's schema first, so the form says what the API would.
-    const checked = couponTemplateInput.safeParse(body);
-    if (!checked.success) return setError(checked.error.issues.map((i) => i.message).join('；'));
-    try {
-      await call(routes.coupons.createTemplate, { body });
-      setOpen(false);
-      form.resetFields();
-      list.reload();
-    } catch (err) {
-      setError(message(err));
-    }
-  };
+    });
   return (
     <Card title="优惠券" extra={<Button type="primary" onClick={() => setOpen(true)}>新建优惠券</Button>}>
       <Loadable state={list} empty={(d) => d.items.length === 0}>

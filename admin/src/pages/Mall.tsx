@@ -3,6 +3,7 @@ import { mallItemInput, routes } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
+import { useSchemaSubmit } from '../components/useSchemaSubmit';
 
 const KINDS = { coupon: '优惠券', physical: '实物', virtual: '虚拟' } as const;
 
@@ -20,23 +21,15 @@ interface Values {
 export function MallPage() {
   const items = useLoad(() => call(routes.mall.listItems));
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<Values>();
   const kind = Form.useWatch('kind', form);
-  const submit = async (v: Values) => {
-    setError(null);
-    const body = { name: v.name, kind: v.kind, couponTemplateId: v.kind === 'coupon' ? (v.couponTemplateId ?? null) : null, pointsPrice: v.pointsPrice, cashPrice: Math.round((v.cashYuan ?? 0) * 100), stock: v.stock, perMemberLimit: v.perMemberLimit, memberDayOnly: v.memberDayOnly };
-    const checked = mallItemInput.safeParse(body);
-    if (!checked.success) return setError(checked.error.issues.map((i) => i.message).join('；'));
-    try {
-      await call(routes.mall.createItem, { body });
-      setOpen(false);
-      form.resetFields();
-      items.reload();
-    } catch (err) {
-      setError(message(err));
-    }
-  };
+  const { error, submit: send } = useSchemaSubmit(mallItemInput, (body) => call(routes.mall.createItem, { body }), () => {
+    setOpen(false);
+    form.resetFields();
+    items.reload();
+  });
+  const submit = (v: Values) =>
+    send({ name: v.name, kind: v.kind, couponTemplateId: v.kind === 'coupon' ? (v.couponTemplateId ?? null) : null, pointsPrice: v.pointsPrice, cashPrice: Math.round((v.cashYuan ?? 0) * 100), stock: v.stock, perMemberLimit: v.perMemberLimit, memberDayOnly: v.memberDayOnly });
   const restock = async (id: number, delta: number) => {
     try {
       await call(routes.mall.updateItem, { params: { id }, body: { stockDelta: delta } });
