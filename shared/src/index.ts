@@ -10,3 +10,4 @@ export * from './client.js';
 export * from './contracts/index.js';
 export * from './util/mask.js';
 export * from './util/time.js';
+export * from './util/csv.js';

@@ -19,5 +19,5 @@ export function useSchemaSubmit<S extends z.ZodType>(schema: S, send: (data: z.o
       setError(message(err));
     }
   };
-  return { error, submit };
+  return { error, submit, clear: () => setError(null) };
 }

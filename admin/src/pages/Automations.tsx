@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { automationBody, LIFECYCLE_STAGE_LABELS, LIFECYCLE_STAGES, routes, type PLAYBOOK_CODES } from '@huoyue/shared';
 import { call, message } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
+import { useSchemaSubmit } from '../components/useSchemaSubmit';
 
 const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
 
@@ -50,30 +51,22 @@ function triggerOf(v: Values): unknown {
 
 function CreateAutomation({ onDone }: { onDone: () => void }) {
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<Values>();
   const trigger = Form.useWatch('trigger', form);
   const templates = useLoad(() => call(routes.messaging.listTemplates));
-  const submit = async (v: Values) => {
-    setError(null);
-    const body = {
+  const { error, submit: send } = useSchemaSubmit(automationBody, (body) => call(routes.campaigns.create, { body }), () => {
+    setOpen(false);
+    form.resetFields();
+    onDone();
+  });
+  const submit = (v: Values) =>
+    send({
       name: v.name,
       trigger: triggerOf(v),
       actions: { points: v.points ?? 0, couponTemplateId: v.couponTemplateId ?? null, messageTemplateIds: v.messageTemplateIds ?? [] },
       controlPercent: v.controlPercent,
       conversion: { kind: v.conversionKind, days: v.conversionDays },
-    };
-    const checked = automationBody.safeParse(body);
-    if (!checked.success) return setError(checked.error.issues.map((i) => i.message).join('；'));
-    try {
-      await call(routes.campaigns.create, { body: checked.data });
-      setOpen(false);
-      form.resetFields();
-      onDone();
-    } catch (err) {
-      setError(message(err));
-    }
-  };
+    });
   return (
     <>
       <Button type="primary" onClick={() => setOpen(true)}>新建自动化</Button>

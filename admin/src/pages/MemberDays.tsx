@@ -1,8 +1,9 @@
-import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, TimePicker } from 'antd';
+import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, TimePicker, message as toast } from 'antd';
 import { memberDayBody, routes, type MemberDaySchedule } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
+import { useSchemaSubmit } from '../components/useSchemaSubmit';
 
 const WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 
@@ -45,7 +46,7 @@ function Occurrences({ id }: { id: number }) {
             columns={[
               { title: '日期', dataIndex: 'day' },
               { title: '状态', render: (_: unknown, o) => <Tag>{STATUS[o.status]}</Tag> },
-              { title: '', render: (_: unknown, o) => (o.status === 'scheduled' ? null : <Button size="small" onClick={async () => setReport(await loadReport(o.id))}>报表</Button>) },
+              { title: '', render: (_: unknown, o) => (o.status === 'scheduled' ? null : <Button size="small" onClick={() => loadReport(o.id).then(setReport, (err: unknown) => toast.error(message(err)))}>报表</Button>) },
             ]} />
         )}
       </Loadable>
@@ -65,27 +66,19 @@ function Occurrences({ id }: { id: number }) {
 export function MemberDaysPage() {
   const list = useLoad(() => call(routes.memberDays.list));
   const [creating, setCreating] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [preview, setPreview] = useState<{ name: string; items: { day: string; startsAt: string; endsAt: string }[] } | null>(null);
   const [occurrencesOf, setOccurrencesOf] = useState<{ id: number; name: string } | null>(null);
   const [form] = Form.useForm<FormValues>();
   const kind = Form.useWatch('kind', form);
 
-  const submit = async (v: FormValues) => {
-    setError(null);
+  const { error, submit: send } = useSchemaSubmit(memberDayBody, (body) => call(routes.memberDays.create, { body }), () => {
+    setCreating(false);
+    form.resetFields();
+    list.reload();
+  });
+  const submit = (v: FormValues) => {
     const schedule = v.kind === 'monthly' ? { kind: 'monthly' as const, day: v.day ?? 1 } : v.kind === 'weekly' ? { kind: 'weekly' as const, weekday: v.weekday ?? 1 } : { kind: 'dates' as const, dates: (v.dates ?? '').split(/[,，\s]+/).filter(Boolean) };
-    const body = { name: v.name, schedule, startTime: v.startTime.format('HH:mm'), endTime: v.endTime.format('HH:mm'), benefits: { pointsMultiplier: v.pointsMultiplier, checkinBonusPoints: v.checkinBonusPoints } };
-    // The server's own schema checks it first, so the form shows the same messages the API would.
-    const checked = memberDayBody.safeParse(body);
-    if (!checked.success) return setError(checked.error.issues.map((i) => i.message).join('；'));
-    try {
-      await call(routes.memberDays.create, { body });
-      setCreating(false);
-      form.resetFields();
-      list.reload();
-    } catch (err) {
-      setError(message(err));
-    }
+    return send({ name: v.name, schedule, startTime: v.startTime.format('HH:mm'), endTime: v.endTime.format('HH:mm'), benefits: { pointsMultiplier: v.pointsMultiplier, checkinBonusPoints: v.checkinBonusPoints } });
   };
 
   return (
@@ -102,7 +95,7 @@ export function MemberDaysPage() {
                 title: '',
                 render: (_: unknown, d) => (
                   <Space>
-                    <Button size="small" onClick={async () => setPreview({ name: d.name, items: (await call(routes.memberDays.preview, { params: { id: d.id }, query: { count: 6 } })).items })}>预览</Button>
+                    <Button size="small" onClick={() => call(routes.memberDays.preview, { params: { id: d.id }, query: { count: 6 } }).then(({ items }) => setPreview({ name: d.name, items }), (err: unknown) => toast.error(message(err)))}>预览</Button>
                     <Button size="small" onClick={() => setOccurrencesOf({ id: d.id, name: d.name })}>场次与报表</Button>
                   </Space>
                 ),

@@ -1,8 +1,9 @@
 import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import { MESSAGE_VARIABLES, messageTemplateBody, routes } from '@huoyue/shared';
 import { useState } from 'react';
-import { call, message } from '../api';
+import { call } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
+import { useSchemaSubmit } from '../components/useSchemaSubmit';
 
 const CHANNELS = { subscribe: '小程序订阅消息', oa_template: '服务号模板消息', sms: '短信' } as const;
 const PURPOSES = { transactional: '服务通知（不限频）', reactivation: '召回提醒（限频）', marketing: '营销（仅短信，需同意）' } as const;
@@ -22,28 +23,23 @@ export function TemplatesPage() {
   const list = useLoad(() => call(routes.messaging.listTemplates));
   const [open, setOpen] = useState(false);
   const [editing, setEditing] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<Values>();
   const channel = Form.useWatch('channel', form);
-  const submit = async (v: Values) => {
-    setError(null);
-    const body = { code: v.code, name: v.name, channel: v.channel, purpose: v.purpose, wechatTemplateId: v.channel === 'sms' ? null : (v.wechatTemplateId ?? null), fields: v.channel === 'sms' ? [] : (v.fields ?? []), smsText: v.channel === 'sms' ? (v.smsText ?? null) : null, page: v.page || null };
-    // WeChat forbids marketing in subscribe and template messages: the shared schema says so before the server does.
-    const checked = messageTemplateBody.safeParse(body);
-    if (!checked.success) return setError(checked.error.issues.map((i) => i.message).join('；'));
-    try {
-      if (editing) await call(routes.messaging.updateTemplate, { params: { id: editing }, body });
-      else await call(routes.messaging.createTemplate, { body });
+  // WeChat forbids marketing in subscribe and template messages: the shared schema says so before the server does.
+  const { error, submit: send, clear } = useSchemaSubmit(
+    messageTemplateBody,
+    (body) => (editing ? call(routes.messaging.updateTemplate, { params: { id: editing }, body }) : call(routes.messaging.createTemplate, { body })),
+    () => {
       setOpen(false);
       setEditing(null);
       form.resetFields();
       list.reload();
-    } catch (err) {
-      setError(message(err));
-    }
-  };
+    },
+  );
+  const submit = (v: Values) =>
+    send({ code: v.code, name: v.name, channel: v.channel, purpose: v.purpose, wechatTemplateId: v.channel === 'sms' ? null : (v.wechatTemplateId ?? null), fields: v.channel === 'sms' ? [] : (v.fields ?? []), smsText: v.channel === 'sms' ? (v.smsText ?? null) : null, page: v.page || null });
   return (
-    <Card title="消息模板" extra={<Button type="primary" onClick={() => { setEditing(null); form.resetFields(); setOpen(true); }}>新建模板</Button>}>
+    <Card title="消息模板" extra={<Button type="primary" onClick={() => { setEditing(null); clear(); form.resetFields(); setOpen(true); }}>新建模板</Button>}>
       <Loadable state={list} empty={(d) => d.items.length === 0}>
         {(data) => (
           <Table rowKey="id" dataSource={data.items} pagination={false}
@@ -58,6 +54,7 @@ export function TemplatesPage() {
                 render: (_: unknown, t) => (
                   <Button size="small" onClick={() => {
                     setEditing(t.id);
+                    clear();
                     form.setFieldsValue({ code: t.code, name: t.name, channel: t.channel, purpose: t.purpose, wechatTemplateId: t.wechatTemplateId ?? undefined, fields: t.fields, smsText: t.smsText ?? undefined, page: t.page ?? undefined });
                     setOpen(true);
                   }}>编辑</Button>

@@ -1,8 +1,9 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Modal, Switch, Table, Tag } from 'antd';
 import { routes, updateTierBody } from '@huoyue/shared';
 import { useState } from 'react';
-import { call, message } from '../api';
+import { call } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
+import { useSchemaSubmit } from '../components/useSchemaSubmit';
 
 interface Values {
   name: string;
@@ -18,27 +19,20 @@ interface Values {
 export function TiersPage() {
   const tiers = useLoad(() => call(routes.points.listTiers));
   const [editing, setEditing] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<Values>();
+  const { error, submit: send, clear } = useSchemaSubmit(updateTierBody, (body) => call(routes.points.updateTier, { params: { code: editing! }, body }), () => {
+    setEditing(null);
+    tiers.reload();
+  });
   const open = (code: string) => {
     const t = tiers.data?.items.find((x) => x.code === code);
     if (!t) return;
     form.setFieldsValue({ name: t.name, growthThreshold: t.growthThreshold, retentionGrowth: t.retentionGrowth, validityMonths: t.validityMonths, pointsMultiplier: t.benefits.pointsMultiplier, freeShipping: t.benefits.freeShipping, perks: t.benefits.perks.join('，') });
-    setError(null);
+    clear();
     setEditing(code);
   };
-  const save = async (v: Values) => {
-    const body = { name: v.name, growthThreshold: v.growthThreshold, retentionGrowth: v.retentionGrowth, validityMonths: v.validityMonths, benefits: { pointsMultiplier: v.pointsMultiplier, freeShipping: v.freeShipping, perks: v.perks.split(/[,，]/).map((p) => p.trim()).filter(Boolean) } };
-    const checked = updateTierBody.safeParse(body);
-    if (!checked.success) return setError(checked.error.issues.map((i) => i.message).join('；'));
-    try {
-      await call(routes.points.updateTier, { params: { code: editing! }, body });
-      setEditing(null);
-      tiers.reload();
-    } catch (err) {
-      setError(message(err));
-    }
-  };
+  const save = (v: Values) =>
+    send({ name: v.name, growthThreshold: v.growthThreshold, retentionGrowth: v.retentionGrowth, validityMonths: v.validityMonths, benefits: { pointsMultiplier: v.pointsMultiplier, freeShipping: v.freeShipping, perks: v.perks.split(/[,，]/).map((p) => p.trim()).filter(Boolean) } });
   return (
     <Card title="会员等级">
       <Loadable state={tiers} empty={(d) => d.items.length === 0}>

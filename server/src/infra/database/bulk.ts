@@ -45,3 +45,9 @@ export const placeholders = (n: number) => Array.from({ length: n }, () => '?').
 export function localDateSql(kind: Dialect, column: string, offsetMinutes: number): string {
   return kind === 'mysql' ? `DATE(${column} + INTERVAL ${Math.trunc(offsetMinutes)} MINUTE)` : `date(${column}, '${offsetMinutes >= 0 ? '+' : ''}${Math.trunc(offsetMinutes)} minutes')`;
 }
+
+/** Runs a write in the caller's transaction and answers how many rows it changed (both drivers report it). */
+export async function affectedRows(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
+  if (!em.queryRunner) throw new Error('affectedRows() needs a transaction');
+  return (await em.queryRunner.query(sql, params, true)).affected ?? 0;
+}

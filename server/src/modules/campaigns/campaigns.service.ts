@@ -115,8 +115,9 @@ export class CampaignsService {
     const c = automation.conditions;
     if (c.tiers.length > 0 && !c.tiers.includes(profile.tierCode ?? '')) return false;
     if (c.stages.length > 0 && !c.stages.includes(profile.stage)) return false;
+    // One read of the member's lifecycle row serves the conditions and the "days since last visit" variable.
+    const facts = await this.lifecycle.memberRow(memberId);
     if (c.segments.length > 0 || c.lowFrequency !== null) {
-      const facts = await this.lifecycle.memberRow(memberId);
       if (c.segments.length > 0 && !(facts?.segment && c.segments.includes(facts.segment))) return false;
       if (c.lowFrequency !== null && Boolean(facts?.lowFrequency) !== c.lowFrequency) return false;
     }
@@ -124,7 +125,6 @@ export class CampaignsService {
     const recent = await repo.findOneBy({ automationId: automation.id, memberId, enrolledAt: MoreThan(new Date(now.getTime() - automation.dedupeDays * 86_400_000)) });
     if (recent) return false;
     // Days since the member last bought or came by, for messages that say so.
-    const facts = await this.lifecycle.memberRow(memberId);
     const lastVisit = Math.max(facts?.lastDn ?? -1, facts?.lastInteractionDn ?? -1);
     if (lastVisit >= 0) variables = { daysSinceLastVisit: dayNumber(brandDay(now, this.config.brandTimezone)) - lastVisit, ...variables };
     const grp = inControlGroup(automation.id, memberId, automation.controlPercent) ? 'control' : 'treatment';

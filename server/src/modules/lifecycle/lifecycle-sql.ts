@@ -2,7 +2,7 @@
  * SQL pieces the set-based lifecycle engine shares between MySQL/MariaDB and SQLite. Brand-local dates are handled
  * as day numbers (days since 1970-01-01), so every age is integer subtraction and no query needs a time zone table.
  */
-import { zoneOffsetMinutes, type LifecycleSettings } from '@huoyue/shared';
+import type { LifecycleSettings } from '@huoyue/shared';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { rfmSegmentSql } from './rfm.js';
 
@@ -12,8 +12,6 @@ const DAY_MS = 86_400_000;
 
 export const dayNumber = (day: string): number => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
 export const dayOf = (dn: number): string => new Date(dn * DAY_MS).toISOString().slice(0, 10);
-
-export const offsetMinutes = zoneOffsetMinutes;
 
 /**
  * The brand-local day number of a UTC instant column. The offset is the brand zone's offset now: exact for zones

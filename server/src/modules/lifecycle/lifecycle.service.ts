@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { brandDay, DEFAULT_LIFECYCLE_SETTINGS, LIFECYCLE_STAGES, lifecycleSettings, RFM_SEGMENTS, startOfBrandDay, type LifecycleSettings, type LifecycleStage, type RfmSegment } from '@huoyue/shared';
+import { brandDay, csvCell, zoneOffsetMinutes, DEFAULT_LIFECYCLE_SETTINGS, LIFECYCLE_STAGES, lifecycleSettings, RFM_SEGMENTS, startOfBrandDay, type LifecycleSettings, type LifecycleStage, type RfmSegment } from '@huoyue/shared';
 import type { z } from 'zod';
 import type { recomputeResult } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -9,10 +9,10 @@ import type { Actor } from '../../infra/auth/token.service.js';
 import { EventBus } from '../../infra/events/event-bus.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
-import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
+import { affectedRows, bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
 import { AuditService } from '../staff/audit.service.js';
 import { LifecycleSnapshot, LifecycleState, LifecycleTransition, MemberLifecycle } from './lifecycle.entities.js';
-import { dayNumber, dayOf, greatest, instantDn, interactionsSql, offsetMinutes, purchaseAggregatesSql, rfmSegmentSql, stageCaseSql, updateFrom, upsertSelect, type Dialect } from './lifecycle-sql.js';
+import { dayNumber, dayOf, greatest, instantDn, interactionsSql, purchaseAggregatesSql, rfmSegmentSql, stageCaseSql, updateFrom, upsertSelect, type Dialect } from './lifecycle-sql.js';
 import { ModelStore } from './model-store.js';
 import { rfmSegment } from './rfm.js';
 
@@ -71,7 +71,7 @@ export class LifecycleService {
   }
 
   private offset(): number {
-    return offsetMinutes(this.config.brandTimezone, new Date());
+    return zoneOffsetMinutes(this.config.brandTimezone, new Date());
   }
 
   // ---------------------------------------------------------------- state
@@ -133,8 +133,7 @@ export class LifecycleService {
     let changed = 0;
     for (let i = 0; i < ids.length; i += 1000) {
       const slice = ids.slice(i, i + 1000);
-      const [{ last: lastEvent }] = (await this.dataSource.query('SELECT COALESCE(MAX(id), 0) AS last FROM domain_event')) as [{ last: number }];
-      let setBased = false;
+      let drainAfter: number | null = null;
       changed += await this.uow.run(async (tx) => {
         const state = await this.state(tx.em, 'share');
         const marks = slice.map(() => '?').join(', ');
@@ -159,7 +158,9 @@ export class LifecycleService {
         }
         // An import batch moves many members at once: one UPDATE per (from, to), the transitions and the events as
         // multi-row inserts, delivered after commit (as the recompute does) instead of one round trip each.
-        setBased = true;
+        // Read only here, not on every purchase: the events below get ids after it, drained once committed.
+        const [{ last }] = (await tx.em.query('SELECT COALESCE(MAX(id), 0) AS last FROM domain_event')) as [{ last: number }];
+        drainAfter = Number(last);
         const at = new Date().toISOString();
         const groups = new Map<string, number[]>();
         for (const m of moves) groups.set(`${m.from}>${m.to}`, [...(groups.get(`${m.from}>${m.to}`) ?? []), m.id]);
@@ -171,7 +172,7 @@ export class LifecycleService {
         await bulkInsert(tx.em, this.kind, 'domain_event', ['name', 'payload', 'attempts'], moves.map((m) => ['member.stage_changed', JSON.stringify({ memberId: m.id, from: m.from, to: m.to, day: today, cause, at }), 0]));
         return moves.length;
       });
-      if (setBased) await this.bus.drain(Number(lastEvent));
+      if (drainAfter !== null) await this.bus.drain(drainAfter);
     }
     return changed;
   }
@@ -182,7 +183,7 @@ export class LifecycleService {
    */
   async setStage(tx: Tx, memberId: number, from: LifecycleStage, to: LifecycleStage, cause: string, day = this.today()): Promise<boolean> {
     if (from === to) return false;
-    if ((await affected(tx.em, 'UPDATE member SET stage = ? WHERE id = ? AND stage = ?', [to, memberId, from])) === 0) return false;
+    if ((await affectedRows(tx.em, 'UPDATE member SET stage = ? WHERE id = ? AND stage = ?', [to, memberId, from])) === 0) return false;
     await tx.em.insert(LifecycleTransition, { memberId, fromStage: from, toStage: to, day, cause });
     await tx.publish('member.stage_changed', { memberId, from, to, day, cause, at: new Date().toISOString() });
     return true;
@@ -388,7 +389,7 @@ export class LifecycleService {
     const risky = `FROM lifecycle_scratch s JOIN member_lifecycle ml ON ml.member_id = s.member_id WHERE ${current} AND s.at_risk = 1 AND ml.at_risk = 0`;
     const [{ n: atRisk }] = (await em.query(`SELECT COUNT(*) AS n ${risky}`)) as [{ n: number }];
     await em.query(`INSERT INTO domain_event (name, payload, attempts) SELECT 'member.at_risk', ${json}('memberId', s.member_id, 'stage', s.stage_new, 'day', ?, 'at', ?), 0 ${risky}`, [day, atIso]);
-    const movedCount = await affected(
+    const movedCount = await affectedRows(
       em,
       updateFrom(this.kind, 'member', 'lifecycle_scratch', 's.member_id = t.id', 't.stage = s.stage_new', `s.member_id BETWEEN ${lo} AND ${hi} AND s.stage_new <> s.stage_old AND t.stage = s.stage_old AND s.version = COALESCE((SELECT version FROM member_lifecycle v WHERE v.member_id = s.member_id), -1)`),
     );
@@ -547,18 +548,4 @@ export class LifecycleService {
     )) as { x: number; tx: number; t: number; n: number }[];
     return rows.map((r) => ({ x: Number(r.x), tx: Number(r.tx), T: Number(r.t), n: Number(r.n) }));
   }
-}
-
-/** Rows changed by a write in a transaction (both drivers report it through the query runner's structured result). */
-async function affected(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
-  if (!em.queryRunner) throw new Error('affected() needs a transaction');
-  return (await em.queryRunner.query(sql, params, true)).affected ?? 0;
-}
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  // A cell that a spreadsheet would run as a formula is quoted as text.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

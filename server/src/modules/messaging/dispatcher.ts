@@ -4,7 +4,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { brandDay, startOfBrandDay, addDays, type MessageChannel, type MessagingSettings } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { sqlInstant } from '../../infra/database/bulk.js';
+import { affectedRows, sqlInstant } from '../../infra/database/bulk.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { WechatApiError } from '../../infra/wechat/wechat.errors.js';
 import { WechatGateway } from '../../infra/wechat/wechat.gateway.js';
@@ -202,7 +202,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
       let reservedQuota = false;
       if (template.channel === 'subscribe') {
         if (!profile.openid) return unreachable('no_openid');
-        const reserved = (await tx.em.queryRunner!.query('UPDATE subscription_quota SET remaining = remaining - 1 WHERE member_id = ? AND template_id = ? AND remaining > 0', [message.memberId, template.wechatTemplateId], true)).affected ?? 0;
+        const reserved = await affectedRows(tx.em, 'UPDATE subscription_quota SET remaining = remaining - 1 WHERE member_id = ? AND template_id = ? AND remaining > 0', [message.memberId, template.wechatTemplateId]);
         if (reserved === 0) return unreachable('no_quota');
         address = profile.openid;
         reservedQuota = true;

@@ -5,7 +5,7 @@ import { DEFAULT_MESSAGING_SETTINGS, messagingSettings, type MessagingSettings }
 import type { messagePreferences, messageTemplateBody, messageView, subscriptionBody } from '@huoyue/shared';
 import type { z } from 'zod';
 import type { Actor } from '../../infra/auth/token.service.js';
-import { sqlInstant } from '../../infra/database/bulk.js';
+import { affectedRows, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
@@ -176,8 +176,7 @@ export class MessagingService {
     const now = sqlInstant(mysql ? 'mysql' : 'sqlite', new Date());
     const sql = `INSERT ${mysql ? 'IGNORE' : 'OR IGNORE'} INTO message (member_id, template_id, fallback, channel, purpose, automation_id, dedupe_key, status, track_token, due_at, attempts)
       SELECT a.member_id, ?, ?, ?, ?, NULL, ${key}, 'queued', ${token}, ?, 0 FROM (${input.audience}) a`;
-    const result = await tx.em.queryRunner!.query(sql, [template.id, JSON.stringify(fallback), template.channel, template.purpose, input.dedupePrefix, now, ...input.params], true);
-    return result.affected ?? 0;
+    return affectedRows(tx.em, sql, [template.id, JSON.stringify(fallback), template.channel, template.purpose, input.dedupePrefix, now, ...input.params]);
   }
 
   /** Staff send one message to one member, through the same pipeline (consent, caps, quiet hours). */
