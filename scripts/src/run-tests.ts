@@ -2,6 +2,8 @@
  * `npm test`: the migration drift check for the target dialect, then every suite with node's test runner.
  * DATABASE_URL=mysql://... runs the same suites against MariaDB/MySQL (each file gets a database of its own).
  * `npm run test:e2e` runs the browser suites (Debian's chromium, installed when missing).
+ * The mini-program's own suites (jest: page components, and the compiled weapp build on miniprogram-simulate)
+ * touch no database, so they run once, on the SQLite pass, after the weapp build and its size check.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -35,6 +37,12 @@ if (e2e) {
 
 console.log(`\n== migrations match the entities (${dialect})`);
 if (run(process.execPath, [join(root, 'scripts/dist/db/check-migrations.js')], { ...process.env, DIALECTS: dialect }) !== 0) process.exit(1);
+
+if (dialect === 'sqlite') {
+  console.log('\n== mini-program: weapp build, package sizes, component and miniprogram-simulate tests');
+  if (run(process.execPath, [join(root, 'scripts/dist/miniapp/build.js'), 'weapp', '--if-stale']) !== 0) process.exit(1);
+  if (run(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), '--rootDir', join(root, 'miniapp'), '--config', join(root, 'miniapp/jest.config.cjs')]) !== 0) process.exit(1);
+}
 
 const files = ['unit', 'integration', 'http'].flatMap((d) => findTests(join(root, 'tests/dist', d)));
 console.log(`\n== ${files.length} test files on ${dialect}`);

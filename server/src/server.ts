@@ -11,12 +11,8 @@ import { seedDemoData, DEMO_TIERS } from './demo/demo-seed.js';
 import { ChurnService } from './modules/lifecycle/churn.service.js';
 import { LifecycleService } from './modules/lifecycle/lifecycle.service.js';
 import { MessageDispatcher } from './modules/messaging/dispatcher.js';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
 import { startFakeWechat } from './fake-wechat/fake-wechat.js';
+import { devWechatRoutes, serveConsole, serveMemberApp } from './web/static-apps.js';
 import { openDatabase } from './infra/database/data-source.js';
 import { EventBus } from './infra/events/event-bus.js';
 import { JobScheduler } from './infra/jobs/job-scheduler.js';
@@ -46,17 +42,6 @@ export interface StartOptions {
   outboxSweepMs?: number;
   /** Run scheduled jobs on their timers (default true; tests run them through the admin endpoint). */
   scheduledJobs?: boolean;
-}
-
-/** The staff console (admin/, built by `npm run build`) as static files at /admin. */
-async function serveConsole(fastify: FastifyInstance): Promise<void> {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../admin/dist');
-  if (existsSync(join(root, 'index.html'))) {
-    await fastify.register(fastifyStatic, { root, prefix: '/admin/', redirect: true });
-  } else {
-    fastify.get('/admin/*', async (_req, reply) => reply.code(503).type('text/html; charset=utf-8').send('<p>后台尚未构建：请先运行 npm run build。</p>'));
-  }
-  fastify.get('/admin', async (_req, reply) => reply.redirect('/admin/'));
 }
 
 /** Boots everything `npm start` runs: the fake WeChat when no credentials are set, the database, the API. */
@@ -101,6 +86,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     await app.register(swagger, { mode: 'static', specification: { document: buildOpenApiDocument() as never } });
     await app.register(swaggerUi, { routePrefix: '/api/docs' });
     await serveConsole(fastify);
+    await serveMemberApp(fastify);
+    if (fake) devWechatRoutes(fastify, fake.url);
 
     // Event listeners are bound when the app initialises: nothing may publish before that, or its effects are lost.
     await app.init();

@@ -116,6 +116,7 @@ export const DEFAULT_TEMPLATES: FakeTemplate[] = [
   { templateId: 'tpl_checkin_reminder_0000000000000000000000', title: '签到提醒', kind: 'one_time', keys: ['thing1', 'number2', 'thing3'] },
   { templateId: 'tpl_tier_retention_000000000000000000000000', title: '会员等级变动提醒', kind: 'one_time', keys: ['thing1', 'phrase2', 'date3'] },
   { templateId: 'tpl_oa_service_notice_0000000000000000000000', title: '会员服务通知', kind: 'long_term', keys: ['thing1', 'time2'] },
+  { templateId: 'tpl_shipping_update_00000000000000000000000', title: '发货通知', kind: 'one_time', keys: ['thing1', 'character_string2', 'time3'] },
 ];
 
 export async function createFakeWechat(options: FakeWechatOptions): Promise<{ app: FastifyInstance; state: FakeWechatState }> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { routes } from '@huoyue/shared';
-import { MemberSession, memoryStorage } from '@huoyue/miniapp/dist/services/session.js';
+import { MemberSession, memoryStorage } from '@huoyue/miniapp';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe("the mini-program's typed client against the real server", () => {

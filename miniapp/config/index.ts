@@ -1,0 +1,58 @@
+import { dirname } from 'node:path';
+import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+
+/**
+ * npm may nest @tarojs/plugin-framework-react under miniapp/ (its optional peer `vite@4` clashes with the
+ * console's Vite), where Taro's H5 runtime cannot see it; and the logic modules import each other with the
+ * `.js` suffix Node's ESM wants. Both targets resolve these the same way.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const webpackChain = (chain: any) => {
+  chain.resolve.alias.set('@tarojs/plugin-framework-react', dirname(require.resolve('@tarojs/plugin-framework-react/package.json')));
+  chain.resolve.set('extensionAlias', { '.js': ['.ts', '.tsx', '.js'] });
+};
+
+/**
+ * One code base, two targets: `taro build --type weapp` → dist/weapp (opened by WeChat DevTools through the root
+ * project.config.json) and `--type h5` → dist/h5 (served by `npm start` at http://localhost:3000/).
+ */
+export default defineConfig(() => {
+  const env = process.env.TARO_ENV ?? 'weapp';
+  const config: UserConfigExport = {
+    projectName: 'huoyue',
+    date: '2026-12-02',
+    // NutUI is drawn on a 375 px design, our pages on Taro's 750.
+    designWidth: (input?: unknown) => {
+      const file = typeof input === 'object' && input !== null ? (input as { file?: string }).file : undefined;
+      return file?.replace(/\\+/g, '/').includes('@nutui') ? 375 : 750;
+    },
+    deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
+    sourceRoot: 'src',
+    outputRoot: `dist/${env}`,
+    plugins: ['@tarojs/plugin-html'],
+    defineConstants: {
+      // Where the mini-program finds the API. H5 is served beside the API, so it asks its own origin.
+      HUOYUE_API_URL: JSON.stringify(process.env.HUOYUE_API_URL ?? (env === 'h5' ? '/api' : 'http://localhost:3000/api')),
+    },
+    framework: 'react',
+    compiler: { type: 'webpack5', prebundle: { enable: false } },
+    cache: { enable: false },
+    logger: { quiet: true, stats: false },
+    mini: {
+      webpackChain,
+      postcss: { pxtransform: { enable: true, config: {} }, cssModules: { enable: false } },
+      // Modules only subpackages use stay in them, keeping the main package small.
+      optimizeMainPackage: { enable: true },
+    },
+    h5: {
+      webpackChain,
+      publicPath: '/',
+      staticDirectory: 'static',
+      router: { mode: 'hash' },
+      output: { filename: 'js/[name].[contenthash:8].js', chunkFilename: 'js/[name].[contenthash:8].js' },
+      miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[contenthash:8].css', chunkFilename: 'css/[name].[contenthash:8].css' },
+      postcss: { autoprefixer: { enable: true, config: {} }, cssModules: { enable: false } },
+    },
+  };
+  return config;
+});

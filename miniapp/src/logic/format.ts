@@ -1,0 +1,41 @@
+/** 12,345 — points and counts as Chinese readers expect them. */
+export const formatNumber = (n: number): string => n.toLocaleString('en-US');
+
+/** Fen to "¥12.50" (or "¥12" for whole yuan). */
+export function formatYuan(fen: number): string {
+  const yuan = fen / 100;
+  return `¥${Number.isInteger(yuan) ? yuan : yuan.toFixed(2)}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** An instant as the member's local date, "2026-12-02". */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso.slice(0, 10);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** An instant as "12-02 19:30". */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** "19:00-22:00" for a window on one day. */
+export function formatWindow(startsAt: string, endsAt: string): string {
+  const s = new Date(startsAt);
+  const e = new Date(endsAt);
+  return `${pad(s.getHours())}:${pad(s.getMinutes())}-${pad(e.getHours())}:${pad(e.getMinutes())}`;
+}
+
+/** Whole days from `now` until `iso` (0 = today or past). */
+export function daysUntil(iso: string, now: Date = new Date()): number {
+  return Math.max(0, Math.ceil((new Date(iso).getTime() - now.getTime()) / 86_400_000));
+}
+
+/** "1234 5678 9012" — easier to read aloud at the till. */
+export const formatCardNo = (cardNo: string | null): string => (cardNo ? cardNo.replace(/(\d{4})(?=\d)/g, '$1 ') : '未开卡');

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '会员等级与权益', enablePullDownRefresh: true });

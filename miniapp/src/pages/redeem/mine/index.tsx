@@ -1,0 +1,71 @@
+import { Text, View } from '@tarojs/components';
+import { routes } from '@huoyue/shared';
+import { api } from '../../../api/client';
+import { payForRedemption } from '../../../api/pay';
+import { showError, showSuccess } from '../../../components/feedback';
+import { go } from '../../../components/nav';
+import { PageState } from '../../../components/PageState';
+import { Button, Tag } from '../../../components/ui';
+import { usePaged } from '../../../hooks/usePaged';
+import { formatDateTime, formatNumber, formatYuan } from '../../../logic/format';
+import { REDEMPTION_STATUS_LABELS, type Redemption } from '../../../logic/mall';
+
+const STATUS_TAG: Record<Redemption['status'], 'primary' | 'success' | 'warning' | 'default'> = {
+  pending_payment: 'warning',
+  pending_shipment: 'primary',
+  shipped: 'primary',
+  delivered: 'success',
+  completed: 'success',
+  cancelled: 'default',
+};
+
+export default function MyRedemptions() {
+  const list = usePaged((cursor) => api(routes.mall.mine, { query: cursor ? { cursor } : {} }));
+  const pay = async (r: Redemption) => {
+    try {
+      const paid = await payForRedemption(r);
+      if (paid) {
+        showSuccess('支付成功');
+        await list.reload();
+      }
+    } catch (err) {
+      showError(err);
+    }
+  };
+  return (
+    <View className='panel'>
+      <PageState
+        loading={list.loading}
+        error={list.error}
+        onRetry={list.reload}
+        hasData={list.items !== undefined}
+        empty={list.items?.length === 0}
+        emptyText='还没有兑换记录'
+        emptyAction={<Button type='primary' size='small' onClick={() => go('/pages/mall/index')}>去积分商城看看</Button>}
+      >
+        {list.items?.map((r) => (
+          <View key={r.redemptionId} className='list-item' data-testid='redemption'>
+            <View className='list-item__main'>
+              <Text className='list-item__title'>
+                {r.itemName} × {r.quantity}
+              </Text>
+              <Text className='list-item__sub'>
+                {formatDateTime(r.createdAt)} · {formatNumber(r.pointsSpent)} 积分{r.cashDue > 0 ? ` + ${formatYuan(r.cashDue)}` : ''}
+              </Text>
+              {r.trackingNo && <Text className='list-item__sub'>快递单号 {r.trackingNo}</Text>}
+              {r.status === 'pending_payment' && r.payBefore && <Text className='list-item__sub'>请在 {formatDateTime(r.payBefore)} 前支付</Text>}
+            </View>
+            {r.status === 'pending_payment' ? (
+              <Button size='small' type='primary' onClick={() => void pay(r)}>
+                去支付
+              </Button>
+            ) : (
+              <Tag type={STATUS_TAG[r.status]}>{REDEMPTION_STATUS_LABELS[r.status]}</Tag>
+            )}
+          </View>
+        ))}
+        {list.items && list.items.length > 0 && <View className='load-more' onClick={list.more}>{list.loading ? '加载中…' : list.hasMore ? '加载更多' : '没有更多了'}</View>}
+      </PageState>
+    </View>
+  );
+}

@@ -1,0 +1,189 @@
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { reset, state } from './doubles/taro';
+import { calls, card, pointsSummary, serve, session, tiers, uiCalls } from './support';
+import { PageState } from '../src/components/PageState';
+import Checkin from '../src/pages/checkin/index';
+import Home from '../src/pages/home/index';
+import Item from '../src/pages/redeem/item/index';
+
+beforeEach(() => {
+  reset();
+  state.storage.set('hy_dev_openid', 'oH5test000000000000000000000');
+});
+
+describe('PageState', () => {
+  it('shows a skeleton first, then an error with a retry that works, then the page', () => {
+    const retry = jest.fn();
+    const { rerender, container } = render(<PageState loading error={null} onRetry={retry} hasData={false}><span>内容</span></PageState>);
+    expect(container.querySelector('[data-skeleton]')).not.toBeNull();
+    rerender(<PageState loading={false} error='网络不太稳定，请稍后再试' onRetry={retry} hasData={false}><span>内容</span></PageState>);
+    expect(screen.getByText('网络不太稳定，请稍后再试')).toBeTruthy();
+    fireEvent.click(screen.getByText('重新加载'));
+    expect(retry).toHaveBeenCalledTimes(1);
+    rerender(<PageState loading={false} error={null} onRetry={retry} hasData empty emptyText='还没有兑换记录'><span>内容</span></PageState>);
+    expect(screen.getByText('还没有兑换记录')).toBeTruthy();
+    rerender(<PageState loading error='旧错误' onRetry={retry} hasData><span>内容</span></PageState>);
+    expect(screen.getByText('内容')).toBeTruthy(); // a reload keeps what is on screen
+  });
+});
+
+function checkinMonth(checked: boolean, streak: number) {
+  return {
+    month: '2026-12', today: '2026-12-02', checkedToday: checked, streak,
+    days: checked ? [{ date: '2026-12-02', kind: 'daily', points: 10 }] : [],
+    nextReward: { cycleDay: checked ? 2 : 1, points: checked ? 20 : 10, badgeCode: null },
+    ladder: { cycleDays: 3, rewards: [{ points: 10, badgeCode: null }, { points: 20, badgeCode: null }, { points: 50, badgeCode: 'streak3' }] },
+    makeup: { enabled: true, costPoints: 50, cards: 0, remainingThisMonth: 2, allowedDates: ['2026-12-01'] },
+    reminder: false,
+  };
+}
+
+describe('check-in page', () => {
+  it('checks in, shows the new streak, and asks for the reminder consent at that moment', async () => {
+    let checked = false;
+    let reminder = false;
+    serve({
+      'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
+      'POST /api/auth/wechat': () => ({ ...session, member: card() }),
+      'GET /api/checkins': () => ({ ...checkinMonth(checked, checked ? 1 : 0), reminder }),
+      'POST /api/checkins': () => {
+        checked = true;
+        return { status: 201, data: { date: '2026-12-02', streak: 1, cycleDay: 1, points: 10, badges: [{ code: 'first', name: '初次签到', level: 1, artworkUrl: null }] } };
+      },
+      'POST /api/me/subscriptions': (req) => ({ quotas: Object.keys((req.body as { results: object }).results).map((templateId) => ({ templateId, remaining: 1, banned: false })) }),
+      'PUT /api/checkins/reminder': (req) => {
+        reminder = (req.body as { enabled: boolean }).enabled;
+        return { enabled: reminder };
+      },
+    });
+    render(<Checkin />);
+    fireEvent.click(await screen.findByText('签到领 10 积分'));
+    expect(await screen.findByText('今日已签到')).toBeTruthy();
+    expect(screen.getByTestId('streak').textContent).toBe('1');
+    expect(screen.getByTestId('checkin-result').textContent).toContain('初次签到');
+    fireEvent.click(screen.getByText('明天提醒我 ›'));
+    await waitFor(() => expect(calls('PUT', '/api/checkins/reminder')).toHaveLength(1));
+    expect(calls('POST', '/api/me/subscriptions')[0]!.body).toEqual({ results: { tpl_checkin_reminder_0000000000000000000000: 'accept' } });
+    expect(reminder).toBe(true);
+  });
+
+  it('declined consent reports the refusal and leaves the reminder off', async () => {
+    serve({
+      'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
+      'POST /api/auth/wechat': () => ({ ...session, member: card() }),
+      'GET /api/checkins': () => checkinMonth(false, 0),
+      'POST /api/me/subscriptions': () => ({ quotas: [] }),
+    });
+    state.modalConfirm = false;
+    render(<Checkin />);
+    fireEvent.click(await screen.findByRole('switch'));
+    await waitFor(() => expect(calls('POST', '/api/me/subscriptions')).toHaveLength(1));
+    expect(calls('POST', '/api/me/subscriptions')[0]!.body).toEqual({ results: { tpl_checkin_reminder_0000000000000000000000: 'reject' } });
+    expect(calls('PUT', '/api/checkins/reminder')).toHaveLength(0);
+  });
+
+  it('a makeup check-in says what it costs before it spends anything', async () => {
+    serve({
+      'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
+      'POST /api/auth/wechat': () => ({ ...session, member: card() }),
+      'GET /api/checkins': () => checkinMonth(true, 1),
+    });
+    state.modalConfirm = false;
+    render(<Checkin />);
+    fireEvent.click(await screen.findByText('补签'));
+    await waitFor(() => expect(uiCalls('showModal')).toHaveLength(1));
+    expect(JSON.stringify(uiCalls('showModal')[0]!.arg)).toContain('消耗 50 积分');
+    expect(calls('POST', '/api/checkins/makeup')).toHaveLength(0);
+  });
+});
+
+const item = { id: 3, name: '帆布袋', kind: 'virtual', couponTemplateId: null, pointsPrice: 500, cashPrice: 0, stock: 10, perMemberLimit: 2, availableFrom: null, availableTo: null, tiers: [], memberDayOnly: false, imageUrl: null, description: '', active: true };
+
+describe('redeem page', () => {
+  const base = (balance: number) => ({
+    'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
+    'POST /api/auth/wechat': () => ({ ...session, member: card() }),
+    'GET /api/mall/items/3': () => item,
+    'GET /api/points/summary': () => pointsSummary(balance),
+    'GET /api/me': () => card(),
+    'GET /api/member-days/current': () => ({ current: null }),
+  });
+
+  it('says why it cannot redeem, and keeps the button off', async () => {
+    serve(base(120));
+    state.routerParams = { id: '3' };
+    render(<Item />);
+    expect(await screen.findByText('积分不足，还差 380 积分')).toBeTruthy();
+    expect((screen.getByTestId('redeem-button') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('a retry after a lost answer sends the same request id, so it redeems once', async () => {
+    let attempts = 0;
+    serve({
+      ...base(1200),
+      'POST /api/mall/items/3/redeem': () => {
+        attempts++;
+        if (attempts === 1) throw new Error('connection reset');
+        return { status: 201, data: { redemptionId: 41, itemId: 3, itemName: '帆布袋', quantity: 1, pointsSpent: 500, cashDue: 0, status: 'completed', payBefore: null, paymentParams: null, trackingNo: null, createdAt: '2026-12-02T10:00:00Z' } };
+      },
+    });
+    state.routerParams = { id: '3' };
+    render(<Item />);
+    const button = await screen.findByTestId('redeem-button');
+    fireEvent.click(button);
+    await waitFor(() => expect(uiCalls('showToast')).toHaveLength(1));
+    expect(JSON.stringify(uiCalls('showToast')[0]!.arg)).toContain('网络不太稳定');
+    await waitFor(() => expect((screen.getByTestId('redeem-button') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('redeem-button'));
+    await waitFor(() => expect(uiCalls('redirectTo')).toHaveLength(1));
+    const [first, second] = calls('POST', '/api/mall/items/3/redeem');
+    expect((first!.body as { requestId: string }).requestId).toBe((second!.body as { requestId: string }).requestId);
+    expect(JSON.stringify(uiCalls('redirectTo')[0]!.arg)).toContain('/pages/redeem/result/index?id=41&status=completed');
+  });
+});
+
+describe('member card home', () => {
+  const routes = (c: ReturnType<typeof card>) => ({
+    'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
+    'POST /api/auth/wechat': () => ({ ...session, member: c }),
+    'GET /api/me': () => c,
+    'GET /api/tiers': () => tiers,
+    'GET /api/points/summary': () => pointsSummary(1200),
+    'GET /api/member-days/current': () => ({ current: null }),
+    'GET /api/member-days/next': () => ({ next: { memberDayId: 1, name: '超级会员日', day: '2026-12-08', startsAt: '2026-12-08T02:00:00Z', endsAt: '2026-12-08T14:00:00Z', benefits: { pointsMultiplier: 2, checkinBonusPoints: 0, couponTemplateIds: [], mallItemIds: [] } } }),
+  });
+
+  it('invites a visitor to join instead of showing a card code', async () => {
+    serve(routes(card({ cardNo: null, tier: null, stage: 'potential' })));
+    render(<Home />);
+    expect(await screen.findByText('免费开卡')).toBeTruthy();
+    expect(screen.queryByText('出示会员码')).toBeNull();
+    expect(screen.getByTestId('member-day').textContent).toContain('超级会员日');
+  });
+
+  it('shows the growth to the next tier and refreshes the card code every 60 s', async () => {
+    jest.useFakeTimers();
+    let n = 0;
+    serve({ ...routes(card()), 'GET /api/me/card-code': () => ({ code: `12345678901234${++n}`, expiresAt: '2026-12-02T10:01:00Z', refreshInSeconds: 60 }) });
+    try {
+      render(<Home />);
+      await act(async () => {
+        await jest.advanceTimersByTimeAsync(10);
+      });
+      expect(screen.getByTestId('points-balance').textContent).toBe('1,200');
+      expect(screen.getByText(/再获得 350 成长值升级为金卡/)).toBeTruthy();
+      fireEvent.click(screen.getByText('出示会员码'));
+      await act(async () => {
+        await jest.advanceTimersByTimeAsync(10);
+      });
+      expect(screen.getByTestId('card-code').querySelector('[data-code]')!.getAttribute('data-code')).toBe('123456789012341');
+      await act(async () => {
+        await jest.advanceTimersByTimeAsync(60_000);
+      });
+      expect(calls('GET', '/api/me/card-code')).toHaveLength(2);
+      expect(screen.getByTestId('card-code').querySelector('[data-code]')!.getAttribute('data-code')).toBe('123456789012342');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
