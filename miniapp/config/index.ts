@@ -33,6 +33,8 @@ export default defineConfig(() => {
     defineConstants: {
       // Where the mini-program finds the API. H5 is served beside the API, so it asks its own origin.
       HUOYUE_API_URL: JSON.stringify(process.env.HUOYUE_API_URL ?? (env === 'h5' ? '/api' : 'http://localhost:3000/api')),
+      // The brand's subscribe-message template ids per moment, as JSON (see docs/miniapp.md); empty: the demo's.
+      HUOYUE_SUBSCRIBE_TEMPLATES: JSON.stringify(process.env.HUOYUE_SUBSCRIBE_TEMPLATES ?? ''),
     },
     framework: 'react',
     compiler: { type: 'webpack5', prebundle: { enable: false } },

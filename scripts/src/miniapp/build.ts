@@ -35,6 +35,9 @@ export function buildMiniapp(type: 'h5' | 'weapp', ifStale: boolean): void {
     return;
   }
   const started = Date.now();
+  // Taro compiles with babel, which drops types unchecked: the pages are type-checked (strict) first.
+  const typecheck = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(miniapp, 'tsconfig.app.json')], { stdio: 'inherit' });
+  if (typecheck.status !== 0) throw new Error('the mini-program does not type-check');
   const taro = join(root, 'node_modules/.bin/taro');
   const result = spawnSync(taro, ['build', '--type', type], { cwd: miniapp, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
   const output = `${result.stdout?.toString() ?? ''}${result.stderr?.toString() ?? ''}`;
