@@ -7,7 +7,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { FAKE_APP_ID, type AppConfig } from './config/config.js';
+import { seedDemoCatalogue } from './demo/demo-catalogue.js';
 import { seedDemoData, DEMO_TIERS } from './demo/demo-seed.js';
+import { CouponsService } from './modules/coupons/coupons.service.js';
+import { MallService } from './modules/mall/mall.service.js';
+import { MemberDaysService } from './modules/memberdays/member-days.service.js';
 import { ChurnService } from './modules/lifecycle/churn.service.js';
 import { LifecycleService } from './modules/lifecycle/lifecycle.service.js';
 import { MessageDispatcher } from './modules/messaging/dispatcher.js';
@@ -105,10 +109,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         await orders.record({ orderNo: p.orderNo, member: { id: p.memberId }, amount: p.amount, paidAt: p.paidAt.toISOString(), storeCode: p.storeCode }, demo);
       }
       // Stages, RFM and the churn models as the nightly jobs would leave them, so the console has something to show.
+      await seedDemoCatalogue(dataSource, { coupons: app.get(CouponsService), mall: app.get(MallService), memberDays: app.get(MemberDaysService) });
       const lifecycle = app.get(LifecycleService);
       await app.get(ChurnService).fit(lifecycle.today());
       await lifecycle.recompute(lifecycle.today());
-      new NestLogger('Demo').log(`Seeded demo brand: 4 tiers, 3 stores, 200 members, ${purchases.length} orders over two years`);
+      new NestLogger('Demo').log(`Seeded demo brand: 4 tiers, 3 stores, 200 members, ${purchases.length} orders over two years, 4 coupons, 6 mall items, a weekly member day`);
     }
 
     await app.listen({ port: config.port, host: config.host });

@@ -107,6 +107,8 @@ describe('the member mini-program (H5) in a real browser', () => {
     await page.goto(`${base}/`);
     await page.getByText('积分商城').last().click();
     await page.getByText('咖啡兑换券').click();
+    await button('立即兑换').waitFor();
+    await shot('item');
     await button('立即兑换').click();
     await page.getByText('兑换', { exact: true }).click();
     await page.getByTestId('redeem-result').getByText('兑换成功').waitFor();
@@ -122,6 +124,8 @@ describe('the member mini-program (H5) in a real browser', () => {
 
   it('claims a coupon and opens its QR code for the clerk', async () => {
     await open('pages/coupons/center/index');
+    await button('立即领取').waitFor();
+    await shot('coupon-center');
     await button('立即领取').click();
     await page.getByText('查看券').click();
     await page.getByTestId('coupon-qr').locator('img').waitFor();

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
+import { routes } from '@huoyue/shared';
+import { loginVisitor } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe('the demo brand that npm start seeds', () => {
@@ -24,5 +26,15 @@ describe('the demo brand that npm start seeds', () => {
     const badges = await one<{ n: number }>('SELECT COUNT(*) AS n FROM member_badge');
     assert.ok(Number(badges.n) > 0, 'badges were awarded from the orders');
     assert.deepEqual((await checkLedger(server.dataSource)).discrepancies, []);
+  });
+
+  it('gives a newcomer in the member app something to do: coupons to claim, a mall, a member day coming', async () => {
+    const visitor = await loginVisitor(server);
+    const center = await visitor.api.call(routes.coupons.center);
+    assert.ok(center.items.length >= 3 && center.items.every((c) => c.canClaim), 'claimable coupons in the center');
+    const mall = await visitor.api.call(routes.mall.items);
+    assert.ok(mall.items.some((i) => i.kind === 'coupon') && mall.items.some((i) => i.memberDayOnly) && mall.items.some((i) => i.cashPrice > 0), 'coupon, member-day and points + cash items');
+    const [current, next] = [await visitor.api.call(routes.memberDays.current), await visitor.api.call(routes.memberDays.next)];
+    assert.ok(current.current?.name === '周三会员日' || next.next?.name === '周三会员日', 'the weekly member day is on or coming');
   });
 });

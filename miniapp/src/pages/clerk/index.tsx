@@ -109,8 +109,8 @@ export default function Clerk() {
         <View className='panel'>
           <Text className='panel__title'>店员登录</Text>
           <Text className='muted clerk__hint'>使用品牌后台分配的店员账号登录，登录后可扫码识别会员、核销优惠券。</Text>
-          <Input placeholder='账号' value={username} onChange={setUsername} data-testid='clerk-username' />
-          <Input placeholder='密码' type='password' value={password} onChange={setPassword} data-testid='clerk-password' />
+          <Input className='field' placeholder='账号' value={username} onChange={setUsername} data-testid='clerk-username' />
+          <Input className='field' placeholder='密码' type='password' value={password} onChange={setPassword} data-testid='clerk-password' />
           <Button block type='primary' loading={busy} disabled={busy || !username || !password} onClick={login}>
             登录
           </Button>
@@ -127,14 +127,14 @@ export default function Clerk() {
       </View>
       <View className='panel'>
         <Text className='panel__title'>扫码</Text>
-        <Input placeholder='门店编码' value={storeCode} onChange={setStoreCode} disabled={staff.storeCode !== null} />
+        <Input className='field' placeholder='门店编码' value={storeCode} onChange={setStoreCode} disabled={staff.storeCode !== null} />
         {process.env.TARO_ENV === 'weapp' && (
           <Button block type='primary' loading={busy} onClick={scan}>
             扫会员码 / 券码
           </Button>
         )}
         <View className='clerk__manual'>
-          <Input placeholder='或手动输入会员码 / 券码' value={manual} onChange={setManual} data-testid='clerk-code' />
+          <Input className='field' placeholder='或手动输入会员码 / 券码' value={manual} onChange={setManual} data-testid='clerk-code' />
           <Button size='small' disabled={busy || !manual.trim()} onClick={() => void handle(manual)}>
             查询
           </Button>

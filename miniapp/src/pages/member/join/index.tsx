@@ -57,7 +57,7 @@ export default function Join() {
       </View>
       <View className='panel'>
         <Text className='join-page__label'>昵称</Text>
-        <Input placeholder='怎么称呼您' value={nickname} maxLength={32} onChange={setNickname} data-testid='join-nickname' />
+        <Input className='field' placeholder='怎么称呼您' value={nickname} maxLength={32} onChange={setNickname} data-testid='join-nickname' />
         <Text className='join-page__label'>生日（选填，生日当月有惊喜）</Text>
         <Picker mode='date' value={birthday || '1995-01-01'} start='1900-01-01' end={today()} onChange={(e) => setBirthday(String(e.detail.value))}>
           <View className='join-page__picker'>{birthday || '请选择生日'}</View>
@@ -79,7 +79,7 @@ export default function Join() {
           </WxButton>
         ) : (
           <View className='join-page__dev'>
-            <Input placeholder='手机号（开发环境模拟微信授权）' type='digit' maxLength={11} value={devPhone} onChange={setDevPhone} data-testid='join-phone' />
+            <Input className='field' placeholder='手机号（开发环境模拟微信授权）' type='digit' maxLength={11} value={devPhone} onChange={setDevPhone} data-testid='join-phone' />
             <Button size='small' onClick={authorizeInBrowser}>
               授权
             </Button>

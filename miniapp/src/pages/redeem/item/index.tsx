@@ -95,9 +95,9 @@ export default function Item() {
             {d.item.kind === 'physical' && (
               <View className='panel'>
                 <Text className='panel__title'>收货信息</Text>
-                <Input placeholder='收货人' value={address.name} onChange={(v) => setAddress({ ...address, name: v })} />
-                <Input placeholder='手机号' type='digit' maxLength={11} value={address.phone} onChange={(v) => setAddress({ ...address, phone: v })} />
-                <Input placeholder='详细地址' value={address.address} onChange={(v) => setAddress({ ...address, address: v })} />
+                <Input className='field' placeholder='收货人' value={address.name} onChange={(v) => setAddress({ ...address, name: v })} />
+                <Input className='field' placeholder='手机号' type='digit' maxLength={11} value={address.phone} onChange={(v) => setAddress({ ...address, phone: v })} />
+                <Input className='field' placeholder='详细地址' value={address.address} onChange={(v) => setAddress({ ...address, address: v })} />
               </View>
             )}
           </>
