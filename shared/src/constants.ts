@@ -52,3 +52,21 @@ export type BadgeMetric = (typeof BADGE_METRICS)[number];
 
 export const LEADERBOARDS = ['checkin-streak', 'points'] as const;
 export type Leaderboard = (typeof LEADERBOARDS)[number];
+
+/**
+ * The member mini-program's pages a message may open (its landing page), as the console offers them. The app's
+ * own page list is miniapp/src/app.config.ts; a test checks every path here is a page of the built app.
+ */
+export const MEMBER_APP_PAGES = [
+  { path: 'pages/home/index', label: '会员卡首页' },
+  { path: 'pages/mall/index', label: '积分商城' },
+  { path: 'pages/checkin/index', label: '每日签到' },
+  { path: 'pages/points/index', label: '积分明细（含即将到期）' },
+  { path: 'pages/points/tiers/index', label: '会员等级与权益' },
+  { path: 'pages/coupons/index', label: '我的券包' },
+  { path: 'pages/coupons/center/index', label: '领券中心' },
+  { path: 'pages/redeem/mine/index', label: '我的兑换' },
+  { path: 'pages/badges/index', label: '我的勋章' },
+  { path: 'pages/member/join/index', label: '开通会员卡' },
+  { path: 'pages/mine/index', label: '我的' },
+] as const;

@@ -1,5 +1,5 @@
-import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
-import { MESSAGE_VARIABLES, messageTemplateBody, routes } from '@huoyue/shared';
+import { Alert, AutoComplete, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
+import { MEMBER_APP_PAGES, MESSAGE_VARIABLES, messageTemplateBody, routes } from '@huoyue/shared';
 import { useState } from 'react';
 import { call } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
@@ -94,7 +94,9 @@ export function TemplatesPage() {
                   </>
                 )}
               </Form.List>
-              <Form.Item label="落地页" name="page" style={{ marginTop: 12 }}><Input placeholder="pages/points/index" /></Form.Item>
+              <Form.Item label="落地页" name="page" style={{ marginTop: 12 }} extra="会员点开消息后打开的小程序页面">
+                <AutoComplete placeholder="pages/points/index" allowClear options={MEMBER_APP_PAGES.map((p) => ({ value: p.path, label: `${p.label} · ${p.path}` }))} />
+              </Form.Item>
             </>
           )}
         </Form>

@@ -2,7 +2,9 @@
  * The compiled weapp build (what WeChat DevTools loads) run on miniprogram-simulate's wx: it boots, a page
  * renders from the API into the data the WXML templates draw, and a tap goes through Taro's event path.
  */
-import { loadPage, network, textOf, type Node } from './weapp-shim';
+import { readFileSync } from 'node:fs';
+import { MEMBER_APP_PAGES } from '@huoyue/shared';
+import { loadPage, network, textOf, WEAPP_DIR, type Node } from './weapp-shim';
 
 const member = { id: 7, nickname: '小满', cardNo: '880000000007', stage: 'active', tier: { code: 'silver', name: '银卡' }, points: 1200, growth: 650, joinedAt: '2026-01-01T00:00:00Z' };
 const tiers = {
@@ -65,4 +67,10 @@ test('a failing API leaves the page with an error and a retry, not a blank scree
   const page = loadPage('pages/mall/index');
   await until(() => page.texts().some((t) => t.includes('服务维护中')), 'the error message');
   expect(page.texts()).toContain('重新加载');
+});
+
+test('every landing page the console offers for messages is a page of the built app', () => {
+  const app = JSON.parse(readFileSync(`${WEAPP_DIR}/app.json`, 'utf8')) as { pages: string[]; subPackages: Array<{ root: string; pages: string[] }> };
+  const built = new Set([...app.pages, ...app.subPackages.flatMap((s) => s.pages.map((p) => `${s.root}/${p}`))]);
+  for (const page of MEMBER_APP_PAGES) expect(built).toContain(page.path);
 });
