@@ -3,6 +3,7 @@ import { reset, state } from './doubles/taro';
 import { calls, card, pointsSummary, serve, session, tiers, uiCalls } from './support';
 import { PageState } from '../src/components/PageState';
 import Checkin from '../src/pages/checkin/index';
+import CouponCenter from '../src/pages/coupons/center/index';
 import Home from '../src/pages/home/index';
 import Item from '../src/pages/redeem/item/index';
 
@@ -185,5 +186,49 @@ describe('member card home', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+});
+
+describe('claim center', () => {
+  const claimable = (remaining: number) => ({ id: 5, name: '满100减20', kind: 'cash', value: 2000, threshold: 10000, cap: null, giftName: null, validity: { kind: 'days', days: 30 }, remaining, claimedByMe: 0, perMemberLimit: 1, canClaim: remaining > 0 });
+  const base = {
+    'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
+    'POST /api/auth/wechat': () => ({ ...session, member: card() }),
+  };
+
+  it('after a claim, offers the expiry reminder and reports the consent', async () => {
+    let remaining = 10;
+    serve({
+      ...base,
+      'GET /api/coupons/center': () => ({ items: [claimable(remaining)] }),
+      'POST /api/coupons/claim': () => {
+        remaining--;
+        return { status: 201, data: { id: 77, code: 'ABCDEFGH23456789', templateId: 5, name: '满100减20', kind: 'cash', value: 2000, threshold: 10000, cap: null, giftName: null, status: 'available', validFrom: '2026-12-02T00:00:00Z', validTo: '2027-01-01T00:00:00Z', claimedAt: '2026-12-02T00:00:00Z', usedAt: null, usedStoreCode: null } };
+      },
+      'POST /api/me/subscriptions': () => ({ quotas: [] }),
+    });
+    render(<CouponCenter />);
+    fireEvent.click(await screen.findByText('立即领取'));
+    await waitFor(() => expect(calls('POST', '/api/me/subscriptions')).toHaveLength(1));
+    expect(calls('POST', '/api/coupons/claim')[0]!.body).toEqual({ templateId: 5 });
+    expect(calls('POST', '/api/me/subscriptions')[0]!.body).toEqual({ results: { tpl_coupon_expiring_00000000000000000000000: 'accept' } });
+    expect(await screen.findByText(/剩余 9 张/)).toBeTruthy();
+  });
+
+  it('a claim refused by the server says why and shows the center as it is now', async () => {
+    let soldOut = false;
+    serve({
+      ...base,
+      'GET /api/coupons/center': () => ({ items: [claimable(soldOut ? 0 : 1)] }),
+      'POST /api/coupons/claim': () => {
+        soldOut = true;
+        return { status: 409, data: { error: { code: 'CONFLICT', message: '来晚了，这张券已领完' } } };
+      },
+    });
+    render(<CouponCenter />);
+    fireEvent.click(await screen.findByText('立即领取'));
+    expect(await screen.findByText('已领完')).toBeTruthy();
+    expect(JSON.stringify(uiCalls('showToast')[0]!.arg)).toContain('来晚了，这张券已领完');
+    expect(uiCalls('showModal')).toHaveLength(0);
   });
 });

@@ -17,7 +17,8 @@ export async function askToSubscribe(moment: SubscribeMoment): Promise<boolean> 
   let answer: Record<string, unknown>;
   try {
     if (process.env.TARO_ENV === 'weapp') {
-      answer = (await Taro.requestSubscribeMessage({ tmplIds, entityIds: [] } as unknown as Taro.requestSubscribeMessage.Option)) as unknown as Record<string, unknown>;
+      // Taro's typing also asks for Alipay's entityIds; WeChat takes the template ids alone.
+      answer = (await Taro.requestSubscribeMessage({ tmplIds } as unknown as Taro.requestSubscribeMessage.Option)) as unknown as Record<string, unknown>;
     } else {
       const { confirm } = await Taro.showModal({ ...MOMENT_PROMPTS[moment], confirmText: '好的', cancelText: '不用了' });
       answer = Object.fromEntries(tmplIds.map((id) => [id, confirm ? 'accept' : 'reject']));

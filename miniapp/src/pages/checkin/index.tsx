@@ -39,9 +39,13 @@ export default function Checkin() {
   const remindTomorrow = async () => {
     const accepted = await askToSubscribe('checkin');
     if (!accepted) return;
-    await api(routes.engagement.reminder, { body: { enabled: true } }).catch(showError);
-    void Taro.showToast({ title: '明天会提醒您签到', icon: 'none' });
-    await data.reload();
+    try {
+      await api(routes.engagement.reminder, { body: { enabled: true } });
+      void Taro.showToast({ title: '明天会提醒您签到', icon: 'none' });
+      await data.reload();
+    } catch (err) {
+      showError(err);
+    }
   };
 
   const setReminder = async (enabled: boolean) => {

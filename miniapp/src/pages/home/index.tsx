@@ -31,25 +31,29 @@ const SHORTCUTS = [
   { icon: '🏅', label: '我的勋章', url: '/pages/badges/index' },
 ];
 
+/** Whether this page is the one on screen (a hidden tab page keeps running in the mini-program). */
+function usePageVisible(): boolean {
+  const [visible, setVisible] = useState(true);
+  useDidShow(() => setVisible(true));
+  useDidHide(() => setVisible(false));
+  return visible;
+}
+
 /** The card code refreshes itself: a new one each `refreshInSeconds`, so a photo of it is worthless. */
 function useCardCode(enabled: boolean) {
   const [code, setCode] = useState<{ code: string; secondsLeft: number } | null>(null);
   const [failed, setFailed] = useState(false);
-  const [visible, setVisible] = useState(true);
-  useDidShow(() => setVisible(true));
-  useDidHide(() => setVisible(false));
   useEffect(() => {
-    if (!enabled || !visible) return;
+    if (!enabled) return;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let tick: ReturnType<typeof setInterval> | undefined;
     const fetchCode = async () => {
       try {
         const c = await api(routes.members.cardCode);
         if (stopped) return;
         setFailed(false);
         setCode({ code: c.code, secondsLeft: c.refreshInSeconds });
-        timer = setTimeout(fetchCode, c.refreshInSeconds * 1000);
+        timer = setTimeout(fetchCode, Math.max(5, c.refreshInSeconds) * 1000);
       } catch {
         if (stopped) return;
         setFailed(true);
@@ -57,13 +61,13 @@ function useCardCode(enabled: boolean) {
       }
     };
     void fetchCode();
-    tick = setInterval(() => setCode((c) => (c && c.secondsLeft > 0 ? { ...c, secondsLeft: c.secondsLeft - 1 } : c)), 1000);
+    const tick = setInterval(() => setCode((c) => (c && c.secondsLeft > 0 ? { ...c, secondsLeft: c.secondsLeft - 1 } : c)), 1000);
     return () => {
       stopped = true;
       clearTimeout(timer);
       clearInterval(tick);
     };
-  }, [enabled, visible]);
+  }, [enabled]);
   return { code, failed };
 }
 
@@ -88,8 +92,9 @@ export default function Home() {
   const home = useRemote(loadHome);
   const joined = Boolean(home.data?.card.cardNo);
   const [showCode, setShowCode] = useState(false);
-  const { code, failed } = useCardCode(joined && showCode);
-  useBrightScreen(showCode);
+  const visible = usePageVisible();
+  const { code, failed } = useCardCode(joined && showCode && visible);
+  useBrightScreen(showCode && visible);
   usePageShow(home);
 
   const d = home.data;

@@ -27,6 +27,7 @@ export default function Center() {
       else go(`/pages/coupons/detail/index?id=${coupon.id}`);
     } catch (err) {
       showError(err);
+      await center.reload(); // sold out or over the limit meanwhile: show the center as it is now
     } finally {
       setBusy(null);
     }
