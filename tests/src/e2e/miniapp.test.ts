@@ -66,6 +66,7 @@ describe('the member mini-program (H5) in a real browser', () => {
     await input('手机号（开发环境模拟微信授权）').fill(uniquePhone());
     await button('授权').click();
     await page.getByText('✓ 已授权，门店会员将自动合并积分与等级').waitFor();
+    await page.getByText('手机号已授权').waitFor({ state: 'hidden' }); // the toast, out of the picture
     await shot('join');
     await button('立即开卡').click();
     await page.getByText('出示会员码').waitFor();
