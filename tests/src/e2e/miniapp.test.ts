@@ -190,6 +190,19 @@ describe('the member mini-program (H5) in a real browser', () => {
     assert.equal(Number(events[0]!.n), 1);
   });
 
+  it('a failing API shows the reason and a retry that recovers: never a blank page', async () => {
+    const outage = (route: import('playwright-core').Route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: '服务维护中，请稍后再试' } }) });
+    await page.route('**/api/mall/items', outage);
+    await open('pages/mall/index');
+    await page.reload(); // a fresh start of the app, with nothing on screen yet
+    await page.getByText('服务维护中，请稍后再试').waitFor();
+    await shot('error');
+    await page.unroute('**/api/mall/items', outage);
+    await button('重新加载').click();
+    await page.getByTestId('mall-item').first().waitFor();
+  });
+
   it('shows the remaining pages with their content (points history, tiers, leaderboard, profile, preferences)', async () => {
     await open('pages/points/index');
     await page.getByTestId('ledger-entry').first().waitFor();
