@@ -143,6 +143,29 @@ describe('redeem page', () => {
   });
 });
 
+describe('points + cash', () => {
+  it('goes through the payment step and lands on the result the server confirms', async () => {
+    const redemption = (status: string) => ({ redemptionId: 41, itemId: 3, itemName: '保温杯', quantity: 1, pointsSpent: 500, cashDue: 2990, status, payBefore: '2026-12-02T10:15:00Z', paymentParams: status === 'pending_payment' ? { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=FAKEPAY-1', signType: 'RSA', paySign: 'fake' } : null, trackingNo: null, createdAt: '2026-12-02T10:00:00Z' });
+    serve({
+      'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
+      'POST /api/auth/wechat': () => ({ ...session, member: card() }),
+      'GET /api/mall/items/3': () => ({ ...item, name: '保温杯', cashPrice: 2990 }),
+      'GET /api/points/summary': () => pointsSummary(1200),
+      'GET /api/me': () => card(),
+      'GET /api/member-days/current': () => ({ current: null }),
+      'POST /api/mall/items/3/redeem': () => ({ status: 201, data: redemption('pending_payment') }),
+      'POST /api/mall/redemptions/41/pay': () => redemption('pending_shipment'),
+    });
+    state.routerParams = { id: '3' };
+    render(<Item />);
+    fireEvent.click(await screen.findByTestId('redeem-button'));
+    await waitFor(() => expect(uiCalls('redirectTo')).toHaveLength(1));
+    expect(uiCalls('showModal').map((c) => (c.arg as { title: string }).title)).toEqual(['确认兑换', '模拟支付']);
+    expect(calls('POST', '/api/mall/redemptions/41/pay')).toHaveLength(1);
+    expect(JSON.stringify(uiCalls('redirectTo')[0]!.arg)).toContain('status=pending_shipment');
+  });
+});
+
 describe('member card home', () => {
   const routes = (c: ReturnType<typeof card>) => ({
     'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),

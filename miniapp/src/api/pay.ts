@@ -11,11 +11,10 @@ import { api } from './client';
  */
 export async function payForRedemption(r: Redemption): Promise<Redemption | null> {
   const params = r.paymentParams;
-  if (!params) return api(routes.mall.pay, { params: { id: r.redemptionId } });
-  if (params.paySign === 'fake' || process.env.TARO_ENV !== 'weapp') {
+  if (process.env.TARO_ENV !== 'weapp' || params?.paySign === 'fake') {
     const { confirm } = await Taro.showModal({ title: '模拟支付', content: `开发环境：确认支付 ${formatYuan(r.cashDue)}？`, confirmText: '支付' });
     if (!confirm) return null;
-  } else {
+  } else if (params) {
     try {
       await Taro.requestPayment({
         timeStamp: params.timeStamp ?? '',
@@ -28,5 +27,6 @@ export async function payForRedemption(r: Redemption): Promise<Redemption | null
       return null; // cancelled: the redemption waits for payment until payBefore, then is undone
     }
   }
+  // (From the list there are no cashier parameters: the server is simply asked whether it was paid meanwhile.)
   return api(routes.mall.pay, { params: { id: r.redemptionId } });
 }

@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { routes } from '@huoyue/shared';
 import { api } from '../../../api/client';
@@ -23,11 +24,11 @@ export default function MyRedemptions() {
   const list = usePaged((cursor) => api(routes.mall.mine, { query: cursor ? { cursor } : {} }));
   const pay = async (r: Redemption) => {
     try {
-      const paid = await payForRedemption(r);
-      if (paid) {
-        showSuccess('支付成功');
-        await list.reload();
-      }
+      const after = await payForRedemption(r);
+      if (!after) return;
+      if (after.status === 'pending_payment') void Taro.showToast({ title: '暂未查到支付结果，请稍后再试', icon: 'none' });
+      else showSuccess('支付成功');
+      await list.reload();
     } catch (err) {
       showError(err);
     }
