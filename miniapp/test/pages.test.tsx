@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { reset, state } from './doubles/taro';
-import { calls, card, pointsSummary, serve, session, tiers, uiCalls } from './support';
+import { calls, card, login, pointsSummary, serve, tiers, uiCalls } from './support';
 import { PageState } from '../src/components/PageState';
 import Checkin from '../src/pages/checkin/index';
 import CouponCenter from '../src/pages/coupons/center/index';
@@ -44,8 +44,7 @@ describe('check-in page', () => {
     let checked = false;
     let reminder = false;
     serve({
-      'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
-      'POST /api/auth/wechat': () => ({ ...session, member: card() }),
+      ...login,
       'GET /api/checkins': () => ({ ...checkinMonth(checked, checked ? 1 : 0), reminder }),
       'POST /api/checkins': () => {
         checked = true;
@@ -70,8 +69,7 @@ describe('check-in page', () => {
 
   it('declined consent reports the refusal and leaves the reminder off', async () => {
     serve({
-      'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
-      'POST /api/auth/wechat': () => ({ ...session, member: card() }),
+      ...login,
       'GET /api/checkins': () => checkinMonth(false, 0),
       'POST /api/me/subscriptions': () => ({ quotas: [] }),
     });
@@ -85,8 +83,7 @@ describe('check-in page', () => {
 
   it('a makeup check-in says what it costs before it spends anything', async () => {
     serve({
-      'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
-      'POST /api/auth/wechat': () => ({ ...session, member: card() }),
+      ...login,
       'GET /api/checkins': () => checkinMonth(true, 1),
     });
     state.modalConfirm = false;
@@ -102,11 +99,9 @@ const item = { id: 3, name: '帆布袋', kind: 'virtual', couponTemplateId: null
 
 describe('redeem page', () => {
   const base = (balance: number) => ({
-    'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
-    'POST /api/auth/wechat': () => ({ ...session, member: card() }),
+    ...login,
     'GET /api/mall/items/3': () => item,
-    'GET /api/points/summary': () => pointsSummary(balance),
-    'GET /api/me': () => card(),
+    'GET /api/me': () => card({ points: balance }),
     'GET /api/member-days/current': () => ({ current: null }),
   });
 
@@ -147,10 +142,8 @@ describe('points + cash', () => {
   it('goes through the payment step and lands on the result the server confirms', async () => {
     const redemption = (status: string) => ({ redemptionId: 41, itemId: 3, itemName: '保温杯', quantity: 1, pointsSpent: 500, cashDue: 2990, status, payBefore: '2026-12-02T10:15:00Z', paymentParams: status === 'pending_payment' ? { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=FAKEPAY-1', signType: 'RSA', paySign: 'fake' } : null, trackingNo: null, createdAt: '2026-12-02T10:00:00Z' });
     serve({
-      'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
-      'POST /api/auth/wechat': () => ({ ...session, member: card() }),
+      ...login,
       'GET /api/mall/items/3': () => ({ ...item, name: '保温杯', cashPrice: 2990 }),
-      'GET /api/points/summary': () => pointsSummary(1200),
       'GET /api/me': () => card(),
       'GET /api/member-days/current': () => ({ current: null }),
       'POST /api/mall/items/3/redeem': () => ({ status: 201, data: redemption('pending_payment') }),
@@ -168,8 +161,7 @@ describe('points + cash', () => {
 
 describe('member card home', () => {
   const routes = (c: ReturnType<typeof card>) => ({
-    'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
-    'POST /api/auth/wechat': () => ({ ...session, member: c }),
+    ...login,
     'GET /api/me': () => c,
     'GET /api/tiers': () => tiers,
     'GET /api/points/summary': () => pointsSummary(1200),
@@ -214,15 +206,11 @@ describe('member card home', () => {
 
 describe('claim center', () => {
   const claimable = (remaining: number) => ({ id: 5, name: '满100减20', kind: 'cash', value: 2000, threshold: 10000, cap: null, giftName: null, validity: { kind: 'days', days: 30 }, remaining, claimedByMe: 0, perMemberLimit: 1, canClaim: remaining > 0 });
-  const base = {
-    'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
-    'POST /api/auth/wechat': () => ({ ...session, member: card() }),
-  };
 
   it('after a claim, offers the expiry reminder and reports the consent', async () => {
     let remaining = 10;
     serve({
-      ...base,
+      ...login,
       'GET /api/coupons/center': () => ({ items: [claimable(remaining)] }),
       'POST /api/coupons/claim': () => {
         remaining--;
@@ -241,7 +229,7 @@ describe('claim center', () => {
   it('a claim refused by the server says why and shows the center as it is now', async () => {
     let soldOut = false;
     serve({
-      ...base,
+      ...login,
       'GET /api/coupons/center': () => ({ items: [claimable(soldOut ? 0 : 1)] }),
       'POST /api/coupons/claim': () => {
         soldOut = true;

@@ -19,7 +19,11 @@ export function serve(handlers: Record<string, Handler>): void {
 export const calls = (method: string, path: string) => state.requests.filter((r) => r.method === method && r.path === path);
 export const uiCalls = (api: string) => state.calls.filter((c) => c.api === api);
 
-export const session = { token: 'tok', expiresIn: 7200 };
+/** The browser build's first login: a code from the dev route, then the session. */
+export const login = {
+  'POST /api/dev/wechat/login-code': () => ({ code: 'c1' }),
+  'POST /api/auth/wechat': () => ({ token: 'tok', expiresIn: 7200, member: card() }),
+};
 
 export function card(overrides: Record<string, unknown> = {}) {
   return { id: 7, nickname: '小满', cardNo: '880000000007', stage: 'active', tier: { code: 'silver', name: '银卡' }, points: 1200, growth: 650, joinedAt: '2026-01-01T00:00:00Z', ...overrides };

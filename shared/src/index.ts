@@ -11,3 +11,4 @@ export * from './contracts/index.js';
 export * from './util/mask.js';
 export * from './util/time.js';
 export * from './util/csv.js';
+export * from './util/money.js';

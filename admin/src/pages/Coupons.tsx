@@ -1,12 +1,11 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Table, Tag } from 'antd';
-import { couponTemplateInput, routes } from '@huoyue/shared';
+import { couponTemplateInput, discountLabel, formatYuan, routes } from '@huoyue/shared';
 import { useState } from 'react';
 import { call } from '../api';
 import { useSchemaSubmit } from '../components/useSchemaSubmit';
 import { Loadable, useLoad } from '../components/Loadable';
 
 const KINDS = { cash: '满减券', percent: '折扣券', gift: '礼品券', shipping: '包邮券' } as const;
-const yuan = (fen: number) => `¥${(fen / 100).toFixed(2).replace(/\.00$/, '')}`;
 
 interface Values {
   name: string;
@@ -49,7 +48,7 @@ export function CouponsPage() {
             columns={[
               { title: '名称', dataIndex: 'name' },
               { title: '类型', render: (_: unknown, t) => KINDS[t.kind] },
-              { title: '面额', render: (_: unknown, t) => (t.kind === 'cash' ? `满${yuan(t.threshold)}减${yuan(t.value)}` : t.kind === 'percent' ? `${t.value / 10} 折` : (t.giftName ?? '—')) },
+              { title: '面额', render: (_: unknown, t) => (t.kind === 'cash' ? `满${formatYuan(t.threshold)}减${formatYuan(t.value)}` : t.kind === 'percent' ? discountLabel(t.value) : (t.giftName ?? '—')) },
               { title: '已发 / 总量', render: (_: unknown, t) => `${t.issued} / ${t.totalQuantity ?? '不限'}` },
               { title: '有效期', render: (_: unknown, t) => (t.validity.kind === 'days' ? `领取后 ${t.validity.days} 天` : `${t.validity.from.slice(0, 10)} 至 ${t.validity.to.slice(0, 10)}`) },
               { title: '状态', render: (_: unknown, t) => (t.active ? <Tag color="green">可领取</Tag> : <Tag>已停用</Tag>) },
@@ -62,7 +61,7 @@ export function CouponsPage() {
           <Form.Item label="名称" name="name" rules={[{ required: true, message: '请输入名称' }]}><Input /></Form.Item>
           <Form.Item label="类型" name="kind"><Select options={Object.entries(KINDS).map(([value, label]) => ({ value, label }))} /></Form.Item>
           {kind === 'cash' && <Form.Item label="减免金额（元）" name="valueYuan"><InputNumber min={0} /></Form.Item>}
-          {kind === 'percent' && <Form.Item label="折扣（百分比，如 80 即 8 折）" name="percent"><InputNumber min={1} max={99} /></Form.Item>}
+          {kind === 'percent' && <Form.Item label="减免百分比（如 20 即 8 折）" name="percent"><InputNumber min={1} max={99} /></Form.Item>}
           {kind === 'gift' && <Form.Item label="礼品名称" name="giftName"><Input /></Form.Item>}
           <Form.Item label="使用门槛（元，0 为无门槛）" name="thresholdYuan"><InputNumber min={0} /></Form.Item>
           <Form.Item label="领取后有效天数" name="days"><InputNumber min={1} max={3650} /></Form.Item>

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, message as toast } from 'antd';
-import { mallItemInput, routes } from '@huoyue/shared';
+import { formatYuan, mallItemInput, routes } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
@@ -46,7 +46,7 @@ export function MallPage() {
             columns={[
               { title: '商品', dataIndex: 'name' },
               { title: '类型', render: (_: unknown, i) => KINDS[i.kind] },
-              { title: '价格', render: (_: unknown, i) => `${i.pointsPrice} 积分${i.cashPrice > 0 ? ` + ¥${(i.cashPrice / 100).toFixed(2)}` : ''}` },
+              { title: '价格', render: (_: unknown, i) => `${i.pointsPrice} 积分${i.cashPrice > 0 ? ` + ${formatYuan(i.cashPrice)}` : ''}` },
               { title: '库存', dataIndex: 'stock' },
               { title: '限制', render: (_: unknown, i) => <>{i.memberDayOnly && <Tag color="orange">会员日专享</Tag>}{i.tiers.length > 0 && <Tag>{i.tiers.join('、')}</Tag>}</> },
               { title: '补货', render: (_: unknown, i) => <Space><Button size="small" onClick={() => restock(i.id, 10)}>+10</Button><Button size="small" onClick={() => restock(i.id, 100)}>+100</Button></Space> },

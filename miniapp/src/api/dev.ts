@@ -1,7 +1,6 @@
 import Taro from '@tarojs/taro';
-import { ApiError } from '@huoyue/shared';
-
-declare const HUOYUE_API_URL: string;
+import { ApiError, isErrorBody } from '@huoyue/shared';
+import { API_BASE_URL, taroTransport } from './transport';
 
 const OPENID_KEY = 'hy_dev_openid';
 
@@ -16,17 +15,17 @@ export async function devCode(kind: 'login-code' | 'phone-code', body: Record<st
     openid = `oH5${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`.padEnd(28, '0').slice(0, 28);
     Taro.setStorageSync(OPENID_KEY, openid);
   }
-  const response = await Taro.request<{ code?: string }>({
-    url: `${HUOYUE_API_URL}/dev/wechat/${kind}`,
+  const response = await taroTransport({
     method: 'POST',
-    header: { 'content-type': 'application/json' },
-    data: JSON.stringify(kind === 'login-code' ? { openid, ...body } : body),
-    timeout: 10_000,
-  }).catch((err: unknown) => {
-    throw new ApiError(0, 'NETWORK_ERROR', '网络不太稳定，请稍后再试', String(err));
+    url: `${API_BASE_URL}/dev/wechat/${kind}`,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(kind === 'login-code' ? { openid, ...body } : body),
+    timeoutMs: 10_000,
   });
-  if (response.statusCode !== 200 || !response.data?.code) {
-    throw new ApiError(response.statusCode, 'SERVICE_UNAVAILABLE', '浏览器版仅在开发环境（模拟微信）可登录，请在微信中打开');
+  const code = (response.data as { code?: unknown } | null)?.code;
+  if (isErrorBody(response.data) && response.status === 400) throw new ApiError(400, 'VALIDATION_FAILED', response.data.error.message); // e.g. a mistyped phone
+  if (response.status !== 200 || typeof code !== 'string') {
+    throw new ApiError(response.status, 'SERVICE_UNAVAILABLE', '浏览器版仅在开发环境（模拟微信）可登录，请在微信中打开');
   }
-  return response.data.code;
+  return code;
 }

@@ -1,4 +1,4 @@
-import type { RouteOutput, routes } from '@huoyue/shared';
+import { addMonths, type RouteOutput, type routes } from '@huoyue/shared';
 
 type CheckinMonth = RouteOutput<typeof routes.engagement.checkinMonth>;
 
@@ -51,9 +51,7 @@ export function ladderSteps(month: CheckinMonth): LadderStep[] {
 
 /** "YYYY-MM" shifted by `delta` months. */
 export function shiftMonth(month: string, delta: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m - 1 + delta, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  return addMonths(`${month}-01`, delta).slice(0, 7);
 }
 
 /** What the makeup of one day costs, in words. */

@@ -1,4 +1,4 @@
-import type { RouteOutput, routes } from '@huoyue/shared';
+import { discountLabel, type RouteOutput, type routes } from '@huoyue/shared';
 import { formatYuan } from './format.js';
 
 export type Coupon = RouteOutput<typeof routes.coupons.detail>;
@@ -18,10 +18,8 @@ export function couponFace(c: Face): string {
   switch (c.kind) {
     case 'cash':
       return formatYuan(c.value);
-    case 'percent': {
-      const rate = (100 - c.value) / 10;
-      return `${Number.isInteger(rate) ? rate : rate.toFixed(1)}折`;
-    }
+    case 'percent':
+      return discountLabel(c.value);
     case 'gift':
       return '赠品';
     case 'shipping':

@@ -1,11 +1,7 @@
+export { formatYuan } from '@huoyue/shared';
+
 /** 12,345 — points and counts as Chinese readers expect them. */
 export const formatNumber = (n: number): string => n.toLocaleString('en-US');
-
-/** Fen to "¥12.50" (or "¥12" for whole yuan). */
-export function formatYuan(fen: number): string {
-  const yuan = fen / 100;
-  return `¥${Number.isInteger(yuan) ? yuan : yuan.toFixed(2)}`;
-}
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -30,11 +26,6 @@ export function formatWindow(startsAt: string, endsAt: string): string {
   const s = new Date(startsAt);
   const e = new Date(endsAt);
   return `${pad(s.getHours())}:${pad(s.getMinutes())}-${pad(e.getHours())}:${pad(e.getMinutes())}`;
-}
-
-/** Whole days from `now` until `iso` (0 = today or past). */
-export function daysUntil(iso: string, now: Date = new Date()): number {
-  return Math.max(0, Math.ceil((new Date(iso).getTime() - now.getTime()) / 86_400_000));
 }
 
 /** "1234 5678 9012" — easier to read aloud at the till. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const notBuilt = (what: string) => `<!doctype html><meta charset="utf-8"><p>${what}尚未构建：请先运行 npm run build。</p>`;
@@ -48,20 +48,22 @@ const PHONE = /^1[3-9]\d{9}$/;
  */
 export function devWechatRoutes(fastify: FastifyInstance, fakeUrl: string): void {
   const bad = (message: string) => ({ error: { code: 'VALIDATION_FAILED', message } });
-  const ask = async (path: string, body: Record<string, string>) => {
-    const res = await fetch(`${fakeUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return (await res.json()) as { code: string };
+  const ask = async (reply: FastifyReply, path: string, body: Record<string, string>) => {
+    try {
+      const res = await fetch(`${fakeUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+      return { code: ((await res.json()) as { code: string }).code };
+    } catch {
+      return reply.code(503).send({ error: { code: 'SERVICE_UNAVAILABLE', message: '模拟微信暂不可用，请稍后再试' } });
+    }
   };
   fastify.post('/api/dev/wechat/login-code', async (req, reply) => {
     const openid = (req.body as { openid?: unknown } | null)?.openid;
     if (typeof openid !== 'string' || !OPENID.test(openid)) return reply.code(400).send(bad('openid 格式不正确'));
-    const { code } = await ask('/__fake/login-code', { openid });
-    return { code };
+    return ask(reply, '/__fake/login-code', { openid });
   });
   fastify.post('/api/dev/wechat/phone-code', async (req, reply) => {
     const phone = (req.body as { phone?: unknown } | null)?.phone;
     if (typeof phone !== 'string' || !PHONE.test(phone)) return reply.code(400).send(bad('手机号格式不正确'));
-    const { code } = await ask('/__fake/phone-code', { phone });
-    return { code };
+    return ask(reply, '/__fake/phone-code', { phone });
   });
 }

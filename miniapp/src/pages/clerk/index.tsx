@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { ApiClient, ApiError, routes, type RouteOutput } from '@huoyue/shared';
-import { API_BASE_URL, taroTransport } from '../../api/client';
+import { API_BASE_URL, taroTransport } from '../../api/transport';
 import { showError } from '../../components/feedback';
 import { Button, Input } from '../../components/ui';
 import { classifyScan } from '../../logic/clerk';

@@ -13,8 +13,8 @@ import { filterItems, ITEM_KIND_LABELS, MALL_FILTERS, priceLabel, type MallFilte
 import './index.scss';
 
 async function loadMall() {
-  const [items, points, card] = await Promise.all([api(routes.mall.items), api(routes.points.summary), api(routes.members.me)]);
-  return { items: items.items, balance: points.balance, tierCode: card.tier?.code ?? null };
+  const [items, card] = await Promise.all([api(routes.mall.items), api(routes.members.me)]);
+  return { items: items.items, balance: card.points, tierCode: card.tier?.code ?? null };
 }
 
 export default function Mall() {

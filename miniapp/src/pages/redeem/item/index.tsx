@@ -16,13 +16,8 @@ export default function Item() {
   const { params } = useRouter();
   const id = Number(params.id);
   const page = useRemote(async () => {
-    const [item, points, card, memberDay] = await Promise.all([
-      api(routes.mall.item, { params: { id } }),
-      api(routes.points.summary),
-      api(routes.members.me),
-      api(routes.memberDays.current),
-    ]);
-    return { item, balance: points.balance, tierCode: card.tier?.code ?? null, memberDayNow: memberDay.current !== null };
+    const [item, card, memberDay] = await Promise.all([api(routes.mall.item, { params: { id } }), api(routes.members.me), api(routes.memberDays.current)]);
+    return { item, balance: card.points, tierCode: card.tier?.code ?? null, memberDayNow: memberDay.current !== null };
   });
   const [quantity, setQuantity] = useState(1);
   const [address, setAddress] = useState({ name: '', phone: '', address: '' });
