@@ -80,6 +80,8 @@ describe('the member mini-program (H5) in a real browser', () => {
     await page.getByTestId('points-balance').getByText('500').waitFor();
     await button('出示会员码').click();
     await page.getByText(/秒后自动刷新/).waitFor();
+    // Taro's <taro-image-core> puts its <img> in a moment after the text beside it is drawn.
+    await page.locator('[data-testid=card-code] img').nth(1).waitFor();
     assert.equal(await page.locator('[data-testid=card-code] img').count(), 2, 'barcode and QR code');
     await shot('home');
   });
