@@ -57,7 +57,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['admin/src/**/*.tsx', 'miniapp/src/**/*.tsx', 'admin/src/**/*.ts', 'miniapp/src/**/*.ts'],
+    files: [
+      'admin/src/**/*.tsx',
+      'miniapp/src/**/*.tsx',
+      'admin/src/**/*.ts',
+      'miniapp/src/**/*.ts',
+    ],
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
@@ -76,7 +81,14 @@ export default tseslint.config(
   {
     files: ['**/*.{js,cjs,mjs}'],
     extends: [js.configs.recommended],
-    languageOptions: { globals: { module: 'readonly', require: 'readonly', process: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: {
+        module: 'readonly',
+        require: 'readonly',
+        process: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
   },
   prettier,
 );

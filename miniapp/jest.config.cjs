@@ -1,6 +1,16 @@
 // Component tests for the pages (jsdom, with @tarojs/* and the NutUI wrapper mapped to small doubles: Taro's
 // own test utils do not run with Taro 4) and miniprogram-simulate tests on the compiled weapp output.
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2020' }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      transform: { react: { runtime: 'automatic' } },
+      target: 'es2020',
+    },
+    module: { type: 'commonjs' },
+  },
+];
 
 module.exports = {
   testEnvironment: 'jsdom',

@@ -48,41 +48,68 @@ function currentPage(): string {
 /** Hash routing (#/dashboard …): the console is served as static files under /admin, no server routes needed. */
 export function App() {
   const [page, setPage] = useState(currentPage());
-  const [role, setRole] = useState<StaffRole | null>(session.token() ? ((localStorage.getItem(ROLE_KEY) as StaffRole | null) ?? null) : null);
+  const [role, setRole] = useState<StaffRole | null>(
+    session.token() ? ((localStorage.getItem(ROLE_KEY) as StaffRole | null) ?? null) : null,
+  );
   useEffect(() => {
     const onHash = () => setPage(currentPage());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  if (!role || page === 'login') return <LoginPage onLogin={(r) => { localStorage.setItem(ROLE_KEY, r); setRole(r); location.hash = r === 'clerk' ? '#/clerk' : '#/dashboard'; }} />;
+  if (!role || page === 'login')
+    return (
+      <LoginPage
+        onLogin={(r) => {
+          localStorage.setItem(ROLE_KEY, r);
+          setRole(r);
+          location.hash = r === 'clerk' ? '#/clerk' : '#/dashboard';
+        }}
+      />
+    );
   const allowed = PAGES.filter((p) => p.roles.includes(role));
   const active = allowed.find((p) => p.key === page) ?? allowed[0]!;
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider theme="light" width={200}>
-        <Typography.Title level={4} style={{ padding: '16px 24px', margin: 0, color: '#e8590c' }}>活跃 · 后台</Typography.Title>
-        <Menu mode="inline" selectedKeys={[active.key]} items={allowed.map((p) => ({ key: p.key, label: p.label }))} onClick={(e) => (location.hash = `#/${e.key}`)} />
+        <Typography.Title level={4} style={{ padding: '16px 24px', margin: 0, color: '#e8590c' }}>
+          活跃 · 后台
+        </Typography.Title>
+        <Menu
+          mode="inline"
+          selectedKeys={[active.key]}
+          items={allowed.map((p) => ({ key: p.key, label: p.label }))}
+          onClick={(e) => (location.hash = `#/${e.key}`)}
+        />
         <div style={{ padding: 24 }}>
-          <Button size="small" onClick={() => { session.clear(); localStorage.removeItem(ROLE_KEY); setRole(null); }}>退出登录</Button>
+          <Button
+            size="small"
+            onClick={() => {
+              session.clear();
+              localStorage.removeItem(ROLE_KEY);
+              setRole(null);
+            }}
+          >
+            退出登录
+          </Button>
         </div>
       </Layout.Sider>
       <Layout.Content style={{ padding: 24, background: '#f6f7f9' }}>
         <Suspense fallback={<Skeleton active />}>
-        {active.key === 'dashboard' && <DashboardPage />}
-        {active.key === 'members' && <MembersPage />}
-        {active.key === 'clerk' && <ClerkPage />}
-        {active.key === 'member-days' && <MemberDaysPage />}
-        {active.key === 'automations' && <AutomationsPage />}
-        {active.key === 'coupons' && <CouponsPage />}
-        {active.key === 'rules' && <RulesPage />}
-        {active.key === 'mall' && <MallPage />}
-        {active.key === 'templates' && <TemplatesPage />}
-        {active.key === 'fulfilment' && <FulfilmentPage />}
-        {active.key === 'tiers' && <TiersPage />}
-        {active.key === 'badges' && <BadgesPage />}
-        {active.key === 'lifecycle' && <LifecyclePage />}
-        {active.key === 'audit' && <AuditPage />}
+          {active.key === 'dashboard' && <DashboardPage />}
+          {active.key === 'members' && <MembersPage />}
+          {active.key === 'clerk' && <ClerkPage />}
+          {active.key === 'member-days' && <MemberDaysPage />}
+          {active.key === 'automations' && <AutomationsPage />}
+          {active.key === 'coupons' && <CouponsPage />}
+          {active.key === 'rules' && <RulesPage />}
+          {active.key === 'mall' && <MallPage />}
+          {active.key === 'templates' && <TemplatesPage />}
+          {active.key === 'fulfilment' && <FulfilmentPage />}
+          {active.key === 'tiers' && <TiersPage />}
+          {active.key === 'badges' && <BadgesPage />}
+          {active.key === 'lifecycle' && <LifecyclePage />}
+          {active.key === 'audit' && <AuditPage />}
         </Suspense>
       </Layout.Content>
     </Layout>
@@ -106,17 +133,35 @@ function LoginPage({ onLogin }: { onLogin: (role: StaffRole) => void }) {
     }
   };
   return (
-    <div style={{ display: 'flex', minHeight: '100vh', alignItems: 'center', justifyContent: 'center', background: '#f6f7f9' }}>
+    <div
+      style={{
+        display: 'flex',
+        minHeight: '100vh',
+        alignItems: 'center',
+        justifyContent: 'center',
+        background: '#f6f7f9',
+      }}
+    >
       <Card title="活跃 · 会员运营后台" style={{ width: 360 }}>
         {error && <Alert type="error" message={error} style={{ marginBottom: 16 }} showIcon />}
         <Form layout="vertical" onFinish={submit}>
-          <Form.Item label="账号" name="username" rules={[{ required: true, message: '请输入账号' }]}>
+          <Form.Item
+            label="账号"
+            name="username"
+            rules={[{ required: true, message: '请输入账号' }]}
+          >
             <Input autoComplete="username" />
           </Form.Item>
-          <Form.Item label="密码" name="password" rules={[{ required: true, message: '请输入密码' }]}>
+          <Form.Item
+            label="密码"
+            name="password"
+            rules={[{ required: true, message: '请输入密码' }]}
+          >
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={loading}>登录</Button>
+          <Button type="primary" htmlType="submit" block loading={loading}>
+            登录
+          </Button>
         </Form>
       </Card>
     </div>

@@ -1,4 +1,10 @@
-import { ApiClient, ApiError, type RouteDef, type RouteInput, type RouteOutput } from '@huoyue/shared';
+import {
+  ApiClient,
+  ApiError,
+  type RouteDef,
+  type RouteInput,
+  type RouteOutput,
+} from '@huoyue/shared';
 
 const TOKEN_KEY = 'huoyue.staff.token';
 
@@ -9,7 +15,11 @@ export const session = {
 };
 
 /** The typed client over the shared contract: the same definitions the server validates with. */
-export const api = new ApiClient({ baseUrl: `${location.origin}/api`, getToken: () => session.token(), timeoutMs: 30_000 });
+export const api = new ApiClient({
+  baseUrl: `${location.origin}/api`,
+  getToken: () => session.token(),
+  timeoutMs: 30_000,
+});
 
 export function call<R extends RouteDef>(route: R, input?: RouteInput<R>): Promise<RouteOutput<R>> {
   return api.call(route, input).catch((err: unknown) => {
@@ -21,4 +31,5 @@ export function call<R extends RouteDef>(route: R, input?: RouteInput<R>): Promi
   });
 }
 
-export const message = (err: unknown) => (err instanceof ApiError ? err.message : '网络不太稳定，请稍后再试');
+export const message = (err: unknown) =>
+  err instanceof ApiError ? err.message : '网络不太稳定，请稍后再试';

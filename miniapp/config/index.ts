@@ -8,7 +8,10 @@ import { defineConfig, type UserConfigExport } from '@tarojs/cli';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const webpackChain = (chain: any) => {
-  chain.resolve.alias.set('@tarojs/plugin-framework-react', dirname(require.resolve('@tarojs/plugin-framework-react/package.json')));
+  chain.resolve.alias.set(
+    '@tarojs/plugin-framework-react',
+    dirname(require.resolve('@tarojs/plugin-framework-react/package.json')),
+  );
   chain.resolve.set('extensionAlias', { '.js': ['.ts', '.tsx', '.js'] });
 };
 
@@ -28,7 +31,16 @@ const h5WebpackChain = (chain: any) => {
   if (!split) return;
   chain.optimization.splitChunks({
     ...split,
-    cacheGroups: { ...split.cacheGroups, pagesShared: { name: 'pages-shared', chunks: 'async', minChunks: 2, priority: 0, reuseExistingChunk: true } },
+    cacheGroups: {
+      ...split.cacheGroups,
+      pagesShared: {
+        name: 'pages-shared',
+        chunks: 'async',
+        minChunks: 2,
+        priority: 0,
+        reuseExistingChunk: true,
+      },
+    },
   });
 };
 
@@ -39,7 +51,8 @@ export default defineConfig(() => {
     date: '2026-12-02',
     // NutUI is drawn on a 375 px design, our pages on Taro's 750.
     designWidth: (input?: unknown) => {
-      const file = typeof input === 'object' && input !== null ? (input as { file?: string }).file : undefined;
+      const file =
+        typeof input === 'object' && input !== null ? (input as { file?: string }).file : undefined;
       return file?.replace(/\\+/g, '/').includes('@nutui') ? 375 : 750;
     },
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
@@ -48,7 +61,9 @@ export default defineConfig(() => {
     plugins: ['@tarojs/plugin-html'],
     defineConstants: {
       // Where the mini-program finds the API. H5 is served beside the API, so it asks its own origin.
-      HUOYUE_API_URL: JSON.stringify(process.env.HUOYUE_API_URL ?? (env === 'h5' ? '/api' : 'http://localhost:3000/api')),
+      HUOYUE_API_URL: JSON.stringify(
+        process.env.HUOYUE_API_URL ?? (env === 'h5' ? '/api' : 'http://localhost:3000/api'),
+      ),
       // The brand's subscribe-message template ids per moment, as JSON (see docs/miniapp.md); empty: the demo's.
       HUOYUE_SUBSCRIBE_TEMPLATES: JSON.stringify(process.env.HUOYUE_SUBSCRIBE_TEMPLATES ?? ''),
     },
@@ -67,8 +82,15 @@ export default defineConfig(() => {
       publicPath: '/',
       staticDirectory: 'static',
       router: { mode: 'hash' },
-      output: { filename: 'js/[name].[contenthash:8].js', chunkFilename: 'js/[name].[contenthash:8].js' },
-      miniCssExtractPluginOption: { ignoreOrder: true, filename: 'css/[name].[contenthash:8].css', chunkFilename: 'css/[name].[contenthash:8].css' },
+      output: {
+        filename: 'js/[name].[contenthash:8].js',
+        chunkFilename: 'js/[name].[contenthash:8].js',
+      },
+      miniCssExtractPluginOption: {
+        ignoreOrder: true,
+        filename: 'css/[name].[contenthash:8].css',
+        chunkFilename: 'css/[name].[contenthash:8].css',
+      },
       postcss: { autoprefixer: { enable: true, config: {} }, cssModules: { enable: false } },
     },
   };

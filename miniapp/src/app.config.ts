@@ -28,9 +28,24 @@ export default defineAppConfig({
     backgroundColor: '#ffffff',
     borderStyle: 'white',
     list: [
-      { pagePath: 'pages/home/index', text: '会员卡', iconPath: 'assets/tab/card-normal.png', selectedIconPath: 'assets/tab/card-active.png' },
-      { pagePath: 'pages/mall/index', text: '积分商城', iconPath: 'assets/tab/mall-normal.png', selectedIconPath: 'assets/tab/mall-active.png' },
-      { pagePath: 'pages/mine/index', text: '我的', iconPath: 'assets/tab/mine-normal.png', selectedIconPath: 'assets/tab/mine-active.png' },
+      {
+        pagePath: 'pages/home/index',
+        text: '会员卡',
+        iconPath: 'assets/tab/card-normal.png',
+        selectedIconPath: 'assets/tab/card-active.png',
+      },
+      {
+        pagePath: 'pages/mall/index',
+        text: '积分商城',
+        iconPath: 'assets/tab/mall-normal.png',
+        selectedIconPath: 'assets/tab/mall-active.png',
+      },
+      {
+        pagePath: 'pages/mine/index',
+        text: '我的',
+        iconPath: 'assets/tab/mine-normal.png',
+        selectedIconPath: 'assets/tab/mine-active.png',
+      },
     ],
   },
   lazyCodeLoading: 'requiredComponents',

@@ -15,26 +15,65 @@ beforeEach(() => {
 describe('PageState', () => {
   it('shows a skeleton first, then an error with a retry that works, then the page', () => {
     const retry = jest.fn();
-    const { rerender, container } = render(<PageState loading error={null} onRetry={retry} hasData={false}><span>内容</span></PageState>);
+    const { rerender, container } = render(
+      <PageState loading error={null} onRetry={retry} hasData={false}>
+        <span>内容</span>
+      </PageState>,
+    );
     expect(container.querySelector('[data-skeleton]')).not.toBeNull();
-    rerender(<PageState loading={false} error='网络不太稳定，请稍后再试' onRetry={retry} hasData={false}><span>内容</span></PageState>);
+    rerender(
+      <PageState loading={false} error="网络不太稳定，请稍后再试" onRetry={retry} hasData={false}>
+        <span>内容</span>
+      </PageState>,
+    );
     expect(screen.getByText('网络不太稳定，请稍后再试')).toBeTruthy();
     fireEvent.click(screen.getByText('重新加载'));
     expect(retry).toHaveBeenCalledTimes(1);
-    rerender(<PageState loading={false} error={null} onRetry={retry} hasData empty emptyText='还没有兑换记录'><span>内容</span></PageState>);
+    rerender(
+      <PageState
+        loading={false}
+        error={null}
+        onRetry={retry}
+        hasData
+        empty
+        emptyText="还没有兑换记录"
+      >
+        <span>内容</span>
+      </PageState>,
+    );
     expect(screen.getByText('还没有兑换记录')).toBeTruthy();
-    rerender(<PageState loading error='旧错误' onRetry={retry} hasData><span>内容</span></PageState>);
+    rerender(
+      <PageState loading error="旧错误" onRetry={retry} hasData>
+        <span>内容</span>
+      </PageState>,
+    );
     expect(screen.getByText('内容')).toBeTruthy(); // a reload keeps what is on screen
   });
 });
 
 function checkinMonth(checked: boolean, streak: number) {
   return {
-    month: '2026-12', today: '2026-12-02', checkedToday: checked, streak,
+    month: '2026-12',
+    today: '2026-12-02',
+    checkedToday: checked,
+    streak,
     days: checked ? [{ date: '2026-12-02', kind: 'daily', points: 10 }] : [],
     nextReward: { cycleDay: checked ? 2 : 1, points: checked ? 20 : 10, badgeCode: null },
-    ladder: { cycleDays: 3, rewards: [{ points: 10, badgeCode: null }, { points: 20, badgeCode: null }, { points: 50, badgeCode: 'streak3' }] },
-    makeup: { enabled: true, costPoints: 50, cards: 0, remainingThisMonth: 2, allowedDates: ['2026-12-01'] },
+    ladder: {
+      cycleDays: 3,
+      rewards: [
+        { points: 10, badgeCode: null },
+        { points: 20, badgeCode: null },
+        { points: 50, badgeCode: 'streak3' },
+      ],
+    },
+    makeup: {
+      enabled: true,
+      costPoints: 50,
+      cards: 0,
+      remainingThisMonth: 2,
+      allowedDates: ['2026-12-01'],
+    },
     reminder: false,
   };
 }
@@ -48,9 +87,24 @@ describe('check-in page', () => {
       'GET /api/checkins': () => ({ ...checkinMonth(checked, checked ? 1 : 0), reminder }),
       'POST /api/checkins': () => {
         checked = true;
-        return { status: 201, data: { date: '2026-12-02', streak: 1, cycleDay: 1, points: 10, badges: [{ code: 'first', name: '初次签到', level: 1, artworkUrl: null }] } };
+        return {
+          status: 201,
+          data: {
+            date: '2026-12-02',
+            streak: 1,
+            cycleDay: 1,
+            points: 10,
+            badges: [{ code: 'first', name: '初次签到', level: 1, artworkUrl: null }],
+          },
+        };
       },
-      'POST /api/me/subscriptions': (req) => ({ quotas: Object.keys((req.body as { results: object }).results).map((templateId) => ({ templateId, remaining: 1, banned: false })) }),
+      'POST /api/me/subscriptions': (req) => ({
+        quotas: Object.keys((req.body as { results: object }).results).map((templateId) => ({
+          templateId,
+          remaining: 1,
+          banned: false,
+        })),
+      }),
       'PUT /api/checkins/reminder': (req) => {
         reminder = (req.body as { enabled: boolean }).enabled;
         return { enabled: reminder };
@@ -63,7 +117,9 @@ describe('check-in page', () => {
     expect(screen.getByTestId('checkin-result').textContent).toContain('初次签到');
     fireEvent.click(screen.getByText('明天提醒我 ›'));
     await waitFor(() => expect(calls('PUT', '/api/checkins/reminder')).toHaveLength(1));
-    expect(calls('POST', '/api/me/subscriptions')[0]!.body).toEqual({ results: { tpl_checkin_reminder_0000000000000000000000: 'accept' } });
+    expect(calls('POST', '/api/me/subscriptions')[0]!.body).toEqual({
+      results: { tpl_checkin_reminder_0000000000000000000000: 'accept' },
+    });
     expect(reminder).toBe(true);
   });
 
@@ -77,7 +133,9 @@ describe('check-in page', () => {
     render(<Checkin />);
     fireEvent.click(await screen.findByRole('switch'));
     await waitFor(() => expect(calls('POST', '/api/me/subscriptions')).toHaveLength(1));
-    expect(calls('POST', '/api/me/subscriptions')[0]!.body).toEqual({ results: { tpl_checkin_reminder_0000000000000000000000: 'reject' } });
+    expect(calls('POST', '/api/me/subscriptions')[0]!.body).toEqual({
+      results: { tpl_checkin_reminder_0000000000000000000000: 'reject' },
+    });
     expect(calls('PUT', '/api/checkins/reminder')).toHaveLength(0);
   });
 
@@ -95,7 +153,23 @@ describe('check-in page', () => {
   });
 });
 
-const item = { id: 3, name: '帆布袋', kind: 'virtual', couponTemplateId: null, pointsPrice: 500, cashPrice: 0, stock: 10, perMemberLimit: 2, availableFrom: null, availableTo: null, tiers: [], memberDayOnly: false, imageUrl: null, description: '', active: true };
+const item = {
+  id: 3,
+  name: '帆布袋',
+  kind: 'virtual',
+  couponTemplateId: null,
+  pointsPrice: 500,
+  cashPrice: 0,
+  stock: 10,
+  perMemberLimit: 2,
+  availableFrom: null,
+  availableTo: null,
+  tiers: [],
+  memberDayOnly: false,
+  imageUrl: null,
+  description: '',
+  active: true,
+};
 
 describe('redeem page', () => {
   const base = (balance: number) => ({
@@ -120,7 +194,22 @@ describe('redeem page', () => {
       'POST /api/mall/items/3/redeem': () => {
         attempts++;
         if (attempts === 1) throw new Error('connection reset');
-        return { status: 201, data: { redemptionId: 41, itemId: 3, itemName: '帆布袋', quantity: 1, pointsSpent: 500, cashDue: 0, status: 'completed', payBefore: null, paymentParams: null, trackingNo: null, createdAt: '2026-12-02T10:00:00Z' } };
+        return {
+          status: 201,
+          data: {
+            redemptionId: 41,
+            itemId: 3,
+            itemName: '帆布袋',
+            quantity: 1,
+            pointsSpent: 500,
+            cashDue: 0,
+            status: 'completed',
+            payBefore: null,
+            paymentParams: null,
+            trackingNo: null,
+            createdAt: '2026-12-02T10:00:00Z',
+          },
+        };
       },
     });
     state.routerParams = { id: '3' };
@@ -129,18 +218,45 @@ describe('redeem page', () => {
     fireEvent.click(button);
     await waitFor(() => expect(uiCalls('showToast')).toHaveLength(1));
     expect(JSON.stringify(uiCalls('showToast')[0]!.arg)).toContain('网络不太稳定');
-    await waitFor(() => expect((screen.getByTestId('redeem-button') as HTMLButtonElement).disabled).toBe(false));
+    await waitFor(() =>
+      expect((screen.getByTestId('redeem-button') as HTMLButtonElement).disabled).toBe(false),
+    );
     fireEvent.click(screen.getByTestId('redeem-button'));
     await waitFor(() => expect(uiCalls('redirectTo')).toHaveLength(1));
     const [first, second] = calls('POST', '/api/mall/items/3/redeem');
-    expect((first!.body as { requestId: string }).requestId).toBe((second!.body as { requestId: string }).requestId);
-    expect(JSON.stringify(uiCalls('redirectTo')[0]!.arg)).toContain('/pages/redeem/result/index?id=41&status=completed');
+    expect((first!.body as { requestId: string }).requestId).toBe(
+      (second!.body as { requestId: string }).requestId,
+    );
+    expect(JSON.stringify(uiCalls('redirectTo')[0]!.arg)).toContain(
+      '/pages/redeem/result/index?id=41&status=completed',
+    );
   });
 });
 
 describe('points + cash', () => {
   it('goes through the payment step and lands on the result the server confirms', async () => {
-    const redemption = (status: string) => ({ redemptionId: 41, itemId: 3, itemName: '保温杯', quantity: 1, pointsSpent: 500, cashDue: 2990, status, payBefore: '2026-12-02T10:15:00Z', paymentParams: status === 'pending_payment' ? { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=FAKEPAY-1', signType: 'RSA', paySign: 'fake' } : null, trackingNo: null, createdAt: '2026-12-02T10:00:00Z' });
+    const redemption = (status: string) => ({
+      redemptionId: 41,
+      itemId: 3,
+      itemName: '保温杯',
+      quantity: 1,
+      pointsSpent: 500,
+      cashDue: 2990,
+      status,
+      payBefore: '2026-12-02T10:15:00Z',
+      paymentParams:
+        status === 'pending_payment'
+          ? {
+              timeStamp: '1',
+              nonceStr: 'n',
+              package: 'prepay_id=FAKEPAY-1',
+              signType: 'RSA',
+              paySign: 'fake',
+            }
+          : null,
+      trackingNo: null,
+      createdAt: '2026-12-02T10:00:00Z',
+    });
     serve({
       ...login,
       'GET /api/mall/items/3': () => ({ ...item, name: '保温杯', cashPrice: 2990 }),
@@ -153,7 +269,10 @@ describe('points + cash', () => {
     render(<Item />);
     fireEvent.click(await screen.findByTestId('redeem-button'));
     await waitFor(() => expect(uiCalls('redirectTo')).toHaveLength(1));
-    expect(uiCalls('showModal').map((c) => (c.arg as { title: string }).title)).toEqual(['确认兑换', '模拟支付']);
+    expect(uiCalls('showModal').map((c) => (c.arg as { title: string }).title)).toEqual([
+      '确认兑换',
+      '模拟支付',
+    ]);
     expect(calls('POST', '/api/mall/redemptions/41/pay')).toHaveLength(1);
     expect(JSON.stringify(uiCalls('redirectTo')[0]!.arg)).toContain('status=pending_shipment');
   });
@@ -166,7 +285,21 @@ describe('member card home', () => {
     'GET /api/tiers': () => tiers,
     'GET /api/points/summary': () => pointsSummary(1200),
     'GET /api/member-days/current': () => ({ current: null }),
-    'GET /api/member-days/next': () => ({ next: { memberDayId: 1, name: '超级会员日', day: '2026-12-08', startsAt: '2026-12-08T02:00:00Z', endsAt: '2026-12-08T14:00:00Z', benefits: { pointsMultiplier: 2, checkinBonusPoints: 0, couponTemplateIds: [], mallItemIds: [] } } }),
+    'GET /api/member-days/next': () => ({
+      next: {
+        memberDayId: 1,
+        name: '超级会员日',
+        day: '2026-12-08',
+        startsAt: '2026-12-08T02:00:00Z',
+        endsAt: '2026-12-08T14:00:00Z',
+        benefits: {
+          pointsMultiplier: 2,
+          checkinBonusPoints: 0,
+          couponTemplateIds: [],
+          mallItemIds: [],
+        },
+      },
+    }),
   });
 
   it('invites a visitor to join instead of showing a card code', async () => {
@@ -180,7 +313,14 @@ describe('member card home', () => {
   it('shows the growth to the next tier and refreshes the card code every 60 s', async () => {
     jest.useFakeTimers();
     let n = 0;
-    serve({ ...routes(card()), 'GET /api/me/card-code': () => ({ code: `12345678901234${++n}`, expiresAt: '2026-12-02T10:01:00Z', refreshInSeconds: 60 }) });
+    serve({
+      ...routes(card()),
+      'GET /api/me/card-code': () => ({
+        code: `12345678901234${++n}`,
+        expiresAt: '2026-12-02T10:01:00Z',
+        refreshInSeconds: 60,
+      }),
+    });
     try {
       render(<Home />);
       await act(async () => {
@@ -192,12 +332,16 @@ describe('member card home', () => {
       await act(async () => {
         await jest.advanceTimersByTimeAsync(10);
       });
-      expect(screen.getByTestId('card-code').querySelector('[data-code]')!.getAttribute('data-code')).toBe('123456789012341');
+      expect(
+        screen.getByTestId('card-code').querySelector('[data-code]')!.getAttribute('data-code'),
+      ).toBe('123456789012341');
       await act(async () => {
         await jest.advanceTimersByTimeAsync(60_000);
       });
       expect(calls('GET', '/api/me/card-code')).toHaveLength(2);
-      expect(screen.getByTestId('card-code').querySelector('[data-code]')!.getAttribute('data-code')).toBe('123456789012342');
+      expect(
+        screen.getByTestId('card-code').querySelector('[data-code]')!.getAttribute('data-code'),
+      ).toBe('123456789012342');
     } finally {
       jest.useRealTimers();
     }
@@ -205,7 +349,20 @@ describe('member card home', () => {
 });
 
 describe('claim center', () => {
-  const claimable = (remaining: number) => ({ id: 5, name: '满100减20', kind: 'cash', value: 2000, threshold: 10000, cap: null, giftName: null, validity: { kind: 'days', days: 30 }, remaining, claimedByMe: 0, perMemberLimit: 1, canClaim: remaining > 0 });
+  const claimable = (remaining: number) => ({
+    id: 5,
+    name: '满100减20',
+    kind: 'cash',
+    value: 2000,
+    threshold: 10000,
+    cap: null,
+    giftName: null,
+    validity: { kind: 'days', days: 30 },
+    remaining,
+    claimedByMe: 0,
+    perMemberLimit: 1,
+    canClaim: remaining > 0,
+  });
 
   it('after a claim, offers the expiry reminder and reports the consent', async () => {
     let remaining = 10;
@@ -214,7 +371,26 @@ describe('claim center', () => {
       'GET /api/coupons/center': () => ({ items: [claimable(remaining)] }),
       'POST /api/coupons/claim': () => {
         remaining--;
-        return { status: 201, data: { id: 77, code: 'ABCDEFGH23456789', templateId: 5, name: '满100减20', kind: 'cash', value: 2000, threshold: 10000, cap: null, giftName: null, status: 'available', validFrom: '2026-12-02T00:00:00Z', validTo: '2027-01-01T00:00:00Z', claimedAt: '2026-12-02T00:00:00Z', usedAt: null, usedStoreCode: null } };
+        return {
+          status: 201,
+          data: {
+            id: 77,
+            code: 'ABCDEFGH23456789',
+            templateId: 5,
+            name: '满100减20',
+            kind: 'cash',
+            value: 2000,
+            threshold: 10000,
+            cap: null,
+            giftName: null,
+            status: 'available',
+            validFrom: '2026-12-02T00:00:00Z',
+            validTo: '2027-01-01T00:00:00Z',
+            claimedAt: '2026-12-02T00:00:00Z',
+            usedAt: null,
+            usedStoreCode: null,
+          },
+        };
       },
       'POST /api/me/subscriptions': () => ({ quotas: [] }),
     });
@@ -222,7 +398,9 @@ describe('claim center', () => {
     fireEvent.click(await screen.findByText('立即领取'));
     await waitFor(() => expect(calls('POST', '/api/me/subscriptions')).toHaveLength(1));
     expect(calls('POST', '/api/coupons/claim')[0]!.body).toEqual({ templateId: 5 });
-    expect(calls('POST', '/api/me/subscriptions')[0]!.body).toEqual({ results: { tpl_coupon_expiring_00000000000000000000000: 'accept' } });
+    expect(calls('POST', '/api/me/subscriptions')[0]!.body).toEqual({
+      results: { tpl_coupon_expiring_00000000000000000000000: 'accept' },
+    });
     expect(await screen.findByText(/剩余 9 张/)).toBeTruthy();
   });
 
@@ -233,7 +411,10 @@ describe('claim center', () => {
       'GET /api/coupons/center': () => ({ items: [claimable(soldOut ? 0 : 1)] }),
       'POST /api/coupons/claim': () => {
         soldOut = true;
-        return { status: 409, data: { error: { code: 'CONFLICT', message: '来晚了，这张券已领完' } } };
+        return {
+          status: 409,
+          data: { error: { code: 'CONFLICT', message: '来晚了，这张券已领完' } },
+        };
       },
     });
     render(<CouponCenter />);

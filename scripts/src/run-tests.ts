@@ -32,18 +32,57 @@ if (e2e) {
   const { ensureChromium } = await import('./e2e/chromium.js');
   ensureChromium();
   const files = findTests(join(root, 'tests/dist/e2e'));
-  process.exit(run(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files]));
+  process.exit(
+    run(process.execPath, [
+      '--enable-source-maps',
+      '--test',
+      '--test-reporter=spec',
+      '--test-concurrency=1',
+      ...files,
+    ]),
+  );
 }
 
 console.log(`\n== migrations match the entities (${dialect})`);
-if (run(process.execPath, [join(root, 'scripts/dist/db/check-migrations.js')], { ...process.env, DIALECTS: dialect }) !== 0) process.exit(1);
+if (
+  run(process.execPath, [join(root, 'scripts/dist/db/check-migrations.js')], {
+    ...process.env,
+    DIALECTS: dialect,
+  }) !== 0
+)
+  process.exit(1);
 
 if (dialect === 'sqlite') {
-  console.log('\n== mini-program: weapp build, package sizes, component and miniprogram-simulate tests');
-  if (run(process.execPath, [join(root, 'scripts/dist/miniapp/build.js'), 'weapp', '--if-stale']) !== 0) process.exit(1);
-  if (run(process.execPath, [join(root, 'node_modules/jest/bin/jest.js'), '--rootDir', join(root, 'miniapp'), '--config', join(root, 'miniapp/jest.config.cjs')]) !== 0) process.exit(1);
+  console.log(
+    '\n== mini-program: weapp build, package sizes, component and miniprogram-simulate tests',
+  );
+  if (
+    run(process.execPath, [join(root, 'scripts/dist/miniapp/build.js'), 'weapp', '--if-stale']) !==
+    0
+  )
+    process.exit(1);
+  if (
+    run(process.execPath, [
+      join(root, 'node_modules/jest/bin/jest.js'),
+      '--rootDir',
+      join(root, 'miniapp'),
+      '--config',
+      join(root, 'miniapp/jest.config.cjs'),
+    ]) !== 0
+  )
+    process.exit(1);
 }
 
-const files = ['unit', 'integration', 'http'].flatMap((d) => findTests(join(root, 'tests/dist', d)));
+const files = ['unit', 'integration', 'http'].flatMap((d) =>
+  findTests(join(root, 'tests/dist', d)),
+);
 console.log(`\n== ${files.length} test files on ${dialect}`);
-process.exit(run(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files]));
+process.exit(
+  run(process.execPath, [
+    '--enable-source-maps',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    ...files,
+  ]),
+);

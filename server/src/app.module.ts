@@ -35,14 +35,23 @@ import { DashboardController } from './modules/system/dashboard.controller.js';
 @Module({})
 export class AppModule {
   /** The data source is opened (and migrated) before Nest starts, so every module sees a ready schema. */
-  static forRoot(config: AppConfig, dataSource: DataSource, extraImports: DynamicModule['imports'] = []): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    dataSource: DataSource,
+    extraImports: DynamicModule['imports'] = [],
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRootAsync({ useFactory: () => ({}), dataSourceFactory: async () => dataSource }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({}),
+          dataSourceFactory: async () => dataSource,
+        }),
         // Auth endpoints only (ThrottlerGuard is applied per route): per client IP per minute.
-        ThrottlerModule.forRoot([{ name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute }]),
+        ThrottlerModule.forRoot([
+          { name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute },
+        ]),
         AuthModule,
         EventsModule,
         JobsModule,

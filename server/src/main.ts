@@ -13,7 +13,9 @@ try {
 }
 
 const server = await startServer(config);
-console.log(`Huoyue API on ${server.apiUrl} (docs: ${server.apiUrl}/docs)${server.fakeWechatUrl ? `, fake WeChat on ${server.fakeWechatUrl}` : ''}`);
+console.log(
+  `Huoyue API on ${server.apiUrl} (docs: ${server.apiUrl}/docs)${server.fakeWechatUrl ? `, fake WeChat on ${server.fakeWechatUrl}` : ''}`,
+);
 
 let stopping = false;
 const shutdown = (signal: string) => {

@@ -49,7 +49,10 @@ export interface StartOptions {
 }
 
 /** Boots everything `npm start` runs: the fake WeChat when no credentials are set, the database, the API. */
-export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: AppConfig,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   let fake: Awaited<ReturnType<typeof startFakeWechat>> | undefined;
   if (config.wechat.useFake) {
     fake = await startFakeWechat({
@@ -59,7 +62,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         { appId: `${FAKE_APP_ID}oa`, secret: config.wechat.appSecret, kind: 'oa' },
       ],
     });
-    config = { ...config, wechat: { ...config.wechat, apiBaseUrl: fake.url }, smsApiUrl: config.smsApiUrl ?? `${fake.url}/fake-sms/send` };
+    config = {
+      ...config,
+      wechat: { ...config.wechat, apiBaseUrl: fake.url },
+      smsApiUrl: config.smsApiUrl ?? `${fake.url}/fake-sms/send`,
+    };
   }
   const dataSource = await openDatabase(config.database);
   try {
@@ -72,22 +79,33 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       trustProxy: true,
       return503OnClosing: true,
     });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, dataSource, options.imports), adapter, {
-      bufferLogs: true,
-      // Signed integration calls are checked against the exact bytes received (req.rawBody).
-      rawBody: true,
-    });
+    const app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot(config, dataSource, options.imports),
+      adapter,
+      {
+        bufferLogs: true,
+        // Signed integration calls are checked against the exact bytes received (req.rawBody).
+        rawBody: true,
+      },
+    );
     app.useLogger(new NestPinoLogger(logger));
     const fastify = app.getHttpAdapter().getInstance();
     // CSV uploads (imports) reach their handler as a stream, up to 2 GiB, never buffered whole.
-    fastify.addContentTypeParser(['text/csv', 'application/csv'], { bodyLimit: 2 * 1024 ** 3 }, (_request, payload, done) => done(null, payload));
+    fastify.addContentTypeParser(
+      ['text/csv', 'application/csv'],
+      { bodyLimit: 2 * 1024 ** 3 },
+      (_request, payload, done) => done(null, payload),
+    );
     // Echoed so a member or a gateway can quote it when something goes wrong.
     fastify.addHook('onSend', async (request, reply) => {
       void reply.header('x-request-id', request.id);
     });
     app.setGlobalPrefix('api');
     app.get(EventBus).configure({ sweepIntervalMs: options.outboxSweepMs ?? 5000 });
-    await app.register(swagger, { mode: 'static', specification: { document: buildOpenApiDocument() as never } });
+    await app.register(swagger, {
+      mode: 'static',
+      specification: { document: buildOpenApiDocument() as never },
+    });
     await app.register(swaggerUi, { routePrefix: '/api/docs' });
     await serveConsole(fastify);
     await serveMemberApp(fastify);
@@ -95,7 +113,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 
     // Event listeners are bound when the app initialises: nothing may publish before that, or its effects are lost.
     await app.init();
-    if ((await dataSource.getRepository(Tier).count()) === 0) await dataSource.getRepository(Tier).insert(DEMO_TIERS);
+    if ((await dataSource.getRepository(Tier).count()) === 0)
+      await dataSource.getRepository(Tier).insert(DEMO_TIERS);
     await app.get(StaffService).ensureFirstOwner();
     const purchases = config.demoData ? await seedDemoData(dataSource, config.brandTimezone) : null;
     // Tiers and badges may have just been written: the caches warmed at start-up must see them.
@@ -106,14 +125,29 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       const orders = app.get(OrdersService);
       const demo = { kind: 'integration' as const, keyId: 'demo', name: '演示数据' };
       for (const p of purchases) {
-        await orders.record({ orderNo: p.orderNo, member: { id: p.memberId }, amount: p.amount, paidAt: p.paidAt.toISOString(), storeCode: p.storeCode }, demo);
+        await orders.record(
+          {
+            orderNo: p.orderNo,
+            member: { id: p.memberId },
+            amount: p.amount,
+            paidAt: p.paidAt.toISOString(),
+            storeCode: p.storeCode,
+          },
+          demo,
+        );
       }
       // Stages, RFM and the churn models as the nightly jobs would leave them, so the console has something to show.
-      await seedDemoCatalogue(dataSource, { coupons: app.get(CouponsService), mall: app.get(MallService), memberDays: app.get(MemberDaysService) });
+      await seedDemoCatalogue(dataSource, {
+        coupons: app.get(CouponsService),
+        mall: app.get(MallService),
+        memberDays: app.get(MemberDaysService),
+      });
       const lifecycle = app.get(LifecycleService);
       await app.get(ChurnService).fit(lifecycle.today());
       await lifecycle.recompute(lifecycle.today());
-      new NestLogger('Demo').log(`Seeded demo brand: 4 tiers, 3 stores, 200 members, ${purchases.length} orders over two years, 4 coupons, 6 mall items, a weekly member day`);
+      new NestLogger('Demo').log(
+        `Seeded demo brand: 4 tiers, 3 stores, 200 members, ${purchases.length} orders over two years, 4 coupons, 6 mall items, a weekly member day`,
+      );
     }
 
     await app.listen({ port: config.port, host: config.host });

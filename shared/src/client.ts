@@ -43,7 +43,8 @@ export const fetchTransport: Transport = async (request) => {
   }
   const text = await response.text();
   let data: unknown = text;
-  if (text && (response.headers.get('content-type') ?? '').includes('json')) data = JSON.parse(text);
+  if (text && (response.headers.get('content-type') ?? '').includes('json'))
+    data = JSON.parse(text);
   return { status: response.status, data };
 };
 
@@ -81,7 +82,11 @@ export class ApiClient {
     this.transport = options.transport ?? fetchTransport;
   }
 
-  async call<R extends RouteDef>(route: R, input?: RouteInput<R>, extraHeaders: Record<string, string> = {}): Promise<RouteOutput<R>> {
+  async call<R extends RouteDef>(
+    route: R,
+    input?: RouteInput<R>,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<RouteOutput<R>> {
     const { status, data } = await this.raw(route, input, extraHeaders);
     if (status >= 200 && status < 300) return data as RouteOutput<R>;
     if (isErrorBody(data)) {
@@ -92,8 +97,16 @@ export class ApiClient {
   }
 
   /** The status and body as they came, for callers (and tests) that look at failures themselves. */
-  async raw<R extends RouteDef>(route: R, input?: RouteInput<R>, extraHeaders: Record<string, string> = {}): Promise<TransportResponse> {
-    const i = (input ?? {}) as { body?: unknown; query?: Record<string, unknown>; params?: Record<string, unknown> };
+  async raw<R extends RouteDef>(
+    route: R,
+    input?: RouteInput<R>,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<TransportResponse> {
+    const i = (input ?? {}) as {
+      body?: unknown;
+      query?: Record<string, unknown>;
+      params?: Record<string, unknown>;
+    };
     const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     const token = this.options.getToken?.();
     if (token) headers.authorization = `Bearer ${token}`;
@@ -102,7 +115,16 @@ export class ApiClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(i.body);
     }
-    const url = this.options.baseUrl.replace(/\/$/, '') + buildPath(route.path, i.params) + buildQuery(i.query);
-    return this.transport({ method: route.method, url, headers, body, timeoutMs: this.options.timeoutMs ?? 10_000 });
+    const url =
+      this.options.baseUrl.replace(/\/$/, '') +
+      buildPath(route.path, i.params) +
+      buildQuery(i.query);
+    return this.transport({
+      method: route.method,
+      url,
+      headers,
+      body,
+      timeoutMs: this.options.timeoutMs ?? 10_000,
+    });
   }
 }

@@ -1,4 +1,11 @@
-export const LIFECYCLE_STAGES = ['potential', 'new', 'active', 'silent', 'dormant', 'lost'] as const;
+export const LIFECYCLE_STAGES = [
+  'potential',
+  'new',
+  'active',
+  'silent',
+  'dormant',
+  'lost',
+] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 
 export const LIFECYCLE_STAGE_LABELS: Record<LifecycleStage, string> = {
@@ -39,7 +46,16 @@ export const DEFAULT_BRAND_TIMEZONE = 'Asia/Shanghai';
  * check-ins, badges, campaigns; clawback: points owed after a refund, taken from later earnings; import: opening
  * balances from an old system.
  */
-export const LEDGER_TYPES = ['earn', 'spend', 'expire', 'refund', 'adjust', 'reward', 'clawback', 'import'] as const;
+export const LEDGER_TYPES = [
+  'earn',
+  'spend',
+  'expire',
+  'refund',
+  'adjust',
+  'reward',
+  'clawback',
+  'import',
+] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
 
 /**
@@ -47,7 +63,17 @@ export type LedgerType = (typeof LEDGER_TYPES)[number];
  * spend: yuan spent; redemptions: points-mall redemptions; coupons_used: coupons used; anniversary: whole years of
  * membership; tier_rank: the highest tier rank reached; member_days: member days taken part in.
  */
-export const BADGE_METRICS = ['checkins', 'streak', 'purchases', 'spend', 'redemptions', 'coupons_used', 'anniversary', 'tier_rank', 'member_days'] as const;
+export const BADGE_METRICS = [
+  'checkins',
+  'streak',
+  'purchases',
+  'spend',
+  'redemptions',
+  'coupons_used',
+  'anniversary',
+  'tier_rank',
+  'member_days',
+] as const;
 export type BadgeMetric = (typeof BADGE_METRICS)[number];
 
 export const LEADERBOARDS = ['checkin-streak', 'points'] as const;

@@ -4,7 +4,8 @@ import type { StaffRole } from './constants.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Who may call a route: anyone, a member (or visitor) token, or a staff token with one of the roles. */
-export type RouteAuth = { kind: 'public' } | { kind: 'member' } | { kind: 'staff'; roles: readonly StaffRole[] };
+export type RouteAuth =
+  { kind: 'public' } | { kind: 'member' } | { kind: 'staff'; roles: readonly StaffRole[] };
 
 /**
  * One entry of the API contract. Server controllers bind to these (validation, auth, OpenAPI);
@@ -53,7 +54,9 @@ type ParamsOf<R> = R extends RouteDef<any, any, infer P, any> ? P : undefined;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** What a caller passes: only the parts the route declares. */
-export type RouteInput<R extends RouteDef> = ([BodyOf<R>] extends [z.ZodType] ? { body: z.input<BodyOf<R>> } : { body?: undefined }) &
+export type RouteInput<R extends RouteDef> = ([BodyOf<R>] extends [z.ZodType]
+  ? { body: z.input<BodyOf<R>> }
+  : { body?: undefined }) &
   ([QueryOf<R>] extends [z.ZodType] ? { query?: z.input<QueryOf<R>> } : { query?: undefined }) &
   ([ParamsOf<R>] extends [z.ZodType] ? { params: z.input<ParamsOf<R>> } : { params?: undefined });
 

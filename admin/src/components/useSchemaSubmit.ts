@@ -6,7 +6,11 @@ import { message } from '../api';
  * A form's submit: the body is checked with the server's own schema from `shared/` first (so the form says what
  * the API would), then sent; a refusal from the server is shown as it came. `error` is what to show.
  */
-export function useSchemaSubmit<S extends z.ZodType>(schema: S, send: (data: z.output<S>) => Promise<unknown>, onDone: () => void) {
+export function useSchemaSubmit<S extends z.ZodType>(
+  schema: S,
+  send: (data: z.output<S>) => Promise<unknown>,
+  onDone: () => void,
+) {
   const [error, setError] = useState<string | null>(null);
   const submit = async (body: unknown) => {
     setError(null);

@@ -1,5 +1,23 @@
-import { Alert, Button, Card, Form, InputNumber, Select, Space, Switch, message as toast } from 'antd';
-import { LIFECYCLE_STAGE_LABELS, LIFECYCLE_STAGES, lifecycleSettings, RFM_SEGMENT_LABELS, RFM_SEGMENTS, routes, type LifecycleSettings } from '@huoyue/shared';
+import {
+  Alert,
+  Button,
+  Card,
+  Form,
+  InputNumber,
+  Select,
+  Space,
+  Switch,
+  message as toast,
+} from 'antd';
+import {
+  LIFECYCLE_STAGE_LABELS,
+  LIFECYCLE_STAGES,
+  lifecycleSettings,
+  RFM_SEGMENT_LABELS,
+  RFM_SEGMENTS,
+  routes,
+  type LifecycleSettings,
+} from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message, session } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
@@ -22,10 +40,15 @@ export function LifecyclePage() {
   };
   const download = async () => {
     const [kind, value] = exportBy.split(':') as ['stage' | 'segment', string];
-    const res = await fetch(`/api/admin/lifecycle/export?${kind}=${value}`, { headers: { authorization: `Bearer ${session.token()}` } });
+    const res = await fetch(`/api/admin/lifecycle/export?${kind}=${value}`, {
+      headers: { authorization: `Bearer ${session.token()}` },
+    });
     if (!res.ok) return toast.error('导出失败，请稍后再试');
     const url = URL.createObjectURL(await res.blob());
-    Object.assign(document.createElement('a'), { href: url, download: `members-${value}.csv` }).click();
+    Object.assign(document.createElement('a'), {
+      href: url,
+      download: `members-${value}.csv`,
+    }).click();
     URL.revokeObjectURL(url);
   };
   return (
@@ -35,34 +58,73 @@ export function LifecyclePage() {
         <Loadable state={settings}>
           {(s) => (
             <Form layout="inline" initialValues={s} onFinish={save}>
-              <Form.Item label="新会员（天）" name="newDays"><InputNumber min={1} /></Form.Item>
-              <Form.Item label="活跃（天）" name="activeDays"><InputNumber min={1} /></Form.Item>
-              <Form.Item label="沉默（天）" name="silentDays"><InputNumber min={1} /></Form.Item>
-              <Form.Item label="沉睡（天）" name="dormantDays"><InputNumber min={1} /></Form.Item>
-              <Form.Item label="互动计入活跃" name="interactionsCount" valuePropName="checked"><Switch /></Form.Item>
-              <Form.Item label="低频判定（天）" name="lowFrequencyDays"><InputNumber min={1} /></Form.Item>
-              <Form.Item label="RFM 回看（天）" name="rfmLookbackDays"><InputNumber min={1} /></Form.Item>
-              <Form.Item label="流失预警阈值" name="atRiskThreshold"><InputNumber min={0.05} max={0.95} step={0.05} /></Form.Item>
-              <Button type="primary" htmlType="submit">保存</Button>
+              <Form.Item label="新会员（天）" name="newDays">
+                <InputNumber min={1} />
+              </Form.Item>
+              <Form.Item label="活跃（天）" name="activeDays">
+                <InputNumber min={1} />
+              </Form.Item>
+              <Form.Item label="沉默（天）" name="silentDays">
+                <InputNumber min={1} />
+              </Form.Item>
+              <Form.Item label="沉睡（天）" name="dormantDays">
+                <InputNumber min={1} />
+              </Form.Item>
+              <Form.Item label="互动计入活跃" name="interactionsCount" valuePropName="checked">
+                <Switch />
+              </Form.Item>
+              <Form.Item label="低频判定（天）" name="lowFrequencyDays">
+                <InputNumber min={1} />
+              </Form.Item>
+              <Form.Item label="RFM 回看（天）" name="rfmLookbackDays">
+                <InputNumber min={1} />
+              </Form.Item>
+              <Form.Item label="流失预警阈值" name="atRiskThreshold">
+                <InputNumber min={0.05} max={0.95} step={0.05} />
+              </Form.Item>
+              <Button type="primary" htmlType="submit">
+                保存
+              </Button>
             </Form>
           )}
         </Loadable>
-        <Button style={{ marginTop: 16 }} onClick={async () => {
-          try {
-            const r = await call(routes.lifecycle.recompute, { body: {} });
-            toast.success(`已重新计算：${r.transitions} 位会员阶段变化`);
-          } catch (err) {
-            toast.error(message(err));
-          }
-        }}>立即重新计算</Button>
+        <Button
+          style={{ marginTop: 16 }}
+          onClick={async () => {
+            try {
+              const r = await call(routes.lifecycle.recompute, { body: {} });
+              toast.success(`已重新计算：${r.transitions} 位会员阶段变化`);
+            } catch (err) {
+              toast.error(message(err));
+            }
+          }}
+        >
+          立即重新计算
+        </Button>
       </Card>
       <Card title="导出会员">
         <Space>
-          <Select style={{ width: 240 }} value={exportBy} onChange={setExportBy}
+          <Select
+            style={{ width: 240 }}
+            value={exportBy}
+            onChange={setExportBy}
             options={[
-              { label: '按阶段', options: LIFECYCLE_STAGES.map((s) => ({ value: `stage:${s}`, label: LIFECYCLE_STAGE_LABELS[s] })) },
-              { label: '按 RFM 分群', options: RFM_SEGMENTS.map((s) => ({ value: `segment:${s}`, label: RFM_SEGMENT_LABELS[s] })) },
-            ]} />
+              {
+                label: '按阶段',
+                options: LIFECYCLE_STAGES.map((s) => ({
+                  value: `stage:${s}`,
+                  label: LIFECYCLE_STAGE_LABELS[s],
+                })),
+              },
+              {
+                label: '按 RFM 分群',
+                options: RFM_SEGMENTS.map((s) => ({
+                  value: `segment:${s}`,
+                  label: RFM_SEGMENT_LABELS[s],
+                })),
+              },
+            ]}
+          />
           <Button onClick={download}>导出 CSV</Button>
         </Space>
       </Card>

@@ -9,10 +9,15 @@ const OPENID_KEY = 'hy_dev_openid';
  * credentials) the server hands out the codes WeChat would. This browser keeps one fake openid, so it stays the
  * same "WeChat user" across visits.
  */
-export async function devCode(kind: 'login-code' | 'phone-code', body: Record<string, string> = {}): Promise<string> {
+export async function devCode(
+  kind: 'login-code' | 'phone-code',
+  body: Record<string, string> = {},
+): Promise<string> {
   let openid = Taro.getStorageSync(OPENID_KEY) as string;
   if (!openid) {
-    openid = `oH5${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`.padEnd(28, '0').slice(0, 28);
+    openid = `oH5${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`
+      .padEnd(28, '0')
+      .slice(0, 28);
     Taro.setStorageSync(OPENID_KEY, openid);
   }
   const response = await taroTransport({
@@ -23,9 +28,14 @@ export async function devCode(kind: 'login-code' | 'phone-code', body: Record<st
     timeoutMs: 10_000,
   });
   const code = (response.data as { code?: unknown } | null)?.code;
-  if (isErrorBody(response.data) && response.status === 400) throw new ApiError(400, 'VALIDATION_FAILED', response.data.error.message); // e.g. a mistyped phone
+  if (isErrorBody(response.data) && response.status === 400)
+    throw new ApiError(400, 'VALIDATION_FAILED', response.data.error.message); // e.g. a mistyped phone
   if (response.status !== 200 || typeof code !== 'string') {
-    throw new ApiError(response.status, 'SERVICE_UNAVAILABLE', '浏览器版仅在开发环境（模拟微信）可登录，请在微信中打开');
+    throw new ApiError(
+      response.status,
+      'SERVICE_UNAVAILABLE',
+      '浏览器版仅在开发环境（模拟微信）可登录，请在微信中打开',
+    );
   }
   return code;
 }

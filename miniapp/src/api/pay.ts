@@ -12,7 +12,11 @@ import { api } from './client';
 export async function payForRedemption(r: Redemption): Promise<Redemption | null> {
   const params = r.paymentParams;
   if (process.env.TARO_ENV !== 'weapp' || params?.paySign === 'fake') {
-    const { confirm } = await Taro.showModal({ title: '模拟支付', content: `开发环境：确认支付 ${formatYuan(r.cashDue)}？`, confirmText: '支付' });
+    const { confirm } = await Taro.showModal({
+      title: '模拟支付',
+      content: `开发环境：确认支付 ${formatYuan(r.cashDue)}？`,
+      confirmText: '支付',
+    });
     if (!confirm) return null;
   } else if (params) {
     try {

@@ -1,6 +1,11 @@
 import Taro from '@tarojs/taro';
 import { routes } from '@huoyue/shared';
-import { MOMENT_PROMPTS, parseSubscribeTemplates, subscribeResults, type SubscribeMoment } from '../logic/subscribe';
+import {
+  MOMENT_PROMPTS,
+  parseSubscribeTemplates,
+  subscribeResults,
+  type SubscribeMoment,
+} from '../logic/subscribe';
 import { api } from './client';
 
 declare const HUOYUE_SUBSCRIBE_TEMPLATES: string;
@@ -18,9 +23,15 @@ export async function askToSubscribe(moment: SubscribeMoment): Promise<boolean> 
   try {
     if (process.env.TARO_ENV === 'weapp') {
       // Taro's typing also asks for Alipay's entityIds; WeChat takes the template ids alone.
-      answer = (await Taro.requestSubscribeMessage({ tmplIds } as unknown as Taro.requestSubscribeMessage.Option)) as unknown as Record<string, unknown>;
+      answer = (await Taro.requestSubscribeMessage({
+        tmplIds,
+      } as unknown as Taro.requestSubscribeMessage.Option)) as unknown as Record<string, unknown>;
     } else {
-      const { confirm } = await Taro.showModal({ ...MOMENT_PROMPTS[moment], confirmText: '好的', cancelText: '不用了' });
+      const { confirm } = await Taro.showModal({
+        ...MOMENT_PROMPTS[moment],
+        confirmText: '好的',
+        cancelText: '不用了',
+      });
       answer = Object.fromEntries(tmplIds.map((id) => [id, confirm ? 'accept' : 'reject']));
     }
   } catch {

@@ -17,6 +17,11 @@ export const taroTransport: Transport = async (request) => {
     });
     return { status: response.statusCode, data: response.data };
   } catch (err) {
-    throw new ApiError(0, 'NETWORK_ERROR', '网络不太稳定，请稍后再试', String((err as { errMsg?: string })?.errMsg ?? err));
+    throw new ApiError(
+      0,
+      'NETWORK_ERROR',
+      '网络不太稳定，请稍后再试',
+      String((err as { errMsg?: string })?.errMsg ?? err),
+    );
   }
 };

@@ -19,20 +19,35 @@ interface Props {
 }
 
 /** Every page's three states: skeleton on first load, a friendly error with retry, an empty state; else the page. */
-export function PageState({ loading, error, empty, emptyText, emptyAction, onRetry, rows = 4, hasData, children }: Props) {
+export function PageState({
+  loading,
+  error,
+  empty,
+  emptyText,
+  emptyAction,
+  onRetry,
+  rows = 4,
+  hasData,
+  children,
+}: Props) {
   if (!hasData && loading) {
     return (
-      <View className='page-state page-state--loading' data-testid='loading'>
+      <View className="page-state page-state--loading" data-testid="loading">
         <Skeleton rows={rows} animated />
       </View>
     );
   }
   if (!hasData && error) {
     return (
-      <View className='page-state' data-testid='error'>
-        <Empty status='error' image={<Text className='page-state__icon'>😵</Text>} title='加载失败' description={error} />
-        <View className='page-state__action'>
-          <Button type='primary' size='small' onClick={onRetry}>
+      <View className="page-state" data-testid="error">
+        <Empty
+          status="error"
+          image={<Text className="page-state__icon">😵</Text>}
+          title="加载失败"
+          description={error}
+        />
+        <View className="page-state__action">
+          <Button type="primary" size="small" onClick={onRetry}>
             重新加载
           </Button>
         </View>
@@ -41,9 +56,13 @@ export function PageState({ loading, error, empty, emptyText, emptyAction, onRet
   }
   if (empty) {
     return (
-      <View className='page-state' data-testid='empty'>
-        <Empty status='empty' image={<Text className='page-state__icon'>🍃</Text>} description={emptyText ?? '这里还什么都没有'} />
-        {emptyAction ? <View className='page-state__action'>{emptyAction}</View> : null}
+      <View className="page-state" data-testid="empty">
+        <Empty
+          status="empty"
+          image={<Text className="page-state__icon">🍃</Text>}
+          description={emptyText ?? '这里还什么都没有'}
+        />
+        {emptyAction ? <View className="page-state__action">{emptyAction}</View> : null}
       </View>
     );
   }

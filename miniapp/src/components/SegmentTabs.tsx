@@ -13,15 +13,25 @@ interface Props<T extends string> {
 }
 
 /** One row of choices: the wallet's tabs, the leaderboards, the mall's filters. */
-export function SegmentTabs<T extends string>({ options, value, onChange, variant = 'underline', extra }: Props<T>) {
+export function SegmentTabs<T extends string>({
+  options,
+  value,
+  onChange,
+  variant = 'underline',
+  extra,
+}: Props<T>) {
   return (
     <View className={`segments segments--${variant}`}>
       {options.map((o) => (
-        <Text key={o.value} className={`segments__item ${o.value === value ? 'segments__item--on' : ''}`} onClick={() => onChange(o.value)}>
+        <Text
+          key={o.value}
+          className={`segments__item ${o.value === value ? 'segments__item--on' : ''}`}
+          onClick={() => onChange(o.value)}
+        >
           {o.label}
         </Text>
       ))}
-      {extra ? <View className='segments__extra'>{extra}</View> : null}
+      {extra ? <View className="segments__extra">{extra}</View> : null}
     </View>
   );
 }

@@ -16,4 +16,18 @@ import '@nutui/nutui-react-taro/dist/es/packages/inputnumber/style/style.css';
 import '@nutui/nutui-react-taro/dist/es/packages/input/style/style.css';
 import '@nutui/nutui-react-taro/dist/es/packages/noticebar/style/style.css';
 
-export { Button, Cell, CellGroup, Skeleton, Empty, Tabs, TabPane, Progress, Tag, Switch, InputNumber, Input, NoticeBar } from '@nutui/nutui-react-taro';
+export {
+  Button,
+  Cell,
+  CellGroup,
+  Skeleton,
+  Empty,
+  Tabs,
+  TabPane,
+  Progress,
+  Tag,
+  Switch,
+  InputNumber,
+  Input,
+  NoticeBar,
+} from '@nutui/nutui-react-taro';

@@ -10,7 +10,10 @@ interface Page<T> {
 /**
  * A cursor-paged list: first page with loading/error, more on reaching the bottom, pull-to-refresh from the top.
  */
-export function usePaged<T>(load: (cursor: string | undefined) => Promise<Page<T>>, deps: unknown[] = []) {
+export function usePaged<T>(
+  load: (cursor: string | undefined) => Promise<Page<T>>,
+  deps: unknown[] = [],
+) {
   const [items, setItems] = useState<T[] | undefined>(undefined);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);

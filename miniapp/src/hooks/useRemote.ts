@@ -48,6 +48,9 @@ export function useRemote<T>(load: () => Promise<T>, deps: unknown[] = []): Remo
     void reload().finally(() => Taro.stopPullDownRefresh());
   });
 
-  const setData = useCallback((update: (current: T | undefined) => T | undefined) => setState(update), []);
+  const setData = useCallback(
+    (update: (current: T | undefined) => T | undefined) => setState(update),
+    [],
+  );
   return { data, loading, error, reload, setData };
 }

@@ -17,7 +17,9 @@ export interface GrowthView {
 export function growthView(tiers: MyTiers): GrowthView {
   const { current, ladder } = tiers;
   const tier = ladder.find((t) => t.code === current.code) ?? null;
-  const next = current.toNext ? ladder.find((t) => t.code === current.toNext!.code) ?? null : null;
+  const next = current.toNext
+    ? (ladder.find((t) => t.code === current.toNext!.code) ?? null)
+    : null;
   const tierName = tier?.name ?? '普通会员';
   let percent = 100;
   let toNextLabel = '已是最高等级，尊享全部权益';

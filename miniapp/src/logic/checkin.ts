@@ -23,7 +23,14 @@ export function monthGrid(month: CheckinMonth): Array<Array<CalendarCell | null>
   const cells: Array<CalendarCell | null> = Array.from({ length: firstWeekday }, () => null);
   for (let day = 1; day <= daysInMonth; day++) {
     const date = `${month.month}-${String(day).padStart(2, '0')}`;
-    cells.push({ date, day, mark: marks.get(date) ?? null, today: date === month.today, canMakeup: makeup.has(date) && !marks.has(date), future: date > month.today });
+    cells.push({
+      date,
+      day,
+      mark: marks.get(date) ?? null,
+      today: date === month.today,
+      canMakeup: makeup.has(date) && !marks.has(date),
+      future: date > month.today,
+    });
   }
   while (cells.length % 7 !== 0) cells.push(null);
   const weeks: Array<Array<CalendarCell | null>> = [];

@@ -1,5 +1,8 @@
 /** What a clerk scanned: a member's dynamic card code (digits) or a coupon code (16 letters and digits). */
-export type Scanned = { kind: 'card'; code: string } | { kind: 'coupon'; code: string } | { kind: 'invalid'; reason: string };
+export type Scanned =
+  | { kind: 'card'; code: string }
+  | { kind: 'coupon'; code: string }
+  | { kind: 'invalid'; reason: string };
 
 export function classifyScan(raw: string): Scanned {
   const text = raw.trim().replace(/\s+/g, '');

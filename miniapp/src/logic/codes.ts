@@ -31,7 +31,7 @@ export function barcodeSvg(text: string, height = 40, quiet = 10): string {
   const bars = code128Bars(text);
   const width = bars.length + quiet * 2;
   let path = '';
-  for (let i = 0; i < bars.length; ) {
+  for (let i = 0; i < bars.length;) {
     if (bars[i] !== '1') {
       i++;
       continue;

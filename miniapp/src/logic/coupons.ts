@@ -37,7 +37,9 @@ export function couponCondition(c: Face): string {
 }
 
 export function validityLabel(c: Claimable): string {
-  return c.validity.kind === 'days' ? `领取后 ${c.validity.days} 天内有效` : `${c.validity.from.slice(0, 10)} 至 ${c.validity.to.slice(0, 10)}`;
+  return c.validity.kind === 'days'
+    ? `领取后 ${c.validity.days} 天内有效`
+    : `${c.validity.from.slice(0, 10)} 至 ${c.validity.to.slice(0, 10)}`;
 }
 
 /** Claim button text for the claim center. */

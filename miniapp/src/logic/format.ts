@@ -29,4 +29,5 @@ export function formatWindow(startsAt: string, endsAt: string): string {
 }
 
 /** "1234 5678 9012" — easier to read aloud at the till. */
-export const formatCardNo = (cardNo: string | null): string => (cardNo ? cardNo.replace(/(\d{4})(?=\d)/g, '$1 ') : '未开卡');
+export const formatCardNo = (cardNo: string | null): string =>
+  cardNo ? cardNo.replace(/(\d{4})(?=\d)/g, '$1 ') : '未开卡';

@@ -24,7 +24,9 @@ export function filterItems(items: MallItem[], filter: MallFilter, me: Shopper):
     case 'memberDay':
       return items.filter((i) => i.memberDayOnly);
     case 'myTier':
-      return items.filter((i) => i.tiers.length > 0 && me.tierCode !== null && i.tiers.includes(me.tierCode));
+      return items.filter(
+        (i) => i.tiers.length > 0 && me.tierCode !== null && i.tiers.includes(me.tierCode),
+      );
     default:
       return items;
   }
@@ -41,13 +43,20 @@ export function priceLabel(item: Pick<MallItem, 'pointsPrice' | 'cashPrice'>): s
  * Whether the redeem button is live, and if not, why, in the member's words. The server checks all of this
  * again (and stock under a lock); this only spares a member a pointless tap.
  */
-export function redeemBlocker(item: MallItem, me: Shopper, quantity: number, memberDayNow: boolean): string | null {
+export function redeemBlocker(
+  item: MallItem,
+  me: Shopper,
+  quantity: number,
+  memberDayNow: boolean,
+): string | null {
   if (!item.active) return '该商品已下架';
   if (item.stock <= 0) return '已兑完，下次早点来';
   if (item.stock < quantity) return `库存仅剩 ${item.stock} 件`;
-  if (item.tiers.length > 0 && (me.tierCode === null || !item.tiers.includes(me.tierCode))) return '您的会员等级暂不可兑换';
+  if (item.tiers.length > 0 && (me.tierCode === null || !item.tiers.includes(me.tierCode)))
+    return '您的会员等级暂不可兑换';
   if (item.memberDayOnly && !memberDayNow) return '仅限会员日兑换';
-  if (item.pointsPrice * quantity > me.balance) return `积分不足，还差 ${formatNumber(item.pointsPrice * quantity - me.balance)} 积分`;
+  if (item.pointsPrice * quantity > me.balance)
+    return `积分不足，还差 ${formatNumber(item.pointsPrice * quantity - me.balance)} 积分`;
   return null;
 }
 
@@ -60,9 +69,15 @@ export const REDEMPTION_STATUS_LABELS: Record<Redemption['status'], string> = {
   cancelled: '已取消',
 };
 
-export const ITEM_KIND_LABELS: Record<MallItem['kind'], string> = { coupon: '优惠券', physical: '实物', virtual: '虚拟权益' };
+export const ITEM_KIND_LABELS: Record<MallItem['kind'], string> = {
+  coupon: '优惠券',
+  physical: '实物',
+  virtual: '虚拟权益',
+};
 
 /** A request id for one tap on "redeem": a retried request redeems once. */
 export function newRequestId(now: number = Date.now(), random: () => number = Math.random): string {
-  return `r${now.toString(36)}${Math.floor(random() * 36 ** 8).toString(36).padStart(8, '0')}`;
+  return `r${now.toString(36)}${Math.floor(random() * 36 ** 8)
+    .toString(36)
+    .padStart(8, '0')}`;
 }

@@ -27,6 +27,9 @@ const SOURCE_LABELS: Record<string, string> = {
 export function ledgerLabel(e: Pick<LedgerEntry, 'type' | 'sourceType' | 'reason'>): string {
   if (e.type === 'expire') return TYPE_LABELS.expire;
   if (e.sourceType === 'mall' && e.type === 'refund') return '兑换取消，积分退回';
-  const base = e.type === 'reward' || e.type === 'earn' || e.type === 'spend' ? SOURCE_LABELS[e.sourceType] ?? TYPE_LABELS[e.type] : TYPE_LABELS[e.type];
+  const base =
+    e.type === 'reward' || e.type === 'earn' || e.type === 'spend'
+      ? (SOURCE_LABELS[e.sourceType] ?? TYPE_LABELS[e.type])
+      : TYPE_LABELS[e.type];
   return e.type === 'adjust' && e.reason ? `${base}（${e.reason}）` : base;
 }

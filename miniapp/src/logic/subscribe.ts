@@ -19,14 +19,32 @@ export const MOMENT_PROMPTS: Record<SubscribeMoment, { title: string; content: s
   redemption: { title: '发货后通知我？', content: '商品发货、送达时通知您。' },
 };
 
-export type SubscribeAnswer = 'accept' | 'reject' | 'ban' | 'filter' | 'acceptWithAlert' | 'acceptWithAudio' | 'acceptWithForcePush';
-const ANSWERS = new Set<string>(['accept', 'reject', 'ban', 'filter', 'acceptWithAlert', 'acceptWithAudio', 'acceptWithForcePush']);
+export type SubscribeAnswer =
+  | 'accept'
+  | 'reject'
+  | 'ban'
+  | 'filter'
+  | 'acceptWithAlert'
+  | 'acceptWithAudio'
+  | 'acceptWithForcePush';
+const ANSWERS = new Set<string>([
+  'accept',
+  'reject',
+  'ban',
+  'filter',
+  'acceptWithAlert',
+  'acceptWithAudio',
+  'acceptWithForcePush',
+]);
 
 /**
  * wx.requestSubscribeMessage answers `{ errMsg, [templateId]: 'accept' | 'reject' | … }`; keep only the
  * templates we asked about with answers WeChat documents.
  */
-export function subscribeResults(asked: string[], answer: Record<string, unknown>): Record<string, SubscribeAnswer> {
+export function subscribeResults(
+  asked: string[],
+  answer: Record<string, unknown>,
+): Record<string, SubscribeAnswer> {
   const results: Record<string, SubscribeAnswer> = {};
   for (const id of asked) {
     const value = answer[id];
@@ -40,7 +58,10 @@ export function parseSubscribeTemplates(json: string | undefined): SubscribeTemp
   if (!json) return DEFAULT_SUBSCRIBE_TEMPLATES;
   try {
     const parsed = JSON.parse(json) as Partial<Record<SubscribeMoment, unknown>>;
-    const pick = (m: SubscribeMoment) => (Array.isArray(parsed[m]) && parsed[m].every((x) => typeof x === 'string') ? (parsed[m] as string[]).slice(0, 3) : DEFAULT_SUBSCRIBE_TEMPLATES[m]);
+    const pick = (m: SubscribeMoment) =>
+      Array.isArray(parsed[m]) && parsed[m].every((x) => typeof x === 'string')
+        ? (parsed[m] as string[]).slice(0, 3)
+        : DEFAULT_SUBSCRIBE_TEMPLATES[m];
     return { checkin: pick('checkin'), coupon: pick('coupon'), redemption: pick('redemption') };
   } catch {
     return DEFAULT_SUBSCRIBE_TEMPLATES;

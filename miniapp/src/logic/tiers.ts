@@ -11,7 +11,8 @@ export function benefitLines(tier: Tier): string[] {
   if (b.freeShipping) lines.push('兑换商品包邮');
   if (b.exclusiveItems) lines.push('专享兑换商品');
   lines.push(...b.perks);
-  if (tier.validityMonths > 0 && tier.retentionGrowth > 0) lines.push(`有效期 ${tier.validityMonths} 个月，期内获得 ${tier.retentionGrowth} 成长值可保级`);
+  if (tier.validityMonths > 0 && tier.retentionGrowth > 0)
+    lines.push(`有效期 ${tier.validityMonths} 个月，期内获得 ${tier.retentionGrowth} 成长值可保级`);
   if (lines.length === 0) lines.push('基础积分与签到礼遇');
   return lines;
 }

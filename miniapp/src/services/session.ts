@@ -1,4 +1,12 @@
-import { ApiClient, ApiError, routes, type RouteDef, type RouteInput, type RouteOutput, type Transport } from '@huoyue/shared';
+import {
+  ApiClient,
+  ApiError,
+  routes,
+  type RouteDef,
+  type RouteInput,
+  type RouteOutput,
+  type Transport,
+} from '@huoyue/shared';
 
 /** Where the token is kept: Taro storage in the mini-program, memory in tests. */
 export interface TokenStorage {

@@ -9,18 +9,37 @@ export interface RequestOptions {
   data?: unknown;
   timeout?: number;
 }
-export type Backend = (req: { method: string; path: string; query: URLSearchParams; body: unknown; headers: Record<string, string> }) =>
-  | { status: number; data: unknown }
-  | Promise<{ status: number; data: unknown }>;
+export type Backend = (req: {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+  headers: Record<string, string>;
+}) => { status: number; data: unknown } | Promise<{ status: number; data: unknown }>;
 
 export const state = {
   storage: new Map<string, unknown>(),
-  backend: (() => ({ status: 404, data: { error: { code: 'NOT_FOUND', message: 'no route' } } })) as Backend,
-  requests: [] as Array<{ method: string; path: string; body: unknown; headers: Record<string, string>; timeout?: number }>,
+  backend: (() => ({
+    status: 404,
+    data: { error: { code: 'NOT_FOUND', message: 'no route' } },
+  })) as Backend,
+  requests: [] as Array<{
+    method: string;
+    path: string;
+    body: unknown;
+    headers: Record<string, string>;
+    timeout?: number;
+  }>,
   calls: [] as Array<{ api: string; arg: unknown }>,
   modalConfirm: true,
   routerParams: {} as Record<string, string>,
-  hooks: { didShow: [] as Array<() => void>, didHide: [] as Array<() => void>, pullDown: [] as Array<() => void>, reachBottom: [] as Array<() => void>, launch: [] as Array<(o: unknown) => void> },
+  hooks: {
+    didShow: [] as Array<() => void>,
+    didHide: [] as Array<() => void>,
+    pullDown: [] as Array<() => void>,
+    reachBottom: [] as Array<() => void>,
+    launch: [] as Array<(o: unknown) => void>,
+  },
   loginCodes: 0,
 };
 
@@ -43,8 +62,20 @@ async function request(options: RequestOptions) {
   const url = new URL(options.url, 'http://api.test');
   const body = typeof options.data === 'string' ? JSON.parse(options.data) : options.data;
   const headers = options.header ?? {};
-  state.requests.push({ method: options.method ?? 'GET', path: url.pathname, body, headers, timeout: options.timeout });
-  const answer = await state.backend({ method: options.method ?? 'GET', path: url.pathname, query: url.searchParams, body, headers });
+  state.requests.push({
+    method: options.method ?? 'GET',
+    path: url.pathname,
+    body,
+    headers,
+    timeout: options.timeout,
+  });
+  const answer = await state.backend({
+    method: options.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    body,
+    headers,
+  });
   return { statusCode: answer.status, data: answer.data, header: {} };
 }
 

@@ -2,21 +2,44 @@
 import type { ReactNode } from 'react';
 
 type Common = { children?: ReactNode; className?: string; [key: string]: unknown };
-const data = (p: Common) => Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith('data-')));
+const data = (p: Common) =>
+  Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith('data-')));
 
-export const Button = (p: Common & { onClick?: () => void; disabled?: boolean; loading?: boolean }) => (
+export const Button = (
+  p: Common & { onClick?: () => void; disabled?: boolean; loading?: boolean },
+) => (
   <button disabled={Boolean(p.disabled)} onClick={p.onClick} {...data(p)}>
     {p.children}
   </button>
 );
-export const Input = (p: Common & { value?: string; placeholder?: string; onChange?: (v: string) => void }) => (
-  <input value={p.value ?? ''} placeholder={p.placeholder} onChange={(e) => p.onChange?.(e.target.value)} {...data(p)} />
+export const Input = (
+  p: Common & { value?: string; placeholder?: string; onChange?: (v: string) => void },
+) => (
+  <input
+    value={p.value ?? ''}
+    placeholder={p.placeholder}
+    onChange={(e) => p.onChange?.(e.target.value)}
+    {...data(p)}
+  />
 );
 export const Switch = (p: Common & { checked?: boolean; onChange?: (v: boolean) => void }) => (
-  <input type='checkbox' role='switch' checked={Boolean(p.checked)} onChange={(e) => p.onChange?.(e.target.checked)} {...data(p)} />
+  <input
+    type="checkbox"
+    role="switch"
+    checked={Boolean(p.checked)}
+    onChange={(e) => p.onChange?.(e.target.checked)}
+    {...data(p)}
+  />
 );
-export const InputNumber = (p: Common & { value?: number; onChange?: (v: number | string) => void }) => (
-  <input type='number' value={p.value} onChange={(e) => p.onChange?.(e.target.value)} {...data(p)} />
+export const InputNumber = (
+  p: Common & { value?: number; onChange?: (v: number | string) => void },
+) => (
+  <input
+    type="number"
+    value={p.value}
+    onChange={(e) => p.onChange?.(e.target.value)}
+    {...data(p)}
+  />
 );
 export const Skeleton = () => <div data-skeleton />;
 export const Empty = (p: Common & { title?: ReactNode; description?: ReactNode }) => (
@@ -27,7 +50,14 @@ export const Empty = (p: Common & { title?: ReactNode; description?: ReactNode }
 );
 export const Progress = (p: Common & { percent?: number }) => <div data-percent={p.percent} />;
 export const Tag = (p: Common) => <span data-tag>{p.children}</span>;
-export const Cell = (p: Common & { title?: ReactNode; description?: ReactNode; extra?: ReactNode; onClick?: () => void }) => (
+export const Cell = (
+  p: Common & {
+    title?: ReactNode;
+    description?: ReactNode;
+    extra?: ReactNode;
+    onClick?: () => void;
+  },
+) => (
   <div onClick={p.onClick}>
     {p.title}
     {p.description}

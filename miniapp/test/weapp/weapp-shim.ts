@@ -9,7 +9,15 @@ import { existsSync, readFileSync } from 'node:fs';
 export const WEAPP_DIR = path.resolve(__dirname, '../../dist/weapp');
 
 type Options = Record<string, (...args: unknown[]) => unknown> & { data?: Record<string, unknown> };
-export type Node = { sid?: string; nn?: string | number; v?: string; cl?: string; src?: string; cn?: Node[]; [key: string]: unknown };
+export type Node = {
+  sid?: string;
+  nn?: string | number;
+  v?: string;
+  cl?: string;
+  src?: string;
+  cn?: Node[];
+  [key: string]: unknown;
+};
 export type Answer = { status: number; data: unknown };
 
 const captured: { app?: Options; pages: Map<string, Options> } = { pages: new Map() };
@@ -33,7 +41,8 @@ function setPath(target: Record<string, unknown>, key: string, value: unknown): 
 
 export function boot(): void {
   if (booted) return;
-  if (!existsSync(path.join(WEAPP_DIR, 'app.js'))) throw new Error('no weapp build: run `npm run build:weapp` first');
+  if (!existsSync(path.join(WEAPP_DIR, 'app.js')))
+    throw new Error('no weapp build: run `npm run build:weapp` first');
   require('miniprogram-simulate'); // global wx with the platform's API stand-ins
   const g = global as unknown as Record<string, unknown>;
   g.App = (o: Options) => (captured.app = o);
@@ -41,7 +50,14 @@ export function boot(): void {
   g.getApp = () => captured.app;
   g.getCurrentPages = () => [];
   const wx = g.wx as Record<string, unknown>;
-  wx.request = (o: { url: string; method?: string; data?: unknown; success?: (r: unknown) => void; fail?: (e: unknown) => void; complete?: (r: unknown) => void }) => {
+  wx.request = (o: {
+    url: string;
+    method?: string;
+    data?: unknown;
+    success?: (r: unknown) => void;
+    fail?: (e: unknown) => void;
+    complete?: (r: unknown) => void;
+  }) => {
     const body = typeof o.data === 'string' && o.data ? JSON.parse(o.data) : o.data;
     network.requests.push({ method: o.method ?? 'GET', url: o.url, body });
     setTimeout(() => {
@@ -59,7 +75,11 @@ export function boot(): void {
   };
   require(path.join(WEAPP_DIR, 'app.js'));
   const app = Object.assign(Object.create(captured.app!), {});
-  (captured.app!.onLaunch as (o: unknown) => void).call(app, { path: 'pages/home/index', query: {}, scene: 1001 });
+  (captured.app!.onLaunch as (o: unknown) => void).call(app, {
+    path: 'pages/home/index',
+    query: {},
+    scene: 1001,
+  });
   booted = true;
 }
 
@@ -71,7 +91,8 @@ function tapBound(): Set<string> {
   if (bound) return bound;
   const wxml = readFileSync(path.join(WEAPP_DIR, 'base.wxml'), 'utf8');
   bound = new Set<string>();
-  for (const m of wxml.matchAll(/<template name="tmpl_0_(\d+)">\s*<[^>]*?bindtap="eh"/g)) bound.add(m[1]!);
+  for (const m of wxml.matchAll(/<template name="tmpl_0_(\d+)">\s*<[^>]*?bindtap="eh"/g))
+    bound.add(m[1]!);
   return bound;
 }
 
@@ -115,18 +136,30 @@ export function loadPage(route: string, query: Record<string, string> = {}): Loa
   return {
     data: data as { root?: Node },
     instance,
-    texts: () => all(data.root as Node).filter((n) => typeof n.v === 'string').map((n) => n.v!),
+    texts: () =>
+      all(data.root as Node)
+        .filter((n) => typeof n.v === 'string')
+        .map((n) => n.v!),
     find: (p) => all(data.root as Node).find(p),
     tap(node) {
       // As WeChat bubbles a tap: eh runs on the tapped element and then on each ancestor whose template binds
       // tap (Taro defers the inner dispatches to the outermost bound one).
       const trail: Node[] = [];
-      const walk = (n: Node, up: Node[]): boolean => (n === node ? (trail.push(...up, n), true) : (n.cn ?? []).some((c) => walk(c, [...up, n])));
+      const walk = (n: Node, up: Node[]): boolean =>
+        n === node ? (trail.push(...up, n), true) : (n.cn ?? []).some((c) => walk(c, [...up, n]));
       walk(data.root as Node, []);
       const target = { id: node.sid, dataset: { sid: node.sid } };
       for (const n of trail.reverse()) {
         if (!n.sid || !tapBound().has(String(n.nn))) continue;
-        const e = { type: 'tap', timeStamp: Date.now(), detail: {}, target, currentTarget: { id: n.sid, dataset: { sid: n.sid } }, touches: [], changedTouches: [] };
+        const e = {
+          type: 'tap',
+          timeStamp: Date.now(),
+          detail: {},
+          target,
+          currentTarget: { id: n.sid, dataset: { sid: n.sid } },
+          touches: [],
+          changedTouches: [],
+        };
         (options.eh as (e: unknown) => void).call(instance, e);
       }
     },

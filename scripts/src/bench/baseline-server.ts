@@ -20,32 +20,49 @@ const app = Fastify({ logger: false });
 type Row = Record<string, unknown> | undefined;
 let byId: (id: number) => Promise<Row>;
 let byOpenid: (openid: string) => Promise<Row>;
-let insertOrder: (o: { orderNo: string; memberId: number; amount: number; paidAt: string }) => Promise<void>;
+let insertOrder: (o: {
+  orderNo: string;
+  memberId: number;
+  amount: number;
+  paidAt: string;
+}) => Promise<void>;
 let spend: () => Promise<number>;
 let checkin: (memberId: number, day: string) => Promise<void>;
 let top: () => Promise<unknown[]>;
 let takeStock: (id: number) => Promise<number>;
 const SQL_ID = 'SELECT id, nickname, card_no, stage, tier_code, joined_at FROM member WHERE id = ?';
-const SQL_OPENID = 'SELECT id, nickname, card_no, stage, tier_code, joined_at FROM member WHERE openid = ?';
-const SQL_ORDER = 'INSERT INTO bench_order (order_no, member_id, amount, paid_at) VALUES (?, ?, ?, ?)';
+const SQL_OPENID =
+  'SELECT id, nickname, card_no, stage, tier_code, joined_at FROM member WHERE openid = ?';
+const SQL_ORDER =
+  'INSERT INTO bench_order (order_no, member_id, amount, paid_at) VALUES (?, ?, ?, ?)';
 const SQL_SPEND = 'UPDATE bench_account SET balance = balance - 1 WHERE id = 1 AND balance >= 1';
 const SQL_CHECKIN = 'INSERT INTO bench_checkin (member_id, day, checked_at) VALUES (?, ?, ?)';
-const SQL_TOP = "SELECT member_id, `rank`, score FROM leaderboard_entry WHERE board = 'points' AND period = ? ORDER BY `rank` LIMIT 100";
+const SQL_TOP =
+  "SELECT member_id, `rank`, score FROM leaderboard_entry WHERE board = 'points' AND period = ? ORDER BY `rank` LIMIT 100";
 
 if (url.startsWith('sqlite:')) {
   const db = new Database(url.slice('sqlite:'.length));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.exec('CREATE TABLE IF NOT EXISTS bench_order (id INTEGER PRIMARY KEY AUTOINCREMENT, order_no VARCHAR(64) NOT NULL UNIQUE, member_id INT NOT NULL, amount INT NOT NULL, paid_at DATETIME NOT NULL)');
-  db.exec('CREATE TABLE IF NOT EXISTS bench_account (id INT PRIMARY KEY, balance INT NOT NULL CHECK (balance >= 0))');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS bench_order (id INTEGER PRIMARY KEY AUTOINCREMENT, order_no VARCHAR(64) NOT NULL UNIQUE, member_id INT NOT NULL, amount INT NOT NULL, paid_at DATETIME NOT NULL)',
+  );
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS bench_account (id INT PRIMARY KEY, balance INT NOT NULL CHECK (balance >= 0))',
+  );
   db.exec('INSERT OR REPLACE INTO bench_account (id, balance) VALUES (1, 1000000000)');
-  db.exec('CREATE TABLE IF NOT EXISTS bench_checkin (id INTEGER PRIMARY KEY AUTOINCREMENT, member_id INT NOT NULL, day DATE NOT NULL, checked_at DATETIME NOT NULL, UNIQUE (member_id, day))');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS bench_checkin (id INTEGER PRIMARY KEY AUTOINCREMENT, member_id INT NOT NULL, day DATE NOT NULL, checked_at DATETIME NOT NULL, UNIQUE (member_id, day))',
+  );
   const ci = db.prepare(SQL_CHECKIN);
   const tp = db.prepare(SQL_TOP.replace(/`/g, '"'));
   checkin = async (memberId, day) => void ci.run(memberId, day, new Date().toISOString());
-  db.exec('CREATE TABLE IF NOT EXISTS bench_item (id INT PRIMARY KEY, stock INT NOT NULL CHECK (stock >= 0))');
-  for (let i = 1; i <= 100; i++) db.prepare('INSERT OR REPLACE INTO bench_item (id, stock) VALUES (?, 100000000)').run(i);
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS bench_item (id INT PRIMARY KEY, stock INT NOT NULL CHECK (stock >= 0))',
+  );
+  for (let i = 1; i <= 100; i++)
+    db.prepare('INSERT OR REPLACE INTO bench_item (id, stock) VALUES (?, 100000000)').run(i);
   const st = db.prepare('UPDATE bench_item SET stock = stock - 1 WHERE id = ? AND stock >= 1');
   takeStock = async (id) => st.run(id).changes;
   top = async () => tp.all(new Date().toISOString().slice(0, 7));
@@ -59,18 +76,37 @@ if (url.startsWith('sqlite:')) {
   spend = async () => d.run().changes;
 } else {
   const pool = mysql.createPool({ uri: url, connectionLimit: 20 });
-  await pool.query('CREATE TABLE IF NOT EXISTS bench_order (id INT AUTO_INCREMENT PRIMARY KEY, order_no VARCHAR(64) NOT NULL UNIQUE, member_id INT NOT NULL, amount INT NOT NULL, paid_at DATETIME(3) NOT NULL) ENGINE=InnoDB');
-  await pool.query('CREATE TABLE IF NOT EXISTS bench_account (id INT PRIMARY KEY, balance INT NOT NULL, CHECK (balance >= 0)) ENGINE=InnoDB');
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS bench_order (id INT AUTO_INCREMENT PRIMARY KEY, order_no VARCHAR(64) NOT NULL UNIQUE, member_id INT NOT NULL, amount INT NOT NULL, paid_at DATETIME(3) NOT NULL) ENGINE=InnoDB',
+  );
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS bench_account (id INT PRIMARY KEY, balance INT NOT NULL, CHECK (balance >= 0)) ENGINE=InnoDB',
+  );
   await pool.query('REPLACE INTO bench_account (id, balance) VALUES (1, 1000000000)');
-  await pool.query('CREATE TABLE IF NOT EXISTS bench_checkin (id INT AUTO_INCREMENT PRIMARY KEY, member_id INT NOT NULL, day DATE NOT NULL, checked_at DATETIME(3) NOT NULL, UNIQUE KEY uq (member_id, day)) ENGINE=InnoDB');
-  checkin = async (memberId, day) => void (await pool.execute(SQL_CHECKIN, [memberId, day, new Date()]));
-  await pool.query('CREATE TABLE IF NOT EXISTS bench_item (id INT PRIMARY KEY, stock INT NOT NULL, CHECK (stock >= 0)) ENGINE=InnoDB');
-  for (let i = 1; i <= 100; i++) await pool.query('REPLACE INTO bench_item (id, stock) VALUES (?, 100000000)', [i]);
-  takeStock = async (id) => ((await pool.execute('UPDATE bench_item SET stock = stock - 1 WHERE id = ? AND stock >= 1', [id]))[0] as { affectedRows: number }).affectedRows;
-  top = async () => (await pool.execute(SQL_TOP, [new Date().toISOString().slice(0, 7)]))[0] as unknown[];
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS bench_checkin (id INT AUTO_INCREMENT PRIMARY KEY, member_id INT NOT NULL, day DATE NOT NULL, checked_at DATETIME(3) NOT NULL, UNIQUE KEY uq (member_id, day)) ENGINE=InnoDB',
+  );
+  checkin = async (memberId, day) =>
+    void (await pool.execute(SQL_CHECKIN, [memberId, day, new Date()]));
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS bench_item (id INT PRIMARY KEY, stock INT NOT NULL, CHECK (stock >= 0)) ENGINE=InnoDB',
+  );
+  for (let i = 1; i <= 100; i++)
+    await pool.query('REPLACE INTO bench_item (id, stock) VALUES (?, 100000000)', [i]);
+  takeStock = async (id) =>
+    (
+      (
+        await pool.execute('UPDATE bench_item SET stock = stock - 1 WHERE id = ? AND stock >= 1', [
+          id,
+        ])
+      )[0] as { affectedRows: number }
+    ).affectedRows;
+  top = async () =>
+    (await pool.execute(SQL_TOP, [new Date().toISOString().slice(0, 7)]))[0] as unknown[];
   byId = async (id) => ((await pool.execute(SQL_ID, [id]))[0] as Row[])[0];
   byOpenid = async (openid) => ((await pool.execute(SQL_OPENID, [openid]))[0] as Row[])[0];
-  insertOrder = async (o) => void (await pool.execute(SQL_ORDER, [o.orderNo, o.memberId, o.amount, new Date(o.paidAt)]));
+  insertOrder = async (o) =>
+    void (await pool.execute(SQL_ORDER, [o.orderNo, o.memberId, o.amount, new Date(o.paidAt)]));
   spend = async () => ((await pool.execute(SQL_SPEND))[0] as { affectedRows: number }).affectedRows;
 }
 
@@ -78,15 +114,26 @@ app.get('/me/:id', async (req) => byId(Number((req.params as { id: string }).id)
 app.post('/login', async (req) => byOpenid(String((req.body as { openid: string }).openid)));
 app.post('/order', async (req, reply) => {
   const b = req.body as { orderNo: string; member: { id: number }; amount: number; paidAt: string };
-  await insertOrder({ orderNo: b.orderNo, memberId: b.member.id, amount: b.amount, paidAt: b.paidAt });
+  await insertOrder({
+    orderNo: b.orderNo,
+    memberId: b.member.id,
+    amount: b.amount,
+    paidAt: b.paidAt,
+  });
   return reply.status(201).send({ orderNo: b.orderNo });
 });
 app.post('/checkin/:id', async (req, reply) => {
   await checkin(Number((req.params as { id: string }).id), new Date().toISOString().slice(0, 10));
   return reply.status(201).send({ ok: true });
 });
-app.post('/stock/:id', async (req, reply) => ((await takeStock(Number((req.params as { id: string }).id))) === 1 ? reply.status(201).send({ ok: true }) : reply.status(409).send({ ok: false })));
+app.post('/stock/:id', async (req, reply) =>
+  (await takeStock(Number((req.params as { id: string }).id))) === 1
+    ? reply.status(201).send({ ok: true })
+    : reply.status(409).send({ ok: false }),
+);
 app.get('/top', async () => ({ top: await top() }));
-app.post('/spend', async (_req, reply) => ((await spend()) === 1 ? { ok: true } : reply.status(422).send({ ok: false })));
+app.post('/spend', async (_req, reply) =>
+  (await spend()) === 1 ? { ok: true } : reply.status(422).send({ ok: false }),
+);
 const address = await app.listen({ port, host: '127.0.0.1' });
 process.stdout.write(`READY ${address}\n`);

@@ -17,8 +17,19 @@ await BenchRun.each(dialects, async (bench) => {
   const { api } = await bench.server();
   const token = await ownerLogin(api);
   // Everyone here shares 127.0.0.1: lift the per-IP limit for the run (it is per IP per hour in production).
-  const rules = await json<Record<string, unknown>>(`${api}/admin/checkins/rules`, undefined, token);
-  const put = await fetch(`${api}/admin/checkins/rules`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ ...rules, antiFarming: { perIpPerHour: 100_000, membersPerDevicePerDay: 3 } }) });
+  const rules = await json<Record<string, unknown>>(
+    `${api}/admin/checkins/rules`,
+    undefined,
+    token,
+  );
+  const put = await fetch(`${api}/admin/checkins/rules`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      ...rules,
+      antiFarming: { perIpPerHour: 100_000, membersPerDevicePerDay: 3 },
+    }),
+  });
   if (!put.ok) throw new Error(`rules: ${put.status} ${await put.text()}`);
   const { ids, tokens } = await bench.members(api, token, memberCount, 'BENCH');
   const baseUrl = await bench.baseline();
@@ -27,22 +38,62 @@ await BenchRun.each(dialects, async (bench) => {
   const checkinsApi = await run({
     url: `${api}/checkins`,
     method: 'POST',
-    requests: [{ setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[n++ % tokens.length]}` }, body: '{}' }) }],
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${tokens[n++ % tokens.length]}`,
+          },
+          body: '{}',
+        }),
+      },
+    ],
   });
-  if (n > tokens.length) notes.push(`${bench.dialect}: ${n} check-ins for ${tokens.length} members: the excess were answered 409 (raise BENCH_MEMBERS)`);
+  if (n > tokens.length)
+    notes.push(
+      `${bench.dialect}: ${n} check-ins for ${tokens.length} members: the excess were answered 409 (raise BENCH_MEMBERS)`,
+    );
   let b = 0;
-  const checkinsBase = await run({ url: baseUrl, method: 'POST', requests: [{ setupRequest: (req) => ({ ...req, path: `/checkin/${ids[b++ % ids.length]}` }) }] });
+  const checkinsBase = await run({
+    url: baseUrl,
+    method: 'POST',
+    requests: [{ setupRequest: (req) => ({ ...req, path: `/checkin/${ids[b++ % ids.length]}` }) }],
+  });
   table.push(bench.row('POST /api/checkins (distinct members)', checkinsApi, checkinsBase));
 
   await json(`${api}/admin/jobs/leaderboards.refresh/run`, {}, token);
   let m = 0;
-  const boardApi = await run({ url: `${api}/leaderboards/checkin-streak`, requests: [{ setupRequest: (req) => ({ ...req, headers: { authorization: `Bearer ${tokens[m++ % tokens.length]}` } }) }] });
-  table.push(bench.row('GET /api/leaderboards/checkin-streak', boardApi, await run({ url: `${baseUrl}/top` })));
-  notes.push(`${bench.dialect}: ${Math.min(n, tokens.length).toLocaleString('en')} members checked in during the run`);
+  const boardApi = await run({
+    url: `${api}/leaderboards/checkin-streak`,
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          headers: { authorization: `Bearer ${tokens[m++ % tokens.length]}` },
+        }),
+      },
+    ],
+  });
+  table.push(
+    bench.row(
+      'GET /api/leaderboards/checkin-streak',
+      boardApi,
+      await run({ url: `${baseUrl}/top` }),
+    ),
+  );
+  notes.push(
+    `${bench.dialect}: ${Math.min(n, tokens.length).toLocaleString('en')} members checked in during the run`,
+  );
 });
 
-console.log(`\nbench:checkins — ${seconds}s per run, ${connections} connections; server and baseline in their own processes`);
-console.log('| db | endpoint | req/s | p99 ms | baseline req/s | baseline p99 ms | ratio | errors |');
+console.log(
+  `\nbench:checkins — ${seconds}s per run, ${connections} connections; server and baseline in their own processes`,
+);
+console.log(
+  '| db | endpoint | req/s | p99 ms | baseline req/s | baseline p99 ms | ratio | errors |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of table) console.log(row);
 for (const note of notes) console.log(`- ${note}`);

@@ -33,7 +33,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 async function generate(db: mysql.Connection): Promise<number> {
   await db.query('SET SESSION max_recursive_iterations = 2000000');
   await db.query('CREATE TABLE bench_seq (n INT PRIMARY KEY)');
-  await db.query(`INSERT INTO bench_seq WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${Math.max(members, 100)}) SELECT n FROM s`);
+  await db.query(
+    `INSERT INTO bench_seq WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${Math.max(members, 100)}) SELECT n FROM s`,
+  );
   await db.query(
     `INSERT INTO member (card_no, nickname, stage, status, source, first_seen_at, joined_at)
      SELECT CONCAT('9', LPAD(n, 11, '0')), CONCAT('会员', n), 'new', 'member', 'offline',
@@ -43,7 +45,9 @@ async function generate(db: mysql.Connection): Promise<number> {
   );
   const count = `CASE WHEN h < 15 THEN 0 WHEN h < 50 THEN 1 + h % 3 WHEN h < 85 THEN 5 + h % 10 ELSE 25 + h % 30 END`;
   let orders = 0;
-  const [[{ lo, hi }]] = (await db.query('SELECT MIN(id) AS lo, MAX(id) AS hi FROM member')) as unknown as [[{ lo: number; hi: number }]];
+  const [[{ lo, hi }]] = (await db.query(
+    'SELECT MIN(id) AS lo, MAX(id) AS hi FROM member',
+  )) as unknown as [[{ lo: number; hi: number }]];
   for (let from = lo; from <= hi; from += SLICE) {
     const [result] = (await db.query(
       `INSERT INTO orders (order_no, member_id, amount, paid_at, channel)
@@ -74,46 +78,100 @@ await BenchRun.each(['mysql'], async (run) => {
   const gen = await timed(() => generate(db));
   console.log(`  done in ${seconds(gen.ms)} s (${gen.value.toLocaleString('en-US')} orders)`);
 
-  const scan = () => timed(() => db.query('SELECT COUNT(*) FROM (SELECT member_id, MAX(paid_at), COUNT(DISTINCT DATE(paid_at)), SUM(amount) FROM orders GROUP BY member_id) a'));
-  type Recompute = { transitions: number; newlyAtRisk: number; members: number; stages: Record<string, number>; timings: { computeMs: number; writeMs: number; deliverMs: number } };
-  const recompute = (body: Record<string, unknown> = {}) => timed(() => json<Recompute>(`${api}/admin/lifecycle/recompute`, body, token));
+  const scan = () =>
+    timed(() =>
+      db.query(
+        'SELECT COUNT(*) FROM (SELECT member_id, MAX(paid_at), COUNT(DISTINCT DATE(paid_at)), SUM(amount) FROM orders GROUP BY member_id) a',
+      ),
+    );
+  type Recompute = {
+    transitions: number;
+    newlyAtRisk: number;
+    members: number;
+    stages: Record<string, number>;
+    timings: { computeMs: number; writeMs: number; deliverMs: number };
+  };
+  const recompute = (body: Record<string, unknown> = {}) =>
+    timed(() => json<Recompute>(`${api}/admin/lifecycle/recompute`, body, token));
 
   await scan(); // warm the buffer pool the same way for everyone
   const scan1 = await scan();
   console.log(`scan of the orders table: ${seconds(scan1.ms)} s`);
   const rebuild = await recompute({ rebuild: true, dryRun: true });
-  console.log(`aggregate rebuild from the orders (+ a dry-run recompute): ${seconds(rebuild.ms)} s`);
+  console.log(
+    `aggregate rebuild from the orders (+ a dry-run recompute): ${seconds(rebuild.ms)} s`,
+  );
   const first = await recompute();
-  console.log(`first recompute: ${seconds(first.ms)} s (${first.value.transitions.toLocaleString('en-US')} transitions)`, first.value.stages);
+  console.log(
+    `first recompute: ${seconds(first.ms)} s (${first.value.transitions.toLocaleString('en-US')} transitions)`,
+    first.value.stages,
+  );
   const scan2 = await scan();
   const steady = await recompute();
-  console.log(`steady recompute: ${seconds(steady.ms)} s (${steady.value.transitions} transitions); scan again ${seconds(scan2.ms)} s`);
+  console.log(
+    `steady recompute: ${seconds(steady.ms)} s (${steady.value.transitions} transitions); scan again ${seconds(scan2.ms)} s`,
+  );
 
-  const settings = await json<Record<string, unknown>>(`${api}/admin/lifecycle/settings`, undefined, token);
-  await fetch(`${api}/admin/lifecycle/settings`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...settings, rfmLookbackDays: 364 }) });
+  const settings = await json<Record<string, unknown>>(
+    `${api}/admin/lifecycle/settings`,
+    undefined,
+    token,
+  );
+  await fetch(`${api}/admin/lifecycle/settings`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...settings, rfmLookbackDays: 364 }),
+  });
   const nextDay = await recompute();
   console.log(`recompute that moves the RFM window by one day: ${seconds(nextDay.ms)} s`);
 
   let peak = rssMb(child.pid!);
   const before = peak;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 200);
-  const fit = await timed(() => json<{ bgnbd: { r: number; alpha: number; a: number; b: number; members: number; fitMs: number }; mbgnbd: { fitMs: number } }>(`${api}/admin/lifecycle/model/fit`, {}, token));
+  const fit = await timed(() =>
+    json<{
+      bgnbd: { r: number; alpha: number; a: number; b: number; members: number; fitMs: number };
+      mbgnbd: { fitMs: number };
+    }>(`${api}/admin/lifecycle/model/fit`, {}, token),
+  );
   clearInterval(sampler);
   const withRisk = await recompute();
-  console.log(`fit: ${seconds(fit.ms)} s for ${fit.value.bgnbd.members.toLocaleString('en-US')} buyers (BG/NBD ${fit.value.bgnbd.fitMs} ms, MBG/NBD ${fit.value.mbgnbd.fitMs} ms); RSS ${before.toFixed(0)} → peak ${peak.toFixed(0)} MB`);
-  console.log(`recompute with the early warning: ${seconds(withRisk.ms)} s, ${withRisk.value.newlyAtRisk.toLocaleString('en-US')} newly at risk`);
+  console.log(
+    `fit: ${seconds(fit.ms)} s for ${fit.value.bgnbd.members.toLocaleString('en-US')} buyers (BG/NBD ${fit.value.bgnbd.fitMs} ms, MBG/NBD ${fit.value.mbgnbd.fitMs} ms); RSS ${before.toFixed(0)} → peak ${peak.toFixed(0)} MB`,
+  );
+  console.log(
+    `recompute with the early warning: ${seconds(withRisk.ms)} s, ${withRisk.value.newlyAtRisk.toLocaleString('en-US')} newly at risk`,
+  );
   await db.end();
 
   const ratio = (ms: number) => (ms / scan1.ms).toFixed(2);
-  console.log('\n| step (MariaDB, %s members, %s orders) | seconds | × the scan |', members.toLocaleString('en-US'), gen.value.toLocaleString('en-US'));
+  console.log(
+    '\n| step (MariaDB, %s members, %s orders) | seconds | × the scan |',
+    members.toLocaleString('en-US'),
+    gen.value.toLocaleString('en-US'),
+  );
   console.log('| --- | --- | --- |');
   console.log(`| baseline: aggregate scan of orders | ${seconds(scan1.ms)} | 1.00 |`);
-  console.log(`| aggregate rebuild after a bulk load (+ dry run) | ${seconds(rebuild.ms)} | ${ratio(rebuild.ms)} |`);
+  console.log(
+    `| aggregate rebuild after a bulk load (+ dry run) | ${seconds(rebuild.ms)} | ${ratio(rebuild.ms)} |`,
+  );
   const decide = (r: Recompute) => r.timings.computeMs + r.timings.writeMs;
-  console.log(`| first full recompute, decisions only (compute + write) | ${seconds(decide(first.value))} | ${ratio(decide(first.value))} |`);
-  console.log(`| first full recompute (${first.value.transitions.toLocaleString('en-US')} transitions) | ${seconds(first.ms)} (compute ${seconds(first.value.timings.computeMs)}, write ${seconds(first.value.timings.writeMs)}, deliver events ${seconds(first.value.timings.deliverMs)}) | ${ratio(first.ms)} |`);
-  console.log(`| steady full recompute (${steady.value.transitions} transitions) | ${seconds(steady.ms)} (compute ${seconds(steady.value.timings.computeMs)}, write ${seconds(steady.value.timings.writeMs)}) | ${ratio(steady.ms)} |`);
-  console.log(`| recompute moving the RFM window one day | ${seconds(nextDay.ms)} | ${ratio(nextDay.ms)} |`);
-  console.log(`| recompute with at-risk flags (${withRisk.value.newlyAtRisk.toLocaleString('en-US')} flagged) | ${seconds(withRisk.ms)} | ${ratio(withRisk.ms)} |`);
-  console.log(`| BG/NBD + MBG/NBD fit (${fit.value.bgnbd.members.toLocaleString('en-US')} buyers), peak RSS ${peak.toFixed(0)} MB | ${seconds(fit.ms)} | ${ratio(fit.ms)} |`);
+  console.log(
+    `| first full recompute, decisions only (compute + write) | ${seconds(decide(first.value))} | ${ratio(decide(first.value))} |`,
+  );
+  console.log(
+    `| first full recompute (${first.value.transitions.toLocaleString('en-US')} transitions) | ${seconds(first.ms)} (compute ${seconds(first.value.timings.computeMs)}, write ${seconds(first.value.timings.writeMs)}, deliver events ${seconds(first.value.timings.deliverMs)}) | ${ratio(first.ms)} |`,
+  );
+  console.log(
+    `| steady full recompute (${steady.value.transitions} transitions) | ${seconds(steady.ms)} (compute ${seconds(steady.value.timings.computeMs)}, write ${seconds(steady.value.timings.writeMs)}) | ${ratio(steady.ms)} |`,
+  );
+  console.log(
+    `| recompute moving the RFM window one day | ${seconds(nextDay.ms)} | ${ratio(nextDay.ms)} |`,
+  );
+  console.log(
+    `| recompute with at-risk flags (${withRisk.value.newlyAtRisk.toLocaleString('en-US')} flagged) | ${seconds(withRisk.ms)} | ${ratio(withRisk.ms)} |`,
+  );
+  console.log(
+    `| BG/NBD + MBG/NBD fit (${fit.value.bgnbd.members.toLocaleString('en-US')} buyers), peak RSS ${peak.toFixed(0)} MB | ${seconds(fit.ms)} | ${ratio(fit.ms)} |`,
+  );
 });

@@ -42,7 +42,11 @@ async function writeCsv(file: string, rows: number): Promise<void> {
 }
 
 /** The same rows, parsed from the same file, with plain multi-row INSERTs of 1,000 rows into a scratch table. */
-async function baselineImport(kind: 'sqlite' | 'mysql', url: string, file: string): Promise<number> {
+async function baselineImport(
+  kind: 'sqlite' | 'mysql',
+  url: string,
+  file: string,
+): Promise<number> {
   const started = Date.now();
   const parser = createReadStream(file).pipe(parse({ from_line: 2 }));
   const cols = '(member_ref, order_no, paid_at, amount, store_code)';
@@ -50,8 +54,12 @@ async function baselineImport(kind: 'sqlite' | 'mysql', url: string, file: strin
     const db = new Database(url.slice('sqlite:'.length));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.exec('CREATE TABLE bench_import (id INTEGER PRIMARY KEY AUTOINCREMENT, member_ref VARCHAR(64) NOT NULL, order_no VARCHAR(64) NOT NULL UNIQUE, paid_at TEXT NOT NULL, amount INT NOT NULL, store_code VARCHAR(32))');
-    const insert = db.prepare(`INSERT INTO bench_import ${cols} VALUES ${Array.from({ length: 1000 }, () => '(?, ?, ?, ?, ?)').join(', ')}`);
+    db.exec(
+      'CREATE TABLE bench_import (id INTEGER PRIMARY KEY AUTOINCREMENT, member_ref VARCHAR(64) NOT NULL, order_no VARCHAR(64) NOT NULL UNIQUE, paid_at TEXT NOT NULL, amount INT NOT NULL, store_code VARCHAR(32))',
+    );
+    const insert = db.prepare(
+      `INSERT INTO bench_import ${cols} VALUES ${Array.from({ length: 1000 }, () => '(?, ?, ?, ?, ?)').join(', ')}`,
+    );
     const one = db.prepare(`INSERT INTO bench_import ${cols} VALUES (?, ?, ?, ?, ?)`);
     let batch: string[][] = [];
     for await (const r of parser as AsyncIterable<string[]>) {
@@ -65,7 +73,9 @@ async function baselineImport(kind: 'sqlite' | 'mysql', url: string, file: strin
     db.close();
   } else {
     const pool = mysql.createPool({ uri: url, connectionLimit: 2 });
-    await pool.query('CREATE TABLE bench_import (id INT AUTO_INCREMENT PRIMARY KEY, member_ref VARCHAR(64) NOT NULL, order_no VARCHAR(64) NOT NULL UNIQUE, paid_at DATETIME(3) NOT NULL, amount INT NOT NULL, store_code VARCHAR(32)) ENGINE=InnoDB');
+    await pool.query(
+      'CREATE TABLE bench_import (id INT AUTO_INCREMENT PRIMARY KEY, member_ref VARCHAR(64) NOT NULL, order_no VARCHAR(64) NOT NULL UNIQUE, paid_at DATETIME(3) NOT NULL, amount INT NOT NULL, store_code VARCHAR(32)) ENGINE=InnoDB',
+    );
     let batch: unknown[][] = [];
     const flush = async () => {
       if (batch.length === 0) return;
@@ -97,25 +107,59 @@ await BenchRun.each(dialects, async (bench) => {
   // 1. Orders over HTTP.
   const paidAt = new Date().toISOString();
   let n = 0;
-  const orderBody = () => JSON.stringify({ orderNo: `B${dialect}${n}`, member: { id: members[n++ % members.length] }, amount: 12_345, paidAt });
-  const ordersApi = await run({ url: `${api}/admin/orders`, method: 'POST', headers: auth, requests: [{ setupRequest: (req) => ({ ...req, body: orderBody() }) }] });
+  const orderBody = () =>
+    JSON.stringify({
+      orderNo: `B${dialect}${n}`,
+      member: { id: members[n++ % members.length] },
+      amount: 12_345,
+      paidAt,
+    });
+  const ordersApi = await run({
+    url: `${api}/admin/orders`,
+    method: 'POST',
+    headers: auth,
+    requests: [{ setupRequest: (req) => ({ ...req, body: orderBody() }) }],
+  });
   let m = 0;
   const ordersBase = await run({
     url: `${baseUrl}/order`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ orderNo: `B${m}`, member: { id: members[m++ % members.length] }, amount: 12_345, paidAt }) }) }],
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          body: JSON.stringify({
+            orderNo: `B${m}`,
+            member: { id: members[m++ % members.length] },
+            amount: 12_345,
+            paidAt,
+          }),
+        }),
+      },
+    ],
   });
   table.push(fmt('POST /api/admin/orders', ordersApi, ordersBase));
 
   // 2. One hot balance.
   const hot = members[0]!;
-  await json(`${api}/admin/members/${hot}/points/adjustments`, { points: 10_000_000, reason: '压测充值', requestId: randomUUID() }, token);
+  await json(
+    `${api}/admin/members/${hot}/points/adjustments`,
+    { points: 10_000_000, reason: '压测充值', requestId: randomUUID() },
+    token,
+  );
   const spendApi = await run({
     url: `${api}/admin/members/${hot}/points/adjustments`,
     method: 'POST',
     headers: auth,
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ points: -1, reason: '压测扣减', requestId: randomUUID() }) }) }],
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          body: JSON.stringify({ points: -1, reason: '压测扣减', requestId: randomUUID() }),
+        }),
+      },
+    ],
   });
   const spendBase = await run({ url: `${baseUrl}/spend`, method: 'POST' });
   table.push(fmt('spend from one balance', spendApi, spendBase));
@@ -144,7 +188,11 @@ await BenchRun.each(dialects, async (bench) => {
   for (;;) {
     view = await json(`${api}/admin/imports/${job.id}`, undefined, token);
     const read = (view as unknown as { rowsRead: number }).rowsRead;
-    if (Math.floor((read / importRows) * 4) > Math.floor((lastRows / importRows) * 4) && quarters.length < 4) quarters.push(rssMb(pid));
+    if (
+      Math.floor((read / importRows) * 4) > Math.floor((lastRows / importRows) * 4) &&
+      quarters.length < 4
+    )
+      quarters.push(rssMb(pid));
     lastRows = read;
     if (view.status === 'done' || view.status === 'failed') break;
     await new Promise((r) => setTimeout(r, 500));
@@ -153,7 +201,9 @@ await BenchRun.each(dialects, async (bench) => {
   const importSeconds = (Date.now() - started) / 1000;
   const importRate = importRows / importSeconds;
   const baseRate = await baselineImport(dialect, bench.temp.url, file);
-  table.push(`| ${dialect} | CSV import (${importRows.toLocaleString('en')} rows) | ${importRate.toFixed(0)} rows/s | | ${baseRate.toFixed(0)} rows/s | | ${(importRate / baseRate).toFixed(2)} | ${view.rowsRejected} |`);
+  table.push(
+    `| ${dialect} | CSV import (${importRows.toLocaleString('en')} rows) | ${importRate.toFixed(0)} rows/s | | ${baseRate.toFixed(0)} rows/s | | ${(importRate / baseRate).toFixed(2)} | ${view.rowsRejected} |`,
+  );
   notes.push(
     `${dialect}: import ${view.status}${view.error ? ` (${view.error})` : ''}, ${view.rowsImported.toLocaleString('en')} rows in ${importSeconds.toFixed(1)} s ` +
       `(upload of ${(bytes / 1024 ** 2).toFixed(0)} MB took ${(uploadedMs / 1000).toFixed(1)} s); server RSS ${rssBefore.toFixed(0)} MB before, at each quarter ${quarters.map((q) => q.toFixed(0)).join(' / ')} MB, peak ${rssPeak.toFixed(0)} MB`,
@@ -163,11 +213,17 @@ await BenchRun.each(dialects, async (bench) => {
   const ds = await openDatabase(bench.temp.database, 2);
   const check = await checkLedger(ds);
   await ds.destroy();
-  notes.push(`${dialect}: check:ledger over ${check.accounts} accounts and ${check.entries.toLocaleString('en')} entries: ${check.discrepancies.length === 0 ? 'consistent' : `${check.discrepancies.length} differences`}`);
+  notes.push(
+    `${dialect}: check:ledger over ${check.accounts} accounts and ${check.entries.toLocaleString('en')} entries: ${check.discrepancies.length === 0 ? 'consistent' : `${check.discrepancies.length} differences`}`,
+  );
 });
 
-console.log(`\nbench:points — ${seconds}s per HTTP run, ${connections} connections; server and baseline in their own processes`);
-console.log('| db | what | real | p99 ms | baseline | baseline p99 ms | ratio | errors / rejected |');
+console.log(
+  `\nbench:points — ${seconds}s per HTTP run, ${connections} connections; server and baseline in their own processes`,
+);
+console.log(
+  '| db | what | real | p99 ms | baseline | baseline p99 ms | ratio | errors / rejected |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of table) console.log(row);
 for (const note of notes) console.log(`- ${note}`);

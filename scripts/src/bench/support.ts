@@ -9,9 +9,16 @@ import jwt from 'jsonwebtoken';
 import { openDatabase } from '@huoyue/server/dist/infra/database/data-source.js';
 import { createTempDatabase, type TempDatabase } from '../db/temp-database.js';
 
-export function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
+export function startProcess(
+  script: string,
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; line: string }> {
   return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -25,7 +32,10 @@ export function startProcess(script: string, env: Record<string, string>, ready:
 export async function json<T>(url: string, body?: unknown, token?: string): Promise<T> {
   const res = await fetch(url, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
@@ -39,11 +49,17 @@ export interface Result {
   non2xx: number;
 }
 
-export async function load(opts: autocannon.Options & { connections: number; duration: number }): Promise<Result> {
+export async function load(
+  opts: autocannon.Options & { connections: number; duration: number },
+): Promise<Result> {
   const r = await autocannon(opts);
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  return {
+    rps: r.requests.average,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  };
 }
-
 
 // ---- the harness every bench shares ----
 
@@ -59,7 +75,10 @@ export interface BenchOptions {
 }
 
 /** BENCH_SECONDS, BENCH_CONNECTIONS (20) and BENCH_DB=sqlite|mysql|both, with each script's defaults. */
-export function benchOptions(defaults: { seconds: number; db: 'sqlite' | 'mysql' | 'both' }): BenchOptions {
+export function benchOptions(defaults: {
+  seconds: number;
+  db: 'sqlite' | 'mysql' | 'both';
+}): BenchOptions {
   const db = process.env.BENCH_DB ?? defaults.db;
   return {
     seconds: Number(process.env.BENCH_SECONDS ?? defaults.seconds),
@@ -77,9 +96,16 @@ export class BenchRun {
     readonly dataDir: string,
   ) {}
 
-  static async each(dialects: ('sqlite' | 'mysql')[], body: (run: BenchRun) => Promise<void>): Promise<void> {
+  static async each(
+    dialects: ('sqlite' | 'mysql')[],
+    body: (run: BenchRun) => Promise<void>,
+  ): Promise<void> {
     for (const dialect of dialects) {
-      const run = new BenchRun(dialect, await createTempDatabase(dialect, 'huoyue_bench'), mkdtempSync(join(tmpdir(), 'huoyue-bench-')));
+      const run = new BenchRun(
+        dialect,
+        await createTempDatabase(dialect, 'huoyue_bench'),
+        mkdtempSync(join(tmpdir(), 'huoyue-bench-')),
+      );
       try {
         await body(run);
       } finally {
@@ -91,7 +117,11 @@ export class BenchRun {
     }
   }
 
-  async start(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  async start(
+    script: string,
+    env: Record<string, string>,
+    ready: RegExp,
+  ): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
     const started = await startProcess(join(ROOT, script), env, ready);
     this.children.push(started.child);
     return { child: started.child, match: ready.exec(started.line)! };
@@ -122,27 +152,64 @@ export class BenchRun {
 
   /** The bare Fastify baseline on this run's database; answers its URL. */
   async baseline(): Promise<string> {
-    return (await this.start('scripts/dist/bench/baseline-server.js', { DATABASE_URL: this.temp.url, PORT: '0' }, /READY (\S+)/)).match[1]!;
+    return (
+      await this.start(
+        'scripts/dist/bench/baseline-server.js',
+        { DATABASE_URL: this.temp.url, PORT: '0' },
+        /READY (\S+)/,
+      )
+    ).match[1]!;
   }
 
   /**
    * Many members at once through the member import (`points` each), and a token for each signed with the bench
    * secret: creating tens of thousands through WeChat logins would take longer than the runs.
    */
-  async members(api: string, ownerToken: string, count: number, ref: string, points = 0): Promise<{ ids: number[]; tokens: string[] }> {
-    const csv = ['member_ref,phone,nickname,birthday,tier_code,points_balance,points_expire_at', ...Array.from({ length: count }, (_, i) => `${ref}${i},,压测${i},,,${points || ''},`)].join('\n');
-    const res = await fetch(`${api}/admin/imports/members`, { method: 'POST', headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'text/csv' }, body: csv });
+  async members(
+    api: string,
+    ownerToken: string,
+    count: number,
+    ref: string,
+    points = 0,
+  ): Promise<{ ids: number[]; tokens: string[] }> {
+    const csv = [
+      'member_ref,phone,nickname,birthday,tier_code,points_balance,points_expire_at',
+      ...Array.from({ length: count }, (_, i) => `${ref}${i},,压测${i},,,${points || ''},`),
+    ].join('\n');
+    const res = await fetch(`${api}/admin/imports/members`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ownerToken}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
     const { id } = (await res.json()) as { id: number };
     for (;;) {
-      const view = await json<{ status: string; error: string | null }>(`${api}/admin/imports/${id}`, undefined, ownerToken);
+      const view = await json<{ status: string; error: string | null }>(
+        `${api}/admin/imports/${id}`,
+        undefined,
+        ownerToken,
+      );
       if (view.status === 'done') break;
       if (view.status === 'failed') throw new Error(`member import failed: ${view.error}`);
       await new Promise((r) => setTimeout(r, 300));
     }
     const ds = await openDatabase(this.temp.database, 2);
-    const ids = ((await ds.query('SELECT id FROM member WHERE external_ref LIKE ? ORDER BY id', [`${ref}%`])) as { id: number }[]).map((r) => Number(r.id));
+    const ids = (
+      (await ds.query('SELECT id FROM member WHERE external_ref LIKE ? ORDER BY id', [
+        `${ref}%`,
+      ])) as { id: number }[]
+    ).map((r) => Number(r.id));
     await ds.destroy();
-    return { ids, tokens: ids.map((id) => jwt.sign({}, BENCH_JWT_SECRET, { algorithm: 'HS256', subject: String(id), audience: 'member', expiresIn: 3600 })) };
+    return {
+      ids,
+      tokens: ids.map((id) =>
+        jwt.sign({}, BENCH_JWT_SECRET, {
+          algorithm: 'HS256',
+          subject: String(id),
+          audience: 'member',
+          expiresIn: 3600,
+        }),
+      ),
+    };
   }
 
   /** A table row: the real figure beside the baseline and their ratio. */
@@ -152,4 +219,5 @@ export class BenchRun {
   }
 }
 
-export const ownerLogin = async (api: string) => (await json<{ token: string }>(`${api}/admin/auth/login`, OWNER)).token;
+export const ownerLogin = async (api: string) =>
+  (await json<{ token: string }>(`${api}/admin/auth/login`, OWNER)).token;

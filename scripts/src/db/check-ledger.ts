@@ -12,8 +12,11 @@ const dataSource = await openDatabase(config.database, 2);
 try {
   const started = Date.now();
   const result = await checkLedger(dataSource);
-  console.log(`check:ledger — ${result.accounts} accounts, ${result.entries} entries, ${Date.now() - started} ms`);
-  for (const d of result.discrepancies.slice(0, 100)) console.log(`  member ${d.memberId}: ${d.what} expected ${d.expected}, found ${d.actual}`);
+  console.log(
+    `check:ledger — ${result.accounts} accounts, ${result.entries} entries, ${Date.now() - started} ms`,
+  );
+  for (const d of result.discrepancies.slice(0, 100))
+    console.log(`  member ${d.memberId}: ${d.what} expected ${d.expected}, found ${d.actual}`);
   if (result.discrepancies.length > 0) {
     console.error(`${result.discrepancies.length} difference(s) found`);
     process.exitCode = 1;

@@ -14,7 +14,8 @@ for (const kind of dialects) {
     const ds = await openDatabase(temp.database, 1);
     const diff = await schemaDiff(ds);
     // Migrations must also undo cleanly: revert them all and expect an empty schema back.
-    for (let i = 0; i < ds.migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < ds.migrations.length; i++)
+      await ds.undoLastMigration({ transaction: 'each' });
     const tables: { name: string }[] = await ds.query(
       kind === 'sqlite'
         ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'migrations'"
@@ -23,11 +24,15 @@ for (const kind of dialects) {
     await ds.destroy();
     if (tables.length > 0) {
       drift = true;
-      console.error(`${kind}: reverting every migration left tables behind: ${tables.map((t) => t.name).join(', ')}`);
+      console.error(
+        `${kind}: reverting every migration left tables behind: ${tables.map((t) => t.name).join(', ')}`,
+      );
     }
     if (diff.up.length > 0) {
       drift = true;
-      console.error(`${kind}: entities and migrations differ; run npm run migration:generate -- <Name>. Missing:\n  ${diff.up.join('\n  ')}`);
+      console.error(
+        `${kind}: entities and migrations differ; run npm run migration:generate -- <Name>. Missing:\n  ${diff.up.join('\n  ')}`,
+      );
     } else {
       console.log(`${kind}: migrations match the entities`);
     }

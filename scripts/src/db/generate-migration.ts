@@ -22,7 +22,8 @@ if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
 const dialects = (process.env.DIALECTS ?? 'sqlite,mysql').split(',') as ('sqlite' | 'mysql')[];
 const stamp = Date.now();
 
-const quote = (s: string) => '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+const quote = (s: string) =>
+  '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
 
 for (const kind of dialects) {
   const temp = await createTempDatabase(kind, 'huoyue_gen');

@@ -12,11 +12,18 @@ export interface TempDatabase {
 }
 
 /** A brand-new empty database of the given dialect; MySQL from MYSQL_ADMIN_URL (default root@127.0.0.1:3306). */
-export async function createTempDatabase(kind: 'sqlite' | 'mysql', prefix = 'huoyue_tmp'): Promise<TempDatabase> {
+export async function createTempDatabase(
+  kind: 'sqlite' | 'mysql',
+  prefix = 'huoyue_tmp',
+): Promise<TempDatabase> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
     const file = join(dir, 'db.sqlite');
-    return { database: { kind: 'sqlite', file }, url: `sqlite:${file}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      database: { kind: 'sqlite', file },
+      url: `sqlite:${file}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const admin = new URL(process.env.MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/');
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;

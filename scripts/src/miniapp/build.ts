@@ -16,13 +16,26 @@ function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
   const s = statSync(path);
   if (!s.isDirectory()) return s.mtimeMs;
-  return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), s.mtimeMs);
+  return readdirSync(path).reduce(
+    (max, name) => Math.max(max, newestMtime(join(path, name))),
+    s.mtimeMs,
+  );
 }
 
 /** Everything a build reads that we change: the app, its config, and the shared contract it bundles. */
 function inputsFingerprint(): string {
-  const inputs = ['miniapp/src', 'miniapp/config', 'miniapp/babel.config.cjs', 'miniapp/package.json', 'shared/dist', 'package-lock.json'];
-  return inputs.map((p) => `${p}:${Math.floor(newestMtime(join(root, p)))}`).join('\n') + `\nenv:${process.env.HUOYUE_API_URL ?? ''}|${process.env.HUOYUE_SUBSCRIBE_TEMPLATES ?? ''}`;
+  const inputs = [
+    'miniapp/src',
+    'miniapp/config',
+    'miniapp/babel.config.cjs',
+    'miniapp/package.json',
+    'shared/dist',
+    'package-lock.json',
+  ];
+  return (
+    inputs.map((p) => `${p}:${Math.floor(newestMtime(join(root, p)))}`).join('\n') +
+    `\nenv:${process.env.HUOYUE_API_URL ?? ''}|${process.env.HUOYUE_SUBSCRIBE_TEMPLATES ?? ''}`
+  );
 }
 
 export function buildMiniapp(type: 'h5' | 'weapp', ifStale: boolean): void {
@@ -30,16 +43,29 @@ export function buildMiniapp(type: 'h5' | 'weapp', ifStale: boolean): void {
   const stampFile = join(miniapp, 'dist', `.${type}-inputs`);
   const fingerprint = inputsFingerprint();
   const entry = type === 'h5' ? join(out, 'index.html') : join(out, 'app.json');
-  if (ifStale && existsSync(entry) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fingerprint) {
+  if (
+    ifStale &&
+    existsSync(entry) &&
+    existsSync(stampFile) &&
+    readFileSync(stampFile, 'utf8') === fingerprint
+  ) {
     console.log(`miniapp ${type}: up to date`);
     return;
   }
   const started = Date.now();
   // Taro compiles with babel, which drops types unchecked: the pages are type-checked (strict) first.
-  const typecheck = spawnSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(miniapp, 'tsconfig.app.json')], { stdio: 'inherit' });
+  const typecheck = spawnSync(
+    join(root, 'node_modules/.bin/tsc'),
+    ['-p', join(miniapp, 'tsconfig.app.json')],
+    { stdio: 'inherit' },
+  );
   if (typecheck.status !== 0) throw new Error('the mini-program does not type-check');
   const taro = join(root, 'node_modules/.bin/taro');
-  const result = spawnSync(taro, ['build', '--type', type], { cwd: miniapp, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+  const result = spawnSync(taro, ['build', '--type', type], {
+    cwd: miniapp,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   const output = `${result.stdout?.toString() ?? ''}${result.stderr?.toString() ?? ''}`;
   if (result.status !== 0 || /Compiled with (some )?errors|ERROR in/.test(output)) {
     console.error(output);

@@ -20,7 +20,10 @@ function files(dir: string): string[] {
 
 /** Main package = every file of the build outside the subpackage roots app.json declares. */
 export function measurePackages(outDir: string): PackageSizes {
-  const app = JSON.parse(readFileSync(join(outDir, 'app.json'), 'utf8')) as { subPackages?: Array<{ root: string }>; subpackages?: Array<{ root: string }> };
+  const app = JSON.parse(readFileSync(join(outDir, 'app.json'), 'utf8')) as {
+    subPackages?: Array<{ root: string }>;
+    subpackages?: Array<{ root: string }>;
+  };
   const roots = (app.subPackages ?? app.subpackages ?? []).map((s) => s.root.replace(/\/$/, ''));
   const bytesBy = new Map<string, number>(roots.map((r) => [r, 0]));
   let main = 0;
@@ -45,8 +48,11 @@ export function checkPackageSizes(outDir: string): boolean {
     return false;
   }
   const sizes = measurePackages(outDir);
-  console.log(`weapp main package ${kib(sizes.main)} (budget ${kib(MAIN_PACKAGE_BUDGET)}, WeChat's limit ${kib(PLATFORM_LIMIT)})`);
-  for (const s of sizes.subpackages) console.log(`  subpackage ${s.root.padEnd(16)} ${kib(s.bytes)}`);
+  console.log(
+    `weapp main package ${kib(sizes.main)} (budget ${kib(MAIN_PACKAGE_BUDGET)}, WeChat's limit ${kib(PLATFORM_LIMIT)})`,
+  );
+  for (const s of sizes.subpackages)
+    console.log(`  subpackage ${s.root.padEnd(16)} ${kib(s.bytes)}`);
   console.log(`  total ${kib(sizes.total)}`);
   let ok = true;
   if (sizes.main > MAIN_PACKAGE_BUDGET) {
@@ -61,4 +67,3 @@ export function checkPackageSizes(outDir: string): boolean {
   }
   return ok;
 }
-

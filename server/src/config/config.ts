@@ -15,7 +15,10 @@ export const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .default('sqlite:./data/huoyue.sqlite')
-    .refine((v) => v.startsWith('sqlite:') || v.startsWith('mysql://'), 'must be sqlite:<file> or mysql://user:pass@host:port/db'),
+    .refine(
+      (v) => v.startsWith('sqlite:') || v.startsWith('mysql://'),
+      'must be sqlite:<file> or mysql://user:pass@host:port/db',
+    ),
   WECHAT_APP_ID: z.string().optional(),
   WECHAT_APP_SECRET: z.string().optional(),
   WECHAT_API_BASE_URL: z.url().default('https://api.weixin.qq.com'),
@@ -57,7 +60,14 @@ export interface AppConfig {
   port: number;
   host: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
-  wechat: { appId: string; appSecret: string; apiBaseUrl: string; useFake: boolean; fakePort: number; oa: { appId: string; appSecret: string } | null };
+  wechat: {
+    appId: string;
+    appSecret: string;
+    apiBaseUrl: string;
+    useFake: boolean;
+    fakePort: number;
+    oa: { appId: string; appSecret: string } | null;
+  };
   smsApiUrl: string | null;
   messageDispatcher: boolean;
   messageClaimSeconds: number;
@@ -85,11 +95,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const hasCredentials = Boolean(e.WECHAT_APP_ID && e.WECHAT_APP_SECRET);
   if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) {
-    throw new ConfigError('Invalid configuration:\n  WECHAT_APP_ID and WECHAT_APP_SECRET must be set together (or neither, for the built-in fake)');
+    throw new ConfigError(
+      'Invalid configuration:\n  WECHAT_APP_ID and WECHAT_APP_SECRET must be set together (or neither, for the built-in fake)',
+    );
   }
   const dataDir = resolve(e.DATA_DIR);
   const database: AppConfig['database'] = e.DATABASE_URL.startsWith('sqlite:')
-    ? { kind: 'sqlite', file: e.DATABASE_URL === 'sqlite::memory:' ? ':memory:' : resolve(e.DATABASE_URL.slice('sqlite:'.length)) }
+    ? {
+        kind: 'sqlite',
+        file:
+          e.DATABASE_URL === 'sqlite::memory:'
+            ? ':memory:'
+            : resolve(e.DATABASE_URL.slice('sqlite:'.length)),
+      }
     : { kind: 'mysql', url: e.DATABASE_URL };
   return {
     port: e.PORT,
@@ -102,7 +120,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       useFake: !hasCredentials,
       fakePort: e.FAKE_WECHAT_PORT,
       // The fake knows an Official Account of its own, so the OA channel works out of the box in development.
-      oa: e.WECHAT_OA_APP_ID && e.WECHAT_OA_APP_SECRET ? { appId: e.WECHAT_OA_APP_ID, appSecret: e.WECHAT_OA_APP_SECRET } : hasCredentials ? null : { appId: `${FAKE_APP_ID}oa`, appSecret: FAKE_APP_SECRET },
+      oa:
+        e.WECHAT_OA_APP_ID && e.WECHAT_OA_APP_SECRET
+          ? { appId: e.WECHAT_OA_APP_ID, appSecret: e.WECHAT_OA_APP_SECRET }
+          : hasCredentials
+            ? null
+            : { appId: `${FAKE_APP_ID}oa`, appSecret: FAKE_APP_SECRET },
     },
     smsApiUrl: e.SMS_API_URL ?? null,
     messageDispatcher: e.MESSAGE_DISPATCHER,

@@ -75,12 +75,16 @@ const ERRMSG: Record<number, string> = {
   48001: 'api unauthorized',
 };
 
-const rid = () => `${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`;
+const rid = () =>
+  `${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`;
 const openidLike = () => 'o' + randomBytes(21).toString('base64url').slice(0, 27);
 
 export class FakeWechatState {
   apps = new Map<string, FakeApp>();
-  loginCodes = new Map<string, { openid: string; unionid?: string; appId: string; expiresAt: number; used: boolean }>();
+  loginCodes = new Map<
+    string,
+    { openid: string; unionid?: string; appId: string; expiresAt: number; used: boolean }
+  >();
   phoneCodes = new Map<string, { phone: string; expiresAt: number; used: boolean }>();
   tokens = new Map<string, TokenInfo>();
   stable = new Map<string, string>();
@@ -111,15 +115,47 @@ export interface FakeWechatOptions {
 }
 
 export const DEFAULT_TEMPLATES: FakeTemplate[] = [
-  { templateId: 'tpl_points_expiring_00000000000000000000000', title: '积分到期提醒', kind: 'one_time', keys: ['thing1', 'number2', 'date3'] },
-  { templateId: 'tpl_coupon_expiring_00000000000000000000000', title: '优惠券到期提醒', kind: 'one_time', keys: ['thing1', 'date2', 'thing3'] },
-  { templateId: 'tpl_checkin_reminder_0000000000000000000000', title: '签到提醒', kind: 'one_time', keys: ['thing1', 'number2', 'thing3'] },
-  { templateId: 'tpl_tier_retention_000000000000000000000000', title: '会员等级变动提醒', kind: 'one_time', keys: ['thing1', 'phrase2', 'date3'] },
-  { templateId: 'tpl_oa_service_notice_0000000000000000000000', title: '会员服务通知', kind: 'long_term', keys: ['thing1', 'time2'] },
-  { templateId: 'tpl_shipping_update_00000000000000000000000', title: '发货通知', kind: 'one_time', keys: ['thing1', 'character_string2', 'time3'] },
+  {
+    templateId: 'tpl_points_expiring_00000000000000000000000',
+    title: '积分到期提醒',
+    kind: 'one_time',
+    keys: ['thing1', 'number2', 'date3'],
+  },
+  {
+    templateId: 'tpl_coupon_expiring_00000000000000000000000',
+    title: '优惠券到期提醒',
+    kind: 'one_time',
+    keys: ['thing1', 'date2', 'thing3'],
+  },
+  {
+    templateId: 'tpl_checkin_reminder_0000000000000000000000',
+    title: '签到提醒',
+    kind: 'one_time',
+    keys: ['thing1', 'number2', 'thing3'],
+  },
+  {
+    templateId: 'tpl_tier_retention_000000000000000000000000',
+    title: '会员等级变动提醒',
+    kind: 'one_time',
+    keys: ['thing1', 'phrase2', 'date3'],
+  },
+  {
+    templateId: 'tpl_oa_service_notice_0000000000000000000000',
+    title: '会员服务通知',
+    kind: 'long_term',
+    keys: ['thing1', 'time2'],
+  },
+  {
+    templateId: 'tpl_shipping_update_00000000000000000000000',
+    title: '发货通知',
+    kind: 'one_time',
+    keys: ['thing1', 'character_string2', 'time3'],
+  },
 ];
 
-export async function createFakeWechat(options: FakeWechatOptions): Promise<{ app: FastifyInstance; state: FakeWechatState }> {
+export async function createFakeWechat(
+  options: FakeWechatOptions,
+): Promise<{ app: FastifyInstance; state: FakeWechatState }> {
   const state = new FakeWechatState();
   for (const a of options.apps) state.apps.set(a.appId, a);
   for (const t of options.templates ?? DEFAULT_TEMPLATES) state.templates.set(t.templateId, t);
@@ -130,9 +166,14 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   const send = (reply: FastifyReply, body: Record<string, unknown> | string) =>
-    reply.header('content-type', 'application/json; encoding=utf-8').send(typeof body === 'string' ? body : JSON.stringify(body));
+    reply
+      .header('content-type', 'application/json; encoding=utf-8')
+      .send(typeof body === 'string' ? body : JSON.stringify(body));
   const fail = (reply: FastifyReply, errcode: number, detail = '') =>
-    send(reply, { errcode, errmsg: `${ERRMSG[errcode] ?? 'error'}${detail ? ' ' + detail : ''} rid: ${rid()}` });
+    send(reply, {
+      errcode,
+      errmsg: `${ERRMSG[errcode] ?? 'error'}${detail ? ' ' + detail : ''} rid: ${rid()}`,
+    });
 
   /** Applies an injected fault for this path, if any. Returns true when the request was answered. */
   async function applyFault(path: string, reply: FastifyReply): Promise<boolean> {
@@ -156,7 +197,9 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     if (typeof body !== 'string' || body.length === 0) return undefined;
     try {
       const parsed = JSON.parse(body) as unknown;
-      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+      return typeof parsed === 'object' && parsed !== null
+        ? (parsed as Record<string, unknown>)
+        : undefined;
     } catch {
       return undefined;
     }
@@ -164,12 +207,20 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
 
   function issueToken(appId: string): { token: string; expiresIn: number } {
     const token = `${randomInt(10, 99)}_${randomBytes(96).toString('base64url')}`;
-    state.tokens.set(token, { appId, expiresAt: state.now() + TOKEN_TTL_S * 1000, invalidated: false });
+    state.tokens.set(token, {
+      appId,
+      expiresAt: state.now() + TOKEN_TTL_S * 1000,
+      invalidated: false,
+    });
     return { token, expiresIn: TOKEN_TTL_S };
   }
 
   /** Checks ?access_token for a business API; answers and returns undefined when it is not good. */
-  function checkToken(query: Record<string, string | undefined>, reply: FastifyReply, kind: 'mp' | 'oa'): FakeApp | undefined {
+  function checkToken(
+    query: Record<string, string | undefined>,
+    reply: FastifyReply,
+    kind: 'mp' | 'oa',
+  ): FakeApp | undefined {
     const token = query.access_token;
     if (!token) return void fail(reply, 41001);
     const info = state.tokens.get(token);
@@ -189,10 +240,14 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     if (q.secret !== a.secret) return fail(reply, 40125);
     if (q.grant_type !== 'authorization_code') return fail(reply, 40002);
     const entry = q.js_code ? state.loginCodes.get(q.js_code) : undefined;
-    if (!entry || entry.appId !== a.appId || entry.expiresAt <= state.now()) return fail(reply, 40029);
+    if (!entry || entry.appId !== a.appId || entry.expiresAt <= state.now())
+      return fail(reply, 40029);
     if (entry.used) return fail(reply, 40163);
     entry.used = true;
-    const body: Record<string, string> = { openid: entry.openid, session_key: randomBytes(16).toString('base64') };
+    const body: Record<string, string> = {
+      openid: entry.openid,
+      session_key: randomBytes(16).toString('base64'),
+    };
     if (entry.unionid) body.unionid = entry.unionid;
     return send(reply, body);
   });
@@ -209,8 +264,17 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     const current = state.stable.get(a.appId);
     const info = current ? state.tokens.get(current) : undefined;
     // Normal mode is idempotent: the same token with its remaining life, until 5 minutes before expiry.
-    if (current && info && !info.invalidated && !body.force_refresh && info.expiresAt - state.now() > 300_000) {
-      return send(reply, { access_token: current, expires_in: Math.floor((info.expiresAt - state.now()) / 1000) });
+    if (
+      current &&
+      info &&
+      !info.invalidated &&
+      !body.force_refresh &&
+      info.expiresAt - state.now() > 300_000
+    ) {
+      return send(reply, {
+        access_token: current,
+        expires_in: Math.floor((info.expiresAt - state.now()) / 1000),
+      });
     }
     if (current && info && body.force_refresh) info.invalidated = true;
     const issued = issueToken(a.appId);
@@ -232,7 +296,10 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
         phoneNumber: `+86${entry.phone}`,
         purePhoneNumber: entry.phone,
         countryCode: 86,
-        watermark: { timestamp: Math.floor(state.now() / 1000), appid: [...state.apps.values()].find((x) => x.kind === 'mp')?.appId },
+        watermark: {
+          timestamp: Math.floor(state.now() / 1000),
+          appid: [...state.apps.values()].find((x) => x.kind === 'mp')?.appId,
+        },
       },
     });
   });
@@ -242,8 +309,14 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     if (await applyFault('/wxa/getuserriskrank', reply)) return reply;
     if (!checkToken(req.query as Record<string, string>, reply, 'mp')) return reply;
     const body = parseJson(req.body);
-    if (!body?.appid || !body.openid || (body.scene !== 0 && body.scene !== 1) || !body.client_ip) return fail(reply, 40003);
-    return send(reply, { errcode: 0, errmsg: 'getuserriskrank succ', risk_rank: state.riskRanks.get(String(body.openid)) ?? 0, unoin_id: randomInt(1, 2 ** 31) });
+    if (!body?.appid || !body.openid || (body.scene !== 0 && body.scene !== 1) || !body.client_ip)
+      return fail(reply, 40003);
+    return send(reply, {
+      errcode: 0,
+      errmsg: 'getuserriskrank succ',
+      risk_rank: state.riskRanks.get(String(body.openid)) ?? 0,
+      unoin_id: randomInt(1, 2 ** 31),
+    });
   });
 
   function validateData(template: FakeTemplate, data: unknown): string | undefined {
@@ -252,7 +325,8 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     for (const key of template.keys) {
       const v = entries[key] as { value?: unknown } | undefined;
       const type = keywordType(key);
-      if (!v || typeof v.value !== 'string' || !type || !isValidValue(type, v.value)) return `data.${key}.value`;
+      if (!v || typeof v.value !== 'string' || !type || !isValidValue(type, v.value))
+        return `data.${key}.value`;
     }
     for (const key of Object.keys(entries)) if (!template.keys.includes(key)) return `data.${key}`;
     return undefined;
@@ -260,7 +334,11 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
 
   function accept(message: Omit<AcceptedMessage, 'msgid' | 'at'>): string {
     // Real msgids exceed 2^53; the reply is written by hand so JSON keeps every digit.
-    const msgid = (BigInt(2) ** BigInt(61) + BigInt(randomInt(0, 2 ** 47)) * BigInt(1000) + BigInt(state.messages.length % 1000)).toString();
+    const msgid = (
+      BigInt(2) ** BigInt(61) +
+      BigInt(randomInt(0, 2 ** 47)) * BigInt(1000) +
+      BigInt(state.messages.length % 1000)
+    ).toString();
     state.messages.push({ ...message, msgid, at: new Date(state.now()).toISOString() });
     return msgid;
   }
@@ -276,12 +354,17 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     const template = state.templates.get(String(body.template_id ?? ''));
     if (!template || template.kind !== 'one_time') return fail(reply, 40037);
     const refused = state.refusals.get(touser);
-    if (refused && (refused.has('*') || refused.has(template.templateId))) return fail(reply, 43101);
+    if (refused && (refused.has('*') || refused.has(template.templateId)))
+      return fail(reply, 43101);
     const invalid = validateData(template, body.data);
     if (invalid) return fail(reply, 47003, `${invalid} invalid`);
     const msgid = accept({
-      channel: 'subscribe', appId: owner.appId, touser, templateId: template.templateId,
-      page: typeof body.page === 'string' ? body.page : undefined, data: body.data as AcceptedMessage['data'],
+      channel: 'subscribe',
+      appId: owner.appId,
+      touser,
+      templateId: template.templateId,
+      page: typeof body.page === 'string' ? body.page : undefined,
+      data: body.data as AcceptedMessage['data'],
     });
     return send(reply, `{"errcode":0,"errmsg":"ok","msgid":${msgid}}`);
   });
@@ -306,8 +389,13 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     if (previous) return send(reply, `{"errcode":0,"errmsg":"ok","msgid":${previous}}`);
     const miniprogram = body.miniprogram as { pagepath?: string } | undefined;
     const msgid = accept({
-      channel: 'template', appId: owner.appId, touser, templateId: template.templateId,
-      page: miniprogram?.pagepath, data: body.data as AcceptedMessage['data'], clientMsgId,
+      channel: 'template',
+      appId: owner.appId,
+      touser,
+      templateId: template.templateId,
+      page: miniprogram?.pagepath,
+      data: body.data as AcceptedMessage['data'],
+      clientMsgId,
     });
     if (dedupeKey) state.clientMsgIds.set(dedupeKey, msgid);
     return send(reply, `{"errcode":0,"errmsg":"ok","msgid":${msgid}}`);
@@ -319,29 +407,44 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     const body = parseJson(req.body);
     const phone = typeof body?.phone === 'string' ? body.phone : '';
     const text = typeof body?.text === 'string' ? body.text : '';
-    if (!/^1[3-9]\d{9}$/.test(phone) || text.length === 0 || text.length > 500) return reply.status(400).send({ ok: false, error: 'invalid phone or text' });
-    const msgid = accept({ channel: 'sms', appId: 'sms', touser: phone, templateId: '', data: { text: { value: text } } });
+    if (!/^1[3-9]\d{9}$/.test(phone) || text.length === 0 || text.length > 500)
+      return reply.status(400).send({ ok: false, error: 'invalid phone or text' });
+    const msgid = accept({
+      channel: 'sms',
+      appId: 'sms',
+      touser: phone,
+      templateId: '',
+      data: { text: { value: text } },
+    });
     return send(reply, `{"ok":true,"id":"${msgid}"}`);
   });
 
   // ---- Controls for tests and local development. Not part of WeChat. ----
-  const json = (body: unknown) => (typeof body === 'string' ? (parseJson(body) ?? {}) : ((body ?? {}) as Record<string, unknown>));
+  const json = (body: unknown) =>
+    typeof body === 'string' ? (parseJson(body) ?? {}) : ((body ?? {}) as Record<string, unknown>);
 
   app.post('/__fake/login-code', async (req) => {
     const b = json(req.body);
     const mp = [...state.apps.values()].find((x) => x.kind === 'mp');
-    const appId = typeof b.appId === 'string' ? b.appId : mp?.appId ?? '';
+    const appId = typeof b.appId === 'string' ? b.appId : (mp?.appId ?? '');
     const openid = typeof b.openid === 'string' ? b.openid : openidLike();
     const unionid = typeof b.unionid === 'string' ? b.unionid : undefined;
     const code = randomBytes(16).toString('hex');
     const ttl = typeof b.ttlSeconds === 'number' ? b.ttlSeconds : 300;
-    state.loginCodes.set(code, { openid, unionid, appId, expiresAt: state.now() + ttl * 1000, used: false });
+    state.loginCodes.set(code, {
+      openid,
+      unionid,
+      appId,
+      expiresAt: state.now() + ttl * 1000,
+      used: false,
+    });
     return { code, openid, unionid: unionid ?? null };
   });
 
   app.post('/__fake/phone-code', async (req) => {
     const b = json(req.body);
-    const phone = typeof b.phone === 'string' ? b.phone : `139${String(randomInt(0, 1e8)).padStart(8, '0')}`;
+    const phone =
+      typeof b.phone === 'string' ? b.phone : `139${String(randomInt(0, 1e8)).padStart(8, '0')}`;
     const code = randomBytes(32).toString('hex');
     state.phoneCodes.set(code, { phone, expiresAt: state.now() + 300_000, used: false });
     return { code, phone };
@@ -354,7 +457,8 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
   });
 
   app.post('/__fake/tokens/expire-all', async () => {
-    for (const info of state.tokens.values()) info.expiresAt = Math.min(info.expiresAt, state.now());
+    for (const info of state.tokens.values())
+      info.expiresAt = Math.min(info.expiresAt, state.now());
     return { ok: true };
   });
 
@@ -420,12 +524,18 @@ export async function createFakeWechat(options: FakeWechatOptions): Promise<{ ap
     state.clientMsgIds.clear();
     return { ok: true };
   });
-  app.get('/__fake/stats', async () => ({ calls: Object.fromEntries(state.calls), messages: state.messages.length, tokens: state.tokens.size }));
+  app.get('/__fake/stats', async () => ({
+    calls: Object.fromEntries(state.calls),
+    messages: state.messages.length,
+    tokens: state.tokens.size,
+  }));
 
   return { app, state };
 }
 
-export async function startFakeWechat(options: FakeWechatOptions & { port: number; host?: string }) {
+export async function startFakeWechat(
+  options: FakeWechatOptions & { port: number; host?: string },
+) {
   const fake = await createFakeWechat(options);
   const address = await fake.app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   return { ...fake, url: address, close: () => fake.app.close() };

@@ -7,7 +7,11 @@ const fake = await startFakeWechat({
   port,
   host: process.env.FAKE_WECHAT_HOST ?? '127.0.0.1',
   apps: [
-    { appId: process.env.WECHAT_APP_ID ?? FAKE_APP_ID, secret: process.env.WECHAT_APP_SECRET ?? FAKE_APP_SECRET, kind: 'mp' },
+    {
+      appId: process.env.WECHAT_APP_ID ?? FAKE_APP_ID,
+      secret: process.env.WECHAT_APP_SECRET ?? FAKE_APP_SECRET,
+      kind: 'mp',
+    },
     { appId: `${FAKE_APP_ID}oa`, secret: FAKE_APP_SECRET, kind: 'oa' },
   ],
 });

@@ -25,7 +25,9 @@ const REDACTED_PATHS = [
 /** Keeps an incoming `x-request-id` when it is a plain token (so a gateway's id follows the request), else a new one. */
 export function requestId(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
-  return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+  return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming)
+    ? incoming
+    : randomUUID();
 }
 
 /**
@@ -33,13 +35,19 @@ export function requestId(req: IncomingMessage): string {
  * `reqId`), and Nest's own logging goes through {@link NestPinoLogger}. Tokens, passwords, login and phone codes are
  * never written; phone numbers are masked wherever they appear.
  */
-export function createLogger(config: Pick<AppConfig, 'logLevel'>, destination?: DestinationStream): Logger {
+export function createLogger(
+  config: Pick<AppConfig, 'logLevel'>,
+  destination?: DestinationStream,
+): Logger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
     base: { service: 'huoyue', pid: process.pid },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: maskPhones(req.url.replace(/access_token=[^&]+/, 'access_token=[redacted]')) }),
+      req: (req: { method: string; url: string }) => ({
+        method: req.method,
+        url: maskPhones(req.url.replace(/access_token=[^&]+/, 'access_token=[redacted]')),
+      }),
       err: pino.stdSerializers.err,
     },
     formatters: {
@@ -52,7 +60,10 @@ export function createLogger(config: Pick<AppConfig, 'logLevel'>, destination?: 
     },
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? maskPhones(a) : a)) as Parameters<typeof method>);
+        method.apply(
+          this,
+          args.map((a) => (typeof a === 'string' ? maskPhones(a) : a)) as Parameters<typeof method>,
+        );
       },
     },
   };
@@ -85,17 +96,27 @@ export class NestPinoLogger implements LoggerService {
     this.write('fatal', message, rest);
   }
 
-  private write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, rest: unknown[]) {
+  private write(
+    level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal',
+    message: unknown,
+    rest: unknown[],
+  ) {
     if (!this.logger.isLevelEnabled(level)) return;
     const params = [...rest];
-    const context = params.length > 0 && typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
+    const context =
+      params.length > 0 && typeof params[params.length - 1] === 'string'
+        ? (params.pop() as string)
+        : undefined;
     const fields: Record<string, unknown> = context ? { context } : {};
     // Nest's error(message, stack, context): the stack arrives as a string.
     if (level === 'error' && typeof params[0] === 'string') fields.stack = params.shift();
     if (message instanceof Error) {
       this.logger[level]({ ...fields, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {
-      this.logger[level]({ ...fields, ...(message as Record<string, unknown>) }, typeof params[0] === 'string' ? params[0] : undefined);
+      this.logger[level](
+        { ...fields, ...(message as Record<string, unknown>) },
+        typeof params[0] === 'string' ? params[0] : undefined,
+      );
     } else {
       this.logger[level](fields, String(message));
     }
@@ -113,9 +134,17 @@ export class RequestLogController extends LogController {
 
   override incomingRequest(): void {}
 
-  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
     if (this.isLogDisabled(request)) return;
-    const fields = { req: request, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) };
+    const fields = {
+      req: request,
+      res: { statusCode: reply.statusCode },
+      responseTime: Math.round(reply.elapsedTime),
+    };
     if (error) request.log.error({ ...fields, err: error }, 'request errored');
     else request.log.info(fields, 'request completed');
   }

@@ -5,7 +5,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const notBuilt = (what: string) => `<!doctype html><meta charset="utf-8"><p>${what}尚未构建：请先运行 npm run build。</p>`;
+const notBuilt = (what: string) =>
+  `<!doctype html><meta charset="utf-8"><p>${what}尚未构建：请先运行 npm run build。</p>`;
 
 /** The staff console (admin/dist) at /admin/. */
 export async function serveConsole(fastify: FastifyInstance): Promise<void> {
@@ -13,7 +14,9 @@ export async function serveConsole(fastify: FastifyInstance): Promise<void> {
   if (existsSync(join(root, 'index.html'))) {
     await fastify.register(fastifyStatic, { root, prefix: '/admin/', redirect: true });
   } else {
-    fastify.get('/admin/*', async (_req, reply) => reply.code(503).type('text/html; charset=utf-8').send(notBuilt('后台')));
+    fastify.get('/admin/*', async (_req, reply) =>
+      reply.code(503).type('text/html; charset=utf-8').send(notBuilt('后台')),
+    );
   }
   fastify.get('/admin', async (_req, reply) => reply.redirect('/admin/'));
 }
@@ -25,7 +28,9 @@ export async function serveConsole(fastify: FastifyInstance): Promise<void> {
 export async function serveMemberApp(fastify: FastifyInstance): Promise<void> {
   const root = join(repoRoot, 'miniapp/dist/h5');
   if (!existsSync(join(root, 'index.html'))) {
-    fastify.get('/', async (_req, reply) => reply.code(503).type('text/html; charset=utf-8').send(notBuilt('会员端（H5）')));
+    fastify.get('/', async (_req, reply) =>
+      reply.code(503).type('text/html; charset=utf-8').send(notBuilt('会员端（H5）')),
+    );
     return;
   }
   await fastify.register(fastifyStatic, {
@@ -34,7 +39,10 @@ export async function serveMemberApp(fastify: FastifyInstance): Promise<void> {
     decorateReply: false,
     wildcard: true,
     setHeaders: (res, path) => {
-      res.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+      res.setHeader(
+        'cache-control',
+        path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+      );
     },
   });
 }
@@ -50,20 +58,29 @@ export function devWechatRoutes(fastify: FastifyInstance, fakeUrl: string): void
   const bad = (message: string) => ({ error: { code: 'VALIDATION_FAILED', message } });
   const ask = async (reply: FastifyReply, path: string, body: Record<string, string>) => {
     try {
-      const res = await fetch(`${fakeUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+      const res = await fetch(`${fakeUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(5000),
+      });
       return { code: ((await res.json()) as { code: string }).code };
     } catch {
-      return reply.code(503).send({ error: { code: 'SERVICE_UNAVAILABLE', message: '模拟微信暂不可用，请稍后再试' } });
+      return reply
+        .code(503)
+        .send({ error: { code: 'SERVICE_UNAVAILABLE', message: '模拟微信暂不可用，请稍后再试' } });
     }
   };
   fastify.post('/api/dev/wechat/login-code', async (req, reply) => {
     const openid = (req.body as { openid?: unknown } | null)?.openid;
-    if (typeof openid !== 'string' || !OPENID.test(openid)) return reply.code(400).send(bad('openid 格式不正确'));
+    if (typeof openid !== 'string' || !OPENID.test(openid))
+      return reply.code(400).send(bad('openid 格式不正确'));
     return ask(reply, '/__fake/login-code', { openid });
   });
   fastify.post('/api/dev/wechat/phone-code', async (req, reply) => {
     const phone = (req.body as { phone?: unknown } | null)?.phone;
-    if (typeof phone !== 'string' || !PHONE.test(phone)) return reply.code(400).send(bad('手机号格式不正确'));
+    if (typeof phone !== 'string' || !PHONE.test(phone))
+      return reply.code(400).send(bad('手机号格式不正确'));
     return ask(reply, '/__fake/phone-code', { phone });
   });
 }

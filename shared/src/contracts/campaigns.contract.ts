@@ -10,15 +10,27 @@ export const automationTrigger = z.discriminatedUnion('type', [
   /** The early warning: an active or silent member reached their drift date. */
   z.strictObject({ type: z.literal('at_risk') }),
   /** Points about to expire: `days` before (daily scan), or with the points rules' notice (`days` null). */
-  z.strictObject({ type: z.literal('points_expiring'), days: z.number().int().min(1).max(90).nullable().default(null) }),
+  z.strictObject({
+    type: z.literal('points_expiring'),
+    days: z.number().int().min(1).max(90).nullable().default(null),
+  }),
   /** A coupon about to expire: `days` before its last day (daily scan), or with the coupon notice three days ahead (null). */
-  z.strictObject({ type: z.literal('coupon_expiring'), days: z.number().int().min(1).max(90).nullable().default(null) }),
+  z.strictObject({
+    type: z.literal('coupon_expiring'),
+    days: z.number().int().min(1).max(90).nullable().default(null),
+  }),
   /** The member's birthday (daily, brand-local). */
   z.strictObject({ type: z.literal('birthday') }),
   /** A check-in streak of at least `minStreak` days broke yesterday (daily). */
-  z.strictObject({ type: z.literal('streak_broken'), minStreak: z.number().int().min(1).max(365).default(3) }),
+  z.strictObject({
+    type: z.literal('streak_broken'),
+    minStreak: z.number().int().min(1).max(365).default(3),
+  }),
   /** A member day opened (any, or this one): its audience is enrolled, to announce it within consent and caps. */
-  z.strictObject({ type: z.literal('member_day_started'), memberDayId: z.number().int().positive().nullable().default(null) }),
+  z.strictObject({
+    type: z.literal('member_day_started'),
+    memberDayId: z.number().int().positive().nullable().default(null),
+  }),
   /** Joined exactly `days` days ago and not bought yet (daily). */
   z.strictObject({ type: z.literal('joined_no_purchase'), days: z.number().int().min(1).max(365) }),
 ]);
@@ -48,18 +60,38 @@ export const automationBody = z
     /** Share of qualifying members held out (deterministic by member id): they are recorded and receive nothing. */
     controlPercent: z.number().int().min(0).max(50).default(10),
     /** What counts as coming back, and within how many days of entering. */
-    conversion: z.strictObject({ kind: z.enum(['purchase', 'checkin']), days: z.number().int().min(1).max(90) }).default({ kind: 'purchase', days: 14 }),
+    conversion: z
+      .strictObject({
+        kind: z.enum(['purchase', 'checkin']),
+        days: z.number().int().min(1).max(90),
+      })
+      .default({ kind: 'purchase', days: 14 }),
     active: z.boolean().default(true),
   })
-  .refine((a) => a.actions.couponTemplateId !== null || a.actions.points > 0 || a.actions.messageTemplateIds.length > 0, { message: '至少需要一个动作：发券、送积分或发消息', path: ['actions'] });
+  .refine(
+    (a) =>
+      a.actions.couponTemplateId !== null ||
+      a.actions.points > 0 ||
+      a.actions.messageTemplateIds.length > 0,
+    { message: '至少需要一个动作：发券、送积分或发消息', path: ['actions'] },
+  );
 
 export const automationView = z.object({
   id: z.number().int(),
   name: z.string(),
   playbook: z.string().nullable(),
   trigger: automationTrigger,
-  conditions: z.object({ tiers: z.array(z.string()), stages: z.array(z.enum(LIFECYCLE_STAGES)), segments: z.array(z.enum(RFM_SEGMENTS)), lowFrequency: z.boolean().nullable() }),
-  actions: z.object({ couponTemplateId: z.number().int().nullable(), points: z.number().int(), messageTemplateIds: z.array(z.number().int()) }),
+  conditions: z.object({
+    tiers: z.array(z.string()),
+    stages: z.array(z.enum(LIFECYCLE_STAGES)),
+    segments: z.array(z.enum(RFM_SEGMENTS)),
+    lowFrequency: z.boolean().nullable(),
+  }),
+  actions: z.object({
+    couponTemplateId: z.number().int().nullable(),
+    points: z.number().int(),
+    messageTemplateIds: z.array(z.number().int()),
+  }),
   dedupeDays: z.number().int(),
   controlPercent: z.number().int(),
   conversion: z.object({ kind: z.enum(['purchase', 'checkin']), days: z.number().int() }),
@@ -81,12 +113,30 @@ export const automationReport = z.object({
   treatment: groupReport,
   control: groupReport,
   /** Treatment rate − control rate, with its 95 % confidence interval (normal approximation); null without both groups. */
-  uplift: z.object({ absolute: z.number(), low: z.number(), high: z.number(), relative: z.number().nullable() }).nullable(),
+  uplift: z
+    .object({
+      absolute: z.number(),
+      low: z.number(),
+      high: z.number(),
+      relative: z.number().nullable(),
+    })
+    .nullable(),
 });
 
-export const PLAYBOOK_CODES = ['new_member_activation', 'low_frequency_reminder', 'dormant_winback', 'lost_recall'] as const;
+export const PLAYBOOK_CODES = [
+  'new_member_activation',
+  'low_frequency_reminder',
+  'dormant_winback',
+  'lost_recall',
+] as const;
 
-export const playbookView = z.object({ code: z.enum(PLAYBOOK_CODES), name: z.string(), audience: z.string(), description: z.string(), installedAutomationId: z.number().int().nullable() });
+export const playbookView = z.object({
+  code: z.enum(PLAYBOOK_CODES),
+  name: z.string(),
+  audience: z.string(),
+  description: z.string(),
+  installedAutomationId: z.number().int().nullable(),
+});
 
 export const broadcastBody = z.strictObject({
   templateId: z.number().int().positive(),
@@ -95,40 +145,84 @@ export const broadcastBody = z.strictObject({
   stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6).default([]),
   segments: z.array(z.enum(RFM_SEGMENTS)).max(11).default([]),
   /** Sending the same request again queues nothing new. */
-  requestId: z.string().trim().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  requestId: z
+    .string()
+    .trim()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
 });
 
 export const campaignRoutes = {
   broadcast: defineRoute({
-    method: 'POST', path: '/admin/broadcasts', auth: staff('owner', 'operator'), tag: 'admin-automations', status: 202,
-    summary: 'Queue one message to every member of a stage or segment (consent, caps and quiet hours still apply per member)',
-    body: broadcastBody, response: z.object({ queued: z.number().int() }),
+    method: 'POST',
+    path: '/admin/broadcasts',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-automations',
+    status: 202,
+    summary:
+      'Queue one message to every member of a stage or segment (consent, caps and quiet hours still apply per member)',
+    body: broadcastBody,
+    response: z.object({ queued: z.number().int() }),
   }),
   list: defineRoute({
-    method: 'GET', path: '/admin/automations', auth: staff('owner', 'operator'), tag: 'admin-automations', summary: 'Automations', response: z.object({ items: z.array(automationView) }),
+    method: 'GET',
+    path: '/admin/automations',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-automations',
+    summary: 'Automations',
+    response: z.object({ items: z.array(automationView) }),
   }),
   create: defineRoute({
-    method: 'POST', path: '/admin/automations', auth: staff('owner', 'operator'), tag: 'admin-automations', status: 201,
-    summary: 'Create an automation: trigger → conditions → actions, with a control group', body: automationBody, response: automationView,
+    method: 'POST',
+    path: '/admin/automations',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-automations',
+    status: 201,
+    summary: 'Create an automation: trigger → conditions → actions, with a control group',
+    body: automationBody,
+    response: automationView,
   }),
   update: defineRoute({
-    method: 'PUT', path: '/admin/automations/:id', auth: staff('owner', 'operator'), tag: 'admin-automations',
-    summary: 'Replace an automation', params: idParam, body: automationBody, response: automationView,
+    method: 'PUT',
+    path: '/admin/automations/:id',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-automations',
+    summary: 'Replace an automation',
+    params: idParam,
+    body: automationBody,
+    response: automationView,
   }),
   report: defineRoute({
-    method: 'GET', path: '/admin/automations/:id/report', auth: staff('owner', 'operator'), tag: 'admin-automations',
-    summary: 'Qualified, sent, failed by reason, opened, converted for treatment and control, and the uplift with its 95 % CI',
-    params: idParam, response: automationReport,
+    method: 'GET',
+    path: '/admin/automations/:id/report',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-automations',
+    summary:
+      'Qualified, sent, failed by reason, opened, converted for treatment and control, and the uplift with its 95 % CI',
+    params: idParam,
+    response: automationReport,
   }),
   playbooks: defineRoute({
-    method: 'GET', path: '/admin/automation-playbooks', auth: staff('owner', 'operator'), tag: 'admin-automations',
-    summary: 'Ready-made automations by audience (new, low-frequency, dormant, lost)', response: z.object({ items: z.array(playbookView) }),
+    method: 'GET',
+    path: '/admin/automation-playbooks',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-automations',
+    summary: 'Ready-made automations by audience (new, low-frequency, dormant, lost)',
+    response: z.object({ items: z.array(playbookView) }),
   }),
   installPlaybook: defineRoute({
-    method: 'POST', path: '/admin/automation-playbooks/:code/install', auth: staff('owner', 'operator'), tag: 'admin-automations', status: 201,
-    summary: 'Create a playbook’s message templates and automation (a coupon template may be named for its offer)',
+    method: 'POST',
+    path: '/admin/automation-playbooks/:code/install',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-automations',
+    status: 201,
+    summary:
+      'Create a playbook’s message templates and automation (a coupon template may be named for its offer)',
     params: z.strictObject({ code: z.enum(PLAYBOOK_CODES) }),
-    body: z.strictObject({ couponTemplateId: z.number().int().positive().nullable().default(null) }),
+    body: z.strictObject({
+      couponTemplateId: z.number().int().positive().nullable().default(null),
+    }),
     response: automationView,
   }),
 } as const;

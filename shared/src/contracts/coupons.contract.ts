@@ -20,20 +20,41 @@ export const couponTemplateInput = z
     cap: fen.nullable().default(null),
     giftName: z.string().trim().min(1).max(40).nullable().default(null),
     validity: z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('fixed'), from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }),
+      z.strictObject({
+        kind: z.literal('fixed'),
+        from: z.iso.datetime({ offset: true }),
+        to: z.iso.datetime({ offset: true }),
+      }),
       z.strictObject({ kind: z.literal('days'), days: z.number().int().min(1).max(3650) }),
     ]),
     /** null: unlimited. */
     totalQuantity: z.number().int().min(1).max(100_000_000).nullable().default(null),
     perMemberLimit: z.number().int().min(1).max(1000).default(1),
-    audience: z.strictObject({ tiers: z.array(z.string().trim().min(1).max(32)).max(20).default([]), stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6).default([]) }).default({ tiers: [], stages: [] }),
+    audience: z
+      .strictObject({
+        tiers: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
+        stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6).default([]),
+      })
+      .default({ tiers: [], stages: [] }),
     channels: z.array(z.enum(COUPON_CHANNELS)).min(1).max(4).default(['center']),
     active: z.boolean().default(true),
   })
-  .refine((t) => t.kind !== 'cash' || t.value > 0, { message: '满减券必须设置减免金额', path: ['value'] })
-  .refine((t) => t.kind !== 'percent' || (t.value >= 1 && t.value <= 99), { message: '折扣券的折扣须在 1-99 之间', path: ['value'] })
-  .refine((t) => t.kind !== 'gift' || t.giftName !== null, { message: '礼品券必须填写礼品名称', path: ['giftName'] })
-  .refine((t) => t.validity.kind !== 'fixed' || Date.parse(t.validity.from) < Date.parse(t.validity.to), { message: '有效期结束时间必须晚于开始时间', path: ['validity'] });
+  .refine((t) => t.kind !== 'cash' || t.value > 0, {
+    message: '满减券必须设置减免金额',
+    path: ['value'],
+  })
+  .refine((t) => t.kind !== 'percent' || (t.value >= 1 && t.value <= 99), {
+    message: '折扣券的折扣须在 1-99 之间',
+    path: ['value'],
+  })
+  .refine((t) => t.kind !== 'gift' || t.giftName !== null, {
+    message: '礼品券必须填写礼品名称',
+    path: ['giftName'],
+  })
+  .refine(
+    (t) => t.validity.kind !== 'fixed' || Date.parse(t.validity.from) < Date.parse(t.validity.to),
+    { message: '有效期结束时间必须晚于开始时间', path: ['validity'] },
+  );
 
 export const couponTemplateView = z.object({
   id: z.number().int(),
@@ -43,7 +64,10 @@ export const couponTemplateView = z.object({
   threshold: z.number().int(),
   cap: z.number().int().nullable(),
   giftName: z.string().nullable(),
-  validity: z.union([z.object({ kind: z.literal('fixed'), from: z.string(), to: z.string() }), z.object({ kind: z.literal('days'), days: z.number().int() })]),
+  validity: z.union([
+    z.object({ kind: z.literal('fixed'), from: z.string(), to: z.string() }),
+    z.object({ kind: z.literal('days'), days: z.number().int() }),
+  ]),
   totalQuantity: z.number().int().nullable(),
   issued: z.number().int(),
   perMemberLimit: z.number().int(),
@@ -71,12 +95,23 @@ export const couponView = z.object({
   usedStoreCode: z.string().nullable(),
 });
 
-export const claimableView = couponTemplateView.pick({ id: true, name: true, kind: true, value: true, threshold: true, cap: true, giftName: true, validity: true }).extend({
-  remaining: z.number().int().nullable(),
-  claimedByMe: z.number().int(),
-  perMemberLimit: z.number().int(),
-  canClaim: z.boolean(),
-});
+export const claimableView = couponTemplateView
+  .pick({
+    id: true,
+    name: true,
+    kind: true,
+    value: true,
+    threshold: true,
+    cap: true,
+    giftName: true,
+    validity: true,
+  })
+  .extend({
+    remaining: z.number().int().nullable(),
+    claimedByMe: z.number().int(),
+    perMemberLimit: z.number().int(),
+    canClaim: z.boolean(),
+  });
 
 export const redeemCouponBody = z.strictObject({
   code: z.string().trim().min(8).max(32),
@@ -91,62 +126,147 @@ export const riskRules = z.strictObject({
   maxRank: z.number().int().min(0).max(4),
 });
 
-export const riskRefusalView = z.object({ id: z.number().int(), memberId: z.number().int(), action: z.string(), rank: z.number().int(), clientIp: z.string().nullable(), at: z.string() });
+export const riskRefusalView = z.object({
+  id: z.number().int(),
+  memberId: z.number().int(),
+  action: z.string(),
+  rank: z.number().int(),
+  clientIp: z.string().nullable(),
+  at: z.string(),
+});
 
 export const couponRoutes = {
   memberCoupons: defineRoute({
-    method: 'GET', path: '/admin/members/:id/coupons', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-coupons', summary: "A member's coupons by status",
-    params: idParam, query: z.strictObject({ status: z.enum(['available', 'used', 'expired']).default('available') }), response: z.object({ items: z.array(couponView) }),
+    method: 'GET',
+    path: '/admin/members/:id/coupons',
+    auth: staff('owner', 'operator', 'clerk'),
+    tag: 'admin-coupons',
+    summary: "A member's coupons by status",
+    params: idParam,
+    query: z.strictObject({
+      status: z.enum(['available', 'used', 'expired']).default('available'),
+    }),
+    response: z.object({ items: z.array(couponView) }),
   }),
   wallet: defineRoute({
-    method: 'GET', path: '/coupons', auth: MEMBER, tag: 'coupons', summary: 'My coupons by status',
-    query: z.strictObject({ status: z.enum(['available', 'used', 'expired']).default('available') }), response: z.object({ items: z.array(couponView) }),
+    method: 'GET',
+    path: '/coupons',
+    auth: MEMBER,
+    tag: 'coupons',
+    summary: 'My coupons by status',
+    query: z.strictObject({
+      status: z.enum(['available', 'used', 'expired']).default('available'),
+    }),
+    response: z.object({ items: z.array(couponView) }),
   }),
   center: defineRoute({
-    method: 'GET', path: '/coupons/center', auth: MEMBER, tag: 'coupons', summary: 'Coupons I can claim', response: z.object({ items: z.array(claimableView) }),
+    method: 'GET',
+    path: '/coupons/center',
+    auth: MEMBER,
+    tag: 'coupons',
+    summary: 'Coupons I can claim',
+    response: z.object({ items: z.array(claimableView) }),
   }),
   claim: defineRoute({
-    method: 'POST', path: '/coupons/claim', auth: MEMBER, tag: 'coupons', status: 201, summary: 'Claim a coupon from the claim center',
-    body: z.strictObject({ templateId: z.number().int().positive() }), response: couponView,
+    method: 'POST',
+    path: '/coupons/claim',
+    auth: MEMBER,
+    tag: 'coupons',
+    status: 201,
+    summary: 'Claim a coupon from the claim center',
+    body: z.strictObject({ templateId: z.number().int().positive() }),
+    response: couponView,
   }),
   detail: defineRoute({
-    method: 'GET', path: '/coupons/:id', auth: MEMBER, tag: 'coupons', summary: 'One of my coupons, with the code the clerk scans', params: idParam, response: couponView,
+    method: 'GET',
+    path: '/coupons/:id',
+    auth: MEMBER,
+    tag: 'coupons',
+    summary: 'One of my coupons, with the code the clerk scans',
+    params: idParam,
+    response: couponView,
   }),
   listTemplates: defineRoute({
-    method: 'GET', path: '/admin/coupon-templates', auth: staff('owner', 'operator'), tag: 'admin-coupons', summary: 'Coupon templates', response: z.object({ items: z.array(couponTemplateView) }),
+    method: 'GET',
+    path: '/admin/coupon-templates',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-coupons',
+    summary: 'Coupon templates',
+    response: z.object({ items: z.array(couponTemplateView) }),
   }),
   createTemplate: defineRoute({
-    method: 'POST', path: '/admin/coupon-templates', auth: staff('owner', 'operator'), tag: 'admin-coupons', status: 201, summary: 'Create a coupon template (audited)',
-    body: couponTemplateInput, response: couponTemplateView,
+    method: 'POST',
+    path: '/admin/coupon-templates',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-coupons',
+    status: 201,
+    summary: 'Create a coupon template (audited)',
+    body: couponTemplateInput,
+    response: couponTemplateView,
   }),
   updateTemplate: defineRoute({
-    method: 'PATCH', path: '/admin/coupon-templates/:id', auth: staff('owner', 'operator'), tag: 'admin-coupons', summary: 'Change a template: name, quantity, limits, audience, channels, on/off (audited)',
+    method: 'PATCH',
+    path: '/admin/coupon-templates/:id',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-coupons',
+    summary: 'Change a template: name, quantity, limits, audience, channels, on/off (audited)',
     params: idParam,
     body: z.strictObject({
       name: z.string().trim().min(1).max(40).optional(),
       totalQuantity: z.number().int().min(1).max(100_000_000).nullable().optional(),
       perMemberLimit: z.number().int().min(1).max(1000).optional(),
-      audience: z.strictObject({ tiers: z.array(z.string().trim().min(1).max(32)).max(20), stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6) }).optional(),
+      audience: z
+        .strictObject({
+          tiers: z.array(z.string().trim().min(1).max(32)).max(20),
+          stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6),
+        })
+        .optional(),
       channels: z.array(z.enum(COUPON_CHANNELS)).min(1).max(4).optional(),
       active: z.boolean().optional(),
     }),
     response: couponTemplateView,
   }),
   redeem: defineRoute({
-    method: 'POST', path: '/admin/coupons/redeem', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-coupons', summary: 'Verify a coupon in store (exactly once)',
-    body: redeemCouponBody, response: couponView,
+    method: 'POST',
+    path: '/admin/coupons/redeem',
+    auth: staff('owner', 'operator', 'clerk'),
+    tag: 'admin-coupons',
+    summary: 'Verify a coupon in store (exactly once)',
+    body: redeemCouponBody,
+    response: couponView,
   }),
   getRiskRules: defineRoute({
-    method: 'GET', path: '/admin/risk/rules', auth: staff('owner', 'operator'), tag: 'admin-coupons', summary: 'WeChat risk-rank check for coupons and the mall', response: riskRules,
+    method: 'GET',
+    path: '/admin/risk/rules',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-coupons',
+    summary: 'WeChat risk-rank check for coupons and the mall',
+    response: riskRules,
   }),
   putRiskRules: defineRoute({
-    method: 'PUT', path: '/admin/risk/rules', auth: staff('owner'), tag: 'admin-coupons', summary: 'Turn the risk-rank check on or off, set the threshold (audited)', body: riskRules, response: riskRules,
+    method: 'PUT',
+    path: '/admin/risk/rules',
+    auth: staff('owner'),
+    tag: 'admin-coupons',
+    summary: 'Turn the risk-rank check on or off, set the threshold (audited)',
+    body: riskRules,
+    response: riskRules,
   }),
   riskRefusals: defineRoute({
-    method: 'GET', path: '/admin/risk/refusals', auth: staff('owner', 'operator'), tag: 'admin-coupons', summary: 'The latest refusals for risk', response: z.object({ items: z.array(riskRefusalView) }),
+    method: 'GET',
+    path: '/admin/risk/refusals',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-coupons',
+    summary: 'The latest refusals for risk',
+    response: z.object({ items: z.array(riskRefusalView) }),
   }),
   undo: defineRoute({
-    method: 'POST', path: '/admin/coupons/undo', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-coupons', summary: 'Undo a verification within 10 minutes',
-    body: z.strictObject({ code: redeemCouponBody.shape.code }), response: couponView,
+    method: 'POST',
+    path: '/admin/coupons/undo',
+    auth: staff('owner', 'operator', 'clerk'),
+    tag: 'admin-coupons',
+    summary: 'Undo a verification within 10 minutes',
+    body: z.strictObject({ code: redeemCouponBody.shape.code }),
+    response: couponView,
   }),
 };

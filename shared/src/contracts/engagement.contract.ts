@@ -10,7 +10,15 @@ export const checkinRules = z
     /** Length of the reward cycle in days (7 or 30 are usual). */
     cycleDays: z.number().int().min(1).max(31),
     /** The reward for each day of the cycle, day 1 first; a badge code awards that badge on that day. */
-    rewards: z.array(z.strictObject({ points: z.number().int().min(0).max(100_000), badgeCode: z.string().trim().min(1).max(32).nullable().default(null) })).min(1).max(31),
+    rewards: z
+      .array(
+        z.strictObject({
+          points: z.number().int().min(0).max(100_000),
+          badgeCode: z.string().trim().min(1).max(32).nullable().default(null),
+        }),
+      )
+      .min(1)
+      .max(31),
     /** Whether a broken streak restarts the cycle at day 1 (else the cycle goes on where it stopped). */
     breakResets: z.boolean(),
     makeup: z.strictObject({
@@ -26,7 +34,10 @@ export const checkinRules = z
       membersPerDevicePerDay: z.number().int().min(1).max(100),
     }),
   })
-  .refine((r) => r.rewards.length === r.cycleDays, { message: '奖励阶梯的天数必须等于周期天数', path: ['rewards'] });
+  .refine((r) => r.rewards.length === r.cycleDays, {
+    message: '奖励阶梯的天数必须等于周期天数',
+    path: ['rewards'],
+  });
 export type CheckinRules = z.infer<typeof checkinRules>;
 
 export const checkinBody = z.strictObject({
@@ -34,7 +45,12 @@ export const checkinBody = z.strictObject({
   deviceId: z.string().trim().min(8).max(64).optional(),
 });
 
-export const badgeAward = z.object({ code: z.string(), name: z.string(), level: z.number().int(), artworkUrl: z.string().nullable() });
+export const badgeAward = z.object({
+  code: z.string(),
+  name: z.string(),
+  level: z.number().int(),
+  artworkUrl: z.string().nullable(),
+});
 
 export const checkinResult = z.object({
   date: isoDate,
@@ -46,13 +62,28 @@ export const checkinResult = z.object({
 
 export const checkinMonth = z.object({
   month: z.string(),
-  days: z.array(z.object({ date: isoDate, kind: z.enum(['daily', 'makeup']), points: z.number().int() })),
+  days: z.array(
+    z.object({ date: isoDate, kind: z.enum(['daily', 'makeup']), points: z.number().int() }),
+  ),
   today: isoDate,
   checkedToday: z.boolean(),
   streak: z.number().int(),
-  nextReward: z.object({ cycleDay: z.number().int(), points: z.number().int(), badgeCode: z.string().nullable() }),
-  ladder: z.object({ cycleDays: z.number().int(), rewards: z.array(z.object({ points: z.number().int(), badgeCode: z.string().nullable() })) }),
-  makeup: z.object({ enabled: z.boolean(), costPoints: z.number().int(), cards: z.number().int(), remainingThisMonth: z.number().int(), allowedDates: z.array(isoDate) }),
+  nextReward: z.object({
+    cycleDay: z.number().int(),
+    points: z.number().int(),
+    badgeCode: z.string().nullable(),
+  }),
+  ladder: z.object({
+    cycleDays: z.number().int(),
+    rewards: z.array(z.object({ points: z.number().int(), badgeCode: z.string().nullable() })),
+  }),
+  makeup: z.object({
+    enabled: z.boolean(),
+    costPoints: z.number().int(),
+    cards: z.number().int(),
+    remainingThisMonth: z.number().int(),
+    allowedDates: z.array(isoDate),
+  }),
   reminder: z.boolean(),
 });
 
@@ -72,7 +103,12 @@ export const badgeRule = z.strictObject({
 });
 
 export const badgeInput = z.strictObject({
-  code: z.string().trim().min(1).max(32).regex(/^[a-z0-9_-]+$/, '勋章编码只能包含小写字母、数字、_ 和 -'),
+  code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(32)
+    .regex(/^[a-z0-9_-]+$/, '勋章编码只能包含小写字母、数字、_ 和 -'),
   name: z.string().trim().min(1).max(32),
   artworkUrl: z.url().max(500).nullable().default(null),
   description: z.string().trim().max(200).default(''),
@@ -93,7 +129,11 @@ export const badgeView = z.object({
 });
 
 export const myBadges = z.object({
-  earned: z.array(badgeView.pick({ code: true, name: true, artworkUrl: true, description: true }).extend({ level: z.number().int(), levels: z.number().int(), awardedAt: z.string() })),
+  earned: z.array(
+    badgeView
+      .pick({ code: true, name: true, artworkUrl: true, description: true })
+      .extend({ level: z.number().int(), levels: z.number().int(), awardedAt: z.string() }),
+  ),
   locked: z.array(
     badgeView.pick({ code: true, name: true, artworkUrl: true, description: true }).extend({
       /** The level being worked towards (1 = not earned yet). */
@@ -109,7 +149,14 @@ export const myBadges = z.object({
 export const leaderboardView = z.object({
   board: z.enum(LEADERBOARDS),
   period: z.string(),
-  top: z.array(z.object({ rank: z.number().int(), nickname: z.string(), score: z.number().int(), me: z.boolean() })),
+  top: z.array(
+    z.object({
+      rank: z.number().int(),
+      nickname: z.string(),
+      score: z.number().int(),
+      me: z.boolean(),
+    }),
+  ),
   /** rank null: below the top 1,000 ("1000 名以外"); me null: opted out. */
   me: z.object({ rank: z.number().int().nullable(), score: z.number().int() }).nullable(),
   optedOut: z.boolean(),
@@ -121,78 +168,191 @@ export const privacyView = z.object({ leaderboard: z.boolean() });
 const codeParam = z.strictObject({ code: badgeInput.shape.code });
 
 export const dailyActivity = z.object({
-  items: z.array(z.object({ day: isoDate, checkins: z.number().int(), redemptions: z.number().int(), purchases: z.number().int(), pointsIssued: z.number().int(), pointsSpent: z.number().int() })),
+  items: z.array(
+    z.object({
+      day: isoDate,
+      checkins: z.number().int(),
+      redemptions: z.number().int(),
+      purchases: z.number().int(),
+      pointsIssued: z.number().int(),
+      pointsSpent: z.number().int(),
+    }),
+  ),
 });
 
 export const engagementRoutes = {
   dailyActivity: defineRoute({
-    method: 'GET', path: '/admin/activity/daily', auth: staff('owner', 'operator'), tag: 'admin-dashboard',
+    method: 'GET',
+    path: '/admin/activity/daily',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-dashboard',
     summary: 'Per brand-local day: check-ins, redemptions, purchases, points issued and spent',
-    query: z.strictObject({ days: z.coerce.number().int().min(1).max(366).default(30) }), response: dailyActivity,
+    query: z.strictObject({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+    response: dailyActivity,
   }),
   checkin: defineRoute({
-    method: 'POST', path: '/checkins', auth: MEMBER, tag: 'checkins', status: 201,
-    summary: "Today's check-in (one per brand-local day)", body: checkinBody, response: checkinResult,
+    method: 'POST',
+    path: '/checkins',
+    auth: MEMBER,
+    tag: 'checkins',
+    status: 201,
+    summary: "Today's check-in (one per brand-local day)",
+    body: checkinBody,
+    response: checkinResult,
   }),
   checkinMonth: defineRoute({
-    method: 'GET', path: '/checkins', auth: MEMBER, tag: 'checkins',
+    method: 'GET',
+    path: '/checkins',
+    auth: MEMBER,
+    tag: 'checkins',
     summary: 'Days checked in a month, streak, next reward, the ladder, makeup options',
-    query: z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM').optional() }),
+    query: z.strictObject({
+      month: z
+        .string()
+        .regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
+        .optional(),
+    }),
     response: checkinMonth,
   }),
   makeup: defineRoute({
-    method: 'POST', path: '/checkins/makeup', auth: MEMBER, tag: 'checkins', status: 201,
-    summary: 'Check in for a missed day of the current cycle (costs points or a makeup card)', body: makeupBody, response: checkinResult,
+    method: 'POST',
+    path: '/checkins/makeup',
+    auth: MEMBER,
+    tag: 'checkins',
+    status: 201,
+    summary: 'Check in for a missed day of the current cycle (costs points or a makeup card)',
+    body: makeupBody,
+    response: checkinResult,
   }),
   reminder: defineRoute({
-    method: 'PUT', path: '/checkins/reminder', auth: MEMBER, tag: 'checkins',
-    summary: 'Opt in or out of the daily check-in reminder', body: reminderBody, response: reminderBody,
+    method: 'PUT',
+    path: '/checkins/reminder',
+    auth: MEMBER,
+    tag: 'checkins',
+    summary: 'Opt in or out of the daily check-in reminder',
+    body: reminderBody,
+    response: reminderBody,
   }),
   getCheckinRules: defineRoute({
-    method: 'GET', path: '/admin/checkins/rules', auth: staff('owner', 'operator'), tag: 'admin-checkins', summary: 'The check-in ladder and limits', response: checkinRules,
+    method: 'GET',
+    path: '/admin/checkins/rules',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-checkins',
+    summary: 'The check-in ladder and limits',
+    response: checkinRules,
   }),
   putCheckinRules: defineRoute({
-    method: 'PUT', path: '/admin/checkins/rules', auth: staff('owner', 'operator'), tag: 'admin-checkins', summary: 'Change the ladder and limits (audited)', body: checkinRules, response: checkinRules,
+    method: 'PUT',
+    path: '/admin/checkins/rules',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-checkins',
+    summary: 'Change the ladder and limits (audited)',
+    body: checkinRules,
+    response: checkinRules,
   }),
   grantMakeupCards: defineRoute({
-    method: 'POST', path: '/admin/members/:id/makeup-cards', auth: staff('owner', 'operator'), tag: 'admin-checkins', status: 201,
-    summary: 'Give a member makeup cards (audited)', params: idParam,
-    body: z.strictObject({ count: z.number().int().min(1).max(31), reason: z.string().trim().min(2).max(200) }), response: z.object({ cards: z.number().int() }),
+    method: 'POST',
+    path: '/admin/members/:id/makeup-cards',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-checkins',
+    status: 201,
+    summary: 'Give a member makeup cards (audited)',
+    params: idParam,
+    body: z.strictObject({
+      count: z.number().int().min(1).max(31),
+      reason: z.string().trim().min(2).max(200),
+    }),
+    response: z.object({ cards: z.number().int() }),
   }),
   earningBlock: defineRoute({
-    method: 'PUT', path: '/admin/members/:id/earning-block', auth: staff('owner', 'operator'), tag: 'admin-checkins',
-    summary: 'Block or unblock a member from earning points (every earning path honours it; audited)', params: idParam,
-    body: z.strictObject({ blocked: z.boolean(), reason: z.string().trim().min(2).max(200) }), response: z.object({ blocked: z.boolean() }),
+    method: 'PUT',
+    path: '/admin/members/:id/earning-block',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-checkins',
+    summary:
+      'Block or unblock a member from earning points (every earning path honours it; audited)',
+    params: idParam,
+    body: z.strictObject({ blocked: z.boolean(), reason: z.string().trim().min(2).max(200) }),
+    response: z.object({ blocked: z.boolean() }),
   }),
   memberBadges: defineRoute({
-    method: 'GET', path: '/admin/members/:id/badges', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-badges', summary: "A member's badges, earned and locked with progress",
-    params: idParam, response: myBadges,
+    method: 'GET',
+    path: '/admin/members/:id/badges',
+    auth: staff('owner', 'operator', 'clerk'),
+    tag: 'admin-badges',
+    summary: "A member's badges, earned and locked with progress",
+    params: idParam,
+    response: myBadges,
   }),
   myBadges: defineRoute({
-    method: 'GET', path: '/badges', auth: MEMBER, tag: 'badges', summary: 'Earned badges (with date) and locked ones (with progress)', response: myBadges,
+    method: 'GET',
+    path: '/badges',
+    auth: MEMBER,
+    tag: 'badges',
+    summary: 'Earned badges (with date) and locked ones (with progress)',
+    response: myBadges,
   }),
   listBadges: defineRoute({
-    method: 'GET', path: '/admin/badges', auth: staff('owner', 'operator'), tag: 'admin-badges', summary: 'Badge definitions', response: z.object({ items: z.array(badgeView) }),
+    method: 'GET',
+    path: '/admin/badges',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-badges',
+    summary: 'Badge definitions',
+    response: z.object({ items: z.array(badgeView) }),
   }),
   createBadge: defineRoute({
-    method: 'POST', path: '/admin/badges', auth: staff('owner', 'operator'), tag: 'admin-badges', status: 201, summary: 'Define a badge (audited)', body: badgeInput, response: badgeView,
+    method: 'POST',
+    path: '/admin/badges',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-badges',
+    status: 201,
+    summary: 'Define a badge (audited)',
+    body: badgeInput,
+    response: badgeView,
   }),
   updateBadge: defineRoute({
-    method: 'PATCH', path: '/admin/badges/:code', auth: staff('owner', 'operator'), tag: 'admin-badges', summary: 'Change a badge (audited)',
-    params: codeParam, body: badgeInput.omit({ code: true }).partial(), response: badgeView,
+    method: 'PATCH',
+    path: '/admin/badges/:code',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-badges',
+    summary: 'Change a badge (audited)',
+    params: codeParam,
+    body: badgeInput.omit({ code: true }).partial(),
+    response: badgeView,
   }),
   backfillBadge: defineRoute({
-    method: 'POST', path: '/admin/badges/:code/backfill', auth: staff('owner', 'operator'), tag: 'admin-badges',
-    summary: 'Award a badge to every member who already qualifies', params: codeParam, response: z.object({ awarded: z.number().int() }),
+    method: 'POST',
+    path: '/admin/badges/:code/backfill',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-badges',
+    summary: 'Award a badge to every member who already qualifies',
+    params: codeParam,
+    response: z.object({ awarded: z.number().int() }),
   }),
   leaderboard: defineRoute({
-    method: 'GET', path: '/leaderboards/:board', auth: MEMBER, tag: 'leaderboards',
-    summary: "This month's top 100 and my rank", params: z.strictObject({ board: z.enum(LEADERBOARDS) }), response: leaderboardView,
+    method: 'GET',
+    path: '/leaderboards/:board',
+    auth: MEMBER,
+    tag: 'leaderboards',
+    summary: "This month's top 100 and my rank",
+    params: z.strictObject({ board: z.enum(LEADERBOARDS) }),
+    response: leaderboardView,
   }),
   getPrivacy: defineRoute({
-    method: 'GET', path: '/me/privacy', auth: MEMBER, tag: 'me', summary: 'My privacy settings', response: privacyView,
+    method: 'GET',
+    path: '/me/privacy',
+    auth: MEMBER,
+    tag: 'me',
+    summary: 'My privacy settings',
+    response: privacyView,
   }),
   putPrivacy: defineRoute({
-    method: 'PUT', path: '/me/privacy', auth: MEMBER, tag: 'me', summary: 'Show me on leaderboards or not', body: z.strictObject({ leaderboard: z.boolean() }), response: privacyView,
+    method: 'PUT',
+    path: '/me/privacy',
+    auth: MEMBER,
+    tag: 'me',
+    summary: 'Show me on leaderboards or not',
+    body: z.strictObject({ leaderboard: z.boolean() }),
+    response: privacyView,
   }),
 };

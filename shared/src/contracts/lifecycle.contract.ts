@@ -52,7 +52,10 @@ export const lifecycleSettings = z
     /** A member is at risk on the day P(alive) would fall below this if no purchase comes. */
     atRiskThreshold: z.number().min(0.05).max(0.95),
   })
-  .refine((s) => s.activeDays < s.silentDays && s.silentDays < s.dormantDays, { message: '天数须满足：活跃 < 沉默 < 沉睡', path: ['silentDays'] });
+  .refine((s) => s.activeDays < s.silentDays && s.silentDays < s.dormantDays, {
+    message: '天数须满足：活跃 < 沉默 < 沉睡',
+    path: ['silentDays'],
+  });
 export type LifecycleSettings = z.output<typeof lifecycleSettings>;
 
 export const DEFAULT_LIFECYCLE_SETTINGS: LifecycleSettings = {
@@ -100,7 +103,15 @@ export const lifecycleSummary = z.object({
 
 export const rfmGrid = z.object({
   /** 25 cells, R = 5..1 by F = 1..5; average spend in fen over the lookback window. */
-  cells: z.array(z.object({ r: z.number().int(), f: z.number().int(), segment: z.enum(RFM_SEGMENTS), members: z.number().int(), avgSpend: z.number().int() })),
+  cells: z.array(
+    z.object({
+      r: z.number().int(),
+      f: z.number().int(),
+      segment: z.enum(RFM_SEGMENTS),
+      members: z.number().int(),
+      avgSpend: z.number().int(),
+    }),
+  ),
   members: z.number().int(),
 });
 
@@ -122,7 +133,14 @@ export const memberLifecycleView = z.object({
   stage: z.enum(LIFECYCLE_STAGES),
   lowFrequency: z.boolean(),
   atRisk: z.boolean(),
-  rfm: z.object({ r: z.number().int(), f: z.number().int(), m: z.number().int(), segment: z.enum(RFM_SEGMENTS) }).nullable(),
+  rfm: z
+    .object({
+      r: z.number().int(),
+      f: z.number().int(),
+      m: z.number().int(),
+      segment: z.enum(RFM_SEGMENTS),
+    })
+    .nullable(),
   /** MBG/NBD probability that the member is still a customer (null: no purchase yet, or no model fitted). */
   pAlive: z.number().nullable(),
   /** BG/NBD expected purchase days in the next 30 and 90 days. */
@@ -133,59 +151,132 @@ export const memberLifecycleView = z.object({
   firstPurchaseDate: isoDate.nullable(),
   lastPurchaseDate: isoDate.nullable(),
   purchaseDays: z.number().int(),
-  stageHistory: z.array(z.object({ from: z.enum(LIFECYCLE_STAGES), to: z.enum(LIFECYCLE_STAGES), day: isoDate, at: z.string(), cause: z.string() })),
+  stageHistory: z.array(
+    z.object({
+      from: z.enum(LIFECYCLE_STAGES),
+      to: z.enum(LIFECYCLE_STAGES),
+      day: isoDate,
+      at: z.string(),
+      cause: z.string(),
+    }),
+  ),
 });
 
 export const lifecycleExportQuery = z
-  .strictObject({ stage: z.enum(LIFECYCLE_STAGES).optional(), segment: z.enum(RFM_SEGMENTS).optional() })
+  .strictObject({
+    stage: z.enum(LIFECYCLE_STAGES).optional(),
+    segment: z.enum(RFM_SEGMENTS).optional(),
+  })
   .refine((q) => !(q.stage && q.segment), { message: '请只选择阶段或分群之一' });
 
 const STAFF = staff('owner', 'operator');
 
 export const lifecycleRoutes = {
   snapshots: defineRoute({
-    method: 'GET', path: '/admin/lifecycle/snapshots', auth: STAFF, tag: 'admin-lifecycle',
+    method: 'GET',
+    path: '/admin/lifecycle/snapshots',
+    auth: STAFF,
+    tag: 'admin-lifecycle',
     summary: 'Members per stage on each recompute day (the dashboard’s stages over time)',
     query: z.strictObject({ days: z.coerce.number().int().min(1).max(730).default(90) }),
-    response: z.object({ items: z.array(z.object({ day: isoDate, stage: z.enum(LIFECYCLE_STAGES), members: z.number().int() })) }),
+    response: z.object({
+      items: z.array(
+        z.object({ day: isoDate, stage: z.enum(LIFECYCLE_STAGES), members: z.number().int() }),
+      ),
+    }),
   }),
   flows: defineRoute({
-    method: 'GET', path: '/admin/lifecycle/flows', auth: STAFF, tag: 'admin-lifecycle',
+    method: 'GET',
+    path: '/admin/lifecycle/flows',
+    auth: STAFF,
+    tag: 'admin-lifecycle',
     summary: 'Stage transitions in a month, by from and to',
-    query: z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM').optional() }),
-    response: z.object({ month: z.string(), items: z.array(z.object({ from: z.enum(LIFECYCLE_STAGES), to: z.enum(LIFECYCLE_STAGES), members: z.number().int() })) }),
+    query: z.strictObject({
+      month: z
+        .string()
+        .regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
+        .optional(),
+    }),
+    response: z.object({
+      month: z.string(),
+      items: z.array(
+        z.object({
+          from: z.enum(LIFECYCLE_STAGES),
+          to: z.enum(LIFECYCLE_STAGES),
+          members: z.number().int(),
+        }),
+      ),
+    }),
   }),
   getSettings: defineRoute({
-    method: 'GET', path: '/admin/lifecycle/settings', auth: STAFF, tag: 'admin-lifecycle',
-    summary: 'Lifecycle thresholds, RFM lookback and the at-risk threshold', response: lifecycleSettings,
+    method: 'GET',
+    path: '/admin/lifecycle/settings',
+    auth: STAFF,
+    tag: 'admin-lifecycle',
+    summary: 'Lifecycle thresholds, RFM lookback and the at-risk threshold',
+    response: lifecycleSettings,
   }),
   putSettings: defineRoute({
-    method: 'PUT', path: '/admin/lifecycle/settings', auth: staff('owner'), tag: 'admin-lifecycle',
-    summary: 'Change the lifecycle settings (takes effect at the next recompute)', body: lifecycleSettings, response: lifecycleSettings,
+    method: 'PUT',
+    path: '/admin/lifecycle/settings',
+    auth: staff('owner'),
+    tag: 'admin-lifecycle',
+    summary: 'Change the lifecycle settings (takes effect at the next recompute)',
+    body: lifecycleSettings,
+    response: lifecycleSettings,
   }),
   recompute: defineRoute({
-    method: 'POST', path: '/admin/lifecycle/recompute', auth: STAFF, tag: 'admin-lifecycle', status: 200,
-    summary: 'Recompute every member’s stage, RFM, low-frequency and at-risk flags as of a date', body: recomputeBody, response: recomputeResult,
+    method: 'POST',
+    path: '/admin/lifecycle/recompute',
+    auth: STAFF,
+    tag: 'admin-lifecycle',
+    status: 200,
+    summary: 'Recompute every member’s stage, RFM, low-frequency and at-risk flags as of a date',
+    body: recomputeBody,
+    response: recomputeResult,
   }),
   summary: defineRoute({
-    method: 'GET', path: '/admin/lifecycle/summary', auth: STAFF, tag: 'admin-lifecycle',
-    summary: 'Members per stage and per RFM segment', response: lifecycleSummary,
+    method: 'GET',
+    path: '/admin/lifecycle/summary',
+    auth: STAFF,
+    tag: 'admin-lifecycle',
+    summary: 'Members per stage and per RFM segment',
+    response: lifecycleSummary,
   }),
   rfmGrid: defineRoute({
-    method: 'GET', path: '/admin/lifecycle/rfm-grid', auth: STAFF, tag: 'admin-lifecycle',
-    summary: 'The 5×5 R×F grid with member counts and average spend', response: rfmGrid,
+    method: 'GET',
+    path: '/admin/lifecycle/rfm-grid',
+    auth: STAFF,
+    tag: 'admin-lifecycle',
+    summary: 'The 5×5 R×F grid with member counts and average spend',
+    response: rfmGrid,
   }),
   export: defineRoute({
-    method: 'GET', path: '/admin/lifecycle/export', auth: STAFF, tag: 'admin-lifecycle',
-    summary: 'Members of a stage or segment as CSV (streamed)', query: lifecycleExportQuery, response: z.string(),
+    method: 'GET',
+    path: '/admin/lifecycle/export',
+    auth: STAFF,
+    tag: 'admin-lifecycle',
+    summary: 'Members of a stage or segment as CSV (streamed)',
+    query: lifecycleExportQuery,
+    response: z.string(),
   }),
   fitModel: defineRoute({
-    method: 'POST', path: '/admin/lifecycle/model/fit', auth: STAFF, tag: 'admin-lifecycle', status: 200,
-    summary: 'Fit BG/NBD and MBG/NBD on the purchase history as of a date', body: z.strictObject({ asOf: isoDate.optional() }),
+    method: 'POST',
+    path: '/admin/lifecycle/model/fit',
+    auth: STAFF,
+    tag: 'admin-lifecycle',
+    status: 200,
+    summary: 'Fit BG/NBD and MBG/NBD on the purchase history as of a date',
+    body: z.strictObject({ asOf: isoDate.optional() }),
     response: z.object({ bgnbd: churnModel, mbgnbd: churnModel }),
   }),
   getModel: defineRoute({
-    method: 'GET', path: '/admin/lifecycle/model', auth: STAFF, tag: 'admin-lifecycle',
-    summary: 'The latest churn model fit', query: z.strictObject({ model: z.enum(['bgnbd', 'mbgnbd']).default('bgnbd') }), response: churnModel,
+    method: 'GET',
+    path: '/admin/lifecycle/model',
+    auth: STAFF,
+    tag: 'admin-lifecycle',
+    summary: 'The latest churn model fit',
+    query: z.strictObject({ model: z.enum(['bgnbd', 'mbgnbd']).default('bgnbd') }),
+    response: churnModel,
   }),
 } as const;

@@ -3,7 +3,14 @@ import { defineRoute, MEMBER, staff } from '../route.js';
 import { cursorQuery, idParam, page } from './common.js';
 
 export const MALL_ITEM_KINDS = ['coupon', 'physical', 'virtual'] as const;
-export const REDEMPTION_STATUSES = ['pending_payment', 'pending_shipment', 'shipped', 'delivered', 'completed', 'cancelled'] as const;
+export const REDEMPTION_STATUSES = [
+  'pending_payment',
+  'pending_shipment',
+  'shipped',
+  'delivered',
+  'completed',
+  'cancelled',
+] as const;
 
 export const mallItemInput = z
   .strictObject({
@@ -25,8 +32,14 @@ export const mallItemInput = z
     description: z.string().trim().max(1000).default(''),
     active: z.boolean().default(true),
   })
-  .refine((i) => i.kind !== 'coupon' || i.couponTemplateId !== null, { message: '优惠券商品必须关联优惠券模板', path: ['couponTemplateId'] })
-  .refine((i) => i.pointsPrice > 0 || i.cashPrice > 0, { message: '积分或现金价格至少设置一项', path: ['pointsPrice'] });
+  .refine((i) => i.kind !== 'coupon' || i.couponTemplateId !== null, {
+    message: '优惠券商品必须关联优惠券模板',
+    path: ['couponTemplateId'],
+  })
+  .refine((i) => i.pointsPrice > 0 || i.cashPrice > 0, {
+    message: '积分或现金价格至少设置一项',
+    path: ['pointsPrice'],
+  });
 
 export const mallItemView = z.object({
   id: z.number().int(),
@@ -48,7 +61,10 @@ export const mallItemView = z.object({
 
 export const shippingAddress = z.strictObject({
   name: z.string().trim().min(1).max(32),
-  phone: z.string().trim().regex(/^1[3-9]\d{9}$/, '手机号格式不正确'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^1[3-9]\d{9}$/, '手机号格式不正确'),
   address: z.string().trim().min(5).max(200),
 });
 
@@ -77,30 +93,77 @@ export const redemptionView = z.object({
 
 export const mallRoutes = {
   items: defineRoute({
-    method: 'GET', path: '/mall/items', auth: MEMBER, tag: 'mall', summary: 'Items on sale now', response: z.object({ items: z.array(mallItemView) }),
+    method: 'GET',
+    path: '/mall/items',
+    auth: MEMBER,
+    tag: 'mall',
+    summary: 'Items on sale now',
+    response: z.object({ items: z.array(mallItemView) }),
   }),
   item: defineRoute({
-    method: 'GET', path: '/mall/items/:id', auth: MEMBER, tag: 'mall', summary: 'One item', params: idParam, response: mallItemView,
+    method: 'GET',
+    path: '/mall/items/:id',
+    auth: MEMBER,
+    tag: 'mall',
+    summary: 'One item',
+    params: idParam,
+    response: mallItemView,
   }),
   redeem: defineRoute({
-    method: 'POST', path: '/mall/items/:id/redeem', auth: MEMBER, tag: 'mall', status: 201,
-    summary: 'Redeem with points (or points + cash): points, stock and the redemption commit together', params: idParam, body: redeemBody, response: redemptionView,
+    method: 'POST',
+    path: '/mall/items/:id/redeem',
+    auth: MEMBER,
+    tag: 'mall',
+    status: 201,
+    summary:
+      'Redeem with points (or points + cash): points, stock and the redemption commit together',
+    params: idParam,
+    body: redeemBody,
+    response: redemptionView,
   }),
   pay: defineRoute({
-    method: 'POST', path: '/mall/redemptions/:id/pay', auth: MEMBER, tag: 'mall',
-    summary: 'After paying in WeChat: the server asks the payment provider and completes the redemption', params: idParam, response: redemptionView,
+    method: 'POST',
+    path: '/mall/redemptions/:id/pay',
+    auth: MEMBER,
+    tag: 'mall',
+    summary:
+      'After paying in WeChat: the server asks the payment provider and completes the redemption',
+    params: idParam,
+    response: redemptionView,
   }),
   mine: defineRoute({
-    method: 'GET', path: '/mall/redemptions', auth: MEMBER, tag: 'mall', summary: 'My redemptions, newest first', query: z.strictObject(cursorQuery), response: page(redemptionView),
+    method: 'GET',
+    path: '/mall/redemptions',
+    auth: MEMBER,
+    tag: 'mall',
+    summary: 'My redemptions, newest first',
+    query: z.strictObject(cursorQuery),
+    response: page(redemptionView),
   }),
   listItems: defineRoute({
-    method: 'GET', path: '/admin/mall/items', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'All items', response: z.object({ items: z.array(mallItemView) }),
+    method: 'GET',
+    path: '/admin/mall/items',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-mall',
+    summary: 'All items',
+    response: z.object({ items: z.array(mallItemView) }),
   }),
   createItem: defineRoute({
-    method: 'POST', path: '/admin/mall/items', auth: staff('owner', 'operator'), tag: 'admin-mall', status: 201, summary: 'Create an item (audited)', body: mallItemInput, response: mallItemView,
+    method: 'POST',
+    path: '/admin/mall/items',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-mall',
+    status: 201,
+    summary: 'Create an item (audited)',
+    body: mallItemInput,
+    response: mallItemView,
   }),
   updateItem: defineRoute({
-    method: 'PATCH', path: '/admin/mall/items/:id', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Change an item; stock moves by a delta so it never races redemptions (audited)',
+    method: 'PATCH',
+    path: '/admin/mall/items/:id',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-mall',
+    summary: 'Change an item; stock moves by a delta so it never races redemptions (audited)',
     params: idParam,
     body: z.strictObject({
       name: z.string().trim().min(1).max(60).optional(),
@@ -119,20 +182,55 @@ export const mallRoutes = {
     response: mallItemView,
   }),
   redemptions: defineRoute({
-    method: 'GET', path: '/admin/mall/redemptions', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Redemptions by status, newest first (fulfilment)',
-    query: z.strictObject({ status: z.enum(REDEMPTION_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(20).optional() }),
-    response: z.object({ items: z.array(redemptionView.extend({ memberId: z.number().int(), address: z.object({ name: z.string(), phone: z.string(), address: z.string() }).nullable() })), nextCursor: z.string().nullable() }),
+    method: 'GET',
+    path: '/admin/mall/redemptions',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-mall',
+    summary: 'Redemptions by status, newest first (fulfilment)',
+    query: z.strictObject({
+      status: z.enum(REDEMPTION_STATUSES).optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(50),
+      cursor: z.string().max(20).optional(),
+    }),
+    response: z.object({
+      items: z.array(
+        redemptionView.extend({
+          memberId: z.number().int(),
+          address: z
+            .object({ name: z.string(), phone: z.string(), address: z.string() })
+            .nullable(),
+        }),
+      ),
+      nextCursor: z.string().nullable(),
+    }),
   }),
   ship: defineRoute({
-    method: 'POST', path: '/admin/mall/redemptions/:id/ship', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Mark shipped with a tracking number',
-    params: idParam, body: z.strictObject({ trackingNo: z.string().trim().min(4).max(64) }), response: redemptionView,
+    method: 'POST',
+    path: '/admin/mall/redemptions/:id/ship',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-mall',
+    summary: 'Mark shipped with a tracking number',
+    params: idParam,
+    body: z.strictObject({ trackingNo: z.string().trim().min(4).max(64) }),
+    response: redemptionView,
   }),
   deliver: defineRoute({
-    method: 'POST', path: '/admin/mall/redemptions/:id/deliver', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Mark a shipped redemption delivered',
-    params: idParam, response: redemptionView,
+    method: 'POST',
+    path: '/admin/mall/redemptions/:id/deliver',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-mall',
+    summary: 'Mark a shipped redemption delivered',
+    params: idParam,
+    response: redemptionView,
   }),
   cancel: defineRoute({
-    method: 'POST', path: '/admin/mall/redemptions/:id/cancel', auth: staff('owner', 'operator'), tag: 'admin-mall', summary: 'Cancel (not shipped) or refund (returned): stock and points are restored',
-    params: idParam, body: z.strictObject({ reason: z.string().trim().min(2).max(200) }), response: redemptionView,
+    method: 'POST',
+    path: '/admin/mall/redemptions/:id/cancel',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-mall',
+    summary: 'Cancel (not shipped) or refund (returned): stock and points are restored',
+    params: idParam,
+    body: z.strictObject({ reason: z.string().trim().min(2).max(200) }),
+    response: redemptionView,
   }),
 };

@@ -21,7 +21,12 @@ export const memberDayBody = z
     /** Brand-local times on the day; the window is [start, end). */
     startTime: hhmm,
     endTime: hhmm,
-    audience: z.strictObject({ tiers: z.array(z.string().trim().min(1).max(32)).max(20).default([]), stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6).default([]) }).default({ tiers: [], stages: [] }),
+    audience: z
+      .strictObject({
+        tiers: z.array(z.string().trim().min(1).max(32)).max(20).default([]),
+        stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6).default([]),
+      })
+      .default({ tiers: [], stages: [] }),
     benefits: z.strictObject({
       /** Multiplies the points an order earns inside the window (on top of the tier's). */
       pointsMultiplier: z.number().min(1).max(10).default(1),
@@ -42,7 +47,12 @@ export const memberDayView = z.object({
   startTime: z.string(),
   endTime: z.string(),
   audience: z.object({ tiers: z.array(z.string()), stages: z.array(z.enum(LIFECYCLE_STAGES)) }),
-  benefits: z.object({ pointsMultiplier: z.number(), checkinBonusPoints: z.number().int(), couponTemplateIds: z.array(z.number().int()), mallItemIds: z.array(z.number().int()) }),
+  benefits: z.object({
+    pointsMultiplier: z.number(),
+    checkinBonusPoints: z.number().int(),
+    couponTemplateIds: z.array(z.number().int()),
+    mallItemIds: z.array(z.number().int()),
+  }),
   active: z.boolean(),
 });
 
@@ -55,7 +65,14 @@ export const occurrenceView = z.object({
   benefits: memberDayView.shape.benefits,
 });
 
-const figures = z.object({ participants: z.number(), orders: z.number(), spend: z.number(), pointsIssued: z.number(), couponsClaimed: z.number(), couponsUsed: z.number() });
+const figures = z.object({
+  participants: z.number(),
+  orders: z.number(),
+  spend: z.number(),
+  pointsIssued: z.number(),
+  couponsClaimed: z.number(),
+  couponsUsed: z.number(),
+});
 
 export const occurrenceReport = z.object({
   occurrenceId: z.number().int(),
@@ -70,34 +87,84 @@ export const occurrenceReport = z.object({
 
 export const memberDayRoutes = {
   current: defineRoute({
-    method: 'GET', path: '/member-days/current', auth: MEMBER, tag: 'member-days', summary: 'The member day on now for me, if any', response: z.object({ current: occurrenceView.nullable() }),
+    method: 'GET',
+    path: '/member-days/current',
+    auth: MEMBER,
+    tag: 'member-days',
+    summary: 'The member day on now for me, if any',
+    response: z.object({ current: occurrenceView.nullable() }),
   }),
   next: defineRoute({
-    method: 'GET', path: '/member-days/next', auth: MEMBER, tag: 'member-days', summary: 'My next member day', response: z.object({ next: occurrenceView.nullable() }),
+    method: 'GET',
+    path: '/member-days/next',
+    auth: MEMBER,
+    tag: 'member-days',
+    summary: 'My next member day',
+    response: z.object({ next: occurrenceView.nullable() }),
   }),
   list: defineRoute({
-    method: 'GET', path: '/admin/member-days', auth: staff('owner', 'operator'), tag: 'admin-member-days', summary: 'Member days', response: z.object({ items: z.array(memberDayView) }),
+    method: 'GET',
+    path: '/admin/member-days',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-member-days',
+    summary: 'Member days',
+    response: z.object({ items: z.array(memberDayView) }),
   }),
   create: defineRoute({
-    method: 'POST', path: '/admin/member-days', auth: staff('owner', 'operator'), tag: 'admin-member-days', status: 201,
-    summary: 'Define a recurring member day (monthly, weekly or dates) with its window, audience and benefits', body: memberDayBody, response: memberDayView,
+    method: 'POST',
+    path: '/admin/member-days',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-member-days',
+    status: 201,
+    summary:
+      'Define a recurring member day (monthly, weekly or dates) with its window, audience and benefits',
+    body: memberDayBody,
+    response: memberDayView,
   }),
   update: defineRoute({
-    method: 'PUT', path: '/admin/member-days/:id', auth: staff('owner', 'operator'), tag: 'admin-member-days',
-    summary: 'Replace a member day (occurrences not started yet follow the change)', params: idParam, body: memberDayBody, response: memberDayView,
+    method: 'PUT',
+    path: '/admin/member-days/:id',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-member-days',
+    summary: 'Replace a member day (occurrences not started yet follow the change)',
+    params: idParam,
+    body: memberDayBody,
+    response: memberDayView,
   }),
   preview: defineRoute({
-    method: 'GET', path: '/admin/member-days/:id/preview', auth: staff('owner', 'operator'), tag: 'admin-member-days',
-    summary: 'The next occurrences', params: idParam, query: z.strictObject({ count: z.coerce.number().int().min(1).max(24).default(6) }), response: z.object({ items: z.array(occurrenceView) }),
+    method: 'GET',
+    path: '/admin/member-days/:id/preview',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-member-days',
+    summary: 'The next occurrences',
+    params: idParam,
+    query: z.strictObject({ count: z.coerce.number().int().min(1).max(24).default(6) }),
+    response: z.object({ items: z.array(occurrenceView) }),
   }),
   occurrences: defineRoute({
-    method: 'GET', path: '/admin/member-days/:id/occurrences', auth: staff('owner', 'operator'), tag: 'admin-member-days',
-    summary: 'Occurrences scheduled, running and past', params: idParam,
-    response: z.object({ items: z.array(occurrenceView.extend({ id: z.number().int(), status: z.enum(['scheduled', 'started', 'ended']) })) }),
+    method: 'GET',
+    path: '/admin/member-days/:id/occurrences',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-member-days',
+    summary: 'Occurrences scheduled, running and past',
+    params: idParam,
+    response: z.object({
+      items: z.array(
+        occurrenceView.extend({
+          id: z.number().int(),
+          status: z.enum(['scheduled', 'started', 'ended']),
+        }),
+      ),
+    }),
   }),
   report: defineRoute({
-    method: 'GET', path: '/admin/member-day-occurrences/:id/report', auth: staff('owner', 'operator'), tag: 'admin-member-days',
-    summary: 'Participants, orders and spend, points issued, coupons claimed and used, beside the four same weekdays before',
-    params: idParam, response: occurrenceReport,
+    method: 'GET',
+    path: '/admin/member-day-occurrences/:id/report',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-member-days',
+    summary:
+      'Participants, orders and spend, points issued, coupons claimed and used, beside the four same weekdays before',
+    params: idParam,
+    response: occurrenceReport,
   }),
 } as const;

@@ -18,7 +18,11 @@ export const memberCard = z.object({
 });
 export type MemberCard = z.infer<typeof memberCard>;
 
-export const sessionResponse = z.object({ token: z.string(), expiresIn: z.number().int(), member: memberCard });
+export const sessionResponse = z.object({
+  token: z.string(),
+  expiresIn: z.number().int(),
+  member: memberCard,
+});
 
 export const wechatLoginBody = z.strictObject({
   code: z.string().trim().min(1, '登录凭证不能为空').max(128),
@@ -71,55 +75,94 @@ export const memberSummary = z.object({
   joinedAt: z.string().nullable(),
 });
 
-export const memberDetail = memberSummary.extend({
-  phone: z.string().nullable(),
-  birthday: z.string().nullable(),
-  points: z.number().int(),
-  growth: z.number().int(),
-  firstSeenAt: z.string(),
-  source: z.enum(['wechat', 'offline']),
-  recentEvents: z.array(engagementEventView),
-}).extend(memberLifecycleView.omit({ stage: true }).shape);
+export const memberDetail = memberSummary
+  .extend({
+    phone: z.string().nullable(),
+    birthday: z.string().nullable(),
+    points: z.number().int(),
+    growth: z.number().int(),
+    firstSeenAt: z.string(),
+    source: z.enum(['wechat', 'offline']),
+    recentEvents: z.array(engagementEventView),
+  })
+  .extend(memberLifecycleView.omit({ stage: true }).shape);
 
 export const memberRoutes = {
   wechatLogin: defineRoute({
-    method: 'POST', path: '/auth/wechat', auth: PUBLIC, tag: 'auth', status: 200,
+    method: 'POST',
+    path: '/auth/wechat',
+    auth: PUBLIC,
+    tag: 'auth',
+    status: 200,
     summary: 'Exchange a wx.login code for a session token (creates a visitor on first sight)',
-    body: wechatLoginBody, response: sessionResponse,
+    body: wechatLoginBody,
+    response: sessionResponse,
   }),
   join: defineRoute({
-    method: 'POST', path: '/me/join', auth: MEMBER, tag: 'me', status: 200,
+    method: 'POST',
+    path: '/me/join',
+    auth: MEMBER,
+    tag: 'me',
+    status: 200,
     summary: 'Join the programme: a visitor becomes a member with a card number',
-    body: joinBody, response: sessionResponse,
+    body: joinBody,
+    response: sessionResponse,
   }),
   me: defineRoute({
-    method: 'GET', path: '/me', auth: MEMBER, tag: 'me', summary: 'My member card', response: memberCard,
+    method: 'GET',
+    path: '/me',
+    auth: MEMBER,
+    tag: 'me',
+    summary: 'My member card',
+    response: memberCard,
   }),
   cardCode: defineRoute({
-    method: 'GET', path: '/me/card-code', auth: MEMBER, tag: 'me',
-    summary: 'A short-lived signed code for the clerk to scan (rotates every 60 s)', response: cardCodeResponse,
+    method: 'GET',
+    path: '/me/card-code',
+    auth: MEMBER,
+    tag: 'me',
+    summary: 'A short-lived signed code for the clerk to scan (rotates every 60 s)',
+    response: cardCodeResponse,
   }),
   exportMe: defineRoute({
-    method: 'GET', path: '/me/export', auth: MEMBER, tag: 'me',
-    summary: 'Everything held about me (personal data rights)', response: memberExport,
+    method: 'GET',
+    path: '/me/export',
+    auth: MEMBER,
+    tag: 'me',
+    summary: 'Everything held about me (personal data rights)',
+    response: memberExport,
   }),
   closeMe: defineRoute({
-    method: 'DELETE', path: '/me', auth: MEMBER, tag: 'me',
+    method: 'DELETE',
+    path: '/me',
+    auth: MEMBER,
+    tag: 'me',
     summary: 'Close my membership: personal data erased, balances kept anonymously',
     response: z.object({ closed: z.literal(true) }),
   }),
   adminSearch: defineRoute({
-    method: 'GET', path: '/admin/members', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-members',
+    method: 'GET',
+    path: '/admin/members',
+    auth: staff('owner', 'operator', 'clerk'),
+    tag: 'admin-members',
     summary: 'Search members by card number, phone or nickname',
     query: z.strictObject({ query: z.string().trim().max(64).optional(), ...cursorQuery }),
     response: page(memberSummary),
   }),
   adminDetail: defineRoute({
-    method: 'GET', path: '/admin/members/:id', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-members',
-    summary: 'One member: card, stage, recent events', params: idParam, response: memberDetail,
+    method: 'GET',
+    path: '/admin/members/:id',
+    auth: staff('owner', 'operator', 'clerk'),
+    tag: 'admin-members',
+    summary: 'One member: card, stage, recent events',
+    params: idParam,
+    response: memberDetail,
   }),
   adminByCardCode: defineRoute({
-    method: 'GET', path: '/admin/members/by-card-code/:code', auth: staff('owner', 'operator', 'clerk'), tag: 'admin-members',
+    method: 'GET',
+    path: '/admin/members/by-card-code/:code',
+    auth: staff('owner', 'operator', 'clerk'),
+    tag: 'admin-members',
     summary: 'Resolve a scanned dynamic card code to the member',
     params: z.strictObject({ code: z.string().regex(/^\d{10,24}$/, '会员码格式不正确') }),
     response: memberDetail,

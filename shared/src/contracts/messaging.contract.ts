@@ -16,16 +16,50 @@ export type MessagePurpose = (typeof MESSAGE_PURPOSES)[number];
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
 
 /** Variables a template may use as {{name}}; filled per member when the message is queued. */
-export const MESSAGE_VARIABLES = ['nickname', 'cardNo', 'points', 'today', 'expiringPoints', 'expiringOn', 'couponName', 'couponValidTo', 'daysSinceLastVisit', 'streak', 'memberDayName'] as const;
+export const MESSAGE_VARIABLES = [
+  'nickname',
+  'cardNo',
+  'points',
+  'today',
+  'expiringPoints',
+  'expiringOn',
+  'couponName',
+  'couponValidTo',
+  'daysSinceLastVisit',
+  'streak',
+  'memberDayName',
+] as const;
 
-const SUBSCRIBE_RESULT = z.enum(['accept', 'reject', 'ban', 'filter', 'acceptWithAlert', 'acceptWithAudio', 'acceptWithForcePush']);
-const wechatTemplateId = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, '模板 ID 格式不正确');
+const SUBSCRIBE_RESULT = z.enum([
+  'accept',
+  'reject',
+  'ban',
+  'filter',
+  'acceptWithAlert',
+  'acceptWithAudio',
+  'acceptWithForcePush',
+]);
+const wechatTemplateId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, '模板 ID 格式不正确');
 
 export const subscriptionBody = z.strictObject({
   /** What wx.requestSubscribeMessage answered, per template id. */
-  results: z.record(wechatTemplateId, SUBSCRIBE_RESULT).refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 10, '一次最多上报 10 个模板'),
+  results: z
+    .record(wechatTemplateId, SUBSCRIBE_RESULT)
+    .refine(
+      (r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 10,
+      '一次最多上报 10 个模板',
+    ),
 });
-export const subscriptionView = z.object({ quotas: z.array(z.object({ templateId: z.string(), remaining: z.number().int(), banned: z.boolean() })) });
+export const subscriptionView = z.object({
+  quotas: z.array(
+    z.object({ templateId: z.string(), remaining: z.number().int(), banned: z.boolean() }),
+  ),
+});
 
 export const messagePreferences = z.strictObject({
   /** Reminders and service notices from automations (points or coupons about to expire, tier at stake…). */
@@ -36,14 +70,22 @@ export const messagePreferences = z.strictObject({
 
 const templateField = z.strictObject({
   /** The WeChat template's keyword, e.g. thing1, date2 (its type comes from the prefix). */
-  key: z.string().trim().regex(/^[a-z_]+\d+$/, '字段名应像 thing1、date2 这样'),
+  key: z
+    .string()
+    .trim()
+    .regex(/^[a-z_]+\d+$/, '字段名应像 thing1、date2 这样'),
   /** Text with {{variables}}, e.g. "{{nickname}}，您有积分即将到期". */
   value: z.string().trim().min(1).max(200),
 });
 
 export const messageTemplateBody = z
   .strictObject({
-    code: z.string().trim().min(1).max(32).regex(/^[a-z0-9_]+$/, '编码只能包含小写字母、数字和下划线'),
+    code: z
+      .string()
+      .trim()
+      .min(1)
+      .max(32)
+      .regex(/^[a-z0-9_]+$/, '编码只能包含小写字母、数字和下划线'),
     name: z.string().trim().min(1).max(40),
     channel: z.enum(MESSAGE_CHANNELS),
     purpose: z.enum(MESSAGE_PURPOSES),
@@ -51,12 +93,27 @@ export const messageTemplateBody = z
     fields: z.array(templateField).max(10).default([]),
     smsText: z.string().trim().min(1).max(300).nullable().default(null),
     /** The mini-program page the message opens; a tracking parameter is added to it. */
-    page: z.string().trim().max(120).regex(/^pages\/[A-Za-z0-9_/-]+$/, '页面路径应以 pages/ 开头').nullable().default(null),
+    page: z
+      .string()
+      .trim()
+      .max(120)
+      .regex(/^pages\/[A-Za-z0-9_/-]+$/, '页面路径应以 pages/ 开头')
+      .nullable()
+      .default(null),
     active: z.boolean().default(true),
   })
-  .refine((t) => t.purpose !== 'marketing' || t.channel === 'sms', { message: '微信订阅消息和模板消息禁止营销内容：营销类只能用短信发送', path: ['channel'] })
-  .refine((t) => t.channel === 'sms' || (t.wechatTemplateId !== null && t.fields.length > 0), { message: '微信消息需要模板 ID 和字段', path: ['wechatTemplateId'] })
-  .refine((t) => t.channel !== 'sms' || t.smsText !== null, { message: '短信需要正文', path: ['smsText'] });
+  .refine((t) => t.purpose !== 'marketing' || t.channel === 'sms', {
+    message: '微信订阅消息和模板消息禁止营销内容：营销类只能用短信发送',
+    path: ['channel'],
+  })
+  .refine((t) => t.channel === 'sms' || (t.wechatTemplateId !== null && t.fields.length > 0), {
+    message: '微信消息需要模板 ID 和字段',
+    path: ['wechatTemplateId'],
+  })
+  .refine((t) => t.channel !== 'sms' || t.smsText !== null, {
+    message: '短信需要正文',
+    path: ['smsText'],
+  });
 
 export const messageTemplateView = z.object({
   id: z.number().int(),
@@ -74,15 +131,33 @@ export const messageTemplateView = z.object({
 export const messagingSettings = z
   .strictObject({
     /** Brand-local HH:MM; messages due inside the window wait for its end (never dropped). */
-    quietHours: z.strictObject({ start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/) }).nullable(),
+    quietHours: z
+      .strictObject({
+        start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+        end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+      })
+      .nullable(),
     /** Reactivation and marketing messages per member, across channels. */
-    caps: z.strictObject({ per3Days: z.number().int().min(0).max(100), per30Days: z.number().int().min(0).max(1000) }),
+    caps: z.strictObject({
+      per3Days: z.number().int().min(0).max(100),
+      per30Days: z.number().int().min(0).max(1000),
+    }),
     /** Sends per second per channel, per dispatcher process. */
-    ratePerSecond: z.strictObject({ subscribe: z.number().min(0.1).max(10_000), oa_template: z.number().min(0.1).max(10_000), sms: z.number().min(0.1).max(10_000) }),
+    ratePerSecond: z.strictObject({
+      subscribe: z.number().min(0.1).max(10_000),
+      oa_template: z.number().min(0.1).max(10_000),
+      sms: z.number().min(0.1).max(10_000),
+    }),
     /** Transient failures are retried with exponential backoff and jitter, from baseSeconds, up to maxAttempts tries. */
-    retry: z.strictObject({ maxAttempts: z.number().int().min(1).max(20), baseSeconds: z.number().min(0.01).max(3600) }),
+    retry: z.strictObject({
+      maxAttempts: z.number().int().min(1).max(20),
+      baseSeconds: z.number().min(0.01).max(3600),
+    }),
   })
-  .refine((s) => s.caps.per3Days <= s.caps.per30Days, { message: '3 天上限不能大于 30 天上限', path: ['caps'] });
+  .refine((s) => s.caps.per3Days <= s.caps.per30Days, {
+    message: '3 天上限不能大于 30 天上限',
+    path: ['caps'],
+  });
 export type MessagingSettings = z.output<typeof messagingSettings>;
 
 export const DEFAULT_MESSAGING_SETTINGS: MessagingSettings = {
@@ -111,45 +186,102 @@ export const messageView = z.object({
 
 export const messagingRoutes = {
   reportSubscriptions: defineRoute({
-    method: 'POST', path: '/me/subscriptions', auth: MEMBER, tag: 'me', status: 200,
-    summary: 'Report what wx.requestSubscribeMessage answered: each accept adds one send, ban sets it to zero',
-    body: subscriptionBody, response: subscriptionView,
+    method: 'POST',
+    path: '/me/subscriptions',
+    auth: MEMBER,
+    tag: 'me',
+    status: 200,
+    summary:
+      'Report what wx.requestSubscribeMessage answered: each accept adds one send, ban sets it to zero',
+    body: subscriptionBody,
+    response: subscriptionView,
   }),
   getPreferences: defineRoute({
-    method: 'GET', path: '/me/message-preferences', auth: MEMBER, tag: 'me', summary: 'My message preferences', response: messagePreferences,
+    method: 'GET',
+    path: '/me/message-preferences',
+    auth: MEMBER,
+    tag: 'me',
+    summary: 'My message preferences',
+    response: messagePreferences,
   }),
   putPreferences: defineRoute({
-    method: 'PUT', path: '/me/message-preferences', auth: MEMBER, tag: 'me', summary: 'Opt in or out of reminders and promotional SMS',
-    body: messagePreferences, response: messagePreferences,
+    method: 'PUT',
+    path: '/me/message-preferences',
+    auth: MEMBER,
+    tag: 'me',
+    summary: 'Opt in or out of reminders and promotional SMS',
+    body: messagePreferences,
+    response: messagePreferences,
   }),
   opened: defineRoute({
-    method: 'POST', path: '/me/messages/opened', auth: MEMBER, tag: 'me', status: 200,
+    method: 'POST',
+    path: '/me/messages/opened',
+    auth: MEMBER,
+    tag: 'me',
+    status: 200,
     summary: 'The mini-program opened from a message: report its tracking token',
-    body: z.strictObject({ token: z.string().trim().regex(/^[A-Za-z0-9_-]{8,40}$/, '追踪参数无效') }), response: okResponse,
+    body: z.strictObject({
+      token: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9_-]{8,40}$/, '追踪参数无效'),
+    }),
+    response: okResponse,
   }),
   listTemplates: defineRoute({
-    method: 'GET', path: '/admin/message-templates', auth: staff('owner', 'operator'), tag: 'admin-messaging',
-    summary: 'Message templates', response: z.object({ items: z.array(messageTemplateView) }),
+    method: 'GET',
+    path: '/admin/message-templates',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-messaging',
+    summary: 'Message templates',
+    response: z.object({ items: z.array(messageTemplateView) }),
   }),
   createTemplate: defineRoute({
-    method: 'POST', path: '/admin/message-templates', auth: staff('owner', 'operator'), tag: 'admin-messaging', status: 201,
-    summary: 'Create a message template (channel, WeChat template id, fields with variables, landing page)', body: messageTemplateBody, response: messageTemplateView,
+    method: 'POST',
+    path: '/admin/message-templates',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-messaging',
+    status: 201,
+    summary:
+      'Create a message template (channel, WeChat template id, fields with variables, landing page)',
+    body: messageTemplateBody,
+    response: messageTemplateView,
   }),
   updateTemplate: defineRoute({
-    method: 'PUT', path: '/admin/message-templates/:id', auth: staff('owner', 'operator'), tag: 'admin-messaging',
-    summary: 'Replace a message template', params: idParam, body: messageTemplateBody, response: messageTemplateView,
+    method: 'PUT',
+    path: '/admin/message-templates/:id',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-messaging',
+    summary: 'Replace a message template',
+    params: idParam,
+    body: messageTemplateBody,
+    response: messageTemplateView,
   }),
   getSettings: defineRoute({
-    method: 'GET', path: '/admin/messaging/settings', auth: staff('owner', 'operator'), tag: 'admin-messaging',
-    summary: 'Quiet hours, frequency caps, rate limits, retries', response: messagingSettings,
+    method: 'GET',
+    path: '/admin/messaging/settings',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-messaging',
+    summary: 'Quiet hours, frequency caps, rate limits, retries',
+    response: messagingSettings,
   }),
   putSettings: defineRoute({
-    method: 'PUT', path: '/admin/messaging/settings', auth: staff('owner'), tag: 'admin-messaging',
-    summary: 'Change quiet hours, caps, rate limits, retries', body: messagingSettings, response: messagingSettings,
+    method: 'PUT',
+    path: '/admin/messaging/settings',
+    auth: staff('owner'),
+    tag: 'admin-messaging',
+    summary: 'Change quiet hours, caps, rate limits, retries',
+    body: messagingSettings,
+    response: messagingSettings,
   }),
   send: defineRoute({
-    method: 'POST', path: '/admin/messages', auth: staff('owner', 'operator'), tag: 'admin-messaging', status: 202,
-    summary: 'Queue one message to one member (the same pipeline as automations: consent, caps, quiet hours)',
+    method: 'POST',
+    path: '/admin/messages',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-messaging',
+    status: 202,
+    summary:
+      'Queue one message to one member (the same pipeline as automations: consent, caps, quiet hours)',
     body: z.strictObject({
       memberId: z.number().int().positive(),
       templateId: z.number().int().positive(),
@@ -160,15 +292,40 @@ export const messagingRoutes = {
     response: messageView,
   }),
   listMessages: defineRoute({
-    method: 'GET', path: '/admin/messages', auth: staff('owner', 'operator'), tag: 'admin-messaging',
+    method: 'GET',
+    path: '/admin/messages',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-messaging',
     summary: 'Messages, newest first, by member or status',
-    query: z.strictObject({ memberId: z.coerce.number().int().positive().optional(), status: z.enum(MESSAGE_STATUSES).optional(), automationId: z.coerce.number().int().positive().optional(), ...cursorQuery }),
+    query: z.strictObject({
+      memberId: z.coerce.number().int().positive().optional(),
+      status: z.enum(MESSAGE_STATUSES).optional(),
+      automationId: z.coerce.number().int().positive().optional(),
+      ...cursorQuery,
+    }),
     response: page(messageView),
   }),
   syncFollowers: defineRoute({
-    method: 'POST', path: '/admin/oa-followers', auth: staff('owner'), tag: 'admin-messaging', status: 200, integration: true,
-    summary: 'Official Account followers (unionid → OA openid), from the OA user list or its subscribe events',
-    body: z.strictObject({ followers: z.array(z.strictObject({ unionid: z.string().trim().min(1).max(64), oaOpenid: z.string().trim().min(1).max(64), following: z.boolean().default(true) })).min(1).max(10_000) }),
+    method: 'POST',
+    path: '/admin/oa-followers',
+    auth: staff('owner'),
+    tag: 'admin-messaging',
+    status: 200,
+    integration: true,
+    summary:
+      'Official Account followers (unionid → OA openid), from the OA user list or its subscribe events',
+    body: z.strictObject({
+      followers: z
+        .array(
+          z.strictObject({
+            unionid: z.string().trim().min(1).max(64),
+            oaOpenid: z.string().trim().min(1).max(64),
+            following: z.boolean().default(true),
+          }),
+        )
+        .min(1)
+        .max(10_000),
+    }),
     response: z.object({ upserted: z.number().int() }),
   }),
 } as const;

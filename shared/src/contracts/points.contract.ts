@@ -40,7 +40,11 @@ export const pointsSummary = z.object({
   pending: z.number().int(),
   /** Points owed back after a refund of points already spent; later earnings pay it first. */
   owed: z.number().int(),
-  expiringSoon: z.object({ points: z.number().int(), firstDate: isoDate.nullable(), withinDays: z.number().int() }),
+  expiringSoon: z.object({
+    points: z.number().int(),
+    firstDate: isoDate.nullable(),
+    withinDays: z.number().int(),
+  }),
   lots: z.array(z.object({ points: z.number().int(), expiresOn: isoDate.nullable() })),
 });
 
@@ -71,7 +75,9 @@ export const myTiers = z.object({
     growth: z.number().int(),
     growthThisPeriod: z.number().int(),
     /** Growth still needed to reach the next tier (null at the top). */
-    toNext: z.object({ code: z.string(), name: z.string(), growthNeeded: z.number().int() }).nullable(),
+    toNext: z
+      .object({ code: z.string(), name: z.string(), growthNeeded: z.number().int() })
+      .nullable(),
     /** Growth still needed this period to keep the current tier (0 when safe, null when the tier never expires). */
     toKeep: z.number().int().nullable(),
   }),
@@ -117,13 +123,28 @@ const fen = z.number().int('金额以分为单位，必须是整数').min(0).max
 
 export const memberRef = z.union([
   z.strictObject({ id: z.number().int().positive() }),
-  z.strictObject({ cardNo: z.string().trim().regex(/^\d{8,20}$/) }),
-  z.strictObject({ phone: z.string().trim().regex(/^1[3-9]\d{9}$/, '手机号格式不正确') }),
+  z.strictObject({
+    cardNo: z
+      .string()
+      .trim()
+      .regex(/^\d{8,20}$/),
+  }),
+  z.strictObject({
+    phone: z
+      .string()
+      .trim()
+      .regex(/^1[3-9]\d{9}$/, '手机号格式不正确'),
+  }),
   z.strictObject({ openid: z.string().trim().min(1).max(64) }),
 ]);
 
 export const createOrderBody = z.strictObject({
-  orderNo: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, '订单号只能包含字母、数字和 _ . : -'),
+  orderNo: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.:-]+$/, '订单号只能包含字母、数字和 _ . : -'),
   member: memberRef,
   amount: fen,
   paidAt: z.iso.datetime({ offset: true }),
@@ -147,7 +168,12 @@ export const orderView = z.object({
 });
 
 export const refundBody = z.strictObject({
-  refundNo: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/),
+  refundNo: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.:-]+$/),
   amount: fen.min(1),
 });
 
@@ -162,7 +188,12 @@ export const refundView = z.object({
 });
 
 export const adjustBody = z.strictObject({
-  points: z.number().int().min(-10_000_000).max(10_000_000).refine((v) => v !== 0, '调整数量不能为 0'),
+  points: z
+    .number()
+    .int()
+    .min(-10_000_000)
+    .max(10_000_000)
+    .refine((v) => v !== 0, '调整数量不能为 0'),
   reason: z.string().trim().min(2, '请填写调整原因').max(200),
   /** Makes a retried request safe: the same key adjusts once. */
   requestId: z.string().trim().min(8).max(64),
@@ -188,67 +219,153 @@ const orderNoParam = z.strictObject({ orderNo: createOrderBody.shape.orderNo });
 
 export const pointsRoutes = {
   summary: defineRoute({
-    method: 'GET', path: '/points/summary', auth: MEMBER, tag: 'points',
-    summary: 'My balance, pending points, points expiring soon', response: pointsSummary,
+    method: 'GET',
+    path: '/points/summary',
+    auth: MEMBER,
+    tag: 'points',
+    summary: 'My balance, pending points, points expiring soon',
+    response: pointsSummary,
   }),
   ledger: defineRoute({
-    method: 'GET', path: '/points/ledger', auth: MEMBER, tag: 'points',
-    summary: 'My points history, newest first', query: z.strictObject(cursorQuery), response: page(ledgerEntryView),
+    method: 'GET',
+    path: '/points/ledger',
+    auth: MEMBER,
+    tag: 'points',
+    summary: 'My points history, newest first',
+    query: z.strictObject(cursorQuery),
+    response: page(ledgerEntryView),
   }),
   tiers: defineRoute({
-    method: 'GET', path: '/tiers', auth: MEMBER, tag: 'points',
-    summary: 'The tier ladder, my growth, what the next tier and keeping mine take', response: myTiers,
+    method: 'GET',
+    path: '/tiers',
+    auth: MEMBER,
+    tag: 'points',
+    summary: 'The tier ladder, my growth, what the next tier and keeping mine take',
+    response: myTiers,
   }),
   createOrder: defineRoute({
-    method: 'POST', path: '/admin/orders', auth: staff('owner', 'operator'), integration: true, tag: 'admin-orders', status: 201,
-    summary: 'Record a paid order (idempotent on orderNo); operator token or signed integration call',
-    body: createOrderBody, response: orderView,
+    method: 'POST',
+    path: '/admin/orders',
+    auth: staff('owner', 'operator'),
+    integration: true,
+    tag: 'admin-orders',
+    status: 201,
+    summary:
+      'Record a paid order (idempotent on orderNo); operator token or signed integration call',
+    body: createOrderBody,
+    response: orderView,
   }),
   getOrder: defineRoute({
-    method: 'GET', path: '/admin/orders/:orderNo', auth: staff('owner', 'operator'), tag: 'admin-orders',
-    summary: 'An order and what it earned', params: orderNoParam, response: orderView,
+    method: 'GET',
+    path: '/admin/orders/:orderNo',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-orders',
+    summary: 'An order and what it earned',
+    params: orderNoParam,
+    response: orderView,
   }),
   refund: defineRoute({
-    method: 'POST', path: '/admin/orders/:orderNo/refunds', auth: staff('owner', 'operator'), integration: true, tag: 'admin-orders', status: 201,
-    summary: 'Refund part or all of an order (idempotent on refundNo)', params: orderNoParam, body: refundBody, response: refundView,
+    method: 'POST',
+    path: '/admin/orders/:orderNo/refunds',
+    auth: staff('owner', 'operator'),
+    integration: true,
+    tag: 'admin-orders',
+    status: 201,
+    summary: 'Refund part or all of an order (idempotent on refundNo)',
+    params: orderNoParam,
+    body: refundBody,
+    response: refundView,
   }),
   adjust: defineRoute({
-    method: 'POST', path: '/admin/members/:id/points/adjustments', auth: staff('owner', 'operator'), tag: 'admin-points', status: 201,
-    summary: 'Add or take points by hand, with a reason (audited)', params: idParam, body: adjustBody, response: ledgerEntryView,
+    method: 'POST',
+    path: '/admin/members/:id/points/adjustments',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-points',
+    status: 201,
+    summary: 'Add or take points by hand, with a reason (audited)',
+    params: idParam,
+    body: adjustBody,
+    response: ledgerEntryView,
   }),
   memberLedger: defineRoute({
-    method: 'GET', path: '/admin/members/:id/points/ledger', auth: staff('owner', 'operator'), tag: 'admin-points',
-    summary: "A member's points ledger", params: idParam, query: z.strictObject(cursorQuery), response: page(ledgerEntryView),
+    method: 'GET',
+    path: '/admin/members/:id/points/ledger',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-points',
+    summary: "A member's points ledger",
+    params: idParam,
+    query: z.strictObject(cursorQuery),
+    response: page(ledgerEntryView),
   }),
   getRules: defineRoute({
-    method: 'GET', path: '/admin/points/rules', auth: staff('owner', 'operator'), tag: 'admin-points',
-    summary: 'Earn, pending, expiry and tier rules', response: pointsRules,
+    method: 'GET',
+    path: '/admin/points/rules',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-points',
+    summary: 'Earn, pending, expiry and tier rules',
+    response: pointsRules,
   }),
   putRules: defineRoute({
-    method: 'PUT', path: '/admin/points/rules', auth: staff('owner'), tag: 'admin-points',
-    summary: 'Change earn, pending, expiry and tier rules (audited)', body: pointsRules, response: pointsRules,
+    method: 'PUT',
+    path: '/admin/points/rules',
+    auth: staff('owner'),
+    tag: 'admin-points',
+    summary: 'Change earn, pending, expiry and tier rules (audited)',
+    body: pointsRules,
+    response: pointsRules,
   }),
   listTiers: defineRoute({
-    method: 'GET', path: '/admin/tiers', auth: staff('owner', 'operator'), tag: 'admin-points',
-    summary: 'The tier ladder', response: z.object({ items: z.array(tierView) }),
+    method: 'GET',
+    path: '/admin/tiers',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-points',
+    summary: 'The tier ladder',
+    response: z.object({ items: z.array(tierView) }),
   }),
   updateTier: defineRoute({
-    method: 'PATCH', path: '/admin/tiers/:code', auth: staff('owner'), tag: 'admin-points',
-    summary: 'Change a tier (audited)', params: z.strictObject({ code: z.string().trim().min(1).max(32) }), body: updateTierBody, response: tierView,
+    method: 'PATCH',
+    path: '/admin/tiers/:code',
+    auth: staff('owner'),
+    tag: 'admin-points',
+    summary: 'Change a tier (audited)',
+    params: z.strictObject({ code: z.string().trim().min(1).max(32) }),
+    body: updateTierBody,
+    response: tierView,
   }),
   importOrders: defineRoute({
-    method: 'POST', path: '/admin/imports/orders', auth: staff('owner', 'operator'), tag: 'admin-imports', status: 202, rawBody: true,
-    summary: 'Upload order history as CSV (member_ref,order_no,paid_at,amount[,store_code]); processed in the background',
-    query: z.strictObject({ creditPoints: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+    method: 'POST',
+    path: '/admin/imports/orders',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-imports',
+    status: 202,
+    rawBody: true,
+    summary:
+      'Upload order history as CSV (member_ref,order_no,paid_at,amount[,store_code]); processed in the background',
+    query: z.strictObject({
+      creditPoints: z
+        .enum(['true', 'false'])
+        .default('false')
+        .transform((v) => v === 'true'),
+    }),
     response: importView,
   }),
   importMembers: defineRoute({
-    method: 'POST', path: '/admin/imports/members', auth: staff('owner', 'operator'), tag: 'admin-imports', status: 202, rawBody: true,
+    method: 'POST',
+    path: '/admin/imports/members',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-imports',
+    status: 202,
+    rawBody: true,
     summary: 'Upload members with opening balances and tiers as CSV; processed in the background',
     response: importView,
   }),
   getImport: defineRoute({
-    method: 'GET', path: '/admin/imports/:id', auth: staff('owner', 'operator'), tag: 'admin-imports',
-    summary: 'Progress and rejected rows of an import', params: idParam, response: importView,
+    method: 'GET',
+    path: '/admin/imports/:id',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-imports',
+    summary: 'Progress and rejected rows of an import',
+    params: idParam,
+    response: importView,
   }),
 };

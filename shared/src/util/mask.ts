@@ -9,5 +9,7 @@ export function maskPhone(phone: string | null | undefined): string | null {
 export function maskNickname(nickname: string | null | undefined): string {
   if (!nickname) return '会员';
   const chars = Array.from(nickname);
-  return chars.length <= 1 ? `${chars[0]}*` : `${chars[0]}${'*'.repeat(Math.min(chars.length - 1, 2))}`;
+  return chars.length <= 1
+    ? `${chars[0]}*`
+    : `${chars[0]}${'*'.repeat(Math.min(chars.length - 1, 2))}`;
 }

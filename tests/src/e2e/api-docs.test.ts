@@ -22,8 +22,16 @@ describe('the API documentation page in a real browser', () => {
     await page.waitForSelector('.opblock', { timeout: 15_000 });
     const title = await page.textContent('.info .title');
     assert.match(title ?? '', /Huoyue API/);
-    const paths = await page.$$eval('.opblock-summary-path', (els) => els.map((e) => e.textContent?.replace(/\u200b/g, '').trim()));
-    for (const expected of ['/api/auth/wechat', '/api/me/join', '/api/me/card-code', '/api/admin/members/{id}', '/api/admin/audit-logs']) {
+    const paths = await page.$$eval('.opblock-summary-path', (els) =>
+      els.map((e) => e.textContent?.replace(/\u200b/g, '').trim()),
+    );
+    for (const expected of [
+      '/api/auth/wechat',
+      '/api/me/join',
+      '/api/me/card-code',
+      '/api/admin/members/{id}',
+      '/api/admin/audit-logs',
+    ]) {
       assert.ok(paths.includes(expected), `${expected} listed (saw ${paths.join(', ')})`);
     }
     mkdirSync('docs/screenshots', { recursive: true });

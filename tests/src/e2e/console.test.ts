@@ -20,7 +20,9 @@ describe('the staff console in a real browser', () => {
     server = await startTestServer();
     owner = await staffLogin(server);
     browser = await launchBrowser();
-    page = await (await browser.browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    page = await (
+      await browser.browser.newContext({ viewport: { width: 1440, height: 900 } })
+    ).newPage();
     base = server.apiUrl.replace(/\/api$/, '');
     mkdirSync('docs/screenshots', { recursive: true });
   });
@@ -44,7 +46,10 @@ describe('the staff console in a real browser', () => {
     await page.getByTitle('指定日期').click();
     const today = brandDay(new Date(), server.config.brandTimezone);
     await dialog.getByLabel('日期（YYYY-MM-DD，逗号分隔）').fill(today);
-    for (const [label, value] of [['开始时间', '00:00'], ['结束时间', '23:59']] as const) {
+    for (const [label, value] of [
+      ['开始时间', '00:00'],
+      ['结束时间', '23:59'],
+    ] as const) {
       await dialog.getByLabel(label).click();
       await dialog.getByLabel(label).fill(value);
       await dialog.getByLabel(label).press('Enter');
@@ -55,7 +60,14 @@ describe('the staff console in a real browser', () => {
     await page.screenshot({ path: 'docs/screenshots/console-member-days.png' });
 
     const m = await joinedMember(server, '双倍会员');
-    const order = await owner.call(routes.points.createOrder, { body: { orderNo: `E2E-${Date.now()}`, member: { id: m.member.id }, amount: 10_000, paidAt: new Date().toISOString() } });
+    const order = await owner.call(routes.points.createOrder, {
+      body: {
+        orderNo: `E2E-${Date.now()}`,
+        member: { id: m.member.id },
+        amount: 10_000,
+        paidAt: new Date().toISOString(),
+      },
+    });
     assert.equal(order.points, 200, '100 yuan at 1 point per yuan, doubled');
     await page.getByRole('menuitem', { name: '会员', exact: true }).click();
     await page.getByPlaceholder('卡号、手机号或昵称').fill('双倍会员');
@@ -63,7 +75,10 @@ describe('the staff console in a real browser', () => {
     await page.getByRole('cell', { name: '双倍会员' }).click();
     const drawer = page.locator('.ant-drawer');
     await drawer.getByText('积分').first().waitFor();
-    const points = await drawer.locator('.ant-descriptions-item-label', { hasText: /^积分$/ }).locator('xpath=following-sibling::td[1]').textContent();
+    const points = await drawer
+      .locator('.ant-descriptions-item-label', { hasText: /^积分$/ })
+      .locator('xpath=following-sibling::td[1]')
+      .textContent();
     assert.ok(Number(points) >= 200, `the member page shows the doubled points (${points})`);
     await page.waitForTimeout(600); // the drawer's slide-in
     await page.screenshot({ path: 'docs/screenshots/console-member.png' });
@@ -73,7 +88,10 @@ describe('the staff console in a real browser', () => {
     await owner.call(routes.system.runJob, { params: { name: 'member_days.tick' }, body: {} });
     await page.getByRole('menuitem', { name: '会员日' }).click();
     await page.getByRole('button', { name: '场次与报表' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: /报\s*表/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /报\s*表/ })
+      .click();
     const ordersRow = page.getByRole('row', { name: /订单数/ });
     await ordersRow.waitFor();
     assert.match((await ordersRow.textContent()) ?? '', /订单数\s*1/);
@@ -92,7 +110,9 @@ describe('the staff console in a real browser', () => {
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByRole('cell', { name: '满¥100减¥20' }).waitFor();
     await page.screenshot({ path: 'docs/screenshots/console-coupons.png' });
-    const template = (await owner.call(routes.coupons.listTemplates)).items.find((t) => t.name === '满100减20')!;
+    const template = (await owner.call(routes.coupons.listTemplates)).items.find(
+      (t) => t.name === '满100减20',
+    )!;
     assert.deepEqual([template.kind, template.value, template.threshold], ['cash', 2_000, 10_000]);
     const m = await joinedMember(server, '领券会员');
     const coupon = await m.api.call(routes.coupons.claim, { body: { templateId: template.id } });
@@ -122,7 +142,8 @@ describe('the staff console in a real browser', () => {
     const fresh = await page.context().newPage();
     const started = Date.now();
     await fresh.goto(`${base}/admin/#/dashboard`);
-    for (const id of ['chart-stages', 'chart-rfm', 'chart-activity', 'chart-points']) await fresh.locator(`[data-testid="${id}"] canvas`).first().waitFor();
+    for (const id of ['chart-stages', 'chart-rfm', 'chart-activity', 'chart-points'])
+      await fresh.locator(`[data-testid="${id}"] canvas`).first().waitFor();
     const firstLoadMs = Date.now() - started;
     const timing = (await fresh.evaluate(
       '(() => { const n = performance.getEntriesByType("navigation")[0]; return { domContentLoaded: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) }; })()',
@@ -132,7 +153,9 @@ describe('the staff console in a real browser', () => {
     await fresh.close();
     const assets = join('admin', 'dist', 'assets');
     const bundle = readdirSync(assets).reduce((sum, f) => sum + statSync(join(assets, f)).size, 0);
-    console.log(`console first load to four charts: ${firstLoadMs} ms (DOMContentLoaded ${timing.domContentLoaded} ms, load ${timing.load} ms); bundle ${(bundle / 1024).toFixed(0)} KiB`);
+    console.log(
+      `console first load to four charts: ${firstLoadMs} ms (DOMContentLoaded ${timing.domContentLoaded} ms, load ${timing.load} ms); bundle ${(bundle / 1024).toFixed(0)} KiB`,
+    );
     await page.getByRole('menuitem', { name: '操作日志' }).click();
     await page.getByRole('cell', { name: 'member_day.create' }).first().waitFor();
     await page.screenshot({ path: 'docs/screenshots/console-audit.png' });
@@ -162,7 +185,9 @@ describe('the staff console in a real browser', () => {
     await t.getByText('营销内容：营销类只能用短信发送').waitFor(); // WeChat channel + marketing: refused before sending
     await t.getByLabel('渠道').click();
     await page.locator('.ant-select-dropdown:visible').getByTitle('短信', { exact: true }).click();
-    await t.getByLabel('短信内容').fill('【会员中心】{{nickname}}，好久不见，送您一张专属券。退订回T');
+    await t
+      .getByLabel('短信内容')
+      .fill('【会员中心】{{nickname}}，好久不见，送您一张专属券。退订回T');
     await t.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByRole('cell', { name: '好久不见短信' }).waitFor();
 
@@ -174,8 +199,14 @@ describe('the staff console in a real browser', () => {
     await page.locator('.ant-select-dropdown:visible').getByTitle('好久不见短信').click();
     await a.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByRole('cell', { name: '沉睡召回' }).waitFor();
-    await page.getByRole('row', { name: /沉睡召回/ }).getByRole('button', { name: /停\s*用/ }).click();
-    await page.getByRole('row', { name: /沉睡召回/ }).getByText('已停用').waitFor();
+    await page
+      .getByRole('row', { name: /沉睡召回/ })
+      .getByRole('button', { name: /停\s*用/ })
+      .click();
+    await page
+      .getByRole('row', { name: /沉睡召回/ })
+      .getByText('已停用')
+      .waitFor();
     await page.waitForTimeout(500); // the dialog's fade-out
     await page.screenshot({ path: 'docs/screenshots/console-automations.png', fullPage: true });
     await page.getByRole('menuitem', { name: '勋章', exact: true }).click();
@@ -195,14 +226,30 @@ describe('the staff console in a real browser', () => {
     await page.getByRole('menuitem', { name: '兑换发货' }).click();
     await page.getByText('兑换发货').first().waitFor();
     await page.locator('.ant-empty-description', { hasText: '暂无数据' }).first().waitFor(); // nothing to ship yet: the empty state
-    const created = (await owner.call(routes.campaigns.list)).items.find((x) => x.name === '沉睡召回')!;
-    assert.deepEqual([created.trigger, created.controlPercent, created.active], [{ type: 'stage_changed', to: 'dormant' }, 10, false]);
+    const created = (await owner.call(routes.campaigns.list)).items.find(
+      (x) => x.name === '沉睡召回',
+    )!;
+    assert.deepEqual(
+      [created.trigger, created.controlPercent, created.active],
+      [{ type: 'stage_changed', to: 'dormant' }, 10, false],
+    );
 
     await page.getByRole('menuitem', { name: '消息模板' }).click();
-    await page.getByRole('row', { name: /好久不见短信/ }).getByRole('button', { name: /编\s*辑/ }).click();
+    await page
+      .getByRole('row', { name: /好久不见短信/ })
+      .getByRole('button', { name: /编\s*辑/ })
+      .click();
     await page.getByRole('dialog').getByLabel('名称').fill('想念您短信');
-    await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /保\s*存/ })
+      .click();
     await page.getByRole('cell', { name: '想念您短信' }).waitFor();
-    assert.ok((await owner.call(routes.messaging.listTemplates)).items.some((t) => t.name === '想念您短信' && t.code === 'winback_sms'), 'edited in place');
+    assert.ok(
+      (await owner.call(routes.messaging.listTemplates)).items.some(
+        (t) => t.name === '想念您短信' && t.code === 'winback_sms',
+      ),
+      'edited in place',
+    );
   });
 });

@@ -23,12 +23,32 @@ describe('automations: triggers, control groups, actions, conversions and the up
     const openid = `o${randomBytes(14).toString('hex').slice(0, 27)}`;
     const { code } = await server.fake.loginCode(openid);
     const session = await server.client().call(routes.members.wechatLogin, { body: { code } });
-    const joined = await server.client(session.token).call(routes.members.join, { body: { nickname: '阿花', phoneCode: (await server.fake.phoneCode(uniquePhone())).code } });
+    const joined = await server
+      .client(session.token)
+      .call(routes.members.join, {
+        body: { nickname: '阿花', phoneCode: (await server.fake.phoneCode(uniquePhone())).code },
+      });
     return { id: joined.member.id, openid, api: server.client(joined.token) };
   };
-  const buy = (memberId: number) => owner.call(routes.points.createOrder, { body: { orderNo: orderNo(), member: { id: memberId }, amount: 9_900, paidAt: new Date().toISOString() } });
+  const buy = (memberId: number) =>
+    owner.call(routes.points.createOrder, {
+      body: {
+        orderNo: orderNo(),
+        member: { id: memberId },
+        amount: 9_900,
+        paidAt: new Date().toISOString(),
+      },
+    });
   /** Points the automation granted (ledger entries of source `automation`). */
-  const rewarded = async (memberId: number) => Number(((await server.dataSource.query("SELECT COALESCE(SUM(points), 0) AS p FROM points_entry WHERE member_id = ? AND source_type = 'automation'", [memberId])) as { p: number }[])[0]!.p);
+  const rewarded = async (memberId: number) =>
+    Number(
+      (
+        (await server.dataSource.query(
+          "SELECT COALESCE(SUM(points), 0) AS p FROM points_entry WHERE member_id = ? AND source_type = 'automation'",
+          [memberId],
+        )) as { p: number }[]
+      )[0]!.p,
+    );
 
   before(async () => {
     server = await startTestServer();
@@ -39,40 +59,108 @@ describe('automations: triggers, control groups, actions, conversions and the up
   after(async () => server.stop());
 
   it('validates automations', async () => {
-    await expectError(owner.call(A.create, { body: { name: '空', trigger: { type: 'at_risk' }, actions: {} } }), 400, 'VALIDATION_FAILED');
-    await expectError(owner.call(A.create, { body: { name: '坏', trigger: { type: 'stage_changed', to: 'sleepy' as never }, actions: { points: 5 } } }), 400, 'VALIDATION_FAILED');
-    await expectError(owner.call(A.create, { body: { name: '缺模板', trigger: { type: 'at_risk' }, actions: { messageTemplateIds: [999_999] } } }), 404, 'NOT_FOUND');
-    await expectError(owner.call(A.create, { body: { name: '对照过大', trigger: { type: 'at_risk' }, actions: { points: 5 }, controlPercent: 80 } }), 400, 'VALIDATION_FAILED');
+    await expectError(
+      owner.call(A.create, { body: { name: '空', trigger: { type: 'at_risk' }, actions: {} } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectError(
+      owner.call(A.create, {
+        body: {
+          name: '坏',
+          trigger: { type: 'stage_changed', to: 'sleepy' as never },
+          actions: { points: 5 },
+        },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectError(
+      owner.call(A.create, {
+        body: {
+          name: '缺模板',
+          trigger: { type: 'at_risk' },
+          actions: { messageTemplateIds: [999_999] },
+        },
+      }),
+      404,
+      'NOT_FOUND',
+    );
+    await expectError(
+      owner.call(A.create, {
+        body: {
+          name: '对照过大',
+          trigger: { type: 'at_risk' },
+          actions: { points: 5 },
+          controlPercent: 80,
+        },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('enrols on the trigger, holds out the control group (who get nothing), converts both groups and reports the uplift', async () => {
     const template = await owner.call(G.createTemplate, {
-      body: { code: 'first_purchase_thanks', name: '首购礼到账', channel: 'subscribe', purpose: 'reactivation', wechatTemplateId: COUPON_TPL, page: 'pages/points/index', fields: [{ key: 'thing1', value: '首购礼：10 积分' }, { key: 'date2', value: '{{today}}' }, { key: 'thing3', value: '已存入您的账户' }] },
+      body: {
+        code: 'first_purchase_thanks',
+        name: '首购礼到账',
+        channel: 'subscribe',
+        purpose: 'reactivation',
+        wechatTemplateId: COUPON_TPL,
+        page: 'pages/points/index',
+        fields: [
+          { key: 'thing1', value: '首购礼：10 积分' },
+          { key: 'date2', value: '{{today}}' },
+          { key: 'thing3', value: '已存入您的账户' },
+        ],
+      },
     });
     const automation = await owner.call(A.create, {
-      body: { name: '首购回馈', trigger: { type: 'stage_changed', to: 'active' }, actions: { points: 10, messageTemplateIds: [template.id] }, controlPercent: 40, conversion: { kind: 'checkin', days: 7 } },
+      body: {
+        name: '首购回馈',
+        trigger: { type: 'stage_changed', to: 'active' },
+        actions: { points: 10, messageTemplateIds: [template.id] },
+        controlPercent: 40,
+        conversion: { kind: 'checkin', days: 7 },
+      },
     });
     const members = [];
     for (let i = 0; i < 24; i++) members.push(await member());
     // Everyone but the last agreed to the message.
-    for (const m of members.slice(0, -1)) await m.api.call(G.reportSubscriptions, { body: { results: { [COUPON_TPL]: 'accept' } } });
+    for (const m of members.slice(0, -1))
+      await m.api.call(G.reportSubscriptions, { body: { results: { [COUPON_TPL]: 'accept' } } });
     for (const m of members) await buy(m.id); // new → active: the trigger
     await buy(members[0]!.id); // already active: no second enrolment
 
     const control = members.filter((m) => inControlGroup(automation.id, m.id, 40));
     const treated = members.filter((m) => !inControlGroup(automation.id, m.id, 40));
-    assert.ok(control.length > 0 && treated.length > 1, `groups ${treated.length}/${control.length}`);
+    assert.ok(
+      control.length > 0 && treated.length > 1,
+      `groups ${treated.length}/${control.length}`,
+    );
     await dispatcher.dispatchOnce();
     for (const m of treated) assert.equal(await rewarded(m.id), 10, 'the reward, once');
-    for (const m of control) assert.equal(await rewarded(m.id), 0, 'the control group gets nothing');
-    const messages = (await owner.call(G.listMessages, { query: { automationId: automation.id, limit: 100 } })).items;
-    assert.deepEqual(messages.map((x) => x.memberId).sort(), treated.map((m) => m.id).sort(), 'one message per treated member, none for control');
-    for (const m of control) assert.equal((await server.fake.messages()).filter((x) => x.touser === m.openid).length, 0);
+    for (const m of control)
+      assert.equal(await rewarded(m.id), 0, 'the control group gets nothing');
+    const messages = (
+      await owner.call(G.listMessages, { query: { automationId: automation.id, limit: 100 } })
+    ).items;
+    assert.deepEqual(
+      messages.map((x) => x.memberId).sort(),
+      treated.map((m) => m.id).sort(),
+      'one message per treated member, none for control',
+    );
+    for (const m of control)
+      assert.equal((await server.fake.messages()).filter((x) => x.touser === m.openid).length, 0);
 
     // Conversions: check-ins within 7 days, by two treated members and one held out; one treated opens the message.
-    for (const m of [treated[0]!, treated[1]!, control[0]!]) await m.api.call(routes.engagement.checkin, { body: {} });
+    for (const m of [treated[0]!, treated[1]!, control[0]!])
+      await m.api.call(routes.engagement.checkin, { body: {} });
     const landing = (await server.fake.messages()).find((x) => x.touser === treated[0]!.openid)!;
-    await treated[0]!.api.call(G.opened, { body: { token: new URL(`https://x/${landing.page}`).searchParams.get('hy_m')! } });
+    await treated[0]!.api.call(G.opened, {
+      body: { token: new URL(`https://x/${landing.page}`).searchParams.get('hy_m')! },
+    });
 
     const report = await owner.call(A.report, { params: { id: automation.id } });
     const noConsent = treated.includes(members.at(-1)!) ? 1 : 0;
@@ -84,28 +172,87 @@ describe('automations: triggers, control groups, actions, conversions and the up
       converted: 2,
       conversionRate: 2 / treated.length,
     });
-    assert.deepEqual(report.control, { qualified: control.length, sent: 0, failed: {}, opened: 0, converted: 1, conversionRate: 1 / control.length });
-    assert.deepEqual(report.uplift, uplift({ n: treated.length, converted: 2 }, { n: control.length, converted: 1 }));
+    assert.deepEqual(report.control, {
+      qualified: control.length,
+      sent: 0,
+      failed: {},
+      opened: 0,
+      converted: 1,
+      conversionRate: 1 / control.length,
+    });
+    assert.deepEqual(
+      report.uplift,
+      uplift({ n: treated.length, converted: 2 }, { n: control.length, converted: 1 }),
+    );
   });
 
   it('runs the daily triggers: birthdays, new members without a purchase, broken check-in streaks', async () => {
-    const runDaily = (asOf: Date) => owner.call(routes.system.runJob, { params: { name: 'automations.daily' }, body: { asOf: asOf.toISOString() } });
+    const runDaily = (asOf: Date) =>
+      owner.call(routes.system.runJob, {
+        params: { name: 'automations.daily' },
+        body: { asOf: asOf.toISOString() },
+      });
     const isEnrolled = async (automationId: number, memberId: number) =>
-      Number(((await server.dataSource.query('SELECT COUNT(*) AS n FROM automation_enrollment WHERE automation_id = ? AND member_id = ?', [automationId, memberId])) as { n: number }[])[0]!.n);
-    const enrolled = async (automationId: number) => (await owner.call(A.report, { params: { id: automationId } })).treatment.qualified + (await owner.call(A.report, { params: { id: automationId } })).control.qualified;
-    const birthday = await owner.call(A.create, { body: { name: '生日礼', trigger: { type: 'birthday' }, actions: { points: 88 } } });
-    const welcome = await owner.call(A.create, { body: { name: '三天未首购', trigger: { type: 'joined_no_purchase', days: 3 }, actions: { points: 5 } } });
-    const anyStreak = await owner.call(A.create, { body: { name: '断签提醒', trigger: { type: 'streak_broken', minStreak: 1 }, actions: { points: 1 } } });
-    const longStreak = await owner.call(A.create, { body: { name: '长连签断签', trigger: { type: 'streak_broken', minStreak: 5 }, actions: { points: 1 } } });
+      Number(
+        (
+          (await server.dataSource.query(
+            'SELECT COUNT(*) AS n FROM automation_enrollment WHERE automation_id = ? AND member_id = ?',
+            [automationId, memberId],
+          )) as { n: number }[]
+        )[0]!.n,
+      );
+    const enrolled = async (automationId: number) =>
+      (await owner.call(A.report, { params: { id: automationId } })).treatment.qualified +
+      (await owner.call(A.report, { params: { id: automationId } })).control.qualified;
+    const birthday = await owner.call(A.create, {
+      body: { name: '生日礼', trigger: { type: 'birthday' }, actions: { points: 88 } },
+    });
+    const welcome = await owner.call(A.create, {
+      body: {
+        name: '三天未首购',
+        trigger: { type: 'joined_no_purchase', days: 3 },
+        actions: { points: 5 },
+      },
+    });
+    const anyStreak = await owner.call(A.create, {
+      body: {
+        name: '断签提醒',
+        trigger: { type: 'streak_broken', minStreak: 1 },
+        actions: { points: 1 },
+      },
+    });
+    const longStreak = await owner.call(A.create, {
+      body: {
+        name: '长连签断签',
+        trigger: { type: 'streak_broken', minStreak: 5 },
+        actions: { points: 1 },
+      },
+    });
 
     const today = new Date();
     const inThreeDays = new Date(today.getTime() + 3 * 86_400_000);
     const tz = server.config.brandTimezone;
-    const mmdd = new Intl.DateTimeFormat('en-CA', { timeZone: tz, month: '2-digit', day: '2-digit' }).format(inThreeDays);
+    const mmdd = new Intl.DateTimeFormat('en-CA', {
+      timeZone: tz,
+      month: '2-digit',
+      day: '2-digit',
+    }).format(inThreeDays);
     const phone = uniquePhone();
     const openid = `o${randomBytes(14).toString('hex').slice(0, 27)}`;
-    const session = await server.client().call(routes.members.wechatLogin, { body: { code: (await server.fake.loginCode(openid)).code } });
-    const joined = await server.client(session.token).call(routes.members.join, { body: { nickname: '寿星', birthday: `1990-${mmdd}`, phoneCode: (await server.fake.phoneCode(phone)).code } });
+    const session = await server
+      .client()
+      .call(routes.members.wechatLogin, {
+        body: { code: (await server.fake.loginCode(openid)).code },
+      });
+    const joined = await server
+      .client(session.token)
+      .call(routes.members.join, {
+        body: {
+          nickname: '寿星',
+          birthday: `1990-${mmdd}`,
+          phoneCode: (await server.fake.phoneCode(phone)).code,
+        },
+      });
     const checkedIn = await member();
     await checkedIn.api.call(routes.engagement.checkin, { body: {} });
 
@@ -115,42 +262,108 @@ describe('automations: triggers, control groups, actions, conversions and the up
     await runDaily(inThreeDays);
     assert.equal(await enrolled(birthday.id), 1);
     assert.equal(await isEnrolled(birthday.id, joined.member.id), 1);
-    assert.equal(await isEnrolled(welcome.id, joined.member.id) + (await isEnrolled(welcome.id, checkedIn.id)), 2, 'both joined three days before, neither bought');
+    assert.equal(
+      (await isEnrolled(welcome.id, joined.member.id)) +
+        (await isEnrolled(welcome.id, checkedIn.id)),
+      2,
+      'both joined three days before, neither bought',
+    );
     assert.equal(await enrolled(anyStreak.id), 0, 'the streak broke two days ago, not yesterday');
     await runDaily(new Date(today.getTime() + 2 * 86_400_000));
-    assert.equal(await isEnrolled(anyStreak.id, checkedIn.id), 1, 'checked in the day before yesterday, not since');
+    assert.equal(
+      await isEnrolled(anyStreak.id, checkedIn.id),
+      1,
+      'checked in the day before yesterday, not since',
+    );
     assert.equal(await enrolled(longStreak.id), 0, 'a one-day streak is not a five-day one');
     await runDaily(inThreeDays);
     assert.equal(await enrolled(birthday.id), 1, 'the dedupe window makes a second run a no-op');
 
     // "Points expiring in 5 days": an imported member whose 100 points are usable through today + 5.
-    const expiring = await owner.call(A.create, { body: { name: '积分 5 天后到期', trigger: { type: 'points_expiring', days: 5 }, actions: { points: 1 } } });
-    const lastDay = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date(today.getTime() + 5 * 86_400_000));
+    const expiring = await owner.call(A.create, {
+      body: {
+        name: '积分 5 天后到期',
+        trigger: { type: 'points_expiring', days: 5 },
+        actions: { points: 1 },
+      },
+    });
+    const lastDay = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(
+      new Date(today.getTime() + 5 * 86_400_000),
+    );
     const ref = `EXP${Date.now()}`;
-    const token = (await server.client().call(routes.staff.login, { body: { username: 'owner', password: 'owner-password-1' } })).token;
-    const upload = await fetch(`${server.apiUrl}/admin/imports/members`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: `member_ref,phone,nickname,birthday,tier_code,points_balance,points_expire_at\n${ref},,老会员,,,100,${lastDay}\n` });
+    const token = (
+      await server
+        .client()
+        .call(routes.staff.login, { body: { username: 'owner', password: 'owner-password-1' } })
+    ).token;
+    const upload = await fetch(`${server.apiUrl}/admin/imports/members`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: `member_ref,phone,nickname,birthday,tier_code,points_balance,points_expire_at\n${ref},,老会员,,,100,${lastDay}\n`,
+    });
     const { id: importId } = (await upload.json()) as { id: number };
-    for (let i = 0; i < 200 && (await owner.call(routes.points.getImport, { params: { id: importId } })).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 50));
-    const [{ id: imported }] = (await server.dataSource.query('SELECT id FROM member WHERE external_ref = ?', [ref])) as [{ id: number }];
+    for (
+      let i = 0;
+      i < 200 &&
+      (await owner.call(routes.points.getImport, { params: { id: importId } })).status !== 'done';
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 50));
+    const [{ id: imported }] = (await server.dataSource.query(
+      'SELECT id FROM member WHERE external_ref = ?',
+      [ref],
+    )) as [{ id: number }];
     await runDaily(new Date(today.getTime() + 86_400_000));
     assert.equal(await isEnrolled(expiring.id, Number(imported)), 0, 'six days ahead: not yet');
     await runDaily(today);
-    assert.equal(await isEnrolled(expiring.id, Number(imported)), 1, 'five days before the last usable day');
+    assert.equal(
+      await isEnrolled(expiring.id, Number(imported)),
+      1,
+      'five days before the last usable day',
+    );
   });
 
   it('ships playbooks by audience, installed once', async () => {
     const { items } = await owner.call(A.playbooks);
-    assert.deepEqual(items.map((p) => p.code), ['new_member_activation', 'low_frequency_reminder', 'dormant_winback', 'lost_recall']);
+    assert.deepEqual(
+      items.map((p) => p.code),
+      ['new_member_activation', 'low_frequency_reminder', 'dormant_winback', 'lost_recall'],
+    );
     assert.ok(items.every((p) => p.installedAutomationId === null && p.audience.length > 0));
-    const installed = await owner.call(A.installPlaybook, { params: { code: 'dormant_winback' }, body: {} });
+    const installed = await owner.call(A.installPlaybook, {
+      params: { code: 'dormant_winback' },
+      body: {},
+    });
     assert.deepEqual(installed.trigger, { type: 'stage_changed', to: 'dormant' });
     assert.equal(installed.conditions.lowFrequency, false);
-    const templates = (await owner.call(G.listTemplates)).items.filter((t) => installed.actions.messageTemplateIds.includes(t.id));
-    assert.deepEqual(templates.map((t) => [t.channel, t.purpose]), [['subscribe', 'reactivation'], ['sms', 'marketing']], 'WeChat for the service notice, promotion only by SMS');
-    await expectError(owner.call(A.installPlaybook, { params: { code: 'dormant_winback' }, body: {} }), 409, 'CONFLICT');
-    assert.equal((await owner.call(A.playbooks)).items.find((p) => p.code === 'dormant_winback')!.installedAutomationId, installed.id);
+    const templates = (await owner.call(G.listTemplates)).items.filter((t) =>
+      installed.actions.messageTemplateIds.includes(t.id),
+    );
+    assert.deepEqual(
+      templates.map((t) => [t.channel, t.purpose]),
+      [
+        ['subscribe', 'reactivation'],
+        ['sms', 'marketing'],
+      ],
+      'WeChat for the service notice, promotion only by SMS',
+    );
+    await expectError(
+      owner.call(A.installPlaybook, { params: { code: 'dormant_winback' }, body: {} }),
+      409,
+      'CONFLICT',
+    );
+    assert.equal(
+      (await owner.call(A.playbooks)).items.find((p) => p.code === 'dormant_winback')!
+        .installedAutomationId,
+      installed.id,
+    );
     const lost = await owner.call(A.installPlaybook, { params: { code: 'lost_recall' }, body: {} });
-    const lostTemplates = (await owner.call(G.listTemplates)).items.filter((t) => lost.actions.messageTemplateIds.includes(t.id));
-    assert.deepEqual(lostTemplates.map((t) => t.channel), ['sms']);
+    const lostTemplates = (await owner.call(G.listTemplates)).items.filter((t) =>
+      lost.actions.messageTemplateIds.includes(t.id),
+    );
+    assert.deepEqual(
+      lostTemplates.map((t) => t.channel),
+      ['sms'],
+    );
   });
 });

@@ -33,7 +33,9 @@ describe('member identity over HTTP with the fake WeChat', () => {
     assert.ok(first.token.split('.').length === 3);
     const again = await loginVisitor(server, 'oTESTuser000000000000000001');
     assert.equal(again.member.id, first.member.id);
-    const opens = await server.dataSource.getRepository(EngagementEvent).countBy({ memberId: first.member.id, type: 'app_open' });
+    const opens = await server.dataSource
+      .getRepository(EngagementEvent)
+      .countBy({ memberId: first.member.id, type: 'app_open' });
     assert.equal(opens, 2, 'every login is an app-open in the engagement log');
   });
 
@@ -49,22 +51,40 @@ describe('member identity over HTTP with the fake WeChat', () => {
   it('a reused login code is 401 INVALID_LOGIN_CODE, an unknown one too', async () => {
     const { code } = await server.fake.loginCode();
     await server.client().call(m.wechatLogin, { body: { code } });
-    await rejects(server.client().call(m.wechatLogin, { body: { code } }), 401, 'INVALID_LOGIN_CODE');
-    await rejects(server.client().call(m.wechatLogin, { body: { code: 'never-issued' } }), 401, 'INVALID_LOGIN_CODE');
+    await rejects(
+      server.client().call(m.wechatLogin, { body: { code } }),
+      401,
+      'INVALID_LOGIN_CODE',
+    );
+    await rejects(
+      server.client().call(m.wechatLogin, { body: { code: 'never-issued' } }),
+      401,
+      'INVALID_LOGIN_CODE',
+    );
   });
 
   it('WeChat down (system error, 5xx) answers 503 WECHAT_UNAVAILABLE, not 500', async () => {
     const { code } = await server.fake.loginCode();
     await server.fake.fault('/sns/jscode2session', { errcode: -1, times: 1 });
-    await rejects(server.client().call(m.wechatLogin, { body: { code } }), 503, 'WECHAT_UNAVAILABLE');
+    await rejects(
+      server.client().call(m.wechatLogin, { body: { code } }),
+      503,
+      'WECHAT_UNAVAILABLE',
+    );
     await server.fake.fault('/sns/jscode2session', { httpStatus: 502, times: 1 });
     const second = await server.fake.loginCode();
-    await rejects(server.client().call(m.wechatLogin, { body: { code: second.code } }), 503, 'WECHAT_UNAVAILABLE');
+    await rejects(
+      server.client().call(m.wechatLogin, { body: { code: second.code } }),
+      503,
+      'WECHAT_UNAVAILABLE',
+    );
   });
 
   it('joining gives a card number, stage new and the entry tier; joining twice is 409', async () => {
     const visitor = await loginVisitor(server);
-    const joined = await visitor.api.call(m.join, { body: { nickname: '小红', birthday: '1995-06-01' } });
+    const joined = await visitor.api.call(m.join, {
+      body: { nickname: '小红', birthday: '1995-06-01' },
+    });
     assert.match(joined.member.cardNo ?? '', /^8\d{11}$/);
     assert.equal(joined.member.stage, 'new');
     assert.deepEqual(joined.member.tier, { code: 'normal', name: '普通会员' });
@@ -81,7 +101,11 @@ describe('member identity over HTTP with the fake WeChat', () => {
     const exported = await member.api.call(m.exportMe);
     assert.equal(exported.member.phone, phone);
     const visitor = await loginVisitor(server);
-    await rejects(visitor.api.call(m.join, { body: { phoneCode: 'not-a-real-code' } }), 422, 'INVALID_PHONE_CODE');
+    await rejects(
+      visitor.api.call(m.join, { body: { phoneCode: 'not-a-real-code' } }),
+      422,
+      'INVALID_PHONE_CODE',
+    );
     const stillVisitor = await visitor.api.call(m.me);
     assert.equal(stillVisitor.cardNo, null, 'a failed join writes nothing');
   });
@@ -98,12 +122,25 @@ describe('member identity over HTTP with the fake WeChat', () => {
     const phone = uniquePhone();
     const repo = server.dataSource.getRepository(Member);
     const offline = repo.create({
-      phone, nickname: '门店老顾客', stage: 'active', status: 'member', source: 'offline', tierCode: 'gold',
-      cardNo: null, openid: null, firstSeenAt: new Date('2024-01-01T00:00:00Z'), joinedAt: new Date('2024-01-01T00:00:00Z'),
+      phone,
+      nickname: '门店老顾客',
+      stage: 'active',
+      status: 'member',
+      source: 'offline',
+      tierCode: 'gold',
+      cardNo: null,
+      openid: null,
+      firstSeenAt: new Date('2024-01-01T00:00:00Z'),
+      joinedAt: new Date('2024-01-01T00:00:00Z'),
     });
     await repo.insert(offline);
     await server.dataSource.getRepository(EngagementEvent).insert({
-      memberId: offline.id, type: 'purchase', occurredAt: new Date('2024-03-01T03:00:00Z'), day: '2024-03-01', properties: { amount: 12800 }, sourceRef: `t:${offline.id}`,
+      memberId: offline.id,
+      type: 'purchase',
+      occurredAt: new Date('2024-03-01T03:00:00Z'),
+      day: '2024-03-01',
+      properties: { amount: 12800 },
+      sourceRef: `t:${offline.id}`,
     });
     const visitor = await loginVisitor(server);
     const { code } = await server.fake.phoneCode(phone);
@@ -116,12 +153,23 @@ describe('member identity over HTTP with the fake WeChat', () => {
     assert.equal(merged.status, 'merged');
     assert.equal(merged.mergedIntoId, offline.id);
     assert.equal(merged.openid, null);
-    const events = await server.dataSource.getRepository(EngagementEvent).findBy({ memberId: offline.id });
-    assert.ok(events.some((e) => e.type === 'purchase'), 'offline history kept');
-    assert.ok(events.some((e) => e.type === 'app_open'), "the visitor's history follows");
+    const events = await server.dataSource
+      .getRepository(EngagementEvent)
+      .findBy({ memberId: offline.id });
+    assert.ok(
+      events.some((e) => e.type === 'purchase'),
+      'offline history kept',
+    );
+    assert.ok(
+      events.some((e) => e.type === 'app_open'),
+      "the visitor's history follows",
+    );
     // The old visitor token no longer works; the new one does, and a new login lands on the survivor.
     await rejects(visitor.api.call(m.me), 401, 'UNAUTHENTICATED');
-    const relogin = await loginVisitor(server, (await repo.findOneByOrFail({ id: offline.id })).openid!);
+    const relogin = await loginVisitor(
+      server,
+      (await repo.findOneByOrFail({ id: offline.id })).openid!,
+    );
     assert.equal(relogin.member.id, offline.id);
   });
 
@@ -135,8 +183,14 @@ describe('member identity over HTTP with the fake WeChat', () => {
     const admin = await staffLogin(server);
     const found = await admin.call(m.adminByCardCode, { params: { code: code.code } });
     assert.equal(found.id, member.member.id);
-    const forged = code.code.slice(0, 12) + String((Number(code.code.slice(12)) + 1) % 1_000_000).padStart(6, '0');
-    await rejects(admin.call(m.adminByCardCode, { params: { code: forged } }), 422, 'CARD_CODE_INVALID');
+    const forged =
+      code.code.slice(0, 12) +
+      String((Number(code.code.slice(12)) + 1) % 1_000_000).padStart(6, '0');
+    await rejects(
+      admin.call(m.adminByCardCode, { params: { code: forged } }),
+      422,
+      'CARD_CODE_INVALID',
+    );
     const visitor = await loginVisitor(server);
     await rejects(visitor.api.call(m.cardCode), 422, 'NOT_A_MEMBER');
   });
@@ -155,13 +209,28 @@ describe('member identity over HTTP with the fake WeChat', () => {
     const openid = 'oTESTclose00000000000000001';
     const visitor = await loginVisitor(server, openid);
     const { code } = await server.fake.phoneCode(uniquePhone());
-    const joined = await visitor.api.call(m.join, { body: { nickname: '要注销的人', birthday: '1990-01-01', phoneCode: code } });
+    const joined = await visitor.api.call(m.join, {
+      body: { nickname: '要注销的人', birthday: '1990-01-01', phoneCode: code },
+    });
     const api = server.client(joined.token);
     assert.deepEqual(await api.call(m.closeMe), { closed: true });
-    const row = await server.dataSource.getRepository(Member).findOneByOrFail({ id: joined.member.id });
+    const row = await server.dataSource
+      .getRepository(Member)
+      .findOneByOrFail({ id: joined.member.id });
     assert.equal(row.status, 'closed');
-    for (const field of ['openid', 'unionid', 'nickname', 'phone', 'birthday', 'cardNo', 'externalRef'] as const) assert.equal(row[field], null, field);
-    const events = await server.dataSource.getRepository(EngagementEvent).findBy({ memberId: joined.member.id });
+    for (const field of [
+      'openid',
+      'unionid',
+      'nickname',
+      'phone',
+      'birthday',
+      'cardNo',
+      'externalRef',
+    ] as const)
+      assert.equal(row[field], null, field);
+    const events = await server.dataSource
+      .getRepository(EngagementEvent)
+      .findBy({ memberId: joined.member.id });
     assert.ok(events.length > 0, 'anonymous history stays');
     assert.ok(events.every((e) => e.properties === null));
     await rejects(api.call(m.me), 401, 'UNAUTHENTICATED');
@@ -172,12 +241,20 @@ describe('member identity over HTTP with the fake WeChat', () => {
 
   it('every member endpoint needs a member token: none, a forged one, a staff one are 401', async () => {
     const member = await joinedMember(server);
-    const staffToken = (await server.client().call(routes.staff.login, { body: { username: 'owner', password: 'owner-password-1' } })).token;
+    const staffToken = (
+      await server
+        .client()
+        .call(routes.staff.login, { body: { username: 'owner', password: 'owner-password-1' } })
+    ).token;
     const forged = member.token.slice(0, -4) + (member.token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     for (const route of [m.me, m.cardCode, m.exportMe, m.closeMe]) {
       for (const token of [undefined, forged, staffToken, 'garbage']) {
         const res = await server.client(token).raw(route);
-        assert.equal(res.status, 401, `${route.method} ${route.path} with ${token ? 'bad' : 'no'} token`);
+        assert.equal(
+          res.status,
+          401,
+          `${route.method} ${route.path} with ${token ? 'bad' : 'no'} token`,
+        );
       }
     }
     // And a member token is no key to the staff side.
@@ -185,7 +262,7 @@ describe('member identity over HTTP with the fake WeChat', () => {
     assert.equal(res.status, 401);
   });
 
-  it("a member only ever sees their own data (the token decides, nothing in the request can point elsewhere)", async () => {
+  it('a member only ever sees their own data (the token decides, nothing in the request can point elsewhere)', async () => {
     const alice = await joinedMember(server, 'Alice');
     const bob = await joinedMember(server, 'Bob');
     const asAlice = await alice.api.call(m.me);

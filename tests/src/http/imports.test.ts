@@ -26,8 +26,15 @@ describe('CSV imports of order history and members', () => {
   after(async () => server.stop());
 
   const upload = async (path: string, csv: string, contentType = 'text/csv') => {
-    const res = await fetch(`${server.apiUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body: csv });
-    return { status: res.status, body: (await res.json()) as ImportView & { error?: { code: string } } };
+    const res = await fetch(`${server.apiUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      body: csv,
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as ImportView & { error?: { code: string } },
+    };
   };
   const finished = async (id: number): Promise<ImportView> => {
     for (let i = 0; i < 400; i++) {
@@ -57,8 +64,19 @@ describe('CSV imports of order history and members', () => {
     assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
     const done = await finished(accepted.body.id);
     assert.equal(done.status, 'done', done.error ?? '');
-    assert.deepEqual({ read: done.rowsRead, imported: done.rowsImported, skipped: done.rowsSkipped, rejected: done.rowsRejected }, { read: 10, imported: 4, skipped: 0, rejected: 6 });
-    assert.deepEqual(done.rejections.map((r) => r.row), [5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(
+      {
+        read: done.rowsRead,
+        imported: done.rowsImported,
+        skipped: done.rowsSkipped,
+        rejected: done.rowsRejected,
+      },
+      { read: 10, imported: 4, skipped: 0, rejected: 6 },
+    );
+    assert.deepEqual(
+      done.rejections.map((r) => r.row),
+      [5, 6, 7, 8, 9, 10],
+    );
     assert.match(done.rejections[0]!.reason, /paid_at/);
     assert.match(done.rejections[1]!.reason, /amount/);
     assert.match(done.rejections[2]!.reason, /列/);
@@ -69,25 +87,42 @@ describe('CSV imports of order history and members', () => {
     const order = await owner.call(p.getOrder, { params: { orderNo: `H${tag}-1` } });
     assert.equal(order.memberId, known.member.id);
     assert.equal(order.pointsStatus, 'none', 'history credits no points unless asked');
-    assert.equal(order.paidAt, '2025-03-01T04:30:00.000Z', 'local times are brand-local (Asia/Shanghai)');
+    assert.equal(
+      order.paidAt,
+      '2025-03-01T04:30:00.000Z',
+      'local times are brand-local (Asia/Shanghai)',
+    );
     const byCrm = await owner.call(p.getOrder, { params: { orderNo: `H${tag}-3` } });
     const other = await owner.call(p.getOrder, { params: { orderNo: `H${tag}-4` } });
     assert.equal(byCrm.memberId, other.memberId, 'one offline member per customer id');
     const detail = await owner.call(routes.members.adminDetail, { params: { id: byCrm.memberId } });
-    assert.ok(detail.recentEvents.some((e) => e.type === 'purchase'), 'purchases enter the engagement log');
+    assert.ok(
+      detail.recentEvents.some((e) => e.type === 'purchase'),
+      'purchases enter the engagement log',
+    );
 
     const again = await finished((await upload('/admin/imports/orders', csv)).body.id);
-    assert.deepEqual({ imported: again.rowsImported, skipped: again.rowsSkipped, rejected: again.rowsRejected }, { imported: 0, skipped: 4, rejected: 6 });
+    assert.deepEqual(
+      { imported: again.rowsImported, skipped: again.rowsSkipped, rejected: again.rowsRejected },
+      { imported: 0, skipped: 4, rejected: 6 },
+    );
 
     // The offline customer found by phone becomes one member with the WeChat identity when they join.
     const joined = await joinedMember(server, '老顾客', `135${digits}00`);
-    assert.equal(joined.member.id, (await owner.call(p.getOrder, { params: { orderNo: `H${tag}-2` } })).memberId);
+    assert.equal(
+      joined.member.id,
+      (await owner.call(p.getOrder, { params: { orderNo: `H${tag}-2` } })).memberId,
+    );
   });
 
   it('creditPoints=true books the points of imported orders in the ledger', async () => {
     const m = await joinedMember(server);
     const csv = `${m.phone},HC${tag}-1,${new Date().toISOString()},30000\n${m.phone},HC${tag}-2,${new Date().toISOString()},12345\n`;
-    const res = await fetch(`${server.apiUrl}/admin/imports/orders?creditPoints=true`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: csv });
+    const res = await fetch(`${server.apiUrl}/admin/imports/orders?creditPoints=true`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
     assert.equal(res.status, 202);
     const done = await finished(((await res.json()) as ImportView).id);
     assert.equal(done.rowsImported, 2);
@@ -105,27 +140,56 @@ describe('CSV imports of order history and members', () => {
       `OLD-${tag}-5,12345,老会员戊,,,10,`,
     ].join('\n');
     const done = await finished((await upload('/admin/imports/members', csv)).body.id);
-    assert.deepEqual({ imported: done.rowsImported, rejected: done.rowsRejected }, { imported: 2, rejected: 3 }, JSON.stringify(done.rejections));
-    const found = await owner.call(routes.members.adminSearch, { query: { query: `老会员甲${tag}`, limit: 5 } });
+    assert.deepEqual(
+      { imported: done.rowsImported, rejected: done.rowsRejected },
+      { imported: 2, rejected: 3 },
+      JSON.stringify(done.rejections),
+    );
+    const found = await owner.call(routes.members.adminSearch, {
+      query: { query: `老会员甲${tag}`, limit: 5 },
+    });
     const id = found.items[0]!.id;
     const ledger = await owner.call(p.memberLedger, { params: { id }, query: { limit: 5 } });
     assert.equal(ledger.items[0]!.type, 'import');
     assert.equal(ledger.items[0]!.points, 1200);
-    assert.equal(ledger.items[0]!.expiresAt, '2030-12-31T16:00:00.000Z', 'usable through 2030-12-31 in Beijing');
-    assert.equal((await owner.call(routes.members.adminDetail, { params: { id } })).tier?.code, 'gold');
+    assert.equal(
+      ledger.items[0]!.expiresAt,
+      '2030-12-31T16:00:00.000Z',
+      'usable through 2030-12-31 in Beijing',
+    );
+    assert.equal(
+      (await owner.call(routes.members.adminDetail, { params: { id } })).tier?.code,
+      'gold',
+    );
     await finished((await upload('/admin/imports/members', csv)).body.id);
     const again = await owner.call(p.memberLedger, { params: { id }, query: { limit: 5 } });
     assert.equal(again.items.length, 1, 'a second import of the same file credits nothing');
   });
 
   it('an import cut off by a crash resumes with exactly the batches that did not commit, even out of order', async () => {
-    const rows = Array.from({ length: 2500 }, (_, i) => `CRM-R${tag}-${i % 50},R${tag}-${i},2025-06-01 10:00:00,${1000 + i}`);
+    const rows = Array.from(
+      { length: 2500 },
+      (_, i) => `CRM-R${tag}-${i % 50},R${tag}-${i},2025-06-01 10:00:00,${1000 + i}`,
+    );
     const file = join(server.config.dataDir, `resume-${tag}.csv`);
     writeFileSync(file, rows.join('\n'));
     // As a dead process would leave it: running, rows 1-1,000 and 2,001-2,500 committed (batches run two at a
     // time, so they can commit out of order), heartbeat long ago.
     const repo = server.dataSource.getRepository(ImportJob);
-    const job = repo.create({ kind: 'orders', status: 'running', creditPoints: false, filePath: file, fileBytes: '1', rowsDone: 1500, rowsImported: 1500, owner: 'dead', heartbeatAt: new Date(Date.now() - 3_600_000), createdBy: null, error: null, finishedAt: null });
+    const job = repo.create({
+      kind: 'orders',
+      status: 'running',
+      creditPoints: false,
+      filePath: file,
+      fileBytes: '1',
+      rowsDone: 1500,
+      rowsImported: 1500,
+      owner: 'dead',
+      heartbeatAt: new Date(Date.now() - 3_600_000),
+      createdBy: null,
+      error: null,
+      finishedAt: null,
+    });
     await repo.insert(job);
     await server.dataSource.getRepository(ImportBatch).insert([
       { importId: job.id, firstRow: 1, lastRow: 1000 },
@@ -134,12 +198,25 @@ describe('CSV imports of order history and members', () => {
     await owner.call(routes.system.runJob, { params: { name: 'imports.resume' }, body: {} });
     const done = await finished(job.id);
     assert.equal(done.status, 'done', done.error ?? '');
-    assert.deepEqual({ read: done.rowsRead, imported: done.rowsImported }, { read: 2500, imported: 2500 });
+    assert.deepEqual(
+      { read: done.rowsRead, imported: done.rowsImported },
+      { read: 2500, imported: 2500 },
+    );
     const before = await owner.raw(p.getOrder, { params: { orderNo: `R${tag}-999` } });
     assert.equal(before.status, 404, 'rows committed before the crash are not read again');
-    assert.equal((await owner.call(p.getOrder, { params: { orderNo: `R${tag}-1000` } })).amount, 2000);
-    assert.equal((await owner.call(p.getOrder, { params: { orderNo: `R${tag}-1999` } })).amount, 2999);
-    assert.equal((await owner.raw(p.getOrder, { params: { orderNo: `R${tag}-2000` } })).status, 404, 'the later committed batch is not read again');
+    assert.equal(
+      (await owner.call(p.getOrder, { params: { orderNo: `R${tag}-1000` } })).amount,
+      2000,
+    );
+    assert.equal(
+      (await owner.call(p.getOrder, { params: { orderNo: `R${tag}-1999` } })).amount,
+      2999,
+    );
+    assert.equal(
+      (await owner.raw(p.getOrder, { params: { orderNo: `R${tag}-2000` } })).status,
+      404,
+      'the later committed batch is not read again',
+    );
   });
 
   it('refuses an upload that is not CSV, an empty file, and a caller without a token', async () => {
@@ -147,7 +224,11 @@ describe('CSV imports of order history and members', () => {
     assert.equal(json.status, 415);
     const empty = await upload('/admin/imports/orders', '');
     assert.equal(empty.status, 400);
-    const anonymous = await fetch(`${server.apiUrl}/admin/imports/orders`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b,c,d' });
+    const anonymous = await fetch(`${server.apiUrl}/admin/imports/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'a,b,c,d',
+    });
     assert.equal(anonymous.status, 401);
   });
 });

@@ -15,16 +15,32 @@ describe('RFM scores and segments, low frequency, churn models and the early war
   let owner: ApiClient;
   let token: string;
   const today = () => brandDay(new Date(), server.config.brandTimezone);
-  const daysAgo = (n: number) => new Date(startOfBrandDay(addDays(today(), -n), server.config.brandTimezone).getTime() + 12 * 3_600_000).toISOString();
-  const buy = (memberId: number, ago: number, amount: number) => owner.call(P.createOrder, { body: { orderNo: orderNo(), member: { id: memberId }, amount, paidAt: daysAgo(ago) } });
+  const daysAgo = (n: number) =>
+    new Date(
+      startOfBrandDay(addDays(today(), -n), server.config.brandTimezone).getTime() + 12 * 3_600_000,
+    ).toISOString();
+  const buy = (memberId: number, ago: number, amount: number) =>
+    owner.call(P.createOrder, {
+      body: { orderNo: orderNo(), member: { id: memberId }, amount, paidAt: daysAgo(ago) },
+    });
   const detail = (id: number) => owner.call(routes.members.adminDetail, { params: { id } });
   const csv = async (query: string) => {
-    const res = await fetch(`${server.apiUrl}/admin/lifecycle/export?${query}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${server.apiUrl}/admin/lifecycle/export?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/csv/);
     const bytes = Buffer.from(await res.arrayBuffer());
-    const lines = bytes.toString('utf8').replace(/^\ufeff/, '').trim().split('\n');
-    return { bom: bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), header: lines[0]!, rows: lines.slice(1).map((l) => l.split(',')) };
+    const lines = bytes
+      .toString('utf8')
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\n');
+    return {
+      bom: bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])),
+      header: lines[0]!,
+      rows: lines.slice(1).map((l) => l.split(',')),
+    };
   };
 
   /** members[i - 1] bought on i distinct days, the last (11 − i) × 10 days ago, 1,000 fen each: R, F and M agree. */
@@ -34,7 +50,11 @@ describe('RFM scores and segments, low frequency, churn models and the early war
 
   before(async () => {
     server = await startTestServer();
-    token = (await server.client().call(routes.staff.login, { body: { username: 'owner', password: 'owner-password-1' } })).token;
+    token = (
+      await server
+        .client()
+        .call(routes.staff.login, { body: { username: 'owner', password: 'owner-password-1' } })
+    ).token;
     owner = await staffLogin(server);
   });
   after(async () => server.stop());
@@ -43,14 +63,21 @@ describe('RFM scores and segments, low frequency, churn models and the early war
     // Offline customers (known from store orders, never in the mini-program): no interactions unless they join.
     const offlineBuyer = async (agos: number[], amount: number) => {
       const phone = uniquePhone();
-      const first = await owner.call(P.createOrder, { body: { orderNo: orderNo(), member: { phone }, amount, paidAt: daysAgo(agos[0]!) } });
+      const first = await owner.call(P.createOrder, {
+        body: { orderNo: orderNo(), member: { phone }, amount, paidAt: daysAgo(agos[0]!) },
+      });
       for (const ago of agos.slice(1)) await buy(first.memberId, ago, amount);
       return { id: first.memberId, phone };
     };
     const made: { id: number; phone: string }[] = [];
     for (let i = 1; i <= 11; i++) {
       const n = i === 11 ? 5 : i; // the 11th is a twin of the 5th: the same days and spend
-      made.push(await offlineBuyer(Array.from({ length: n }, (_, k) => (11 - n) * 10 + n - 1 - k), 1_000));
+      made.push(
+        await offlineBuyer(
+          Array.from({ length: n }, (_, k) => (11 - n) * 10 + n - 1 - k),
+          1_000,
+        ),
+      );
     }
     members.push(...made.slice(0, 10).map((m) => m.id));
     twinOf5 = made[10]!.id;
@@ -69,7 +96,11 @@ describe('RFM scores and segments, low frequency, churn models and the early war
     const expected = [1, 1, 2, 2, 3, 4, 4, 5, 5, 5];
     for (const [i, id] of members.entries()) {
       const { rfm } = await detail(id);
-      assert.deepEqual(rfm && [rfm.r, rfm.f, rfm.m], [expected[i], expected[i], expected[i]], `member ${i + 1}`);
+      assert.deepEqual(
+        rfm && [rfm.r, rfm.f, rfm.m],
+        [expected[i], expected[i], expected[i]],
+        `member ${i + 1}`,
+      );
     }
     assert.deepEqual((await detail(twinOf5)).rfm, { r: 3, f: 3, m: 3, segment: 'need_attention' });
     assert.equal((await detail(members[9]!)).rfm?.segment, 'champions');
@@ -79,7 +110,13 @@ describe('RFM scores and segments, low frequency, churn models and the early war
 
     const summary = await owner.call(L.summary);
     assert.deepEqual(
-      { champions: summary.segments.champions, loyal: summary.segments.loyal, need_attention: summary.segments.need_attention, hibernating: summary.segments.hibernating, lost: summary.segments.lost },
+      {
+        champions: summary.segments.champions,
+        loyal: summary.segments.loyal,
+        need_attention: summary.segments.need_attention,
+        hibernating: summary.segments.hibernating,
+        lost: summary.segments.lost,
+      },
       { champions: 3, loyal: 2, need_attention: 2, hibernating: 4, lost: 1 },
     );
     assert.equal(summary.lastRecompute?.asOf, today());
@@ -88,14 +125,21 @@ describe('RFM scores and segments, low frequency, churn models and the early war
     assert.equal(grid.cells.length, 25);
     assert.equal(grid.members, 11);
     const cell = (r: number, f: number) => grid.cells.find((c) => c.r === r && c.f === f)!;
-    assert.deepEqual([cell(5, 5).members, cell(5, 5).avgSpend, cell(5, 5).segment], [3, 9_000, 'champions']);
+    assert.deepEqual(
+      [cell(5, 5).members, cell(5, 5).avgSpend, cell(5, 5).segment],
+      [3, 9_000, 'champions'],
+    );
     assert.deepEqual([cell(3, 3).members, cell(3, 3).avgSpend], [2, 5_000]);
     assert.equal(cell(5, 1).members, 0);
   });
 
   it('flags low frequency: still interacting but buying least often; quiet members are not', async () => {
     assert.equal((await detail(members[0]!)).lowFrequency, true, 'lowest F, checked in today');
-    assert.equal((await detail(members[1]!)).lowFrequency, false, 'lowest F but silent: gone quiet, not low frequency');
+    assert.equal(
+      (await detail(members[1]!)).lowFrequency,
+      false,
+      'lowest F but silent: gone quiet, not low frequency',
+    );
     assert.equal((await detail(members[9]!)).lowFrequency, false);
     const lapsedView = await detail(lapsed);
     assert.equal(lapsedView.stage, 'lost');
@@ -107,10 +151,19 @@ describe('RFM scores and segments, low frequency, churn models and the early war
     const champions = await csv('segment=champions');
     assert.ok(champions.bom, 'a UTF-8 BOM, so spreadsheet software reads the Chinese names right');
     assert.match(champions.header, /^member_id,card_no,nickname,phone,stage,segment/);
-    assert.deepEqual(champions.rows.map((r) => Number(r[0])).sort((a, b) => a - b), members.slice(7).sort((a, b) => a - b));
-    assert.ok(champions.rows.every((r) => r[5] === 'champions' && /^\d{3}\*{4}\d{4}$/.test(r[3]!)), 'segment column set, phones masked');
+    assert.deepEqual(
+      champions.rows.map((r) => Number(r[0])).sort((a, b) => a - b),
+      members.slice(7).sort((a, b) => a - b),
+    );
+    assert.ok(
+      champions.rows.every((r) => r[5] === 'champions' && /^\d{3}\*{4}\d{4}$/.test(r[3]!)),
+      'segment column set, phones masked',
+    );
     const lost = await csv('stage=lost');
-    assert.deepEqual(lost.rows.map((r) => Number(r[0])), [lapsed]);
+    assert.deepEqual(
+      lost.rows.map((r) => Number(r[0])),
+      [lapsed],
+    );
     assert.equal((await csv('')).rows.length, 12);
   });
 
@@ -127,7 +180,10 @@ describe('RFM scores and segments, low frequency, churn models and the early war
     }
     const fitted = await owner.call(L.fitModel, { body: {} });
     for (const model of [fitted.bgnbd, fitted.mbgnbd]) {
-      assert.ok(model.r > 0 && model.alpha > 0 && model.a > 0 && model.b > 0, JSON.stringify(model));
+      assert.ok(
+        model.r > 0 && model.alpha > 0 && model.a > 0 && model.b > 0,
+        JSON.stringify(model),
+      );
       assert.ok(Number.isFinite(model.logLikelihood) && model.logLikelihood < 0);
       assert.equal(model.members, 36);
       assert.equal(model.timeUnit, 'day');
@@ -137,11 +193,18 @@ describe('RFM scores and segments, low frequency, churn models and the early war
     assert.deepEqual(await owner.call(L.getModel, { query: {} }), fitted.bgnbd);
     const past = await owner.call(L.fitModel, { body: { asOf: addDays(today(), -30) } });
     assert.equal(past.bgnbd.asOf, addDays(today(), -30));
-    assert.ok(past.bgnbd.members < 36, 'buyers who first bought in the last 30 days do not exist yet');
+    assert.ok(
+      past.bgnbd.members < 36,
+      'buyers who first bought in the last 30 days do not exist yet',
+    );
     await owner.call(L.fitModel, { body: {} });
 
     const result = await owner.call(L.recompute, { body: {} });
-    const ids = ((await server.dataSource.query("SELECT id FROM member WHERE status = 'member'")) as { id: number }[]).map((r) => Number(r.id));
+    const ids = (
+      (await server.dataSource.query("SELECT id FROM member WHERE status = 'member'")) as {
+        id: number;
+      }[]
+    ).map((r) => Number(r.id));
     const flaggedIds: number[] = [];
     let clear = 0;
     for (const id of ids) {
@@ -152,7 +215,10 @@ describe('RFM scores and segments, low frequency, churn models and the early war
       }
       assert.ok(d.pAlive !== null && d.pAlive >= 0 && d.pAlive <= 1, `P(alive) ${d.pAlive}`);
       assert.ok(d.expectedPurchases90d! >= d.expectedPurchases30d! && d.expectedPurchases30d! >= 0);
-      assert.ok(d.driftDate && d.driftDate >= d.lastPurchaseDate!, 'the drift date never precedes the last purchase');
+      assert.ok(
+        d.driftDate && d.driftDate >= d.lastPurchaseDate!,
+        'the drift date never precedes the last purchase',
+      );
       // The SQL flag and the member page's drift date (computed in JS) say the same thing.
       const due = (d.stage === 'active' || d.stage === 'silent') && d.driftDate <= today();
       assert.equal(d.atRisk, due, `member ${id}: ${d.stage}, drift ${d.driftDate}`);
@@ -162,7 +228,9 @@ describe('RFM scores and segments, low frequency, churn models and the early war
     const flagged = flaggedIds.length;
     assert.ok(flagged > 0 && clear > 0, `some flagged (${flagged}) and some not (${clear})`);
     assert.equal(result.newlyAtRisk, flagged);
-    const announced = (await server.dataSource.query("SELECT COUNT(*) AS n FROM domain_event WHERE name = 'member.at_risk'")) as { n: number }[];
+    const announced = (await server.dataSource.query(
+      "SELECT COUNT(*) AS n FROM domain_event WHERE name = 'member.at_risk'",
+    )) as { n: number }[];
     assert.equal(Number(announced[0]!.n), flagged, 'one member.at_risk per newly flagged member');
     // A second pass flags nobody again; a purchase clears the flag.
     assert.equal((await owner.call(L.recompute, { body: {} })).newlyAtRisk, 0);
@@ -175,7 +243,10 @@ describe('RFM scores and segments, low frequency, churn models and the early war
     const m = await joinedMember(server);
     for (const ago of [150, 50, 20]) await buy(m.member.id, ago, 1_000);
     const windowOf = async () => {
-      const [row] = (await server.dataSource.query('SELECT win_days, win_spend FROM member_lifecycle WHERE member_id = ?', [m.member.id])) as { win_days: number; win_spend: number }[];
+      const [row] = (await server.dataSource.query(
+        'SELECT win_days, win_spend FROM member_lifecycle WHERE member_id = ?',
+        [m.member.id],
+      )) as { win_days: number; win_spend: number }[];
       return [Number(row!.win_days), Number(row!.win_spend)];
     };
     assert.deepEqual(await windowOf(), [3, 3_000]);

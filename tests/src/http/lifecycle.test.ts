@@ -16,17 +16,27 @@ function world(getServer: () => TestServer, getOwner: () => ApiClient) {
   const tz = () => getServer().config.brandTimezone;
   const today = () => brandDay(new Date(), tz());
   /** Brand-local noon of the day `n` days before today, so no test straddles midnight. */
-  const daysAgo = (n: number) => new Date(startOfBrandDay(addDays(today(), -n), tz()).getTime() + 12 * 3_600_000).toISOString();
-  const order = (memberId: number, ago: number, amount = 1_000) => getOwner().call(P.createOrder, { body: { orderNo: orderNo(), member: { id: memberId }, amount, paidAt: daysAgo(ago) } });
+  const daysAgo = (n: number) =>
+    new Date(startOfBrandDay(addDays(today(), -n), tz()).getTime() + 12 * 3_600_000).toISOString();
+  const order = (memberId: number, ago: number, amount = 1_000) =>
+    getOwner().call(P.createOrder, {
+      body: { orderNo: orderNo(), member: { id: memberId }, amount, paidAt: daysAgo(ago) },
+    });
   const buyer = async (agos: number[], amount = 1_000) => {
     const m = await joinedMember(getServer());
     for (const ago of agos) await order(m.member.id, ago, amount);
     return m;
   };
   const detail = (id: number) => getOwner().call(M.adminDetail, { params: { id } });
-  const recompute = (body: { asOf?: string; dryRun?: boolean } = {}) => getOwner().call(L.recompute, { body });
+  const recompute = (body: { asOf?: string; dryRun?: boolean } = {}) =>
+    getOwner().call(L.recompute, { body });
   const events = async (name: string, memberId: number) =>
-    ((await getServer().dataSource.query('SELECT payload FROM domain_event WHERE name = ? ORDER BY id', [name])) as { payload: string }[])
+    (
+      (await getServer().dataSource.query(
+        'SELECT payload FROM domain_event WHERE name = ? ORDER BY id',
+        [name],
+      )) as { payload: string }[]
+    )
       .map((r) => JSON.parse(r.payload) as Record<string, unknown>)
       .filter((p) => p.memberId === memberId);
   return { today, daysAgo, order, buyer, detail, recompute, events };
@@ -35,7 +45,10 @@ function world(getServer: () => TestServer, getOwner: () => ApiClient) {
 describe('lifecycle stages: thresholds, transitions, as-of dates', () => {
   let server: TestServer;
   let owner: ApiClient;
-  const w = world(() => server, () => owner);
+  const w = world(
+    () => server,
+    () => owner,
+  );
 
   before(async () => {
     server = await startTestServer();
@@ -47,21 +60,37 @@ describe('lifecycle stages: thresholds, transitions, as-of dates', () => {
     const m = await joinedMember(server);
     const d = await w.detail(m.member.id);
     assert.equal(d.stage, 'new');
-    assert.deepEqual(d.stageHistory.map((h) => [h.from, h.to, h.cause]), [['potential', 'new', 'join']]);
-    assert.deepEqual((await w.events('member.stage_changed', m.member.id)).map((e) => e.to), ['new']);
+    assert.deepEqual(
+      d.stageHistory.map((h) => [h.from, h.to, h.cause]),
+      [['potential', 'new', 'join']],
+    );
+    assert.deepEqual(
+      (await w.events('member.stage_changed', m.member.id)).map((e) => e.to),
+      ['new'],
+    );
     assert.equal(d.rfm, null);
     assert.equal(d.pAlive, null, 'no purchase, no P(alive)');
   });
 
   it('decides by days since the last purchase at the boundary days, and a purchase makes a member active at once', async () => {
-    const cases: [number, string][] = [[0, 'active'], [90, 'active'], [91, 'silent'], [180, 'silent'], [181, 'dormant'], [365, 'dormant'], [366, 'lost']];
+    const cases: [number, string][] = [
+      [0, 'active'],
+      [90, 'active'],
+      [91, 'silent'],
+      [180, 'silent'],
+      [181, 'dormant'],
+      [365, 'dormant'],
+      [366, 'lost'],
+    ];
     const ids: number[] = [];
     for (const [ago] of cases) ids.push((await w.buyer([ago + 20, ago])).member.id);
-    for (const [i, [ago, stage]] of cases.entries()) assert.equal((await w.detail(ids[i]!)).stage, stage, `${ago} days since the last purchase`);
+    for (const [i, [ago, stage]] of cases.entries())
+      assert.equal((await w.detail(ids[i]!)).stage, stage, `${ago} days since the last purchase`);
     // The nightly pass agrees with the event-driven decision: nothing moves.
     const again = await w.recompute();
     assert.equal(again.source, 'aggregates');
-    for (const [i, [, stage]] of cases.entries()) assert.equal((await w.detail(ids[i]!)).stage, stage);
+    for (const [i, [, stage]] of cases.entries())
+      assert.equal((await w.detail(ids[i]!)).stage, stage);
 
     const lost = ids[ids.length - 1]!;
     await w.order(lost, 0);
@@ -88,9 +117,24 @@ describe('lifecycle stages: thresholds, transitions, as-of dates', () => {
     assert.ok(applied.transitions >= 1);
     const d = await w.detail(m.member.id);
     assert.equal(d.stage, 'silent');
-    assert.deepEqual([d.stageHistory[0]!.from, d.stageHistory[0]!.to, d.stageHistory[0]!.day, d.stageHistory[0]!.cause], ['active', 'silent', tomorrow, 'recompute']);
+    assert.deepEqual(
+      [
+        d.stageHistory[0]!.from,
+        d.stageHistory[0]!.to,
+        d.stageHistory[0]!.day,
+        d.stageHistory[0]!.cause,
+      ],
+      ['active', 'silent', tomorrow, 'recompute'],
+    );
     const announced = await w.events('member.stage_changed', m.member.id);
-    assert.deepEqual(announced.at(-1), { memberId: m.member.id, from: 'active', to: 'silent', day: tomorrow, cause: 'recompute', at: startOfBrandDay(tomorrow, server.config.brandTimezone).toISOString() });
+    assert.deepEqual(announced.at(-1), {
+      memberId: m.member.id,
+      from: 'active',
+      to: 'silent',
+      day: tomorrow,
+      cause: 'recompute',
+      at: startOfBrandDay(tomorrow, server.config.brandTimezone).toISOString(),
+    });
     await w.recompute(); // back to today
     assert.equal((await w.detail(m.member.id)).stage, 'active');
   });
@@ -110,14 +154,20 @@ describe('lifecycle stages: thresholds, transitions, as-of dates', () => {
   it('as of a past date ignores everything after it', async () => {
     // An offline customer (first known from a store order 200 days ago), who bought again 10 days ago.
     const phone = uniquePhone();
-    const first = await owner.call(P.createOrder, { body: { orderNo: orderNo(), member: { phone }, amount: 3_000, paidAt: w.daysAgo(200) } });
+    const first = await owner.call(P.createOrder, {
+      body: { orderNo: orderNo(), member: { phone }, amount: 3_000, paidAt: w.daysAgo(200) },
+    });
     await w.order(first.memberId, 10);
     const m = { member: { id: first.memberId } };
     const asOf = addDays(w.today(), -100);
     const result = await w.recompute({ asOf });
     assert.equal(result.source, 'history');
     const d = await w.detail(m.member.id);
-    assert.equal(d.stage, 'silent', 'as of 100 days ago the last purchase was 100 days old: the one 10 days ago does not exist yet');
+    assert.equal(
+      d.stage,
+      'silent',
+      'as of 100 days ago the last purchase was 100 days old: the one 10 days ago does not exist yet',
+    );
     // A member who joined after the as-of date was not a member then.
     const later = await joinedMember(server);
     await w.recompute({ asOf });
@@ -131,7 +181,10 @@ describe('lifecycle stages: thresholds, transitions, as-of dates', () => {
     const m = await w.buyer([]);
     const o = await w.order(m.member.id, 0, 5_000);
     assert.equal((await w.detail(m.member.id)).stage, 'active');
-    await owner.call(P.refund, { params: { orderNo: o.orderNo }, body: { refundNo: `${o.orderNo}-R`, amount: 5_000 } });
+    await owner.call(P.refund, {
+      params: { orderNo: o.orderNo },
+      body: { refundNo: `${o.orderNo}-R`, amount: 5_000 },
+    });
     const d = await w.detail(m.member.id);
     assert.equal(d.stage, 'new');
     assert.equal(d.purchaseDays, 0);
@@ -139,12 +192,29 @@ describe('lifecycle stages: thresholds, transitions, as-of dates', () => {
 
   it('an order import refreshes its members; a WeChat join merging an offline buyer keeps the buyer active', async () => {
     const m = await joinedMember(server);
-    const token = (await server.client().call(routes.staff.login, { body: { username: 'owner', password: 'owner-password-1' } })).token;
-    const csv = ['member_ref,order_no,paid_at,amount', `${m.phone},${orderNo()},${addDays(w.today(), -3)},15800`, `${m.phone},${orderNo()},${addDays(w.today(), -2)},9900`].join('\n');
-    const res = await fetch(`${server.apiUrl}/admin/imports/orders`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: csv });
+    const token = (
+      await server
+        .client()
+        .call(routes.staff.login, { body: { username: 'owner', password: 'owner-password-1' } })
+    ).token;
+    const csv = [
+      'member_ref,order_no,paid_at,amount',
+      `${m.phone},${orderNo()},${addDays(w.today(), -3)},15800`,
+      `${m.phone},${orderNo()},${addDays(w.today(), -2)},9900`,
+    ].join('\n');
+    const res = await fetch(`${server.apiUrl}/admin/imports/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
     assert.equal(res.status, 202);
     const { id } = (await res.json()) as { id: number };
-    for (let i = 0; i < 200 && (await owner.call(P.getImport, { params: { id } })).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 50));
+    for (
+      let i = 0;
+      i < 200 && (await owner.call(P.getImport, { params: { id } })).status !== 'done';
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 50));
     let d = await w.detail(m.member.id);
     assert.equal(d.stage, 'active');
     assert.equal(d.purchaseDays, 2);
@@ -152,20 +222,43 @@ describe('lifecycle stages: thresholds, transitions, as-of dates', () => {
 
     // A batch that moves many members at once (written set-based): every move recorded and announced.
     const phones = Array.from({ length: 15 }, () => uniquePhone());
-    const many = ['member_ref,order_no,paid_at,amount', ...phones.map((p) => `${p},${orderNo()},${addDays(w.today(), -1)},5000`)].join('\n');
-    const bulk = await fetch(`${server.apiUrl}/admin/imports/orders`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: many });
+    const many = [
+      'member_ref,order_no,paid_at,amount',
+      ...phones.map((p) => `${p},${orderNo()},${addDays(w.today(), -1)},5000`),
+    ].join('\n');
+    const bulk = await fetch(`${server.apiUrl}/admin/imports/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: many,
+    });
     const { id: bulkId } = (await bulk.json()) as { id: number };
-    for (let i = 0; i < 200 && (await owner.call(P.getImport, { params: { id: bulkId } })).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 50));
-    const imported = (await server.dataSource.query(`SELECT id FROM member WHERE phone IN (${phones.map(() => '?').join(', ')})`, phones)) as { id: number }[];
+    for (
+      let i = 0;
+      i < 200 && (await owner.call(P.getImport, { params: { id: bulkId } })).status !== 'done';
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 50));
+    const imported = (await server.dataSource.query(
+      `SELECT id FROM member WHERE phone IN (${phones.map(() => '?').join(', ')})`,
+      phones,
+    )) as { id: number }[];
     assert.equal(imported.length, 15);
     for (const { id } of imported) {
       const d = await w.detail(Number(id));
-      assert.deepEqual([d.stage, d.purchaseDays, d.stageHistory[0]?.to, d.stageHistory[0]?.cause], ['active', 1, 'active', 'import']);
-      assert.deepEqual((await w.events('member.stage_changed', Number(id))).map((e) => [e.to, e.cause]), [['active', 'import']]);
+      assert.deepEqual(
+        [d.stage, d.purchaseDays, d.stageHistory[0]?.to, d.stageHistory[0]?.cause],
+        ['active', 1, 'active', 'import'],
+      );
+      assert.deepEqual(
+        (await w.events('member.stage_changed', Number(id))).map((e) => [e.to, e.cause]),
+        [['active', 'import']],
+      );
     }
 
     const phone = uniquePhone();
-    const offline = await owner.call(P.createOrder, { body: { orderNo: orderNo(), member: { phone }, amount: 8_800, paidAt: w.daysAgo(5) } });
+    const offline = await owner.call(P.createOrder, {
+      body: { orderNo: orderNo(), member: { phone }, amount: 8_800, paidAt: w.daysAgo(5) },
+    });
     const joined = await joinedMember(server, '线下老顾客', phone);
     assert.equal(joined.member.id, offline.memberId, 'the offline record survives the merge');
     d = await w.detail(offline.memberId);
@@ -178,7 +271,10 @@ describe('lifecycle stages: thresholds, transitions, as-of dates', () => {
     for (let i = 0; i < 12; i++) members.push((await w.buyer([200])).member.id);
     // Make the recompute want to move them (a what-if far ahead writes lost), while purchases arrive today.
     const farAhead = addDays(w.today(), 400);
-    const [result] = await Promise.all([w.recompute({ asOf: farAhead }), ...members.map((id) => w.order(id, 0))]);
+    const [result] = await Promise.all([
+      w.recompute({ asOf: farAhead }),
+      ...members.map((id) => w.order(id, 0)),
+    ]);
     assert.ok(result.members > 0);
     await w.recompute(); // today: everyone who bought today is active, whatever the order of the two above
     for (const id of members) assert.equal((await w.detail(id)).stage, 'active');
@@ -193,15 +289,33 @@ describe('lifecycle stages: thresholds, transitions, as-of dates', () => {
     await w.recompute({ asOf: addDays(w.today(), -80) }); // makes them active as of then
     const [a, b] = await Promise.all([w.recompute(), w.recompute()]);
     assert.ok(a.transitions + b.transitions >= 3);
-    assert.ok(a.transitions === 0 || b.transitions === 0, `one of them moved everything (${a.transitions}, ${b.transitions})`);
+    assert.ok(
+      a.transitions === 0 || b.transitions === 0,
+      `one of them moved everything (${a.transitions}, ${b.transitions})`,
+    );
   });
 
   it('settings: validated, owner only, and they move the thresholds', async () => {
     const defaults = await owner.call(L.getSettings);
     assert.equal(defaults.activeDays, 90);
-    await expectError(owner.call(L.putSettings, { body: { ...defaults, activeDays: 200 } }), 400, 'VALIDATION_FAILED');
-    await expectError(owner.call(L.putSettings, { body: { ...defaults, newDays: 0 } }), 400, 'VALIDATION_FAILED');
-    const operator = await owner.call(routes.staff.create, { body: { username: `op${process.pid}`, password: 'operator-pass-1', role: 'operator', displayName: '运营' } });
+    await expectError(
+      owner.call(L.putSettings, { body: { ...defaults, activeDays: 200 } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectError(
+      owner.call(L.putSettings, { body: { ...defaults, newDays: 0 } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    const operator = await owner.call(routes.staff.create, {
+      body: {
+        username: `op${process.pid}`,
+        password: 'operator-pass-1',
+        role: 'operator',
+        displayName: '运营',
+      },
+    });
     assert.ok(operator);
     const op = await staffLogin(server, `op${process.pid}`, 'operator-pass-1');
     await expectError(op.call(L.putSettings, { body: defaults }), 403, 'FORBIDDEN');
@@ -217,10 +331,26 @@ describe('lifecycle stages: thresholds, transitions, as-of dates', () => {
   });
 
   it('refuses bad input with the documented error shape', async () => {
-    await expectError(owner.call(L.recompute, { body: { asOf: '2026-02-30' } }), 400, 'VALIDATION_FAILED');
-    await expectError(owner.call(L.recompute, { body: { asOf: w.today(), extra: 1 } as never }), 400, 'VALIDATION_FAILED');
-    await expectError(owner.call(L.export, { query: { stage: 'active', segment: 'champions' } }), 400, 'VALIDATION_FAILED');
-    await expectError(owner.call(L.export, { query: { stage: 'sleepy' as never } }), 400, 'VALIDATION_FAILED');
+    await expectError(
+      owner.call(L.recompute, { body: { asOf: '2026-02-30' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectError(
+      owner.call(L.recompute, { body: { asOf: w.today(), extra: 1 } as never }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectError(
+      owner.call(L.export, { query: { stage: 'active', segment: 'champions' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectError(
+      owner.call(L.export, { query: { stage: 'sleepy' as never } }),
+      400,
+      'VALIDATION_FAILED',
+    );
     const member = await joinedMember(server);
     await expectError(member.api.call(L.summary), 401, 'UNAUTHENTICATED');
   });

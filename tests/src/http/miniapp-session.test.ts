@@ -34,20 +34,37 @@ describe("the mini-program's typed client against the real server", () => {
     assert.equal(logins, 2, 'one silent re-login');
     // Several calls that find the token stale together share one login.
     storage.set('stale');
-    await Promise.all([session.call(routes.members.me), session.call(routes.members.cardCode), session.call(routes.members.me)]);
+    await Promise.all([
+      session.call(routes.members.me),
+      session.call(routes.members.cardCode),
+      session.call(routes.members.me),
+    ]);
     assert.equal(logins, 3);
   });
 
   it('beside the fake WeChat, hands the browser build login and phone codes that work, and refuses bad input with the error shape', async () => {
-    const post = (path: string, body: unknown) => fetch(`${server.apiUrl}/dev/wechat/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.apiUrl}/dev/wechat/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const bad = await post('login-code', { openid: 'x' });
     assert.equal(bad.status, 400);
-    assert.deepEqual(await bad.json(), { error: { code: 'VALIDATION_FAILED', message: 'openid 格式不正确' } });
+    assert.deepEqual(await bad.json(), {
+      error: { code: 'VALIDATION_FAILED', message: 'openid 格式不正确' },
+    });
     assert.equal((await post('phone-code', { phone: '12345' })).status, 400);
-    const { code } = (await (await post('login-code', { openid: 'oH5devbrowser000000000000000' })).json()) as { code: string };
+    const { code } = (await (
+      await post('login-code', { openid: 'oH5devbrowser000000000000000' })
+    ).json()) as { code: string };
     const visitor = await server.client().call(routes.members.wechatLogin, { body: { code } });
-    const { code: phoneCode } = (await (await post('phone-code', { phone: '13900009999' })).json()) as { code: string };
-    const joined = await server.client(visitor.token).call(routes.members.join, { body: { nickname: '浏览器会员', phoneCode } });
+    const { code: phoneCode } = (await (
+      await post('phone-code', { phone: '13900009999' })
+    ).json()) as { code: string };
+    const joined = await server
+      .client(visitor.token)
+      .call(routes.members.join, { body: { nickname: '浏览器会员', phoneCode } });
     assert.ok(joined.member.cardNo);
   });
 });

@@ -15,14 +15,30 @@ describe('the demo brand that npm start seeds', () => {
   const one = async <T>(sql: string) => ((await server.dataSource.query(sql)) as T[])[0]!;
 
   it('has members in every stage, with orders through the real path: ledger, tiers, badges', async () => {
-    const stages = (await server.dataSource.query('SELECT stage, COUNT(*) AS n FROM member GROUP BY stage')) as { stage: string; n: number }[];
-    assert.deepEqual(stages.map((s) => s.stage).sort(), ['active', 'dormant', 'lost', 'new', 'potential', 'silent']);
+    const stages = (await server.dataSource.query(
+      'SELECT stage, COUNT(*) AS n FROM member GROUP BY stage',
+    )) as { stage: string; n: number }[];
+    assert.deepEqual(stages.map((s) => s.stage).sort(), [
+      'active',
+      'dormant',
+      'lost',
+      'new',
+      'potential',
+      'silent',
+    ]);
     const orders = await one<{ n: number }>('SELECT COUNT(*) AS n FROM orders');
     assert.ok(Number(orders.n) > 500, `orders: ${orders.n}`);
-    const entries = await one<{ n: number }>("SELECT COUNT(*) AS n FROM points_entry WHERE type = 'earn'");
+    const entries = await one<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM points_entry WHERE type = 'earn'",
+    );
     assert.equal(Number(entries.n), Number(orders.n), 'every order earned points in the ledger');
-    const upgraded = await one<{ n: number }>("SELECT COUNT(*) AS n FROM member WHERE tier_code IN ('silver', 'gold', 'diamond')");
-    assert.ok(Number(upgraded.n) > 0, 'growth moved members up the ladder (listeners were bound before the seed)');
+    const upgraded = await one<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM member WHERE tier_code IN ('silver', 'gold', 'diamond')",
+    );
+    assert.ok(
+      Number(upgraded.n) > 0,
+      'growth moved members up the ladder (listeners were bound before the seed)',
+    );
     const badges = await one<{ n: number }>('SELECT COUNT(*) AS n FROM member_badge');
     assert.ok(Number(badges.n) > 0, 'badges were awarded from the orders');
     assert.deepEqual((await checkLedger(server.dataSource)).discrepancies, []);
@@ -31,10 +47,24 @@ describe('the demo brand that npm start seeds', () => {
   it('gives a newcomer in the member app something to do: coupons to claim, a mall, a member day coming', async () => {
     const visitor = await loginVisitor(server);
     const center = await visitor.api.call(routes.coupons.center);
-    assert.ok(center.items.length >= 3 && center.items.every((c) => c.canClaim), 'claimable coupons in the center');
+    assert.ok(
+      center.items.length >= 3 && center.items.every((c) => c.canClaim),
+      'claimable coupons in the center',
+    );
     const mall = await visitor.api.call(routes.mall.items);
-    assert.ok(mall.items.some((i) => i.kind === 'coupon') && mall.items.some((i) => i.memberDayOnly) && mall.items.some((i) => i.cashPrice > 0), 'coupon, member-day and points + cash items');
-    const [current, next] = [await visitor.api.call(routes.memberDays.current), await visitor.api.call(routes.memberDays.next)];
-    assert.ok(current.current?.name === '周三会员日' || next.next?.name === '周三会员日', 'the weekly member day is on or coming');
+    assert.ok(
+      mall.items.some((i) => i.kind === 'coupon') &&
+        mall.items.some((i) => i.memberDayOnly) &&
+        mall.items.some((i) => i.cashPrice > 0),
+      'coupon, member-day and points + cash items',
+    );
+    const [current, next] = [
+      await visitor.api.call(routes.memberDays.current),
+      await visitor.api.call(routes.memberDays.next),
+    ];
+    assert.ok(
+      current.current?.name === '周三会员日' || next.next?.name === '周三会员日',
+      'the weekly member day is on or coming',
+    );
   });
 });

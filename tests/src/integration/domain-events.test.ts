@@ -36,8 +36,13 @@ describe('domain events: outbox in the transaction, delivery after commit, redel
   it('a committed change delivers its event once, and marks it delivered', async () => {
     received.length = 0;
     const visitor = await loginVisitor(server);
-    assert.deepEqual(received.map((e) => e.memberId), [visitor.member.id]);
-    const row = await server.dataSource.getRepository(DomainEventRow).findOneByOrFail({ name: 'member.registered' });
+    assert.deepEqual(
+      received.map((e) => e.memberId),
+      [visitor.member.id],
+    );
+    const row = await server.dataSource
+      .getRepository(DomainEventRow)
+      .findOneByOrFail({ name: 'member.registered' });
     assert.ok(row.dispatchedAt);
   });
 
@@ -66,7 +71,10 @@ describe('domain events: outbox in the transaction, delivery after commit, redel
     assert.match(undelivered[0]!.lastError ?? '', /failed on purpose/);
     // As if a crash had left it: the sweep (any instance) picks it up once it is old enough and its backoff passed.
     await server.app.get(EventBus).sweep(new Date(Date.now() + 120_000));
-    assert.deepEqual(received.map((e) => e.memberId), [visitor.member.id]);
+    assert.deepEqual(
+      received.map((e) => e.memberId),
+      [visitor.member.id],
+    );
     assert.equal((await repo.find()).filter((r) => r.dispatchedAt === null).length, 0);
     // A second sweep delivers nothing again.
     await server.app.get(EventBus).sweep(new Date(Date.now() + 240_000));

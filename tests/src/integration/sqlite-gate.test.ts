@@ -24,13 +24,18 @@ describe('transactions stay apart on the embedded database', () => {
       await new Promise((r) => setTimeout(r, 20));
       const done = uow.run(async (tx) => tx.em.insert(Setting, { key: 'gate.b', value: '"b"' }));
       // A plain statement outside any transaction must not land inside the open one either.
-      const plain = server.dataSource.getRepository(Setting).insert({ key: 'gate.c', value: '"c"' });
+      const plain = server.dataSource
+        .getRepository(Setting)
+        .insert({ key: 'gate.c', value: '"c"' });
       setTimeout(release, 50);
       await Promise.all([done, plain]);
     })();
     await assert.rejects(failing, /rolled back on purpose/);
     await committing;
-    const keys = (await server.dataSource.getRepository(Setting).find()).map((s) => s.key).filter((k) => k.startsWith('gate.')).sort();
+    const keys = (await server.dataSource.getRepository(Setting).find())
+      .map((s) => s.key)
+      .filter((k) => k.startsWith('gate.'))
+      .sort();
     assert.deepEqual(keys, ['gate.b', 'gate.c']);
   });
 });

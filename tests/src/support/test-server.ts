@@ -10,7 +10,9 @@ import { DataSource } from 'typeorm';
 export const ADMIN = { username: 'owner', password: 'owner-password-1' };
 
 /** Which database this run targets: DATABASE_URL=mysql://... for MariaDB/MySQL, SQLite otherwise. */
-export const dialect: 'sqlite' | 'mysql' = process.env.DATABASE_URL?.startsWith('mysql://') ? 'mysql' : 'sqlite';
+export const dialect: 'sqlite' | 'mysql' = process.env.DATABASE_URL?.startsWith('mysql://')
+  ? 'mysql'
+  : 'sqlite';
 
 export interface TestServer extends RunningServer {
   /** A client with no token; `timeoutMs` for bursts that queue on purpose (default 10 s, as the apps use). */
@@ -25,7 +27,8 @@ export interface TestServer extends RunningServer {
  */
 /** A fresh database for this run's dialect: a SQLite file in `dataDir`, or a new MariaDB database (dropped by `drop`). */
 export function testDatabase(dataDir: string): { url: string; drop: () => Promise<void> } {
-  if (dialect !== 'mysql') return { url: `sqlite:${join(dataDir, 'test.sqlite')}`, drop: async () => {} };
+  if (dialect !== 'mysql')
+    return { url: `sqlite:${join(dataDir, 'test.sqlite')}`, drop: async () => {} };
   const url = new URL(process.env.DATABASE_URL!);
   const name = `huoyue_t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   url.pathname = `/${name}`;
@@ -42,7 +45,10 @@ export function testDatabase(dataDir: string): { url: string; drop: () => Promis
   };
 }
 
-export async function startTestServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'huoyue-test-'));
   const { url: databaseUrl, drop: dropDatabase } = testDatabase(dataDir);
   const config = loadConfig({
@@ -63,7 +69,12 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   return {
     ...server,
     fake,
-    client: (token?: string, timeoutMs?: number) => new ApiClient({ baseUrl: server.apiUrl, getToken: () => token, ...(timeoutMs ? { timeoutMs } : {}) }),
+    client: (token?: string, timeoutMs?: number) =>
+      new ApiClient({
+        baseUrl: server.apiUrl,
+        getToken: () => token,
+        ...(timeoutMs ? { timeoutMs } : {}),
+      }),
     stop: async () => {
       await server.close();
       await dropDatabase();
@@ -77,7 +88,11 @@ export class FakeControl {
   constructor(readonly url: string) {}
 
   async post<T = Record<string, unknown>>(path: string, body: unknown = {}): Promise<T> {
-    const res = await fetch(`${this.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${this.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return (await res.json()) as T;
   }
 
@@ -93,13 +108,26 @@ export class FakeControl {
     return this.post('/__fake/risk-rank', { openid, rank });
   }
 
-  fault(path: string, fault: { errcode?: number; delayMs?: number; httpStatus?: number; times?: number }) {
+  fault(
+    path: string,
+    fault: { errcode?: number; delayMs?: number; httpStatus?: number; times?: number },
+  ) {
     return this.post('/__fake/faults', { path, ...fault });
   }
 
   /** Everything the fake accepted (subscribe, OA template, SMS), oldest first. */
-  async messages(): Promise<{ channel: string; touser: string; templateId: string; page?: string; msgid: string; data: Record<string, { value: string }> }[]> {
-    return ((await (await fetch(`${this.url}/__fake/messages`)).json()) as { items: never[] }).items;
+  async messages(): Promise<
+    {
+      channel: string;
+      touser: string;
+      templateId: string;
+      page?: string;
+      msgid: string;
+      data: Record<string, { value: string }>;
+    }[]
+  > {
+    return ((await (await fetch(`${this.url}/__fake/messages`)).json()) as { items: never[] })
+      .items;
   }
 
   refuse(openid: string, templateId?: string) {
@@ -107,7 +135,10 @@ export class FakeControl {
   }
 
   follow(unionid: string, following = true) {
-    return this.post<{ oaOpenid: string; unionid: string }>('/__fake/followers', { unionid, following });
+    return this.post<{ oaOpenid: string; unionid: string }>('/__fake/followers', {
+      unionid,
+      following,
+    });
   }
 
   invalidateTokens() {
@@ -119,6 +150,8 @@ export class FakeControl {
   }
 
   async stats(): Promise<{ calls: Record<string, number> }> {
-    return (await fetch(`${this.url}/__fake/stats`)).json() as Promise<{ calls: Record<string, number> }>;
+    return (await fetch(`${this.url}/__fake/stats`)).json() as Promise<{
+      calls: Record<string, number>;
+    }>;
   }
 }

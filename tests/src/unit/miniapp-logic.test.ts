@@ -1,9 +1,33 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  asciiBase64, barcodeSvg, benefitLines, claimLabel, classifyScan, code128Bars, couponCondition, couponFace, filterItems, formatCardNo, formatYuan,
-  growthView, LandingReporter, ladderSteps, ledgerLabel, monthGrid, newRequestId, parseSubscribeTemplates, priceLabel, qrSvg, redeemBlocker,
-  shiftMonth, subscribeResults, svgDataUrl, trackingToken, DEFAULT_SUBSCRIBE_TEMPLATES, type MallItem,
+  asciiBase64,
+  barcodeSvg,
+  benefitLines,
+  claimLabel,
+  classifyScan,
+  code128Bars,
+  couponCondition,
+  couponFace,
+  filterItems,
+  formatCardNo,
+  formatYuan,
+  growthView,
+  LandingReporter,
+  ladderSteps,
+  ledgerLabel,
+  monthGrid,
+  newRequestId,
+  parseSubscribeTemplates,
+  priceLabel,
+  qrSvg,
+  redeemBlocker,
+  shiftMonth,
+  subscribeResults,
+  svgDataUrl,
+  trackingToken,
+  DEFAULT_SUBSCRIBE_TEMPLATES,
+  type MallItem,
 } from '@huoyue/miniapp';
 
 describe('mini-program logic: codes the clerk scans', () => {
@@ -25,11 +49,16 @@ describe('mini-program logic: codes the clerk scans', () => {
     assert.equal(size(small), 21 + 4, 'version 1 is 21 modules, plus a 2-module margin');
     assert.ok(size(big) > size(small));
     // The top-left finder: a dark 7-module ring starting at the margin.
-    assert.ok(small.includes('M2 2h1v1h-1z') && small.includes('M8 2h1v1h-1z') && small.includes('M2 8h1v1h-1z'));
+    assert.ok(
+      small.includes('M2 2h1v1h-1z') &&
+        small.includes('M8 2h1v1h-1z') &&
+        small.includes('M2 8h1v1h-1z'),
+    );
   });
 
   it('base64 without btoa or Buffer gives what Buffer gives, and refuses non-ASCII', () => {
-    for (const s of ['', 'a', 'ab', 'abc', 'abcd', '<svg viewBox="0 0 1 1"/>']) assert.equal(asciiBase64(s), Buffer.from(s).toString('base64'));
+    for (const s of ['', 'a', 'ab', 'abc', 'abcd', '<svg viewBox="0 0 1 1"/>'])
+      assert.equal(asciiBase64(s), Buffer.from(s).toString('base64'));
     assert.throws(() => asciiBase64('积分'), /not ASCII/);
     assert.ok(svgDataUrl('<svg/>').startsWith('data:image/svg+xml;base64,'));
   });
@@ -37,11 +66,32 @@ describe('mini-program logic: codes the clerk scans', () => {
 
 describe('mini-program logic: check-in calendar and ladder', () => {
   const month = {
-    month: '2026-12', today: '2026-12-10', checkedToday: true, streak: 2,
-    days: [{ date: '2026-12-09', kind: 'daily' as const, points: 10 }, { date: '2026-12-10', kind: 'daily' as const, points: 20 }, { date: '2026-12-05', kind: 'makeup' as const, points: 10 }],
+    month: '2026-12',
+    today: '2026-12-10',
+    checkedToday: true,
+    streak: 2,
+    days: [
+      { date: '2026-12-09', kind: 'daily' as const, points: 10 },
+      { date: '2026-12-10', kind: 'daily' as const, points: 20 },
+      { date: '2026-12-05', kind: 'makeup' as const, points: 10 },
+    ],
     nextReward: { cycleDay: 3, points: 50, badgeCode: 'streak3' },
-    ladder: { cycleDays: 4, rewards: [{ points: 10, badgeCode: null }, { points: 20, badgeCode: null }, { points: 50, badgeCode: 'streak3' }, { points: 10, badgeCode: null }] },
-    makeup: { enabled: true, costPoints: 50, cards: 0, remainingThisMonth: 2, allowedDates: ['2026-12-08', '2026-12-09'] },
+    ladder: {
+      cycleDays: 4,
+      rewards: [
+        { points: 10, badgeCode: null },
+        { points: 20, badgeCode: null },
+        { points: 50, badgeCode: 'streak3' },
+        { points: 10, badgeCode: null },
+      ],
+    },
+    makeup: {
+      enabled: true,
+      costPoints: 50,
+      cards: 0,
+      remainingThisMonth: 2,
+      allowedDates: ['2026-12-08', '2026-12-09'],
+    },
     reminder: false,
   };
 
@@ -61,21 +111,57 @@ describe('mini-program logic: check-in calendar and ladder', () => {
   });
 
   it('marks the steps taken this cycle and the next reward', () => {
-    assert.deepEqual(ladderSteps(month).map((s) => s.state), ['done', 'done', 'next', 'later']);
+    assert.deepEqual(
+      ladderSteps(month).map((s) => s.state),
+      ['done', 'done', 'next', 'later'],
+    );
     assert.equal(shiftMonth('2026-01', -1), '2025-12');
     assert.equal(shiftMonth('2026-12', 1), '2027-01');
   });
 });
 
 describe('mini-program logic: mall', () => {
-  const item = (over: Partial<MallItem> = {}): MallItem => ({ id: 1, name: '帆布袋', kind: 'physical', couponTemplateId: null, pointsPrice: 500, cashPrice: 0, stock: 5, perMemberLimit: 2, availableFrom: null, availableTo: null, tiers: [], memberDayOnly: false, imageUrl: null, description: '', active: true, ...over });
+  const item = (over: Partial<MallItem> = {}): MallItem => ({
+    id: 1,
+    name: '帆布袋',
+    kind: 'physical',
+    couponTemplateId: null,
+    pointsPrice: 500,
+    cashPrice: 0,
+    stock: 5,
+    perMemberLimit: 2,
+    availableFrom: null,
+    availableTo: null,
+    tiers: [],
+    memberDayOnly: false,
+    imageUrl: null,
+    description: '',
+    active: true,
+    ...over,
+  });
   const me = { balance: 800, tierCode: 'silver' };
 
   it('filters by what I can afford, member-day items and my tier', () => {
-    const items = [item({ id: 1 }), item({ id: 2, pointsPrice: 900 }), item({ id: 3, memberDayOnly: true }), item({ id: 4, tiers: ['gold'] }), item({ id: 5, tiers: ['silver'] }), item({ id: 6, stock: 0 })];
-    assert.deepEqual(filterItems(items, 'affordable', me).map((i) => i.id), [1, 3, 4, 5]);
-    assert.deepEqual(filterItems(items, 'memberDay', me).map((i) => i.id), [3]);
-    assert.deepEqual(filterItems(items, 'myTier', me).map((i) => i.id), [5]);
+    const items = [
+      item({ id: 1 }),
+      item({ id: 2, pointsPrice: 900 }),
+      item({ id: 3, memberDayOnly: true }),
+      item({ id: 4, tiers: ['gold'] }),
+      item({ id: 5, tiers: ['silver'] }),
+      item({ id: 6, stock: 0 }),
+    ];
+    assert.deepEqual(
+      filterItems(items, 'affordable', me).map((i) => i.id),
+      [1, 3, 4, 5],
+    );
+    assert.deepEqual(
+      filterItems(items, 'memberDay', me).map((i) => i.id),
+      [3],
+    );
+    assert.deepEqual(
+      filterItems(items, 'myTier', me).map((i) => i.id),
+      [5],
+    );
     assert.equal(filterItems(items, 'all', me).length, 6);
   });
 
@@ -107,30 +193,112 @@ describe('mini-program logic: coupons, card, points, tiers', () => {
     assert.equal(couponFace({ ...face, value: 20 }), '8折');
     assert.equal(couponFace({ ...face, kind: 'cash', value: 2000 }), '¥20');
     assert.equal(couponCondition(face), '满 ¥100 可用 · 最多减 ¥30');
-    assert.equal(couponCondition({ ...face, kind: 'gift', giftName: '帆布袋', threshold: 0 }), '赠 帆布袋 · 无门槛');
-    const claimable = { id: 1, name: 'x', kind: 'cash' as const, value: 1, threshold: 0, cap: null, giftName: null, validity: { kind: 'days' as const, days: 7 }, perMemberLimit: 1 };
-    assert.equal(claimLabel({ ...claimable, remaining: 10, claimedByMe: 0, canClaim: true }), '立即领取');
-    assert.equal(claimLabel({ ...claimable, remaining: 0, claimedByMe: 0, canClaim: false }), '已领完');
-    assert.equal(claimLabel({ ...claimable, remaining: 10, claimedByMe: 1, canClaim: false }), '已领取');
+    assert.equal(
+      couponCondition({ ...face, kind: 'gift', giftName: '帆布袋', threshold: 0 }),
+      '赠 帆布袋 · 无门槛',
+    );
+    const claimable = {
+      id: 1,
+      name: 'x',
+      kind: 'cash' as const,
+      value: 1,
+      threshold: 0,
+      cap: null,
+      giftName: null,
+      validity: { kind: 'days' as const, days: 7 },
+      perMemberLimit: 1,
+    };
+    assert.equal(
+      claimLabel({ ...claimable, remaining: 10, claimedByMe: 0, canClaim: true }),
+      '立即领取',
+    );
+    assert.equal(
+      claimLabel({ ...claimable, remaining: 0, claimedByMe: 0, canClaim: false }),
+      '已领完',
+    );
+    assert.equal(
+      claimLabel({ ...claimable, remaining: 10, claimedByMe: 1, canClaim: false }),
+      '已领取',
+    );
   });
 
   it('places the growth bar between this tier and the next', () => {
-    const ladder = [0, 500, 1000].map((g, i) => ({ code: `t${i}`, name: `T${i}`, rank: i, growthThreshold: g, retentionGrowth: 100, validityMonths: 12, benefits: { pointsMultiplier: 1, birthdayCoupon: null, freeShipping: false, exclusiveItems: false, perks: [] } }));
-    const view = growthView({ ladder, current: { code: 't1', since: null, expiresAt: '2027-03-01T00:00:00Z', growth: 750, growthThisPeriod: 20, toNext: { code: 't2', name: 'T2', growthNeeded: 250 }, toKeep: 80 } });
+    const ladder = [0, 500, 1000].map((g, i) => ({
+      code: `t${i}`,
+      name: `T${i}`,
+      rank: i,
+      growthThreshold: g,
+      retentionGrowth: 100,
+      validityMonths: 12,
+      benefits: {
+        pointsMultiplier: 1,
+        birthdayCoupon: null,
+        freeShipping: false,
+        exclusiveItems: false,
+        perks: [],
+      },
+    }));
+    const view = growthView({
+      ladder,
+      current: {
+        code: 't1',
+        since: null,
+        expiresAt: '2027-03-01T00:00:00Z',
+        growth: 750,
+        growthThisPeriod: 20,
+        toNext: { code: 't2', name: 'T2', growthNeeded: 250 },
+        toKeep: 80,
+      },
+    });
     assert.equal(view.percent, 50);
     assert.equal(view.toNextLabel, '再获得 250 成长值升级为T2');
     assert.equal(view.keepLabel, '2027-03-01 前再获得 80 成长值可保级');
-    const top = growthView({ ladder, current: { code: 't2', since: null, expiresAt: null, growth: 5000, growthThisPeriod: 0, toNext: null, toKeep: null } });
+    const top = growthView({
+      ladder,
+      current: {
+        code: 't2',
+        since: null,
+        expiresAt: null,
+        growth: 5000,
+        growthThisPeriod: 0,
+        toNext: null,
+        toKeep: null,
+      },
+    });
     assert.equal(top.percent, 100);
     assert.equal(top.keepLabel, null);
-    assert.deepEqual(benefitLines({ ...ladder[2]!, benefits: { pointsMultiplier: 1.5, birthdayCoupon: '生日券', freeShipping: true, exclusiveItems: false, perks: ['专属客服'] } }), ['消费积分 1.5 倍', '生日礼券：生日券', '兑换商品包邮', '专属客服', '有效期 12 个月，期内获得 100 成长值可保级']);
+    assert.deepEqual(
+      benefitLines({
+        ...ladder[2]!,
+        benefits: {
+          pointsMultiplier: 1.5,
+          birthdayCoupon: '生日券',
+          freeShipping: true,
+          exclusiveItems: false,
+          perks: ['专属客服'],
+        },
+      }),
+      [
+        '消费积分 1.5 倍',
+        '生日礼券：生日券',
+        '兑换商品包邮',
+        '专属客服',
+        '有效期 12 个月，期内获得 100 成长值可保级',
+      ],
+    );
   });
 
   it('names points history lines in the member words', () => {
     assert.equal(ledgerLabel({ type: 'reward', sourceType: 'checkin', reason: null }), '签到奖励');
     assert.equal(ledgerLabel({ type: 'spend', sourceType: 'mall', reason: null }), '积分商城兑换');
-    assert.equal(ledgerLabel({ type: 'refund', sourceType: 'mall', reason: null }), '兑换取消，积分退回');
-    assert.equal(ledgerLabel({ type: 'adjust', sourceType: 'staff', reason: '补偿' }), '积分调整（补偿）');
+    assert.equal(
+      ledgerLabel({ type: 'refund', sourceType: 'mall', reason: null }),
+      '兑换取消，积分退回',
+    );
+    assert.equal(
+      ledgerLabel({ type: 'adjust', sourceType: 'staff', reason: '补偿' }),
+      '积分调整（补偿）',
+    );
     assert.equal(ledgerLabel({ type: 'expire', sourceType: 'expiry', reason: null }), '积分过期');
     assert.equal(formatYuan(1990), '¥19.90');
     assert.equal(formatCardNo('880000000007'), '8800 0000 0007');
@@ -158,16 +326,34 @@ describe('mini-program logic: landings, subscriptions, clerk scans', () => {
   });
 
   it('keeps only the answers WeChat documents for the templates asked about', () => {
-    assert.deepEqual(subscribeResults(['a', 'b', 'c'], { errMsg: 'requestSubscribeMessage:ok', a: 'accept', b: 'reject', c: 'weird', d: 'accept' }), { a: 'accept', b: 'reject' });
+    assert.deepEqual(
+      subscribeResults(['a', 'b', 'c'], {
+        errMsg: 'requestSubscribeMessage:ok',
+        a: 'accept',
+        b: 'reject',
+        c: 'weird',
+        d: 'accept',
+      }),
+      { a: 'accept', b: 'reject' },
+    );
     assert.deepEqual(parseSubscribeTemplates(undefined), DEFAULT_SUBSCRIBE_TEMPLATES);
     assert.deepEqual(parseSubscribeTemplates('not json'), DEFAULT_SUBSCRIBE_TEMPLATES);
     assert.deepEqual(parseSubscribeTemplates('{"checkin":["x"],"coupon":[1]}').checkin, ['x']);
-    assert.deepEqual(parseSubscribeTemplates('{"checkin":["x"],"coupon":[1]}').coupon, DEFAULT_SUBSCRIBE_TEMPLATES.coupon);
+    assert.deepEqual(
+      parseSubscribeTemplates('{"checkin":["x"],"coupon":[1]}').coupon,
+      DEFAULT_SUBSCRIBE_TEMPLATES.coupon,
+    );
   });
 
   it('tells a card code from a coupon code', () => {
-    assert.deepEqual(classifyScan(' 1234 5678 9012 3456 '), { kind: 'card', code: '1234567890123456' });
-    assert.deepEqual(classifyScan('abcd2345efgh6789'), { kind: 'coupon', code: 'ABCD2345EFGH6789' });
+    assert.deepEqual(classifyScan(' 1234 5678 9012 3456 '), {
+      kind: 'card',
+      code: '1234567890123456',
+    });
+    assert.deepEqual(classifyScan('abcd2345efgh6789'), {
+      kind: 'coupon',
+      code: 'ABCD2345EFGH6789',
+    });
     assert.equal(classifyScan('https://example.com').kind, 'invalid');
   });
 });

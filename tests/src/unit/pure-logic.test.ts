@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addDays, brandDay, daysBetween, maskNickname, maskPhone } from '@huoyue/shared';
-import { CardCodeService, generateCardNo, luhnDigit } from '@huoyue/server/dist/modules/members/card-code.service.js';
+import {
+  CardCodeService,
+  generateCardNo,
+  luhnDigit,
+} from '@huoyue/server/dist/modules/members/card-code.service.js';
 import { isValidValue, keywordType } from '@huoyue/server/dist/infra/wechat/value-rules.js';
 import { ConfigError, loadConfig } from '@huoyue/server/dist/config/config.js';
 import { createLogger, maskPhones, NestPinoLogger } from '@huoyue/server/dist/infra/logging.js';
@@ -27,18 +31,42 @@ describe('masking', () => {
     assert.equal(maskPhone(null), null);
     assert.equal(maskNickname('小明同学'), '小**');
     assert.equal(maskNickname('A'), 'A*');
-    assert.equal(maskPhones('query=13812345678&x=1 and 15900001111'), 'query=138****5678&x=1 and 159****1111');
-    assert.equal(maskPhones('order 1234567890123'), 'order 1234567890123', 'longer digit runs are not phones');
+    assert.equal(
+      maskPhones('query=13812345678&x=1 and 15900001111'),
+      'query=138****5678&x=1 and 159****1111',
+    );
+    assert.equal(
+      maskPhones('order 1234567890123'),
+      'order 1234567890123',
+      'longer digit runs are not phones',
+    );
   });
 
   it('log lines never carry secrets, tokens or whole phone numbers', () => {
     const lines: string[] = [];
-    const logger = createLogger({ logLevel: 'info' }, { write: (line: string) => void lines.push(line) });
-    logger.info({ phone: '13812345678', body: { token: 'eyJabc', password: 'hunter2', code: 'wxcode' } }, 'joined with 13900001111');
-    logger.info({ req: { method: 'GET', url: '/cgi-bin/x?access_token=SECRET123&phone=13812345678' } }, 'call');
+    const logger = createLogger(
+      { logLevel: 'info' },
+      { write: (line: string) => void lines.push(line) },
+    );
+    logger.info(
+      { phone: '13812345678', body: { token: 'eyJabc', password: 'hunter2', code: 'wxcode' } },
+      'joined with 13900001111',
+    );
+    logger.info(
+      { req: { method: 'GET', url: '/cgi-bin/x?access_token=SECRET123&phone=13812345678' } },
+      'call',
+    );
     new NestPinoLogger(logger).warn('member 13700002222 merged', 'Members');
     const text = lines.join('');
-    for (const leaked of ['13812345678', '13900001111', '13700002222', 'eyJabc', 'hunter2', 'wxcode', 'SECRET123']) {
+    for (const leaked of [
+      '13812345678',
+      '13900001111',
+      '13700002222',
+      'eyJabc',
+      'hunter2',
+      'wxcode',
+      'SECRET123',
+    ]) {
       assert.ok(!text.includes(leaked), `${leaked} leaked into: ${text}`);
     }
     assert.match(text, /138\*\*\*\*5678/);
@@ -63,9 +91,16 @@ describe('card numbers and card codes', () => {
     assert.equal(expiresAt.toISOString(), '2026-11-24T10:01:00.000Z');
     assert.equal(refreshInSeconds, 55);
     assert.equal(service.verify(code, t0), '812345678903');
-    assert.equal(service.verify(code, t0 + 60_000), '812345678903', 'scan delay across the boundary');
+    assert.equal(
+      service.verify(code, t0 + 60_000),
+      '812345678903',
+      'scan delay across the boundary',
+    );
     assert.equal(service.verify(code, t0 + 120_000), undefined);
-    assert.equal(service.verify(code.slice(0, -1) + ((Number(code.at(-1)) + 1) % 10), t0), undefined);
+    assert.equal(
+      service.verify(code.slice(0, -1) + ((Number(code.at(-1)) + 1) % 10), t0),
+      undefined,
+    );
     assert.equal(service.verify('abc', t0), undefined);
     const other = new CardCodeService({ jwtSecret: 'y'.repeat(40) } as AppConfig);
     assert.equal(other.verify(code, t0), undefined, 'another brand secret does not accept it');
@@ -101,15 +136,45 @@ describe('configuration', () => {
     assert.equal(c.demoData, true);
     assert.equal(c.brandTimezone, 'Asia/Shanghai');
     assert.ok(c.jwtSecret.length >= 32);
-    assert.equal(loadConfig({ DATA_DIR: '/tmp/huoyue-config-test' }).jwtSecret, c.jwtSecret, 'the generated secret is kept');
+    assert.equal(
+      loadConfig({ DATA_DIR: '/tmp/huoyue-config-test' }).jwtSecret,
+      c.jwtSecret,
+      'the generated secret is kept',
+    );
   });
   it('MySQL gets no demo data unless asked', () => {
-    assert.equal(loadConfig({ DATA_DIR: '/tmp/huoyue-config-test', DATABASE_URL: 'mysql://root@127.0.0.1:3306/x' }).demoData, false);
-    assert.equal(loadConfig({ DATA_DIR: '/tmp/huoyue-config-test', DATABASE_URL: 'mysql://root@127.0.0.1:3306/x', DEMO_DATA: 'true' }).demoData, true);
+    assert.equal(
+      loadConfig({
+        DATA_DIR: '/tmp/huoyue-config-test',
+        DATABASE_URL: 'mysql://root@127.0.0.1:3306/x',
+      }).demoData,
+      false,
+    );
+    assert.equal(
+      loadConfig({
+        DATA_DIR: '/tmp/huoyue-config-test',
+        DATABASE_URL: 'mysql://root@127.0.0.1:3306/x',
+        DEMO_DATA: 'true',
+      }).demoData,
+      true,
+    );
   });
   it('refuses bad values with a message naming the variable', () => {
-    for (const env of [{ PORT: 'eighty' }, { DATABASE_URL: 'postgres://x' }, { TZ_BRAND: 'Mars/Base' }, { JWT_SECRET: 'short' }, { WECHAT_APP_ID: 'wx123' }]) {
-      assert.throws(() => loadConfig({ DATA_DIR: '/tmp/huoyue-config-test', ...env }), (e: Error) => e instanceof ConfigError && e.message.includes(Object.keys(env)[0] === 'WECHAT_APP_ID' ? 'WECHAT_APP_SECRET' : Object.keys(env)[0]!));
+    for (const env of [
+      { PORT: 'eighty' },
+      { DATABASE_URL: 'postgres://x' },
+      { TZ_BRAND: 'Mars/Base' },
+      { JWT_SECRET: 'short' },
+      { WECHAT_APP_ID: 'wx123' },
+    ]) {
+      assert.throws(
+        () => loadConfig({ DATA_DIR: '/tmp/huoyue-config-test', ...env }),
+        (e: Error) =>
+          e instanceof ConfigError &&
+          e.message.includes(
+            Object.keys(env)[0] === 'WECHAT_APP_ID' ? 'WECHAT_APP_SECRET' : Object.keys(env)[0]!,
+          ),
+      );
     }
   });
 });

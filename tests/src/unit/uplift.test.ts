@@ -28,7 +28,8 @@ describe('automation measurement', () => {
     assert.equal(inControlGroup(7, 1, 0), false);
     // Another automation draws its own group.
     let same = 0;
-    for (let id = 1; id <= 1000; id++) if (inControlGroup(7, id, 50) === inControlGroup(8, id, 50)) same++;
+    for (let id = 1; id <= 1000; id++)
+      if (inControlGroup(7, id, 50) === inControlGroup(8, id, 50)) same++;
     assert.ok(same > 400 && same < 600);
   });
 });

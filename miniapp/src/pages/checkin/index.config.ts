@@ -1,1 +1,4 @@
-export default definePageConfig({ navigationBarTitleText: '每日签到', enablePullDownRefresh: true });
+export default definePageConfig({
+  navigationBarTitleText: '每日签到',
+  enablePullDownRefresh: true,
+});

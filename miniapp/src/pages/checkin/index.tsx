@@ -16,7 +16,10 @@ const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
 
 export default function Checkin() {
   const [month, setMonth] = useState<string | undefined>(undefined);
-  const data = useRemote(() => api(routes.engagement.checkinMonth, { query: month ? { month } : {} }), [month]);
+  const data = useRemote(
+    () => api(routes.engagement.checkinMonth, { query: month ? { month } : {} }),
+    [month],
+  );
   const [busy, setBusy] = useState(false);
   const [justChecked, setJustChecked] = useState<{ points: number; badges: string[] } | null>(null);
   usePageShow();
@@ -60,7 +63,11 @@ export default function Checkin() {
 
   const makeup = async (date: string) => {
     if (!d) return;
-    const { confirm } = await Taro.showModal({ title: `补签 ${date.slice(5)}？`, content: `${makeupCostLabel(d)}，本月还可补签 ${d.makeup.remainingThisMonth} 次。`, confirmText: '补签' });
+    const { confirm } = await Taro.showModal({
+      title: `补签 ${date.slice(5)}？`,
+      content: `${makeupCostLabel(d)}，本月还可补签 ${d.makeup.remainingThisMonth} 次。`,
+      confirmText: '补签',
+    });
     if (!confirm) return;
     try {
       await api(routes.engagement.makeup, { body: { date } });
@@ -73,32 +80,50 @@ export default function Checkin() {
 
   const isCurrentMonth = d ? d.month === d.today.slice(0, 7) : true;
   return (
-    <View className='checkin'>
-      <PageState loading={data.loading} error={data.error} onRetry={data.reload} hasData={d !== undefined} rows={8}>
+    <View className="checkin">
+      <PageState
+        loading={data.loading}
+        error={data.error}
+        onRetry={data.reload}
+        hasData={d !== undefined}
+        rows={8}
+      >
         {d && (
           <>
-            <View className='checkin__hero'>
-              <Text className='checkin__streak-label'>已连续签到</Text>
-              <Text className='checkin__streak' data-testid='streak'>
+            <View className="checkin__hero">
+              <Text className="checkin__streak-label">已连续签到</Text>
+              <Text className="checkin__streak" data-testid="streak">
                 {d.streak}
               </Text>
-              <Text className='checkin__streak-label'>天</Text>
-              <View className='checkin__action'>
+              <Text className="checkin__streak-label">天</Text>
+              <View className="checkin__action">
                 {d.checkedToday ? (
-                  <Button type='default' disabled block>
+                  <Button type="default" disabled block>
                     今日已签到
                   </Button>
                 ) : (
-                  <Button type='primary' block loading={busy} disabled={busy} onClick={checkIn} data-testid='checkin-button'>
+                  <Button
+                    type="primary"
+                    block
+                    loading={busy}
+                    disabled={busy}
+                    onClick={checkIn}
+                    data-testid="checkin-button"
+                  >
                     签到领 {d.nextReward.points} 积分
                   </Button>
                 )}
               </View>
               {justChecked && (
-                <View className='checkin__done' data-testid='checkin-result'>
-                  <Text>签到成功，获得 {justChecked.points} 积分{justChecked.badges.length ? `，解锁勋章「${justChecked.badges.join('」「')}」` : ''}</Text>
+                <View className="checkin__done" data-testid="checkin-result">
+                  <Text>
+                    签到成功，获得 {justChecked.points} 积分
+                    {justChecked.badges.length
+                      ? `，解锁勋章「${justChecked.badges.join('」「')}」`
+                      : ''}
+                  </Text>
                   {!d.reminder && (
-                    <Text className='link checkin__remind' onClick={remindTomorrow}>
+                    <Text className="link checkin__remind" onClick={remindTomorrow}>
                       明天提醒我 ›
                     </Text>
                   )}
@@ -106,34 +131,43 @@ export default function Checkin() {
               )}
             </View>
 
-            <View className='panel'>
-              <Text className='panel__title'>连签奖励</Text>
-              <View className='ladder'>
+            <View className="panel">
+              <Text className="panel__title">连签奖励</Text>
+              <View className="ladder">
                 {ladderSteps(d).map((s) => (
                   <View key={s.cycleDay} className={`ladder__step ladder__step--${s.state}`}>
-                    <Text className='ladder__points'>+{s.points}</Text>
-                    {s.badgeCode && <Text className='ladder__badge'>🏅</Text>}
-                    <Text className='ladder__day'>第{s.cycleDay}天</Text>
+                    <Text className="ladder__points">+{s.points}</Text>
+                    {s.badgeCode && <Text className="ladder__badge">🏅</Text>}
+                    <Text className="ladder__day">第{s.cycleDay}天</Text>
                   </View>
                 ))}
               </View>
             </View>
 
-            <View className='panel'>
-              <View className='row'>
-                <Text className='link' onClick={() => setMonth(shiftMonth(d.month, -1))}>‹ 上月</Text>
-                <Text className='panel__title calendar__title'>{d.month.replace('-', ' 年 ')} 月</Text>
-                <Text className={`link ${isCurrentMonth ? 'calendar__nav--off' : ''}`} onClick={() => !isCurrentMonth && setMonth(shiftMonth(d.month, 1))}>
+            <View className="panel">
+              <View className="row">
+                <Text className="link" onClick={() => setMonth(shiftMonth(d.month, -1))}>
+                  ‹ 上月
+                </Text>
+                <Text className="panel__title calendar__title">
+                  {d.month.replace('-', ' 年 ')} 月
+                </Text>
+                <Text
+                  className={`link ${isCurrentMonth ? 'calendar__nav--off' : ''}`}
+                  onClick={() => !isCurrentMonth && setMonth(shiftMonth(d.month, 1))}
+                >
                   下月 ›
                 </Text>
               </View>
-              <View className='calendar__week'>
+              <View className="calendar__week">
                 {WEEKDAYS.map((w) => (
-                  <Text key={w} className='calendar__weekday'>{w}</Text>
+                  <Text key={w} className="calendar__weekday">
+                    {w}
+                  </Text>
                 ))}
               </View>
               {monthGrid(d).map((week, i) => (
-                <View key={i} className='calendar__week'>
+                <View key={i} className="calendar__week">
                   {week.map((cell, j) =>
                     cell ? (
                       <View
@@ -142,25 +176,34 @@ export default function Checkin() {
                         onClick={() => cell.canMakeup && void makeup(cell.date)}
                       >
                         <Text>{cell.day}</Text>
-                        <Text className='calendar__mark'>{cell.mark === 'daily' ? '✓' : cell.mark === 'makeup' ? '补' : cell.canMakeup ? '补签' : ''}</Text>
+                        <Text className="calendar__mark">
+                          {cell.mark === 'daily'
+                            ? '✓'
+                            : cell.mark === 'makeup'
+                              ? '补'
+                              : cell.canMakeup
+                                ? '补签'
+                                : ''}
+                        </Text>
                       </View>
                     ) : (
-                      <View key={`blank-${j}`} className='calendar__day calendar__day--blank' />
+                      <View key={`blank-${j}`} className="calendar__day calendar__day--blank" />
                     ),
                   )}
                 </View>
               ))}
               {d.makeup.enabled && (
-                <Text className='muted calendar__hint'>
-                  点击“补签”日期可补签（{makeupCostLabel(d)}，本月剩余 {d.makeup.remainingThisMonth} 次）
+                <Text className="muted calendar__hint">
+                  点击“补签”日期可补签（{makeupCostLabel(d)}，本月剩余 {d.makeup.remainingThisMonth}{' '}
+                  次）
                 </Text>
               )}
             </View>
 
-            <View className='panel row'>
+            <View className="panel row">
               <View>
-                <Text className='list-item__title'>签到提醒</Text>
-                <Text className='list-item__sub muted'>每天提醒一次，不错过连签奖励</Text>
+                <Text className="list-item__title">签到提醒</Text>
+                <Text className="list-item__sub muted">每天提醒一次，不错过连签奖励</Text>
               </View>
               <Switch checked={d.reminder} onChange={(v) => void setReminder(v)} />
             </View>

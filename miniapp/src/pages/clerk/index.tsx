@@ -34,7 +34,15 @@ export default function Clerk() {
   const [member, setMember] = useState<MemberFound | null>(null);
   const [used, setUsed] = useState<CouponUsed | null>(null);
 
-  const client = useMemo(() => new ApiClient({ baseUrl: API_BASE_URL, transport: taroTransport, getToken: () => staff?.token ?? null }), [staff]);
+  const client = useMemo(
+    () =>
+      new ApiClient({
+        baseUrl: API_BASE_URL,
+        transport: taroTransport,
+        getToken: () => staff?.token ?? null,
+      }),
+    [staff],
+  );
 
   const signOut = () => {
     Taro.removeStorageSync(STAFF_KEY);
@@ -51,8 +59,14 @@ export default function Clerk() {
   const login = async () => {
     setBusy(true);
     try {
-      const res = await client.call(routes.staff.login, { body: { username: username.trim(), password } });
-      const session = { token: res.token, name: res.staff.displayName ?? res.staff.username, storeCode: res.staff.storeCode };
+      const res = await client.call(routes.staff.login, {
+        body: { username: username.trim(), password },
+      });
+      const session = {
+        token: res.token,
+        name: res.staff.displayName ?? res.staff.username,
+        storeCode: res.staff.storeCode,
+      };
       Taro.setStorageSync(STAFF_KEY, session);
       setStaff(session);
       setStoreCode(res.staff.storeCode ?? '');
@@ -75,15 +89,25 @@ export default function Clerk() {
     setBusy(true);
     try {
       if (scanned.kind === 'card') {
-        setMember(await client.call(routes.members.adminByCardCode, { params: { code: scanned.code } }));
+        setMember(
+          await client.call(routes.members.adminByCardCode, { params: { code: scanned.code } }),
+        );
       } else {
         if (!storeCode.trim()) {
           void Taro.showToast({ title: '请先填写门店编码', icon: 'none' });
           return;
         }
-        const { confirm } = await Taro.showModal({ title: '确认核销', content: `券码 ${scanned.code} 将在门店 ${storeCode} 核销，核销后不可再用。`, confirmText: '核销' });
+        const { confirm } = await Taro.showModal({
+          title: '确认核销',
+          content: `券码 ${scanned.code} 将在门店 ${storeCode} 核销，核销后不可再用。`,
+          confirmText: '核销',
+        });
         if (!confirm) return;
-        setUsed(await client.call(routes.coupons.redeem, { body: { code: scanned.code, storeCode: storeCode.trim() } }));
+        setUsed(
+          await client.call(routes.coupons.redeem, {
+            body: { code: scanned.code, storeCode: storeCode.trim() },
+          }),
+        );
         void Taro.showToast({ title: '核销成功', icon: 'success' });
       }
       setManual('');
@@ -105,13 +129,34 @@ export default function Clerk() {
 
   if (!staff) {
     return (
-      <View className='clerk'>
-        <View className='panel'>
-          <Text className='panel__title'>店员登录</Text>
-          <Text className='muted clerk__hint'>使用品牌后台分配的店员账号登录，登录后可扫码识别会员、核销优惠券。</Text>
-          <Input className='field' placeholder='账号' value={username} onChange={setUsername} data-testid='clerk-username' />
-          <Input className='field' placeholder='密码' type='password' value={password} onChange={setPassword} data-testid='clerk-password' />
-          <Button block type='primary' loading={busy} disabled={busy || !username || !password} onClick={login}>
+      <View className="clerk">
+        <View className="panel">
+          <Text className="panel__title">店员登录</Text>
+          <Text className="muted clerk__hint">
+            使用品牌后台分配的店员账号登录，登录后可扫码识别会员、核销优惠券。
+          </Text>
+          <Input
+            className="field"
+            placeholder="账号"
+            value={username}
+            onChange={setUsername}
+            data-testid="clerk-username"
+          />
+          <Input
+            className="field"
+            placeholder="密码"
+            type="password"
+            value={password}
+            onChange={setPassword}
+            data-testid="clerk-password"
+          />
+          <Button
+            block
+            type="primary"
+            loading={busy}
+            disabled={busy || !username || !password}
+            onClick={login}
+          >
             登录
           </Button>
         </View>
@@ -120,38 +165,58 @@ export default function Clerk() {
   }
 
   return (
-    <View className='clerk'>
-      <View className='panel row'>
+    <View className="clerk">
+      <View className="panel row">
         <Text>店员：{staff.name}</Text>
-        <Text className='link' onClick={signOut}>退出</Text>
+        <Text className="link" onClick={signOut}>
+          退出
+        </Text>
       </View>
-      <View className='panel'>
-        <Text className='panel__title'>扫码</Text>
-        <Input className='field' placeholder='门店编码' value={storeCode} onChange={setStoreCode} disabled={staff.storeCode !== null} />
+      <View className="panel">
+        <Text className="panel__title">扫码</Text>
+        <Input
+          className="field"
+          placeholder="门店编码"
+          value={storeCode}
+          onChange={setStoreCode}
+          disabled={staff.storeCode !== null}
+        />
         {process.env.TARO_ENV === 'weapp' && (
-          <Button block type='primary' loading={busy} onClick={scan}>
+          <Button block type="primary" loading={busy} onClick={scan}>
             扫会员码 / 券码
           </Button>
         )}
-        <View className='clerk__manual'>
-          <Input className='field' placeholder='或手动输入会员码 / 券码' value={manual} onChange={setManual} data-testid='clerk-code' />
-          <Button size='small' disabled={busy || !manual.trim()} onClick={() => void handle(manual)}>
+        <View className="clerk__manual">
+          <Input
+            className="field"
+            placeholder="或手动输入会员码 / 券码"
+            value={manual}
+            onChange={setManual}
+            data-testid="clerk-code"
+          />
+          <Button
+            size="small"
+            disabled={busy || !manual.trim()}
+            onClick={() => void handle(manual)}
+          >
             查询
           </Button>
         </View>
       </View>
       {member && (
-        <View className='panel' data-testid='clerk-member'>
-          <Text className='panel__title'>{member.nickname ?? '会员'}</Text>
-          <Text className='clerk__line'>卡号 {formatCardNo(member.cardNo)}</Text>
-          <Text className='clerk__line'>等级 {member.tier?.name ?? '普通会员'} · 积分 {formatNumber(member.points)}</Text>
-          {member.phoneMasked && <Text className='clerk__line'>手机 {member.phoneMasked}</Text>}
+        <View className="panel" data-testid="clerk-member">
+          <Text className="panel__title">{member.nickname ?? '会员'}</Text>
+          <Text className="clerk__line">卡号 {formatCardNo(member.cardNo)}</Text>
+          <Text className="clerk__line">
+            等级 {member.tier?.name ?? '普通会员'} · 积分 {formatNumber(member.points)}
+          </Text>
+          {member.phoneMasked && <Text className="clerk__line">手机 {member.phoneMasked}</Text>}
         </View>
       )}
       {used && (
-        <View className='panel' data-testid='clerk-coupon'>
-          <Text className='panel__title'>✓ 已核销：{used.name}</Text>
-          <Text className='clerk__line'>
+        <View className="panel" data-testid="clerk-coupon">
+          <Text className="panel__title">✓ 已核销：{used.name}</Text>
+          <Text className="clerk__line">
             {couponFace(used)} · {couponCondition(used)}
           </Text>
         </View>

@@ -18,13 +18,13 @@ export default function Wallet() {
   usePageShow(wallet);
   const items = wallet.data?.items;
   return (
-    <View className='wallet'>
+    <View className="wallet">
       <SegmentTabs
         options={WALLET_TABS}
         value={tab}
         onChange={setTab}
         extra={
-          <Text className='link' onClick={() => go('/pages/coupons/center/index')}>
+          <Text className="link" onClick={() => go('/pages/coupons/center/index')}>
             领券中心 ›
           </Text>
         }
@@ -35,17 +35,33 @@ export default function Wallet() {
         onRetry={wallet.reload}
         hasData={items !== undefined}
         empty={items?.length === 0}
-        emptyText={tab === 'available' ? '暂无可用的优惠券' : tab === 'used' ? '还没有用过优惠券' : '没有过期的优惠券'}
-        emptyAction={tab === 'available' ? <Button type='primary' size='small' onClick={() => go('/pages/coupons/center/index')}>去领券</Button> : undefined}
+        emptyText={
+          tab === 'available'
+            ? '暂无可用的优惠券'
+            : tab === 'used'
+              ? '还没有用过优惠券'
+              : '没有过期的优惠券'
+        }
+        emptyAction={
+          tab === 'available' ? (
+            <Button type="primary" size="small" onClick={() => go('/pages/coupons/center/index')}>
+              去领券
+            </Button>
+          ) : undefined
+        }
       >
         {items?.map((c) => (
           <CouponCard
             key={c.id}
             coupon={c}
             dimmed={tab !== 'available'}
-            sub={tab === 'used' ? `已于 ${formatDate(c.usedAt)} 使用` : `${expiresSoon(c) ? '即将过期 · ' : ''}有效期至 ${formatDate(c.validTo)}`}
+            sub={
+              tab === 'used'
+                ? `已于 ${formatDate(c.usedAt)} 使用`
+                : `${expiresSoon(c) ? '即将过期 · ' : ''}有效期至 ${formatDate(c.validTo)}`
+            }
             onClick={() => go(`/pages/coupons/detail/index?id=${c.id}`)}
-            action={tab === 'available' ? <Text className='link'>去使用</Text> : undefined}
+            action={tab === 'available' ? <Text className="link">去使用</Text> : undefined}
           />
         ))}
       </PageState>

@@ -61,7 +61,10 @@ function useCardCode(enabled: boolean) {
       }
     };
     void fetchCode();
-    const tick = setInterval(() => setCode((c) => (c && c.secondsLeft > 0 ? { ...c, secondsLeft: c.secondsLeft - 1 } : c)), 1000);
+    const tick = setInterval(
+      () => setCode((c) => (c && c.secondsLeft > 0 ? { ...c, secondsLeft: c.secondsLeft - 1 } : c)),
+      1000,
+    );
     return () => {
       stopped = true;
       clearTimeout(timer);
@@ -83,7 +86,8 @@ function useBrightScreen(active: boolean) {
       })
       .catch(() => undefined);
     return () => {
-      if (previous !== undefined) void Taro.setScreenBrightness({ value: previous }).catch(() => undefined);
+      if (previous !== undefined)
+        void Taro.setScreenBrightness({ value: previous }).catch(() => undefined);
     };
   }, [active]);
 }
@@ -100,95 +104,120 @@ export default function Home() {
   const d = home.data;
   const growth = d ? growthView(d.tiers) : null;
   return (
-    <View className='home'>
-      <PageState loading={home.loading} error={home.error} onRetry={home.reload} hasData={d !== undefined} rows={6}>
+    <View className="home">
+      <PageState
+        loading={home.loading}
+        error={home.error}
+        onRetry={home.reload}
+        hasData={d !== undefined}
+        rows={6}
+      >
         {d && growth && (
           <>
-            <View className='card' data-testid='member-card'>
-              <View className='card__top'>
+            <View className="card" data-testid="member-card">
+              <View className="card__top">
                 <View>
-                  <Text className='card__tier'>{growth.tierName}</Text>
-                  <Text className='card__name'>{d.card.nickname ?? '微信用户'}</Text>
+                  <Text className="card__tier">{growth.tierName}</Text>
+                  <Text className="card__name">{d.card.nickname ?? '微信用户'}</Text>
                 </View>
-                <Text className='card__no'>{formatCardNo(d.card.cardNo)}</Text>
+                <Text className="card__no">{formatCardNo(d.card.cardNo)}</Text>
               </View>
-              <View className='card__points' onClick={() => go('/pages/points/index')}>
-                <Text className='card__points-value' data-testid='points-balance'>{formatNumber(d.points.balance)}</Text>
-                <Text className='card__points-label'>可用积分 ›</Text>
+              <View className="card__points" onClick={() => go('/pages/points/index')}>
+                <Text className="card__points-value" data-testid="points-balance">
+                  {formatNumber(d.points.balance)}
+                </Text>
+                <Text className="card__points-label">可用积分 ›</Text>
               </View>
               {d.points.expiringSoon.points > 0 && (
-                <Text className='card__warn'>
-                  {formatNumber(d.points.expiringSoon.points)} 积分将于 {d.points.expiringSoon.firstDate} 到期，快去商城兑换吧
+                <Text className="card__warn">
+                  {formatNumber(d.points.expiringSoon.points)} 积分将于{' '}
+                  {d.points.expiringSoon.firstDate} 到期，快去商城兑换吧
                 </Text>
               )}
-              <View className='card__growth' onClick={() => go('/pages/points/tiers/index')}>
-                <Progress percent={growth.percent} strokeWidth='6' color='#ffd36b' background='rgba(255,255,255,0.3)' />
-                <Text className='card__growth-label'>
+              <View className="card__growth" onClick={() => go('/pages/points/tiers/index')}>
+                <Progress
+                  percent={growth.percent}
+                  strokeWidth="6"
+                  color="#ffd36b"
+                  background="rgba(255,255,255,0.3)"
+                />
+                <Text className="card__growth-label">
                   成长值 {formatNumber(d.tiers.current.growth)} · {growth.toNextLabel}
                 </Text>
-                {growth.keepLabel && <Text className='card__growth-label'>{growth.keepLabel}</Text>}
+                {growth.keepLabel && <Text className="card__growth-label">{growth.keepLabel}</Text>}
               </View>
             </View>
 
             {joined ? (
-              <View className='panel code' data-testid='card-code'>
+              <View className="panel code" data-testid="card-code">
                 {showCode ? (
                   code ? (
-                    <View className='code__body' onClick={() => setShowCode(false)}>
-                      <CodeImage className='code__bar' kind='bar' value={code.code} />
-                      <CodeImage className='code__qr' kind='qr' value={code.code} />
-                      <Text className='code__hint'>
-                        {code.secondsLeft > 0 ? `${code.secondsLeft} 秒后自动刷新 · 仅供门店扫码使用` : '正在刷新…'}
+                    <View className="code__body" onClick={() => setShowCode(false)}>
+                      <CodeImage className="code__bar" kind="bar" value={code.code} />
+                      <CodeImage className="code__qr" kind="qr" value={code.code} />
+                      <Text className="code__hint">
+                        {code.secondsLeft > 0
+                          ? `${code.secondsLeft} 秒后自动刷新 · 仅供门店扫码使用`
+                          : '正在刷新…'}
                       </Text>
                     </View>
                   ) : (
-                    <Text className='code__hint'>{failed ? '会员码获取失败，正在重试…' : '会员码生成中…'}</Text>
+                    <Text className="code__hint">
+                      {failed ? '会员码获取失败，正在重试…' : '会员码生成中…'}
+                    </Text>
                   )
                 ) : (
-                  <Button block type='primary' onClick={() => setShowCode(true)}>
+                  <Button block type="primary" onClick={() => setShowCode(true)}>
                     出示会员码
                   </Button>
                 )}
               </View>
             ) : (
-              <View className='panel join' data-testid='join-invite'>
-                <Text className='join__title'>开通会员卡，立享积分与会员日礼遇</Text>
-                <Button block type='primary' onClick={() => go('/pages/member/join/index')}>
+              <View className="panel join" data-testid="join-invite">
+                <Text className="join__title">开通会员卡，立享积分与会员日礼遇</Text>
+                <Button block type="primary" onClick={() => go('/pages/member/join/index')}>
                   免费开卡
                 </Button>
               </View>
             )}
 
-            <View className='panel member-day' data-testid='member-day'>
+            <View className="panel member-day" data-testid="member-day">
               {d.memberDay ? (
                 <>
-                  <Text className='member-day__badge'>进行中</Text>
-                  <Text className='member-day__name'>{d.memberDay.name}</Text>
-                  <Text className='member-day__text'>
+                  <Text className="member-day__badge">进行中</Text>
+                  <Text className="member-day__name">{d.memberDay.name}</Text>
+                  <Text className="member-day__text">
                     今天 {formatWindow(d.memberDay.startsAt, d.memberDay.endsAt)}
-                    {d.memberDay.benefits.pointsMultiplier > 1 ? ` · 消费积分 ${d.memberDay.benefits.pointsMultiplier} 倍` : ''}
-                    {d.memberDay.benefits.checkinBonusPoints > 0 ? ` · 签到多得 ${d.memberDay.benefits.checkinBonusPoints} 积分` : ''}
+                    {d.memberDay.benefits.pointsMultiplier > 1
+                      ? ` · 消费积分 ${d.memberDay.benefits.pointsMultiplier} 倍`
+                      : ''}
+                    {d.memberDay.benefits.checkinBonusPoints > 0
+                      ? ` · 签到多得 ${d.memberDay.benefits.checkinBonusPoints} 积分`
+                      : ''}
                   </Text>
                 </>
               ) : d.nextMemberDay ? (
                 <>
-                  <Text className='member-day__badge member-day__badge--next'>下次会员日</Text>
-                  <Text className='member-day__name'>{d.nextMemberDay.name}</Text>
-                  <Text className='member-day__text'>
-                    {formatDate(d.nextMemberDay.startsAt)} {formatWindow(d.nextMemberDay.startsAt, d.nextMemberDay.endsAt)}
-                    {d.nextMemberDay.benefits.pointsMultiplier > 1 ? ` · 积分 ${d.nextMemberDay.benefits.pointsMultiplier} 倍` : ''}
+                  <Text className="member-day__badge member-day__badge--next">下次会员日</Text>
+                  <Text className="member-day__name">{d.nextMemberDay.name}</Text>
+                  <Text className="member-day__text">
+                    {formatDate(d.nextMemberDay.startsAt)}{' '}
+                    {formatWindow(d.nextMemberDay.startsAt, d.nextMemberDay.endsAt)}
+                    {d.nextMemberDay.benefits.pointsMultiplier > 1
+                      ? ` · 积分 ${d.nextMemberDay.benefits.pointsMultiplier} 倍`
+                      : ''}
                   </Text>
                 </>
               ) : (
-                <Text className='member-day__text'>会员日即将公布，敬请期待</Text>
+                <Text className="member-day__text">会员日即将公布，敬请期待</Text>
               )}
             </View>
 
-            <View className='panel shortcuts'>
+            <View className="panel shortcuts">
               {SHORTCUTS.map((s) => (
-                <View key={s.url} className='shortcuts__item' onClick={() => go(s.url)}>
-                  <Text className='shortcuts__icon'>{s.icon}</Text>
-                  <Text className='shortcuts__label'>{s.label}</Text>
+                <View key={s.url} className="shortcuts__item" onClick={() => go(s.url)}>
+                  <Text className="shortcuts__icon">{s.icon}</Text>
+                  <Text className="shortcuts__label">{s.label}</Text>
                 </View>
               ))}
             </View>

@@ -9,7 +9,13 @@ import { Tag } from '../../components/ui';
 import { usePageShow } from '../../hooks/usePageShow';
 import { useRemote } from '../../hooks/useRemote';
 import { formatNumber } from '../../logic/format';
-import { filterItems, ITEM_KIND_LABELS, MALL_FILTERS, priceLabel, type MallFilter } from '../../logic/mall';
+import {
+  filterItems,
+  ITEM_KIND_LABELS,
+  MALL_FILTERS,
+  priceLabel,
+  type MallFilter,
+} from '../../logic/mall';
 import './index.scss';
 
 async function loadMall() {
@@ -24,35 +30,50 @@ export default function Mall() {
   const d = mall.data;
   const shown = d ? filterItems(d.items, filter, { balance: d.balance, tierCode: d.tierCode }) : [];
   return (
-    <View className='mall'>
-      <View className='mall__head'>
+    <View className="mall">
+      <View className="mall__head">
         <View>
-          <Text className='muted'>我的积分</Text>
-          <Text className='mall__balance' data-testid='mall-balance'>{d ? formatNumber(d.balance) : '--'}</Text>
+          <Text className="muted">我的积分</Text>
+          <Text className="mall__balance" data-testid="mall-balance">
+            {d ? formatNumber(d.balance) : '--'}
+          </Text>
         </View>
-        <Text className='link' onClick={() => go('/pages/redeem/mine/index')}>我的兑换 ›</Text>
+        <Text className="link" onClick={() => go('/pages/redeem/mine/index')}>
+          我的兑换 ›
+        </Text>
       </View>
-      <SegmentTabs options={MALL_FILTERS} value={filter} onChange={setFilter} variant='chips' />
+      <SegmentTabs options={MALL_FILTERS} value={filter} onChange={setFilter} variant="chips" />
       <PageState
         loading={mall.loading}
         error={mall.error}
         onRetry={mall.reload}
         hasData={d !== undefined}
         empty={d !== undefined && shown.length === 0}
-        emptyText={filter === 'all' ? '商城正在上新，过几天再来看看吧' : '没有符合条件的商品，换个筛选试试'}
+        emptyText={
+          filter === 'all' ? '商城正在上新，过几天再来看看吧' : '没有符合条件的商品，换个筛选试试'
+        }
       >
-        <View className='mall__grid'>
+        <View className="mall__grid">
           {shown.map((item) => (
-            <View key={item.id} className='goods' data-testid='mall-item' onClick={() => go(`/pages/redeem/item/index?id=${item.id}`)}>
-              {item.imageUrl ? <Image className='goods__img' src={item.imageUrl} mode='aspectFill' lazyLoad /> : <View className='goods__img goods__img--blank'>🎁</View>}
-              <View className='goods__body'>
-                <Text className='goods__name'>{item.name}</Text>
-                <View className='goods__tags'>
-                  <Tag type='default'>{ITEM_KIND_LABELS[item.kind]}</Tag>
-                  {item.memberDayOnly && <Tag type='primary'>会员日</Tag>}
-                  {item.stock === 0 && <Tag type='default'>已兑完</Tag>}
+            <View
+              key={item.id}
+              className="goods"
+              data-testid="mall-item"
+              onClick={() => go(`/pages/redeem/item/index?id=${item.id}`)}
+            >
+              {item.imageUrl ? (
+                <Image className="goods__img" src={item.imageUrl} mode="aspectFill" lazyLoad />
+              ) : (
+                <View className="goods__img goods__img--blank">🎁</View>
+              )}
+              <View className="goods__body">
+                <Text className="goods__name">{item.name}</Text>
+                <View className="goods__tags">
+                  <Tag type="default">{ITEM_KIND_LABELS[item.kind]}</Tag>
+                  {item.memberDayOnly && <Tag type="primary">会员日</Tag>}
+                  {item.stock === 0 && <Tag type="default">已兑完</Tag>}
                 </View>
-                <Text className='goods__price'>{priceLabel(item)}</Text>
+                <Text className="goods__price">{priceLabel(item)}</Text>
               </View>
             </View>
           ))}

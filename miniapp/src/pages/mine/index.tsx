@@ -34,17 +34,27 @@ export default function Mine() {
   const me = useRemote(() => api(routes.members.me));
   usePageShow(me);
   return (
-    <View className='mine'>
-      <PageState loading={me.loading} error={me.error} onRetry={me.reload} hasData={me.data !== undefined} rows={3}>
+    <View className="mine">
+      <PageState
+        loading={me.loading}
+        error={me.error}
+        onRetry={me.reload}
+        hasData={me.data !== undefined}
+        rows={3}
+      >
         {me.data && (
-          <View className='mine__head'>
-            <View className='mine__avatar'>{(me.data.nickname ?? '微')[0]}</View>
+          <View className="mine__head">
+            <View className="mine__avatar">{(me.data.nickname ?? '微')[0]}</View>
             <View>
-              <Text className='mine__name'>{me.data.nickname ?? '微信用户'}</Text>
-              <Text className='mine__sub'>{me.data.cardNo ? `${me.data.tier?.name ?? '会员'} · ${formatCardNo(me.data.cardNo)}` : '尚未开卡'}</Text>
+              <Text className="mine__name">{me.data.nickname ?? '微信用户'}</Text>
+              <Text className="mine__sub">
+                {me.data.cardNo
+                  ? `${me.data.tier?.name ?? '会员'} · ${formatCardNo(me.data.cardNo)}`
+                  : '尚未开卡'}
+              </Text>
             </View>
             {!me.data.cardNo && (
-              <Text className='mine__join' onClick={() => go('/pages/member/join/index')}>
+              <Text className="mine__join" onClick={() => go('/pages/member/join/index')}>
                 去开卡 ›
               </Text>
             )}
@@ -54,7 +64,13 @@ export default function Mine() {
       {GROUPS.map((group, i) => (
         <CellGroup key={i}>
           {group.map((item) => (
-            <Cell key={item.url} title={item.title} clickable onClick={() => go(item.url)} extra='›' />
+            <Cell
+              key={item.url}
+              title={item.title}
+              clickable
+              onClick={() => go(item.url)}
+              extra="›"
+            />
           ))}
         </CellGroup>
       ))}

@@ -1,1 +1,4 @@
-export default definePageConfig({ navigationBarTitleText: '积分明细', enablePullDownRefresh: true });
+export default definePageConfig({
+  navigationBarTitleText: '积分明细',
+  enablePullDownRefresh: true,
+});

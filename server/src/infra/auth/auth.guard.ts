@@ -1,12 +1,27 @@
-import { type CanActivate, createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { RouteDef } from '@huoyue/shared';
 import { CONTRACT_ROUTE } from '../http/contract-route.js';
 import { DomainError } from '../http/domain-error.js';
-import { type Actor, type IntegrationPrincipal, type MemberPrincipal, type Principal, type StaffPrincipal, TokenService } from './token.service.js';
+import {
+  type Actor,
+  type IntegrationPrincipal,
+  type MemberPrincipal,
+  type Principal,
+  type StaffPrincipal,
+  TokenService,
+} from './token.service.js';
 
-type AuthedRequest = FastifyRequest & { principal?: Principal | IntegrationPrincipal; rawBody?: Buffer };
+type AuthedRequest = FastifyRequest & {
+  principal?: Principal | IntegrationPrincipal;
+  rawBody?: Buffer;
+};
 
 /** Staff accounts can be deactivated at any time; the guard asks this before honouring a staff token. */
 export abstract class StaffStatusChecker {
@@ -15,7 +30,10 @@ export abstract class StaffStatusChecker {
 
 /** Verifies a signed integration call (HMAC of the raw body) and answers who made it. */
 export abstract class IntegrationVerifier {
-  abstract verify(headers: Record<string, string | string[] | undefined>, rawBody: Buffer): Promise<IntegrationPrincipal>;
+  abstract verify(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): Promise<IntegrationPrincipal>;
 }
 
 /** Every route is checked against its contract's `auth`; a route outside the contract is refused unless public by design. */
@@ -36,7 +54,10 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     if (!token && route.integration && request.headers['x-huoyue-key'] !== undefined) {
-      request.principal = await this.integrations.verify(request.headers, request.rawBody ?? Buffer.alloc(0));
+      request.principal = await this.integrations.verify(
+        request.headers,
+        request.rawBody ?? Buffer.alloc(0),
+      );
       return true;
     }
     if (!token) throw new DomainError('UNAUTHENTICATED', '请先登录');
@@ -45,28 +66,35 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const principal = (await this.tokens.verify(token, 'staff')) as StaffPrincipal;
-    if (!(await this.staffStatus.isActive(principal.staffId))) throw new DomainError('UNAUTHENTICATED', '账号已停用或不存在，请联系管理员');
-    if (!route.auth.roles.includes(principal.role)) throw new DomainError('FORBIDDEN', '当前角色没有权限进行此操作');
+    if (!(await this.staffStatus.isActive(principal.staffId)))
+      throw new DomainError('UNAUTHENTICATED', '账号已停用或不存在，请联系管理员');
+    if (!route.auth.roles.includes(principal.role))
+      throw new DomainError('FORBIDDEN', '当前角色没有权限进行此操作');
     request.principal = principal;
     return true;
   }
 }
 
-export const CurrentMember = createParamDecorator((_: unknown, context: ExecutionContext): MemberPrincipal => {
-  const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
-  if (principal?.kind !== 'member') throw new DomainError('UNAUTHENTICATED', '请先登录');
-  return principal;
-});
+export const CurrentMember = createParamDecorator(
+  (_: unknown, context: ExecutionContext): MemberPrincipal => {
+    const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
+    if (principal?.kind !== 'member') throw new DomainError('UNAUTHENTICATED', '请先登录');
+    return principal;
+  },
+);
 
-export const CurrentStaff = createParamDecorator((_: unknown, context: ExecutionContext): StaffPrincipal => {
-  const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
-  if (principal?.kind !== 'staff') throw new DomainError('UNAUTHENTICATED', '请先登录');
-  return principal;
-});
+export const CurrentStaff = createParamDecorator(
+  (_: unknown, context: ExecutionContext): StaffPrincipal => {
+    const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
+    if (principal?.kind !== 'staff') throw new DomainError('UNAUTHENTICATED', '请先登录');
+    return principal;
+  },
+);
 
 /** The staff member or integration behind a staff-side write. */
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
   const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
-  if (principal?.kind !== 'staff' && principal?.kind !== 'integration') throw new DomainError('UNAUTHENTICATED', '请先登录');
+  if (principal?.kind !== 'staff' && principal?.kind !== 'integration')
+    throw new DomainError('UNAUTHENTICATED', '请先登录');
   return principal;
 });

@@ -48,14 +48,22 @@ export class TokenService {
    * Tokens already verified, until they expire: a member's app sends the same token many times, and checking
    * the signature again each time was the largest cost of a simple read. Only successful checks are kept.
    */
-  private readonly verified = new LRUCache<string, { principal: Principal; audience: 'member' | 'staff' }>({ max: 50_000, ttlAutopurge: false });
+  private readonly verified = new LRUCache<
+    string,
+    { principal: Principal; audience: 'member' | 'staff' }
+  >({ max: 50_000, ttlAutopurge: false });
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
   }
 
   async signMember(memberId: number): Promise<string> {
-    return jwt.sign({}, this.key, { algorithm: 'HS256', subject: String(memberId), audience: 'member', expiresIn: MEMBER_TOKEN_TTL_SECONDS });
+    return jwt.sign({}, this.key, {
+      algorithm: 'HS256',
+      subject: String(memberId),
+      audience: 'member',
+      expiresIn: MEMBER_TOKEN_TTL_SECONDS,
+    });
   }
 
   async signStaff(staff: Omit<StaffPrincipal, 'kind'>): Promise<string> {
@@ -70,7 +78,8 @@ export class TokenService {
   async verify(token: string, audience: 'member' | 'staff'): Promise<Principal> {
     const cached = this.verified.get(token);
     if (cached) {
-      if (cached.audience !== audience) throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
+      if (cached.audience !== audience)
+        throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
       return cached.principal;
     }
     return this.verifySignature(token, audience);
@@ -81,15 +90,23 @@ export class TokenService {
     try {
       payload = jwt.verify(token, this.key, { audience, algorithms: ['HS256'] }) as jwt.JwtPayload;
     } catch (err) {
-      if (err instanceof jwt.TokenExpiredError) throw new DomainError('TOKEN_EXPIRED', '登录已过期，请重新登录');
+      if (err instanceof jwt.TokenExpiredError)
+        throw new DomainError('TOKEN_EXPIRED', '登录已过期，请重新登录');
       throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
     }
     const id = Number(payload.sub);
-    if (!Number.isInteger(id) || id <= 0) throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
+    if (!Number.isInteger(id) || id <= 0)
+      throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
     const principal: Principal =
       audience === 'member'
         ? { kind: 'member', memberId: id }
-        : { kind: 'staff', staffId: id, username: String(payload.name ?? ''), role: payload.role as StaffRole, storeCode: (payload.store as string | null | undefined) ?? null };
+        : {
+            kind: 'staff',
+            staffId: id,
+            username: String(payload.name ?? ''),
+            role: payload.role as StaffRole,
+            storeCode: (payload.store as string | null | undefined) ?? null,
+          };
     const ttl = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0;
     if (ttl > 0) this.verified.set(token, { principal, audience }, { ttl });
     return principal;

@@ -18,10 +18,21 @@ const MAX_PARAMS = 20_000;
  * rows that hit a unique key are skipped (INSERT IGNORE / INSERT OR IGNORE): the way imports stay idempotent.
  * Answers the number of rows inserted.
  */
-export async function bulkInsert(em: EntityManager, kind: Dialect, table: string, columns: string[], rows: unknown[][], options: { ignore?: boolean } = {}): Promise<number> {
+export async function bulkInsert(
+  em: EntityManager,
+  kind: Dialect,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+  options: { ignore?: boolean } = {},
+): Promise<number> {
   if (rows.length === 0) return 0;
   const q = (name: string) => (kind === 'mysql' ? `\`${name}\`` : `"${name}"`);
-  const verb = options.ignore ? (kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE') : 'INSERT';
+  const verb = options.ignore
+    ? kind === 'mysql'
+      ? 'INSERT IGNORE'
+      : 'INSERT OR IGNORE'
+    : 'INSERT';
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   let inserted = 0;
@@ -29,7 +40,8 @@ export async function bulkInsert(em: EntityManager, kind: Dialect, table: string
     const chunk = rows.slice(i, i + perStatement);
     const sql = `${verb} INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`;
     // Inside a transaction the runner reports how many rows went in (the rest hit a unique key); outside, -1.
-    if (em.queryRunner) inserted += (await em.queryRunner.query(sql, chunk.flat(), true)).affected ?? 0;
+    if (em.queryRunner)
+      inserted += (await em.queryRunner.query(sql, chunk.flat(), true)).affected ?? 0;
     else {
       await em.query(sql, chunk.flat());
       inserted = -1;
@@ -43,11 +55,17 @@ export const placeholders = (n: number) => Array.from({ length: n }, () => '?').
 
 /** The brand-local date (YYYY-MM-DD) of a UTC instant column, by a fixed offset in minutes (the zone's current one). */
 export function localDateSql(kind: Dialect, column: string, offsetMinutes: number): string {
-  return kind === 'mysql' ? `DATE(${column} + INTERVAL ${Math.trunc(offsetMinutes)} MINUTE)` : `date(${column}, '${offsetMinutes >= 0 ? '+' : ''}${Math.trunc(offsetMinutes)} minutes')`;
+  return kind === 'mysql'
+    ? `DATE(${column} + INTERVAL ${Math.trunc(offsetMinutes)} MINUTE)`
+    : `date(${column}, '${offsetMinutes >= 0 ? '+' : ''}${Math.trunc(offsetMinutes)} minutes')`;
 }
 
 /** Runs a write in the caller's transaction and answers how many rows it changed (both drivers report it). */
-export async function affectedRows(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
+export async function affectedRows(
+  em: EntityManager,
+  sql: string,
+  params: unknown[] = [],
+): Promise<number> {
   if (!em.queryRunner) throw new Error('affectedRows() needs a transaction');
   return (await em.queryRunner.query(sql, params, true)).affected ?? 0;
 }

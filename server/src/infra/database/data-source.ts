@@ -13,7 +13,11 @@ export type DatabaseKind = AppConfig['database']['kind'];
  * MySQL 8 and MariaDB share one migration set, but TypeORM reads MariaDB's catalogue differently
  * (quoted NULL defaults), so the driver type follows the server that answers.
  */
-export function dataSourceOptions(database: AppConfig['database'], poolSize = 20, flavour: 'mysql' | 'mariadb' = 'mysql'): DataSourceOptions {
+export function dataSourceOptions(
+  database: AppConfig['database'],
+  poolSize = 20,
+  flavour: 'mysql' | 'mariadb' = 'mysql',
+): DataSourceOptions {
   if (database.kind === 'sqlite') {
     if (database.file !== ':memory:') mkdirSync(dirname(database.file), { recursive: true });
     return {
@@ -49,7 +53,11 @@ export function dataSourceOptions(database: AppConfig['database'], poolSize = 20
   };
 }
 
-export function createDataSource(database: AppConfig['database'], poolSize?: number, flavour?: 'mysql' | 'mariadb'): DataSource {
+export function createDataSource(
+  database: AppConfig['database'],
+  poolSize?: number,
+  flavour?: 'mysql' | 'mariadb',
+): DataSource {
   return new DataSource(dataSourceOptions(database, poolSize, flavour));
 }
 
@@ -60,12 +68,15 @@ export function createDataSource(database: AppConfig['database'], poolSize?: num
 export async function ensureMysqlDatabase(url: string): Promise<'mysql' | 'mariadb'> {
   const parsed = new URL(url);
   const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`database name must be [A-Za-z0-9_]+: ${name}`);
+  if (!/^[A-Za-z0-9_]+$/.test(name))
+    throw new Error(`database name must be [A-Za-z0-9_]+: ${name}`);
   parsed.pathname = '/';
   const bootstrap = new DataSource({ type: 'mysql', url: parsed.toString(), poolSize: 1 });
   await bootstrap.initialize();
   try {
-    await bootstrap.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await bootstrap.query(
+      `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
     const [row] = (await bootstrap.query('SELECT VERSION() AS version')) as { version: string }[];
     return row?.version.includes('MariaDB') ? 'mariadb' : 'mysql';
   } finally {
@@ -74,7 +85,10 @@ export async function ensureMysqlDatabase(url: string): Promise<'mysql' | 'maria
 }
 
 /** Opens the database and brings its schema up to date. Schema changes only ever come from migrations. */
-export async function openDatabase(database: AppConfig['database'], poolSize?: number): Promise<DataSource> {
+export async function openDatabase(
+  database: AppConfig['database'],
+  poolSize?: number,
+): Promise<DataSource> {
   const flavour = database.kind === 'mysql' ? await ensureMysqlDatabase(database.url) : undefined;
   const dataSource = createDataSource(database, poolSize, flavour);
   await dataSource.initialize();

@@ -9,20 +9,49 @@ import { PointsLot } from '../../modules/points/entities/points-lot.entity.js';
 import { TierHistory } from '../../modules/members/entities/tier-history.entity.js';
 import { Order } from '../../modules/orders/entities/order.entity.js';
 import { OrderRefund } from '../../modules/orders/entities/order-refund.entity.js';
-import { IntegrationKey, RequestNonce } from '../../modules/staff/entities/integration-key.entity.js';
+import {
+  IntegrationKey,
+  RequestNonce,
+} from '../../modules/staff/entities/integration-key.entity.js';
 import { JobLease } from '../jobs/job-lease.entity.js';
-import { Badge, MemberBadge, MemberStat, MemberStatEvent } from '../../modules/badges/badge.entity.js';
+import {
+  Badge,
+  MemberBadge,
+  MemberStat,
+  MemberStatEvent,
+} from '../../modules/badges/badge.entity.js';
 import { Checkin, CheckinMember } from '../../modules/checkins/checkin.entity.js';
 import { Coupon, CouponMemberCount, CouponTemplate } from '../../modules/coupons/coupon.entity.js';
 import { MallItem, MallMemberCount, MallRedemption } from '../../modules/mall/mall.entity.js';
 import { RiskRefusal } from '../../modules/coupons/risk-refusal.entity.js';
-import { LeaderboardEntry, LeaderboardOptout } from '../../modules/leaderboards/leaderboard.entity.js';
-import { ImportBatch, ImportJob, ImportRejection } from '../../modules/imports/import-job.entity.js';
+import {
+  LeaderboardEntry,
+  LeaderboardOptout,
+} from '../../modules/leaderboards/leaderboard.entity.js';
+import {
+  ImportBatch,
+  ImportJob,
+  ImportRejection,
+} from '../../modules/imports/import-job.entity.js';
 import { Setting } from '../settings/setting.entity.js';
 import { MemberDay, MemberDayOccurrence } from '../../modules/memberdays/member-day.entities.js';
 import { Automation, AutomationEnrollment } from '../../modules/campaigns/campaign.entities.js';
-import { Message, MessagePreference, MessageTemplate, OaFollower, SubscriptionQuota } from '../../modules/messaging/messaging.entities.js';
-import { LifecycleHistoryAgg, LifecycleModel, LifecycleScratch, LifecycleSnapshot, LifecycleState, LifecycleTransition, MemberLifecycle } from '../../modules/lifecycle/lifecycle.entities.js';
+import {
+  Message,
+  MessagePreference,
+  MessageTemplate,
+  OaFollower,
+  SubscriptionQuota,
+} from '../../modules/messaging/messaging.entities.js';
+import {
+  LifecycleHistoryAgg,
+  LifecycleModel,
+  LifecycleScratch,
+  LifecycleSnapshot,
+  LifecycleState,
+  LifecycleTransition,
+  MemberLifecycle,
+} from '../../modules/lifecycle/lifecycle.entities.js';
 import { AuditLog } from '../../modules/staff/entities/audit-log.entity.js';
 import { Staff } from '../../modules/staff/entities/staff.entity.js';
 import { Store } from '../../modules/staff/entities/store.entity.js';

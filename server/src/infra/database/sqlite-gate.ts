@@ -42,8 +42,13 @@ export function sqliteGate(dataSource: DataSource): SqliteGate | undefined {
 export function installSqliteGate(dataSource: DataSource): SqliteGate {
   const gate = new SqliteGate();
   const runner: QueryRunner = dataSource.driver.createQueryRunner('master');
-  const query = runner.query.bind(runner) as (q: string, p?: unknown[], structured?: boolean) => Promise<unknown>;
-  (runner as { query: typeof query }).query = (q, p, structured) => gate.exclusive(() => query(q, p, structured));
+  const query = runner.query.bind(runner) as (
+    q: string,
+    p?: unknown[],
+    structured?: boolean,
+  ) => Promise<unknown>;
+  (runner as { query: typeof query }).query = (q, p, structured) =>
+    gate.exclusive(() => query(q, p, structured));
   gates.set(dataSource, gate);
   return gate;
 }

@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { DataSource, IsNull, LessThan, Or } from 'typeorm';
 import { DomainEventRow } from './domain-event.entity.js';
@@ -70,8 +75,13 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
   async drain(afterId: number, batchSize = 500): Promise<number> {
     const repo = this.dataSource.getRepository(DomainEventRow);
     let delivered = 0;
-    for (let from = afterId; ; ) {
-      const rows = await repo.createQueryBuilder('e').where('e.id > :from AND e.dispatched_at IS NULL', { from }).orderBy('e.id', 'ASC').take(batchSize).getMany();
+    for (let from = afterId; ;) {
+      const rows = await repo
+        .createQueryBuilder('e')
+        .where('e.id > :from AND e.dispatched_at IS NULL', { from })
+        .orderBy('e.id', 'ASC')
+        .take(batchSize)
+        .getMany();
       if (rows.length === 0) return delivered;
       await this.dispatch(rows);
       delivered += rows.length;
@@ -103,7 +113,10 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
           .createQueryBuilder()
           .update()
           .set({ claimedUntil: new Date(now.getTime() + 60_000) })
-          .where('id = :id AND dispatched_at IS NULL AND (claimed_until IS NULL OR claimed_until < :now)', { id: row.id, now })
+          .where(
+            'id = :id AND dispatched_at IS NULL AND (claimed_until IS NULL OR claimed_until < :now)',
+            { id: row.id, now },
+          )
           .execute();
         if (claim.affected === 1) await this.deliver(row);
       }
@@ -119,15 +132,29 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
     const repo = this.dataSource.getRepository(DomainEventRow);
     try {
       await this.emitter.emitAsync(row.name, JSON.parse(row.payload) as unknown);
-      if (mark) await repo.update({ id: row.id }, { dispatchedAt: new Date(), attempts: row.attempts + 1, lastError: null });
+      if (mark)
+        await repo.update(
+          { id: row.id },
+          { dispatchedAt: new Date(), attempts: row.attempts + 1, lastError: null },
+        );
       return true;
     } catch (err) {
       const attempts = row.attempts + 1;
       // Back off: 10 s, 20 s, 40 s ... up to an hour between tries.
       const delayMs = Math.min(3_600_000, 10_000 * 2 ** Math.min(attempts - 1, 9));
-      this.logger.warn({ err, event: row.name, id: row.id, attempts }, 'domain event handler failed; will retry');
+      this.logger.warn(
+        { err, event: row.name, id: row.id, attempts },
+        'domain event handler failed; will retry',
+      );
       await repo
-        .update({ id: row.id }, { attempts, lastError: String(err).slice(0, 500), claimedUntil: new Date(Date.now() + delayMs) })
+        .update(
+          { id: row.id },
+          {
+            attempts,
+            lastError: String(err).slice(0, 500),
+            claimedUntil: new Date(Date.now() + delayMs),
+          },
+        )
         .catch(() => undefined);
       return false;
     }

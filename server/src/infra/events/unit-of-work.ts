@@ -14,7 +14,14 @@ export class Tx {
 
   /** Writes the event into the outbox inside this transaction; it is delivered only if the transaction commits. */
   async publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<void> {
-    const row = this.em.create(DomainEventRow, { name, payload: JSON.stringify(payload), attempts: 0, dispatchedAt: null, claimedUntil: null, lastError: null });
+    const row = this.em.create(DomainEventRow, {
+      name,
+      payload: JSON.stringify(payload),
+      attempts: 0,
+      dispatchedAt: null,
+      claimedUntil: null,
+      lastError: null,
+    });
     await this.em.insert(DomainEventRow, row);
     this.outbox.push(row);
   }
@@ -52,7 +59,15 @@ export class UnitOfWork {
         return result;
       } catch (err) {
         if (attempt >= attempts || !isRetriable(err)) throw err;
-        this.logger.warn({ attempt, code: (err as { code?: string }).code ?? (err as { driverError?: { code?: string } }).driverError?.code }, 'transaction retried after a deadlock or lock wait');
+        this.logger.warn(
+          {
+            attempt,
+            code:
+              (err as { code?: string }).code ??
+              (err as { driverError?: { code?: string } }).driverError?.code,
+          },
+          'transaction retried after a deadlock or lock wait',
+        );
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
       }
     }

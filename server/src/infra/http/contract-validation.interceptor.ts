@@ -1,4 +1,9 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
@@ -27,17 +32,27 @@ export class ContractValidationInterceptor implements NestInterceptor {
         let value = mutable[part];
         if (!schema) {
           // A route that declares no body or query takes none: anything sent is refused, never silently stored.
-          const empty = value === undefined || value === null || (typeof value === 'object' && Object.keys(value).length === 0);
-          if (part !== 'params' && !empty) issues.push({ in: part, path: '', message: '此接口不接受该参数' });
+          const empty =
+            value === undefined ||
+            value === null ||
+            (typeof value === 'object' && Object.keys(value).length === 0);
+          if (part !== 'params' && !empty)
+            issues.push({ in: part, path: '', message: '此接口不接受该参数' });
           continue;
         }
         if (part === 'body' && (value === undefined || value === null)) value = {};
         const result = schema.safeParse(value);
         if (result.success) mutable[part] = result.data;
-        else for (const issue of result.error.issues) issues.push({ in: part, path: issue.path.join('.'), message: issue.message });
+        else
+          for (const issue of result.error.issues)
+            issues.push({ in: part, path: issue.path.join('.'), message: issue.message });
       }
       if (issues.length > 0) {
-        throw new DomainError('VALIDATION_FAILED', `请求参数有误：${issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('；')}`, { issues });
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `请求参数有误：${issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('；')}`,
+          { issues },
+        );
       }
     }
     return next.handle();

@@ -1,5 +1,15 @@
 import type { z } from 'zod';
-import { applyDecorators, Delete, Get, HttpCode, Patch, Post, Put, SetMetadata, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  Delete,
+  Get,
+  HttpCode,
+  Patch,
+  Post,
+  Put,
+  SetMetadata,
+  UseInterceptors,
+} from '@nestjs/common';
 import type { RouteDef } from '@huoyue/shared';
 import { ContractValidationInterceptor } from './contract-validation.interceptor.js';
 

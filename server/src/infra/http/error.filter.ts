@@ -5,7 +5,10 @@ import { DomainError } from './domain-error.js';
 
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: '请求内容过大' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: '请求格式不支持，请使用 application/json' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: '请求格式不支持，请使用 application/json',
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'VALIDATION_FAILED', message: '请求内容不能为空' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'VALIDATION_FAILED', message: '请求内容不是有效的 JSON' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: '请求长度不正确' },
@@ -49,16 +52,29 @@ export class GlobalErrorFilter implements ExceptionFilter {
     // Fastify's own 4xx errors (a body that is not JSON, say) carry a statusCode.
     const statusCode = (exception as { statusCode?: number } | null)?.statusCode;
     if (exception instanceof SyntaxError && statusCode === 400) {
-      return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: '请求内容不是有效的 JSON' } } };
+      return {
+        status: 400,
+        body: { error: { code: 'VALIDATION_FAILED', message: '请求内容不是有效的 JSON' } },
+      };
     }
-    if (exception instanceof HttpException && exception.getStatus() === 400 && /JSON/i.test(exception.message)) {
-      return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: '请求内容不是有效的 JSON' } } };
+    if (
+      exception instanceof HttpException &&
+      exception.getStatus() === 400 &&
+      /JSON/i.test(exception.message)
+    ) {
+      return {
+        status: 400,
+        body: { error: { code: 'VALIDATION_FAILED', message: '请求内容不是有效的 JSON' } },
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const known = HTTP_CODES[status];
       if (known) return { status, body: { error: { ...known } } };
     }
-    return { status: 500, body: { error: { code: 'INTERNAL', message: `服务器开小差了，请稍后再试（${request.id}）` } } };
+    return {
+      status: 500,
+      body: { error: { code: 'INTERNAL', message: `服务器开小差了，请稍后再试（${request.id}）` } },
+    };
   }
 }

@@ -63,7 +63,9 @@ export class JobScheduler implements OnApplicationShutdown {
     try {
       return await work();
     } finally {
-      await this.dataSource.getRepository(JobLease).update({ name, owner: this.owner }, { leaseUntil: new Date(), owner: null });
+      await this.dataSource
+        .getRepository(JobLease)
+        .update({ name, owner: this.owner }, { leaseUntil: new Date(), owner: null });
     }
   }
 
@@ -89,11 +91,26 @@ export class JobScheduler implements OnApplicationShutdown {
     const repo = this.dataSource.getRepository(JobLease);
     try {
       const affected = await job.run(asOf);
-      await repo.update({ name: job.name, owner: this.owner }, { lastRunAt: new Date(), lastResult: `ok: ${affected}`, leaseUntil: new Date(), owner: null });
+      await repo.update(
+        { name: job.name, owner: this.owner },
+        {
+          lastRunAt: new Date(),
+          lastResult: `ok: ${affected}`,
+          leaseUntil: new Date(),
+          owner: null,
+        },
+      );
       if (affected > 0) this.logger.log({ job: job.name, affected }, 'job ran');
       return affected;
     } catch (err) {
-      await repo.update({ name: job.name, owner: this.owner }, { lastResult: `failed: ${String((err as Error).message).slice(0, 180)}`, leaseUntil: new Date(), owner: null });
+      await repo.update(
+        { name: job.name, owner: this.owner },
+        {
+          lastResult: `failed: ${String((err as Error).message).slice(0, 180)}`,
+          leaseUntil: new Date(),
+          owner: null,
+        },
+      );
       throw err;
     }
   }
@@ -101,7 +118,12 @@ export class JobScheduler implements OnApplicationShutdown {
   private async acquire(name: string, leaseMs: number): Promise<boolean> {
     const now = new Date();
     const repo = this.dataSource.getRepository(JobLease);
-    await repo.createQueryBuilder().insert().values({ name, owner: null, leaseUntil: new Date(0), lastRunAt: null, lastResult: null }).orIgnore().execute();
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ name, owner: null, leaseUntil: new Date(0), lastRunAt: null, lastResult: null })
+      .orIgnore()
+      .execute();
     const result = await repo
       .createQueryBuilder()
       .update()

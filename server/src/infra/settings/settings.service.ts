@@ -18,19 +18,33 @@ export class SettingsService {
    * A setting's value. With `em`, read in that transaction (fresh, for an audit's "before"); without, from the
    * cache (see SwrCache: stale values are served while a refresh runs, so no caller waits inside a transaction).
    */
-  async get<S extends z.ZodType>(key: string, schema: S, defaults: z.output<S>, em?: EntityManager): Promise<z.output<S>> {
+  async get<S extends z.ZodType>(
+    key: string,
+    schema: S,
+    defaults: z.output<S>,
+    em?: EntityManager,
+  ): Promise<z.output<S>> {
     if (em) return this.read(em, key, schema, defaults);
     return (await this.cache(key, schema, defaults).get()) as z.output<S>;
   }
 
-  async set<S extends z.ZodType>(em: EntityManager, key: string, schema: S, value: z.input<S>): Promise<z.output<S>> {
+  async set<S extends z.ZodType>(
+    em: EntityManager,
+    key: string,
+    schema: S,
+    value: z.input<S>,
+  ): Promise<z.output<S>> {
     const parsed = schema.parse(value);
     await em.upsert(Setting, { key, value: JSON.stringify(parsed) }, ['key']);
     this.cache(key, schema, parsed).set(parsed);
     return parsed;
   }
 
-  private cache<S extends z.ZodType>(key: string, schema: S, defaults: z.output<S>): SwrCache<unknown> {
+  private cache<S extends z.ZodType>(
+    key: string,
+    schema: S,
+    defaults: z.output<S>,
+  ): SwrCache<unknown> {
     let cache = this.caches.get(key);
     if (!cache) {
       cache = new SwrCache(() => this.read(this.dataSource.manager, key, schema, defaults), 5_000);
@@ -39,11 +53,19 @@ export class SettingsService {
     return cache;
   }
 
-  private async read<S extends z.ZodType>(em: EntityManager, key: string, schema: S, defaults: z.output<S>): Promise<z.output<S>> {
+  private async read<S extends z.ZodType>(
+    em: EntityManager,
+    key: string,
+    schema: S,
+    defaults: z.output<S>,
+  ): Promise<z.output<S>> {
     const row = await em.findOneBy(Setting, { key });
     if (!row) return defaults;
     // A value written by an older version falls back to defaults field by field.
-    const parsed = schema.safeParse({ ...(defaults as object), ...(JSON.parse(row.value) as object) });
+    const parsed = schema.safeParse({
+      ...(defaults as object),
+      ...(JSON.parse(row.value) as object),
+    });
     return parsed.success ? parsed.data : defaults;
   }
 }

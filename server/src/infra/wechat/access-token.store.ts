@@ -14,15 +14,26 @@ const MEMORY_TTL_MS = 60 * 1000;
  */
 @Injectable()
 export class AccessTokenStore {
-  private readonly memory = new Map<string, { token: string; expiresAt: number; cachedAt: number }>();
+  private readonly memory = new Map<
+    string,
+    { token: string; expiresAt: number; cachedAt: number }
+  >();
   private readonly inflight = new Map<string, Promise<string>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
-  async get(appId: string, fetchToken: () => Promise<{ token: string; expiresIn: number }>): Promise<string> {
+  async get(
+    appId: string,
+    fetchToken: () => Promise<{ token: string; expiresIn: number }>,
+  ): Promise<string> {
     const now = Date.now();
     const cached = this.memory.get(appId);
-    if (cached && cached.expiresAt - now > REFRESH_MARGIN_MS && now - cached.cachedAt < MEMORY_TTL_MS) return cached.token;
+    if (
+      cached &&
+      cached.expiresAt - now > REFRESH_MARGIN_MS &&
+      now - cached.cachedAt < MEMORY_TTL_MS
+    )
+      return cached.token;
     const pending = this.inflight.get(appId);
     if (pending) return pending;
     const work = this.load(appId, fetchToken).finally(() => this.inflight.delete(appId));
@@ -37,18 +48,29 @@ export class AccessTokenStore {
     await this.dataSource.getRepository(WechatAccessToken).delete({ appId, token });
   }
 
-  private async load(appId: string, fetchToken: () => Promise<{ token: string; expiresIn: number }>): Promise<string> {
+  private async load(
+    appId: string,
+    fetchToken: () => Promise<{ token: string; expiresIn: number }>,
+  ): Promise<string> {
     const repo = this.dataSource.getRepository(WechatAccessToken);
     const now = Date.now();
     const row = await repo.findOneBy({ appId });
     if (row && row.expiresAt.getTime() - now > REFRESH_MARGIN_MS) {
-      this.memory.set(appId, { token: row.token, expiresAt: row.expiresAt.getTime(), cachedAt: now });
+      this.memory.set(appId, {
+        token: row.token,
+        expiresAt: row.expiresAt.getTime(),
+        cachedAt: now,
+      });
       return row.token;
     }
     const fresh = await fetchToken();
     const expiresAt = new Date(Date.now() + fresh.expiresIn * 1000);
     await repo.upsert({ appId, token: fresh.token, expiresAt, updatedAt: new Date() }, ['appId']);
-    this.memory.set(appId, { token: fresh.token, expiresAt: expiresAt.getTime(), cachedAt: Date.now() });
+    this.memory.set(appId, {
+      token: fresh.token,
+      expiresAt: expiresAt.getTime(),
+      cachedAt: Date.now(),
+    });
     return fresh.token;
   }
 }

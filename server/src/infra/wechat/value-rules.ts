@@ -3,13 +3,36 @@
  * WeChat refuses (47003) and the server validates with the same rules before sending.
  */
 export type KeywordType =
-  | 'thing' | 'number' | 'letter' | 'symbol' | 'character_string' | 'time' | 'date' | 'amount'
-  | 'phone_number' | 'car_number' | 'name' | 'phrase';
+  | 'thing'
+  | 'number'
+  | 'letter'
+  | 'symbol'
+  | 'character_string'
+  | 'time'
+  | 'date'
+  | 'amount'
+  | 'phone_number'
+  | 'car_number'
+  | 'name'
+  | 'phrase';
 
 export function keywordType(key: string): KeywordType | undefined {
   const match = /^([a-z_]+?)\d+$/.exec(key);
   const prefix = match?.[1];
-  const known: KeywordType[] = ['thing', 'number', 'letter', 'symbol', 'character_string', 'time', 'date', 'amount', 'phone_number', 'car_number', 'name', 'phrase'];
+  const known: KeywordType[] = [
+    'thing',
+    'number',
+    'letter',
+    'symbol',
+    'character_string',
+    'time',
+    'date',
+    'amount',
+    'phone_number',
+    'car_number',
+    'name',
+    'phrase',
+  ];
   return known.find((k) => k === prefix);
 }
 
@@ -30,9 +53,13 @@ export function isValidValue(type: KeywordType, value: string): boolean {
     case 'character_string':
       return chars(value) <= 32 && !CHINESE.test(value);
     case 'time':
-      return /^(\d{4}年\d{1,2}月\d{1,2}日 |\d{4}-\d{2}-\d{2} )?\d{1,2}:\d{2}(:\d{2})?(~.+)?$/.test(value);
+      return /^(\d{4}年\d{1,2}月\d{1,2}日 |\d{4}-\d{2}-\d{2} )?\d{1,2}:\d{2}(:\d{2})?(~.+)?$/.test(
+        value,
+      );
     case 'date':
-      return /^(\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2})( \d{1,2}:\d{2}(:\d{2})?)?(~.+)?$/.test(value);
+      return /^(\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2})( \d{1,2}:\d{2}(:\d{2})?)?(~.+)?$/.test(
+        value,
+      );
     case 'amount':
       return /^[¥$€£]?\d{1,10}(\.\d{1,2})?元?$/.test(value);
     case 'phone_number':

@@ -32,12 +32,19 @@ export class BadgesController {
   }
 
   @Contract(r.updateBadge)
-  update(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.updateBadge.params>, @Body() body: In<typeof r.updateBadge.body>) {
+  update(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.updateBadge.params>,
+    @Body() body: In<typeof r.updateBadge.body>,
+  ) {
     return this.badges.update(staff, params.code, body);
   }
 
   @Contract(r.backfillBadge)
-  async backfill(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.backfillBadge.params>) {
+  async backfill(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.backfillBadge.params>,
+  ) {
     return { awarded: await this.badges.backfill(staff, params.code) };
   }
 }

@@ -14,38 +14,74 @@ export class BadgesListener {
 
   @OnDomainEvent('checkin.created')
   onCheckin(e: DomainEventMap['checkin.created']) {
-    return this.badges.apply(`checkin:${e.memberId}:${e.day}`, e.memberId, { checkins: 1, bestStreak: { max: e.streak } }, e.triggerRef, e.badgeCode);
+    return this.badges.apply(
+      `checkin:${e.memberId}:${e.day}`,
+      e.memberId,
+      { checkins: 1, bestStreak: { max: e.streak } },
+      e.triggerRef,
+      e.badgeCode,
+    );
   }
 
   @OnDomainEvent('order.paid')
   onOrder(e: DomainEventMap['order.paid']) {
-    return this.badges.apply(`order:${e.orderNo}`, e.memberId, { purchases: 1, spend: e.amount }, `order:${e.orderNo}`);
+    return this.badges.apply(
+      `order:${e.orderNo}`,
+      e.memberId,
+      { purchases: 1, spend: e.amount },
+      `order:${e.orderNo}`,
+    );
   }
 
   @OnDomainEvent('mall.redeemed')
   onRedeemed(e: DomainEventMap['mall.redeemed']) {
-    return this.badges.apply(`mall:${e.redemptionId}`, e.memberId, { redemptions: 1 }, `mall:${e.redemptionId}`);
+    return this.badges.apply(
+      `mall:${e.redemptionId}`,
+      e.memberId,
+      { redemptions: 1 },
+      `mall:${e.redemptionId}`,
+    );
   }
 
   @OnDomainEvent('coupon.used')
   onCouponUsed(e: DomainEventMap['coupon.used']) {
-    return this.badges.apply(`coupon-used:${e.couponId}:${e.at}`, e.memberId, { couponsUsed: 1 }, `coupon:${e.couponId}`);
+    return this.badges.apply(
+      `coupon-used:${e.couponId}:${e.at}`,
+      e.memberId,
+      { couponsUsed: 1 },
+      `coupon:${e.couponId}`,
+    );
   }
 
   /** Once per member, member day and date, however many orders and check-ins it took. */
   @OnDomainEvent('member_day.participated')
   onMemberDay(e: DomainEventMap['member_day.participated']) {
-    return this.badges.apply(`memberday:${e.memberId}:${e.memberDayId}:${e.day}`, e.memberId, { memberDays: 1 }, `memberday:${e.memberDayId}:${e.day}`);
+    return this.badges.apply(
+      `memberday:${e.memberId}:${e.memberDayId}:${e.day}`,
+      e.memberId,
+      { memberDays: 1 },
+      `memberday:${e.memberDayId}:${e.day}`,
+    );
   }
 
   @OnDomainEvent('member.joined')
   onJoined(e: DomainEventMap['member.joined']) {
-    return this.badges.apply(`joined:${e.memberId}`, e.memberId, { joinedAt: new Date(e.at) }, `joined:${e.memberId}`);
+    return this.badges.apply(
+      `joined:${e.memberId}`,
+      e.memberId,
+      { joinedAt: new Date(e.at) },
+      `joined:${e.memberId}`,
+    );
   }
 
   @OnDomainEvent('member.tier_changed')
   async onTier(e: DomainEventMap['member.tier_changed']) {
     const rank = (await this.tiers.byCode(e.to))?.rank ?? 0;
-    return this.badges.apply(`tier:${e.memberId}:${e.to}:${e.at}`, e.memberId, { tierRank: { max: rank } }, `tier:${e.memberId}:${e.to}`);
+    return this.badges.apply(
+      `tier:${e.memberId}:${e.to}:${e.at}`,
+      e.memberId,
+      { tierRank: { max: rank } },
+      `tier:${e.memberId}:${e.to}`,
+    );
   }
 }

@@ -7,7 +7,12 @@ import { BadgesListener } from './badges.listener.js';
 import { BadgesService } from './badges.service.js';
 
 /** Badges: definitions, the facts they read (kept from events), awarding once, backfill. */
-@Module({ imports: [MembersModule, PointsModule], controllers: [BadgesController], providers: [BadgesService, BadgesListener], exports: [BadgesService] })
+@Module({
+  imports: [MembersModule, PointsModule],
+  controllers: [BadgesController],
+  providers: [BadgesService, BadgesListener],
+  exports: [BadgesService],
+})
 export class BadgesModule implements OnModuleInit {
   constructor(
     private readonly badges: BadgesService,
@@ -16,6 +21,10 @@ export class BadgesModule implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.badges.all(); // warm the definitions cache before any transaction needs it
-    this.jobs.register({ name: 'badges.anniversary', everyMs: 6 * 60 * 60_000, run: (asOf) => this.badges.anniversaries(asOf) });
+    this.jobs.register({
+      name: 'badges.anniversary',
+      everyMs: 6 * 60 * 60_000,
+      run: (asOf) => this.badges.anniversaries(asOf),
+    });
   }
 }

@@ -79,7 +79,10 @@ const METRICS_OF: Record<keyof StatChange, BadgeMetric[]> = {
  */
 @Injectable()
 export class BadgesService {
-  private readonly cache = new SwrCache(() => this.dataSource.getRepository(Badge).find({ order: { id: 'ASC' } }), 10_000);
+  private readonly cache = new SwrCache(
+    () => this.dataSource.getRepository(Badge).find({ order: { id: 'ASC' } }),
+    10_000,
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -100,15 +103,38 @@ export class BadgesService {
   }
 
   toView(b: Badge): BadgeView {
-    return { id: b.id, code: b.code, name: b.name, artworkUrl: b.artworkUrl, description: b.description, rule: { metric: b.metric, thresholds: b.thresholds }, rewardPoints: b.rewardPoints, active: b.active };
+    return {
+      id: b.id,
+      code: b.code,
+      name: b.name,
+      artworkUrl: b.artworkUrl,
+      description: b.description,
+      rule: { metric: b.metric, thresholds: b.thresholds },
+      rewardPoints: b.rewardPoints,
+      active: b.active,
+    };
   }
 
   async create(actor: StaffPrincipal, input: z.output<typeof badgeInput>): Promise<BadgeView> {
     try {
       const badge = await this.uow.run(async (tx) => {
-        const row = tx.em.create(Badge, { code: input.code, name: input.name, artworkUrl: input.artworkUrl, description: input.description, metric: input.rule.metric, thresholds: input.rule.thresholds, rewardPoints: input.rewardPoints, active: input.active });
+        const row = tx.em.create(Badge, {
+          code: input.code,
+          name: input.name,
+          artworkUrl: input.artworkUrl,
+          description: input.description,
+          metric: input.rule.metric,
+          thresholds: input.rule.thresholds,
+          rewardPoints: input.rewardPoints,
+          active: input.active,
+        });
         await tx.em.insert(Badge, row);
-        await this.audit.record(tx.em, actor, { action: 'badge.create', entityType: 'badge', entityId: row.code, after: this.toView(row) });
+        await this.audit.record(tx.em, actor, {
+          action: 'badge.create',
+          entityType: 'badge',
+          entityId: row.code,
+          after: this.toView(row),
+        });
         return row;
       });
       await this.cache.refresh();
@@ -119,21 +145,37 @@ export class BadgesService {
     }
   }
 
-  async update(actor: StaffPrincipal, code: string, input: Partial<Omit<z.output<typeof badgeInput>, 'code'>>): Promise<BadgeView> {
+  async update(
+    actor: StaffPrincipal,
+    code: string,
+    input: Partial<Omit<z.output<typeof badgeInput>, 'code'>>,
+  ): Promise<BadgeView> {
     const badge = await this.uow.run(async (tx) => {
       const row = await tx.em.findOneBy(Badge, { code });
       if (!row) throw new DomainError('NOT_FOUND', '勋章不存在');
       const before = this.toView(row);
-      await tx.em.update(Badge, { id: row.id }, {
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.artworkUrl !== undefined ? { artworkUrl: input.artworkUrl } : {}),
-        ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(input.rule !== undefined ? { metric: input.rule.metric, thresholds: input.rule.thresholds } : {}),
-        ...(input.rewardPoints !== undefined ? { rewardPoints: input.rewardPoints } : {}),
-        ...(input.active !== undefined ? { active: input.active } : {}),
-      });
+      await tx.em.update(
+        Badge,
+        { id: row.id },
+        {
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.artworkUrl !== undefined ? { artworkUrl: input.artworkUrl } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          ...(input.rule !== undefined
+            ? { metric: input.rule.metric, thresholds: input.rule.thresholds }
+            : {}),
+          ...(input.rewardPoints !== undefined ? { rewardPoints: input.rewardPoints } : {}),
+          ...(input.active !== undefined ? { active: input.active } : {}),
+        },
+      );
       const after = (await tx.em.findOneByOrFail(Badge, { id: row.id }))!;
-      await this.audit.record(tx.em, actor, { action: 'badge.update', entityType: 'badge', entityId: code, before, after: this.toView(after) });
+      await this.audit.record(tx.em, actor, {
+        action: 'badge.update',
+        entityType: 'badge',
+        entityId: code,
+        before,
+        after: this.toView(after),
+      });
       return after;
     });
     await this.cache.refresh();
@@ -144,15 +186,38 @@ export class BadgesService {
    * Applies one event's change to a member's facts, once (the event key is unique), and awards what the new
    * values reach. `direct` awards a named badge outright (the check-in ladder's badge).
    */
-  async apply(eventKey: string, memberId: number, change: StatChange, triggerRef: string, direct?: string | null): Promise<void> {
+  async apply(
+    eventKey: string,
+    memberId: number,
+    change: StatChange,
+    triggerRef: string,
+    direct?: string | null,
+  ): Promise<void> {
     const now = new Date();
     try {
       await this.uow.run(async (tx) => {
-        if ((await bulkInsert(tx.em, this.config.database.kind, 'member_stat_event', ['event_key'], [[eventKey]], { ignore: true })) === 0) return; // applied before
+        if (
+          (await bulkInsert(
+            tx.em,
+            this.config.database.kind,
+            'member_stat_event',
+            ['event_key'],
+            [[eventKey]],
+            { ignore: true },
+          )) === 0
+        )
+          return; // applied before
         // Counters change in SQL (no read-modify-write race); the row is created the first time.
         const sets: string[] = [];
         const params: unknown[] = [];
-        for (const [key, column] of [['checkins', 'checkins'], ['purchases', 'purchases'], ['spend', 'spend'], ['redemptions', 'redemptions'], ['couponsUsed', 'coupons_used'], ['memberDays', 'member_days']] as const) {
+        for (const [key, column] of [
+          ['checkins', 'checkins'],
+          ['purchases', 'purchases'],
+          ['spend', 'spend'],
+          ['redemptions', 'redemptions'],
+          ['couponsUsed', 'coupons_used'],
+          ['memberDays', 'member_days'],
+        ] as const) {
           if (change[key]) {
             sets.push(`${column} = ${column} + ?`);
             params.push(change[key]);
@@ -170,18 +235,35 @@ export class BadgesService {
           sets.push('joined_at = COALESCE(joined_at, ?)');
           params.push(sqlInstant(this.config.database.kind, change.joinedAt));
         }
-        const update = () => tx.em.queryRunner!.query(`UPDATE member_stat SET ${sets.join(', ')} WHERE member_id = ?`, [...params, memberId], true);
+        const update = () =>
+          tx.em.queryRunner!.query(
+            `UPDATE member_stat SET ${sets.join(', ')} WHERE member_id = ?`,
+            [...params, memberId],
+            true,
+          );
         if (((await update()).affected ?? 0) === 0) {
-          await tx.em.createQueryBuilder().insert().into(MemberStat).values({ memberId }).orIgnore().execute();
+          await tx.em
+            .createQueryBuilder()
+            .insert()
+            .into(MemberStat)
+            .values({ memberId })
+            .orIgnore()
+            .execute();
           await update();
         }
-        const metrics = new Set((Object.keys(change) as (keyof StatChange)[]).flatMap((k) => METRICS_OF[k]));
+        const metrics = new Set(
+          (Object.keys(change) as (keyof StatChange)[]).flatMap((k) => METRICS_OF[k]),
+        );
         const relevant = (await this.all()).filter((b) => b.active && metrics.has(b.metric));
         // Only read the facts back when some badge looks at what changed.
-        const updated = relevant.length > 0 ? (await tx.em.findOneBy(MemberStat, { memberId }))! : undefined;
+        const updated =
+          relevant.length > 0 ? (await tx.em.findOneBy(MemberStat, { memberId }))! : undefined;
         for (const badge of updated ? relevant : []) {
-          const reached = badge.thresholds.filter((t) => metricValue(updated!, badge.metric, now) >= t).length;
-          for (let level = 1; level <= reached; level++) await this.award(tx, memberId, badge, level, triggerRef, now);
+          const reached = badge.thresholds.filter(
+            (t) => metricValue(updated!, badge.metric, now) >= t,
+          ).length;
+          for (let level = 1; level <= reached; level++)
+            await this.award(tx, memberId, badge, level, triggerRef, now);
         }
         if (direct) {
           const badge = (await this.all()).find((b) => b.code === direct && b.active);
@@ -212,12 +294,21 @@ export class BadgesService {
       );
     }
     // Rewards and announcements for what this run awarded, member by member (each in its own transaction).
-    const fresh = await this.dataSource.getRepository(MemberBadge).find({ where: { badgeId: badge.id, triggerRef: run } });
+    const fresh = await this.dataSource
+      .getRepository(MemberBadge)
+      .find({ where: { badgeId: badge.id, triggerRef: run } });
     for (const row of fresh) {
       await this.uow.run(async (tx) => this.announce(tx, row.memberId, badge, row.level, run, now));
       awarded++;
     }
-    await this.uow.run((tx) => this.audit.record(tx.em, actor, { action: 'badge.backfill', entityType: 'badge', entityId: code, after: { awarded } }));
+    await this.uow.run((tx) =>
+      this.audit.record(tx.em, actor, {
+        action: 'badge.backfill',
+        entityType: 'badge',
+        entityId: code,
+        after: { awarded },
+      }),
+    );
     return awarded;
   }
 
@@ -226,14 +317,19 @@ export class BadgesService {
     let awarded = 0;
     for (const badge of (await this.all()).filter((b) => b.active && b.metric === 'anniversary')) {
       for (let level = 1; level <= badge.thresholds.length; level++) {
-        const [condition, value] = this.condition('anniversary', badge.thresholds[level - 1]!, asOf);
+        const [condition, value] = this.condition(
+          'anniversary',
+          badge.thresholds[level - 1]!,
+          asOf,
+        );
         const due: { member_id: number }[] = await this.dataSource.query(
           `SELECT s.member_id FROM member_stat s WHERE ${condition.replace(/joined_at/g, 's.joined_at')} AND NOT EXISTS (SELECT 1 FROM member_badge b WHERE b.member_id = s.member_id AND b.badge_id = ? AND b.level = ?) LIMIT 5000`,
           [value, badge.id, level],
         );
         for (const { member_id } of due) {
           await this.uow.run(async (tx) => {
-            if (await this.award(tx, Number(member_id), badge, level, `anniversary:${level}`, asOf)) awarded++;
+            if (await this.award(tx, Number(member_id), badge, level, `anniversary:${level}`, asOf))
+              awarded++;
           });
         }
       }
@@ -242,7 +338,9 @@ export class BadgesService {
   }
 
   async awardsFor(memberId: number, triggerRef: string): Promise<BadgeAward[]> {
-    const rows = await this.dataSource.getRepository(MemberBadge).find({ where: { memberId, triggerRef }, order: { id: 'ASC' } });
+    const rows = await this.dataSource
+      .getRepository(MemberBadge)
+      .find({ where: { memberId, triggerRef }, order: { id: 'ASC' } });
     const badges = await this.all();
     return rows.flatMap((r) => {
       const b = badges.find((x) => x.id === r.badgeId);
@@ -252,17 +350,51 @@ export class BadgesService {
 
   async mine(memberId: number, now = new Date()): Promise<MyBadges> {
     const badges = (await this.all()).filter((b) => b.active);
-    const held = await this.dataSource.getRepository(MemberBadge).find({ where: { memberId, badgeId: In(badges.map((b) => b.id).concat(0)) } });
-    const stat = (await this.dataSource.getRepository(MemberStat).findOneBy({ memberId })) ?? Object.assign(new MemberStat(), { memberId, checkins: 0, bestStreak: 0, purchases: 0, spend: 0, redemptions: 0, couponsUsed: 0, memberDays: 0, tierRank: 0, joinedAt: null });
+    const held = await this.dataSource
+      .getRepository(MemberBadge)
+      .find({ where: { memberId, badgeId: In(badges.map((b) => b.id).concat(0)) } });
+    const stat =
+      (await this.dataSource.getRepository(MemberStat).findOneBy({ memberId })) ??
+      Object.assign(new MemberStat(), {
+        memberId,
+        checkins: 0,
+        bestStreak: 0,
+        purchases: 0,
+        spend: 0,
+        redemptions: 0,
+        couponsUsed: 0,
+        memberDays: 0,
+        tierRank: 0,
+        joinedAt: null,
+      });
     const result: MyBadges = { earned: [], locked: [] };
     for (const b of badges) {
       const mine = held.filter((h) => h.badgeId === b.id).sort((x, y) => y.level - x.level);
       const top = mine[0];
-      const base = { code: b.code, name: b.name, artworkUrl: b.artworkUrl, description: b.description };
-      if (top) result.earned.push({ ...base, level: top.level, levels: b.thresholds.length, awardedAt: top.awardedAt.toISOString() });
+      const base = {
+        code: b.code,
+        name: b.name,
+        artworkUrl: b.artworkUrl,
+        description: b.description,
+      };
+      if (top)
+        result.earned.push({
+          ...base,
+          level: top.level,
+          levels: b.thresholds.length,
+          awardedAt: top.awardedAt.toISOString(),
+        });
       const nextLevel = (top?.level ?? 0) + 1;
       if (nextLevel <= b.thresholds.length) {
-        result.locked.push({ ...base, nextLevel, levels: b.thresholds.length, progress: { current: Math.min(metricValue(stat, b.metric, now), b.thresholds[nextLevel - 1]!), target: b.thresholds[nextLevel - 1]! } });
+        result.locked.push({
+          ...base,
+          nextLevel,
+          levels: b.thresholds.length,
+          progress: {
+            current: Math.min(metricValue(stat, b.metric, now), b.thresholds[nextLevel - 1]!),
+            target: b.thresholds[nextLevel - 1]!,
+          },
+        });
       }
     }
     return result;
@@ -271,19 +403,56 @@ export class BadgesService {
   // ---- internals ----
 
   /** Inserts one level (once); the first time, pays its reward and announces it. Answers whether it was new. */
-  private async award(tx: Tx, memberId: number, badge: Badge, level: number, triggerRef: string, at: Date): Promise<boolean> {
+  private async award(
+    tx: Tx,
+    memberId: number,
+    badge: Badge,
+    level: number,
+    triggerRef: string,
+    at: Date,
+  ): Promise<boolean> {
     const kind = this.config.database.kind;
-    const inserted = await bulkInsert(tx.em, kind, 'member_badge', ['member_id', 'badge_id', 'level', 'awarded_at', 'trigger_ref'], [[memberId, badge.id, level, sqlInstant(kind, at), triggerRef]], { ignore: true });
+    const inserted = await bulkInsert(
+      tx.em,
+      kind,
+      'member_badge',
+      ['member_id', 'badge_id', 'level', 'awarded_at', 'trigger_ref'],
+      [[memberId, badge.id, level, sqlInstant(kind, at), triggerRef]],
+      { ignore: true },
+    );
     if (inserted === 0) return false;
     await this.announce(tx, memberId, badge, level, triggerRef, at);
     return true;
   }
 
-  private async announce(tx: Tx, memberId: number, badge: Badge, level: number, triggerRef: string, at: Date): Promise<void> {
+  private async announce(
+    tx: Tx,
+    memberId: number,
+    badge: Badge,
+    level: number,
+    triggerRef: string,
+    at: Date,
+  ): Promise<void> {
     if (badge.rewardPoints > 0 && (await this.members.canEarn(tx.em, memberId))) {
-      await this.points.credit(tx, { memberId, type: 'reward', points: badge.rewardPoints, key: `badge:${badge.id}:${level}:${memberId}`, sourceType: 'badge', sourceRef: badge.code, reason: `获得勋章「${badge.name}」`, at });
+      await this.points.credit(tx, {
+        memberId,
+        type: 'reward',
+        points: badge.rewardPoints,
+        key: `badge:${badge.id}:${level}:${memberId}`,
+        sourceType: 'badge',
+        sourceRef: badge.code,
+        reason: `获得勋章「${badge.name}」`,
+        at,
+      });
     }
-    await tx.publish('badge.awarded', { memberId, badgeCode: badge.code, level, rewardPoints: badge.rewardPoints, triggerRef, at: at.toISOString() });
+    await tx.publish('badge.awarded', {
+      memberId,
+      badgeCode: badge.code,
+      level,
+      rewardPoints: badge.rewardPoints,
+      triggerRef,
+      at: at.toISOString(),
+    });
   }
 
   /** The SQL condition on member_stat for "metric ≥ threshold", and its parameter. */
@@ -293,9 +462,20 @@ export class BadgesService {
       case 'spend':
         return ['spend >= ?', threshold * 100];
       case 'anniversary':
-        return ['joined_at IS NOT NULL AND joined_at <= ?', sqlInstant(kind, new Date(now.getTime() - threshold * YEAR_MS))];
+        return [
+          'joined_at IS NOT NULL AND joined_at <= ?',
+          sqlInstant(kind, new Date(now.getTime() - threshold * YEAR_MS)),
+        ];
       default: {
-        const column = { checkins: 'checkins', streak: 'best_streak', purchases: 'purchases', redemptions: 'redemptions', coupons_used: 'coupons_used', member_days: 'member_days', tier_rank: 'tier_rank' }[metric];
+        const column = {
+          checkins: 'checkins',
+          streak: 'best_streak',
+          purchases: 'purchases',
+          redemptions: 'redemptions',
+          coupons_used: 'coupons_used',
+          member_days: 'member_days',
+          tier_rank: 'tier_rank',
+        }[metric];
         return [`${column} >= ?`, threshold];
       }
     }

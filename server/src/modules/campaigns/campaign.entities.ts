@@ -19,7 +19,12 @@ export class Automation {
   trigger!: AutomationTrigger;
 
   @Column({ type: 'simple-json' })
-  conditions!: { tiers: string[]; stages: LifecycleStage[]; segments: RfmSegment[]; lowFrequency: boolean | null };
+  conditions!: {
+    tiers: string[];
+    stages: LifecycleStage[];
+    segments: RfmSegment[];
+    lowFrequency: boolean | null;
+  };
 
   @Column({ type: 'simple-json' })
   actions!: { couponTemplateId: number | null; points: number; messageTemplateIds: number[] };

@@ -19,7 +19,10 @@ export class CampaignsController {
   ) {}
 
   @Contract(r.broadcast)
-  async broadcast(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.broadcast.body>) {
+  async broadcast(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Body() body: In<typeof r.broadcast.body>,
+  ) {
     return { queued: await this.campaigns.broadcast(staff, body) };
   }
 
@@ -34,7 +37,11 @@ export class CampaignsController {
   }
 
   @Contract(r.update)
-  update(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.update.params>, @Body() body: In<typeof r.update.body>) {
+  update(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.update.params>,
+    @Body() body: In<typeof r.update.body>,
+  ) {
     return this.campaigns.save(staff, body, params.id);
   }
 
@@ -46,21 +53,42 @@ export class CampaignsController {
   @Contract(r.playbooks)
   async playbooks() {
     const items = [];
-    for (const p of PLAYBOOKS) items.push({ code: p.code, name: p.name, audience: p.audience, description: p.description, installedAutomationId: (await this.campaigns.byPlaybook(p.code))?.id ?? null });
+    for (const p of PLAYBOOKS)
+      items.push({
+        code: p.code,
+        name: p.name,
+        audience: p.audience,
+        description: p.description,
+        installedAutomationId: (await this.campaigns.byPlaybook(p.code))?.id ?? null,
+      });
     return { items };
   }
 
   /** Creates the playbook's message templates (reusing those already there by code) and its automation, once. */
   @Contract(r.installPlaybook)
-  async install(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.installPlaybook.params>, @Body() body: In<typeof r.installPlaybook.body>) {
+  async install(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.installPlaybook.params>,
+    @Body() body: In<typeof r.installPlaybook.body>,
+  ) {
     const playbook = PLAYBOOKS.find((p) => p.code === params.code)!;
-    if (await this.campaigns.byPlaybook(playbook.code)) throw new DomainError('CONFLICT', '该方案已安装，可在自动化列表中修改');
+    if (await this.campaigns.byPlaybook(playbook.code))
+      throw new DomainError('CONFLICT', '该方案已安装，可在自动化列表中修改');
     const existing = await this.messaging.templates();
     const ids: number[] = [];
     for (const t of playbook.templates) {
       const found = existing.find((e) => e.code === t.code);
-      ids.push(found ? found.id : (await this.messaging.saveTemplate(staff, messageTemplateBody.parse(t))).id);
+      ids.push(
+        found
+          ? found.id
+          : (await this.messaging.saveTemplate(staff, messageTemplateBody.parse(t))).id,
+      );
     }
-    return this.campaigns.save(staff, automationBody.parse(playbook.automation(ids, body.couponTemplateId)), undefined, playbook.code);
+    return this.campaigns.save(
+      staff,
+      automationBody.parse(playbook.automation(ids, body.couponTemplateId)),
+      undefined,
+      playbook.code,
+    );
   }
 }

@@ -24,7 +24,13 @@ export class CampaignsListener {
 
   @OnDomainEvent('member.stage_changed')
   async stageChanged(e: DomainEventMap['member.stage_changed']): Promise<void> {
-    if (this.current(e.day)) await this.campaigns.trigger('stage_changed', e.memberId, {}, (t) => t.type === 'stage_changed' && t.to === e.to);
+    if (this.current(e.day))
+      await this.campaigns.trigger(
+        'stage_changed',
+        e.memberId,
+        {},
+        (t) => t.type === 'stage_changed' && t.to === e.to,
+      );
   }
 
   @OnDomainEvent('member.at_risk')
@@ -35,12 +41,22 @@ export class CampaignsListener {
   @OnDomainEvent('points.expiring')
   async pointsExpiring(e: DomainEventMap['points.expiring']): Promise<void> {
     // Automations with their own "N days before" are served by the daily scan instead.
-    await this.campaigns.trigger('points_expiring', e.memberId, { expiringPoints: e.points, expiringOn: e.expiresOn }, (t) => t.type === 'points_expiring' && t.days === null);
+    await this.campaigns.trigger(
+      'points_expiring',
+      e.memberId,
+      { expiringPoints: e.points, expiringOn: e.expiresOn },
+      (t) => t.type === 'points_expiring' && t.days === null,
+    );
   }
 
   @OnDomainEvent('coupon.expiring')
   async couponExpiring(e: DomainEventMap['coupon.expiring']): Promise<void> {
-    await this.campaigns.trigger('coupon_expiring', e.memberId, { couponValidTo: e.validTo.slice(0, 10) }, (t) => t.type === 'coupon_expiring' && t.days === null);
+    await this.campaigns.trigger(
+      'coupon_expiring',
+      e.memberId,
+      { couponValidTo: e.validTo.slice(0, 10) },
+      (t) => t.type === 'coupon_expiring' && t.days === null,
+    );
   }
 
   /** A member day opened: its audience enters the automations on that trigger (each member once per dedupe window). */
@@ -48,10 +64,17 @@ export class CampaignsListener {
   async memberDayStarted(e: DomainEventMap['member_day.started']): Promise<void> {
     const day = await this.memberDays.definition(e.memberDayId);
     if (!day) return;
-    const match = (t: AutomationTrigger) => t.type === 'member_day_started' && (t.memberDayId === null || t.memberDayId === e.memberDayId);
+    const match = (t: AutomationTrigger) =>
+      t.type === 'member_day_started' &&
+      (t.memberDayId === null || t.memberDayId === e.memberDayId);
     if (!(await this.campaigns.hasActive('member_day_started', match))) return;
     for (const memberId of await this.members.audience(day.audience.tiers, day.audience.stages)) {
-      await this.campaigns.trigger('member_day_started', memberId, { memberDayName: day.name }, match);
+      await this.campaigns.trigger(
+        'member_day_started',
+        memberId,
+        { memberDayName: day.name },
+        match,
+      );
     }
   }
 

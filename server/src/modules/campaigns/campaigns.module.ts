@@ -12,7 +12,20 @@ import { CampaignsListener } from './campaigns.listener.js';
 import { CampaignsService } from './campaigns.service.js';
 
 /** Automations (journeys) with control groups, the ready-made playbooks, and the uplift report. */
-@Module({ imports: [MessagingModule, CouponsModule, PointsModule, LifecycleModule, CheckinsModule, MemberDaysModule, MembersModule], controllers: [CampaignsController], providers: [CampaignsService, CampaignsListener], exports: [CampaignsService] })
+@Module({
+  imports: [
+    MessagingModule,
+    CouponsModule,
+    PointsModule,
+    LifecycleModule,
+    CheckinsModule,
+    MemberDaysModule,
+    MembersModule,
+  ],
+  controllers: [CampaignsController],
+  providers: [CampaignsService, CampaignsListener],
+  exports: [CampaignsService],
+})
 export class CampaignsModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobScheduler,
@@ -21,6 +34,10 @@ export class CampaignsModule implements OnModuleInit {
 
   onModuleInit(): void {
     // Idempotent (the dedupe window): hourly runs enrol each birthday or 7th day once.
-    this.jobs.register({ name: 'automations.daily', everyMs: 60 * 60_000, run: (asOf) => this.campaigns.daily(asOf) });
+    this.jobs.register({
+      name: 'automations.daily',
+      everyMs: 60 * 60_000,
+      run: (asOf) => this.campaigns.daily(asOf),
+    });
   }
 }

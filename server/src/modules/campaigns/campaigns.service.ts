@@ -28,7 +28,8 @@ type Report = z.output<typeof automationReport>;
 /** Deterministic hold-out: the same member is always in the same group of an automation. */
 export function inControlGroup(automationId: number, memberId: number, percent: number): boolean {
   if (percent <= 0) return false;
-  const bucket = createHash('sha256').update(`${automationId}:${memberId}`).digest().readUInt32BE(0) % 100;
+  const bucket =
+    createHash('sha256').update(`${automationId}:${memberId}`).digest().readUInt32BE(0) % 100;
   return bucket < percent;
 }
 
@@ -36,13 +37,21 @@ export function inControlGroup(automationId: number, memberId: number, percent: 
  * Difference of two conversion rates with its 95 % confidence interval (normal approximation, unpooled variance):
  * uplift = p_t − p_c ± 1.96 · √(p_t(1 − p_t)/n_t + p_c(1 − p_c)/n_c).
  */
-export function uplift(treatment: { n: number; converted: number }, control: { n: number; converted: number }): Report['uplift'] {
+export function uplift(
+  treatment: { n: number; converted: number },
+  control: { n: number; converted: number },
+): Report['uplift'] {
   if (treatment.n === 0 || control.n === 0) return null;
   const pt = treatment.converted / treatment.n;
   const pc = control.converted / control.n;
   const se = Math.sqrt((pt * (1 - pt)) / treatment.n + (pc * (1 - pc)) / control.n);
   const absolute = pt - pc;
-  return { absolute, low: absolute - 1.96 * se, high: absolute + 1.96 * se, relative: pc > 0 ? absolute / pc : null };
+  return {
+    absolute,
+    low: absolute - 1.96 * se,
+    high: absolute + 1.96 * se,
+    relative: pc > 0 ? absolute / pc : null,
+  };
 }
 
 /**
@@ -68,40 +77,79 @@ export class CampaignsService {
     private readonly checkins: CheckinsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.active = new SwrCache(() => this.dataSource.getRepository(Automation).findBy({ active: true }), 5_000);
+    this.active = new SwrCache(
+      () => this.dataSource.getRepository(Automation).findBy({ active: true }),
+      5_000,
+    );
   }
 
   async list(): Promise<AutomationView[]> {
-    return (await this.dataSource.getRepository(Automation).find({ order: { id: 'ASC' } })).map(view);
+    return (await this.dataSource.getRepository(Automation).find({ order: { id: 'ASC' } })).map(
+      view,
+    );
   }
 
-  async save(actor: Actor, input: AutomationBody, id?: number, playbook: string | null = null): Promise<AutomationView> {
-    for (const templateId of input.actions.messageTemplateIds) if (!(await this.messaging.template(templateId))) throw new DomainError('NOT_FOUND', `消息模板 ${templateId} 不存在`);
-    return this.uow.run(async (tx) => {
-      const before = id ? await tx.em.findOneBy(Automation, { id }) : null;
-      if (id && !before) throw notFound('自动化');
-      const saved = await tx.em.save(Automation, tx.em.create(Automation, { ...(before ?? {}), ...input, playbook: before?.playbook ?? playbook }));
-      await this.audit.record(tx.em, actor, { action: id ? 'automation.update' : 'automation.create', entityType: 'automation', entityId: saved.id, before, after: input });
-      return saved;
-    }).then(async (saved) => {
-      this.active.set(await this.dataSource.getRepository(Automation).findBy({ active: true }));
-      return view(saved);
-    });
+  async save(
+    actor: Actor,
+    input: AutomationBody,
+    id?: number,
+    playbook: string | null = null,
+  ): Promise<AutomationView> {
+    for (const templateId of input.actions.messageTemplateIds)
+      if (!(await this.messaging.template(templateId)))
+        throw new DomainError('NOT_FOUND', `消息模板 ${templateId} 不存在`);
+    return this.uow
+      .run(async (tx) => {
+        const before = id ? await tx.em.findOneBy(Automation, { id }) : null;
+        if (id && !before) throw notFound('自动化');
+        const saved = await tx.em.save(
+          Automation,
+          tx.em.create(Automation, {
+            ...(before ?? {}),
+            ...input,
+            playbook: before?.playbook ?? playbook,
+          }),
+        );
+        await this.audit.record(tx.em, actor, {
+          action: id ? 'automation.update' : 'automation.create',
+          entityType: 'automation',
+          entityId: saved.id,
+          before,
+          after: input,
+        });
+        return saved;
+      })
+      .then(async (saved) => {
+        this.active.set(await this.dataSource.getRepository(Automation).findBy({ active: true }));
+        return view(saved);
+      });
   }
 
   async byPlaybook(code: string): Promise<Automation | null> {
     return this.dataSource.getRepository(Automation).findOneBy({ playbook: code });
   }
 
-  async hasActive(type: AutomationTrigger['type'], match: (t: AutomationTrigger) => boolean = () => true): Promise<boolean> {
+  async hasActive(
+    type: AutomationTrigger['type'],
+    match: (t: AutomationTrigger) => boolean = () => true,
+  ): Promise<boolean> {
     return (await this.active.get()).some((a) => a.trigger.type === type && match(a.trigger));
   }
 
   /** An event happened to a member: every active automation on that trigger considers them. */
-  async trigger(type: AutomationTrigger['type'], memberId: number, variables: Variables = {}, match: (t: AutomationTrigger) => boolean = () => true, now = new Date()): Promise<number> {
-    const automations = (await this.active.get()).filter((a) => a.trigger.type === type && match(a.trigger));
+  async trigger(
+    type: AutomationTrigger['type'],
+    memberId: number,
+    variables: Variables = {},
+    match: (t: AutomationTrigger) => boolean = () => true,
+    now = new Date(),
+  ): Promise<number> {
+    const automations = (await this.active.get()).filter(
+      (a) => a.trigger.type === type && match(a.trigger),
+    );
     let enrolled = 0;
-    for (const automation of automations) if (await this.enroll(automation, memberId, variables, now)) enrolled++;
+    for (const automation of automations)
+      if (await this.enroll(automation, memberId, variables, now)) enrolled++;
     return enrolled;
   }
 
@@ -109,7 +157,12 @@ export class CampaignsService {
    * Enrols a member if the conditions hold and the dedupe window allows; the treatment group gets the actions in a
    * second transaction (a sold-out coupon must not undo the enrolment: the reason is kept on it instead).
    */
-  async enroll(automation: Automation, memberId: number, variables: Variables, now: Date): Promise<boolean> {
+  async enroll(
+    automation: Automation,
+    memberId: number,
+    variables: Variables,
+    now: Date,
+  ): Promise<boolean> {
     const profile = await this.members.profile(this.dataSource.manager, memberId);
     if (!profile || profile.status !== 'member') return false;
     const c = automation.conditions;
@@ -118,18 +171,44 @@ export class CampaignsService {
     // One read of the member's lifecycle row serves the conditions and the "days since last visit" variable.
     const facts = await this.lifecycle.memberRow(memberId);
     if (c.segments.length > 0 || c.lowFrequency !== null) {
-      if (c.segments.length > 0 && !(facts?.segment && c.segments.includes(facts.segment))) return false;
+      if (c.segments.length > 0 && !(facts?.segment && c.segments.includes(facts.segment)))
+        return false;
       if (c.lowFrequency !== null && Boolean(facts?.lowFrequency) !== c.lowFrequency) return false;
     }
     const repo = this.dataSource.getRepository(AutomationEnrollment);
-    const recent = await repo.findOneBy({ automationId: automation.id, memberId, enrolledAt: MoreThan(new Date(now.getTime() - automation.dedupeDays * 86_400_000)) });
+    const recent = await repo.findOneBy({
+      automationId: automation.id,
+      memberId,
+      enrolledAt: MoreThan(new Date(now.getTime() - automation.dedupeDays * 86_400_000)),
+    });
     if (recent) return false;
     // Days since the member last bought or came by, for messages that say so.
     const lastVisit = Math.max(facts?.lastDn ?? -1, facts?.lastInteractionDn ?? -1);
-    if (lastVisit >= 0) variables = { daysSinceLastVisit: dayNumber(brandDay(now, this.config.brandTimezone)) - lastVisit, ...variables };
-    const grp = inControlGroup(automation.id, memberId, automation.controlPercent) ? 'control' : 'treatment';
-    const windowKey = Math.floor(dayNumber(brandDay(now, this.config.brandTimezone)) / automation.dedupeDays);
-    await repo.createQueryBuilder().insert().values({ automationId: automation.id, memberId, grp, windowKey, enrolledAt: now, convertedAt: null, error: null }).orIgnore().execute();
+    if (lastVisit >= 0)
+      variables = {
+        daysSinceLastVisit: dayNumber(brandDay(now, this.config.brandTimezone)) - lastVisit,
+        ...variables,
+      };
+    const grp = inControlGroup(automation.id, memberId, automation.controlPercent)
+      ? 'control'
+      : 'treatment';
+    const windowKey = Math.floor(
+      dayNumber(brandDay(now, this.config.brandTimezone)) / automation.dedupeDays,
+    );
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({
+        automationId: automation.id,
+        memberId,
+        grp,
+        windowKey,
+        enrolledAt: now,
+        convertedAt: null,
+        error: null,
+      })
+      .orIgnore()
+      .execute();
     // Ours only if the row under the window carries this moment (a concurrent delivery's row carries its own).
     const enrollment = await repo.findOneBy({ automationId: automation.id, memberId, windowKey });
     if (!enrollment || enrollment.enrolledAt.getTime() !== now.getTime()) return false;
@@ -138,14 +217,34 @@ export class CampaignsService {
       await this.uow.run(async (tx) => {
         const vars: Variables = { ...variables };
         if (automation.actions.couponTemplateId) {
-          const { template } = await this.coupons.issue(tx, memberId, automation.actions.couponTemplateId, 'issued', `automation:${enrollment.id}`);
+          const { template } = await this.coupons.issue(
+            tx,
+            memberId,
+            automation.actions.couponTemplateId,
+            'issued',
+            `automation:${enrollment.id}`,
+          );
           vars.couponName = template.name;
         }
         if (automation.actions.points > 0) {
-          await this.points.credit(tx, { memberId, type: 'reward', points: automation.actions.points, key: `automation:${enrollment.id}`, sourceType: 'automation', sourceRef: String(automation.id), reason: automation.name });
+          await this.points.credit(tx, {
+            memberId,
+            type: 'reward',
+            points: automation.actions.points,
+            key: `automation:${enrollment.id}`,
+            sourceType: 'automation',
+            sourceRef: String(automation.id),
+            reason: automation.name,
+          });
         }
         if (automation.actions.messageTemplateIds.length > 0) {
-          await this.messaging.enqueue(tx, { memberId, templateIds: automation.actions.messageTemplateIds, dedupeKey: `automation:${enrollment.id}`, automationId: automation.id, variables: vars });
+          await this.messaging.enqueue(tx, {
+            memberId,
+            templateIds: automation.actions.messageTemplateIds,
+            dedupeKey: `automation:${enrollment.id}`,
+            automationId: automation.id,
+            variables: vars,
+          });
         }
       });
     } catch (err) {
@@ -157,14 +256,34 @@ export class CampaignsService {
 
   /** A purchase or check-in: open enrolments of this member whose window covers it are converted (both groups). */
   async convert(memberId: number, kind: 'purchase' | 'checkin', at: Date): Promise<number> {
-    const open = await this.dataSource.getRepository(AutomationEnrollment).findBy({ memberId, convertedAt: IsNull(), enrolledAt: MoreThan(new Date(at.getTime() - 90 * 86_400_000)) });
+    const open = await this.dataSource
+      .getRepository(AutomationEnrollment)
+      .findBy({
+        memberId,
+        convertedAt: IsNull(),
+        enrolledAt: MoreThan(new Date(at.getTime() - 90 * 86_400_000)),
+      });
     if (open.length === 0) return 0;
-    const automations = new Map((await this.dataSource.getRepository(Automation).findBy({ id: In([...new Set(open.map((e) => e.automationId))]) })).map((a) => [a.id, a]));
+    const automations = new Map(
+      (
+        await this.dataSource
+          .getRepository(Automation)
+          .findBy({ id: In([...new Set(open.map((e) => e.automationId))]) })
+      ).map((a) => [a.id, a]),
+    );
     let converted = 0;
     for (const e of open) {
       const a = automations.get(e.automationId);
-      if (!a || a.conversion.kind !== kind || at < e.enrolledAt || at.getTime() - e.enrolledAt.getTime() > a.conversion.days * 86_400_000) continue;
-      const result = await this.dataSource.getRepository(AutomationEnrollment).update({ id: e.id, convertedAt: IsNull() }, { convertedAt: at });
+      if (
+        !a ||
+        a.conversion.kind !== kind ||
+        at < e.enrolledAt ||
+        at.getTime() - e.enrolledAt.getTime() > a.conversion.days * 86_400_000
+      )
+        continue;
+      const result = await this.dataSource
+        .getRepository(AutomationEnrollment)
+        .update({ id: e.id, convertedAt: IsNull() }, { convertedAt: at });
       converted += result.affected ?? 0;
     }
     return converted;
@@ -191,20 +310,48 @@ export class CampaignsService {
       if (grp === 'treatment') {
         for (const m of messages) {
           if (m.status === 'sent') sent += Number(m.n);
-          else if (m.status === 'failed' || m.status === 'suppressed') failed[m.reason ?? m.status] = (failed[m.reason ?? m.status] ?? 0) + Number(m.n);
+          else if (m.status === 'failed' || m.status === 'suppressed')
+            failed[m.reason ?? m.status] = (failed[m.reason ?? m.status] ?? 0) + Number(m.n);
           opened += Number(m.opened ?? 0);
         }
       }
-      return { qualified: n, sent, failed, opened, converted, conversionRate: n > 0 ? converted / n : 0 };
+      return {
+        qualified: n,
+        sent,
+        failed,
+        opened,
+        converted,
+        conversionRate: n > 0 ? converted / n : 0,
+      };
     };
     const treatment = group('treatment');
     const control = group('control');
-    return { automationId: id, conversion: automation.conversion, treatment, control, uplift: uplift({ n: treatment.qualified, converted: treatment.converted }, { n: control.qualified, converted: control.converted }) };
+    return {
+      automationId: id,
+      conversion: automation.conversion,
+      treatment,
+      control,
+      uplift: uplift(
+        { n: treatment.qualified, converted: treatment.converted },
+        { n: control.qualified, converted: control.converted },
+      ),
+    };
   }
 
   /** One message to every member of some stages and segments, queued set-based; a repeated request queues nothing new. */
-  async broadcast(actor: Actor, input: { templateId: number; fallbackTemplateIds: number[]; stages: string[]; segments: string[]; requestId: string }): Promise<number> {
-    for (const id of [input.templateId, ...input.fallbackTemplateIds]) if (!(await this.messaging.template(id))) throw new DomainError('NOT_FOUND', `消息模板 ${id} 不存在`);
+  async broadcast(
+    actor: Actor,
+    input: {
+      templateId: number;
+      fallbackTemplateIds: number[];
+      stages: string[];
+      segments: string[];
+      requestId: string;
+    },
+  ): Promise<number> {
+    for (const id of [input.templateId, ...input.fallbackTemplateIds])
+      if (!(await this.messaging.template(id)))
+        throw new DomainError('NOT_FOUND', `消息模板 ${id} 不存在`);
     const where = ["m.status = 'member'"];
     const params: unknown[] = [];
     if (input.stages.length) {
@@ -217,15 +364,27 @@ export class CampaignsService {
     }
     const audience = `SELECT m.id AS member_id FROM member m${input.segments.length ? ' JOIN member_lifecycle ml ON ml.member_id = m.id' : ''} WHERE ${where.join(' AND ')}`;
     return this.uow.run(async (tx) => {
-      const queued = await this.messaging.enqueueAudience(tx, { templateIds: [input.templateId, ...input.fallbackTemplateIds], dedupePrefix: `broadcast:${input.requestId}:`, audience, params });
-      await this.audit.record(tx.em, actor, { action: 'message.broadcast', entityType: 'message_template', entityId: input.templateId, after: { stages: input.stages, segments: input.segments, queued } });
+      const queued = await this.messaging.enqueueAudience(tx, {
+        templateIds: [input.templateId, ...input.fallbackTemplateIds],
+        dedupePrefix: `broadcast:${input.requestId}:`,
+        audience,
+        params,
+      });
+      await this.audit.record(tx.em, actor, {
+        action: 'message.broadcast',
+        entityType: 'message_template',
+        entityId: input.templateId,
+        after: { stages: input.stages, segments: input.segments, queued },
+      });
       return queued;
     });
   }
 
   /** The daily triggers: birthdays, members who joined N days ago without buying, check-in streaks that broke yesterday. */
   async daily(now: Date): Promise<number> {
-    const scanned = (t: AutomationTrigger) => ['birthday', 'joined_no_purchase', 'streak_broken'].includes(t.type) || ((t.type === 'points_expiring' || t.type === 'coupon_expiring') && t.days !== null);
+    const scanned = (t: AutomationTrigger) =>
+      ['birthday', 'joined_no_purchase', 'streak_broken'].includes(t.type) ||
+      ((t.type === 'points_expiring' || t.type === 'coupon_expiring') && t.days !== null);
     const automations = (await this.active.get()).filter((a) => scanned(a.trigger));
     const today = brandDay(now, this.config.brandTimezone);
     let enrolled = 0;
@@ -235,20 +394,47 @@ export class CampaignsService {
         t.type === 'birthday'
           ? (await this.lifecycle.birthdays(today)).map((memberId) => ({ memberId, variables: {} }))
           : t.type === 'joined_no_purchase'
-            ? (await this.lifecycle.joinedWithoutPurchase(today, t.days)).map((memberId) => ({ memberId, variables: {} }))
+            ? (await this.lifecycle.joinedWithoutPurchase(today, t.days)).map((memberId) => ({
+                memberId,
+                variables: {},
+              }))
             : t.type === 'streak_broken'
-              ? (await this.checkins.streaksBrokenBefore(today, t.minStreak)).map((s) => ({ memberId: s.memberId, variables: { streak: s.streak } }))
+              ? (await this.checkins.streaksBrokenBefore(today, t.minStreak)).map((s) => ({
+                  memberId: s.memberId,
+                  variables: { streak: s.streak },
+                }))
               : t.type === 'points_expiring' && t.days !== null
-                ? (await this.points.expiringOn(addDays(today, t.days))).map((p) => ({ memberId: p.memberId, variables: { expiringPoints: p.points, expiringOn: addDays(today, t.days!) } }))
+                ? (await this.points.expiringOn(addDays(today, t.days))).map((p) => ({
+                    memberId: p.memberId,
+                    variables: { expiringPoints: p.points, expiringOn: addDays(today, t.days!) },
+                  }))
                 : t.type === 'coupon_expiring' && t.days !== null
-                  ? (await this.coupons.expiringOn(addDays(today, t.days))).map((c) => ({ memberId: c.memberId, variables: { couponName: c.templateName, couponValidTo: addDays(today, t.days!) } }))
+                  ? (await this.coupons.expiringOn(addDays(today, t.days))).map((c) => ({
+                      memberId: c.memberId,
+                      variables: {
+                        couponName: c.templateName,
+                        couponValidTo: addDays(today, t.days!),
+                      },
+                    }))
                   : [];
-      for (const { memberId, variables } of audience) if (await this.enroll(automation, memberId, variables, now)) enrolled++;
+      for (const { memberId, variables } of audience)
+        if (await this.enroll(automation, memberId, variables, now)) enrolled++;
     }
     return enrolled;
   }
 }
 
 function view(a: Automation): AutomationView {
-  return { id: a.id, name: a.name, playbook: a.playbook, trigger: a.trigger, conditions: a.conditions, actions: a.actions, dedupeDays: a.dedupeDays, controlPercent: a.controlPercent, conversion: a.conversion, active: a.active };
+  return {
+    id: a.id,
+    name: a.name,
+    playbook: a.playbook,
+    trigger: a.trigger,
+    conditions: a.conditions,
+    actions: a.actions,
+    dedupeDays: a.dedupeDays,
+    controlPercent: a.controlPercent,
+    conversion: a.conversion,
+    active: a.active,
+  };
 }

@@ -18,8 +18,15 @@ export class CheckinsController {
   ) {}
 
   @Contract(r.checkin)
-  async checkIn(@CurrentMember() me: MemberPrincipal, @Req() req: FastifyRequest, @Body() body: In<typeof r.checkin.body>) {
-    const outcome = await this.checkins.checkIn(me.memberId, { ip: req.ip ?? null, deviceId: body.deviceId ?? null });
+  async checkIn(
+    @CurrentMember() me: MemberPrincipal,
+    @Req() req: FastifyRequest,
+    @Body() body: In<typeof r.checkin.body>,
+  ) {
+    const outcome = await this.checkins.checkIn(me.memberId, {
+      ip: req.ip ?? null,
+      deviceId: body.deviceId ?? null,
+    });
     return this.result(outcome.checkin, outcome.triggerRef);
   }
 
@@ -50,12 +57,22 @@ export class CheckinsController {
   }
 
   @Contract(r.grantMakeupCards)
-  async grant(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.grantMakeupCards.params>, @Body() body: In<typeof r.grantMakeupCards.body>) {
+  async grant(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.grantMakeupCards.params>,
+    @Body() body: In<typeof r.grantMakeupCards.body>,
+  ) {
     return { cards: await this.checkins.grantCards(staff, params.id, body.count, body.reason) };
   }
 
   /** Badges are awarded by the event handlers, which run before the unit of work returns: the answer can list them. */
   private async result(checkin: Checkin, triggerRef: string) {
-    return { date: checkin.day, streak: checkin.streak, cycleDay: checkin.cycleDay, points: checkin.points, badges: await this.badges.awardsFor(checkin.memberId, triggerRef) };
+    return {
+      date: checkin.day,
+      streak: checkin.streak,
+      cycleDay: checkin.cycleDay,
+      points: checkin.points,
+      badges: await this.badges.awardsFor(checkin.memberId, triggerRef),
+    };
   }
 }

@@ -6,7 +6,12 @@ import { CheckinsController } from './checkins.controller.js';
 import { CheckinsService } from './checkins.service.js';
 
 /** Daily check-ins, streaks, the reward ladder, makeup check-ins and anti-farming limits. */
-@Module({ imports: [PointsModule, EngagementModule, BadgesModule], controllers: [CheckinsController], providers: [CheckinsService], exports: [CheckinsService] })
+@Module({
+  imports: [PointsModule, EngagementModule, BadgesModule],
+  controllers: [CheckinsController],
+  providers: [CheckinsService],
+  exports: [CheckinsService],
+})
 export class CheckinsModule implements OnModuleInit {
   constructor(private readonly checkins: CheckinsService) {}
 

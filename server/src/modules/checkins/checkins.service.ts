@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, LessThan } from 'typeorm';
 import type { z } from 'zod';
-import { addDays, addMonths, brandDay, type CheckinRules, checkinRules, type checkinMonth, startOfBrandDay } from '@huoyue/shared';
+import {
+  addDays,
+  addMonths,
+  brandDay,
+  type CheckinRules,
+  checkinRules,
+  type checkinMonth,
+  startOfBrandDay,
+} from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
@@ -20,14 +28,20 @@ type CheckinMonth = z.output<typeof checkinMonth>;
 export const CHECKIN_RULES_KEY = 'checkins.rules';
 export const DEFAULT_CHECKIN_RULES: CheckinRules = {
   cycleDays: 7,
-  rewards: [5, 5, 5, 5, 5, 5, 50].map((points, i) => ({ points, badgeCode: i === 6 ? 'streak-7' : null })),
+  rewards: [5, 5, 5, 5, 5, 5, 50].map((points, i) => ({
+    points,
+    badgeCode: i === 6 ? 'streak-7' : null,
+  })),
   breakResets: true,
   makeup: { enabled: true, costPoints: 20, maxPerMonth: 3 },
   antiFarming: { perIpPerHour: 200, membersPerDevicePerDay: 3 },
 };
 
 /** A campaign that adds check-in points on some days (member days plug in here). */
-export type CheckinBonusProvider = (input: { memberId: number; day: string }) => Promise<{ name: string; points: number } | null>;
+export type CheckinBonusProvider = (input: {
+  memberId: number;
+  day: string;
+}) => Promise<{ name: string; points: number } | null>;
 
 export interface CheckinOutcome {
   checkin: Checkin;
@@ -59,11 +73,20 @@ export class CheckinsService {
     return this.settings.get(CHECKIN_RULES_KEY, checkinRules, DEFAULT_CHECKIN_RULES, em);
   }
 
-  async setRules(actor: StaffPrincipal, value: z.input<typeof checkinRules>): Promise<CheckinRules> {
+  async setRules(
+    actor: StaffPrincipal,
+    value: z.input<typeof checkinRules>,
+  ): Promise<CheckinRules> {
     return this.uow.run(async (tx) => {
       const before = await this.rules(tx.em);
       const after = await this.settings.set(tx.em, CHECKIN_RULES_KEY, checkinRules, value);
-      await this.audit.record(tx.em, actor, { action: 'checkins.rules.update', entityType: 'setting', entityId: CHECKIN_RULES_KEY, before, after });
+      await this.audit.record(tx.em, actor, {
+        action: 'checkins.rules.update',
+        entityType: 'setting',
+        entityId: CHECKIN_RULES_KEY,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -77,7 +100,11 @@ export class CheckinsService {
   }
 
   /** Today's check-in. 409 ALREADY_CHECKED_IN the second time the same brand-local day, whatever the concurrency. */
-  async checkIn(memberId: number, client: { ip: string | null; deviceId: string | null }, now = new Date()): Promise<CheckinOutcome> {
+  async checkIn(
+    memberId: number,
+    client: { ip: string | null; deviceId: string | null },
+    now = new Date(),
+  ): Promise<CheckinOutcome> {
     const rules = await this.rules();
     const today = brandDay(now, this.config.brandTimezone);
     try {
@@ -86,20 +113,59 @@ export class CheckinsService {
         await this.assertNotFarming(tx.em, rules, memberId, client, today, now);
         const { streak, cycleDay } = await this.position(tx.em, rules, memberId, today);
         const reward = rules.rewards[cycleDay - 1]!;
-        const bonus = (await Promise.all(this.bonusProviders.map((p) => p({ memberId, day: today })))).reduce((s, b) => s + (b?.points ?? 0), 0);
-        const checkin = tx.em.create(Checkin, { memberId, day: today, checkedAt: now, kind: 'daily', streak, cycleDay, points: reward.points + bonus, ip: client.ip, deviceId: client.deviceId });
+        const bonus = (
+          await Promise.all(this.bonusProviders.map((p) => p({ memberId, day: today })))
+        ).reduce((s, b) => s + (b?.points ?? 0), 0);
+        const checkin = tx.em.create(Checkin, {
+          memberId,
+          day: today,
+          checkedAt: now,
+          kind: 'daily',
+          streak,
+          cycleDay,
+          points: reward.points + bonus,
+          ip: client.ip,
+          deviceId: client.deviceId,
+        });
         // The unique (member, day) decides: a second check-in the same day fails here and rolls back.
         await tx.em.insert(Checkin, checkin);
         const ref = CheckinsService.triggerRef(memberId, today);
         if (checkin.points > 0) {
-          await this.points.credit(tx, { memberId, type: 'reward', points: checkin.points, key: ref, sourceType: 'checkin', sourceRef: today, reason: `签到第 ${cycleDay} 天`, at: now, fresh: true });
+          await this.points.credit(tx, {
+            memberId,
+            type: 'reward',
+            points: checkin.points,
+            key: ref,
+            sourceType: 'checkin',
+            sourceRef: today,
+            reason: `签到第 ${cycleDay} 天`,
+            at: now,
+            fresh: true,
+          });
         }
-        await this.engagement.record(tx.em, { memberId, type: 'checkin', occurredAt: now, sourceRef: ref, properties: { streak, cycleDay } });
-        await tx.publish('checkin.created', { memberId, day: today, kind: 'daily', streak, cycleDay, points: checkin.points, badgeCode: reward.badgeCode, triggerRef: ref, at: now.toISOString() });
+        await this.engagement.record(tx.em, {
+          memberId,
+          type: 'checkin',
+          occurredAt: now,
+          sourceRef: ref,
+          properties: { streak, cycleDay },
+        });
+        await tx.publish('checkin.created', {
+          memberId,
+          day: today,
+          kind: 'daily',
+          streak,
+          cycleDay,
+          points: checkin.points,
+          badgeCode: reward.badgeCode,
+          triggerRef: ref,
+          at: now.toISOString(),
+        });
         return { checkin, triggerRef: ref };
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DomainError('ALREADY_CHECKED_IN', '今天已经签到过了，明天再来吧');
+      if (isUniqueViolation(err))
+        throw new DomainError('ALREADY_CHECKED_IN', '今天已经签到过了，明天再来吧');
       throw err;
     }
   }
@@ -113,16 +179,34 @@ export class CheckinsService {
     const today = brandDay(now, this.config.brandTimezone);
     if (!rules.makeup.enabled) throw new DomainError('MAKEUP_NOT_ALLOWED', '补签功能未开放');
     if (day >= today || day < addDays(today, -(rules.cycleDays - 1))) {
-      throw new DomainError('MAKEUP_NOT_ALLOWED', `只能补签最近 ${rules.cycleDays - 1} 天内漏签的日期`);
+      throw new DomainError(
+        'MAKEUP_NOT_ALLOWED',
+        `只能补签最近 ${rules.cycleDays - 1} 天内漏签的日期`,
+      );
     }
     try {
       return await this.uow.run(async (tx) => {
         await this.assertMayEarn(tx.em, memberId);
         const used = await this.makeupsThisMonth(tx.em, memberId, today);
-        if (used >= rules.makeup.maxPerMonth) throw new DomainError('MAKEUP_NOT_ALLOWED', `本月补签次数已用完（每月 ${rules.makeup.maxPerMonth} 次）`);
-        if (await tx.em.existsBy(Checkin, { memberId, day })) throw new DomainError('ALREADY_CHECKED_IN', '这一天已经签到过了');
+        if (used >= rules.makeup.maxPerMonth)
+          throw new DomainError(
+            'MAKEUP_NOT_ALLOWED',
+            `本月补签次数已用完（每月 ${rules.makeup.maxPerMonth} 次）`,
+          );
+        if (await tx.em.existsBy(Checkin, { memberId, day }))
+          throw new DomainError('ALREADY_CHECKED_IN', '这一天已经签到过了');
         const { streak, cycleDay } = await this.position(tx.em, rules, memberId, day);
-        const checkin = tx.em.create(Checkin, { memberId, day, checkedAt: now, kind: 'makeup', streak, cycleDay, points: 0, ip: null, deviceId: null });
+        const checkin = tx.em.create(Checkin, {
+          memberId,
+          day,
+          checkedAt: now,
+          kind: 'makeup',
+          streak,
+          cycleDay,
+          points: 0,
+          ip: null,
+          deviceId: null,
+        });
         await tx.em.insert(Checkin, checkin);
         await this.ensureProfile(tx.em, memberId);
         const card = await tx.em
@@ -132,13 +216,40 @@ export class CheckinsService {
           .where('member_id = :memberId AND makeup_cards >= 1', { memberId })
           .execute();
         if ((card.affected ?? 0) !== 1 && rules.makeup.costPoints > 0) {
-          await this.points.debit(tx, { memberId, type: 'spend', points: rules.makeup.costPoints, key: `makeup:${memberId}:${day}`, sourceType: 'checkin', sourceRef: day, reason: `补签 ${day}` });
+          await this.points.debit(tx, {
+            memberId,
+            type: 'spend',
+            points: rules.makeup.costPoints,
+            key: `makeup:${memberId}:${day}`,
+            sourceType: 'checkin',
+            sourceRef: day,
+            reason: `补签 ${day}`,
+          });
         }
         await this.renumberAfter(tx.em, rules, checkin);
         const ref = CheckinsService.triggerRef(memberId, day);
-        await this.engagement.record(tx.em, { memberId, type: 'checkin', occurredAt: now, sourceRef: ref, properties: { makeup: true } });
-        const latest = await tx.em.findOne(Checkin, { where: { memberId }, order: { day: 'DESC' } });
-        await tx.publish('checkin.created', { memberId, day, kind: 'makeup', streak: latest?.streak ?? streak, cycleDay, points: 0, badgeCode: null, triggerRef: ref, at: now.toISOString() });
+        await this.engagement.record(tx.em, {
+          memberId,
+          type: 'checkin',
+          occurredAt: now,
+          sourceRef: ref,
+          properties: { makeup: true },
+        });
+        const latest = await tx.em.findOne(Checkin, {
+          where: { memberId },
+          order: { day: 'DESC' },
+        });
+        await tx.publish('checkin.created', {
+          memberId,
+          day,
+          kind: 'makeup',
+          streak: latest?.streak ?? streak,
+          cycleDay,
+          points: 0,
+          badgeCode: null,
+          triggerRef: ref,
+          at: now.toISOString(),
+        });
         // The answer shows the streak as it stands now, restored.
         return { checkin: { ...checkin, streak: latest?.streak ?? streak }, triggerRef: ref };
       });
@@ -148,7 +259,11 @@ export class CheckinsService {
     }
   }
 
-  async month(memberId: number, month: string | undefined, now = new Date()): Promise<CheckinMonth> {
+  async month(
+    memberId: number,
+    month: string | undefined,
+    now = new Date(),
+  ): Promise<CheckinMonth> {
     const rules = await this.rules();
     const tz = this.config.brandTimezone;
     const today = brandDay(now, tz);
@@ -157,34 +272,60 @@ export class CheckinsService {
     const rows = await this.dataSource
       .getRepository(Checkin)
       .createQueryBuilder('c')
-      .where('c.member_id = :memberId AND c.day >= :first AND c.day < :next', { memberId, first, next: addMonths(first, 1) })
+      .where('c.member_id = :memberId AND c.day >= :first AND c.day < :next', {
+        memberId,
+        first,
+        next: addMonths(first, 1),
+      })
       .orderBy('c.day')
       .getMany();
-    const recent = await this.dataSource.getRepository(Checkin).find({ where: { memberId }, order: { day: 'DESC' }, take: rules.cycleDays + 1 });
+    const recent = await this.dataSource
+      .getRepository(Checkin)
+      .find({ where: { memberId }, order: { day: 'DESC' }, take: rules.cycleDays + 1 });
     const todayRow = recent.find((r) => r.day === today);
     const yesterdayRow = recent.find((r) => r.day === addDays(today, -1));
     const streak = todayRow?.streak ?? yesterdayRow?.streak ?? 0;
-    const next = todayRow ? (todayRow.cycleDay % rules.cycleDays) + 1 : (await this.position(this.dataSource.manager, rules, memberId, today)).cycleDay;
+    const next = todayRow
+      ? (todayRow.cycleDay % rules.cycleDays) + 1
+      : (await this.position(this.dataSource.manager, rules, memberId, today)).cycleDay;
     const profile = await this.dataSource.getRepository(CheckinMember).findOneBy({ memberId });
     const used = await this.makeupsThisMonth(this.dataSource.manager, memberId, today);
     const remaining = rules.makeup.enabled ? Math.max(0, rules.makeup.maxPerMonth - used) : 0;
     const checked = new Set(recent.map((r) => r.day));
-    const allowedDates = remaining > 0 ? Array.from({ length: rules.cycleDays - 1 }, (_, i) => addDays(today, -(i + 1))).filter((d) => !checked.has(d)) : [];
+    const allowedDates =
+      remaining > 0
+        ? Array.from({ length: rules.cycleDays - 1 }, (_, i) => addDays(today, -(i + 1))).filter(
+            (d) => !checked.has(d),
+          )
+        : [];
     return {
       month: m,
       days: rows.map((r) => ({ date: r.day, kind: r.kind, points: r.points })),
       today,
       checkedToday: Boolean(todayRow),
       streak,
-      nextReward: { cycleDay: next, points: rules.rewards[next - 1]!.points, badgeCode: rules.rewards[next - 1]!.badgeCode },
+      nextReward: {
+        cycleDay: next,
+        points: rules.rewards[next - 1]!.points,
+        badgeCode: rules.rewards[next - 1]!.badgeCode,
+      },
       ladder: { cycleDays: rules.cycleDays, rewards: rules.rewards },
-      makeup: { enabled: rules.makeup.enabled, costPoints: rules.makeup.costPoints, cards: profile?.makeupCards ?? 0, remainingThisMonth: remaining, allowedDates: allowedDates.sort() },
+      makeup: {
+        enabled: rules.makeup.enabled,
+        costPoints: rules.makeup.costPoints,
+        cards: profile?.makeupCards ?? 0,
+        remainingThisMonth: remaining,
+        allowedDates: allowedDates.sort(),
+      },
       reminder: profile?.reminder ?? false,
     };
   }
 
   /** Members whose streak of at least `minStreak` days broke on the day before `day` (checked in two days before, not since). */
-  async streaksBrokenBefore(day: string, minStreak: number): Promise<{ memberId: number; streak: number }[]> {
+  async streaksBrokenBefore(
+    day: string,
+    minStreak: number,
+  ): Promise<{ memberId: number; streak: number }[]> {
     const rows = (await this.dataSource.query(
       'SELECT c.member_id, c.streak FROM checkin c WHERE c.day = ? AND c.streak >= ? AND NOT EXISTS (SELECT 1 FROM checkin x WHERE x.member_id = c.member_id AND x.day >= ?)',
       [addDays(day, -2), minStreak, addDays(day, -1)],
@@ -198,13 +339,24 @@ export class CheckinsService {
     return enabled;
   }
 
-  async grantCards(actor: StaffPrincipal, memberId: number, count: number, reason: string): Promise<number> {
+  async grantCards(
+    actor: StaffPrincipal,
+    memberId: number,
+    count: number,
+    reason: string,
+  ): Promise<number> {
     return this.uow.run(async (tx) => {
-      if (!(await this.members.canHoldPoints(tx.em, memberId))) throw new DomainError('NOT_FOUND', '会员不存在或已注销');
+      if (!(await this.members.canHoldPoints(tx.em, memberId)))
+        throw new DomainError('NOT_FOUND', '会员不存在或已注销');
       await this.ensureProfile(tx.em, memberId);
       await tx.em.increment(CheckinMember, { memberId }, 'makeupCards', count);
       const cards = (await tx.em.findOneByOrFail(CheckinMember, { memberId })).makeupCards;
-      await this.audit.record(tx.em, actor, { action: 'checkins.makeup_cards.grant', entityType: 'member', entityId: memberId, after: { count, reason, cards } });
+      await this.audit.record(tx.em, actor, {
+        action: 'checkins.makeup_cards.grant',
+        entityType: 'member',
+        entityId: memberId,
+        after: { count, reason, cards },
+      });
       return cards;
     });
   }
@@ -220,23 +372,38 @@ export class CheckinsService {
   }
 
   async memberBestStreak(memberId: number, month: string): Promise<number> {
-    const [row] = (await this.dataSource.query('SELECT MAX(streak) AS score FROM checkin WHERE member_id = ? AND day >= ? AND day < ?', [memberId, `${month}-01`, addMonths(`${month}-01`, 1)])) as { score: number | null }[];
+    const [row] = (await this.dataSource.query(
+      'SELECT MAX(streak) AS score FROM checkin WHERE member_id = ? AND day >= ? AND day < ?',
+      [memberId, `${month}-01`, addMonths(`${month}-01`, 1)],
+    )) as { score: number | null }[];
     return Number(row?.score ?? 0);
   }
 
   // ---- internals ----
 
   /** Streak and cycle day a check-in on `day` takes, from the day before it (and, without a reset, the last one). */
-  private async position(em: EntityManager, rules: CheckinRules, memberId: number, day: string): Promise<{ streak: number; cycleDay: number }> {
+  private async position(
+    em: EntityManager,
+    rules: CheckinRules,
+    memberId: number,
+    day: string,
+  ): Promise<{ streak: number; cycleDay: number }> {
     const prev = await em.findOneBy(Checkin, { memberId, day: addDays(day, -1) });
     if (prev) return { streak: prev.streak + 1, cycleDay: (prev.cycleDay % rules.cycleDays) + 1 };
     if (rules.breakResets) return { streak: 1, cycleDay: 1 };
-    const last = await em.findOne(Checkin, { where: { memberId, day: LessThan(day) }, order: { day: 'DESC' } });
+    const last = await em.findOne(Checkin, {
+      where: { memberId, day: LessThan(day) },
+      order: { day: 'DESC' },
+    });
     return { streak: 1, cycleDay: last ? (last.cycleDay % rules.cycleDays) + 1 : 1 };
   }
 
   /** After a makeup day, the consecutive days that follow it continue its streak and cycle. */
-  private async renumberAfter(em: EntityManager, rules: CheckinRules, from: Checkin): Promise<void> {
+  private async renumberAfter(
+    em: EntityManager,
+    rules: CheckinRules,
+    from: Checkin,
+  ): Promise<void> {
     let prev = from;
     for (let day = addDays(from.day, 1); ; day = addDays(day, 1)) {
       const row = await em.findOneBy(Checkin, { memberId: from.memberId, day });
@@ -251,7 +418,8 @@ export class CheckinsService {
   private async assertMayEarn(em: EntityManager, memberId: number): Promise<void> {
     const standing = await this.members.earningStanding(em, memberId);
     if (standing === 'none') throw new DomainError('NOT_A_MEMBER', '开通会员后才能签到');
-    if (standing === 'blocked') throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法参与签到，如有疑问请联系客服');
+    if (standing === 'blocked')
+      throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法参与签到，如有疑问请联系客服');
   }
 
   /**
@@ -259,21 +427,50 @@ export class CheckinsService {
    * why. The IP window is counted in memory per server instance (a COUNT over the log grew with every check-in
    * from a busy IP, docs/benchmarks.md); the device limit is an indexed count of today's rows.
    */
-  private async assertNotFarming(em: EntityManager, rules: CheckinRules, memberId: number, client: { ip: string | null; deviceId: string | null }, today: string, now: Date): Promise<void> {
-    if (client.ip && !this.ipWindow.take(client.ip, rules.antiFarming.perIpPerHour, now.getTime())) throw new DomainError('RATE_LIMITED', '签到人数过多，请稍后再试');
+  private async assertNotFarming(
+    em: EntityManager,
+    rules: CheckinRules,
+    memberId: number,
+    client: { ip: string | null; deviceId: string | null },
+    today: string,
+    now: Date,
+  ): Promise<void> {
+    if (client.ip && !this.ipWindow.take(client.ip, rules.antiFarming.perIpPerHour, now.getTime()))
+      throw new DomainError('RATE_LIMITED', '签到人数过多，请稍后再试');
     if (client.deviceId) {
-      const [row] = (await em.query('SELECT COUNT(DISTINCT member_id) AS n FROM checkin WHERE device_id = ? AND day = ? AND member_id <> ?', [client.deviceId, today, memberId])) as { n: number | string }[];
-      if (Number(row?.n ?? 0) >= rules.antiFarming.membersPerDevicePerDay) throw new DomainError('RISK_REJECTED', '该设备今日签到账号过多，已暂停签到');
+      const [row] = (await em.query(
+        'SELECT COUNT(DISTINCT member_id) AS n FROM checkin WHERE device_id = ? AND day = ? AND member_id <> ?',
+        [client.deviceId, today, memberId],
+      )) as { n: number | string }[];
+      if (Number(row?.n ?? 0) >= rules.antiFarming.membersPerDevicePerDay)
+        throw new DomainError('RISK_REJECTED', '该设备今日签到账号过多，已暂停签到');
     }
   }
 
-  private async makeupsThisMonth(em: EntityManager, memberId: number, today: string): Promise<number> {
+  private async makeupsThisMonth(
+    em: EntityManager,
+    memberId: number,
+    today: string,
+  ): Promise<number> {
     const since = startOfBrandDay(`${today.slice(0, 7)}-01`, this.config.brandTimezone);
-    return em.getRepository(Checkin).createQueryBuilder('c').where("c.member_id = :memberId AND c.kind = 'makeup' AND c.checked_at >= :since", { memberId, since }).getCount();
+    return em
+      .getRepository(Checkin)
+      .createQueryBuilder('c')
+      .where("c.member_id = :memberId AND c.kind = 'makeup' AND c.checked_at >= :since", {
+        memberId,
+        since,
+      })
+      .getCount();
   }
 
   private async ensureProfile(em: EntityManager, memberId: number): Promise<void> {
-    await em.createQueryBuilder().insert().into(CheckinMember).values({ memberId, reminder: false, makeupCards: 0 }).orIgnore().execute();
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(CheckinMember)
+      .values({ memberId, reminder: false, makeupCards: 0 })
+      .orIgnore()
+      .execute();
   }
 }
 

@@ -11,7 +11,10 @@ export type CouponStatus = 'available' | 'used' | 'expired' | 'revoked';
  * `issued` only grows, by a conditional UPDATE that refuses to pass `total_quantity`: the stock cannot oversell.
  */
 @Entity('coupon_template')
-@Check('chk_coupon_template_issued', 'issued >= 0 AND (total_quantity IS NULL OR issued <= total_quantity)')
+@Check(
+  'chk_coupon_template_issued',
+  'issued >= 0 AND (total_quantity IS NULL OR issued <= total_quantity)',
+)
 export class CouponTemplate {
   @PrimaryGeneratedColumn()
   id!: number;

@@ -17,7 +17,10 @@ export class CouponsController {
   ) {}
 
   @Contract(r.memberCoupons)
-  async memberCoupons(@Param() params: In<typeof r.memberCoupons.params>, @Query() query: In<typeof r.memberCoupons.query>) {
+  async memberCoupons(
+    @Param() params: In<typeof r.memberCoupons.params>,
+    @Query() query: In<typeof r.memberCoupons.query>,
+  ) {
     return { items: await this.coupons.wallet(params.id, query.status) };
   }
 
@@ -33,7 +36,11 @@ export class CouponsController {
   }
 
   @Contract(r.claim)
-  async claim(@CurrentMember() me: MemberPrincipal, @Req() req: FastifyRequest, @Body() body: In<typeof r.claim.body>) {
+  async claim(
+    @CurrentMember() me: MemberPrincipal,
+    @Req() req: FastifyRequest,
+    @Body() body: In<typeof r.claim.body>,
+  ) {
     await this.risk.assertAcceptable(me.memberId, 'coupon_claim', req.ip ?? null);
     return this.coupons.claim(me.memberId, body.templateId);
   }
@@ -54,7 +61,11 @@ export class CouponsController {
   }
 
   @Contract(r.updateTemplate)
-  update(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.updateTemplate.params>, @Body() body: In<typeof r.updateTemplate.body>) {
+  update(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.updateTemplate.params>,
+    @Body() body: In<typeof r.updateTemplate.body>,
+  ) {
     return this.coupons.updateTemplate(staff, params.id, body);
   }
 
@@ -69,7 +80,10 @@ export class CouponsController {
   }
 
   @Contract(r.putRiskRules)
-  setRiskRules(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.putRiskRules.body>) {
+  setRiskRules(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Body() body: In<typeof r.putRiskRules.body>,
+  ) {
     return this.risk.setRules(staff, body);
   }
 

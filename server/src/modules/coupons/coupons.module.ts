@@ -6,7 +6,12 @@ import { CouponsService } from './coupons.service.js';
 import { RiskService } from './risk.service.js';
 
 /** Coupon templates, coupons held by members, claiming, verification in store, use with orders, expiry. */
-@Module({ imports: [EngagementModule], controllers: [CouponsController], providers: [CouponsService, RiskService], exports: [CouponsService, RiskService] })
+@Module({
+  imports: [EngagementModule],
+  controllers: [CouponsController],
+  providers: [CouponsService, RiskService],
+  exports: [CouponsService, RiskService],
+})
 export class CouponsModule implements OnModuleInit {
   constructor(
     private readonly coupons: CouponsService,
@@ -16,7 +21,15 @@ export class CouponsModule implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.risk.rules(); // warm the settings cache before any request needs it
-    this.jobs.register({ name: 'coupons.expire', everyMs: 15 * 60_000, run: (asOf) => this.coupons.expire(asOf) });
-    this.jobs.register({ name: 'coupons.expiry_notice', everyMs: 60 * 60_000, run: (asOf) => this.coupons.expiryNotices(asOf) });
+    this.jobs.register({
+      name: 'coupons.expire',
+      everyMs: 15 * 60_000,
+      run: (asOf) => this.coupons.expire(asOf),
+    });
+    this.jobs.register({
+      name: 'coupons.expiry_notice',
+      everyMs: 60 * 60_000,
+      run: (asOf) => this.coupons.expiryNotices(asOf),
+    });
   }
 }

@@ -42,30 +42,55 @@ export class RiskService {
     return this.uow.run(async (tx) => {
       const before = await this.settings.get(RISK_RULES_KEY, riskRules, DEFAULT_RISK_RULES, tx.em);
       const after = await this.settings.set(tx.em, RISK_RULES_KEY, riskRules, value);
-      await this.audit.record(tx.em, actor, { action: 'risk.rules.update', entityType: 'setting', entityId: RISK_RULES_KEY, before, after });
+      await this.audit.record(tx.em, actor, {
+        action: 'risk.rules.update',
+        entityType: 'setting',
+        entityId: RISK_RULES_KEY,
+        before,
+        after,
+      });
       return after;
     });
   }
 
-  async assertAcceptable(memberId: number, action: 'coupon_claim' | 'mall_redeem', clientIp: string | null): Promise<void> {
+  async assertAcceptable(
+    memberId: number,
+    action: 'coupon_claim' | 'mall_redeem',
+    clientIp: string | null,
+  ): Promise<void> {
     const rules = await this.rules();
     if (!rules.enabled) return;
     const profile = await this.members.profile(this.dataSource.manager, memberId);
     if (!profile?.openid) return; // offline members have no WeChat identity to rank
     let rank: number;
     try {
-      rank = await this.wechat.getUserRiskRank({ openid: profile.openid, scene: 1, clientIp: clientIp ?? '127.0.0.1' });
+      rank = await this.wechat.getUserRiskRank({
+        openid: profile.openid,
+        scene: 1,
+        clientIp: clientIp ?? '127.0.0.1',
+      });
     } catch (err) {
       this.logger.warn({ err, memberId, action }, 'risk rank unavailable; serving the member');
       return;
     }
     if (rank <= rules.maxRank) return;
-    await this.dataSource.getRepository(RiskRefusal).insert({ memberId, action, rank, clientIp, at: new Date() });
+    await this.dataSource
+      .getRepository(RiskRefusal)
+      .insert({ memberId, action, rank, clientIp, at: new Date() });
     throw new DomainError('RISK_REJECTED', '当前账号存在风险，暂时无法参与此活动');
   }
 
   async refusals(): Promise<z.output<typeof riskRefusalView>[]> {
-    const rows = await this.dataSource.getRepository(RiskRefusal).find({ order: { id: 'DESC' }, take: 100 });
-    return rows.map((r) => ({ id: r.id, memberId: r.memberId, action: r.action, rank: r.rank, clientIp: r.clientIp, at: r.at.toISOString() }));
+    const rows = await this.dataSource
+      .getRepository(RiskRefusal)
+      .find({ order: { id: 'DESC' }, take: 100 });
+    return rows.map((r) => ({
+      id: r.id,
+      memberId: r.memberId,
+      action: r.action,
+      rank: r.rank,
+      clientIp: r.clientIp,
+      at: r.at.toISOString(),
+    }));
   }
 }

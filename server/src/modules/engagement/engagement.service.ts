@@ -23,10 +23,27 @@ export class EngagementService {
   ) {}
 
   /** Bulk append for imports: one multi-row statement; entries whose (type, source) is already logged are skipped. */
-  async recordMany(em: EntityManager, inputs: (EngagementInput & { occurredAt: Date; sourceRef: string })[]): Promise<void> {
+  async recordMany(
+    em: EntityManager,
+    inputs: (EngagementInput & { occurredAt: Date; sourceRef: string })[],
+  ): Promise<void> {
     const kind = this.config.database.kind;
-    const rows = inputs.map((i) => [i.memberId, i.type, sqlInstant(kind, i.occurredAt), brandDay(i.occurredAt, this.config.brandTimezone), i.properties ? JSON.stringify(i.properties) : null, i.sourceRef]);
-    await bulkInsert(em, kind, 'engagement_event', ['member_id', 'type', 'occurred_at', 'day', 'properties', 'source_ref'], rows, { ignore: true });
+    const rows = inputs.map((i) => [
+      i.memberId,
+      i.type,
+      sqlInstant(kind, i.occurredAt),
+      brandDay(i.occurredAt, this.config.brandTimezone),
+      i.properties ? JSON.stringify(i.properties) : null,
+      i.sourceRef,
+    ]);
+    await bulkInsert(
+      em,
+      kind,
+      'engagement_event',
+      ['member_id', 'type', 'occurred_at', 'day', 'properties', 'source_ref'],
+      rows,
+      { ignore: true },
+    );
   }
 
   async record(em: EntityManager, input: EngagementInput): Promise<void> {
@@ -48,7 +65,9 @@ export class EngagementService {
   }
 
   /** Per brand-local day from `fromDay` on: check-ins, redemptions and purchases (the log's (day, type) index). */
-  async dailyCounts(fromDay: string): Promise<Map<string, { checkins: number; redemptions: number; purchases: number }>> {
+  async dailyCounts(
+    fromDay: string,
+  ): Promise<Map<string, { checkins: number; redemptions: number; purchases: number }>> {
     const rows = (await this.dataSource.query(
       "SELECT day, type, COUNT(*) AS n FROM engagement_event WHERE day >= ? AND type IN ('checkin', 'redemption', 'purchase') GROUP BY day, type",
       [fromDay],
@@ -66,11 +85,15 @@ export class EngagementService {
   }
 
   recent(memberId: number, limit: number): Promise<EngagementEvent[]> {
-    return this.dataSource.getRepository(EngagementEvent).find({ where: { memberId }, order: { occurredAt: 'DESC', id: 'DESC' }, take: limit });
+    return this.dataSource
+      .getRepository(EngagementEvent)
+      .find({ where: { memberId }, order: { occurredAt: 'DESC', id: 'DESC' }, take: limit });
   }
 
   all(memberId: number): Promise<EngagementEvent[]> {
-    return this.dataSource.getRepository(EngagementEvent).find({ where: { memberId }, order: { occurredAt: 'ASC', id: 'ASC' } });
+    return this.dataSource
+      .getRepository(EngagementEvent)
+      .find({ where: { memberId }, order: { occurredAt: 'ASC', id: 'ASC' } });
   }
 
   /** When two member records turn out to be one person, the history follows the survivor. */

@@ -13,7 +13,8 @@ const r = routes.points;
 /** The request body of a CSV upload, as the stream the content-type parser handed over (see server.ts). */
 function csvStream(req: FastifyRequest): Readable {
   const body = req.body as Readable | undefined;
-  if (!body || typeof (body as Readable).pipe !== 'function') throw new DomainError('UNSUPPORTED_MEDIA_TYPE', '请以 text/csv 上传 CSV 文件');
+  if (!body || typeof (body as Readable).pipe !== 'function')
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', '请以 text/csv 上传 CSV 文件');
   return body;
 }
 
@@ -22,7 +23,11 @@ export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
 
   @Contract(r.importOrders)
-  orders(@CurrentStaff() staff: StaffPrincipal, @Req() req: FastifyRequest, @Query() query: In<typeof r.importOrders.query>) {
+  orders(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Req() req: FastifyRequest,
+    @Query() query: In<typeof r.importOrders.query>,
+  ) {
     return this.imports.accept('orders', csvStream(req), query.creditPoints, staff);
   }
 

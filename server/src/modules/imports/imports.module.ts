@@ -7,7 +7,12 @@ import { ImportsController } from './imports.controller.js';
 import { ImportsService } from './imports.service.js';
 
 /** CSV imports of order history and members from an old CRM or POS, processed in the background in batches. */
-@Module({ imports: [MembersModule, OrdersModule, PointsModule], controllers: [ImportsController], providers: [ImportsService], exports: [ImportsService] })
+@Module({
+  imports: [MembersModule, OrdersModule, PointsModule],
+  controllers: [ImportsController],
+  providers: [ImportsService],
+  exports: [ImportsService],
+})
 export class ImportsModule implements OnModuleInit {
   constructor(
     private readonly imports: ImportsService,
@@ -16,6 +21,10 @@ export class ImportsModule implements OnModuleInit {
 
   onModuleInit(): void {
     // Queued jobs and jobs of a process that died are picked up again (the upload itself starts its job at once).
-    this.jobs.register({ name: 'imports.resume', everyMs: 30_000, run: (asOf) => this.imports.resumeAbandoned(asOf) });
+    this.jobs.register({
+      name: 'imports.resume',
+      everyMs: 30_000,
+      run: (asOf) => this.imports.resumeAbandoned(asOf),
+    });
   }
 }

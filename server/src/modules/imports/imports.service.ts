@@ -80,7 +80,12 @@ export class ImportsService implements OnApplicationShutdown {
   ) {}
 
   /** Saves the uploaded stream, queues the job and starts it; answers at once with the job. */
-  async accept(kind: ImportKind, body: Readable, creditPoints: boolean, actor: StaffPrincipal): Promise<ImportView> {
+  async accept(
+    kind: ImportKind,
+    body: Readable,
+    creditPoints: boolean,
+    actor: StaffPrincipal,
+  ): Promise<ImportView> {
     const dir = join(this.config.dataDir, 'imports');
     mkdirSync(dir, { recursive: true });
     const filePath = join(dir, `${kind}-${randomUUID()}.csv`);
@@ -98,9 +103,25 @@ export class ImportsService implements OnApplicationShutdown {
       throw new DomainError('VALIDATION_FAILED', '上传的文件是空的');
     }
     const job = await this.uow.run(async (tx) => {
-      const row = tx.em.create(ImportJob, { kind, status: 'queued', creditPoints, filePath, fileBytes: String(bytes), createdBy: actor.staffId, owner: null, heartbeatAt: null, error: null, finishedAt: null });
+      const row = tx.em.create(ImportJob, {
+        kind,
+        status: 'queued',
+        creditPoints,
+        filePath,
+        fileBytes: String(bytes),
+        createdBy: actor.staffId,
+        owner: null,
+        heartbeatAt: null,
+        error: null,
+        finishedAt: null,
+      });
       await tx.em.insert(ImportJob, row);
-      await this.audit.record(tx.em, actor, { action: `import.${kind}`, entityType: 'import', entityId: row.id, after: { bytes, creditPoints } });
+      await this.audit.record(tx.em, actor, {
+        action: `import.${kind}`,
+        entityType: 'import',
+        entityId: row.id,
+        after: { bytes, creditPoints },
+      });
       return row;
     });
     this.start(job.id);
@@ -110,7 +131,9 @@ export class ImportsService implements OnApplicationShutdown {
   async view(id: number): Promise<ImportView> {
     const job = await this.dataSource.getRepository(ImportJob).findOneBy({ id });
     if (!job) throw new DomainError('NOT_FOUND', '导入任务不存在');
-    const rejections = await this.dataSource.getRepository(ImportRejection).find({ where: { importId: id }, order: { rowNo: 'ASC' }, take: 100 });
+    const rejections = await this.dataSource
+      .getRepository(ImportRejection)
+      .find({ where: { importId: id }, order: { rowNo: 'ASC' }, take: 100 });
     return {
       id: job.id,
       kind: job.kind,
@@ -132,7 +155,10 @@ export class ImportsService implements OnApplicationShutdown {
     const repo = this.dataSource.getRepository(ImportJob);
     const candidates = [
       ...(await repo.find({ where: { status: 'queued' }, take: 10 })),
-      ...(await repo.find({ where: { status: 'running', heartbeatAt: LessThan(new Date(now.getTime() - STALE_MS)) }, take: 10 })),
+      ...(await repo.find({
+        where: { status: 'running', heartbeatAt: LessThan(new Date(now.getTime() - STALE_MS)) },
+        take: 10,
+      })),
     ];
     for (const job of candidates) this.start(job.id);
     return candidates.length;
@@ -163,29 +189,62 @@ export class ImportsService implements OnApplicationShutdown {
       .createQueryBuilder()
       .update()
       .set({ status: 'running', owner: this.owner, heartbeatAt: now })
-      .where("id = :id AND (status = 'queued' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < :stale)))", { id, stale: new Date(now.getTime() - STALE_MS) })
+      .where(
+        "id = :id AND (status = 'queued' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < :stale)))",
+        { id, stale: new Date(now.getTime() - STALE_MS) },
+      )
       .execute();
     if ((claimed.affected ?? 0) !== 1) return;
     const job = (await repo.findOneBy({ id }))!;
     try {
-      if (job.kind === 'orders') await this.run(job, ORDER_BATCH, (tx, rows, known) => this.orderBatch(tx, job, rows, known));
+      if (job.kind === 'orders')
+        await this.run(job, ORDER_BATCH, (tx, rows, known) =>
+          this.orderBatch(tx, job, rows, known),
+        );
       else await this.run(job, MEMBER_BATCH, (tx, rows) => this.memberBatch(tx, job, rows));
       if (this.stopping) return; // resumed by the next start
-      await repo.update({ id, owner: this.owner }, { status: 'done', finishedAt: new Date(), heartbeatAt: new Date() });
+      await repo.update(
+        { id, owner: this.owner },
+        { status: 'done', finishedAt: new Date(), heartbeatAt: new Date() },
+      );
       await rm(job.filePath, { force: true });
     } catch (err) {
-      await repo.update({ id, owner: this.owner }, { status: 'failed', finishedAt: new Date(), error: String((err as Error).message).slice(0, 480) });
+      await repo.update(
+        { id, owner: this.owner },
+        {
+          status: 'failed',
+          finishedAt: new Date(),
+          error: String((err as Error).message).slice(0, 480),
+        },
+      );
       throw err;
     }
   }
 
   /** Streams the file through the CSV parser, skipping rows already committed, one transaction per batch. */
-  private async run(job: ImportJob, batchSize: number, handle: (tx: Tx, rows: Row[], known: Map<string, number>) => Promise<BatchResult>): Promise<void> {
+  private async run(
+    job: ImportJob,
+    batchSize: number,
+    handle: (tx: Tx, rows: Row[], known: Map<string, number>) => Promise<BatchResult>,
+  ): Promise<void> {
     // Member references resolved by committed batches (customers recur across a history file); bounded.
     const known = new Map<string, number>();
-    const parser = createReadStream(job.filePath).pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, raw: true }));
+    const parser = createReadStream(job.filePath).pipe(
+      parse({
+        bom: true,
+        trim: true,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        relax_quotes: true,
+        raw: true,
+      }),
+    );
     // Batches that committed before a restart (possibly out of order): their rows are not read again.
-    const committed = (await this.dataSource.getRepository(ImportBatch).find({ where: { importId: job.id }, order: { firstRow: 'ASC' } })).map((b) => [b.firstRow, b.lastRow] as const);
+    const committed = (
+      await this.dataSource
+        .getRepository(ImportBatch)
+        .find({ where: { importId: job.id }, order: { firstRow: 'ASC' } })
+    ).map((b) => [b.firstRow, b.lastRow] as const);
     let nextRange = 0;
     const alreadyDone = (row: number) => {
       while (nextRange < committed.length && committed[nextRange]![1] < row) nextRange++;
@@ -200,14 +259,28 @@ export class ImportsService implements OnApplicationShutdown {
         try {
           const resolved = await this.uow.run(async (tx) => {
             const result = await handle(tx, rows, known);
-            const kept = Math.max(0, Math.min(result.rejected.length, KEEP_REJECTIONS - job.rowsRejected));
+            const kept = Math.max(
+              0,
+              Math.min(result.rejected.length, KEEP_REJECTIONS - job.rowsRejected),
+            );
             if (kept > 0) {
               await tx.em.insert(
                 ImportRejection,
-                result.rejected.slice(0, kept).map((r) => ({ importId: job.id, rowNo: r.row.no, reason: r.reason.slice(0, 200), line: r.row.raw.slice(0, 500) })),
+                result.rejected
+                  .slice(0, kept)
+                  .map((r) => ({
+                    importId: job.id,
+                    rowNo: r.row.no,
+                    reason: r.reason.slice(0, 200),
+                    line: r.row.raw.slice(0, 500),
+                  })),
               );
             }
-            await tx.em.insert(ImportBatch, { importId: job.id, firstRow: rows[0]!.no, lastRow: rows[rows.length - 1]!.no });
+            await tx.em.insert(ImportBatch, {
+              importId: job.id,
+              firstRow: rows[0]!.no,
+              lastRow: rows[rows.length - 1]!.no,
+            });
             const progressed = await tx.em.update(
               ImportJob,
               { id: job.id, owner: this.owner },
@@ -220,12 +293,14 @@ export class ImportsService implements OnApplicationShutdown {
               },
             );
             // Another instance took the job over (this one looked dead): stop without committing twice.
-            if ((progressed.affected ?? 0) !== 1) throw new Error('import taken over by another instance');
+            if ((progressed.affected ?? 0) !== 1)
+              throw new Error('import taken over by another instance');
             job.rowsRejected += result.rejected.length;
             return result.resolved;
           });
           // Only after commit: ids of members created by a rolled-back batch must not be remembered.
-          if (resolved) for (const [ref, id] of resolved) if (known.size < KNOWN_REFS) known.set(ref, id);
+          if (resolved)
+            for (const [ref, id] of resolved) if (known.size < KNOWN_REFS) known.set(ref, id);
           return;
         } catch (err) {
           // A new offline member raced another writer (or the other batch in flight) for a phone or card number:
@@ -263,14 +338,20 @@ export class ImportsService implements OnApplicationShutdown {
     if (failure) throw failure;
   }
 
-  private async orderBatch(tx: Tx, job: ImportJob, rows: Row[], known: Map<string, number>): Promise<BatchResult> {
+  private async orderBatch(
+    tx: Tx,
+    job: ImportJob,
+    rows: Row[],
+    known: Map<string, number>,
+  ): Promise<BatchResult> {
     const rejected: { row: Row; reason: string }[] = [];
     const valid: { row: Row; ref: string; order: Omit<ImportedOrder, 'memberId'> }[] = [];
     const seen = new Set<string>();
     for (const row of rows) {
       const checked = this.checkOrderRow(row.fields);
       if (!checked.ok) rejected.push({ row, reason: checked.reason });
-      else if (seen.has(checked.value.order.orderNo)) rejected.push({ row, reason: `订单号 ${checked.value.order.orderNo} 在文件中重复` });
+      else if (seen.has(checked.value.order.orderNo))
+        rejected.push({ row, reason: `订单号 ${checked.value.order.orderNo} 在文件中重复` });
       else {
         seen.add(checked.value.order.orderNo);
         valid.push({ row, ...checked.value });
@@ -278,22 +359,62 @@ export class ImportsService implements OnApplicationShutdown {
     }
     if (valid.length === 0) return { imported: 0, skipped: 0, rejected };
     const unknown = valid.filter((v) => !known.has(v.ref));
-    const ids = unknown.length ? await this.members.resolveOrCreateOffline(tx.em, unknown.map((v) => v.ref), new Date(Math.min(...unknown.map((v) => v.order.paidAt.getTime())))) : new Map<string, number>();
-    const result = await this.orders.importBatch(tx, valid.map((v) => ({ ...v.order, memberId: known.get(v.ref) ?? ids.get(v.ref)! })), job.id, job.creditPoints);
+    const ids = unknown.length
+      ? await this.members.resolveOrCreateOffline(
+          tx.em,
+          unknown.map((v) => v.ref),
+          new Date(Math.min(...unknown.map((v) => v.order.paidAt.getTime()))),
+        )
+      : new Map<string, number>();
+    const result = await this.orders.importBatch(
+      tx,
+      valid.map((v) => ({ ...v.order, memberId: known.get(v.ref) ?? ids.get(v.ref)! })),
+      job.id,
+      job.creditPoints,
+    );
     return { ...result, rejected, resolved: ids };
   }
 
-  private checkOrderRow(f: string[]): Checked<{ ref: string; order: Omit<ImportedOrder, 'memberId'> }> {
-    if (f.length < 4 || f.length > 5) return { ok: false, reason: `应为 4 或 5 列（member_ref,order_no,paid_at,amount[,store_code]），实际 ${f.length} 列` };
-    const [ref, orderNo, paidAtText, amountText, storeCode] = f as [string, string, string, string, string | undefined];
-    if (!REF.test(ref)) return { ok: false, reason: 'member_ref 应为手机号或客户编号（字母、数字、_ . : -，最多 64 位）' };
-    if (!ORDER_NO.test(orderNo)) return { ok: false, reason: 'order_no 只能包含字母、数字和 _ . : -，最多 64 位' };
+  private checkOrderRow(
+    f: string[],
+  ): Checked<{ ref: string; order: Omit<ImportedOrder, 'memberId'> }> {
+    if (f.length < 4 || f.length > 5)
+      return {
+        ok: false,
+        reason: `应为 4 或 5 列（member_ref,order_no,paid_at,amount[,store_code]），实际 ${f.length} 列`,
+      };
+    const [ref, orderNo, paidAtText, amountText, storeCode] = f as [
+      string,
+      string,
+      string,
+      string,
+      string | undefined,
+    ];
+    if (!REF.test(ref))
+      return {
+        ok: false,
+        reason: 'member_ref 应为手机号或客户编号（字母、数字、_ . : -，最多 64 位）',
+      };
+    if (!ORDER_NO.test(orderNo))
+      return { ok: false, reason: 'order_no 只能包含字母、数字和 _ . : -，最多 64 位' };
     const paidAt = this.parseTime(paidAtText);
-    if (!paidAt) return { ok: false, reason: `paid_at 无法识别：${paidAtText.slice(0, 40)}（请用 ISO 8601 或 YYYY-MM-DD HH:mm:ss）` };
+    if (!paidAt)
+      return {
+        ok: false,
+        reason: `paid_at 无法识别：${paidAtText.slice(0, 40)}（请用 ISO 8601 或 YYYY-MM-DD HH:mm:ss）`,
+      };
     if (paidAt.getTime() > Date.now() + 86_400_000) return { ok: false, reason: 'paid_at 在未来' };
-    if (!/^\d{1,10}$/.test(amountText) || Number(amountText) > 1_000_000_000) return { ok: false, reason: `amount 应为以分为单位的非负整数：${amountText.slice(0, 20)}` };
-    if (storeCode !== undefined && storeCode !== '' && !/^[A-Za-z0-9_-]{1,32}$/.test(storeCode)) return { ok: false, reason: 'store_code 只能包含字母、数字、_ 和 -' };
-    return { ok: true, value: { ref, order: { orderNo, amount: Number(amountText), paidAt, storeCode: storeCode || null } } };
+    if (!/^\d{1,10}$/.test(amountText) || Number(amountText) > 1_000_000_000)
+      return { ok: false, reason: `amount 应为以分为单位的非负整数：${amountText.slice(0, 20)}` };
+    if (storeCode !== undefined && storeCode !== '' && !/^[A-Za-z0-9_-]{1,32}$/.test(storeCode))
+      return { ok: false, reason: 'store_code 只能包含字母、数字、_ 和 -' };
+    return {
+      ok: true,
+      value: {
+        ref,
+        order: { orderNo, amount: Number(amountText), paidAt, storeCode: storeCode || null },
+      },
+    };
   }
 
   private async memberBatch(tx: Tx, _job: ImportJob, rows: Row[]): Promise<BatchResult> {
@@ -308,35 +429,91 @@ export class ImportsService implements OnApplicationShutdown {
         continue;
       }
       const m = checked.value;
-      const profiles = new Map([[m.ref, { nickname: m.nickname, birthday: m.birthday, phone: m.phone }]]);
-      const id = (await this.members.resolveOrCreateOffline(tx.em, [m.ref], now, profiles)).get(m.ref)!;
+      const profiles = new Map([
+        [m.ref, { nickname: m.nickname, birthday: m.birthday, phone: m.phone }],
+      ]);
+      const id = (await this.members.resolveOrCreateOffline(tx.em, [m.ref], now, profiles)).get(
+        m.ref,
+      )!;
       // Applying a row twice changes nothing: the tier is set, the opening balance is keyed by the reference.
       if (m.tierCode) await this.tiers.importTier(tx, id, m.tierCode, now);
       if (m.points > 0) {
-        await this.points.credit(tx, { memberId: id, type: 'import', points: m.points, key: `import:member:${m.ref}`, sourceType: 'import', sourceRef: m.ref, reason: '旧系统积分迁入', expiresAt: m.expiresAt, at: now });
+        await this.points.credit(tx, {
+          memberId: id,
+          type: 'import',
+          points: m.points,
+          key: `import:member:${m.ref}`,
+          sourceType: 'import',
+          sourceRef: m.ref,
+          reason: '旧系统积分迁入',
+          expiresAt: m.expiresAt,
+          at: now,
+        });
       }
       imported++;
     }
     return { imported, skipped: 0, rejected };
   }
 
-  private checkMemberRow(f: string[], tiers: Set<string>): Checked<{ ref: string; phone: string | null; nickname: string | null; birthday: string | null; tierCode: string | null; points: number; expiresAt: Date | null | undefined }> {
-    if (f.length !== 7) return { ok: false, reason: `应为 7 列（member_ref,phone,nickname,birthday,tier_code,points_balance,points_expire_at），实际 ${f.length} 列` };
-    const [ref, phone, nickname, birthday, tierCode, pointsText, expireText] = f as [string, string, string, string, string, string, string];
+  private checkMemberRow(
+    f: string[],
+    tiers: Set<string>,
+  ): Checked<{
+    ref: string;
+    phone: string | null;
+    nickname: string | null;
+    birthday: string | null;
+    tierCode: string | null;
+    points: number;
+    expiresAt: Date | null | undefined;
+  }> {
+    if (f.length !== 7)
+      return {
+        ok: false,
+        reason: `应为 7 列（member_ref,phone,nickname,birthday,tier_code,points_balance,points_expire_at），实际 ${f.length} 列`,
+      };
+    const [ref, phone, nickname, birthday, tierCode, pointsText, expireText] = f as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     if (!REF.test(ref)) return { ok: false, reason: 'member_ref 应为手机号或客户编号' };
-    if (phone && !PHONE_REF.test(phone)) return { ok: false, reason: `手机号格式不正确：${phone.slice(0, 20)}` };
-    if (PHONE_REF.test(ref) && phone && phone !== ref) return { ok: false, reason: 'member_ref 是手机号时，phone 须为空或相同' };
+    if (phone && !PHONE_REF.test(phone))
+      return { ok: false, reason: `手机号格式不正确：${phone.slice(0, 20)}` };
+    if (PHONE_REF.test(ref) && phone && phone !== ref)
+      return { ok: false, reason: 'member_ref 是手机号时，phone 须为空或相同' };
     if (nickname.length > 32) return { ok: false, reason: '昵称最多 32 个字' };
-    if (birthday && !isCalendarDay(birthday)) return { ok: false, reason: `生日应为 YYYY-MM-DD：${birthday.slice(0, 20)}` };
-    if (tierCode && !tiers.has(tierCode)) return { ok: false, reason: `等级 ${tierCode.slice(0, 32)} 不存在` };
-    if (pointsText && !/^\d{1,9}$/.test(pointsText)) return { ok: false, reason: `积分余额应为非负整数：${pointsText.slice(0, 20)}` };
+    if (birthday && !isCalendarDay(birthday))
+      return { ok: false, reason: `生日应为 YYYY-MM-DD：${birthday.slice(0, 20)}` };
+    if (tierCode && !tiers.has(tierCode))
+      return { ok: false, reason: `等级 ${tierCode.slice(0, 32)} 不存在` };
+    if (pointsText && !/^\d{1,9}$/.test(pointsText))
+      return { ok: false, reason: `积分余额应为非负整数：${pointsText.slice(0, 20)}` };
     let expiresAt: Date | null | undefined;
     if (expireText) {
-      if (!isCalendarDay(expireText)) return { ok: false, reason: `积分到期日应为 YYYY-MM-DD：${expireText.slice(0, 20)}` };
+      if (!isCalendarDay(expireText))
+        return { ok: false, reason: `积分到期日应为 YYYY-MM-DD：${expireText.slice(0, 20)}` };
       // Usable through that day: the lot expires when the next brand-local day begins.
-      expiresAt = new Date(startOfBrandDay(expireText, this.config.brandTimezone).getTime() + 86_400_000);
+      expiresAt = new Date(
+        startOfBrandDay(expireText, this.config.brandTimezone).getTime() + 86_400_000,
+      );
     }
-    return { ok: true, value: { ref, phone: phone || null, nickname: nickname || null, birthday: birthday || null, tierCode: tierCode || null, points: Number(pointsText || 0), expiresAt } };
+    return {
+      ok: true,
+      value: {
+        ref,
+        phone: phone || null,
+        nickname: nickname || null,
+        birthday: birthday || null,
+        tierCode: tierCode || null,
+        points: Number(pointsText || 0),
+        expiresAt,
+      },
+    };
   }
 
   /** ISO 8601 with an offset, or a brand-local 'YYYY-MM-DD[ HH:mm[:ss]]'. */
@@ -349,7 +526,10 @@ export class ImportsService implements OnApplicationShutdown {
     if (!m) return null;
     const [, day, h = '0', min = '0', s = '0'] = m;
     if (Number(h) > 23 || Number(min) > 59 || Number(s) > 59 || !isCalendarDay(day!)) return null;
-    return new Date(startOfBrandDay(day!, this.config.brandTimezone).getTime() + ((Number(h) * 60 + Number(min)) * 60 + Number(s)) * 1000);
+    return new Date(
+      startOfBrandDay(day!, this.config.brandTimezone).getTime() +
+        ((Number(h) * 60 + Number(min)) * 60 + Number(s)) * 1000,
+    );
   }
 }
 

@@ -7,7 +7,12 @@ import { LeaderboardsController } from './leaderboards.controller.js';
 import { LeaderboardsService } from './leaderboards.service.js';
 
 /** Monthly leaderboards, precomputed by a job, read from memory and one indexed row. */
-@Module({ imports: [CheckinsModule, MembersModule, PointsModule], controllers: [LeaderboardsController], providers: [LeaderboardsService], exports: [LeaderboardsService] })
+@Module({
+  imports: [CheckinsModule, MembersModule, PointsModule],
+  controllers: [LeaderboardsController],
+  providers: [LeaderboardsService],
+  exports: [LeaderboardsService],
+})
 export class LeaderboardsModule implements OnModuleInit {
   constructor(
     private readonly boards: LeaderboardsService,
@@ -15,6 +20,10 @@ export class LeaderboardsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register({ name: 'leaderboards.refresh', everyMs: 5 * 60_000, run: (asOf) => this.boards.refresh(asOf) });
+    this.jobs.register({
+      name: 'leaderboards.refresh',
+      everyMs: 5 * 60_000,
+      run: (asOf) => this.boards.refresh(asOf),
+    });
   }
 }

@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import { addMonths, brandDay, type Leaderboard, LEADERBOARDS, type leaderboardView, maskNickname, startOfBrandDay } from '@huoyue/shared';
+import {
+  addMonths,
+  brandDay,
+  type Leaderboard,
+  LEADERBOARDS,
+  type leaderboardView,
+  maskNickname,
+  startOfBrandDay,
+} from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
@@ -26,7 +34,14 @@ const CACHE_MS = 30_000;
  */
 @Injectable()
 export class LeaderboardsService {
-  private readonly cache = new Map<string, { at: number; top: { rank: number; memberId: number; nickname: string; score: number }[]; updatedAt: Date | null }>();
+  private readonly cache = new Map<
+    string,
+    {
+      at: number;
+      top: { rank: number; memberId: number; nickname: string; score: number }[];
+      updatedAt: Date | null;
+    }
+  >();
   private refreshing: Promise<number> | undefined;
 
   constructor(
@@ -53,24 +68,49 @@ export class LeaderboardsService {
     const optedOut = await this.dataSource.getRepository(LeaderboardOptout).existsBy({ memberId });
     let cached = this.cache.get(`${board}|${period}`);
     if (!cached || Date.now() - cached.at > CACHE_MS) {
-      let rows = await this.dataSource.getRepository(LeaderboardEntry).find({ where: { board, period }, order: { rank: 'ASC' }, take: TOP });
-      if (rows.length === 0 && !(await this.dataSource.getRepository(LeaderboardEntry).existsBy({ period }))) {
+      let rows = await this.dataSource
+        .getRepository(LeaderboardEntry)
+        .find({ where: { board, period }, order: { rank: 'ASC' }, take: TOP });
+      if (
+        rows.length === 0 &&
+        !(await this.dataSource.getRepository(LeaderboardEntry).existsBy({ period }))
+      ) {
         await this.refresh(now); // first read of a month: compute once rather than show an empty board
-        rows = await this.dataSource.getRepository(LeaderboardEntry).find({ where: { board, period }, order: { rank: 'ASC' }, take: TOP });
+        rows = await this.dataSource
+          .getRepository(LeaderboardEntry)
+          .find({ where: { board, period }, order: { rank: 'ASC' }, take: TOP });
       }
       const names = await this.members.nicknames(rows.map((r) => r.memberId));
-      cached = { at: Date.now(), top: rows.map((r) => ({ rank: r.rank, memberId: r.memberId, nickname: maskNickname(names.get(r.memberId)), score: r.score })), updatedAt: rows[0]?.computedAt ?? null };
+      cached = {
+        at: Date.now(),
+        top: rows.map((r) => ({
+          rank: r.rank,
+          memberId: r.memberId,
+          nickname: maskNickname(names.get(r.memberId)),
+          score: r.score,
+        })),
+        updatedAt: rows[0]?.computedAt ?? null,
+      };
       this.cache.set(`${board}|${period}`, cached);
     }
     let me: LeaderboardView['me'] = null;
     if (!optedOut) {
-      const row = await this.dataSource.getRepository(LeaderboardEntry).findOneBy({ board, period, memberId });
-      me = row ? { rank: row.rank, score: row.score } : { rank: null, score: await this.score(board, memberId, period) };
+      const row = await this.dataSource
+        .getRepository(LeaderboardEntry)
+        .findOneBy({ board, period, memberId });
+      me = row
+        ? { rank: row.rank, score: row.score }
+        : { rank: null, score: await this.score(board, memberId, period) };
     }
     return {
       board,
       period,
-      top: cached.top.map((t) => ({ rank: t.rank, nickname: t.nickname, score: t.score, me: t.memberId === memberId })),
+      top: cached.top.map((t) => ({
+        rank: t.rank,
+        nickname: t.nickname,
+        score: t.score,
+        me: t.memberId === memberId,
+      })),
       me,
       optedOut,
       updatedAt: cached.updatedAt?.toISOString() ?? null,
@@ -78,16 +118,27 @@ export class LeaderboardsService {
   }
 
   async privacy(memberId: number): Promise<{ leaderboard: boolean }> {
-    return { leaderboard: !(await this.dataSource.getRepository(LeaderboardOptout).existsBy({ memberId })) };
+    return {
+      leaderboard: !(await this.dataSource.getRepository(LeaderboardOptout).existsBy({ memberId })),
+    };
   }
 
   /** Opting out removes the member from the boards at once, not at the next refresh. */
-  async setPrivacy(memberId: number, showOnLeaderboards: boolean): Promise<{ leaderboard: boolean }> {
+  async setPrivacy(
+    memberId: number,
+    showOnLeaderboards: boolean,
+  ): Promise<{ leaderboard: boolean }> {
     await this.uow.run(async (tx) => {
       if (showOnLeaderboards) {
         await tx.em.delete(LeaderboardOptout, { memberId });
       } else {
-        await tx.em.createQueryBuilder().insert().into(LeaderboardOptout).values({ memberId }).orIgnore().execute();
+        await tx.em
+          .createQueryBuilder()
+          .insert()
+          .into(LeaderboardOptout)
+          .values({ memberId })
+          .orIgnore()
+          .execute();
         await tx.em.delete(LeaderboardEntry, { memberId });
       }
     });
@@ -108,23 +159,40 @@ export class LeaderboardsService {
 
   private async doRefresh(asOf: Date): Promise<number> {
     const period = this.period(asOf);
-    const optouts = new Set((await this.dataSource.getRepository(LeaderboardOptout).find({ select: { memberId: true } })).map((o) => o.memberId));
+    const optouts = new Set(
+      (
+        await this.dataSource.getRepository(LeaderboardOptout).find({ select: { memberId: true } })
+      ).map((o) => o.memberId),
+    );
     const [from, to] = this.monthRange(period);
     let written = 0;
     for (const board of LEADERBOARDS) {
       const source =
-        board === 'checkin-streak' ? await this.checkins.bestStreaks(period, SNAPSHOT_SIZE + optouts.size) : await this.points.topEarners(from, to, SNAPSHOT_SIZE + optouts.size);
+        board === 'checkin-streak'
+          ? await this.checkins.bestStreaks(period, SNAPSHOT_SIZE + optouts.size)
+          : await this.points.topEarners(from, to, SNAPSHOT_SIZE + optouts.size);
       const ranked: { memberId: number; score: number; rank: number }[] = [];
-      for (const row of source.filter((r) => !optouts.has(r.memberId) && r.score > 0).slice(0, SNAPSHOT_SIZE)) {
+      for (const row of source
+        .filter((r) => !optouts.has(r.memberId) && r.score > 0)
+        .slice(0, SNAPSHOT_SIZE)) {
         // Standard competition ranking: equal scores share a rank, the next rank skips (1, 2, 2, 4).
         const prev = ranked[ranked.length - 1];
-        ranked.push({ ...row, rank: prev && prev.score === row.score ? prev.rank : ranked.length + 1 });
+        ranked.push({
+          ...row,
+          rank: prev && prev.score === row.score ? prev.rank : ranked.length + 1,
+        });
       }
       const kind = this.config.database.kind;
       const now = sqlInstant(kind, new Date());
       await this.uow.run(async (tx) => {
         await tx.em.delete(LeaderboardEntry, { board, period });
-        await bulkInsert(tx.em, kind, 'leaderboard_entry', ['board', 'period', 'member_id', 'rank', 'score', 'computed_at'], ranked.map((r) => [board, period, r.memberId, r.rank, r.score, now]));
+        await bulkInsert(
+          tx.em,
+          kind,
+          'leaderboard_entry',
+          ['board', 'period', 'member_id', 'rank', 'score', 'computed_at'],
+          ranked.map((r) => [board, period, r.memberId, r.rank, r.score, now]),
+        );
       });
       written += ranked.length;
     }
@@ -132,4 +200,3 @@ export class LeaderboardsService {
     return written;
   }
 }
-

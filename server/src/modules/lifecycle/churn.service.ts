@@ -2,7 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { z } from 'zod';
 import { DomainError } from '../../infra/http/domain-error.js';
 import type { churnModel, memberLifecycleView } from '@huoyue/shared';
-import { driftAgeModified, expectedPurchases, fit, pAliveModified, type BgNbdParams } from './bgnbd.js';
+import {
+  driftAgeModified,
+  expectedPurchases,
+  fit,
+  pAliveModified,
+  type BgNbdParams,
+} from './bgnbd.js';
 import type { LifecycleModel } from './lifecycle.entities.js';
 import { dayNumber, dayOf } from './lifecycle-sql.js';
 import { LifecycleService } from './lifecycle.service.js';
@@ -32,15 +38,32 @@ export class ChurnService {
   async fit(asOfDay: string): Promise<{ bgnbd: ModelView; mbgnbd: ModelView }> {
     const data = await this.lifecycle.fitData(asOfDay);
     const buyers = data.reduce((sum, c) => sum + c.n, 0);
-    if (buyers < MIN_BUYERS) throw new DomainError('BUSINESS_RULE', `截至 ${asOfDay} 有消费的会员只有 ${buyers} 位，至少需要 ${MIN_BUYERS} 位才能拟合流失模型`);
+    if (buyers < MIN_BUYERS)
+      throw new DomainError(
+        'BUSINESS_RULE',
+        `截至 ${asOfDay} 有消费的会员只有 ${buyers} 位，至少需要 ${MIN_BUYERS} 位才能拟合流失模型`,
+      );
     const rows: Omit<LifecycleModel, 'id' | 'fittedAt'>[] = [];
     for (const model of ['bgnbd', 'mbgnbd'] as const) {
       const started = Date.now();
       const result = fit(model, data);
-      rows.push({ model, r: result.r, alpha: result.alpha, a: result.a, b: result.b, logLikelihood: result.logLikelihood, members: buyers, asOf: asOfDay, fitMs: Date.now() - started });
+      rows.push({
+        model,
+        r: result.r,
+        alpha: result.alpha,
+        a: result.a,
+        b: result.b,
+        logLikelihood: result.logLikelihood,
+        members: buyers,
+        asOf: asOfDay,
+        fitMs: Date.now() - started,
+      });
     }
     const [bg, mbg] = await this.store.save(rows);
-    this.logger.log({ asOf: asOfDay, buyers, triples: data.length, bgnbd: rows[0], mbgnbd: rows[1] }, 'churn models fitted');
+    this.logger.log(
+      { asOf: asOfDay, buyers, triples: data.length, bgnbd: rows[0], mbgnbd: rows[1] },
+      'churn models fitted',
+    );
     return { bgnbd: view(bg!), mbgnbd: view(mbg!) };
   }
 
@@ -74,21 +97,42 @@ export class ChurnService {
     ]);
     const today = dayNumber(this.lifecycle.today());
     const bought = row && row.purchaseDays > 0 && row.firstDn !== null && row.lastDn !== null;
-    const customer = bought ? { x: row.purchaseDays - 1, tx: row.lastDn! - row.firstDn!, T: Math.max(0, today - row.firstDn!) } : null;
+    const customer = bought
+      ? {
+          x: row.purchaseDays - 1,
+          tx: row.lastDn! - row.firstDn!,
+          T: Math.max(0, today - row.firstDn!),
+        }
+      : null;
     const round = (v: number) => Math.round(v * 10_000) / 10_000;
-    const drift = customer && mbg ? row!.firstDn! + Math.ceil(driftAgeModified(params(mbg), customer, settings.atRiskThreshold) - 1e-9) : null;
+    const drift =
+      customer && mbg
+        ? row!.firstDn! +
+          Math.ceil(driftAgeModified(params(mbg), customer, settings.atRiskThreshold) - 1e-9)
+        : null;
     return {
       lowFrequency: Boolean(row?.lowFrequency),
       atRisk: Boolean(row?.atRisk),
-      rfm: row && row.r !== null && row.f !== null && row.m !== null && row.segment ? { r: row.r, f: row.f, m: row.m, segment: row.segment } : null,
+      rfm:
+        row && row.r !== null && row.f !== null && row.m !== null && row.segment
+          ? { r: row.r, f: row.f, m: row.m, segment: row.segment }
+          : null,
       pAlive: customer && mbg ? round(pAliveModified(params(mbg), customer)) : null,
-      expectedPurchases30d: customer && bg ? round(expectedPurchases(params(bg), customer, 30)) : null,
-      expectedPurchases90d: customer && bg ? round(expectedPurchases(params(bg), customer, 90)) : null,
+      expectedPurchases30d:
+        customer && bg ? round(expectedPurchases(params(bg), customer, 30)) : null,
+      expectedPurchases90d:
+        customer && bg ? round(expectedPurchases(params(bg), customer, 90)) : null,
       driftDate: drift === null ? null : dayOf(drift),
       firstPurchaseDate: bought ? dayOf(row.firstDn!) : null,
       lastPurchaseDate: bought ? dayOf(row.lastDn!) : null,
       purchaseDays: row?.purchaseDays ?? 0,
-      stageHistory: history.map((h) => ({ from: h.fromStage, to: h.toStage, day: String(h.day).slice(0, 10), at: h.createdAt.toISOString(), cause: h.cause })),
+      stageHistory: history.map((h) => ({
+        from: h.fromStage,
+        to: h.toStage,
+        day: String(h.day).slice(0, 10),
+        at: h.createdAt.toISOString(),
+        cause: h.cause,
+      })),
     };
   }
 }
@@ -96,5 +140,17 @@ export class ChurnService {
 const params = (m: LifecycleModel): BgNbdParams => ({ r: m.r, alpha: m.alpha, a: m.a, b: m.b });
 
 function view(m: LifecycleModel): ModelView {
-  return { model: m.model, r: m.r, alpha: m.alpha, a: m.a, b: m.b, timeUnit: 'day', logLikelihood: m.logLikelihood, members: m.members, asOf: String(m.asOf).slice(0, 10), fittedAt: m.fittedAt.toISOString(), fitMs: m.fitMs };
+  return {
+    model: m.model,
+    r: m.r,
+    alpha: m.alpha,
+    a: m.a,
+    b: m.b,
+    timeUnit: 'day',
+    logLikelihood: m.logLikelihood,
+    members: m.members,
+    asOf: String(m.asOf).slice(0, 10),
+    fittedAt: m.fittedAt.toISOString(),
+    fitMs: m.fitMs,
+  };
 }

@@ -10,7 +10,8 @@ export type Dialect = 'mysql' | 'sqlite';
 
 const DAY_MS = 86_400_000;
 
-export const dayNumber = (day: string): number => Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
+export const dayNumber = (day: string): number =>
+  Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
 export const dayOf = (dn: number): string => new Date(dn * DAY_MS).toISOString().slice(0, 10);
 
 /**
@@ -25,16 +26,25 @@ export function instantDn(kind: Dialect, column: string, offset: number): string
 
 /** The day number of a DATE column. */
 export function dateDn(kind: Dialect, column: string): string {
-  return kind === 'mysql' ? `(TO_DAYS(${column}) - 719528)` : `CAST(julianday(${column}) - 2440587.5 AS INTEGER)`;
+  return kind === 'mysql'
+    ? `(TO_DAYS(${column}) - 719528)`
+    : `CAST(julianday(${column}) - 2440587.5 AS INTEGER)`;
 }
 
-export const greatest = (kind: Dialect, a: string, b: string) => (kind === 'mysql' ? `GREATEST(${a}, ${b})` : `MAX(${a}, ${b})`);
+export const greatest = (kind: Dialect, a: string, b: string) =>
+  kind === 'mysql' ? `GREATEST(${a}, ${b})` : `MAX(${a}, ${b})`;
 
 /**
  * `INSERT … SELECT` that updates the row when the member already has one. `updates` maps a column to its new
  * value, written with `NEW(col)` for the inserted value and `col` for the current one.
  */
-export function upsertSelect(kind: Dialect, table: string, columns: string[], select: string, updates: Record<string, string>): string {
+export function upsertSelect(
+  kind: Dialect,
+  table: string,
+  columns: string[],
+  select: string,
+  updates: Record<string, string>,
+): string {
   const value = (col: string) => (kind === 'mysql' ? `VALUES(${col})` : `excluded.${col}`);
   const sets = Object.entries(updates)
     .map(([col, expr]) => `${col} = ${expr.replace(/NEW\((\w+)\)/g, (_m, c: string) => value(c))}`)
@@ -46,7 +56,14 @@ export function upsertSelect(kind: Dialect, table: string, columns: string[], se
 }
 
 /** UPDATE of `table` from rows of a joined table; `set` and `where` may name both aliases `t` and `s`. */
-export function updateFrom(kind: Dialect, table: string, source: string, on: string, set: string, where: string): string {
+export function updateFrom(
+  kind: Dialect,
+  table: string,
+  source: string,
+  on: string,
+  set: string,
+  where: string,
+): string {
   return kind === 'mysql'
     ? `UPDATE ${table} t JOIN ${source} s ON ${on} SET ${set} WHERE ${where}`
     : // SQLite names the assigned columns unqualified; expressions may still say t.
@@ -57,7 +74,11 @@ export function updateFrom(kind: Dialect, table: string, source: string, on: str
  * Per-member purchase aggregates from the orders table: a purchase day is a brand-local day with an order not fully
  * refunded; spend is net of refunds. `since` (inclusive) and `until` (exclusive) bound paid_at.
  */
-export function purchaseAggregatesSql(kind: Dialect, offset: number, options: { windowFromDn: number; since?: Date; until?: Date; memberIds?: number[] }): { sql: string; params: unknown[] } {
+export function purchaseAggregatesSql(
+  kind: Dialect,
+  offset: number,
+  options: { windowFromDn: number; since?: Date; until?: Date; memberIds?: number[] },
+): { sql: string; params: unknown[] } {
   const dn = instantDn(kind, 'paid_at', offset);
   const bought = 'amount > refunded_amount';
   const where: string[] = [];
@@ -89,10 +110,21 @@ export function purchaseAggregatesSql(kind: Dialect, offset: number, options: { 
 }
 
 /** Engagement types that count as an interaction (purchases are counted on their own). */
-export const INTERACTION_TYPES = ['app_open', 'checkin', 'redemption', 'coupon_claim', 'coupon_use', 'message_opened'] as const;
+export const INTERACTION_TYPES = [
+  'app_open',
+  'checkin',
+  'redemption',
+  'coupon_claim',
+  'coupon_use',
+  'message_opened',
+] as const;
 
 /** Latest interaction day per member between two day numbers (inclusive), from the engagement log's day index. */
-export function interactionsSql(kind: Dialect, fromDn: number, toDn: number): { sql: string; params: unknown[] } {
+export function interactionsSql(
+  kind: Dialect,
+  fromDn: number,
+  toDn: number,
+): { sql: string; params: unknown[] } {
   return {
     sql: `SELECT member_id, MAX(${dateDn(kind, 'day')}) AS last_interaction_dn FROM engagement_event
       WHERE day >= ? AND day <= ? AND type IN (${INTERACTION_TYPES.map((t) => `'${t}'`).join(', ')}) GROUP BY member_id`,
@@ -115,8 +147,15 @@ export interface StageColumns {
  * so): active, silent, dormant, lost. A member who never bought is never `active` on purchases alone: after the
  * new-member days they age by days since joining, straight into silent, dormant and lost.
  */
-export function stageCaseSql(kind: Dialect, s: LifecycleSettings, asOf: number, c: StageColumns): string {
-  const activity = s.interactionsCount ? `CASE WHEN ${c.lastDn} IS NULL THEN ${c.lastInteractionDn} WHEN ${c.lastInteractionDn} IS NULL THEN ${c.lastDn} ELSE ${greatest(kind, c.lastDn, c.lastInteractionDn)} END` : c.lastDn;
+export function stageCaseSql(
+  kind: Dialect,
+  s: LifecycleSettings,
+  asOf: number,
+  c: StageColumns,
+): string {
+  const activity = s.interactionsCount
+    ? `CASE WHEN ${c.lastDn} IS NULL THEN ${c.lastInteractionDn} WHEN ${c.lastInteractionDn} IS NULL THEN ${c.lastDn} ELSE ${greatest(kind, c.lastDn, c.lastInteractionDn)} END`
+    : c.lastDn;
   const ladder = (age: string, withActive: boolean) =>
     `CASE ${withActive ? `WHEN ${age} <= ${s.activeDays} THEN 'active' ` : ''}WHEN ${age} <= ${s.silentDays} THEN 'silent' WHEN ${age} <= ${s.dormantDays} THEN 'dormant' ELSE 'lost' END`;
   return `CASE

@@ -35,10 +35,23 @@ export class LifecycleController {
 
   /** Shares the nightly job's lease: one recompute at a time across every instance. */
   @Contract(r.recompute)
-  async recompute(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.recompute.body>) {
+  async recompute(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Body() body: In<typeof r.recompute.body>,
+  ) {
     const asOf = body.asOf ?? this.lifecycle.today();
-    const result = await this.jobs.exclusive(LIFECYCLE_LEASE, () => this.lifecycle.recompute(asOf, { dryRun: body.dryRun, rebuild: body.rebuild }));
-    if (!body.dryRun) await this.uow.run((tx) => this.audit.record(tx.em, staff, { action: 'lifecycle.recompute', entityType: 'lifecycle', entityId: asOf, after: { transitions: result.transitions, newlyAtRisk: result.newlyAtRisk } }));
+    const result = await this.jobs.exclusive(LIFECYCLE_LEASE, () =>
+      this.lifecycle.recompute(asOf, { dryRun: body.dryRun, rebuild: body.rebuild }),
+    );
+    if (!body.dryRun)
+      await this.uow.run((tx) =>
+        this.audit.record(tx.em, staff, {
+          action: 'lifecycle.recompute',
+          entityType: 'lifecycle',
+          entityId: asOf,
+          after: { transitions: result.transitions, newlyAtRisk: result.newlyAtRisk },
+        }),
+      );
     return result;
   }
 
@@ -74,7 +87,9 @@ export class LifecycleController {
 
   @Contract(r.fitModel)
   fit(@Body() body: In<typeof r.fitModel.body>) {
-    return this.jobs.exclusive(LIFECYCLE_LEASE, () => this.churn.fit(body.asOf ?? this.lifecycle.today()));
+    return this.jobs.exclusive(LIFECYCLE_LEASE, () =>
+      this.churn.fit(body.asOf ?? this.lifecycle.today()),
+    );
   }
 
   @Contract(r.getModel)

@@ -7,7 +7,11 @@ import { LIFECYCLE_LEASE, LifecycleService } from './lifecycle.service.js';
 import { ModelStore } from './model-store.js';
 
 /** Lifecycle stages, RFM segments, low-frequency and at-risk flags, and the churn models behind the early warning. */
-@Module({ controllers: [LifecycleController], providers: [LifecycleService, ChurnService, ModelStore, LifecycleListener], exports: [LifecycleService, ChurnService] })
+@Module({
+  controllers: [LifecycleController],
+  providers: [LifecycleService, ChurnService, ModelStore, LifecycleListener],
+  exports: [LifecycleService, ChurnService],
+})
 export class LifecycleModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobScheduler,
@@ -18,7 +22,15 @@ export class LifecycleModule implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await this.lifecycle.settings(); // warm the settings cache
     // Once per brand-local day, after 02:00 (the day before is complete); the weekly refit checks hourly.
-    this.jobs.register({ name: LIFECYCLE_LEASE, everyMs: 10 * 60_000, run: (asOf) => this.lifecycle.nightly(asOf) });
-    this.jobs.register({ name: 'lifecycle.model_fit', everyMs: 60 * 60_000, run: (asOf) => this.churn.refitIfDue(asOf) });
+    this.jobs.register({
+      name: LIFECYCLE_LEASE,
+      everyMs: 10 * 60_000,
+      run: (asOf) => this.lifecycle.nightly(asOf),
+    });
+    this.jobs.register({
+      name: 'lifecycle.model_fit',
+      everyMs: 60 * 60_000,
+      run: (asOf) => this.churn.refitIfDue(asOf),
+    });
   }
 }

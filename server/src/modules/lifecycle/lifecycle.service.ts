@@ -1,6 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { brandDay, csvCell, zoneOffsetMinutes, DEFAULT_LIFECYCLE_SETTINGS, LIFECYCLE_STAGES, lifecycleSettings, RFM_SEGMENTS, startOfBrandDay, type LifecycleSettings, type LifecycleStage, type RfmSegment } from '@huoyue/shared';
+import {
+  brandDay,
+  csvCell,
+  zoneOffsetMinutes,
+  DEFAULT_LIFECYCLE_SETTINGS,
+  LIFECYCLE_STAGES,
+  lifecycleSettings,
+  RFM_SEGMENTS,
+  startOfBrandDay,
+  type LifecycleSettings,
+  type LifecycleStage,
+  type RfmSegment,
+} from '@huoyue/shared';
 import type { z } from 'zod';
 import type { recomputeResult } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -11,8 +23,25 @@ import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
 import { affectedRows, bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
 import { AuditService } from '../staff/audit.service.js';
-import { LifecycleSnapshot, LifecycleState, LifecycleTransition, MemberLifecycle } from './lifecycle.entities.js';
-import { dayNumber, dayOf, greatest, instantDn, interactionsSql, purchaseAggregatesSql, rfmSegmentSql, stageCaseSql, updateFrom, upsertSelect, type Dialect } from './lifecycle-sql.js';
+import {
+  LifecycleSnapshot,
+  LifecycleState,
+  LifecycleTransition,
+  MemberLifecycle,
+} from './lifecycle.entities.js';
+import {
+  dayNumber,
+  dayOf,
+  greatest,
+  instantDn,
+  interactionsSql,
+  purchaseAggregatesSql,
+  rfmSegmentSql,
+  stageCaseSql,
+  updateFrom,
+  upsertSelect,
+  type Dialect,
+} from './lifecycle-sql.js';
 import { ModelStore } from './model-store.js';
 import { rfmSegment } from './rfm.js';
 
@@ -23,7 +52,15 @@ const SETTINGS_KEY = 'lifecycle';
 export const LIFECYCLE_LEASE = 'lifecycle.nightly';
 /** The recompute writes in member-id slices, each a short transaction, so order handlers never wait long. */
 const WRITE_SLICE = 50_000;
-const AGGREGATE_COLUMNS = ['member_id', 'first_dn', 'last_dn', 'purchase_days', 'spend', 'win_days', 'win_spend'];
+const AGGREGATE_COLUMNS = [
+  'member_id',
+  'first_dn',
+  'last_dn',
+  'purchase_days',
+  'spend',
+  'win_days',
+  'win_spend',
+];
 
 export type RefreshCause = 'purchase' | 'refund' | 'import' | 'join' | 'merge';
 
@@ -54,14 +91,25 @@ export class LifecycleService {
   }
 
   settings(em?: EntityManager): Promise<LifecycleSettings> {
-    return this.settingsService.get(SETTINGS_KEY, lifecycleSettings, DEFAULT_LIFECYCLE_SETTINGS, em);
+    return this.settingsService.get(
+      SETTINGS_KEY,
+      lifecycleSettings,
+      DEFAULT_LIFECYCLE_SETTINGS,
+      em,
+    );
   }
 
   async setSettings(actor: Actor, input: LifecycleSettings): Promise<LifecycleSettings> {
     return this.uow.run(async (tx) => {
       const before = await this.settings(tx.em);
       const after = await this.settingsService.set(tx.em, SETTINGS_KEY, lifecycleSettings, input);
-      await this.audit.record(tx.em, actor, { action: 'lifecycle.settings', entityType: 'settings', entityId: SETTINGS_KEY, before, after });
+      await this.audit.record(tx.em, actor, {
+        action: 'lifecycle.settings',
+        entityType: 'settings',
+        entityId: SETTINGS_KEY,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -82,14 +130,19 @@ export class LifecycleService {
    * together with the aggregates of every member who already has orders.
    */
   private async state(em: EntityManager, lock: 'share' | 'update'): Promise<LifecycleState> {
-    const lockSql = this.kind === 'mysql' ? (lock === 'share' ? ' LOCK IN SHARE MODE' : ' FOR UPDATE') : '';
-    const [row] = (await em.query(`SELECT window_from_dn, interactions_dn, last_recompute_day, last_recompute_at FROM lifecycle_state WHERE id = 1${lockSql}`)) as Record<string, unknown>[];
+    const lockSql =
+      this.kind === 'mysql' ? (lock === 'share' ? ' LOCK IN SHARE MODE' : ' FOR UPDATE') : '';
+    const [row] = (await em.query(
+      `SELECT window_from_dn, interactions_dn, last_recompute_day, last_recompute_at FROM lifecycle_state WHERE id = 1${lockSql}`,
+    )) as Record<string, unknown>[];
     if (row) {
       return Object.assign(new LifecycleState(), {
         id: 1,
         windowFromDn: Number(row.window_from_dn),
         interactionsDn: Number(row.interactions_dn),
-        lastRecomputeDay: row.last_recompute_day ? String(row.last_recompute_day).slice(0, 10) : null,
+        lastRecomputeDay: row.last_recompute_day
+          ? String(row.last_recompute_day).slice(0, 10)
+          : null,
         lastRecomputeAt: row.last_recompute_at ? new Date(row.last_recompute_at as string) : null,
       });
     }
@@ -100,23 +153,46 @@ export class LifecycleService {
   private async bootstrap(em: EntityManager): Promise<LifecycleState> {
     const s = await this.settings();
     const today = dayNumber(this.today());
-    const state = Object.assign(new LifecycleState(), { id: 1, windowFromDn: today - s.rfmLookbackDays, interactionsDn: today - s.rfmLookbackDays, lastRecomputeDay: null, lastRecomputeAt: null });
+    const state = Object.assign(new LifecycleState(), {
+      id: 1,
+      windowFromDn: today - s.rfmLookbackDays,
+      interactionsDn: today - s.rfmLookbackDays,
+      lastRecomputeDay: null,
+      lastRecomputeAt: null,
+    });
     await em.createQueryBuilder().insert().into(LifecycleState).values(state).orIgnore().execute();
-    const [row] = (await em.query('SELECT window_from_dn FROM lifecycle_state WHERE id = 1')) as { window_from_dn: number }[];
-    if (Number(row!.window_from_dn) === state.windowFromDn) await this.rebuildAggregates(em, state.windowFromDn);
+    const [row] = (await em.query('SELECT window_from_dn FROM lifecycle_state WHERE id = 1')) as {
+      window_from_dn: number;
+    }[];
+    if (Number(row!.window_from_dn) === state.windowFromDn)
+      await this.rebuildAggregates(em, state.windowFromDn);
     return state;
   }
 
   /** Recomputes every member's aggregates from the order history (bootstrap, bulk loads, a longer RFM window). */
   private async rebuildAggregates(em: EntityManager, windowFromDn: number): Promise<void> {
     const agg = purchaseAggregatesSql(this.kind, this.offset(), { windowFromDn });
-    await em.query('UPDATE member_lifecycle SET first_dn = NULL, last_dn = NULL, purchase_days = 0, spend = 0, win_days = 0, win_spend = 0, version = version + 1');
-    await em.query(upsertSelect(this.kind, 'member_lifecycle', AGGREGATE_COLUMNS, agg.sql, this.aggregateUpdates()), agg.params);
+    await em.query(
+      'UPDATE member_lifecycle SET first_dn = NULL, last_dn = NULL, purchase_days = 0, spend = 0, win_days = 0, win_spend = 0, version = version + 1',
+    );
+    await em.query(
+      upsertSelect(
+        this.kind,
+        'member_lifecycle',
+        AGGREGATE_COLUMNS,
+        agg.sql,
+        this.aggregateUpdates(),
+      ),
+      agg.params,
+    );
     await em.query('UPDATE lifecycle_state SET window_from_dn = ? WHERE id = 1', [windowFromDn]);
   }
 
   private aggregateUpdates(): Record<string, string> {
-    return Object.fromEntries([...AGGREGATE_COLUMNS.slice(1).map((c) => [c, `NEW(${c})`]), ['version', 'version + 1']]);
+    return Object.fromEntries([
+      ...AGGREGATE_COLUMNS.slice(1).map((c) => [c, `NEW(${c})`]),
+      ['version', 'version + 1'],
+    ]);
   }
 
   // ---------------------------------------------------------------- event-driven refresh
@@ -139,10 +215,30 @@ export class LifecycleService {
         const marks = slice.map(() => '?').join(', ');
         // A purchase always leaves the member with orders, so the upsert below covers them; a refund, an import or a
         // merge may leave none, so their aggregates are cleared first.
-        if (cause !== 'purchase') await tx.em.query(`UPDATE member_lifecycle SET first_dn = NULL, last_dn = NULL, purchase_days = 0, spend = 0, win_days = 0, win_spend = 0, version = version + 1 WHERE member_id IN (${marks})`, slice);
-        else await tx.em.query(`UPDATE member_lifecycle SET at_risk = 0 WHERE member_id IN (${marks}) AND at_risk = 1`, slice);
-        const agg = purchaseAggregatesSql(this.kind, this.offset(), { windowFromDn: state.windowFromDn, memberIds: slice });
-        await tx.em.query(upsertSelect(this.kind, 'member_lifecycle', AGGREGATE_COLUMNS, agg.sql, this.aggregateUpdates()), agg.params);
+        if (cause !== 'purchase')
+          await tx.em.query(
+            `UPDATE member_lifecycle SET first_dn = NULL, last_dn = NULL, purchase_days = 0, spend = 0, win_days = 0, win_spend = 0, version = version + 1 WHERE member_id IN (${marks})`,
+            slice,
+          );
+        else
+          await tx.em.query(
+            `UPDATE member_lifecycle SET at_risk = 0 WHERE member_id IN (${marks}) AND at_risk = 1`,
+            slice,
+          );
+        const agg = purchaseAggregatesSql(this.kind, this.offset(), {
+          windowFromDn: state.windowFromDn,
+          memberIds: slice,
+        });
+        await tx.em.query(
+          upsertSelect(
+            this.kind,
+            'member_lifecycle',
+            AGGREGATE_COLUMNS,
+            agg.sql,
+            this.aggregateUpdates(),
+          ),
+          agg.params,
+        );
         const today = this.today();
         // The member rows are locked while their stage is decided and written (MySQL; SQLite has one writer).
         const rows = (await tx.em.query(
@@ -150,7 +246,9 @@ export class LifecycleService {
            WHERE m.id IN (${marks}) AND m.status IN ('visitor', 'member')${this.kind === 'mysql' ? ' FOR UPDATE' : ''}`,
           slice,
         )) as { id: number; stage: LifecycleStage; stage_new: LifecycleStage }[];
-        const moves = rows.filter((r) => r.stage !== r.stage_new).map((r) => ({ id: Number(r.id), from: r.stage, to: r.stage_new }));
+        const moves = rows
+          .filter((r) => r.stage !== r.stage_new)
+          .map((r) => ({ id: Number(r.id), from: r.stage, to: r.stage_new }));
         if (moves.length <= 10) {
           let n = 0;
           for (const m of moves) if (await this.setStage(tx, m.id, m.from, m.to, cause, today)) n++;
@@ -159,17 +257,39 @@ export class LifecycleService {
         // An import batch moves many members at once: one UPDATE per (from, to), the transitions and the events as
         // multi-row inserts, delivered after commit (as the recompute does) instead of one round trip each.
         // Read only here, not on every purchase: the events below get ids after it, drained once committed.
-        const [{ last }] = (await tx.em.query('SELECT COALESCE(MAX(id), 0) AS last FROM domain_event')) as [{ last: number }];
+        const [{ last }] = (await tx.em.query(
+          'SELECT COALESCE(MAX(id), 0) AS last FROM domain_event',
+        )) as [{ last: number }];
         drainAfter = Number(last);
         const at = new Date().toISOString();
         const groups = new Map<string, number[]>();
-        for (const m of moves) groups.set(`${m.from}>${m.to}`, [...(groups.get(`${m.from}>${m.to}`) ?? []), m.id]);
+        for (const m of moves)
+          groups.set(`${m.from}>${m.to}`, [...(groups.get(`${m.from}>${m.to}`) ?? []), m.id]);
         for (const [key, memberIds] of groups) {
           const [from, to] = key.split('>') as [LifecycleStage, LifecycleStage];
-          await tx.em.query(`UPDATE member SET stage = ? WHERE stage = ? AND id IN (${memberIds.map(() => '?').join(', ')})`, [to, from, ...memberIds]);
+          await tx.em.query(
+            `UPDATE member SET stage = ? WHERE stage = ? AND id IN (${memberIds.map(() => '?').join(', ')})`,
+            [to, from, ...memberIds],
+          );
         }
-        await bulkInsert(tx.em, this.kind, 'lifecycle_transition', ['member_id', 'from_stage', 'to_stage', 'day', 'cause'], moves.map((m) => [m.id, m.from, m.to, today, cause]));
-        await bulkInsert(tx.em, this.kind, 'domain_event', ['name', 'payload', 'attempts'], moves.map((m) => ['member.stage_changed', JSON.stringify({ memberId: m.id, from: m.from, to: m.to, day: today, cause, at }), 0]));
+        await bulkInsert(
+          tx.em,
+          this.kind,
+          'lifecycle_transition',
+          ['member_id', 'from_stage', 'to_stage', 'day', 'cause'],
+          moves.map((m) => [m.id, m.from, m.to, today, cause]),
+        );
+        await bulkInsert(
+          tx.em,
+          this.kind,
+          'domain_event',
+          ['name', 'payload', 'attempts'],
+          moves.map((m) => [
+            'member.stage_changed',
+            JSON.stringify({ memberId: m.id, from: m.from, to: m.to, day: today, cause, at }),
+            0,
+          ]),
+        );
         return moves.length;
       });
       if (drainAfter !== null) await this.bus.drain(drainAfter);
@@ -181,11 +301,32 @@ export class LifecycleService {
    * One member's stage change, in the caller's transaction: the member row (only if it is still `from`), the
    * transition, and `member.stage_changed`. Members calls it on join; answers whether it changed anything.
    */
-  async setStage(tx: Tx, memberId: number, from: LifecycleStage, to: LifecycleStage, cause: string, day = this.today()): Promise<boolean> {
+  async setStage(
+    tx: Tx,
+    memberId: number,
+    from: LifecycleStage,
+    to: LifecycleStage,
+    cause: string,
+    day = this.today(),
+  ): Promise<boolean> {
     if (from === to) return false;
-    if ((await affectedRows(tx.em, 'UPDATE member SET stage = ? WHERE id = ? AND stage = ?', [to, memberId, from])) === 0) return false;
+    if (
+      (await affectedRows(tx.em, 'UPDATE member SET stage = ? WHERE id = ? AND stage = ?', [
+        to,
+        memberId,
+        from,
+      ])) === 0
+    )
+      return false;
     await tx.em.insert(LifecycleTransition, { memberId, fromStage: from, toStage: to, day, cause });
-    await tx.publish('member.stage_changed', { memberId, from, to, day, cause, at: new Date().toISOString() });
+    await tx.publish('member.stage_changed', {
+      memberId,
+      from,
+      to,
+      day,
+      cause,
+      at: new Date().toISOString(),
+    });
     return true;
   }
 
@@ -204,7 +345,13 @@ export class LifecycleService {
   /** The nightly job: once per brand-local day, from 02:00 on (the day before is complete by then). */
   async nightly(now: Date): Promise<number> {
     const day = this.today(now);
-    const hour = Number(new Intl.DateTimeFormat('en-US', { timeZone: this.config.brandTimezone, hour: '2-digit', hourCycle: 'h23' }).format(now));
+    const hour = Number(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: this.config.brandTimezone,
+        hour: '2-digit',
+        hourCycle: 'h23',
+      }).format(now),
+    );
     if (hour < 2) return 0;
     const [state] = await this.dataSource.getRepository(LifecycleState).find({ where: { id: 1 } });
     if (state?.lastRecomputeDay && String(state.lastRecomputeDay).slice(0, 10) >= day) return 0;
@@ -217,7 +364,10 @@ export class LifecycleService {
    * day it first rebuilds the aggregates from the history up to that day, so later data never counts. Writes in
    * short slices; a member refreshed by a purchase meanwhile keeps the fresher decision. The caller holds the lease.
    */
-  async recompute(asOfDay: string, options: { dryRun?: boolean; rebuild?: boolean } = {}): Promise<RecomputeResult> {
+  async recompute(
+    asOfDay: string,
+    options: { dryRun?: boolean; rebuild?: boolean } = {},
+  ): Promise<RecomputeResult> {
     const started = Date.now();
     const s = await this.settings();
     const D = dayNumber(asOfDay);
@@ -226,11 +376,24 @@ export class LifecycleService {
     if (fast) {
       await this.uow.run(async (tx) => {
         const state = await this.state(tx.em, 'update');
-        if (options.rebuild || windowFrom < state.windowFromDn) await this.rebuildAggregates(tx.em, windowFrom);
-        else if (windowFrom > state.windowFromDn) await this.advanceWindow(tx.em, state.windowFromDn, windowFrom);
+        if (options.rebuild || windowFrom < state.windowFromDn)
+          await this.rebuildAggregates(tx.em, windowFrom);
+        else if (windowFrom > state.windowFromDn)
+          await this.advanceWindow(tx.em, state.windowFromDn, windowFrom);
         // Interactions of the last folded day are folded again: events of that day may have arrived since.
         const fold = interactionsSql(this.kind, Math.min(state.interactionsDn, D), D);
-        await tx.em.query(upsertSelect(this.kind, 'member_lifecycle', ['member_id', 'last_interaction_dn'], fold.sql, { last_interaction_dn: `${greatest(this.kind, 'COALESCE(last_interaction_dn, -1)', 'NEW(last_interaction_dn)')}` }), fold.params);
+        await tx.em.query(
+          upsertSelect(
+            this.kind,
+            'member_lifecycle',
+            ['member_id', 'last_interaction_dn'],
+            fold.sql,
+            {
+              last_interaction_dn: `${greatest(this.kind, 'COALESCE(last_interaction_dn, -1)', 'NEW(last_interaction_dn)')}`,
+            },
+          ),
+          fold.params,
+        );
         await tx.em.query('UPDATE lifecycle_state SET interactions_dn = ? WHERE id = 1', [D]);
       });
     } else {
@@ -243,12 +406,22 @@ export class LifecycleService {
     const mbg = await this.models.latest('mbgnbd');
 
     const cuts = await this.rfmCuts(source);
-    await this.dataSource.query(this.kind === 'mysql' ? 'TRUNCATE TABLE lifecycle_scratch' : 'DELETE FROM lifecycle_scratch');
+    await this.dataSource.query(
+      this.kind === 'mysql' ? 'TRUNCATE TABLE lifecycle_scratch' : 'DELETE FROM lifecycle_scratch',
+    );
     await this.uow.run((tx) => tx.em.query(this.scratchSql(s, D, source, fast, mbg, cuts)));
     // The scratch holds only the members whose decision changed: the counts are today's plus those moves.
-    const stages = Object.fromEntries(LIFECYCLE_STAGES.map((st) => [st, 0])) as Record<LifecycleStage, number>;
-    for (const r of (await this.dataSource.query("SELECT stage, COUNT(*) AS n FROM member WHERE status IN ('visitor', 'member') GROUP BY stage")) as { stage: LifecycleStage; n: number }[]) stages[r.stage] += Number(r.n);
-    for (const r of (await this.dataSource.query('SELECT stage_old, stage_new, COUNT(*) AS n FROM lifecycle_scratch WHERE stage_old <> stage_new GROUP BY stage_old, stage_new')) as { stage_old: LifecycleStage; stage_new: LifecycleStage; n: number }[]) {
+    const stages = Object.fromEntries(LIFECYCLE_STAGES.map((st) => [st, 0])) as Record<
+      LifecycleStage,
+      number
+    >;
+    for (const r of (await this.dataSource.query(
+      "SELECT stage, COUNT(*) AS n FROM member WHERE status IN ('visitor', 'member') GROUP BY stage",
+    )) as { stage: LifecycleStage; n: number }[])
+      stages[r.stage] += Number(r.n);
+    for (const r of (await this.dataSource.query(
+      'SELECT stage_old, stage_new, COUNT(*) AS n FROM lifecycle_scratch WHERE stage_old <> stage_new GROUP BY stage_old, stage_new',
+    )) as { stage_old: LifecycleStage; stage_new: LifecycleStage; n: number }[]) {
       stages[r.stage_old] -= Number(r.n);
       stages[r.stage_new] += Number(r.n);
     }
@@ -261,10 +434,18 @@ export class LifecycleService {
     let writeMs = 0;
     let deliverMs = 0;
     if (!options.dryRun) {
-      const [{ last_event: lastEvent }] = (await this.dataSource.query('SELECT COALESCE(MAX(id), 0) AS last_event FROM domain_event')) as [{ last_event: number }];
-      const [bounds] = (await this.dataSource.query('SELECT MIN(member_id) AS lo, MAX(member_id) AS hi FROM lifecycle_scratch')) as { lo: number | null; hi: number | null }[];
+      const [{ last_event: lastEvent }] = (await this.dataSource.query(
+        'SELECT COALESCE(MAX(id), 0) AS last_event FROM domain_event',
+      )) as [{ last_event: number }];
+      const [bounds] = (await this.dataSource.query(
+        'SELECT MIN(member_id) AS lo, MAX(member_id) AS hi FROM lifecycle_scratch',
+      )) as { lo: number | null; hi: number | null }[];
       const at = fast ? new Date() : startOfBrandDay(asOfDay, this.config.brandTimezone);
-      for (let lo = Number(bounds?.lo ?? 1); bounds?.hi != null && lo <= Number(bounds.hi); lo += WRITE_SLICE) {
+      for (
+        let lo = Number(bounds?.lo ?? 1);
+        bounds?.hi != null && lo <= Number(bounds.hi);
+        lo += WRITE_SLICE
+      ) {
         const slice = await this.uow.run(async (tx) => {
           await this.state(tx.em, 'update');
           return this.writeSlice(tx.em, lo, lo + WRITE_SLICE - 1, asOfDay, at);
@@ -274,8 +455,13 @@ export class LifecycleService {
       }
       await this.uow.run(async (tx) => {
         await tx.em.query('DELETE FROM lifecycle_snapshot WHERE day = ?', [asOfDay]);
-        for (const stage of LIFECYCLE_STAGES) await tx.em.insert(LifecycleSnapshot, { day: asOfDay, stage, members: stages[stage] });
-        await tx.em.update(LifecycleState, { id: 1 }, { lastRecomputeDay: asOfDay, lastRecomputeAt: new Date() });
+        for (const stage of LIFECYCLE_STAGES)
+          await tx.em.insert(LifecycleSnapshot, { day: asOfDay, stage, members: stages[stage] });
+        await tx.em.update(
+          LifecycleState,
+          { id: 1 },
+          { lastRecomputeDay: asOfDay, lastRecomputeAt: new Date() },
+        );
       });
       writeMs = Date.now() - writeStarted;
       // The events were written set-based; deliver them now rather than waiting for the outbox sweep.
@@ -283,7 +469,16 @@ export class LifecycleService {
       await this.bus.drain(Number(lastEvent));
       deliverMs = Date.now() - deliverStarted;
     }
-    const result = { asOf: asOfDay, dryRun: Boolean(options.dryRun), source: fast ? ('aggregates' as const) : ('history' as const), members, stages, transitions, newlyAtRisk, timings: { computeMs, writeMs, deliverMs } };
+    const result = {
+      asOf: asOfDay,
+      dryRun: Boolean(options.dryRun),
+      source: fast ? ('aggregates' as const) : ('history' as const),
+      members,
+      stages,
+      transitions,
+      newlyAtRisk,
+      timings: { computeMs, writeMs, deliverMs },
+    };
     this.logger.log(result, 'lifecycle recomputed');
     return result;
   }
@@ -291,22 +486,49 @@ export class LifecycleService {
   /** Moves the RFM window's start forward: the purchase days that left it are taken out of win_days / win_spend. */
   private async advanceWindow(em: EntityManager, fromDn: number, toDn: number): Promise<void> {
     const tz = this.config.brandTimezone;
-    const leaving = purchaseAggregatesSql(this.kind, this.offset(), { windowFromDn: fromDn, since: startOfBrandDay(dayOf(fromDn + 1), tz), until: startOfBrandDay(dayOf(toDn + 1), tz) });
+    const leaving = purchaseAggregatesSql(this.kind, this.offset(), {
+      windowFromDn: fromDn,
+      since: startOfBrandDay(dayOf(fromDn + 1), tz),
+      until: startOfBrandDay(dayOf(toDn + 1), tz),
+    });
     await em.query(
-      updateFrom(this.kind, 'member_lifecycle', `(${leaving.sql})`, 's.member_id = t.member_id', 't.win_days = t.win_days - s.purchase_days, t.win_spend = t.win_spend - s.spend', '1 = 1'),
+      updateFrom(
+        this.kind,
+        'member_lifecycle',
+        `(${leaving.sql})`,
+        's.member_id = t.member_id',
+        't.win_days = t.win_days - s.purchase_days, t.win_spend = t.win_spend - s.spend',
+        '1 = 1',
+      ),
       leaving.params,
     );
     await em.query('UPDATE lifecycle_state SET window_from_dn = ? WHERE id = 1', [toDn]);
   }
 
   /** Aggregates as of a past (or future) day, from the order history and the engagement log up to that day. */
-  private async buildHistory(em: EntityManager, asOfDay: string, windowFrom: number): Promise<void> {
+  private async buildHistory(
+    em: EntityManager,
+    asOfDay: string,
+    windowFrom: number,
+  ): Promise<void> {
     const D = dayNumber(asOfDay);
     await em.query('DELETE FROM lifecycle_history_agg');
-    const agg = purchaseAggregatesSql(this.kind, this.offset(), { windowFromDn: windowFrom, until: startOfBrandDay(dayOf(D + 1), this.config.brandTimezone) });
-    await em.query(`INSERT INTO lifecycle_history_agg (${AGGREGATE_COLUMNS.filter((c) => c !== 'spend').join(', ')}) SELECT member_id, first_dn, last_dn, purchase_days, win_days, win_spend FROM (${agg.sql}) a`, agg.params);
+    const agg = purchaseAggregatesSql(this.kind, this.offset(), {
+      windowFromDn: windowFrom,
+      until: startOfBrandDay(dayOf(D + 1), this.config.brandTimezone),
+    });
+    await em.query(
+      `INSERT INTO lifecycle_history_agg (${AGGREGATE_COLUMNS.filter((c) => c !== 'spend').join(', ')}) SELECT member_id, first_dn, last_dn, purchase_days, win_days, win_spend FROM (${agg.sql}) a`,
+      agg.params,
+    );
     const inter = interactionsSql(this.kind, 0, D);
-    const upsert = upsertSelect(this.kind, 'lifecycle_history_agg', ['member_id', 'last_interaction_dn'], inter.sql, { last_interaction_dn: 'NEW(last_interaction_dn)' });
+    const upsert = upsertSelect(
+      this.kind,
+      'lifecycle_history_agg',
+      ['member_id', 'last_interaction_dn'],
+      inter.sql,
+      { last_interaction_dn: 'NEW(last_interaction_dn)' },
+    );
     await em.query(upsert, inter.params);
   }
 
@@ -317,12 +539,18 @@ export class LifecycleService {
    * replace a window function over every member row: one narrow sort per dimension.
    */
   private async rfmCuts(source: string): Promise<RfmCuts | null> {
-    const [{ n }] = (await this.dataSource.query(`SELECT COUNT(*) AS n FROM ${source} WHERE win_days > 0`)) as [{ n: number }];
+    const [{ n }] = (await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM ${source} WHERE win_days > 0`,
+    )) as [{ n: number }];
     const N = Number(n);
     if (N === 0) return null;
     const positions = [1, ...[2, 3, 4, 5].map((score) => Math.floor(((score - 1) * N) / 5) + 1)];
     const cuts = {} as RfmCuts;
-    for (const [dim, column] of [['r', 'last_dn'], ['f', 'win_days'], ['m', 'win_spend']] as const) {
+    for (const [dim, column] of [
+      ['r', 'last_dn'],
+      ['f', 'win_days'],
+      ['m', 'win_spend'],
+    ] as const) {
       const rows = (await this.dataSource.query(
         `SELECT rn, v FROM (SELECT ${column} AS v, ROW_NUMBER() OVER (ORDER BY ${column}) AS rn FROM ${source} WHERE win_days > 0) x WHERE rn IN (${[...new Set(positions)].join(', ')})`,
       )) as { rn: number; v: number | string }[];
@@ -338,9 +566,18 @@ export class LifecycleService {
    * 3, not 1); at risk (the day P(alive) under MBG/NBD falls below the threshold has come, for an active or silent
    * member).
    */
-  private scratchSql(s: LifecycleSettings, D: number, source: string, fast: boolean, mbg: { r: number; alpha: number; a: number; b: number } | null, cuts: RfmCuts | null): string {
+  private scratchSql(
+    s: LifecycleSettings,
+    D: number,
+    source: string,
+    fast: boolean,
+    mbg: { r: number; alpha: number; a: number; b: number } | null,
+    cuts: RfmCuts | null,
+  ): string {
     const score = (column: string, c: RfmCuts[keyof RfmCuts] | undefined) =>
-      c ? `CASE WHEN s.win_days > 0 THEN CASE ${[5, 4, 3, 2].map((sc) => `WHEN s.${column} >= ${c.from[sc - 2]} THEN ${sc}`).join(' ')} ELSE 1 END END` : 'NULL';
+      c
+        ? `CASE WHEN s.win_days > 0 THEN CASE ${[5, 4, 3, 2].map((sc) => `WHEN s.${column} >= ${c.from[sc - 2]} THEN ${sc}`).join(' ')} ELSE 1 END END`
+        : 'NULL';
     // The lowest F score present is the score of the smallest value.
     const lowestF = cuts ? 1 + cuts.f.from.filter((t) => t <= cuts.f.min).length : 0;
     const current = fast ? 's' : 'ml';
@@ -348,9 +585,12 @@ export class LifecycleService {
     // the member is at risk from day first_dn + T* on (never before the last purchase).
     const k = 1 / s.atRiskThreshold - 1;
     const tx = '(x.last_dn - x.first_dn)';
-    const tStar = mbg ? `(${mbg.alpha} + ${tx}) * POWER(${k} * (${mbg.b} + x.purchase_days - 1) / ${mbg.a}, 1.0 / (${mbg.r} + x.purchase_days - 1)) - ${mbg.alpha}` : null;
+    const tStar = mbg
+      ? `(${mbg.alpha} + ${tx}) * POWER(${k} * (${mbg.b} + x.purchase_days - 1) / ${mbg.a}, 1.0 / (${mbg.r} + x.purchase_days - 1)) - ${mbg.alpha}`
+      : null;
     const atRiskWhen = tStar ? `x.first_dn + ${greatest(this.kind, tx, tStar)} <= ${D}` : '1 = 0';
-    const same = (a: string, b: string) => (this.kind === 'mysql' ? `${a} <=> ${b}` : `${a} IS ${b}`);
+    const same = (a: string, b: string) =>
+      this.kind === 'mysql' ? `${a} <=> ${b}` : `${a} IS ${b}`;
     return `INSERT INTO lifecycle_scratch (member_id, stage_old, stage_new, r, f, m, segment, low_frequency, at_risk, at_risk_old, version)
       SELECT y.id, y.stage_old, y.stage_new, y.r, y.f, y.mm, y.segment, y.low_frequency, y.at_risk, y.at_risk_old, y.version FROM (
         SELECT x.*,
@@ -375,23 +615,42 @@ export class LifecycleService {
    * Applies one slice of the scratch decisions. A member whose stage or aggregates changed since the scratch was
    * computed (a purchase came in) is left alone: the refresh that changed it decided with fresher facts.
    */
-  private async writeSlice(em: EntityManager, lo: number, hi: number, day: string, at: Date): Promise<{ transitions: number; atRisk: number }> {
+  private async writeSlice(
+    em: EntityManager,
+    lo: number,
+    hi: number,
+    day: string,
+    at: Date,
+  ): Promise<{ transitions: number; atRisk: number }> {
     const json = this.kind === 'mysql' ? 'JSON_OBJECT' : 'json_object';
     const current = `s.member_id BETWEEN ${lo} AND ${hi} AND COALESCE(ml.version, -1) = s.version`;
     const moved = `FROM lifecycle_scratch s JOIN member m ON m.id = s.member_id LEFT JOIN member_lifecycle ml ON ml.member_id = s.member_id
       WHERE ${current} AND s.stage_new <> s.stage_old AND m.stage = s.stage_old`;
     const atIso = at.toISOString();
-    await em.query(`INSERT INTO lifecycle_transition (member_id, from_stage, to_stage, day, cause) SELECT s.member_id, s.stage_old, s.stage_new, ?, 'recompute' ${moved}`, [day]);
+    await em.query(
+      `INSERT INTO lifecycle_transition (member_id, from_stage, to_stage, day, cause) SELECT s.member_id, s.stage_old, s.stage_new, ?, 'recompute' ${moved}`,
+      [day],
+    );
     await em.query(
       `INSERT INTO domain_event (name, payload, attempts) SELECT 'member.stage_changed', ${json}('memberId', s.member_id, 'from', s.stage_old, 'to', s.stage_new, 'day', ?, 'cause', 'recompute', 'at', ?), 0 ${moved}`,
       [day, atIso],
     );
     const risky = `FROM lifecycle_scratch s JOIN member_lifecycle ml ON ml.member_id = s.member_id WHERE ${current} AND s.at_risk = 1 AND ml.at_risk = 0`;
     const [{ n: atRisk }] = (await em.query(`SELECT COUNT(*) AS n ${risky}`)) as [{ n: number }];
-    await em.query(`INSERT INTO domain_event (name, payload, attempts) SELECT 'member.at_risk', ${json}('memberId', s.member_id, 'stage', s.stage_new, 'day', ?, 'at', ?), 0 ${risky}`, [day, atIso]);
+    await em.query(
+      `INSERT INTO domain_event (name, payload, attempts) SELECT 'member.at_risk', ${json}('memberId', s.member_id, 'stage', s.stage_new, 'day', ?, 'at', ?), 0 ${risky}`,
+      [day, atIso],
+    );
     const movedCount = await affectedRows(
       em,
-      updateFrom(this.kind, 'member', 'lifecycle_scratch', 's.member_id = t.id', 't.stage = s.stage_new', `s.member_id BETWEEN ${lo} AND ${hi} AND s.stage_new <> s.stage_old AND t.stage = s.stage_old AND s.version = COALESCE((SELECT version FROM member_lifecycle v WHERE v.member_id = s.member_id), -1)`),
+      updateFrom(
+        this.kind,
+        'member',
+        'lifecycle_scratch',
+        's.member_id = t.id',
+        't.stage = s.stage_new',
+        `s.member_id BETWEEN ${lo} AND ${hi} AND s.stage_new <> s.stage_old AND t.stage = s.stage_old AND s.version = COALESCE((SELECT version FROM member_lifecycle v WHERE v.member_id = s.member_id), -1)`,
+      ),
     );
     const same = (c: string) => (this.kind === 'mysql' ? `t.${c} <=> s.${c}` : `t.${c} IS s.${c}`);
     await em.query(
@@ -410,13 +669,21 @@ export class LifecycleService {
   // ---------------------------------------------------------------- reading
 
   async summary() {
-    const stageRows = (await this.dataSource.query("SELECT stage, COUNT(*) AS n FROM member WHERE status IN ('visitor', 'member') GROUP BY stage")) as { stage: LifecycleStage; n: number }[];
-    const stages = Object.fromEntries(LIFECYCLE_STAGES.map((st) => [st, 0])) as Record<LifecycleStage, number>;
+    const stageRows = (await this.dataSource.query(
+      "SELECT stage, COUNT(*) AS n FROM member WHERE status IN ('visitor', 'member') GROUP BY stage",
+    )) as { stage: LifecycleStage; n: number }[];
+    const stages = Object.fromEntries(LIFECYCLE_STAGES.map((st) => [st, 0])) as Record<
+      LifecycleStage,
+      number
+    >;
     for (const r of stageRows) stages[r.stage] = Number(r.n);
     const segRows = (await this.dataSource.query(
       "SELECT ml.segment, COUNT(*) AS n, SUM(CASE WHEN ml.low_frequency THEN 1 ELSE 0 END) AS low, SUM(CASE WHEN ml.at_risk THEN 1 ELSE 0 END) AS risk FROM member_lifecycle ml JOIN member m ON m.id = ml.member_id WHERE m.status = 'member' GROUP BY ml.segment",
     )) as { segment: RfmSegment | null; n: number; low: number | null; risk: number | null }[];
-    const segments = Object.fromEntries(RFM_SEGMENTS.map((sg) => [sg, 0])) as Record<RfmSegment, number>;
+    const segments = Object.fromEntries(RFM_SEGMENTS.map((sg) => [sg, 0])) as Record<
+      RfmSegment,
+      number
+    >;
     let lowFrequency = 0;
     let atRisk = 0;
     for (const r of segRows) {
@@ -425,7 +692,10 @@ export class LifecycleService {
       atRisk += Number(r.risk ?? 0);
     }
     const [state] = await this.dataSource.getRepository(LifecycleState).find({ where: { id: 1 } });
-    const lastRecompute = state?.lastRecomputeDay && state.lastRecomputeAt ? { asOf: state.lastRecomputeDay, at: state.lastRecomputeAt.toISOString() } : null;
+    const lastRecompute =
+      state?.lastRecomputeDay && state.lastRecomputeAt
+        ? { asOf: state.lastRecomputeDay, at: state.lastRecomputeAt.toISOString() }
+        : null;
     return { stages, segments, lowFrequency, atRisk, lastRecompute };
   }
 
@@ -440,18 +710,27 @@ export class LifecycleService {
       for (let f = 1; f <= 5; f++) {
         const row = byCell.get(`${r}:${f}`);
         members += Number(row?.n ?? 0);
-        cells.push({ r, f, segment: rfmSegment(r, f), members: Number(row?.n ?? 0), avgSpend: Math.round(Number(row?.spend ?? 0)) });
+        cells.push({
+          r,
+          f,
+          segment: rfmSegment(r, f),
+          members: Number(row?.n ?? 0),
+          avgSpend: Math.round(Number(row?.spend ?? 0)),
+        });
       }
     }
     return { cells, members };
   }
 
   /** Export rows in member-id pages (keyset), so a million rows stream with bounded memory. */
-  async *exportRows(filter: { stage?: LifecycleStage; segment?: RfmSegment }): AsyncGenerator<string> {
+  async *exportRows(filter: {
+    stage?: LifecycleStage;
+    segment?: RfmSegment;
+  }): AsyncGenerator<string> {
     yield '\ufeffmember_id,card_no,nickname,phone,stage,segment,r,f,m,low_frequency,at_risk,first_purchase,last_purchase,purchase_days,spend_yuan\n';
     const where = filter.stage ? 'm.stage = ?' : filter.segment ? 'ml.segment = ?' : '1 = 1';
     const arg = filter.stage ?? filter.segment;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = (await this.dataSource.query(
         `SELECT m.id, m.card_no, m.nickname, m.phone, m.stage, ml.segment, ml.r, ml.f, ml.m, ml.low_frequency, ml.at_risk, ml.first_dn, ml.last_dn, ml.purchase_days, ml.spend
          FROM member m LEFT JOIN member_lifecycle ml ON ml.member_id = m.id
@@ -460,44 +739,62 @@ export class LifecycleService {
       )) as Record<string, unknown>[];
       if (rows.length === 0) return;
       after = Number(rows[rows.length - 1]!.id);
-      yield rows
-        .map((r) =>
-          [
-            r.id,
-            r.card_no,
-            r.nickname,
-            r.phone ? String(r.phone).replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2') : '',
-            r.stage,
-            r.segment,
-            r.r,
-            r.f,
-            r.m,
-            r.low_frequency == null ? '' : Number(r.low_frequency) ? 1 : 0,
-            r.at_risk == null ? '' : Number(r.at_risk) ? 1 : 0,
-            r.first_dn == null ? '' : dayOf(Number(r.first_dn)),
-            r.last_dn == null ? '' : dayOf(Number(r.last_dn)),
-            r.purchase_days ?? 0,
-            (Number(r.spend ?? 0) / 100).toFixed(2),
-          ]
-            .map(csvCell)
-            .join(','),
-        )
-        .join('\n') + '\n';
+      yield (
+        rows
+          .map((r) =>
+            [
+              r.id,
+              r.card_no,
+              r.nickname,
+              r.phone ? String(r.phone).replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2') : '',
+              r.stage,
+              r.segment,
+              r.r,
+              r.f,
+              r.m,
+              r.low_frequency == null ? '' : Number(r.low_frequency) ? 1 : 0,
+              r.at_risk == null ? '' : Number(r.at_risk) ? 1 : 0,
+              r.first_dn == null ? '' : dayOf(Number(r.first_dn)),
+              r.last_dn == null ? '' : dayOf(Number(r.last_dn)),
+              r.purchase_days ?? 0,
+              (Number(r.spend ?? 0) / 100).toFixed(2),
+            ]
+              .map(csvCell)
+              .join(','),
+          )
+          .join('\n') + '\n'
+      );
     }
   }
 
   /** Members per stage on each recompute day since `days` ago. */
-  async snapshots(days: number): Promise<{ day: string; stage: LifecycleStage; members: number }[]> {
+  async snapshots(
+    days: number,
+  ): Promise<{ day: string; stage: LifecycleStage; members: number }[]> {
     const from = dayOf(dayNumber(this.today()) - days);
-    const rows = await this.dataSource.getRepository(LifecycleSnapshot).createQueryBuilder('s').where('s.day >= :from', { from }).orderBy('s.day', 'ASC').getMany();
-    return rows.map((r) => ({ day: String(r.day).slice(0, 10), stage: r.stage, members: r.members }));
+    const rows = await this.dataSource
+      .getRepository(LifecycleSnapshot)
+      .createQueryBuilder('s')
+      .where('s.day >= :from', { from })
+      .orderBy('s.day', 'ASC')
+      .getMany();
+    return rows.map((r) => ({
+      day: String(r.day).slice(0, 10),
+      stage: r.stage,
+      members: r.members,
+    }));
   }
 
   /** Stage transitions in a month (YYYY-MM), by from and to. */
-  async flows(month: string): Promise<{ from: LifecycleStage; to: LifecycleStage; members: number }[]> {
+  async flows(
+    month: string,
+  ): Promise<{ from: LifecycleStage; to: LifecycleStage; members: number }[]> {
     const first = `${month}-01`;
     const next = dayOf(dayNumber(first) + 32).slice(0, 7) + '-01';
-    const rows = (await this.dataSource.query('SELECT from_stage, to_stage, COUNT(*) AS n FROM lifecycle_transition WHERE day >= ? AND day < ? GROUP BY from_stage, to_stage', [first, next])) as { from_stage: LifecycleStage; to_stage: LifecycleStage; n: number }[];
+    const rows = (await this.dataSource.query(
+      'SELECT from_stage, to_stage, COUNT(*) AS n FROM lifecycle_transition WHERE day >= ? AND day < ? GROUP BY from_stage, to_stage',
+      [first, next],
+    )) as { from_stage: LifecycleStage; to_stage: LifecycleStage; n: number }[];
     return rows.map((r) => ({ from: r.from_stage, to: r.to_stage, members: Number(r.n) }));
   }
 
@@ -506,7 +803,10 @@ export class LifecycleService {
     const mmdd = day.slice(5);
     const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
     const days = mmdd === '02-28' && !leap(Number(day.slice(0, 4))) ? ['02-28', '02-29'] : [mmdd];
-    const rows = (await this.dataSource.query(`SELECT id FROM member WHERE status = 'member' AND SUBSTR(birthday, 6, 5) IN (${days.map(() => '?').join(', ')})`, days)) as { id: number }[];
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM member WHERE status = 'member' AND SUBSTR(birthday, 6, 5) IN (${days.map(() => '?').join(', ')})`,
+      days,
+    )) as { id: number }[];
     return rows.map((r) => Number(r.id));
   }
 
@@ -517,7 +817,10 @@ export class LifecycleService {
     const rows = (await this.dataSource.query(
       `SELECT m.id FROM member m LEFT JOIN member_lifecycle ml ON ml.member_id = m.id
        WHERE m.status = 'member' AND m.joined_at >= ? AND m.joined_at < ? AND COALESCE(ml.purchase_days, 0) = 0`,
-      [sqlInstant(this.kind, startOfBrandDay(joinedDay, tz)), sqlInstant(this.kind, startOfBrandDay(dayOf(dayNumber(joinedDay) + 1), tz))],
+      [
+        sqlInstant(this.kind, startOfBrandDay(joinedDay, tz)),
+        sqlInstant(this.kind, startOfBrandDay(dayOf(dayNumber(joinedDay) + 1), tz)),
+      ],
     )) as { id: number }[];
     return rows.map((r) => Number(r.id));
   }
@@ -527,7 +830,9 @@ export class LifecycleService {
   }
 
   async history(memberId: number, limit = 50): Promise<LifecycleTransition[]> {
-    return this.dataSource.getRepository(LifecycleTransition).find({ where: { memberId }, order: { id: 'DESC' }, take: limit });
+    return this.dataSource
+      .getRepository(LifecycleTransition)
+      .find({ where: { memberId }, order: { id: 'DESC' }, take: limit });
   }
 
   /** Per-member (x, t_x, T) in days as of a day, counted per distinct triple: what the churn models are fitted on. */

@@ -20,12 +20,15 @@ const MAP: RfmSegment[][] = [
 /** The same map as one SQL CASE over score columns `r` and `f` (the set-based recompute). */
 export function rfmSegmentSql(r: string, f: string): string {
   const arms: string[] = [];
-  for (let ri = 5; ri >= 1; ri--) for (let fi = 1; fi <= 5; fi++) arms.push(`WHEN ${r} = ${ri} AND ${f} = ${fi} THEN '${MAP[5 - ri]![fi - 1]}'`);
+  for (let ri = 5; ri >= 1; ri--)
+    for (let fi = 1; fi <= 5; fi++)
+      arms.push(`WHEN ${r} = ${ri} AND ${f} = ${fi} THEN '${MAP[5 - ri]![fi - 1]}'`);
   return `CASE ${arms.join(' ')} END`;
 }
 
 export function rfmSegment(r: number, f: number): RfmSegment {
-  if (![1, 2, 3, 4, 5].includes(r) || ![1, 2, 3, 4, 5].includes(f)) throw new RangeError(`RFM scores are 1-5, got R=${r} F=${f}`);
+  if (![1, 2, 3, 4, 5].includes(r) || ![1, 2, 3, 4, 5].includes(f))
+    throw new RangeError(`RFM scores are 1-5, got R=${r} F=${f}`);
   return MAP[5 - r]![f - 1]!;
 }
 

@@ -27,7 +27,12 @@ export class MallController {
   }
 
   @Contract(r.redeem)
-  async redeem(@CurrentMember() me: MemberPrincipal, @Req() req: FastifyRequest, @Param() params: In<typeof r.redeem.params>, @Body() body: In<typeof r.redeem.body>) {
+  async redeem(
+    @CurrentMember() me: MemberPrincipal,
+    @Req() req: FastifyRequest,
+    @Param() params: In<typeof r.redeem.params>,
+    @Body() body: In<typeof r.redeem.body>,
+  ) {
     await this.risk.assertAcceptable(me.memberId, 'mall_redeem', req.ip ?? null);
     return this.mall.redeem(me.memberId, params.id, body);
   }
@@ -58,12 +63,20 @@ export class MallController {
   }
 
   @Contract(r.updateItem)
-  update(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.updateItem.params>, @Body() body: In<typeof r.updateItem.body>) {
+  update(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.updateItem.params>,
+    @Body() body: In<typeof r.updateItem.body>,
+  ) {
     return this.mall.updateItem(staff, params.id, body);
   }
 
   @Contract(r.ship)
-  ship(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.ship.params>, @Body() body: In<typeof r.ship.body>) {
+  ship(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.ship.params>,
+    @Body() body: In<typeof r.ship.body>,
+  ) {
     return this.mall.ship(staff, params.id, body.trackingNo);
   }
 
@@ -73,7 +86,11 @@ export class MallController {
   }
 
   @Contract(r.cancel)
-  cancel(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.cancel.params>, @Body() body: In<typeof r.cancel.body>) {
+  cancel(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.cancel.params>,
+    @Body() body: In<typeof r.cancel.body>,
+  ) {
     return this.mall.cancel(staff, params.id, body.reason);
   }
 }

@@ -2,7 +2,8 @@ import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } f
 import { CreatedAtColumn, InstantColumn, UpdatedAtColumn } from '../../infra/database/columns.js';
 
 export type MallItemKind = 'coupon' | 'physical' | 'virtual';
-export type RedemptionStatus = 'pending_payment' | 'pending_shipment' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
+export type RedemptionStatus =
+  'pending_payment' | 'pending_shipment' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
 
 /** Something in the points mall. Stock only moves by conditional UPDATEs and cannot go below zero (CHECK). */
 @Entity('mall_item')

@@ -7,7 +7,11 @@ import { MallController } from './mall.controller.js';
 import { MallService } from './mall.service.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { FakePaymentGateway, PaymentGateway, UnavailablePaymentGateway } from './payment.gateway.js';
+import {
+  FakePaymentGateway,
+  PaymentGateway,
+  UnavailablePaymentGateway,
+} from './payment.gateway.js';
 
 /** The points mall: items, redemptions (points or points + cash), fulfilment, cancellation. */
 @Module({
@@ -17,7 +21,12 @@ import { FakePaymentGateway, PaymentGateway, UnavailablePaymentGateway } from '.
     MallService,
     FakePaymentGateway,
     // The fake pays only beside the fake WeChat (dev, tests); with real credentials cash waits for a real provider.
-    { provide: PaymentGateway, useFactory: (config: AppConfig, fake: FakePaymentGateway) => (config.wechat.useFake ? fake : new UnavailablePaymentGateway()), inject: [APP_CONFIG, FakePaymentGateway] },
+    {
+      provide: PaymentGateway,
+      useFactory: (config: AppConfig, fake: FakePaymentGateway) =>
+        config.wechat.useFake ? fake : new UnavailablePaymentGateway(),
+      inject: [APP_CONFIG, FakePaymentGateway],
+    },
   ],
   exports: [MallService, FakePaymentGateway],
 })
@@ -28,6 +37,10 @@ export class MallModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register({ name: 'mall.payment_timeout', everyMs: 60_000, run: (asOf) => this.mall.expireUnpaid(asOf) });
+    this.jobs.register({
+      name: 'mall.payment_timeout',
+      everyMs: 60_000,
+      run: (asOf) => this.mall.expireUnpaid(asOf),
+    });
   }
 }

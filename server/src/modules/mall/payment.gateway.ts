@@ -15,7 +15,9 @@ export interface PaymentRequest {
  * the server never trusts the client's word that it paid. Dev and tests: the fake below.
  */
 export abstract class PaymentGateway {
-  abstract create(request: PaymentRequest): Promise<{ paymentRef: string; params: Record<string, string> }>;
+  abstract create(
+    request: PaymentRequest,
+  ): Promise<{ paymentRef: string; params: Record<string, string> }>;
   abstract status(paymentRef: string): Promise<'paid' | 'unpaid'>;
 }
 
@@ -31,7 +33,17 @@ export class FakePaymentGateway extends PaymentGateway {
       this.leaveUnpaid--;
       this.unpaid.add(paymentRef);
     }
-    return { paymentRef, params: { timeStamp: String(Math.floor(Date.now() / 1000)), nonceStr: randomUUID().slice(0, 16), package: `prepay_id=${paymentRef}`, signType: 'RSA', paySign: 'fake', totalFee: String(request.amountFen) } };
+    return {
+      paymentRef,
+      params: {
+        timeStamp: String(Math.floor(Date.now() / 1000)),
+        nonceStr: randomUUID().slice(0, 16),
+        package: `prepay_id=${paymentRef}`,
+        signType: 'RSA',
+        paySign: 'fake',
+        totalFee: String(request.amountFen),
+      },
+    };
   }
 
   async status(paymentRef: string): Promise<'paid' | 'unpaid'> {

@@ -25,7 +25,12 @@ export class MemberDay {
   audience!: { tiers: string[]; stages: LifecycleStage[] };
 
   @Column({ type: 'simple-json' })
-  benefits!: { pointsMultiplier: number; checkinBonusPoints: number; couponTemplateIds: number[]; mallItemIds: number[] };
+  benefits!: {
+    pointsMultiplier: number;
+    checkinBonusPoints: number;
+    couponTemplateIds: number[];
+    mallItemIds: number[];
+  };
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;

@@ -32,12 +32,19 @@ export class MemberDaysController {
   }
 
   @Contract(r.update)
-  update(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.update.params>, @Body() body: In<typeof r.update.body>) {
+  update(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.update.params>,
+    @Body() body: In<typeof r.update.body>,
+  ) {
     return this.days.save(staff, body, params.id);
   }
 
   @Contract(r.preview)
-  async preview(@Param() params: In<typeof r.preview.params>, @Query() query: In<typeof r.preview.query>) {
+  async preview(
+    @Param() params: In<typeof r.preview.params>,
+    @Query() query: In<typeof r.preview.query>,
+  ) {
     return { items: await this.days.preview(params.id, query.count) };
   }
 

@@ -30,7 +30,13 @@ export class MemberDaysListener {
     if (active.length === 0) return;
     const day = brandDay(at, this.config.brandTimezone);
     await this.uow.run(async (tx) => {
-      for (const d of active) await tx.publish('member_day.participated', { memberId, memberDayId: d.id, day, at: at.toISOString() });
+      for (const d of active)
+        await tx.publish('member_day.participated', {
+          memberId,
+          memberDayId: d.id,
+          day,
+          at: at.toISOString(),
+        });
     });
   }
 }

@@ -11,7 +11,12 @@ import { MemberDaysListener } from './member-days.listener.js';
 import { MemberDaysService } from './member-days.service.js';
 
 /** Member days (会员日): recurring windows with a points multiplier, check-in bonus and exclusives. */
-@Module({ imports: [PointsModule, CheckinsModule, MallModule], controllers: [MemberDaysController], providers: [MemberDaysService, MemberDaysListener], exports: [MemberDaysService] })
+@Module({
+  imports: [PointsModule, CheckinsModule, MallModule],
+  controllers: [MemberDaysController],
+  providers: [MemberDaysService, MemberDaysListener],
+  exports: [MemberDaysService],
+})
 export class MemberDaysModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobScheduler,
@@ -27,7 +32,13 @@ export class MemberDaysModule implements OnModuleInit {
     this.points.addBonusProvider(({ memberId, paidAt }) => this.days.orderBonus(memberId, paidAt));
     this.checkins.addBonusProvider(({ memberId }) => this.days.checkinBonus(memberId));
     // Member-day-only items in the mall: redeemable while one of the member's member days is on.
-    this.mall.setMemberDayCheck(async (memberId, at) => (await this.days.activeFor(memberId, at)).length > 0);
-    this.jobs.register({ name: 'member_days.tick', everyMs: 60_000, run: (asOf) => this.days.tick(asOf) });
+    this.mall.setMemberDayCheck(
+      async (memberId, at) => (await this.days.activeFor(memberId, at)).length > 0,
+    );
+    this.jobs.register({
+      name: 'member_days.tick',
+      everyMs: 60_000,
+      run: (asOf) => this.days.tick(asOf),
+    });
   }
 }

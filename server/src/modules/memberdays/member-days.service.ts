@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, LessThanOrEqual, MoreThan } from 'typeorm';
 import { addDays, brandDay } from '@huoyue/shared';
-import type { memberDayBody, memberDayView, occurrenceReport, occurrenceView } from '@huoyue/shared';
+import type {
+  memberDayBody,
+  memberDayView,
+  occurrenceReport,
+  occurrenceView,
+} from '@huoyue/shared';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -39,7 +44,10 @@ export class MemberDaysService {
     private readonly members: MemberDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.cache = new SwrCache(() => this.dataSource.getRepository(MemberDay).find({ order: { id: 'ASC' } }), 5_000);
+    this.cache = new SwrCache(
+      () => this.dataSource.getRepository(MemberDay).find({ order: { id: 'ASC' } }),
+      5_000,
+    );
   }
 
   private get tz(): string {
@@ -54,10 +62,19 @@ export class MemberDaysService {
     const saved = await this.uow.run(async (tx) => {
       const before = id ? await tx.em.findOneBy(MemberDay, { id }) : null;
       if (id && !before) throw notFound('会员日');
-      const row = await tx.em.save(MemberDay, tx.em.create(MemberDay, { ...(before ?? {}), ...input }));
+      const row = await tx.em.save(
+        MemberDay,
+        tx.em.create(MemberDay, { ...(before ?? {}), ...input }),
+      );
       // Occurrences not started yet follow the new definition; running and past ones stay as they were.
       await tx.em.delete(MemberDayOccurrence, { memberDayId: row.id, status: 'scheduled' });
-      await this.audit.record(tx.em, actor, { action: id ? 'member_day.update' : 'member_day.create', entityType: 'member_day', entityId: row.id, before, after: input });
+      await this.audit.record(tx.em, actor, {
+        action: id ? 'member_day.update' : 'member_day.create',
+        entityType: 'member_day',
+        entityId: row.id,
+        before,
+        after: input,
+      });
       return row;
     });
     this.cache.set(await this.dataSource.getRepository(MemberDay).find({ order: { id: 'ASC' } }));
@@ -66,20 +83,33 @@ export class MemberDaysService {
   }
 
   async definition(id: number): Promise<MemberDay | null> {
-    return (await this.cache.get()).find((d) => d.id === id) ?? this.dataSource.getRepository(MemberDay).findOneBy({ id });
+    return (
+      (await this.cache.get()).find((d) => d.id === id) ??
+      this.dataSource.getRepository(MemberDay).findOneBy({ id })
+    );
   }
 
   async preview(id: number, count: number): Promise<OccurrenceView[]> {
     const day = await this.dataSource.getRepository(MemberDay).findOneBy({ id });
     if (!day) throw notFound('会员日');
-    return nextDays(day.schedule, brandDay(new Date(), this.tz), count).map((d) => this.occurrenceView(day, d));
+    return nextDays(day.schedule, brandDay(new Date(), this.tz), count).map((d) =>
+      this.occurrenceView(day, d),
+    );
   }
 
-  async occurrences(id: number): Promise<(OccurrenceView & { id: number; status: MemberDayOccurrence['status'] })[]> {
+  async occurrences(
+    id: number,
+  ): Promise<(OccurrenceView & { id: number; status: MemberDayOccurrence['status'] })[]> {
     const day = await this.dataSource.getRepository(MemberDay).findOneBy({ id });
     if (!day) throw notFound('会员日');
-    const rows = await this.dataSource.getRepository(MemberDayOccurrence).find({ where: { memberDayId: id }, order: { day: 'ASC' } });
-    return rows.map((o) => ({ ...this.occurrenceView(day, String(o.day).slice(0, 10)), id: o.id, status: o.status }));
+    const rows = await this.dataSource
+      .getRepository(MemberDayOccurrence)
+      .find({ where: { memberDayId: id }, order: { day: 'ASC' } });
+    return rows.map((o) => ({
+      ...this.occurrenceView(day, String(o.day).slice(0, 10)),
+      id: o.id,
+      status: o.status,
+    }));
   }
 
   /**
@@ -91,18 +121,38 @@ export class MemberDaysService {
     await this.schedule(now);
     let changed = 0;
     const repo = this.dataSource.getRepository(MemberDayOccurrence);
-    for (const [from, to, event] of [['scheduled', 'started', 'member_day.started'], ['started', 'ended', 'member_day.ended']] as const) {
-      const due = await repo.find({ where: from === 'scheduled' ? { status: from, startsAt: LessThanOrEqual(now) } : { status: from, endsAt: LessThanOrEqual(now) } });
+    for (const [from, to, event] of [
+      ['scheduled', 'started', 'member_day.started'],
+      ['started', 'ended', 'member_day.ended'],
+    ] as const) {
+      const due = await repo.find({
+        where:
+          from === 'scheduled'
+            ? { status: from, startsAt: LessThanOrEqual(now) }
+            : { status: from, endsAt: LessThanOrEqual(now) },
+      });
       for (const o of due) {
         // A window that closed before anyone started it goes straight to ended, announcing both.
         const target = from === 'scheduled' && o.endsAt <= now ? 'ended' : to;
         await this.uow.run(async (tx) => {
-          const won = await tx.em.update(MemberDayOccurrence, { id: o.id, status: from }, { status: target });
+          const won = await tx.em.update(
+            MemberDayOccurrence,
+            { id: o.id, status: from },
+            { status: target },
+          );
           if ((won.affected ?? 0) !== 1) return;
           changed++;
-          const payload = { memberDayId: o.memberDayId, occurrenceId: o.id, day: String(o.day).slice(0, 10), startsAt: o.startsAt.toISOString(), endsAt: o.endsAt.toISOString(), at: now.toISOString() };
+          const payload = {
+            memberDayId: o.memberDayId,
+            occurrenceId: o.id,
+            day: String(o.day).slice(0, 10),
+            startsAt: o.startsAt.toISOString(),
+            endsAt: o.endsAt.toISOString(),
+            at: now.toISOString(),
+          };
           await tx.publish(event, payload);
-          if (target === 'ended' && event === 'member_day.started') await tx.publish('member_day.ended', payload);
+          if (target === 'ended' && event === 'member_day.started')
+            await tx.publish('member_day.ended', payload);
         });
       }
     }
@@ -114,13 +164,29 @@ export class MemberDaysService {
     const today = brandDay(now, this.tz);
     for (const day of await this.cache.get()) {
       if (!day.active) continue;
-      const rows = nextDays(day.schedule, today, AHEAD_DAYS, AHEAD_DAYS).map((d) => ({ memberDayId: day.id, day: d, ...windowOf(d, day.startTime, day.endTime, this.tz), status: 'scheduled' as const }));
-      if (rows.length) await this.dataSource.getRepository(MemberDayOccurrence).createQueryBuilder().insert().values(rows).orIgnore().execute();
+      const rows = nextDays(day.schedule, today, AHEAD_DAYS, AHEAD_DAYS).map((d) => ({
+        memberDayId: day.id,
+        day: d,
+        ...windowOf(d, day.startTime, day.endTime, this.tz),
+        status: 'scheduled' as const,
+      }));
+      if (rows.length)
+        await this.dataSource
+          .getRepository(MemberDayOccurrence)
+          .createQueryBuilder()
+          .insert()
+          .values(rows)
+          .orIgnore()
+          .execute();
     }
   }
 
   /** Member days whose window contains `at` and whose audience includes the member. */
-  async activeFor(memberId: number, at: Date, profile?: MemberProfile | null): Promise<MemberDay[]> {
+  async activeFor(
+    memberId: number,
+    at: Date,
+    profile?: MemberProfile | null,
+  ): Promise<MemberDay[]> {
     const day = brandDay(at, this.tz);
     const candidates = (await this.cache.get()).filter((d) => {
       if (!d.active || !fallsOn(d.schedule, day)) return false;
@@ -128,24 +194,42 @@ export class MemberDaysService {
       return w.startsAt <= at && at < w.endsAt;
     });
     if (candidates.length === 0) return [];
-    const needsProfile = candidates.some((d) => d.audience.tiers.length > 0 || d.audience.stages.length > 0);
-    const p = needsProfile ? (profile ?? (await this.members.profile(this.dataSource.manager, memberId))) : null;
+    const needsProfile = candidates.some(
+      (d) => d.audience.tiers.length > 0 || d.audience.stages.length > 0,
+    );
+    const p = needsProfile
+      ? (profile ?? (await this.members.profile(this.dataSource.manager, memberId)))
+      : null;
     return candidates.filter((d) => inAudience(d, p));
   }
 
   /** For the points module: the best member-day multiplier on an order paid at `paidAt` (only inside the window). */
-  async orderBonus(memberId: number, paidAt: Date): Promise<{ name: string; multiplier: number } | null> {
-    const active = (await this.activeFor(memberId, paidAt)).filter((d) => d.benefits.pointsMultiplier > 1);
+  async orderBonus(
+    memberId: number,
+    paidAt: Date,
+  ): Promise<{ name: string; multiplier: number } | null> {
+    const active = (await this.activeFor(memberId, paidAt)).filter(
+      (d) => d.benefits.pointsMultiplier > 1,
+    );
     if (active.length === 0) return null;
-    const best = active.reduce((a, b) => (b.benefits.pointsMultiplier > a.benefits.pointsMultiplier ? b : a));
+    const best = active.reduce((a, b) =>
+      b.benefits.pointsMultiplier > a.benefits.pointsMultiplier ? b : a,
+    );
     return { name: `会员日·${best.name}`, multiplier: best.benefits.pointsMultiplier };
   }
 
   /** For the check-in module: bonus points for checking in during a member day (the best one). */
-  async checkinBonus(memberId: number, now = new Date()): Promise<{ name: string; points: number } | null> {
-    const active = (await this.activeFor(memberId, now)).filter((d) => d.benefits.checkinBonusPoints > 0);
+  async checkinBonus(
+    memberId: number,
+    now = new Date(),
+  ): Promise<{ name: string; points: number } | null> {
+    const active = (await this.activeFor(memberId, now)).filter(
+      (d) => d.benefits.checkinBonusPoints > 0,
+    );
     if (active.length === 0) return null;
-    const best = active.reduce((a, b) => (b.benefits.checkinBonusPoints > a.benefits.checkinBonusPoints ? b : a));
+    const best = active.reduce((a, b) =>
+      b.benefits.checkinBonusPoints > a.benefits.checkinBonusPoints ? b : a,
+    );
     return { name: `会员日·${best.name}`, points: best.benefits.checkinBonusPoints };
   }
 
@@ -159,12 +243,21 @@ export class MemberDaysService {
     const days = (await this.cache.get()).filter((d) => d.active && inAudience(d, profile));
     if (days.length === 0) return null;
     const upcoming = await this.dataSource.getRepository(MemberDayOccurrence).find({
-      where: { memberDayId: In(days.map((d) => d.id)), status: 'scheduled', startsAt: MoreThan(now) },
+      where: {
+        memberDayId: In(days.map((d) => d.id)),
+        status: 'scheduled',
+        startsAt: MoreThan(now),
+      },
       order: { startsAt: 'ASC' },
       take: 1,
     });
     const o = upcoming[0];
-    return o ? this.occurrenceView(days.find((d) => d.id === o.memberDayId)!, String(o.day).slice(0, 10)) : null;
+    return o
+      ? this.occurrenceView(
+          days.find((d) => d.id === o.memberDayId)!,
+          String(o.day).slice(0, 10),
+        )
+      : null;
   }
 
   /**
@@ -172,16 +265,32 @@ export class MemberDaysService {
    * the four same weekdays before it (averaged).
    */
   async report(occurrenceId: number): Promise<Report> {
-    const o = await this.dataSource.getRepository(MemberDayOccurrence).findOneBy({ id: occurrenceId });
+    const o = await this.dataSource
+      .getRepository(MemberDayOccurrence)
+      .findOneBy({ id: occurrenceId });
     if (!o) throw notFound('会员日场次');
     const def = await this.dataSource.getRepository(MemberDay).findOneBy({ id: o.memberDayId });
     const day = String(o.day).slice(0, 10);
     const figures = await this.figures(o.startsAt, o.endsAt);
     const baselineDays = [7, 14, 21, 28].map((n) => addDays(day, -n));
-    const before = await Promise.all(baselineDays.map((d) => windowOf(d, def!.startTime, def!.endTime, this.tz)).map((w) => this.figures(w.startsAt, w.endsAt)));
+    const before = await Promise.all(
+      baselineDays
+        .map((d) => windowOf(d, def!.startTime, def!.endTime, this.tz))
+        .map((w) => this.figures(w.startsAt, w.endsAt)),
+    );
     const keys = Object.keys(figures) as (keyof typeof figures)[];
-    const baseline = Object.fromEntries(keys.map((k) => [k, before.reduce((s, f) => s + f[k], 0) / before.length])) as typeof figures;
-    return { occurrenceId: o.id, memberDayId: o.memberDayId, day, status: o.status, figures, baseline, baselineDays };
+    const baseline = Object.fromEntries(
+      keys.map((k) => [k, before.reduce((s, f) => s + f[k], 0) / before.length]),
+    ) as typeof figures;
+    return {
+      occurrenceId: o.id,
+      memberDayId: o.memberDayId,
+      day,
+      status: o.status,
+      figures,
+      baseline,
+      baselineDays,
+    };
   }
 
   private async figures(from: Date, to: Date): Promise<Report['figures']> {
@@ -195,8 +304,17 @@ export class MemberDaysService {
          SUM(CASE WHEN type = 'coupon_use' THEN 1 ELSE 0 END) AS used
        FROM engagement_event WHERE occurred_at >= ? AND occurred_at < ?`,
       [a, b],
-    )) as { participants: number; orders: number | null; spend: number | string | null; claimed: number | null; used: number | null }[];
-    const [points] = (await this.dataSource.query("SELECT COALESCE(SUM(points), 0) AS p FROM points_entry WHERE type IN ('earn', 'reward') AND created_at >= ? AND created_at < ?", [a, b])) as { p: number | string }[];
+    )) as {
+      participants: number;
+      orders: number | null;
+      spend: number | string | null;
+      claimed: number | null;
+      used: number | null;
+    }[];
+    const [points] = (await this.dataSource.query(
+      "SELECT COALESCE(SUM(points), 0) AS p FROM points_entry WHERE type IN ('earn', 'reward') AND created_at >= ? AND created_at < ?",
+      [a, b],
+    )) as { p: number | string }[];
     return {
       participants: Number(row?.participants ?? 0),
       orders: Number(row?.orders ?? 0),
@@ -209,18 +327,35 @@ export class MemberDaysService {
 
   private occurrenceView(d: MemberDay, day: string): OccurrenceView {
     const w = windowOf(day, d.startTime, d.endTime, this.tz);
-    return { memberDayId: d.id, name: d.name, day, startsAt: w.startsAt.toISOString(), endsAt: w.endsAt.toISOString(), benefits: d.benefits };
+    return {
+      memberDayId: d.id,
+      name: d.name,
+      day,
+      startsAt: w.startsAt.toISOString(),
+      endsAt: w.endsAt.toISOString(),
+      benefits: d.benefits,
+    };
   }
 }
 
 function inAudience(d: MemberDay, profile: MemberProfile | null): boolean {
   if (d.audience.tiers.length === 0 && d.audience.stages.length === 0) return true;
   if (!profile || profile.status !== 'member') return false;
-  if (d.audience.tiers.length > 0 && !d.audience.tiers.includes(profile.tierCode ?? '')) return false;
+  if (d.audience.tiers.length > 0 && !d.audience.tiers.includes(profile.tierCode ?? ''))
+    return false;
   if (d.audience.stages.length > 0 && !d.audience.stages.includes(profile.stage)) return false;
   return true;
 }
 
 function view(d: MemberDay): View {
-  return { id: d.id, name: d.name, schedule: d.schedule, startTime: d.startTime, endTime: d.endTime, audience: d.audience, benefits: d.benefits, active: d.active };
+  return {
+    id: d.id,
+    name: d.name,
+    schedule: d.schedule,
+    startTime: d.startTime,
+    endTime: d.endTime,
+    audience: d.audience,
+    benefits: d.benefits,
+    active: d.active,
+  };
 }

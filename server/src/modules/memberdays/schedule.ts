@@ -1,6 +1,12 @@
-import { addDays, startOfBrandDay, zoneOffsetMinutes, type MemberDaySchedule } from '@huoyue/shared';
+import {
+  addDays,
+  startOfBrandDay,
+  zoneOffsetMinutes,
+  type MemberDaySchedule,
+} from '@huoyue/shared';
 
-const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+const daysInMonth = (year: number, month: number) =>
+  new Date(Date.UTC(year, month, 0)).getUTCDate();
 
 /** ISO weekday of a calendar date: 1 = Monday … 7 = Sunday. */
 export function isoWeekday(day: string): number {
@@ -23,14 +29,25 @@ export function fallsOn(schedule: MemberDaySchedule, day: string): boolean {
 }
 
 /** The occurrence dates from `from` on (inclusive), at most `count`, looking no further than `horizonDays`. */
-export function nextDays(schedule: MemberDaySchedule, from: string, count: number, horizonDays = 800): string[] {
+export function nextDays(
+  schedule: MemberDaySchedule,
+  from: string,
+  count: number,
+  horizonDays = 800,
+): string[] {
   const days: string[] = [];
-  for (let i = 0, day = from; i < horizonDays && days.length < count; i++, day = addDays(day, 1)) if (fallsOn(schedule, day)) days.push(day);
+  for (let i = 0, day = from; i < horizonDays && days.length < count; i++, day = addDays(day, 1))
+    if (fallsOn(schedule, day)) days.push(day);
   return days;
 }
 
 /** The window [startsAt, endsAt) of an occurrence: brand-local times on its day, as instants (DST-correct). */
-export function windowOf(day: string, startTime: string, endTime: string, timeZone: string): { startsAt: Date; endsAt: Date } {
+export function windowOf(
+  day: string,
+  startTime: string,
+  endTime: string,
+  timeZone: string,
+): { startsAt: Date; endsAt: Date } {
   const at = (hhmm: string) => {
     const minutes = Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
     // Through the start of the day (or the next one for 24:00), then whole minutes into it.
@@ -38,7 +55,10 @@ export function windowOf(day: string, startTime: string, endTime: string, timeZo
     const midnight = startOfBrandDay(day, timeZone);
     const guess = new Date(midnight.getTime() + minutes * 60_000);
     // A DST change earlier that day shifts wall time by the offset difference; correct by the day's own offsets.
-    return new Date(guess.getTime() - (zoneOffsetMinutes(timeZone, guess) - zoneOffsetMinutes(timeZone, midnight)) * 60_000);
+    return new Date(
+      guess.getTime() -
+        (zoneOffsetMinutes(timeZone, guess) - zoneOffsetMinutes(timeZone, midnight)) * 60_000,
+    );
   };
   return { startsAt: at(startTime), endsAt: at(endTime) };
 }

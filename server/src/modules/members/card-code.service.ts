@@ -18,7 +18,10 @@ export class CardCodeService {
     this.key = createHmac('sha256', config.jwtSecret).update('card-code').digest();
   }
 
-  issue(cardNo: string, now = Date.now()): { code: string; expiresAt: Date; refreshInSeconds: number } {
+  issue(
+    cardNo: string,
+    now = Date.now(),
+  ): { code: string; expiresAt: Date; refreshInSeconds: number } {
     const window = Math.floor(now / 1000 / CARD_CODE_PERIOD_SECONDS);
     const expiresAt = new Date((window + 1) * CARD_CODE_PERIOD_SECONDS * 1000);
     return {

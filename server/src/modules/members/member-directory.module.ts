@@ -7,7 +7,10 @@ import { MemberDirectory, type MemberProfile } from '../points/member-directory.
 @Injectable()
 export class MemberTableDirectory extends MemberDirectory {
   async profile(em: EntityManager, memberId: number): Promise<MemberProfile | null> {
-    const [row] = (await em.query('SELECT status, tier_code, stage, earning_blocked, openid, unionid, phone, nickname, card_no FROM member WHERE id = ?', [memberId])) as {
+    const [row] = (await em.query(
+      'SELECT status, tier_code, stage, earning_blocked, openid, unionid, phone, nickname, card_no FROM member WHERE id = ?',
+      [memberId],
+    )) as {
       status: string;
       tier_code: string | null;
       stage: LifecycleStage;
@@ -19,12 +22,25 @@ export class MemberTableDirectory extends MemberDirectory {
       card_no: string | null;
     }[];
     return row
-      ? { status: row.status, tierCode: row.tier_code, stage: row.stage, blocked: Boolean(Number(row.earning_blocked)), openid: row.openid, unionid: row.unionid, phone: row.phone, nickname: row.nickname, cardNo: row.card_no }
+      ? {
+          status: row.status,
+          tierCode: row.tier_code,
+          stage: row.stage,
+          blocked: Boolean(Number(row.earning_blocked)),
+          openid: row.openid,
+          unionid: row.unionid,
+          phone: row.phone,
+          nickname: row.nickname,
+          cardNo: row.card_no,
+        }
       : null;
   }
 }
 
 /** Global and dependency-free, so the points module can ask without importing the members module (which imports it). */
 @Global()
-@Module({ providers: [{ provide: MemberDirectory, useClass: MemberTableDirectory }], exports: [MemberDirectory] })
+@Module({
+  providers: [{ provide: MemberDirectory, useClass: MemberTableDirectory }],
+  exports: [MemberDirectory],
+})
 export class MemberDirectoryModule {}

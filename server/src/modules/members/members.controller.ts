@@ -3,7 +3,12 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { routes } from '@huoyue/shared';
 import { Contract, type In } from '../../infra/http/contract.js';
 import { CurrentMember, CurrentStaff } from '../../infra/auth/auth.guard.js';
-import { MEMBER_TOKEN_TTL_SECONDS, type MemberPrincipal, type StaffPrincipal, TokenService } from '../../infra/auth/token.service.js';
+import {
+  MEMBER_TOKEN_TTL_SECONDS,
+  type MemberPrincipal,
+  type StaffPrincipal,
+  TokenService,
+} from '../../infra/auth/token.service.js';
 import { MembersService } from './members.service.js';
 import { TierService } from './tier.service.js';
 
@@ -20,7 +25,11 @@ export class AuthController {
   @Contract(r.wechatLogin)
   async wechatLogin(@Body() body: In<typeof r.wechatLogin.body>) {
     const member = await this.members.loginWithWechat(body.code);
-    return { token: await this.tokens.signMember(member.id), expiresIn: MEMBER_TOKEN_TTL_SECONDS, member: await this.members.toCard(member) };
+    return {
+      token: await this.tokens.signMember(member.id),
+      expiresIn: MEMBER_TOKEN_TTL_SECONDS,
+      member: await this.members.toCard(member),
+    };
   }
 }
 
@@ -35,7 +44,11 @@ export class MeController {
   async join(@CurrentMember() me: MemberPrincipal, @Body() body: In<typeof r.join.body>) {
     const member = await this.members.join(me.memberId, body);
     // After a merge the member id changes: the answer carries a token for the surviving record.
-    return { token: await this.tokens.signMember(member.id), expiresIn: MEMBER_TOKEN_TTL_SECONDS, member: await this.members.toCard(member) };
+    return {
+      token: await this.tokens.signMember(member.id),
+      expiresIn: MEMBER_TOKEN_TTL_SECONDS,
+      member: await this.members.toCard(member),
+    };
   }
 
   @Contract(r.me)
@@ -81,8 +94,14 @@ export class AdminMembersController {
   }
 
   @Contract(routes.engagement.earningBlock)
-  async earningBlock(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof routes.engagement.earningBlock.params>, @Body() body: In<typeof routes.engagement.earningBlock.body>) {
-    return { blocked: await this.members.setEarningBlock(staff, params.id, body.blocked, body.reason) };
+  async earningBlock(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof routes.engagement.earningBlock.params>,
+    @Body() body: In<typeof routes.engagement.earningBlock.body>,
+  ) {
+    return {
+      blocked: await this.members.setEarningBlock(staff, params.id, body.blocked, body.reason),
+    };
   }
 }
 
@@ -103,7 +122,11 @@ export class TiersController {
   }
 
   @Contract(p.updateTier)
-  update(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof p.updateTier.params>, @Body() body: In<typeof p.updateTier.body>) {
+  update(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof p.updateTier.params>,
+    @Body() body: In<typeof p.updateTier.body>,
+  ) {
     return this.tiers.update(staff, params.code, body);
   }
 }

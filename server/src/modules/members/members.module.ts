@@ -3,7 +3,12 @@ import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
 import { CardCodeService } from './card-code.service.js';
-import { AdminMembersController, AuthController, MeController, TiersController } from './members.controller.js';
+import {
+  AdminMembersController,
+  AuthController,
+  MeController,
+  TiersController,
+} from './members.controller.js';
 import { MembersService } from './members.service.js';
 import { TierListener } from './tier.listener.js';
 import { TierService } from './tier.service.js';
@@ -23,7 +28,15 @@ export class MembersModule implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.tiers.ladder(); // warm the ladder cache before any transaction needs it
-    this.jobs.register({ name: 'tiers.period_end', everyMs: 15 * 60_000, run: (asOf) => this.tiers.endPeriods(asOf) });
-    this.jobs.register({ name: 'tiers.retention_notice', everyMs: 60 * 60_000, run: (asOf) => this.tiers.retentionNotices(asOf) });
+    this.jobs.register({
+      name: 'tiers.period_end',
+      everyMs: 15 * 60_000,
+      run: (asOf) => this.tiers.endPeriods(asOf),
+    });
+    this.jobs.register({
+      name: 'tiers.retention_notice',
+      everyMs: 60 * 60_000,
+      run: (asOf) => this.tiers.retentionNotices(asOf),
+    });
   }
 }

@@ -3,7 +3,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, In, LessThan, Like } from 'typeorm';
 import { maskPhone, type MemberCard } from '@huoyue/shared';
 import type { z } from 'zod';
-import type { joinBody, memberDetail, memberExport, memberRef, memberSummary } from '@huoyue/shared';
+import type {
+  joinBody,
+  memberDetail,
+  memberExport,
+  memberRef,
+  memberSummary,
+} from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { bulkInsert, placeholders, sqlInstant } from '../../infra/database/bulk.js';
@@ -37,8 +43,8 @@ export interface OfflineMemberInput {
 }
 
 /** SQLite hands back datetimes as UTC text without a zone; MySQL (timezone Z) as Date. */
-const toUtcDate = (v: Date | string) => (v instanceof Date ? v : new Date(v.includes('T') ? v : `${v.replace(' ', 'T')}Z`));
-
+const toUtcDate = (v: Date | string) =>
+  v instanceof Date ? v : new Date(v.includes('T') ? v : `${v.replace(' ', 'T')}Z`);
 
 /** A member reference in an import that is a mainland mobile number (else it is the brand's own customer id). */
 export const PHONE_REF = /^1[3-9]\d{9}$/;
@@ -89,7 +95,11 @@ export class MembersService {
             await tx.em.update(Member, { id: member.id }, { unionid: session.unionid });
             member.unionid = session.unionid;
           }
-          await this.engagement.record(tx.em, { memberId: member.id, type: 'app_open', occurredAt: now });
+          await this.engagement.record(tx.em, {
+            memberId: member.id,
+            type: 'app_open',
+            occurredAt: now,
+          });
           return member;
         });
       } catch (err) {
@@ -105,15 +115,19 @@ export class MembersService {
     if (current.status === 'member') throw new DomainError('ALREADY_MEMBER', '您已经是会员了');
     const phone = input.phoneCode
       ? (
-          await this.wechatCall(() => this.wechat.getPhoneNumber(input.phoneCode!, current.openid ?? undefined), {
-            40029: ['INVALID_PHONE_CODE', '手机号授权已失效，请重新授权'],
-          })
+          await this.wechatCall(
+            () => this.wechat.getPhoneNumber(input.phoneCode!, current.openid ?? undefined),
+            {
+              40029: ['INVALID_PHONE_CODE', '手机号授权已失效，请重新授权'],
+            },
+          )
         ).purePhoneNumber
       : undefined;
 
     return this.uow.run(async (tx) => {
       const visitor = await findOneForUpdate(tx.em, Member, { id: memberId });
-      if (!visitor || visitor.status === 'closed' || visitor.status === 'merged') throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
+      if (!visitor || visitor.status === 'closed' || visitor.status === 'merged')
+        throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
       if (visitor.status === 'member') throw new DomainError('ALREADY_MEMBER', '您已经是会员了');
       const now = new Date();
       const owner = phone ? await tx.em.findOneBy(Member, { phone }) : null;
@@ -145,7 +159,7 @@ export class MembersService {
       await tx.publish('member.joined', { memberId: visitor.id, cardNo, at: now.toISOString() });
       // The stage is the lifecycle module's decision; joining today with no purchase is `new`.
       await this.lifecycle.setStage(tx, visitor.id, visitor.stage, 'new', 'join');
-      return (await tx.em.findOneByOrFail(Member, { id: visitor.id }));
+      return await tx.em.findOneByOrFail(Member, { id: visitor.id });
     });
   }
 
@@ -153,9 +167,19 @@ export class MembersService {
    * The person was already known offline (import, POS) by this phone: the offline record survives, with its
    * history and balances, and takes over the WeChat identity; the visitor record is folded into it.
    */
-  private async mergeIntoOffline(tx: Tx, visitor: Member, offline: Member, input: JoinInput, now: Date): Promise<Member> {
+  private async mergeIntoOffline(
+    tx: Tx,
+    visitor: Member,
+    offline: Member,
+    input: JoinInput,
+    now: Date,
+  ): Promise<Member> {
     const at = now.toISOString();
-    await tx.em.update(Member, { id: visitor.id }, { openid: null, unionid: null, status: 'merged', mergedIntoId: offline.id });
+    await tx.em.update(
+      Member,
+      { id: visitor.id },
+      { openid: null, unionid: null, status: 'merged', mergedIntoId: offline.id },
+    );
     const entry = await this.tiers.entryTier();
     const cardNo = offline.cardNo ?? (await this.freeCardNo(tx.em));
     await tx.em.update(
@@ -171,16 +195,23 @@ export class MembersService {
         nickname: input.nickname ?? offline.nickname ?? visitor.nickname,
         birthday: input.birthday ?? offline.birthday,
         tierCode: offline.tierCode ?? entry?.code ?? null,
-        firstSeenAt: offline.firstSeenAt < visitor.firstSeenAt ? offline.firstSeenAt : visitor.firstSeenAt,
+        firstSeenAt:
+          offline.firstSeenAt < visitor.firstSeenAt ? offline.firstSeenAt : visitor.firstSeenAt,
       },
     );
     await this.engagement.reassign(tx.em, visitor.id, offline.id);
     await this.points.merge(tx.em, visitor.id, offline.id);
-    await this.engagement.record(tx.em, { memberId: offline.id, type: 'join', occurredAt: now, properties: { mergedFrom: visitor.id } });
+    await this.engagement.record(tx.em, {
+      memberId: offline.id,
+      type: 'join',
+      occurredAt: now,
+      properties: { mergedFrom: visitor.id },
+    });
     await tx.publish('member.merged', { survivorId: offline.id, mergedId: visitor.id, at });
     await tx.publish('member.joined', { memberId: offline.id, cardNo, at });
     // An offline record that never joined becomes `new`; one with purchases is re-decided by the lifecycle refresh.
-    if (offline.stage === 'potential') await this.lifecycle.setStage(tx, offline.id, 'potential', 'new', 'join');
+    if (offline.stage === 'potential')
+      await this.lifecycle.setStage(tx, offline.id, 'potential', 'new', 'join');
     return tx.em.findOneByOrFail(Member, { id: offline.id });
   }
 
@@ -189,9 +220,17 @@ export class MembersService {
    * the member it was merged into; a closed one for nobody.
    */
   async resolveRef(em: EntityManager, ref: MemberRef): Promise<Member | null> {
-    const where = 'id' in ref ? { id: ref.id } : 'cardNo' in ref ? { cardNo: ref.cardNo } : 'phone' in ref ? { phone: ref.phone } : { openid: ref.openid };
+    const where =
+      'id' in ref
+        ? { id: ref.id }
+        : 'cardNo' in ref
+          ? { cardNo: ref.cardNo }
+          : 'phone' in ref
+            ? { phone: ref.phone }
+            : { openid: ref.openid };
     let member = await em.findOneBy(Member, where);
-    for (let hops = 0; member?.status === 'merged' && member.mergedIntoId && hops < 3; hops++) member = await em.findOneBy(Member, { id: member.mergedIntoId });
+    for (let hops = 0; member?.status === 'merged' && member.mergedIntoId && hops < 3; hops++)
+      member = await em.findOneBy(Member, { id: member.mergedIntoId });
     return member && member.status !== 'closed' && member.status !== 'merged' ? member : null;
   }
 
@@ -199,9 +238,15 @@ export class MembersService {
    * A customer known only offline (POS, old CRM): created on first sight as a member with a card number and no
    * WeChat identity. When they join in the mini-program with the same phone, the two records merge.
    */
-  async findOrCreateOffline(tx: Tx, input: OfflineMemberInput): Promise<{ member: Member; created: boolean }> {
+  async findOrCreateOffline(
+    tx: Tx,
+    input: OfflineMemberInput,
+  ): Promise<{ member: Member; created: boolean }> {
     const existing =
-      (input.phone ? await this.resolveRef(tx.em, { phone: input.phone }) : null) ?? (input.externalRef ? await tx.em.findOneBy(Member, { externalRef: input.externalRef }) : null);
+      (input.phone ? await this.resolveRef(tx.em, { phone: input.phone }) : null) ??
+      (input.externalRef
+        ? await tx.em.findOneBy(Member, { externalRef: input.externalRef })
+        : null);
     if (existing) return { member: existing, created: false };
     const entry = await this.tiers.entryTier();
     const member = tx.em.create(Member, {
@@ -225,7 +270,11 @@ export class MembersService {
       closedAt: null,
     });
     await tx.em.insert(Member, member);
-    await tx.publish('member.joined', { memberId: member.id, cardNo: member.cardNo!, at: input.at.toISOString() });
+    await tx.publish('member.joined', {
+      memberId: member.id,
+      cardNo: member.cardNo!,
+      at: input.at.toISOString(),
+    });
     return { member, created: true };
   }
 
@@ -234,7 +283,12 @@ export class MembersService {
    * customer id) to a member id, creating offline members for those not known yet. Imported customers do not
    * emit `member.joined`: history is not news, and nobody should be greeted a hundred thousand times.
    */
-  async resolveOrCreateOffline(em: EntityManager, refs: string[], at: Date, profiles: Map<string, Partial<Pick<Member, 'nickname' | 'birthday' | 'phone'>>> = new Map()): Promise<Map<string, number>> {
+  async resolveOrCreateOffline(
+    em: EntityManager,
+    refs: string[],
+    at: Date,
+    profiles: Map<string, Partial<Pick<Member, 'nickname' | 'birthday' | 'phone'>>> = new Map(),
+  ): Promise<Map<string, number>> {
     const kind = this.config.database.kind;
     const unique = [...new Set(refs)];
     const phones = unique.filter((r) => PHONE_REF.test(r));
@@ -242,19 +296,30 @@ export class MembersService {
     const found = new Map<string, number>();
     const lookup = async () => {
       if (phones.length) {
-        const rows: { id: number; phone: string }[] = await em.query(`SELECT id, phone FROM member WHERE phone IN (${placeholders(phones.length)})`, phones);
+        const rows: { id: number; phone: string }[] = await em.query(
+          `SELECT id, phone FROM member WHERE phone IN (${placeholders(phones.length)})`,
+          phones,
+        );
         for (const r of rows) found.set(r.phone, Number(r.id));
       }
       if (externals.length) {
-        const rows: { id: number; external_ref: string }[] = await em.query(`SELECT id, external_ref FROM member WHERE external_ref IN (${placeholders(externals.length)})`, externals);
+        const rows: { id: number; external_ref: string }[] = await em.query(
+          `SELECT id, external_ref FROM member WHERE external_ref IN (${placeholders(externals.length)})`,
+          externals,
+        );
         for (const r of rows) found.set(r.external_ref, Number(r.id));
       }
     };
     await lookup();
     // A customer id whose phone is already a member's (they joined in WeChat first) is that member.
-    const byPhone = unique.filter((r) => !found.has(r) && profiles.get(r)?.phone).map((r) => [r, profiles.get(r)!.phone!] as const);
+    const byPhone = unique
+      .filter((r) => !found.has(r) && profiles.get(r)?.phone)
+      .map((r) => [r, profiles.get(r)!.phone!] as const);
     if (byPhone.length) {
-      const rows: { id: number; phone: string }[] = await em.query(`SELECT id, phone FROM member WHERE phone IN (${placeholders(byPhone.length)})`, byPhone.map(([, phone]) => phone));
+      const rows: { id: number; phone: string }[] = await em.query(
+        `SELECT id, phone FROM member WHERE phone IN (${placeholders(byPhone.length)})`,
+        byPhone.map(([, phone]) => phone),
+      );
       const ids = new Map(rows.map((r) => [r.phone, Number(r.id)]));
       for (const [ref, phone] of byPhone) if (ids.has(phone)) found.set(ref, ids.get(phone)!);
     }
@@ -280,7 +345,26 @@ export class MembersService {
         when,
       ];
     });
-    await bulkInsert(em, kind, 'member', ['phone', 'external_ref', 'card_no', 'nickname', 'birthday', 'stage', 'status', 'source', 'tier_code', 'tier_since', 'first_seen_at', 'joined_at'], rows);
+    await bulkInsert(
+      em,
+      kind,
+      'member',
+      [
+        'phone',
+        'external_ref',
+        'card_no',
+        'nickname',
+        'birthday',
+        'stage',
+        'status',
+        'source',
+        'tier_code',
+        'tier_since',
+        'first_seen_at',
+        'joined_at',
+      ],
+      rows,
+    );
     await lookup();
     return found;
   }
@@ -290,35 +374,66 @@ export class MembersService {
     const where = ["status = 'member'"];
     if (tiers.length) where.push(`tier_code IN (${placeholders(tiers.length)})`);
     if (stages.length) where.push(`stage IN (${placeholders(stages.length)})`);
-    const rows = (await this.dataSource.query(`SELECT id FROM member WHERE ${where.join(' AND ')} ORDER BY id`, [...tiers, ...stages])) as { id: number }[];
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM member WHERE ${where.join(' AND ')} ORDER BY id`,
+      [...tiers, ...stages],
+    )) as { id: number }[];
     return rows.map((r) => Number(r.id));
   }
 
   /** Nicknames by id, for lists other modules show (leaderboards); closed members have none. */
   async nicknames(ids: number[]): Promise<Map<number, string | null>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.dataSource.getRepository(Member).find({ where: { id: In(ids) }, select: { id: true, nickname: true } });
+    const rows = await this.dataSource
+      .getRepository(Member)
+      .find({ where: { id: In(ids) }, select: { id: true, nickname: true } });
     return new Map(rows.map((r) => [r.id, r.nickname]));
   }
 
   /** Puts a member on the blacklist (no earning on any path) or takes them off; audited. */
-  async setEarningBlock(actor: Actor, memberId: number, blocked: boolean, reason: string): Promise<boolean> {
+  async setEarningBlock(
+    actor: Actor,
+    memberId: number,
+    blocked: boolean,
+    reason: string,
+  ): Promise<boolean> {
     return this.uow.run(async (tx) => {
       const member = await tx.em.findOneBy(Member, { id: memberId });
-      if (!member || member.status === 'closed' || member.status === 'merged') throw new DomainError('NOT_FOUND', '会员不存在或已注销');
+      if (!member || member.status === 'closed' || member.status === 'merged')
+        throw new DomainError('NOT_FOUND', '会员不存在或已注销');
       await tx.em.update(Member, { id: memberId }, { earningBlocked: blocked });
-      await this.audit.record(tx.em, actor, { action: blocked ? 'member.earning_block' : 'member.earning_unblock', entityType: 'member', entityId: memberId, before: { blocked: member.earningBlocked }, after: { blocked, reason } });
+      await this.audit.record(tx.em, actor, {
+        action: blocked ? 'member.earning_block' : 'member.earning_unblock',
+        entityType: 'member',
+        entityId: memberId,
+        before: { blocked: member.earningBlocked },
+        after: { blocked, reason },
+      });
       return blocked;
     });
   }
 
   async card(memberId: number): Promise<MemberCard> {
     // The hottest read of the app: one indexed SELECT, no query building (see docs/benchmarks.md).
-    const rows: { id: number; nickname: string | null; card_no: string | null; stage: MemberCard['stage']; status: string; tier_code: string | null; joined_at: Date | string | null }[] =
-      await this.dataSource.query('SELECT id, nickname, card_no, stage, status, tier_code, joined_at FROM member WHERE id = ?', [memberId]);
+    const rows: {
+      id: number;
+      nickname: string | null;
+      card_no: string | null;
+      stage: MemberCard['stage'];
+      status: string;
+      tier_code: string | null;
+      joined_at: Date | string | null;
+    }[] = await this.dataSource.query(
+      'SELECT id, nickname, card_no, stage, status, tier_code, joined_at FROM member WHERE id = ?',
+      [memberId],
+    );
     const row = rows[0];
-    if (!row || row.status === 'closed' || row.status === 'merged') throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
-    const [tier, balances] = await Promise.all([this.tiers.byCode(row.tier_code), this.points.balances(memberId)]);
+    if (!row || row.status === 'closed' || row.status === 'merged')
+      throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
+    const [tier, balances] = await Promise.all([
+      this.tiers.byCode(row.tier_code),
+      this.points.balances(memberId),
+    ]);
     return {
       id: row.id,
       nickname: row.nickname,
@@ -332,7 +447,10 @@ export class MembersService {
   }
 
   async toCard(member: Member): Promise<MemberCard> {
-    const [tier, balances] = await Promise.all([this.tiers.byCode(member.tierCode), this.points.balances(member.id)]);
+    const [tier, balances] = await Promise.all([
+      this.tiers.byCode(member.tierCode),
+      this.points.balances(member.id),
+    ]);
     return {
       id: member.id,
       // A freshly created entity leaves unset columns undefined; the contract says null.
@@ -348,14 +466,22 @@ export class MembersService {
 
   async cardCode(memberId: number) {
     const member = await this.activeMember(memberId);
-    if (member.status !== 'member' || !member.cardNo) throw new DomainError('NOT_A_MEMBER', '开通会员后才有会员码哦');
+    if (member.status !== 'member' || !member.cardNo)
+      throw new DomainError('NOT_A_MEMBER', '开通会员后才有会员码哦');
     const issued = this.cardCodes.issue(member.cardNo);
-    return { code: issued.code, expiresAt: issued.expiresAt.toISOString(), refreshInSeconds: issued.refreshInSeconds };
+    return {
+      code: issued.code,
+      expiresAt: issued.expiresAt.toISOString(),
+      refreshInSeconds: issued.refreshInSeconds,
+    };
   }
 
   async exportData(memberId: number): Promise<MemberExport> {
     const member = await this.activeMember(memberId);
-    const [balances, events] = await Promise.all([this.points.balances(memberId), this.engagement.all(memberId)]);
+    const [balances, events] = await Promise.all([
+      this.points.balances(memberId),
+      this.engagement.all(memberId),
+    ]);
     return {
       exportedAt: new Date().toISOString(),
       member: {
@@ -372,7 +498,11 @@ export class MembersService {
         joinedAt: member.joinedAt?.toISOString() ?? null,
       },
       points: { balance: balances.balance, growth: balances.growth },
-      events: events.map((e) => ({ type: e.type, occurredAt: e.occurredAt.toISOString(), properties: e.properties })),
+      events: events.map((e) => ({
+        type: e.type,
+        occurredAt: e.occurredAt.toISOString(),
+        properties: e.properties,
+      })),
     };
   }
 
@@ -383,12 +513,23 @@ export class MembersService {
   async close(memberId: number): Promise<void> {
     await this.uow.run(async (tx) => {
       const member = await findOneForUpdate(tx.em, Member, { id: memberId });
-      if (!member || member.status === 'closed' || member.status === 'merged') throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
+      if (!member || member.status === 'closed' || member.status === 'merged')
+        throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
       const now = new Date();
       await tx.em.update(
         Member,
         { id: memberId },
-        { openid: null, unionid: null, nickname: null, phone: null, birthday: null, externalRef: null, cardNo: null, status: 'closed', closedAt: now },
+        {
+          openid: null,
+          unionid: null,
+          nickname: null,
+          phone: null,
+          birthday: null,
+          externalRef: null,
+          cardNo: null,
+          status: 'closed',
+          closedAt: now,
+        },
       );
       await this.engagement.anonymise(tx.em, memberId);
       await tx.publish('member.closed', { memberId, at: now.toISOString() });
@@ -397,7 +538,11 @@ export class MembersService {
 
   // ---- staff side ----
 
-  async search(query: string | undefined, limit: number, cursor: string | undefined): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
+  async search(
+    query: string | undefined,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
     const repo = this.dataSource.getRepository(Member);
     const before = cursor && /^\d+$/.test(cursor) ? Number(cursor) : undefined;
     const base = { status: In(['member', 'visitor']), ...(before ? { id: LessThan(before) } : {}) };
@@ -418,7 +563,12 @@ export class MembersService {
   async detail(memberId: number): Promise<MemberDetail> {
     const member = await this.dataSource.getRepository(Member).findOneBy({ id: memberId });
     if (!member || member.status === 'merged') throw notFound('会员');
-    const [summary, balances, events, lifecycle] = await Promise.all([this.toSummary(member), this.points.balances(member.id), this.engagement.recent(member.id, 20), this.churn.memberView(member.id)]);
+    const [summary, balances, events, lifecycle] = await Promise.all([
+      this.toSummary(member),
+      this.points.balances(member.id),
+      this.engagement.recent(member.id, 20),
+      this.churn.memberView(member.id),
+    ]);
     return {
       ...summary,
       phone: member.phone,
@@ -427,16 +577,24 @@ export class MembersService {
       growth: balances.growth,
       firstSeenAt: member.firstSeenAt.toISOString(),
       source: member.source,
-      recentEvents: events.map((e) => ({ type: e.type, occurredAt: e.occurredAt.toISOString(), properties: e.properties })),
+      recentEvents: events.map((e) => ({
+        type: e.type,
+        occurredAt: e.occurredAt.toISOString(),
+        properties: e.properties,
+      })),
       ...lifecycle,
     };
   }
 
   async byCardCode(code: string): Promise<MemberDetail> {
     const cardNo = this.cardCodes.verify(code);
-    if (!cardNo) throw new DomainError('CARD_CODE_INVALID', '会员码无效或已过期，请让顾客刷新后重新出示');
-    const member = await this.dataSource.getRepository(Member).findOneBy({ cardNo, status: 'member' });
-    if (!member) throw new DomainError('CARD_CODE_INVALID', '会员码无效或已过期，请让顾客刷新后重新出示');
+    if (!cardNo)
+      throw new DomainError('CARD_CODE_INVALID', '会员码无效或已过期，请让顾客刷新后重新出示');
+    const member = await this.dataSource
+      .getRepository(Member)
+      .findOneBy({ cardNo, status: 'member' });
+    if (!member)
+      throw new DomainError('CARD_CODE_INVALID', '会员码无效或已过期，请让顾客刷新后重新出示');
     return this.detail(member.id);
   }
 
@@ -458,7 +616,8 @@ export class MembersService {
   /** The member behind a token; a closed or merged record no longer answers to its old tokens. */
   private async activeMember(memberId: number): Promise<Member> {
     const member = await this.dataSource.getRepository(Member).findOneBy({ id: memberId });
-    if (!member || member.status === 'closed' || member.status === 'merged') throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
+    if (!member || member.status === 'closed' || member.status === 'merged')
+      throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
     return member;
   }
 
@@ -471,7 +630,10 @@ export class MembersService {
   }
 
   /** Maps WeChat's errcodes to our error codes; anything unexpected or transient is "WeChat unavailable". */
-  private async wechatCall<T>(call: () => Promise<T>, known: Record<number, [DomainError['code'], string]>): Promise<T> {
+  private async wechatCall<T>(
+    call: () => Promise<T>,
+    known: Record<number, [DomainError['code'], string]>,
+  ): Promise<T> {
     try {
       return await call();
     } catch (err) {

@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import { addMonths, brandDay, startOfBrandDay, type myTiers, type tierView, type updateTierBody } from '@huoyue/shared';
+import {
+  addMonths,
+  brandDay,
+  startOfBrandDay,
+  type myTiers,
+  type tierView,
+  type updateTierBody,
+} from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
@@ -18,7 +25,13 @@ import { Tier, type TierBenefits } from './entities/tier.entity.js';
 type TierView = z.output<typeof tierView>;
 type MyTiers = z.output<typeof myTiers>;
 
-const DEFAULT_BENEFITS: TierBenefits = { pointsMultiplier: 1, birthdayCoupon: null, freeShipping: false, exclusiveItems: false, perks: [] };
+const DEFAULT_BENEFITS: TierBenefits = {
+  pointsMultiplier: 1,
+  birthdayCoupon: null,
+  freeShipping: false,
+  exclusiveItems: false,
+  perks: [],
+};
 
 /**
  * The tier ladder and each member's place on it. A member moves up as soon as growth passes a higher threshold
@@ -29,7 +42,10 @@ const DEFAULT_BENEFITS: TierBenefits = { pointsMultiplier: 1, birthdayCoupon: nu
  */
 @Injectable()
 export class TierService {
-  private readonly cache = new SwrCache(() => this.dataSource.getRepository(Tier).find({ order: { rank: 'ASC' } }), 30_000);
+  private readonly cache = new SwrCache(
+    () => this.dataSource.getRepository(Tier).find({ order: { rank: 'ASC' } }),
+    30_000,
+  );
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
@@ -69,7 +85,11 @@ export class TierService {
     };
   }
 
-  async update(actor: StaffPrincipal, code: string, input: z.output<typeof updateTierBody>): Promise<TierView> {
+  async update(
+    actor: StaffPrincipal,
+    code: string,
+    input: z.output<typeof updateTierBody>,
+  ): Promise<TierView> {
     const saved = await this.uow.run(async (tx) => {
       const tier = await tx.em.findOneBy(Tier, { code });
       if (!tier) throw new DomainError('NOT_FOUND', '等级不存在');
@@ -78,8 +98,12 @@ export class TierService {
         const ladder = await tx.em.find(Tier, { order: { rank: 'ASC' } });
         const below = ladder.find((t) => t.rank === tier.rank - 1);
         const above = ladder.find((t) => t.rank === tier.rank + 1);
-        if (tier.rank === 0 && input.growthThreshold !== 0) throw new DomainError('BUSINESS_RULE', '入门等级的成长值门槛必须为 0');
-        if ((below && input.growthThreshold <= below.growthThreshold) || (above && input.growthThreshold >= above.growthThreshold)) {
+        if (tier.rank === 0 && input.growthThreshold !== 0)
+          throw new DomainError('BUSINESS_RULE', '入门等级的成长值门槛必须为 0');
+        if (
+          (below && input.growthThreshold <= below.growthThreshold) ||
+          (above && input.growthThreshold >= above.growthThreshold)
+        ) {
           throw new DomainError('BUSINESS_RULE', '成长值门槛必须高于下一级、低于上一级');
         }
       }
@@ -88,11 +112,25 @@ export class TierService {
         ...(input.growthThreshold !== undefined ? { growthThreshold: input.growthThreshold } : {}),
         ...(input.retentionGrowth !== undefined ? { retentionGrowth: input.retentionGrowth } : {}),
         ...(input.validityMonths !== undefined ? { validityMonths: input.validityMonths } : {}),
-        ...(input.benefits !== undefined ? { benefits: { ...DEFAULT_BENEFITS, ...(tier.benefits ?? {}), ...input.benefits } as TierBenefits } : {}),
+        ...(input.benefits !== undefined
+          ? {
+              benefits: {
+                ...DEFAULT_BENEFITS,
+                ...(tier.benefits ?? {}),
+                ...input.benefits,
+              } as TierBenefits,
+            }
+          : {}),
       };
       await tx.em.update(Tier, { id: tier.id }, next);
       const after = this.toView((await tx.em.findOneBy(Tier, { id: tier.id }))!);
-      await this.audit.record(tx.em, actor, { action: 'tier.update', entityType: 'tier', entityId: code, before, after });
+      await this.audit.record(tx.em, actor, {
+        action: 'tier.update',
+        entityType: 'tier',
+        entityId: code,
+        before,
+        after,
+      });
       return after;
     });
     await this.reload();
@@ -104,12 +142,17 @@ export class TierService {
     const ladder = await this.ladder();
     // A read outside any transaction first: most calls find the member already at the right tier.
     const [seen, account] = await Promise.all([
-      this.dataSource.getRepository(Member).findOne({ where: { id: memberId }, select: { id: true, tierCode: true, status: true } }),
+      this.dataSource
+        .getRepository(Member)
+        .findOne({ where: { id: memberId }, select: { id: true, tierCode: true, status: true } }),
       this.points.account(memberId),
     ]);
-    const reachable = [...ladder].reverse().find((t) => (account?.growth ?? 0) >= t.growthThreshold);
+    const reachable = [...ladder]
+      .reverse()
+      .find((t) => (account?.growth ?? 0) >= t.growthThreshold);
     const held = ladder.find((t) => t.code === seen?.tierCode);
-    if (!seen || seen.status !== 'member' || !reachable || (held && reachable.rank <= held.rank)) return;
+    if (!seen || seen.status !== 'member' || !reachable || (held && reachable.rank <= held.rank))
+      return;
     await this.uow.run(async (tx) => {
       const member = await findOneForUpdate(tx.em, Member, { id: memberId });
       if (!member || member.status !== 'member') return;
@@ -134,14 +177,18 @@ export class TierService {
       .getRepository(Member)
       .createQueryBuilder('m')
       .select(['m.id'])
-      .where("m.status = 'member' AND m.tier_expires_at IS NOT NULL AND m.tier_expires_at <= :asOf", { asOf })
+      .where(
+        "m.status = 'member' AND m.tier_expires_at IS NOT NULL AND m.tier_expires_at <= :asOf",
+        { asOf },
+      )
       .limit(5000)
       .getMany();
     let changed = 0;
     for (const { id } of due) {
       await this.uow.run(async (tx) => {
         const member = await findOneForUpdate(tx.em, Member, { id });
-        if (!member || !member.tierExpiresAt || member.tierExpiresAt > asOf || !member.tierSince) return;
+        if (!member || !member.tierExpiresAt || member.tierExpiresAt > asOf || !member.tierSince)
+          return;
         const current = ladder.find((t) => t.code === member.tierCode);
         if (!current) return;
         const periodGrowth = await this.points.growthSince(id, member.tierSince, tx.em);
@@ -149,17 +196,43 @@ export class TierService {
         const growth = account?.growth ?? 0;
         if (periodGrowth >= current.retentionGrowth) {
           // Kept: the next period starts where this one ended.
-          await tx.em.update(Member, { id }, { tierSince: member.tierExpiresAt, tierExpiresAt: this.periodEnd(current, member.tierExpiresAt), tierNoticeFor: null });
-          await tx.em.insert(TierHistory, { memberId: id, fromTier: current.code, toTier: current.code, reason: 'retained', growth, periodGrowth, at: asOf });
+          await tx.em.update(
+            Member,
+            { id },
+            {
+              tierSince: member.tierExpiresAt,
+              tierExpiresAt: this.periodEnd(current, member.tierExpiresAt),
+              tierNoticeFor: null,
+            },
+          );
+          await tx.em.insert(TierHistory, {
+            memberId: id,
+            fromTier: current.code,
+            toTier: current.code,
+            reason: 'retained',
+            growth,
+            periodGrowth,
+            at: asOf,
+          });
           changed++;
           return;
         }
         const lower =
           rules.downgrade === 'one_level'
             ? ladder.find((t) => t.rank === current.rank - 1)
-            : [...ladder].reverse().find((t) => t.rank < current.rank && periodGrowth >= t.retentionGrowth);
+            : [...ladder]
+                .reverse()
+                .find((t) => t.rank < current.rank && periodGrowth >= t.retentionGrowth);
         const target = lower ?? ladder[0]!;
-        await this.move(tx, member, target, 'downgrade', growth, periodGrowth, member.tierExpiresAt);
+        await this.move(
+          tx,
+          member,
+          target,
+          'downgrade',
+          growth,
+          periodGrowth,
+          member.tierExpiresAt,
+        );
         // Growth restarts at the new tier's threshold, so the member is not upgraded straight back.
         if (growth > target.growthThreshold) {
           await this.points.setGrowth(tx, {
@@ -186,7 +259,10 @@ export class TierService {
     const due = await this.dataSource
       .getRepository(Member)
       .createQueryBuilder('m')
-      .where("m.status = 'member' AND m.tier_expires_at > :asOf AND m.tier_expires_at <= :until AND (m.tier_notice_for IS NULL OR m.tier_notice_for <> m.tier_expires_at)", { asOf, until })
+      .where(
+        "m.status = 'member' AND m.tier_expires_at > :asOf AND m.tier_expires_at <= :until AND (m.tier_notice_for IS NULL OR m.tier_notice_for <> m.tier_expires_at)",
+        { asOf, until },
+      )
       .limit(5000)
       .getMany();
     let sent = 0;
@@ -201,10 +277,19 @@ export class TierService {
           .createQueryBuilder()
           .update(Member)
           .set({ tierNoticeFor: member.tierExpiresAt })
-          .where('id = :id AND (tier_notice_for IS NULL OR tier_notice_for <> :expires)', { id: member.id, expires: member.tierExpiresAt })
+          .where('id = :id AND (tier_notice_for IS NULL OR tier_notice_for <> :expires)', {
+            id: member.id,
+            expires: member.tierExpiresAt,
+          })
           .execute();
         if ((claimed.affected ?? 0) === 0) return;
-        await tx.publish('member.tier_at_risk', { memberId: member.id, tierCode: tier.code, expiresAt: member.tierExpiresAt!.toISOString(), growthNeeded: needed, at: asOf.toISOString() });
+        await tx.publish('member.tier_at_risk', {
+          memberId: member.id,
+          tierCode: tier.code,
+          expiresAt: member.tierExpiresAt!.toISOString(),
+          growthNeeded: needed,
+          at: asOf.toISOString(),
+        });
         sent++;
       });
     }
@@ -217,8 +302,25 @@ export class TierService {
     if (!target) throw new DomainError('BUSINESS_RULE', `等级 ${code} 不存在`);
     const member = await findOneForUpdate(tx.em, Member, { id: memberId });
     if (!member || member.tierCode === code) return;
-    await tx.em.update(Member, { id: memberId }, { tierCode: code, tierSince: at, tierExpiresAt: this.periodEnd(target, at), tierNoticeFor: null });
-    await tx.em.insert(TierHistory, { memberId, fromTier: member.tierCode, toTier: code, reason: 'import', growth: 0, periodGrowth: null, at });
+    await tx.em.update(
+      Member,
+      { id: memberId },
+      {
+        tierCode: code,
+        tierSince: at,
+        tierExpiresAt: this.periodEnd(target, at),
+        tierNoticeFor: null,
+      },
+    );
+    await tx.em.insert(TierHistory, {
+      memberId,
+      fromTier: member.tierCode,
+      toTier: code,
+      reason: 'import',
+      growth: 0,
+      periodGrowth: null,
+      at,
+    });
   }
 
   async mine(memberId: number): Promise<MyTiers> {
@@ -229,7 +331,9 @@ export class TierService {
     const growth = account?.growth ?? 0;
     const current = ladder.find((t) => t.code === member.tierCode);
     const next = current ? ladder.find((t) => t.rank === current.rank + 1) : ladder[0];
-    const periodGrowth = member.tierSince ? await this.points.growthSince(memberId, member.tierSince) : 0;
+    const periodGrowth = member.tierSince
+      ? await this.points.growthSince(memberId, member.tierSince)
+      : 0;
     return {
       ladder: ladder.map((t) => this.toView(t)),
       current: {
@@ -238,8 +342,17 @@ export class TierService {
         expiresAt: member.tierExpiresAt?.toISOString() ?? null,
         growth,
         growthThisPeriod: periodGrowth,
-        toNext: next ? { code: next.code, name: next.name, growthNeeded: Math.max(0, next.growthThreshold - growth) } : null,
-        toKeep: current && member.tierExpiresAt ? Math.max(0, current.retentionGrowth - periodGrowth) : null,
+        toNext: next
+          ? {
+              code: next.code,
+              name: next.name,
+              growthNeeded: Math.max(0, next.growthThreshold - growth),
+            }
+          : null,
+        toKeep:
+          current && member.tierExpiresAt
+            ? Math.max(0, current.retentionGrowth - periodGrowth)
+            : null,
       },
     };
   }
@@ -251,10 +364,40 @@ export class TierService {
     return startOfBrandDay(day, this.config.brandTimezone);
   }
 
-  private async move(tx: Tx, member: Member, target: Tier, reason: 'upgrade' | 'downgrade', growth: number, periodGrowth: number | null, at: Date): Promise<void> {
-    await tx.em.update(Member, { id: member.id }, { tierCode: target.code, tierSince: at, tierExpiresAt: this.periodEnd(target, at), tierNoticeFor: null });
-    await tx.em.insert(TierHistory, { memberId: member.id, fromTier: member.tierCode, toTier: target.code, reason, growth, periodGrowth, at });
-    await tx.publish('member.tier_changed', { memberId: member.id, from: member.tierCode, to: target.code, reason, at: at.toISOString() });
+  private async move(
+    tx: Tx,
+    member: Member,
+    target: Tier,
+    reason: 'upgrade' | 'downgrade',
+    growth: number,
+    periodGrowth: number | null,
+    at: Date,
+  ): Promise<void> {
+    await tx.em.update(
+      Member,
+      { id: member.id },
+      {
+        tierCode: target.code,
+        tierSince: at,
+        tierExpiresAt: this.periodEnd(target, at),
+        tierNoticeFor: null,
+      },
+    );
+    await tx.em.insert(TierHistory, {
+      memberId: member.id,
+      fromTier: member.tierCode,
+      toTier: target.code,
+      reason,
+      growth,
+      periodGrowth,
+      at,
+    });
+    await tx.publish('member.tier_changed', {
+      memberId: member.id,
+      from: member.tierCode,
+      to: target.code,
+      reason,
+      at: at.toISOString(),
+    });
   }
-
 }

@@ -25,7 +25,8 @@ const UNREACHABLE = new Set([43101, 43004, 40003]);
 export function classifyWechat(err: WechatApiError): SendFailure {
   if (err.transient) return new SendFailure(String(err.errcode), 'transient');
   // Token errors that survived the gateway's one refresh-and-retry: try again later.
-  if ([40001, 40014, 42001, 41001].includes(err.errcode)) return new SendFailure(String(err.errcode), 'transient');
+  if ([40001, 40014, 42001, 41001].includes(err.errcode))
+    return new SendFailure(String(err.errcode), 'transient');
   if (UNREACHABLE.has(err.errcode)) return new SendFailure(String(err.errcode), 'unreachable');
   return new SendFailure(String(err.errcode), 'permanent');
 }
@@ -50,13 +51,22 @@ export class HttpSmsGateway extends SmsGateway {
     if (!this.config.smsApiUrl) throw new SendFailure('sms_unavailable', 'unreachable');
     let response: Response;
     try {
-      response = await fetch(this.config.smsApiUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, text }), signal: AbortSignal.timeout(5000) });
+      response = await fetch(this.config.smsApiUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone, text }),
+        signal: AbortSignal.timeout(5000),
+      });
     } catch (err) {
-      throw new SendFailure((err as Error).name === 'TimeoutError' ? 'sms_timeout' : 'sms_network', 'transient');
+      throw new SendFailure(
+        (err as Error).name === 'TimeoutError' ? 'sms_timeout' : 'sms_network',
+        'transient',
+      );
     }
     if (response.status >= 500) throw new SendFailure(`sms_http_${response.status}`, 'transient');
     const body = (await response.json().catch(() => null)) as { ok?: boolean; id?: string } | null;
-    if (!response.ok || !body?.ok) throw new SendFailure(`sms_http_${response.status}`, 'permanent');
+    if (!response.ok || !body?.ok)
+      throw new SendFailure(`sms_http_${response.status}`, 'permanent');
     return String(body.id ?? '');
   }
 }

@@ -8,14 +8,28 @@ import { MessagingService } from './messaging.service.js';
 
 const r = routes.messaging;
 
-const templateView = (t: MessageTemplate) => ({ id: t.id, code: t.code, name: t.name, channel: t.channel, purpose: t.purpose, wechatTemplateId: t.wechatTemplateId, fields: t.fields, smsText: t.smsText, page: t.page, active: t.active });
+const templateView = (t: MessageTemplate) => ({
+  id: t.id,
+  code: t.code,
+  name: t.name,
+  channel: t.channel,
+  purpose: t.purpose,
+  wechatTemplateId: t.wechatTemplateId,
+  fields: t.fields,
+  smsText: t.smsText,
+  page: t.page,
+  active: t.active,
+});
 
 @Controller()
 export class MessagingController {
   constructor(private readonly messaging: MessagingService) {}
 
   @Contract(r.reportSubscriptions)
-  async subscriptions(@CurrentMember() me: MemberPrincipal, @Body() body: In<typeof r.reportSubscriptions.body>) {
+  async subscriptions(
+    @CurrentMember() me: MemberPrincipal,
+    @Body() body: In<typeof r.reportSubscriptions.body>,
+  ) {
     return { quotas: await this.messaging.reportSubscriptions(me.memberId, body.results) };
   }
 
@@ -25,7 +39,10 @@ export class MessagingController {
   }
 
   @Contract(r.putPreferences)
-  setPreferences(@CurrentMember() me: MemberPrincipal, @Body() body: In<typeof r.putPreferences.body>) {
+  setPreferences(
+    @CurrentMember() me: MemberPrincipal,
+    @Body() body: In<typeof r.putPreferences.body>,
+  ) {
     return this.messaging.setPreferences(me.memberId, body);
   }
 
@@ -41,12 +58,19 @@ export class MessagingController {
   }
 
   @Contract(r.createTemplate)
-  async create(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.createTemplate.body>) {
+  async create(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Body() body: In<typeof r.createTemplate.body>,
+  ) {
     return templateView(await this.messaging.saveTemplate(staff, body));
   }
 
   @Contract(r.updateTemplate)
-  async update(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.updateTemplate.params>, @Body() body: In<typeof r.updateTemplate.body>) {
+  async update(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.updateTemplate.params>,
+    @Body() body: In<typeof r.updateTemplate.body>,
+  ) {
     return templateView(await this.messaging.saveTemplate(staff, body, params.id));
   }
 

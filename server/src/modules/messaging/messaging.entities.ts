@@ -1,6 +1,11 @@
 import type { MessageChannel, MessagePurpose } from '@huoyue/shared';
 import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn, InstantColumn, JsonTextColumn, UpdatedAtColumn } from '../../infra/database/columns.js';
+import {
+  CreatedAtColumn,
+  InstantColumn,
+  JsonTextColumn,
+  UpdatedAtColumn,
+} from '../../infra/database/columns.js';
 
 /** A message staff configured: channel, WeChat template and its field mapping (or SMS text), landing page. */
 @Entity('message_template')

@@ -10,7 +10,11 @@ import { MessagingService } from './messaging.service.js';
 @Module({
   imports: [EngagementModule, PointsModule],
   controllers: [MessagingController],
-  providers: [MessagingService, MessageDispatcher, { provide: SmsGateway, useClass: HttpSmsGateway }],
+  providers: [
+    MessagingService,
+    MessageDispatcher,
+    { provide: SmsGateway, useClass: HttpSmsGateway },
+  ],
   exports: [MessagingService, MessageDispatcher],
 })
 export class MessagingModule {}

@@ -1,8 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
-import { DEFAULT_MESSAGING_SETTINGS, messagingSettings, type MessagingSettings } from '@huoyue/shared';
-import type { messagePreferences, messageTemplateBody, messageView, subscriptionBody } from '@huoyue/shared';
+import {
+  DEFAULT_MESSAGING_SETTINGS,
+  messagingSettings,
+  type MessagingSettings,
+} from '@huoyue/shared';
+import type {
+  messagePreferences,
+  messageTemplateBody,
+  messageView,
+  subscriptionBody,
+} from '@huoyue/shared';
 import type { z } from 'zod';
 import type { Actor } from '../../infra/auth/token.service.js';
 import { affectedRows, sqlInstant } from '../../infra/database/bulk.js';
@@ -13,7 +22,13 @@ import { SettingsService } from '../../infra/settings/settings.service.js';
 import { EngagementService } from '../engagement/engagement.service.js';
 import { MemberDirectory } from '../points/member-directory.js';
 import { AuditService } from '../staff/audit.service.js';
-import { Message, MessagePreference, MessageTemplate, OaFollower, SubscriptionQuota } from './messaging.entities.js';
+import {
+  Message,
+  MessagePreference,
+  MessageTemplate,
+  OaFollower,
+  SubscriptionQuota,
+} from './messaging.entities.js';
 import type { Variables } from './render.js';
 
 type TemplateBody = z.output<typeof messageTemplateBody>;
@@ -49,14 +64,25 @@ export class MessagingService {
   ) {}
 
   settings(em?: EntityManager): Promise<MessagingSettings> {
-    return this.settingsService.get(SETTINGS_KEY, messagingSettings, DEFAULT_MESSAGING_SETTINGS, em);
+    return this.settingsService.get(
+      SETTINGS_KEY,
+      messagingSettings,
+      DEFAULT_MESSAGING_SETTINGS,
+      em,
+    );
   }
 
   setSettings(actor: Actor, input: MessagingSettings): Promise<MessagingSettings> {
     return this.uow.run(async (tx) => {
       const before = await this.settings(tx.em);
       const after = await this.settingsService.set(tx.em, SETTINGS_KEY, messagingSettings, input);
-      await this.audit.record(tx.em, actor, { action: 'messaging.settings', entityType: 'settings', entityId: SETTINGS_KEY, before, after });
+      await this.audit.record(tx.em, actor, {
+        action: 'messaging.settings',
+        entityType: 'settings',
+        entityId: SETTINGS_KEY,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -67,7 +93,10 @@ export class MessagingService {
     return this.dataSource.getRepository(MessageTemplate).find({ order: { id: 'ASC' } });
   }
 
-  async template(id: number, em: EntityManager = this.dataSource.manager): Promise<MessageTemplate | null> {
+  async template(
+    id: number,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<MessageTemplate | null> {
     return em.findOneBy(MessageTemplate, { id });
   }
 
@@ -78,11 +107,18 @@ export class MessagingService {
         if (id && !before) throw notFound('消息模板');
         const row = tx.em.create(MessageTemplate, { ...(before ?? {}), ...input });
         const saved = await tx.em.save(MessageTemplate, row);
-        await this.audit.record(tx.em, actor, { action: id ? 'message_template.update' : 'message_template.create', entityType: 'message_template', entityId: saved.id, before, after: input });
+        await this.audit.record(tx.em, actor, {
+          action: id ? 'message_template.update' : 'message_template.create',
+          entityType: 'message_template',
+          entityId: saved.id,
+          before,
+          after: input,
+        });
         return saved;
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DomainError('CONFLICT', `编码 ${input.code} 已被其他模板使用`);
+      if (isUniqueViolation(err))
+        throw new DomainError('CONFLICT', `编码 ${input.code} 已被其他模板使用`);
       throw err;
     }
   }
@@ -90,32 +126,65 @@ export class MessagingService {
   // ---------------------------------------------------------------- consent
 
   /** wx.requestSubscribeMessage's answer: every accept adds one send; ban sets the template to zero for good. */
-  async reportSubscriptions(memberId: number, results: z.output<typeof subscriptionBody>['results']): Promise<{ templateId: string; remaining: number; banned: boolean }[]> {
+  async reportSubscriptions(
+    memberId: number,
+    results: z.output<typeof subscriptionBody>['results'],
+  ): Promise<{ templateId: string; remaining: number; banned: boolean }[]> {
     await this.uow.run(async (tx) => {
       for (const [templateId, result] of Object.entries(results)) {
-        await tx.em.createQueryBuilder().insert().into(SubscriptionQuota).values({ memberId, templateId, remaining: 0, banned: false }).orIgnore().execute();
+        await tx.em
+          .createQueryBuilder()
+          .insert()
+          .into(SubscriptionQuota)
+          .values({ memberId, templateId, remaining: 0, banned: false })
+          .orIgnore()
+          .execute();
         if (result.startsWith('accept')) {
-          await tx.em.query('UPDATE subscription_quota SET remaining = remaining + 1, banned = ? WHERE member_id = ? AND template_id = ?', [false, memberId, templateId]);
+          await tx.em.query(
+            'UPDATE subscription_quota SET remaining = remaining + 1, banned = ? WHERE member_id = ? AND template_id = ?',
+            [false, memberId, templateId],
+          );
         } else if (result === 'ban') {
-          await tx.em.update(SubscriptionQuota, { memberId, templateId }, { remaining: 0, banned: true });
+          await tx.em.update(
+            SubscriptionQuota,
+            { memberId, templateId },
+            { remaining: 0, banned: true },
+          );
         }
       }
     });
-    const rows = await this.dataSource.getRepository(SubscriptionQuota).find({ where: { memberId }, order: { templateId: 'ASC' } });
-    return rows.map((r) => ({ templateId: r.templateId, remaining: r.remaining, banned: r.banned }));
+    const rows = await this.dataSource
+      .getRepository(SubscriptionQuota)
+      .find({ where: { memberId }, order: { templateId: 'ASC' } });
+    return rows.map((r) => ({
+      templateId: r.templateId,
+      remaining: r.remaining,
+      banned: r.banned,
+    }));
   }
 
-  async preferences(memberId: number, em: EntityManager = this.dataSource.manager): Promise<Preferences> {
+  async preferences(
+    memberId: number,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<Preferences> {
     const row = await em.findOneBy(MessagePreference, { memberId });
     return { reminders: row?.reminders ?? true, marketingSms: row?.marketingSms ?? false };
   }
 
   async setPreferences(memberId: number, input: Preferences): Promise<Preferences> {
-    await this.uow.run((tx) => tx.em.upsert(MessagePreference, { memberId, reminders: input.reminders, marketingSms: input.marketingSms }, ['memberId']));
+    await this.uow.run((tx) =>
+      tx.em.upsert(
+        MessagePreference,
+        { memberId, reminders: input.reminders, marketingSms: input.marketingSms },
+        ['memberId'],
+      ),
+    );
     return this.preferences(memberId);
   }
 
-  async syncFollowers(followers: { unionid: string; oaOpenid: string; following: boolean }[]): Promise<number> {
+  async syncFollowers(
+    followers: { unionid: string; oaOpenid: string; following: boolean }[],
+  ): Promise<number> {
     await this.uow.run((tx) => tx.em.upsert(OaFollower, followers, ['unionid']));
     return followers.length;
   }
@@ -158,7 +227,10 @@ export class MessagingService {
       .orIgnore()
       .execute();
     // Ours if the row under the key carries the token just made (an ignored duplicate keeps the first one's).
-    const row = await tx.em.findOne(Message, { where: { dedupeKey: input.dedupeKey }, select: { id: true, trackToken: true } });
+    const row = await tx.em.findOne(Message, {
+      where: { dedupeKey: input.dedupeKey },
+      select: { id: true, trackToken: true },
+    });
     return row?.trackToken === trackToken;
   }
 
@@ -166,32 +238,67 @@ export class MessagingService {
    * Queues one message per member of an audience with one INSERT … SELECT (a broadcast to a hundred thousand members
    * is one statement). `audience` is a SELECT answering `member_id`; keys are `${dedupePrefix}${member_id}`.
    */
-  async enqueueAudience(tx: Tx, input: { templateIds: number[]; dedupePrefix: string; audience: string; params: unknown[] }): Promise<number> {
+  async enqueueAudience(
+    tx: Tx,
+    input: { templateIds: number[]; dedupePrefix: string; audience: string; params: unknown[] },
+  ): Promise<number> {
     const [first, ...fallback] = input.templateIds;
     const template = first ? await this.template(first, tx.em) : null;
     if (!template) throw new DomainError('NOT_FOUND', '消息模板不存在');
     const mysql = this.dataSource.options.type !== 'better-sqlite3';
-    const token = mysql ? 'SUBSTR(MD5(CONCAT(UUID(), a.member_id)), 1, 24)' : 'lower(hex(randomblob(12)))';
+    const token = mysql
+      ? 'SUBSTR(MD5(CONCAT(UUID(), a.member_id)), 1, 24)'
+      : 'lower(hex(randomblob(12)))';
     const key = mysql ? 'CONCAT(?, a.member_id)' : '(? || a.member_id)';
     const now = sqlInstant(mysql ? 'mysql' : 'sqlite', new Date());
     const sql = `INSERT ${mysql ? 'IGNORE' : 'OR IGNORE'} INTO message (member_id, template_id, fallback, channel, purpose, automation_id, dedupe_key, status, track_token, due_at, attempts)
       SELECT a.member_id, ?, ?, ?, ?, NULL, ${key}, 'queued', ${token}, ?, 0 FROM (${input.audience}) a`;
-    return affectedRows(tx.em, sql, [template.id, JSON.stringify(fallback), template.channel, template.purpose, input.dedupePrefix, now, ...input.params]);
+    return affectedRows(tx.em, sql, [
+      template.id,
+      JSON.stringify(fallback),
+      template.channel,
+      template.purpose,
+      input.dedupePrefix,
+      now,
+      ...input.params,
+    ]);
   }
 
   /** Staff send one message to one member, through the same pipeline (consent, caps, quiet hours). */
-  async sendOne(actor: Actor, input: { memberId: number; templateId: number; fallbackTemplateIds: number[]; requestId: string }): Promise<MessageView> {
+  async sendOne(
+    actor: Actor,
+    input: {
+      memberId: number;
+      templateId: number;
+      fallbackTemplateIds: number[];
+      requestId: string;
+    },
+  ): Promise<MessageView> {
     const dedupeKey = `staff:${input.requestId}`;
     await this.uow.run(async (tx) => {
       if (!(await this.members.profile(tx.em, input.memberId))) throw notFound('会员');
       const template = await this.template(input.templateId, tx.em);
-      if (!template || !template.active) throw new DomainError('NOT_FOUND', '消息模板不存在或已停用');
-      for (const id of input.fallbackTemplateIds) if (!(await this.template(id, tx.em))) throw new DomainError('NOT_FOUND', `消息模板 ${id} 不存在`);
-      if (await this.enqueue(tx, { memberId: input.memberId, templateIds: [template.id, ...input.fallbackTemplateIds], dedupeKey })) {
-        await this.audit.record(tx.em, actor, { action: 'message.send', entityType: 'member', entityId: input.memberId, after: { templateId: template.id } });
+      if (!template || !template.active)
+        throw new DomainError('NOT_FOUND', '消息模板不存在或已停用');
+      for (const id of input.fallbackTemplateIds)
+        if (!(await this.template(id, tx.em)))
+          throw new DomainError('NOT_FOUND', `消息模板 ${id} 不存在`);
+      if (
+        await this.enqueue(tx, {
+          memberId: input.memberId,
+          templateIds: [template.id, ...input.fallbackTemplateIds],
+          dedupeKey,
+        })
+      ) {
+        await this.audit.record(tx.em, actor, {
+          action: 'message.send',
+          entityType: 'member',
+          entityId: input.memberId,
+          after: { templateId: template.id },
+        });
       }
     });
-    return this.view((await this.dataSource.getRepository(Message).findOneByOrFail({ dedupeKey })));
+    return this.view(await this.dataSource.getRepository(Message).findOneByOrFail({ dedupeKey }));
   }
 
   /** The member opened the mini-program from a message: recorded once, as an interaction. */
@@ -202,20 +309,46 @@ export class MessagingService {
       if (message.openedAt) return;
       const now = new Date();
       await tx.em.update(Message, { id: message.id, openedAt: IsNull() }, { openedAt: now });
-      await this.engagement.record(tx.em, { memberId, type: 'message_opened', occurredAt: now, sourceRef: `message:${message.id}`, properties: { messageId: message.id, automationId: message.automationId } });
-      await tx.publish('message.opened', { memberId, messageId: message.id, automationId: message.automationId, at: now.toISOString() });
+      await this.engagement.record(tx.em, {
+        memberId,
+        type: 'message_opened',
+        occurredAt: now,
+        sourceRef: `message:${message.id}`,
+        properties: { messageId: message.id, automationId: message.automationId },
+      });
+      await tx.publish('message.opened', {
+        memberId,
+        messageId: message.id,
+        automationId: message.automationId,
+        at: now.toISOString(),
+      });
     });
   }
 
-  async list(query: { memberId?: number; status?: Message['status']; automationId?: number; limit: number; cursor?: string }): Promise<{ items: MessageView[]; nextCursor: string | null }> {
-    const qb = this.dataSource.getRepository(Message).createQueryBuilder('m').orderBy('m.id', 'DESC').take(query.limit + 1);
+  async list(query: {
+    memberId?: number;
+    status?: Message['status'];
+    automationId?: number;
+    limit: number;
+    cursor?: string;
+  }): Promise<{ items: MessageView[]; nextCursor: string | null }> {
+    const qb = this.dataSource
+      .getRepository(Message)
+      .createQueryBuilder('m')
+      .orderBy('m.id', 'DESC')
+      .take(query.limit + 1);
     if (query.memberId) qb.andWhere('m.member_id = :memberId', { memberId: query.memberId });
     if (query.status) qb.andWhere('m.status = :status', { status: query.status });
-    if (query.automationId) qb.andWhere('m.automation_id = :automationId', { automationId: query.automationId });
-    if (query.cursor && /^\d+$/.test(query.cursor)) qb.andWhere('m.id < :cursor', { cursor: Number(query.cursor) });
+    if (query.automationId)
+      qb.andWhere('m.automation_id = :automationId', { automationId: query.automationId });
+    if (query.cursor && /^\d+$/.test(query.cursor))
+      qb.andWhere('m.id < :cursor', { cursor: Number(query.cursor) });
     const rows = await qb.getMany();
     const page = rows.slice(0, query.limit);
-    return { items: page.map((m) => this.view(m)), nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.id) : null };
+    return {
+      items: page.map((m) => this.view(m)),
+      nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.id) : null,
+    };
   }
 
   async byIds(ids: number[]): Promise<Message[]> {

@@ -18,15 +18,23 @@ const LIMITS: Partial<Record<string, number>> = { thing: 20, character_string: 3
  * field, a phrase that is not 1-5 Chinese characters, a malformed date) is reported instead of being sent, so no
  * send ever fails with 47003.
  */
-export function renderFields(fields: { key: string; value: string }[], variables: Variables): { data: Record<string, string> } | { invalid: string } {
+export function renderFields(
+  fields: { key: string; value: string }[],
+  variables: Variables,
+): { data: Record<string, string> } | { invalid: string } {
   const data: Record<string, string> = {};
   for (const field of fields) {
     const type = keywordType(field.key);
     if (!type) return { invalid: field.key };
     // eslint-disable-next-line no-control-regex
-    let value = fill(field.value, variables).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    let value = fill(field.value, variables)
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .trim();
     const limit = type === 'name' ? (/\p{Script=Han}/u.test(value) ? 10 : 20) : LIMITS[type];
-    if (limit && Array.from(value).length > limit) value = `${Array.from(value).slice(0, limit - 1).join('')}…`;
+    if (limit && Array.from(value).length > limit)
+      value = `${Array.from(value)
+        .slice(0, limit - 1)
+        .join('')}…`;
     if (!isValidValue(type, value)) return { invalid: field.key };
     data[field.key] = value;
   }

@@ -22,7 +22,11 @@ export class OrdersController {
   }
 
   @Contract(r.refund)
-  refund(@CurrentActor() actor: Actor, @Param() params: In<typeof r.refund.params>, @Body() body: In<typeof r.refund.body>) {
+  refund(
+    @CurrentActor() actor: Actor,
+    @Param() params: In<typeof r.refund.params>,
+    @Body() body: In<typeof r.refund.body>,
+  ) {
     return this.orders.refund(params.orderNo, body, actor);
   }
 }

@@ -35,8 +35,18 @@ export interface ImportedOrder {
 /** The same order in the same words hashes the same, whatever the key order of its JSON. */
 function canonicalHash(value: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }
 
 /**
@@ -66,15 +76,27 @@ export class OrdersService {
           if (existing) return this.replay(existing, bodyHash);
           let member = await this.members.resolveRef(tx.em, input.member);
           if (!member && 'phone' in input.member) {
-            member = (await this.members.findOrCreateOffline(tx, { phone: input.member.phone, at: new Date(input.paidAt) })).member;
+            member = (
+              await this.members.findOrCreateOffline(tx, {
+                phone: input.member.phone,
+                at: new Date(input.paidAt),
+              })
+            ).member;
           }
           if (!member) throw new DomainError('MEMBER_NOT_FOUND', '找不到该会员，请核对会员信息');
-          if (member.status !== 'member') throw new DomainError('NOT_A_MEMBER', '该用户尚未开卡，订单不能累积积分');
+          if (member.status !== 'member')
+            throw new DomainError('NOT_A_MEMBER', '该用户尚未开卡，订单不能累积积分');
           const paidAt = new Date(input.paidAt);
           const tier = await this.tiers.byCode(member.tierCode);
           // Points first, then the order row with what it earned: one INSERT instead of an INSERT and an UPDATE.
           // A racing duplicate fails on the unique order number (or the ledger's key) and rolls all of it back.
-          const earned = await this.points.earnForOrder(tx, { memberId: member.id, orderNo: input.orderNo, amount: input.amount, paidAt, tierMultiplier: tier?.benefits?.pointsMultiplier ?? 1 });
+          const earned = await this.points.earnForOrder(tx, {
+            memberId: member.id,
+            orderNo: input.orderNo,
+            amount: input.amount,
+            paidAt,
+            tierMultiplier: tier?.benefits?.pointsMultiplier ?? 1,
+          });
           const order = tx.em.create(Order, {
             orderNo: input.orderNo,
             memberId: member.id,
@@ -91,12 +113,23 @@ export class OrdersService {
             pointsReversed: 0,
             growthReversed: 0,
             breakdown: earned.breakdown,
-            details: input.items || input.couponCodes ? { items: input.items, couponCodes: input.couponCodes } : null,
+            details:
+              input.items || input.couponCodes
+                ? { items: input.items, couponCodes: input.couponCodes }
+                : null,
             importId: null,
           });
           await tx.em.insert(Order, order);
           // Coupons used online are consumed with the order, or the order fails as a whole.
-          if (input.couponCodes?.length) await this.coupons.consumeForOrder(tx, member.id, input.couponCodes, input.orderNo, input.amount, input.storeCode ?? null);
+          if (input.couponCodes?.length)
+            await this.coupons.consumeForOrder(
+              tx,
+              member.id,
+              input.couponCodes,
+              input.orderNo,
+              input.amount,
+              input.storeCode ?? null,
+            );
           await this.engagement.record(tx.em, {
             memberId: member.id,
             type: 'purchase',
@@ -104,8 +137,19 @@ export class OrdersService {
             sourceRef: `order:${input.orderNo}`,
             properties: { amount: input.amount, storeCode: input.storeCode ?? null },
           });
-          await tx.publish('order.paid', { memberId: member.id, orderNo: input.orderNo, amount: input.amount, paidAt: paidAt.toISOString(), storeCode: input.storeCode ?? null });
-          await this.audit.record(tx.em, actor, { action: 'order.create', entityType: 'order', entityId: input.orderNo, after: { memberId: member.id, amount: input.amount, points: earned.points } });
+          await tx.publish('order.paid', {
+            memberId: member.id,
+            orderNo: input.orderNo,
+            amount: input.amount,
+            paidAt: paidAt.toISOString(),
+            storeCode: input.storeCode ?? null,
+          });
+          await this.audit.record(tx.em, actor, {
+            action: 'order.create',
+            entityType: 'order',
+            entityId: input.orderNo,
+            after: { memberId: member.id, amount: input.amount, points: earned.points },
+          });
           return this.toView(order);
         });
       } catch (err) {
@@ -121,7 +165,12 @@ export class OrdersService {
    * imported twice, or a row repeated, counts once), the purchases into the engagement log, and, when asked, the
    * points at the base rate. Runs in the import's batch transaction.
    */
-  async importBatch(tx: Tx, rows: ImportedOrder[], importId: number, creditPoints: boolean): Promise<{ imported: number; skipped: number }> {
+  async importBatch(
+    tx: Tx,
+    rows: ImportedOrder[],
+    importId: number,
+    creditPoints: boolean,
+  ): Promise<{ imported: number; skipped: number }> {
     if (rows.length === 0) return { imported: 0, skipped: 0 };
     const kind = this.config.database.kind;
     const insertedCount = await bulkInsert(
@@ -130,7 +179,15 @@ export class OrdersService {
       'orders',
       // Points, refunds and status columns take their defaults (nothing earned, nothing refunded).
       ['order_no', 'member_id', 'amount', 'paid_at', 'store_code', 'channel', 'import_id'],
-      rows.map((r) => [r.orderNo, r.memberId, r.amount, sqlInstant(kind, r.paidAt), r.storeCode, 'import', importId]),
+      rows.map((r) => [
+        r.orderNo,
+        r.memberId,
+        r.amount,
+        sqlInstant(kind, r.paidAt),
+        r.storeCode,
+        'import',
+        importId,
+      ]),
       { ignore: true },
     );
     let ours: { order_no: string; points_status: string }[];
@@ -139,24 +196,61 @@ export class OrdersService {
     } else {
       // Which rows are this import's (inserted now, or by an earlier attempt of this job), which were known already.
       const nos = rows.map((r) => r.orderNo);
-      ours = await tx.em.query(`SELECT order_no, points_status FROM orders WHERE import_id = ? AND order_no IN (${placeholders(nos.length)})`, [importId, ...nos]);
+      ours = await tx.em.query(
+        `SELECT order_no, points_status FROM orders WHERE import_id = ? AND order_no IN (${placeholders(nos.length)})`,
+        [importId, ...nos],
+      );
     }
     const mine = new Set(ours.map((o) => o.order_no));
     const inserted = rows.filter((r) => mine.has(r.orderNo));
     await this.engagement.recordMany(
       tx.em,
-      inserted.map((r) => ({ memberId: r.memberId, type: 'purchase' as const, occurredAt: r.paidAt, sourceRef: `order:${r.orderNo}`, properties: { amount: r.amount, storeCode: r.storeCode } })),
+      inserted.map((r) => ({
+        memberId: r.memberId,
+        type: 'purchase' as const,
+        occurredAt: r.paidAt,
+        sourceRef: `order:${r.orderNo}`,
+        properties: { amount: r.amount, storeCode: r.storeCode },
+      })),
     );
     if (!creditPoints && inserted.length > 0) {
       // No order.paid per row here (an import is history, not a stream of sales): one event per batch instead.
-      await tx.publish('orders.imported', { importId, memberIds: [...new Set(inserted.map((r) => r.memberId))], at: new Date().toISOString() });
+      await tx.publish('orders.imported', {
+        importId,
+        memberIds: [...new Set(inserted.map((r) => r.memberId))],
+        at: new Date().toISOString(),
+      });
     }
     if (creditPoints) {
-      const uncredited = new Set(ours.filter((o) => o.points_status === 'none').map((o) => o.order_no));
+      const uncredited = new Set(
+        ours.filter((o) => o.points_status === 'none').map((o) => o.order_no),
+      );
       for (const r of inserted.filter((o) => uncredited.has(o.orderNo))) {
-        const earned = await this.points.earnForOrder(tx, { memberId: r.memberId, orderNo: r.orderNo, amount: r.amount, paidAt: r.paidAt, tierMultiplier: 1 });
-        await tx.em.update(Order, { orderNo: r.orderNo }, { points: earned.points, growth: earned.growth, pointsStatus: earned.status, pointsAvailableAt: earned.availableAt, breakdown: earned.breakdown });
-        await tx.publish('order.paid', { memberId: r.memberId, orderNo: r.orderNo, amount: r.amount, paidAt: r.paidAt.toISOString(), storeCode: r.storeCode });
+        const earned = await this.points.earnForOrder(tx, {
+          memberId: r.memberId,
+          orderNo: r.orderNo,
+          amount: r.amount,
+          paidAt: r.paidAt,
+          tierMultiplier: 1,
+        });
+        await tx.em.update(
+          Order,
+          { orderNo: r.orderNo },
+          {
+            points: earned.points,
+            growth: earned.growth,
+            pointsStatus: earned.status,
+            pointsAvailableAt: earned.availableAt,
+            breakdown: earned.breakdown,
+          },
+        );
+        await tx.publish('order.paid', {
+          memberId: r.memberId,
+          orderNo: r.orderNo,
+          amount: r.amount,
+          paidAt: r.paidAt.toISOString(),
+          storeCode: r.storeCode,
+        });
       }
     }
     return { imported: inserted.length, skipped: rows.length - inserted.length };
@@ -172,33 +266,56 @@ export class OrdersService {
    * Reverses the points and growth of the refunded share of an order: after refunds totalling R of an order of A,
    * floor(points × R / A) have been taken back (all of them at a full refund).
    */
-  async refund(orderNo: string, input: z.output<typeof refundBody>, actor: Actor): Promise<RefundView> {
+  async refund(
+    orderNo: string,
+    input: z.output<typeof refundBody>,
+    actor: Actor,
+  ): Promise<RefundView> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.uow.run(async (tx) => {
           const existing = await tx.em.findOneBy(OrderRefund, { refundNo: input.refundNo });
           if (existing) {
-            if (existing.orderNo !== orderNo || existing.amount !== input.amount) throw new DomainError('REFUND_CONFLICT', '该退款单号已用于另一笔退款');
+            if (existing.orderNo !== orderNo || existing.amount !== input.amount)
+              throw new DomainError('REFUND_CONFLICT', '该退款单号已用于另一笔退款');
             return toRefundView(existing);
           }
           const order = await findOneForUpdate(tx.em, Order, { orderNo });
           if (!order) throw new DomainError('NOT_FOUND', '订单不存在');
           const refunded = order.refundedAmount + input.amount;
           if (refunded > order.amount) {
-            throw new DomainError('REFUND_EXCEEDS_ORDER', `退款金额超出订单可退金额（还可退 ${((order.amount - order.refundedAmount) / 100).toFixed(2)} 元）`, {
-              refundable: order.amount - order.refundedAmount,
-            });
+            throw new DomainError(
+              'REFUND_EXCEEDS_ORDER',
+              `退款金额超出订单可退金额（还可退 ${((order.amount - order.refundedAmount) / 100).toFixed(2)} 元）`,
+              {
+                refundable: order.amount - order.refundedAmount,
+              },
+            );
           }
-          const share = (total: number) => (refunded === order.amount ? total : Math.floor((total * refunded) / order.amount));
+          const share = (total: number) =>
+            refunded === order.amount ? total : Math.floor((total * refunded) / order.amount);
           const pointsDue = share(order.points) - order.pointsReversed;
           const growthDue = share(order.growth) - order.growthReversed;
-          const reversed = await this.points.reverseOrder(tx, { memberId: order.memberId, orderNo, refundNo: input.refundNo, points: pointsDue, growth: growthDue });
-          await tx.em.update(Order, { id: order.id }, {
-            refundedAmount: refunded,
-            pointsReversed: order.pointsReversed + pointsDue,
-            growthReversed: order.growthReversed + growthDue,
-            pointsStatus: order.pointsStatus === 'pending' && refunded === order.amount ? 'cancelled' : order.pointsStatus,
+          const reversed = await this.points.reverseOrder(tx, {
+            memberId: order.memberId,
+            orderNo,
+            refundNo: input.refundNo,
+            points: pointsDue,
+            growth: growthDue,
           });
+          await tx.em.update(
+            Order,
+            { id: order.id },
+            {
+              refundedAmount: refunded,
+              pointsReversed: order.pointsReversed + pointsDue,
+              growthReversed: order.growthReversed + growthDue,
+              pointsStatus:
+                order.pointsStatus === 'pending' && refunded === order.amount
+                  ? 'cancelled'
+                  : order.pointsStatus,
+            },
+          );
           const refund = tx.em.create(OrderRefund, {
             refundNo: input.refundNo,
             orderNo,
@@ -209,9 +326,25 @@ export class OrdersService {
             pointsOwed: reversed.pointsOwed,
           });
           await tx.em.insert(OrderRefund, refund);
-          await this.engagement.record(tx.em, { memberId: order.memberId, type: 'refund', sourceRef: `refund:${input.refundNo}`, properties: { orderNo, amount: input.amount } });
-          await tx.publish('order.refunded', { memberId: order.memberId, orderNo, refundNo: input.refundNo, amount: input.amount, at: new Date().toISOString() });
-          await this.audit.record(tx.em, actor, { action: 'order.refund', entityType: 'order', entityId: orderNo, after: { refundNo: input.refundNo, amount: input.amount, ...reversed } });
+          await this.engagement.record(tx.em, {
+            memberId: order.memberId,
+            type: 'refund',
+            sourceRef: `refund:${input.refundNo}`,
+            properties: { orderNo, amount: input.amount },
+          });
+          await tx.publish('order.refunded', {
+            memberId: order.memberId,
+            orderNo,
+            refundNo: input.refundNo,
+            amount: input.amount,
+            at: new Date().toISOString(),
+          });
+          await this.audit.record(tx.em, actor, {
+            action: 'order.refund',
+            entityType: 'order',
+            entityId: orderNo,
+            after: { refundNo: input.refundNo, amount: input.amount, ...reversed },
+          });
           return toRefundView(refund);
         });
       } catch (err) {
@@ -223,14 +356,21 @@ export class OrdersService {
 
   private replay(existing: Order, bodyHash: string): OrderView {
     if (existing.bodyHash !== bodyHash) {
-      throw new DomainError('ORDER_CONFLICT', '订单号已存在且内容不同；同一订单请原样重发', { orderNo: existing.orderNo });
+      throw new DomainError('ORDER_CONFLICT', '订单号已存在且内容不同；同一订单请原样重发', {
+        orderNo: existing.orderNo,
+      });
     }
     return this.toView(existing);
   }
 
   toView(order: Order): OrderView {
     // A pending lot is released by the points job; the order shows the state the member sees.
-    const status = order.pointsStatus === 'pending' && order.pointsAvailableAt && order.pointsAvailableAt <= new Date() ? 'credited' : order.pointsStatus;
+    const status =
+      order.pointsStatus === 'pending' &&
+      order.pointsAvailableAt &&
+      order.pointsAvailableAt <= new Date()
+        ? 'credited'
+        : order.pointsStatus;
     return {
       orderNo: order.orderNo,
       memberId: order.memberId,
@@ -248,5 +388,12 @@ export class OrdersService {
 }
 
 function toRefundView(r: OrderRefund): RefundView {
-  return { refundNo: r.refundNo, orderNo: r.orderNo, amount: r.amount, pointsReversed: r.pointsReversed, growthReversed: r.growthReversed, pointsOwed: r.pointsOwed };
+  return {
+    refundNo: r.refundNo,
+    orderNo: r.orderNo,
+    amount: r.amount,
+    pointsReversed: r.pointsReversed,
+    growthReversed: r.growthReversed,
+    pointsOwed: r.pointsOwed,
+  };
 }

@@ -12,24 +12,56 @@ export interface LedgerDiscrepancy {
  * its entries, its balance equals what is left in its available lots, and its
  * pending equals its pending lots. `npm run check:ledger` runs it.
  */
-export async function checkLedger(dataSource: DataSource): Promise<{ accounts: number; entries: number; discrepancies: LedgerDiscrepancy[] }> {
+export async function checkLedger(
+  dataSource: DataSource,
+): Promise<{ accounts: number; entries: number; discrepancies: LedgerDiscrepancy[] }> {
   const n = (v: unknown) => Number(v ?? 0);
   const discrepancies: LedgerDiscrepancy[] = [];
-  const sums: { member_id: number; balance: number; growth: number; e_points: number | null; e_growth: number | null }[] = await dataSource.query(
+  const sums: {
+    member_id: number;
+    balance: number;
+    growth: number;
+    e_points: number | null;
+    e_growth: number | null;
+  }[] = await dataSource.query(
     `SELECT a.member_id, a.balance, a.growth, e.points AS e_points, e.growth AS e_growth
        FROM points_account a
        LEFT JOIN (SELECT member_id, SUM(points) AS points, SUM(growth) AS growth FROM points_entry GROUP BY member_id) e ON e.member_id = a.member_id
       WHERE a.balance <> COALESCE(e.points, 0) OR a.growth <> COALESCE(e.growth, 0)`,
   );
   for (const r of sums) {
-    if (n(r.balance) !== n(r.e_points)) discrepancies.push({ memberId: n(r.member_id), what: 'balance_vs_entries', expected: n(r.e_points), actual: n(r.balance) });
-    if (n(r.growth) !== n(r.e_growth)) discrepancies.push({ memberId: n(r.member_id), what: 'growth_vs_entries', expected: n(r.e_growth), actual: n(r.growth) });
+    if (n(r.balance) !== n(r.e_points))
+      discrepancies.push({
+        memberId: n(r.member_id),
+        what: 'balance_vs_entries',
+        expected: n(r.e_points),
+        actual: n(r.balance),
+      });
+    if (n(r.growth) !== n(r.e_growth))
+      discrepancies.push({
+        memberId: n(r.member_id),
+        what: 'growth_vs_entries',
+        expected: n(r.e_growth),
+        actual: n(r.growth),
+      });
   }
   const orphans: { member_id: number; points: number }[] = await dataSource.query(
     'SELECT e.member_id, SUM(e.points) AS points FROM points_entry e LEFT JOIN points_account a ON a.member_id = e.member_id WHERE a.member_id IS NULL GROUP BY e.member_id',
   );
-  for (const r of orphans) discrepancies.push({ memberId: n(r.member_id), what: 'balance_vs_entries', expected: n(r.points), actual: 0 });
-  const lots: { member_id: number; balance: number; pending: number; available: number | null; pending_lots: number | null }[] = await dataSource.query(
+  for (const r of orphans)
+    discrepancies.push({
+      memberId: n(r.member_id),
+      what: 'balance_vs_entries',
+      expected: n(r.points),
+      actual: 0,
+    });
+  const lots: {
+    member_id: number;
+    balance: number;
+    pending: number;
+    available: number | null;
+    pending_lots: number | null;
+  }[] = await dataSource.query(
     `SELECT a.member_id, a.balance, a.pending, l.available, l.pending_lots
        FROM points_account a
        LEFT JOIN (SELECT member_id,
@@ -39,9 +71,23 @@ export async function checkLedger(dataSource: DataSource): Promise<{ accounts: n
       WHERE a.balance <> COALESCE(l.available, 0) OR a.pending <> COALESCE(l.pending_lots, 0)`,
   );
   for (const r of lots) {
-    if (n(r.balance) !== n(r.available)) discrepancies.push({ memberId: n(r.member_id), what: 'balance_vs_lots', expected: n(r.available), actual: n(r.balance) });
-    if (n(r.pending) !== n(r.pending_lots)) discrepancies.push({ memberId: n(r.member_id), what: 'pending_vs_lots', expected: n(r.pending_lots), actual: n(r.pending) });
+    if (n(r.balance) !== n(r.available))
+      discrepancies.push({
+        memberId: n(r.member_id),
+        what: 'balance_vs_lots',
+        expected: n(r.available),
+        actual: n(r.balance),
+      });
+    if (n(r.pending) !== n(r.pending_lots))
+      discrepancies.push({
+        memberId: n(r.member_id),
+        what: 'pending_vs_lots',
+        expected: n(r.pending_lots),
+        actual: n(r.pending),
+      });
   }
-  const [counts] = (await dataSource.query('SELECT (SELECT COUNT(*) FROM points_account) AS accounts, (SELECT COUNT(*) FROM points_entry) AS entries')) as { accounts: number; entries: number }[];
+  const [counts] = (await dataSource.query(
+    'SELECT (SELECT COUNT(*) FROM points_account) AS accounts, (SELECT COUNT(*) FROM points_entry) AS entries',
+  )) as { accounts: number; entries: number }[];
   return { accounts: n(counts?.accounts), entries: n(counts?.entries), discrepancies };
 }

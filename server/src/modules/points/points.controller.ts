@@ -40,7 +40,11 @@ export class PointsController {
 
   @Contract(r.summary)
   async summary(@CurrentMember() me: MemberPrincipal) {
-    const [account, lots, rules] = await Promise.all([this.points.account(me.memberId), this.points.openLots(me.memberId), this.points.rules()]);
+    const [account, lots, rules] = await Promise.all([
+      this.points.account(me.memberId),
+      this.points.openLots(me.memberId),
+      this.points.rules(),
+    ]);
     const tz = this.config.brandTimezone;
     const within = rules.noticeDays < 30 ? 30 : rules.noticeDays;
     const horizon = Date.now() + within * 86_400_000;
@@ -55,7 +59,11 @@ export class PointsController {
       growth: account?.growth ?? 0,
       pending: account?.pending ?? 0,
       owed: account?.owed ?? 0,
-      expiringSoon: { points: soon.reduce((s, l) => s + l.remaining, 0), firstDate: soon[0]?.expiresAt ? lastDay(soon[0].expiresAt, tz) : null, withinDays: within },
+      expiringSoon: {
+        points: soon.reduce((s, l) => s + l.remaining, 0),
+        firstDate: soon[0]?.expiresAt ? lastDay(soon[0].expiresAt, tz) : null,
+        withinDays: within,
+      },
       lots: [...byDay].map(([expiresOn, points]) => ({ points, expiresOn })),
     };
   }
@@ -67,13 +75,20 @@ export class PointsController {
   }
 
   @Contract(r.memberLedger)
-  async memberLedger(@Param() params: In<typeof r.memberLedger.params>, @Query() query: In<typeof r.memberLedger.query>) {
+  async memberLedger(
+    @Param() params: In<typeof r.memberLedger.params>,
+    @Query() query: In<typeof r.memberLedger.query>,
+  ) {
     const page = await this.points.ledger(params.id, query.limit, query.cursor);
     return { items: page.items.map(toEntryView), nextCursor: page.nextCursor };
   }
 
   @Contract(r.adjust)
-  async adjust(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.adjust.params>, @Body() body: In<typeof r.adjust.body>) {
+  async adjust(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.adjust.params>,
+    @Body() body: In<typeof r.adjust.body>,
+  ) {
     const entry = await this.points.adjust(this.uow, staff, params.id, body);
     return toEntryView(entry);
   }
@@ -88,7 +103,13 @@ export class PointsController {
     return this.uow.run(async (tx) => {
       const before = await this.points.rules(tx.em);
       const after = await this.points.setRules(tx.em, body);
-      await this.audit.record(tx.em, staff, { action: 'points.rules.update', entityType: 'setting', entityId: 'points.rules', before, after });
+      await this.audit.record(tx.em, staff, {
+        action: 'points.rules.update',
+        entityType: 'setting',
+        entityId: 'points.rules',
+        before,
+        after,
+      });
       return after;
     });
   }

@@ -14,9 +14,22 @@ export class PointsModule implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.points.rules(); // warm the settings cache before any transaction needs it
-    const run = (work: Parameters<UnitOfWork['run']>[0]) => this.uow.run(work).then(() => undefined);
-    this.jobs.register({ name: 'points.release_pending', everyMs: 60_000, run: (asOf) => this.points.releasePending(asOf, run) });
-    this.jobs.register({ name: 'points.expire', everyMs: 15 * 60_000, run: (asOf) => this.points.expireLots(asOf, run) });
-    this.jobs.register({ name: 'points.expiry_notice', everyMs: 60 * 60_000, run: (asOf) => this.points.expiryNotices(asOf, run) });
+    const run = (work: Parameters<UnitOfWork['run']>[0]) =>
+      this.uow.run(work).then(() => undefined);
+    this.jobs.register({
+      name: 'points.release_pending',
+      everyMs: 60_000,
+      run: (asOf) => this.points.releasePending(asOf, run),
+    });
+    this.jobs.register({
+      name: 'points.expire',
+      everyMs: 15 * 60_000,
+      run: (asOf) => this.points.expireLots(asOf, run),
+    });
+    this.jobs.register({
+      name: 'points.expiry_notice',
+      everyMs: 60 * 60_000,
+      run: (asOf) => this.points.expiryNotices(asOf, run),
+    });
   }
 }

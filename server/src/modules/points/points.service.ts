@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { addDays, brandDay, type EarnBreakdown, type LedgerType, type PointsRules, pointsRules, startOfBrandDay, zoneOffsetMinutes } from '@huoyue/shared';
+import {
+  addDays,
+  brandDay,
+  type EarnBreakdown,
+  type LedgerType,
+  type PointsRules,
+  pointsRules,
+  startOfBrandDay,
+  zoneOffsetMinutes,
+} from '@huoyue/shared';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -79,17 +88,36 @@ export interface OrderEarnResult {
 }
 
 /** A campaign that multiplies what an order earns (member days plug in here). */
-export type EarnBonusProvider = (input: { memberId: number; paidAt: Date; amount: number }) => Promise<{ name: string; multiplier: number } | null>;
+export type EarnBonusProvider = (input: {
+  memberId: number;
+  paidAt: Date;
+  amount: number;
+}) => Promise<{ name: string; multiplier: number } | null>;
 
 /** How an order's points are computed: floor(yuan × rate) × tier multiplier × bonuses, floored, then capped. */
-export function computeOrderPoints(amount: number, rules: Pick<PointsRules, 'pointsPerYuan' | 'perOrderCap'>, tierMultiplier: number, bonuses: { name: string; multiplier: number }[]): EarnBreakdown {
+export function computeOrderPoints(
+  amount: number,
+  rules: Pick<PointsRules, 'pointsPerYuan' | 'perOrderCap'>,
+  tierMultiplier: number,
+  bonuses: { name: string; multiplier: number }[],
+): EarnBreakdown {
   // Whole yuan only: 19.99 yuan at 1 point per yuan is 19 points. Multipliers apply to the floored base, and the
   // product is floored once more, so a member never sees a fraction and is never credited a rounding up.
   const base = Math.floor((Math.floor(amount / 100) * Math.round(rules.pointsPerYuan * 100)) / 100);
   const multiplier = bonuses.reduce((m, b) => m * b.multiplier, tierMultiplier);
   const beforeCap = Math.floor(base * multiplier + 1e-9);
   const total = rules.perOrderCap === null ? beforeCap : Math.min(beforeCap, rules.perOrderCap);
-  return { amount, pointsPerYuan: rules.pointsPerYuan, base, tierMultiplier, bonuses, beforeCap, cap: rules.perOrderCap, total, rounding: 'floor' };
+  return {
+    amount,
+    pointsPerYuan: rules.pointsPerYuan,
+    base,
+    tierMultiplier,
+    bonuses,
+    beforeCap,
+    cap: rules.perOrderCap,
+    total,
+    rounding: 'floor',
+  };
 }
 
 /**
@@ -119,21 +147,45 @@ export class PointsService {
   }
 
   /** Staff add or take points by hand, with a reason; audited; a retried request (same requestId) applies once. */
-  async adjust(uow: UnitOfWork, staff: StaffPrincipal, memberId: number, input: { points: number; reason: string; requestId: string }): Promise<PointsEntry> {
+  async adjust(
+    uow: UnitOfWork,
+    staff: StaffPrincipal,
+    memberId: number,
+    input: { points: number; reason: string; requestId: string },
+  ): Promise<PointsEntry> {
     const key = `adjust:${input.requestId}`;
     for (let attempt = 0; ; attempt++) {
       try {
         return await uow.run(async (tx) => {
           const existing = await tx.em.findOneBy(PointsEntry, { idempotencyKey: key });
           if (existing) {
-            if (existing.memberId !== memberId || Math.abs(existing.points) !== Math.abs(input.points)) throw new DomainError('CONFLICT', '该请求编号已用于另一次调整');
+            if (
+              existing.memberId !== memberId ||
+              Math.abs(existing.points) !== Math.abs(input.points)
+            )
+              throw new DomainError('CONFLICT', '该请求编号已用于另一次调整');
             return existing;
           }
-          if (!(await this.members.canHoldPoints(tx.em, memberId))) throw new DomainError('NOT_FOUND', '会员不存在或已注销');
-          const source = { memberId, key, sourceType: 'staff', sourceRef: String(staff.staffId), reason: input.reason, staffId: staff.staffId };
+          if (!(await this.members.canHoldPoints(tx.em, memberId)))
+            throw new DomainError('NOT_FOUND', '会员不存在或已注销');
+          const source = {
+            memberId,
+            key,
+            sourceType: 'staff',
+            sourceRef: String(staff.staffId),
+            reason: input.reason,
+            staffId: staff.staffId,
+          };
           const entry =
-            input.points > 0 ? await this.credit(tx, { ...source, type: 'adjust', points: input.points }) : await this.debit(tx, { ...source, type: 'adjust', points: -input.points });
-          await this.audit.record(tx.em, staff, { action: 'points.adjust', entityType: 'member', entityId: memberId, after: { points: input.points, reason: input.reason, balanceAfter: entry.balanceAfter } });
+            input.points > 0
+              ? await this.credit(tx, { ...source, type: 'adjust', points: input.points })
+              : await this.debit(tx, { ...source, type: 'adjust', points: -input.points });
+          await this.audit.record(tx.em, staff, {
+            action: 'points.adjust',
+            entityType: 'member',
+            entityId: memberId,
+            after: { points: input.points, reason: input.reason, balanceAfter: entry.balanceAfter },
+          });
           return entry;
         });
       } catch (err) {
@@ -149,7 +201,10 @@ export class PointsService {
 
   async balances(memberId: number): Promise<Balances> {
     // Read on every card view: plain SQL, TypeORM's query building cost more than the query (docs/benchmarks.md).
-    const rows: { balance: number; growth: number }[] = await this.dataSource.query('SELECT balance, growth FROM points_account WHERE member_id = ?', [memberId]);
+    const rows: { balance: number; growth: number }[] = await this.dataSource.query(
+      'SELECT balance, growth FROM points_account WHERE member_id = ?',
+      [memberId],
+    );
     return { balance: Number(rows[0]?.balance ?? 0), growth: Number(rows[0]?.growth ?? 0) };
   }
 
@@ -170,18 +225,35 @@ export class PointsService {
   async earnForOrder(tx: Tx, input: OrderEarnInput): Promise<OrderEarnResult> {
     // The cached rules (a few seconds old at most): an order does not need a settings read of its own.
     const rules = await this.rules();
-    const bonuses = (await Promise.all(this.bonusProviders.map((p) => p({ memberId: input.memberId, paidAt: input.paidAt, amount: input.amount })))).filter(
-      (b): b is { name: string; multiplier: number } => b !== null && b.multiplier > 0,
-    );
+    const bonuses = (
+      await Promise.all(
+        this.bonusProviders.map((p) =>
+          p({ memberId: input.memberId, paidAt: input.paidAt, amount: input.amount }),
+        ),
+      )
+    ).filter((b): b is { name: string; multiplier: number } => b !== null && b.multiplier > 0);
     const breakdown = computeOrderPoints(input.amount, rules, input.tierMultiplier, bonuses);
     // A blacklisted member's orders are recorded and earn nothing (no points, no growth).
-    if (!(await this.members.canEarn(tx.em, input.memberId))) return { points: 0, growth: 0, status: 'none', availableAt: null, breakdown: { ...breakdown, total: 0, blocked: true } };
-    const growth = Math.floor((Math.floor(input.amount / 100) * Math.round(rules.growthPerYuan * 100)) / 100);
+    if (!(await this.members.canEarn(tx.em, input.memberId)))
+      return {
+        points: 0,
+        growth: 0,
+        status: 'none',
+        availableAt: null,
+        breakdown: { ...breakdown, total: 0, blocked: true },
+      };
+    const growth = Math.floor(
+      (Math.floor(input.amount / 100) * Math.round(rules.growthPerYuan * 100)) / 100,
+    );
     const points = breakdown.total;
-    if (points === 0 && growth === 0) return { points, growth, status: 'none', availableAt: null, breakdown };
+    if (points === 0 && growth === 0)
+      return { points, growth, status: 'none', availableAt: null, breakdown };
     const key = `order:${input.orderNo}`;
     const now = new Date();
-    const availableAt = rules.pendingDays > 0 ? new Date(input.paidAt.getTime() + rules.pendingDays * 86_400_000) : now;
+    const availableAt =
+      rules.pendingDays > 0
+        ? new Date(input.paidAt.getTime() + rules.pendingDays * 86_400_000)
+        : now;
     if (availableAt > now) {
       await this.lockAccount(tx.em, input.memberId);
       await tx.em.insert(PointsLot, {
@@ -220,15 +292,30 @@ export class PointsService {
    * come out of the balance as far as it goes; what the member already spent becomes `owed`, paid from later
    * earnings (clawback). The balance never goes negative. Growth is taken back as far as it goes.
    */
-  async reverseOrder(tx: Tx, input: { memberId: number; orderNo: string; refundNo: string; points: number; growth: number }): Promise<{ pointsReversed: number; growthReversed: number; pointsOwed: number }> {
-    if (input.points === 0 && input.growth === 0) return { pointsReversed: 0, growthReversed: 0, pointsOwed: 0 };
-    const lot = await this.lockedLots(tx.em, 'l.idempotency_key = :key', { key: `order:${input.orderNo}` }).then((l) => l[0]);
+  async reverseOrder(
+    tx: Tx,
+    input: { memberId: number; orderNo: string; refundNo: string; points: number; growth: number },
+  ): Promise<{ pointsReversed: number; growthReversed: number; pointsOwed: number }> {
+    if (input.points === 0 && input.growth === 0)
+      return { pointsReversed: 0, growthReversed: 0, pointsOwed: 0 };
+    const lot = await this.lockedLots(tx.em, 'l.idempotency_key = :key', {
+      key: `order:${input.orderNo}`,
+    }).then((l) => l[0]);
     if (lot && lot.status === 'pending') {
       await this.lockAccount(tx.em, input.memberId);
       const take = Math.min(input.points, lot.remaining);
       const left = lot.remaining - take;
       const growthLeft = Math.max(0, lot.growth - input.growth);
-      await tx.em.update(PointsLot, { id: lot.id }, { remaining: left, amount: left, growth: growthLeft, status: left === 0 && growthLeft === 0 ? 'cancelled' : 'pending' });
+      await tx.em.update(
+        PointsLot,
+        { id: lot.id },
+        {
+          remaining: left,
+          amount: left,
+          growth: growthLeft,
+          status: left === 0 && growthLeft === 0 ? 'cancelled' : 'pending',
+        },
+      );
       await tx.em.decrement(PointsAccount, { memberId: input.memberId }, 'pending', take);
       return { pointsReversed: take, growthReversed: lot.growth - growthLeft, pointsOwed: 0 };
     }
@@ -254,10 +341,14 @@ export class PointsService {
   async credit(tx: Tx, input: CreditInput): Promise<PointsEntry> {
     // A caller whose own unique row already claimed the cause (a check-in's day) skips the look-up; the unique key
     // on the entry still refuses a second credit.
-    const existing = input.fresh ? null : await tx.em.findOneBy(PointsEntry, { idempotencyKey: input.key });
+    const existing = input.fresh
+      ? null
+      : await tx.em.findOneBy(PointsEntry, { idempotencyKey: input.key });
     if (existing) return existing;
-    if (!Number.isInteger(input.points) || input.points < 0) throw new Error(`credit of ${input.points} points`);
-    if (input.type === 'reward' && !(await this.members.canEarn(tx.em, input.memberId))) throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法获得积分，如有疑问请联系客服');
+    if (!Number.isInteger(input.points) || input.points < 0)
+      throw new Error(`credit of ${input.points} points`);
+    if (input.type === 'reward' && !(await this.members.canEarn(tx.em, input.memberId)))
+      throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法获得积分，如有疑问请联系客服');
     const growth = input.growth ?? 0;
     // One upsert: an UPDATE of a missing row would leave a gap lock that concurrent first credits deadlock on,
     // and INSERT IGNORE on an existing row a shared lock that concurrent writers deadlock upgrading (MySQL).
@@ -268,7 +359,8 @@ export class PointsService {
       [input.memberId, input.points, growth],
     );
     const at = input.at ?? new Date();
-    const expiresAt = input.expiresAt === undefined ? this.expiryFor(await this.rules(), at) : input.expiresAt;
+    const expiresAt =
+      input.expiresAt === undefined ? this.expiryFor(await this.rules(), at) : input.expiresAt;
     if (input.points > 0) {
       await tx.em.insert(PointsLot, {
         memberId: input.memberId,
@@ -285,7 +377,16 @@ export class PointsService {
         createdAt: at,
       });
     }
-    const [entry, account] = await this.writeEntry(tx, input, input.type, input.points, growth, input.points > 0 ? expiresAt : null, input.breakdown ?? null, at);
+    const [entry, account] = await this.writeEntry(
+      tx,
+      input,
+      input.type,
+      input.points,
+      growth,
+      input.points > 0 ? expiresAt : null,
+      input.breakdown ?? null,
+      at,
+    );
     if (account.owed > 0) await this.payOwed(tx, account, input.key, input.sourceRef ?? null, at);
     return entry;
   }
@@ -297,7 +398,8 @@ export class PointsService {
   async debit(tx: Tx, input: DebitInput): Promise<PointsEntry> {
     const existing = await tx.em.findOneBy(PointsEntry, { idempotencyKey: input.key });
     if (existing) return existing;
-    if (!Number.isInteger(input.points) || input.points < 0) throw new Error(`debit of ${input.points} points`);
+    if (!Number.isInteger(input.points) || input.points < 0)
+      throw new Error(`debit of ${input.points} points`);
     const result = await tx.em
       .createQueryBuilder()
       .update(PointsAccount)
@@ -306,16 +408,32 @@ export class PointsService {
       .execute();
     if ((result.affected ?? 0) !== 1) {
       const account = await this.account(input.memberId, tx.em);
-      throw new DomainError('INSUFFICIENT_POINTS', `积分不足：需要 ${input.points}，当前可用 ${account?.balance ?? 0}`, { needed: input.points, balance: account?.balance ?? 0 });
+      throw new DomainError(
+        'INSUFFICIENT_POINTS',
+        `积分不足：需要 ${input.points}，当前可用 ${account?.balance ?? 0}`,
+        { needed: input.points, balance: account?.balance ?? 0 },
+      );
     }
     let growth = 0;
     if (input.growth) {
       const account = (await this.account(input.memberId, tx.em))!;
       growth = Math.min(input.growth, account.growth);
-      if (growth > 0) await tx.em.decrement(PointsAccount, { memberId: input.memberId }, 'growth', growth);
+      if (growth > 0)
+        await tx.em.decrement(PointsAccount, { memberId: input.memberId }, 'growth', growth);
     }
     await this.consumeLots(tx.em, input.memberId, input.points);
-    return (await this.writeEntry(tx, input, input.type, -input.points, -growth, null, null, input.at ?? new Date()))[0];
+    return (
+      await this.writeEntry(
+        tx,
+        input,
+        input.type,
+        -input.points,
+        -growth,
+        null,
+        null,
+        input.at ?? new Date(),
+      )
+    )[0];
   }
 
   /** Growth changes with no points (a tier reset after a downgrade). Idempotent on `key`. */
@@ -326,11 +444,16 @@ export class PointsService {
     const delta = input.growth - account.growth;
     if (delta === 0) return null;
     await tx.em.update(PointsAccount, { memberId: input.memberId }, { growth: input.growth });
-    return (await this.writeEntry(tx, input, 'adjust', 0, delta, null, null, input.at ?? new Date()))[0];
+    return (
+      await this.writeEntry(tx, input, 'adjust', 0, delta, null, null, input.at ?? new Date())
+    )[0];
   }
 
   /** Makes pending lots whose protection period ended spendable. */
-  async releasePending(asOf: Date, run: (work: (tx: Tx) => Promise<void>) => Promise<void>): Promise<number> {
+  async releasePending(
+    asOf: Date,
+    run: (work: (tx: Tx) => Promise<void>) => Promise<void>,
+  ): Promise<number> {
     const due = await this.dataSource
       .getRepository(PointsLot)
       .createQueryBuilder('l')
@@ -342,19 +465,37 @@ export class PointsService {
     for (const lot of due) {
       await run(async (tx) => {
         await this.lockAccount(tx.em, lot.memberId);
-        const flipped = await tx.em.update(PointsLot, { id: lot.id, status: 'pending' }, { status: 'available' });
+        const flipped = await tx.em.update(
+          PointsLot,
+          { id: lot.id, status: 'pending' },
+          { status: 'available' },
+        );
         if ((flipped.affected ?? 0) !== 1) return; // released by another run, or cancelled by a refund
         const current = (await tx.em.findOneBy(PointsLot, { id: lot.id }))!;
-        await tx.em.decrement(PointsAccount, { memberId: lot.memberId }, 'pending', current.remaining);
+        await tx.em.decrement(
+          PointsAccount,
+          { memberId: lot.memberId },
+          'pending',
+          current.remaining,
+        );
         await tx.em
           .createQueryBuilder()
           .update(PointsAccount)
-          .set({ balance: () => `balance + ${current.remaining}`, growth: () => `growth + ${current.growth}`, version: () => 'version + 1' })
+          .set({
+            balance: () => `balance + ${current.remaining}`,
+            growth: () => `growth + ${current.growth}`,
+            version: () => 'version + 1',
+          })
           .where({ memberId: lot.memberId })
           .execute();
         const [entry, account] = await this.writeEntry(
           tx,
-          { memberId: lot.memberId, key: lot.idempotencyKey, sourceType: lot.sourceType, sourceRef: lot.sourceRef },
+          {
+            memberId: lot.memberId,
+            key: lot.idempotencyKey,
+            sourceType: lot.sourceType,
+            sourceRef: lot.sourceRef,
+          },
           'earn',
           current.remaining,
           current.growth,
@@ -362,7 +503,8 @@ export class PointsService {
           null,
           asOf,
         );
-        if (account.owed > 0) await this.payOwed(tx, account, entry.idempotencyKey, lot.sourceRef, asOf);
+        if (account.owed > 0)
+          await this.payOwed(tx, account, entry.idempotencyKey, lot.sourceRef, asOf);
         released++;
       });
     }
@@ -370,7 +512,10 @@ export class PointsService {
   }
 
   /** Expires what is left of lots whose date has passed, one ledger entry per lot. */
-  async expireLots(asOf: Date, run: (work: (tx: Tx) => Promise<void>) => Promise<void>): Promise<number> {
+  async expireLots(
+    asOf: Date,
+    run: (work: (tx: Tx) => Promise<void>) => Promise<void>,
+  ): Promise<number> {
     let expired = 0;
     for (;;) {
       const due = await this.dataSource
@@ -395,7 +540,13 @@ export class PointsService {
             .execute();
           await this.writeEntry(
             tx,
-            { memberId: lot.memberId, key: `expire:${lot.id}`, sourceType: 'expiry', sourceRef: lot.sourceRef, reason: '积分到期' },
+            {
+              memberId: lot.memberId,
+              key: `expire:${lot.id}`,
+              sourceType: 'expiry',
+              sourceRef: lot.sourceRef,
+              reason: '积分到期',
+            },
             'expire',
             -current.remaining,
             0,
@@ -403,7 +554,11 @@ export class PointsService {
             null,
             asOf,
           );
-          await tx.publish('points.expired', { memberId: lot.memberId, points: current.remaining, at: asOf.toISOString() });
+          await tx.publish('points.expired', {
+            memberId: lot.memberId,
+            points: current.remaining,
+            at: asOf.toISOString(),
+          });
           expired++;
         });
       }
@@ -419,19 +574,28 @@ export class PointsService {
       .createQueryBuilder('l')
       .select('l.member_id', 'memberId')
       .addSelect('SUM(l.remaining)', 'points')
-      .where("l.status = 'available' AND l.remaining > 0 AND l.expires_at > :from AND l.expires_at <= :to", { from: startOfBrandDay(day, tz), to: startOfBrandDay(addDays(day, 1), tz) })
+      .where(
+        "l.status = 'available' AND l.remaining > 0 AND l.expires_at > :from AND l.expires_at <= :to",
+        { from: startOfBrandDay(day, tz), to: startOfBrandDay(addDays(day, 1), tz) },
+      )
       .groupBy('l.member_id')
       .getRawMany<{ memberId: number; points: number }>();
     return rows.map((r) => ({ memberId: Number(r.memberId), points: Number(r.points) }));
   }
 
-  async expiryNotices(asOf: Date, run: (work: (tx: Tx) => Promise<void>) => Promise<void>): Promise<number> {
+  async expiryNotices(
+    asOf: Date,
+    run: (work: (tx: Tx) => Promise<void>) => Promise<void>,
+  ): Promise<number> {
     const rules = await this.rules();
     const until = new Date(asOf.getTime() + rules.noticeDays * 86_400_000);
     const lots = await this.dataSource
       .getRepository(PointsLot)
       .createQueryBuilder('l')
-      .where("l.status = 'available' AND l.remaining > 0 AND l.notice_sent_on IS NULL AND l.expires_at > :asOf AND l.expires_at <= :until", { asOf, until })
+      .where(
+        "l.status = 'available' AND l.remaining > 0 AND l.notice_sent_on IS NULL AND l.expires_at > :asOf AND l.expires_at <= :until",
+        { asOf, until },
+      )
       .orderBy('l.member_id')
       .addOrderBy('l.expires_at')
       .limit(5000)
@@ -452,18 +616,34 @@ export class PointsService {
           .where('id IN (:...ids) AND notice_sent_on IS NULL', { ids: group.map((l) => l.id) })
           .execute();
         if ((claimed.affected ?? 0) === 0) return;
-        await tx.publish('points.expiring', { memberId: Number(memberId), points: group.reduce((s, l) => s + l.remaining, 0), expiresOn, at: asOf.toISOString() });
+        await tx.publish('points.expiring', {
+          memberId: Number(memberId),
+          points: group.reduce((s, l) => s + l.remaining, 0),
+          expiresOn,
+          at: asOf.toISOString(),
+        });
       });
     }
     return byMemberDay.size;
   }
 
-  async ledger(memberId: number, limit: number, cursor?: string): Promise<{ items: PointsEntry[]; nextCursor: string | null }> {
+  async ledger(
+    memberId: number,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: PointsEntry[]; nextCursor: string | null }> {
     const before = cursor ? Number(cursor) : undefined;
-    if (cursor !== undefined && (!Number.isInteger(before) || before! <= 0)) throw new DomainError('VALIDATION_FAILED', '分页游标无效');
-    const qb = this.dataSource.getRepository(PointsEntry).createQueryBuilder('e').where('e.member_id = :memberId', { memberId });
+    if (cursor !== undefined && (!Number.isInteger(before) || before! <= 0))
+      throw new DomainError('VALIDATION_FAILED', '分页游标无效');
+    const qb = this.dataSource
+      .getRepository(PointsEntry)
+      .createQueryBuilder('e')
+      .where('e.member_id = :memberId', { memberId });
     if (before) qb.andWhere('e.id < :before', { before });
-    const rows = await qb.orderBy('e.id', 'DESC').limit(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('e.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
     const items = rows.slice(0, limit);
     return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]!.id) : null };
   }
@@ -481,20 +661,28 @@ export class PointsService {
   }
 
   /** Growth earned since a moment (tier retention looks at the current period). */
-  async growthSince(memberId: number, since: Date, em: EntityManager = this.dataSource.manager): Promise<number> {
+  async growthSince(
+    memberId: number,
+    since: Date,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<number> {
     const rows: { total: number | string | null }[] = await em.query(
       "SELECT SUM(growth) AS total FROM points_entry WHERE member_id = ? AND growth > 0 AND created_at >= ? AND type IN ('earn', 'reward', 'import', 'adjust')",
       [memberId, sqlInstant(this.config.database.kind, since)],
     );
-    const refunds: { total: number | string | null }[] = await em.query("SELECT SUM(growth) AS total FROM points_entry WHERE member_id = ? AND growth < 0 AND type = 'refund' AND created_at >= ?", [
-      memberId,
-      sqlInstant(this.config.database.kind, since),
-    ]);
+    const refunds: { total: number | string | null }[] = await em.query(
+      "SELECT SUM(growth) AS total FROM points_entry WHERE member_id = ? AND growth < 0 AND type = 'refund' AND created_at >= ?",
+      [memberId, sqlInstant(this.config.database.kind, since)],
+    );
     return Math.max(0, Number(rows[0]?.total ?? 0) + Number(refunds[0]?.total ?? 0));
   }
 
   /** Points earned (orders and rewards) between two instants, best first: the points leaderboard's source. */
-  async topEarners(from: Date, to: Date, limit: number): Promise<{ memberId: number; score: number }[]> {
+  async topEarners(
+    from: Date,
+    to: Date,
+    limit: number,
+  ): Promise<{ memberId: number; score: number }[]> {
     const kind = this.config.database.kind;
     const rows: { member_id: number; score: number | string }[] = await this.dataSource.query(
       `SELECT member_id, SUM(points) AS score FROM points_entry WHERE type IN ('earn', 'reward') AND created_at >= ? AND created_at < ? GROUP BY member_id ORDER BY score DESC, member_id ASC LIMIT ${Math.floor(limit)}`,
@@ -506,22 +694,30 @@ export class PointsService {
   /** Per brand-local day from `fromDay` on: points issued (earn, reward) and spent (spend). */
   async dailyTotals(fromDay: string): Promise<Map<string, { issued: number; spent: number }>> {
     const kind = this.config.database.kind;
-    const day = localDateSql(kind, 'created_at', zoneOffsetMinutes(this.config.brandTimezone, new Date()));
+    const day = localDateSql(
+      kind,
+      'created_at',
+      zoneOffsetMinutes(this.config.brandTimezone, new Date()),
+    );
     const rows = (await this.dataSource.query(
       `SELECT ${day} AS day, SUM(CASE WHEN type IN ('earn', 'reward') THEN points ELSE 0 END) AS issued, SUM(CASE WHEN type = 'spend' THEN ABS(points) ELSE 0 END) AS spent
        FROM points_entry WHERE created_at >= ? GROUP BY ${day}`,
       [sqlInstant(kind, startOfBrandDay(fromDay, this.config.brandTimezone))],
     )) as { day: string | Date; issued: number | string | null; spent: number | string | null }[];
-    return new Map(rows.map((r) => [typeof r.day === 'string' ? r.day.slice(0, 10) : r.day.toISOString().slice(0, 10), { issued: Number(r.issued ?? 0), spent: Number(r.spent ?? 0) }]));
+    return new Map(
+      rows.map((r) => [
+        typeof r.day === 'string' ? r.day.slice(0, 10) : r.day.toISOString().slice(0, 10),
+        { issued: Number(r.issued ?? 0), spent: Number(r.spent ?? 0) },
+      ]),
+    );
   }
 
   async earnedBetween(memberId: number, from: Date, to: Date): Promise<number> {
     const kind = this.config.database.kind;
-    const [row] = (await this.dataSource.query("SELECT SUM(points) AS score FROM points_entry WHERE member_id = ? AND type IN ('earn', 'reward') AND created_at >= ? AND created_at < ?", [
-      memberId,
-      sqlInstant(kind, from),
-      sqlInstant(kind, to),
-    ])) as { score: number | string | null }[];
+    const [row] = (await this.dataSource.query(
+      "SELECT SUM(points) AS score FROM points_entry WHERE member_id = ? AND type IN ('earn', 'reward') AND created_at >= ? AND created_at < ?",
+      [memberId, sqlInstant(kind, from), sqlInstant(kind, to)],
+    )) as { score: number | string | null }[];
     return Number(row?.score ?? 0);
   }
 
@@ -550,12 +746,24 @@ export class PointsService {
   // ---- internals ----
 
   async ensureAccount(em: EntityManager, memberId: number): Promise<void> {
-    await em.createQueryBuilder().insert().into(PointsAccount).values({ memberId, balance: 0, growth: 0, pending: 0, owed: 0 }).orIgnore().execute();
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(PointsAccount)
+      .values({ memberId, balance: 0, growth: 0, pending: 0, owed: 0 })
+      .orIgnore()
+      .execute();
   }
 
   /** Takes the account's row lock (MySQL; SQLite has one writer) and returns its current values. */
   async lockAccount(em: EntityManager, memberId: number): Promise<PointsAccount> {
-    const bump = () => em.createQueryBuilder().update(PointsAccount).set({ version: () => 'version + 1' }).where({ memberId }).execute();
+    const bump = () =>
+      em
+        .createQueryBuilder()
+        .update(PointsAccount)
+        .set({ version: () => 'version + 1' })
+        .where({ memberId })
+        .execute();
     if (((await bump()).affected ?? 0) === 0) {
       await this.ensureAccount(em, memberId);
       await bump();
@@ -563,7 +771,11 @@ export class PointsService {
     return (await em.findOneBy(PointsAccount, { memberId }))!;
   }
 
-  private lockedLots(em: EntityManager, where: string, params: Record<string, unknown>): Promise<PointsLot[]> {
+  private lockedLots(
+    em: EntityManager,
+    where: string,
+    params: Record<string, unknown>,
+  ): Promise<PointsLot[]> {
     const qb = em.getRepository(PointsLot).createQueryBuilder('l').where(where, params);
     if (this.config.database.kind === 'mysql') qb.setLock('pessimistic_write');
     return qb.getMany();
@@ -593,14 +805,31 @@ export class PointsService {
       if (left === 0) return;
     }
     // The account said there was enough; the lots disagree. Refuse (rolls back) rather than book a wrong ledger.
-    throw new Error(`lots of member ${memberId} hold ${points - left} points, account allowed ${points}`);
+    throw new Error(
+      `lots of member ${memberId} hold ${points - left} points, account allowed ${points}`,
+    );
   }
 
   /** Later earnings pay what a refund left owed, first, as a clawback entry. */
-  private async payOwed(tx: Tx, account: PointsAccount, key: string, sourceRef: string | null, at: Date): Promise<void> {
+  private async payOwed(
+    tx: Tx,
+    account: PointsAccount,
+    key: string,
+    sourceRef: string | null,
+    at: Date,
+  ): Promise<void> {
     const pay = Math.min(account.owed, account.balance);
     if (pay <= 0) return;
-    await this.debit(tx, { memberId: account.memberId, type: 'clawback', points: pay, key: `clawback:${key}`, sourceType: 'refund', sourceRef, reason: '扣回此前退款订单已使用的积分', at });
+    await this.debit(tx, {
+      memberId: account.memberId,
+      type: 'clawback',
+      points: pay,
+      key: `clawback:${key}`,
+      sourceType: 'refund',
+      sourceRef,
+      reason: '扣回此前退款订单已使用的积分',
+      at,
+    });
     await tx.em.decrement(PointsAccount, { memberId: account.memberId }, 'owed', pay);
   }
 
@@ -632,7 +861,15 @@ export class PointsService {
       createdAt: at,
     });
     await tx.em.insert(PointsEntry, entry);
-    await tx.publish('points.changed', { memberId: source.memberId, type, points, growth, balance: account.balance, growthTotal: account.growth, at: at.toISOString() });
+    await tx.publish('points.changed', {
+      memberId: source.memberId,
+      type,
+      points,
+      growth,
+      balance: account.balance,
+      growthTotal: account.growth,
+      at: at.toISOString(),
+    });
     return [entry, account];
   }
 }

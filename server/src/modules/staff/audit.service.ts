@@ -18,7 +18,12 @@ function scrub(value: unknown): any {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(scrub);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? '[redacted]' : v instanceof Date ? v.toISOString() : scrub(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      SECRET_FIELDS.has(k) ? '[redacted]' : v instanceof Date ? v.toISOString() : scrub(v),
+    ]),
+  );
 }
 
 @Injectable()
@@ -29,7 +34,12 @@ export class AuditService {
   async record(em: EntityManager, actor: Actor | null, entry: AuditEntry): Promise<void> {
     await em.insert(AuditLog, {
       staffId: actor?.kind === 'staff' ? actor.staffId : null,
-      staffUsername: actor === null ? null : actor.kind === 'staff' ? actor.username : `integration:${actor.keyId}`,
+      staffUsername:
+        actor === null
+          ? null
+          : actor.kind === 'staff'
+            ? actor.username
+            : `integration:${actor.keyId}`,
       action: entry.action,
       entityType: entry.entityType,
       entityId: entry.entityId === null ? null : String(entry.entityId),
@@ -38,7 +48,11 @@ export class AuditService {
     });
   }
 
-  async list(limit: number, cursor: string | undefined, filter: { staffId?: number; entityType?: string }) {
+  async list(
+    limit: number,
+    cursor: string | undefined,
+    filter: { staffId?: number; entityType?: string },
+  ) {
     const before = cursor && /^\d+$/.test(cursor) ? Number(cursor) : undefined;
     const rows = await this.dataSource.getRepository(AuditLog).find({
       where: {

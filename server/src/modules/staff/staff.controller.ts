@@ -2,7 +2,11 @@ import { Body, Controller, Param, Query, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { routes } from '@huoyue/shared';
 import { CurrentStaff } from '../../infra/auth/auth.guard.js';
-import { STAFF_TOKEN_TTL_SECONDS, type StaffPrincipal, TokenService } from '../../infra/auth/token.service.js';
+import {
+  STAFF_TOKEN_TTL_SECONDS,
+  type StaffPrincipal,
+  TokenService,
+} from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
 import { AuditService } from './audit.service.js';
 import { StaffService, toStaffView } from './staff.service.js';
@@ -21,7 +25,12 @@ export class StaffController {
   @Contract(r.login)
   async login(@Body() body: In<typeof r.login.body>) {
     const staff = await this.staff.login(body.username, body.password);
-    const token = await this.tokens.signStaff({ staffId: staff.id, username: staff.username, role: staff.role, storeCode: staff.storeCode });
+    const token = await this.tokens.signStaff({
+      staffId: staff.id,
+      username: staff.username,
+      role: staff.role,
+      storeCode: staff.storeCode,
+    });
     return { token, expiresIn: STAFF_TOKEN_TTL_SECONDS, staff: toStaffView(staff) };
   }
 
@@ -41,7 +50,11 @@ export class StaffController {
   }
 
   @Contract(r.update)
-  update(@CurrentStaff() me: StaffPrincipal, @Param() params: In<typeof r.update.params>, @Body() body: In<typeof r.update.body>) {
+  update(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param() params: In<typeof r.update.params>,
+    @Body() body: In<typeof r.update.body>,
+  ) {
     return this.staff.update(me, params.id, body);
   }
 
@@ -57,6 +70,9 @@ export class StaffController {
 
   @Contract(r.audit)
   auditLog(@Query() query: In<typeof r.audit.query>) {
-    return this.audit.list(query.limit, query.cursor, { staffId: query.staffId, entityType: query.entityType });
+    return this.audit.list(query.limit, query.cursor, {
+      staffId: query.staffId,
+      entityType: query.entityType,
+    });
   }
 }

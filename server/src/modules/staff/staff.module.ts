@@ -9,7 +9,19 @@ import { StaffService } from './staff.service.js';
 @Global()
 @Module({
   controllers: [StaffController],
-  providers: [StaffService, AuditService, IntegrationKeysService, { provide: StaffStatusChecker, useExisting: StaffService }, { provide: IntegrationVerifier, useExisting: IntegrationKeysService }],
-  exports: [StaffService, AuditService, IntegrationKeysService, StaffStatusChecker, IntegrationVerifier],
+  providers: [
+    StaffService,
+    AuditService,
+    IntegrationKeysService,
+    { provide: StaffStatusChecker, useExisting: StaffService },
+    { provide: IntegrationVerifier, useExisting: IntegrationKeysService },
+  ],
+  exports: [
+    StaffService,
+    AuditService,
+    IntegrationKeysService,
+    StaffStatusChecker,
+    IntegrationVerifier,
+  ],
 })
 export class StaffModule {}

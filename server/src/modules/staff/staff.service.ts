@@ -3,7 +3,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import type { createStaffBody, createStoreBody, staffView, storeView, updateStaffBody } from '@huoyue/shared';
+import type {
+  createStaffBody,
+  createStoreBody,
+  staffView,
+  storeView,
+  updateStaffBody,
+} from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { StaffStatusChecker } from '../../infra/auth/auth.guard.js';
@@ -51,7 +57,12 @@ export class StaffService extends StaffStatusChecker {
           active: true,
         });
         await tx.em.insert(Staff, owner);
-        await this.audit.record(tx.em, null, { action: 'staff.bootstrap_owner', entityType: 'staff', entityId: owner.id, after: { username: owner.username, role: 'owner' } });
+        await this.audit.record(tx.em, null, {
+          action: 'staff.bootstrap_owner',
+          entityType: 'staff',
+          entityId: owner.id,
+          after: { username: owner.username, role: 'owner' },
+        });
       });
     } catch (err) {
       // Another instance created it first.
@@ -60,7 +71,9 @@ export class StaffService extends StaffStatusChecker {
     }
     if (generated) {
       // Printed to stdout once, on purpose, not through the logger: it must not end up in log storage.
-      process.stdout.write(`\n  First owner account created: ${this.config.admin.username} / ${password}\n  Change it after logging in, or set ADMIN_PASSWORD.\n\n`);
+      process.stdout.write(
+        `\n  First owner account created: ${this.config.admin.username} / ${password}\n  Change it after logging in, or set ADMIN_PASSWORD.\n\n`,
+      );
     }
   }
 
@@ -73,14 +86,18 @@ export class StaffService extends StaffStatusChecker {
     }
     const ok = await verify(staff.passwordHash, password).catch(() => false);
     if (!ok || !staff.active) throw new DomainError('INVALID_CREDENTIALS', '用户名或密码错误');
-    await this.dataSource.getRepository(Staff).update({ id: staff.id }, { lastLoginAt: new Date() });
+    await this.dataSource
+      .getRepository(Staff)
+      .update({ id: staff.id }, { lastLoginAt: new Date() });
     return staff;
   }
 
   async isActive(staffId: number): Promise<boolean> {
     const cached = this.activeCache.get(staffId);
     if (cached && Date.now() - cached.at < 5_000) return cached.active;
-    const staff = await this.dataSource.getRepository(Staff).findOne({ where: { id: staffId }, select: { id: true, active: true } });
+    const staff = await this.dataSource
+      .getRepository(Staff)
+      .findOne({ where: { id: staffId }, select: { id: true, active: true } });
     const active = Boolean(staff?.active);
     this.activeCache.set(staffId, { active, at: Date.now() });
     return active;
@@ -93,14 +110,18 @@ export class StaffService extends StaffStatusChecker {
   }
 
   async list(): Promise<StaffView[]> {
-    return (await this.dataSource.getRepository(Staff).find({ order: { id: 'ASC' } })).map(toStaffView);
+    return (await this.dataSource.getRepository(Staff).find({ order: { id: 'ASC' } })).map(
+      toStaffView,
+    );
   }
 
   async create(actor: StaffPrincipal, input: z.output<typeof createStaffBody>): Promise<StaffView> {
     const passwordHash = await hash(input.password);
     return this.uow.run(async (tx) => {
-      if (await tx.em.existsBy(Staff, { username: input.username })) throw new DomainError('USERNAME_TAKEN', '用户名已被使用');
-      if (input.storeCode && !(await tx.em.existsBy(Store, { code: input.storeCode }))) throw new DomainError('VALIDATION_FAILED', `门店 ${input.storeCode} 不存在`);
+      if (await tx.em.existsBy(Staff, { username: input.username }))
+        throw new DomainError('USERNAME_TAKEN', '用户名已被使用');
+      if (input.storeCode && !(await tx.em.existsBy(Store, { code: input.storeCode })))
+        throw new DomainError('VALIDATION_FAILED', `门店 ${input.storeCode} 不存在`);
       const staff = tx.em.create(Staff, {
         username: input.username,
         passwordHash,
@@ -111,12 +132,21 @@ export class StaffService extends StaffStatusChecker {
       });
       await tx.em.insert(Staff, staff);
       const view = toStaffView(await tx.em.findOneByOrFail(Staff, { id: staff.id }));
-      await this.audit.record(tx.em, actor, { action: 'staff.create', entityType: 'staff', entityId: staff.id, after: view });
+      await this.audit.record(tx.em, actor, {
+        action: 'staff.create',
+        entityType: 'staff',
+        entityId: staff.id,
+        after: view,
+      });
       return view;
     });
   }
 
-  async update(actor: StaffPrincipal, staffId: number, input: z.output<typeof updateStaffBody>): Promise<StaffView> {
+  async update(
+    actor: StaffPrincipal,
+    staffId: number,
+    input: z.output<typeof updateStaffBody>,
+  ): Promise<StaffView> {
     const passwordHash = input.password ? await hash(input.password) : undefined;
     const view = await this.uow.run(async (tx) => {
       const staff = await tx.em.findOneBy(Staff, { id: staffId });
@@ -124,9 +154,14 @@ export class StaffService extends StaffStatusChecker {
       const before = toStaffView(staff);
       const role = input.role ?? staff.role;
       const storeCode = input.storeCode === undefined ? staff.storeCode : input.storeCode;
-      if (role === 'clerk' && !storeCode) throw new DomainError('VALIDATION_FAILED', '店员必须绑定门店');
-      if (storeCode && !(await tx.em.existsBy(Store, { code: storeCode }))) throw new DomainError('VALIDATION_FAILED', `门店 ${storeCode} 不存在`);
-      if (staff.id === actor.staffId && (input.active === false || (input.role && input.role !== 'owner'))) {
+      if (role === 'clerk' && !storeCode)
+        throw new DomainError('VALIDATION_FAILED', '店员必须绑定门店');
+      if (storeCode && !(await tx.em.existsBy(Store, { code: storeCode })))
+        throw new DomainError('VALIDATION_FAILED', `门店 ${storeCode} 不存在`);
+      if (
+        staff.id === actor.staffId &&
+        (input.active === false || (input.role && input.role !== 'owner'))
+      ) {
         throw new DomainError('BUSINESS_RULE', '不能停用自己或降低自己的角色');
       }
       await tx.em.update(
@@ -155,16 +190,27 @@ export class StaffService extends StaffStatusChecker {
   }
 
   async listStores(): Promise<StoreView[]> {
-    return (await this.dataSource.getRepository(Store).find({ order: { code: 'ASC' } })).map(toStoreView);
+    return (await this.dataSource.getRepository(Store).find({ order: { code: 'ASC' } })).map(
+      toStoreView,
+    );
   }
 
-  async createStore(actor: StaffPrincipal, input: z.output<typeof createStoreBody>): Promise<StoreView> {
+  async createStore(
+    actor: StaffPrincipal,
+    input: z.output<typeof createStoreBody>,
+  ): Promise<StoreView> {
     return this.uow.run(async (tx) => {
-      if (await tx.em.existsBy(Store, { code: input.code })) throw new DomainError('STORE_CODE_TAKEN', '门店编码已存在');
+      if (await tx.em.existsBy(Store, { code: input.code }))
+        throw new DomainError('STORE_CODE_TAKEN', '门店编码已存在');
       const store = tx.em.create(Store, { code: input.code, name: input.name });
       await tx.em.insert(Store, store);
       const view = toStoreView(await tx.em.findOneByOrFail(Store, { id: store.id }));
-      await this.audit.record(tx.em, actor, { action: 'store.create', entityType: 'store', entityId: store.id, after: view });
+      await this.audit.record(tx.em, actor, {
+        action: 'store.create',
+        entityType: 'store',
+        entityId: store.id,
+        after: view,
+      });
       return view;
     });
   }

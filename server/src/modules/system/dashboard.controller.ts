@@ -21,7 +21,10 @@ export class DashboardController {
   async daily(@Query() query: In<typeof r.dailyActivity.query>) {
     const today = brandDay(new Date(), this.config.brandTimezone);
     const from = addDays(today, -(query.days - 1));
-    const [counts, totals] = await Promise.all([this.engagement.dailyCounts(from), this.points.dailyTotals(from)]);
+    const [counts, totals] = await Promise.all([
+      this.engagement.dailyCounts(from),
+      this.points.dailyTotals(from),
+    ]);
     const items = [];
     for (let day = from; day <= today; day = addDays(day, 1)) {
       const c = counts.get(day) ?? { checkins: 0, redemptions: 0, purchases: 0 };

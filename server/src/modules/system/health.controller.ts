@@ -20,6 +20,10 @@ export class HealthController {
     } catch {
       throw new DomainError('SERVICE_UNAVAILABLE', '数据库不可用');
     }
-    return { status: 'ok' as const, database: this.config.database.kind, time: new Date().toISOString() };
+    return {
+      status: 'ok' as const,
+      database: this.config.database.kind,
+      time: new Date().toISOString(),
+    };
   }
 }

@@ -22,17 +22,38 @@ export class OpsController {
   ) {}
 
   @Contract(r.runJob)
-  async runJob(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.runJob.params>, @Body() body: In<typeof r.runJob.body>) {
-    if (!this.jobs.names().includes(params.name)) throw new DomainError('NOT_FOUND', '没有这个任务');
+  async runJob(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.runJob.params>,
+    @Body() body: In<typeof r.runJob.body>,
+  ) {
+    if (!this.jobs.names().includes(params.name))
+      throw new DomainError('NOT_FOUND', '没有这个任务');
     const asOf = body.asOf ? new Date(body.asOf) : new Date();
     const affected = await this.jobs.runNow(params.name, asOf);
-    await this.uow.run((tx) => this.audit.record(tx.em, staff, { action: 'job.run', entityType: 'job', entityId: params.name, after: { asOf: asOf.toISOString(), affected } }));
+    await this.uow.run((tx) =>
+      this.audit.record(tx.em, staff, {
+        action: 'job.run',
+        entityType: 'job',
+        entityId: params.name,
+        after: { asOf: asOf.toISOString(), affected },
+      }),
+    );
     return { name: params.name, affected };
   }
 
   @Contract(r.createIntegrationKey)
-  async createKey(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.createIntegrationKey.body>) {
+  async createKey(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Body() body: In<typeof r.createIntegrationKey.body>,
+  ) {
     const { key, secret } = await this.keys.create(this.uow, staff, body.name);
-    return { keyId: key.keyId, name: key.name, active: key.active, createdAt: key.createdAt.toISOString(), secret };
+    return {
+      keyId: key.keyId,
+      name: key.name,
+      active: key.active,
+      createdAt: key.createdAt.toISOString(),
+      secret,
+    };
   }
 }

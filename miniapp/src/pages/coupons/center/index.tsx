@@ -22,7 +22,12 @@ export default function Center() {
       const coupon = await api(routes.coupons.claim, { body: { templateId: c.id } });
       await center.reload();
       // Right after claiming is when "tell me before it expires" makes sense (and this is still the tap).
-      const { confirm } = await Taro.showModal({ title: '领取成功', content: `「${coupon.name}」已放入券包。到期前提醒您？`, confirmText: '提醒我', cancelText: '查看券' });
+      const { confirm } = await Taro.showModal({
+        title: '领取成功',
+        content: `「${coupon.name}」已放入券包。到期前提醒您？`,
+        confirmText: '提醒我',
+        cancelText: '查看券',
+      });
       if (confirm) await askToSubscribe('coupon');
       else go(`/pages/coupons/detail/index?id=${coupon.id}`);
     } catch (err) {
@@ -36,7 +41,14 @@ export default function Center() {
   const items = center.data?.items;
   return (
     <View>
-      <PageState loading={center.loading} error={center.error} onRetry={center.reload} hasData={items !== undefined} empty={items?.length === 0} emptyText='暂时没有可领的券，过几天再来看看'>
+      <PageState
+        loading={center.loading}
+        error={center.error}
+        onRetry={center.reload}
+        hasData={items !== undefined}
+        empty={items?.length === 0}
+        emptyText="暂时没有可领的券，过几天再来看看"
+      >
         {items?.map((c) => (
           <CouponCard
             key={c.id}
@@ -44,7 +56,14 @@ export default function Center() {
             sub={`${validityLabel(c)}${c.remaining !== null ? ` · 剩余 ${c.remaining} 张` : ''}`}
             dimmed={!c.canClaim}
             action={
-              <Button size='small' type='primary' disabled={!c.canClaim || busy !== null} loading={busy === c.id} onClick={() => void claim(c)} data-testid='claim-button'>
+              <Button
+                size="small"
+                type="primary"
+                disabled={!c.canClaim || busy !== null}
+                loading={busy === c.id}
+                onClick={() => void claim(c)}
+                data-testid="claim-button"
+              >
                 {claimLabel(c)}
               </Button>
             }

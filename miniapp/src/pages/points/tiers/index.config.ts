@@ -1,1 +1,4 @@
-export default definePageConfig({ navigationBarTitleText: '会员等级与权益', enablePullDownRefresh: true });
+export default definePageConfig({
+  navigationBarTitleText: '会员等级与权益',
+  enablePullDownRefresh: true,
+});

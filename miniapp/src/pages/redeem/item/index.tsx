@@ -16,8 +16,17 @@ export default function Item() {
   const { params } = useRouter();
   const id = Number(params.id);
   const page = useRemote(async () => {
-    const [item, card, memberDay] = await Promise.all([api(routes.mall.item, { params: { id } }), api(routes.members.me), api(routes.memberDays.current)]);
-    return { item, balance: card.points, tierCode: card.tier?.code ?? null, memberDayNow: memberDay.current !== null };
+    const [item, card, memberDay] = await Promise.all([
+      api(routes.mall.item, { params: { id } }),
+      api(routes.members.me),
+      api(routes.memberDays.current),
+    ]);
+    return {
+      item,
+      balance: card.points,
+      tierCode: card.tier?.code ?? null,
+      memberDayNow: memberDay.current !== null,
+    };
   });
   const [quantity, setQuantity] = useState(1);
   const [address, setAddress] = useState({ name: '', phone: '', address: '' });
@@ -26,7 +35,9 @@ export default function Item() {
   const requestId = useRef(newRequestId());
 
   const d = page.data;
-  const blocker = d ? redeemBlocker(d.item, { balance: d.balance, tierCode: d.tierCode }, quantity, d.memberDayNow) : null;
+  const blocker = d
+    ? redeemBlocker(d.item, { balance: d.balance, tierCode: d.tierCode }, quantity, d.memberDayNow)
+    : null;
 
   const redeem = async () => {
     if (!d) return;
@@ -34,23 +45,35 @@ export default function Item() {
     if (d.item.kind === 'physical') {
       const checked = shippingAddress.safeParse(address);
       if (!checked.success) {
-        void Taro.showToast({ title: checked.error.issues[0]?.message ?? '请填写收货信息', icon: 'none' });
+        void Taro.showToast({
+          title: checked.error.issues[0]?.message ?? '请填写收货信息',
+          icon: 'none',
+        });
         return;
       }
       shipping = checked.data;
     }
     const total = d.item.pointsPrice * quantity;
-    const { confirm } = await Taro.showModal({ title: '确认兑换', content: `${d.item.name} × ${quantity}，消耗 ${formatNumber(total)} 积分${d.item.cashPrice > 0 ? '，另需支付现金' : ''}`, confirmText: '兑换' });
+    const { confirm } = await Taro.showModal({
+      title: '确认兑换',
+      content: `${d.item.name} × ${quantity}，消耗 ${formatNumber(total)} 积分${d.item.cashPrice > 0 ? '，另需支付现金' : ''}`,
+      confirmText: '兑换',
+    });
     if (!confirm) return;
     setBusy(true);
     try {
-      let r = await api(routes.mall.redeem, { params: { id }, body: { quantity, address: shipping, requestId: requestId.current } });
+      let r = await api(routes.mall.redeem, {
+        params: { id },
+        body: { quantity, address: shipping, requestId: requestId.current },
+      });
       requestId.current = newRequestId();
       if (r.status === 'pending_payment') {
         const paid = await payForRedemption(r);
         if (paid) r = paid;
       }
-      void Taro.redirectTo({ url: `/pages/redeem/result/index?id=${r.redemptionId}&status=${r.status}&points=${r.pointsSpent}&kind=${d.item.kind}&name=${encodeURIComponent(d.item.name)}` });
+      void Taro.redirectTo({
+        url: `/pages/redeem/result/index?id=${r.redemptionId}&status=${r.status}&points=${r.pointsSpent}&kind=${d.item.kind}&name=${encodeURIComponent(d.item.name)}`,
+      });
     } catch (err) {
       showError(err);
       await page.reload();
@@ -60,52 +83,91 @@ export default function Item() {
   };
 
   return (
-    <View className='item page-with-footer'>
-      <PageState loading={page.loading} error={page.error} onRetry={page.reload} hasData={d !== undefined} rows={6}>
+    <View className="item page-with-footer">
+      <PageState
+        loading={page.loading}
+        error={page.error}
+        onRetry={page.reload}
+        hasData={d !== undefined}
+        rows={6}
+      >
         {d && (
           <>
-            {d.item.imageUrl ? <Image className='item__img' src={d.item.imageUrl} mode='aspectFill' /> : <View className='item__img item__img--blank'>🎁</View>}
-            <View className='panel'>
-              <Text className='item__name'>{d.item.name}</Text>
-              <View className='item__tags'>
+            {d.item.imageUrl ? (
+              <Image className="item__img" src={d.item.imageUrl} mode="aspectFill" />
+            ) : (
+              <View className="item__img item__img--blank">🎁</View>
+            )}
+            <View className="panel">
+              <Text className="item__name">{d.item.name}</Text>
+              <View className="item__tags">
                 <Tag>{ITEM_KIND_LABELS[d.item.kind]}</Tag>
-                {d.item.memberDayOnly && <Tag type='primary'>会员日专享</Tag>}
-                {d.item.tiers.length > 0 && <Tag type='warning'>等级专享</Tag>}
+                {d.item.memberDayOnly && <Tag type="primary">会员日专享</Tag>}
+                {d.item.tiers.length > 0 && <Tag type="warning">等级专享</Tag>}
               </View>
-              <Text className='item__price'>{priceLabel(d.item)}</Text>
-              <Text className='muted'>
-                库存 {d.item.stock} · 每人限兑 {d.item.perMemberLimit} 件{d.item.availableTo ? ` · ${formatDateTime(d.item.availableTo)} 截止` : ''}
+              <Text className="item__price">{priceLabel(d.item)}</Text>
+              <Text className="muted">
+                库存 {d.item.stock} · 每人限兑 {d.item.perMemberLimit} 件
+                {d.item.availableTo ? ` · ${formatDateTime(d.item.availableTo)} 截止` : ''}
               </Text>
             </View>
             {d.item.description && (
-              <View className='panel'>
-                <Text className='panel__title'>商品说明</Text>
-                <Text className='item__desc'>{d.item.description}</Text>
+              <View className="panel">
+                <Text className="panel__title">商品说明</Text>
+                <Text className="item__desc">{d.item.description}</Text>
               </View>
             )}
-            <View className='panel row'>
+            <View className="panel row">
               <Text>兑换数量</Text>
-              <InputNumber value={quantity} min={1} max={Math.max(1, Math.min(d.item.perMemberLimit, d.item.stock, 10))} onChange={(v) => setQuantity(Number(v))} />
+              <InputNumber
+                value={quantity}
+                min={1}
+                max={Math.max(1, Math.min(d.item.perMemberLimit, d.item.stock, 10))}
+                onChange={(v) => setQuantity(Number(v))}
+              />
             </View>
             {d.item.kind === 'physical' && (
-              <View className='panel'>
-                <Text className='panel__title'>收货信息</Text>
-                <Input className='field' placeholder='收货人' value={address.name} onChange={(v) => setAddress({ ...address, name: v })} />
-                <Input className='field' placeholder='手机号' type='digit' maxLength={11} value={address.phone} onChange={(v) => setAddress({ ...address, phone: v })} />
-                <Input className='field' placeholder='详细地址' value={address.address} onChange={(v) => setAddress({ ...address, address: v })} />
+              <View className="panel">
+                <Text className="panel__title">收货信息</Text>
+                <Input
+                  className="field"
+                  placeholder="收货人"
+                  value={address.name}
+                  onChange={(v) => setAddress({ ...address, name: v })}
+                />
+                <Input
+                  className="field"
+                  placeholder="手机号"
+                  type="digit"
+                  maxLength={11}
+                  value={address.phone}
+                  onChange={(v) => setAddress({ ...address, phone: v })}
+                />
+                <Input
+                  className="field"
+                  placeholder="详细地址"
+                  value={address.address}
+                  onChange={(v) => setAddress({ ...address, address: v })}
+                />
               </View>
             )}
           </>
         )}
       </PageState>
       {d && (
-        <View className='footer-bar'>
+        <View className="footer-bar">
           <View>
-            <Text className='muted'>我的积分 </Text>
-            <Text className='item__balance'>{formatNumber(d.balance)}</Text>
-            {blocker && <Text className='item__blocker'>{blocker}</Text>}
+            <Text className="muted">我的积分 </Text>
+            <Text className="item__balance">{formatNumber(d.balance)}</Text>
+            {blocker && <Text className="item__blocker">{blocker}</Text>}
           </View>
-          <Button type='primary' disabled={blocker !== null || busy} loading={busy} onClick={redeem} data-testid='redeem-button'>
+          <Button
+            type="primary"
+            disabled={blocker !== null || busy}
+            loading={busy}
+            onClick={redeem}
+            data-testid="redeem-button"
+          >
             立即兑换
           </Button>
         </View>

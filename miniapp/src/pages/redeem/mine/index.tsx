@@ -26,7 +26,8 @@ export default function MyRedemptions() {
     try {
       const after = await payForRedemption(r);
       if (!after) return;
-      if (after.status === 'pending_payment') void Taro.showToast({ title: '暂未查到支付结果，请稍后再试', icon: 'none' });
+      if (after.status === 'pending_payment')
+        void Taro.showToast({ title: '暂未查到支付结果，请稍后再试', icon: 'none' });
       else showSuccess('支付成功');
       await list.reload();
     } catch (err) {
@@ -34,30 +35,37 @@ export default function MyRedemptions() {
     }
   };
   return (
-    <View className='panel'>
+    <View className="panel">
       <PageState
         loading={list.loading}
         error={list.error}
         onRetry={list.reload}
         hasData={list.items !== undefined}
         empty={list.items?.length === 0}
-        emptyText='还没有兑换记录'
-        emptyAction={<Button type='primary' size='small' onClick={() => go('/pages/mall/index')}>去积分商城看看</Button>}
+        emptyText="还没有兑换记录"
+        emptyAction={
+          <Button type="primary" size="small" onClick={() => go('/pages/mall/index')}>
+            去积分商城看看
+          </Button>
+        }
       >
         {list.items?.map((r) => (
-          <View key={r.redemptionId} className='list-item' data-testid='redemption'>
-            <View className='list-item__main'>
-              <Text className='list-item__title'>
+          <View key={r.redemptionId} className="list-item" data-testid="redemption">
+            <View className="list-item__main">
+              <Text className="list-item__title">
                 {r.itemName} × {r.quantity}
               </Text>
-              <Text className='list-item__sub'>
-                {formatDateTime(r.createdAt)} · {formatNumber(r.pointsSpent)} 积分{r.cashDue > 0 ? ` + ${formatYuan(r.cashDue)}` : ''}
+              <Text className="list-item__sub">
+                {formatDateTime(r.createdAt)} · {formatNumber(r.pointsSpent)} 积分
+                {r.cashDue > 0 ? ` + ${formatYuan(r.cashDue)}` : ''}
               </Text>
-              {r.trackingNo && <Text className='list-item__sub'>快递单号 {r.trackingNo}</Text>}
-              {r.status === 'pending_payment' && r.payBefore && <Text className='list-item__sub'>请在 {formatDateTime(r.payBefore)} 前支付</Text>}
+              {r.trackingNo && <Text className="list-item__sub">快递单号 {r.trackingNo}</Text>}
+              {r.status === 'pending_payment' && r.payBefore && (
+                <Text className="list-item__sub">请在 {formatDateTime(r.payBefore)} 前支付</Text>
+              )}
             </View>
             {r.status === 'pending_payment' ? (
-              <Button size='small' type='primary' onClick={() => void pay(r)}>
+              <Button size="small" type="primary" onClick={() => void pay(r)}>
                 去支付
               </Button>
             ) : (
@@ -65,7 +73,11 @@ export default function MyRedemptions() {
             )}
           </View>
         ))}
-        {list.items && list.items.length > 0 && <View className='load-more' onClick={list.more}>{list.loading ? '加载中…' : list.hasMore ? '加载更多' : '没有更多了'}</View>}
+        {list.items && list.items.length > 0 && (
+          <View className="load-more" onClick={list.more}>
+            {list.loading ? '加载中…' : list.hasMore ? '加载更多' : '没有更多了'}
+          </View>
+        )}
       </PageState>
     </View>
   );

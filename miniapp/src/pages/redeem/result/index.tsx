@@ -24,19 +24,27 @@ export default function Result() {
   };
 
   return (
-    <View className='result'>
-      <Text className='result__icon'>{paid ? '🎉' : '⌛'}</Text>
-      <Text className='result__title' data-testid='redeem-result'>{paid ? '兑换成功' : status === 'pending_payment' ? '待支付' : '兑换已取消'}</Text>
-      <Text className='result__text'>
+    <View className="result">
+      <Text className="result__icon">{paid ? '🎉' : '⌛'}</Text>
+      <Text className="result__title" data-testid="redeem-result">
+        {paid ? '兑换成功' : status === 'pending_payment' ? '待支付' : '兑换已取消'}
+      </Text>
+      <Text className="result__text">
         {name}
         {params.points ? ` · 消耗 ${formatNumber(Number(params.points))} 积分` : ''}
       </Text>
-      <Text className='muted'>状态：{REDEMPTION_STATUS_LABELS[status] ?? status}</Text>
-      {status === 'pending_payment' && <Text className='muted result__text'>请在“我的兑换”中完成支付，超时未支付将自动取消并退回积分。</Text>}
-      {params.kind === 'coupon' && paid && <Text className='muted result__text'>优惠券已放入您的券包</Text>}
-      <View className='result__actions'>
+      <Text className="muted">状态：{REDEMPTION_STATUS_LABELS[status] ?? status}</Text>
+      {status === 'pending_payment' && (
+        <Text className="muted result__text">
+          请在“我的兑换”中完成支付，超时未支付将自动取消并退回积分。
+        </Text>
+      )}
+      {params.kind === 'coupon' && paid && (
+        <Text className="muted result__text">优惠券已放入您的券包</Text>
+      )}
+      <View className="result__actions">
         {params.kind === 'physical' && paid && !subscribed && (
-          <Button type='primary' block onClick={notifyMe}>
+          <Button type="primary" block onClick={notifyMe}>
             发货后通知我
           </Button>
         )}
@@ -49,7 +57,7 @@ export default function Result() {
             查看我的兑换
           </Button>
         )}
-        <Button block fill='none' onClick={() => go('/pages/mall/index')}>
+        <Button block fill="none" onClick={() => go('/pages/mall/index')}>
           继续逛逛
         </Button>
       </View>

@@ -1,6 +1,10 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { LifecycleStage } from '@huoyue/shared';
-import { CreatedAtColumn, InstantColumn, UpdatedAtColumn } from '../../../infra/database/columns.js';
+import {
+  CreatedAtColumn,
+  InstantColumn,
+  UpdatedAtColumn,
+} from '../../../infra/database/columns.js';
 
 export type MemberStatus = 'visitor' | 'member' | 'closed' | 'merged';
 export type MemberSource = 'wechat' | 'offline';

@@ -67,7 +67,10 @@ export class Order {
 
   /** Items and coupon codes as sent (coupons are consumed by the coupons module). */
   @JsonTextColumn()
-  details!: { items?: { sku: string; name: string; qty: number; amount: number }[]; couponCodes?: string[] } | null;
+  details!: {
+    items?: { sku: string; name: string; qty: number; amount: number }[];
+    couponCodes?: string[];
+  } | null;
 
   @Column({ name: 'import_id', type: 'int', nullable: true })
   importId!: number | null;

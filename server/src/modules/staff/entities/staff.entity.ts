@@ -1,6 +1,10 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { StaffRole } from '@huoyue/shared';
-import { CreatedAtColumn, InstantColumn, UpdatedAtColumn } from '../../../infra/database/columns.js';
+import {
+  CreatedAtColumn,
+  InstantColumn,
+  UpdatedAtColumn,
+} from '../../../infra/database/columns.js';
 
 @Entity('staff')
 export class Staff {

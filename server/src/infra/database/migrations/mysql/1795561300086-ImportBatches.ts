@@ -4,7 +4,9 @@ export class ImportBatches1795561300086 implements MigrationInterface {
   name = 'ImportBatches1795561300086';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE \`import_batch\` (\`import_id\` int NOT NULL, \`first_row\` int NOT NULL, \`last_row\` int NOT NULL, PRIMARY KEY (\`import_id\`, \`first_row\`)) ENGINE=InnoDB`);
+    await queryRunner.query(
+      `CREATE TABLE \`import_batch\` (\`import_id\` int NOT NULL, \`first_row\` int NOT NULL, \`last_row\` int NOT NULL, PRIMARY KEY (\`import_id\`, \`first_row\`)) ENGINE=InnoDB`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
