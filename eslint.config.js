@@ -44,7 +44,6 @@ export default tseslint.config(
       '@typescript-eslint/return-await': ['error', 'in-try-catch'],
       '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/prefer-promise-reject-errors': 'error',
-      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
@@ -54,6 +53,17 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
       // TypeScript already reports undefined names, with types.
       'no-undef': 'off',
+    },
+  },
+  {
+    // React event handlers may be async: the pages' handlers report their own failures (toast or inline error),
+    // and React ignores what a handler returns.
+    files: ['**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { attributes: false } },
+      ],
     },
   },
   {
@@ -70,15 +80,6 @@ export default tseslint.config(
     },
   },
   {
-    // Size limits where the domain code lives (tests, migrations and generated files aside).
-    files: ['server/src/**/*.ts', 'shared/src/**/*.ts'],
-    ignores: ['server/src/infra/database/migrations/**'],
-    rules: {
-      'max-lines': ['error', { max: 500 }],
-      'max-lines-per-function': ['error', { max: 80 }],
-    },
-  },
-  {
     files: ['**/*.{js,cjs,mjs}'],
     extends: [js.configs.recommended],
     languageOptions: {
@@ -91,4 +92,16 @@ export default tseslint.config(
     },
   },
   prettier,
+  {
+    // Size limits where the domain code lives (tests and migrations aside); after eslint-config-prettier,
+    // which would turn max-len off.
+    files: ['server/src/**/*.ts', 'shared/src/**/*.ts'],
+    ignores: ['server/src/infra/database/migrations/**'],
+    rules: {
+      'max-lines': ['error', { max: 500 }],
+      'max-lines-per-function': ['error', { max: 80 }],
+      // Prettier wraps code at 100; long SQL and strings it cannot break are kept under 120 by hand.
+      'max-len': ['error', { code: 120, ignoreUrls: true }],
+    },
+  },
 );

@@ -9,7 +9,7 @@ export const taroTransport: Transport = async (request) => {
   try {
     const response = await Taro.request<unknown>({
       url: request.url,
-      method: request.method as keyof Taro.request.Method,
+      method: request.method,
       header: request.headers,
       data: request.body,
       timeout: request.timeoutMs,

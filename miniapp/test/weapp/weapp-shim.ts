@@ -125,7 +125,7 @@ export function loadPage(route: string, query: Record<string, string> = {}): Loa
   });
   (options.onLoad as (q: unknown) => void).call(instance, query);
   (options.onShow as () => void).call(instance);
-  (options.onReady as (() => void) | undefined)?.call(instance);
+  (options.onReady)?.call(instance);
 
   const all = (n: Node | undefined, out: Node[] = []): Node[] => {
     if (!n) return out;
@@ -134,7 +134,7 @@ export function loadPage(route: string, query: Record<string, string> = {}): Loa
     return out;
   };
   return {
-    data: data as { root?: Node },
+    data: data,
     instance,
     texts: () =>
       all(data.root as Node)

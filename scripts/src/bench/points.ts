@@ -181,7 +181,7 @@ await BenchRun.each(dialects, async (bench) => {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
     body: Readable.toWeb(createReadStream(file)) as ReadableStream,
     duplex: 'half',
-  } as RequestInit);
+  });
   const job = (await res.json()) as { id: number };
   const uploadedMs = Date.now() - started;
   let view: { status: string; rowsImported: number; rowsRejected: number; error: string | null };

@@ -20,7 +20,7 @@ export function startProcess(
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const match = ready.exec(buffer);
       if (match) resolveStart({ child, line: match[0] });

@@ -53,7 +53,7 @@ export function createLogger(
     formatters: {
       log: (object: Record<string, unknown>) => {
         for (const key of ['phone', 'purePhoneNumber', 'phoneNumber']) {
-          if (typeof object[key] === 'string') object[key] = maskPhones(object[key] as string);
+          if (typeof object[key] === 'string') object[key] = maskPhones(object[key]);
         }
         return object;
       },

@@ -291,10 +291,10 @@ describe('check-ins, badges and leaderboards', () => {
       joinedMember(server),
       joinedMember(server),
     ]);
-    await members[0]!.api.call(e.checkin, { body: { deviceId: device } });
-    await members[1]!.api.call(e.checkin, { body: { deviceId: device } });
+    await members[0].api.call(e.checkin, { body: { deviceId: device } });
+    await members[1].api.call(e.checkin, { body: { deviceId: device } });
     await expectError(
-      members[2]!.api.call(e.checkin, { body: { deviceId: device } }),
+      members[2].api.call(e.checkin, { body: { deviceId: device } }),
       403,
       'RISK_REJECTED',
     );

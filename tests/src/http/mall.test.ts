@@ -39,7 +39,7 @@ describe('points mall: redemptions under a rush, limits, payment, fulfilment', (
   const redeem = (api: ApiClient, id: number, extra: Record<string, unknown> = {}) =>
     api.call(m.redeem, {
       params: { id },
-      body: { quantity: 1, requestId: randomUUID(), ...extra } as never,
+      body: { quantity: 1, requestId: randomUUID(), ...extra },
     });
 
   /** Many members with points, fast: a member import with opening balances, tokens signed by the server. */

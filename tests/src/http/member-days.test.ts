@@ -140,7 +140,7 @@ describe('member days: windows, benefits, scheduling, reports', () => {
     );
     const { current } = await m.api.call(D.current);
     assert.equal(current?.memberDayId, allDay.id);
-    assert.ok(current!.memberDayId !== goldOnly.id);
+    assert.ok(current.memberDayId !== goldOnly.id);
     const { next } = await m.api.call(D.next);
     assert.ok(next && next.startsAt > new Date().toISOString(), 'the next one is ahead');
   });

@@ -107,7 +107,7 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
       JSON.stringify(
         results
           .filter((r) => r.status === 'rejected')
-          .map((r) => String((r as PromiseRejectedResult).reason)),
+          .map((r) => String((r).reason)),
       ),
     );
     assert.equal((await m.api.call(p.summary)).balance, 100);
@@ -132,7 +132,7 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
     );
     const failed = results
       .filter((r) => r.status === 'rejected')
-      .map((r) => String((r as PromiseRejectedResult).reason));
+      .map((r) => String((r).reason));
     assert.deepEqual(failed, []);
     const byMember = new Map<number, number>();
     for (const r of results)
@@ -367,7 +367,7 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
     assert.equal(silverOrder.breakdown?.tierMultiplier, 1.5);
     assert.equal((await stays.api.call(p.tiers)).current.toKeep, 0);
 
-    const expiresAt = new Date(tiers.current.expiresAt!);
+    const expiresAt = new Date(tiers.current.expiresAt);
     const ended = await owner.call(sys.runJob, {
       params: { name: 'tiers.period_end' },
       body: { asOf: new Date(expiresAt.getTime() + DAY).toISOString() },
@@ -413,7 +413,7 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
       },
     ];
     for (const body of bad) {
-      const res = await owner.raw(p.createOrder, { body: body as never });
+      const res = await owner.raw(p.createOrder, { body: body });
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal((res.data as { error: { code: string } }).error.code, 'VALIDATION_FAILED');
     }

@@ -90,7 +90,7 @@ describe('staff accounts, roles and the audit log', () => {
       [{ username: ADMIN.username, password: 'another-pass', role: 'operator' }, 'USERNAME_TAKEN'],
     ] as const) {
       await assert.rejects(
-        owner.call(s.create, { body: body as never }),
+        owner.call(s.create, { body: body }),
         (e: ApiError) => e.code === code,
       );
     }

@@ -26,7 +26,7 @@ function start(
     });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${script} did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = ready.exec(out);
       if (match) {
@@ -34,7 +34,7 @@ function start(
         resolveStart({ child, match });
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`${script} exited (${code}): ${out}`)));
   });
 }

@@ -102,7 +102,7 @@ describe('mini-program logic: check-in calendar and ladder', () => {
     assert.equal(weeks[0]![1]!.date, '2026-12-01');
     const cells = weeks.flat().filter((c) => c !== null);
     assert.equal(cells.length, 31);
-    const byDate = new Map(cells.map((c) => [c!.date, c!]));
+    const byDate = new Map(cells.map((c) => [c.date, c]));
     assert.equal(byDate.get('2026-12-05')!.mark, 'makeup');
     assert.equal(byDate.get('2026-12-10')!.today, true);
     assert.equal(byDate.get('2026-12-08')!.canMakeup, true);

@@ -28,7 +28,7 @@ export class ContractValidationInterceptor implements NestInterceptor {
       const issues: { in: Part; path: string; message: string }[] = [];
       for (const part of ['params', 'query', 'body'] as const) {
         if (part === 'body' && route.rawBody) continue;
-        const schema = route[part] as z.ZodType | undefined;
+        const schema = route[part];
         let value = mutable[part];
         if (!schema) {
           // A route that declares no body or query takes none: anything sent is refused, never silently stored.

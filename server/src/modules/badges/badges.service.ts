@@ -168,7 +168,7 @@ export class BadgesService {
           ...(input.active !== undefined ? { active: input.active } : {}),
         },
       );
-      const after = (await tx.em.findOneByOrFail(Badge, { id: row.id }))!;
+      const after = (await tx.em.findOneByOrFail(Badge, { id: row.id }));
       await this.audit.record(tx.em, actor, {
         action: 'badge.update',
         entityType: 'badge',

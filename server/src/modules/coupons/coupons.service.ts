@@ -421,7 +421,7 @@ export class CouponsService {
         entityId: coupon.id,
         before: { storeCode: coupon.usedStoreCode },
       });
-      return (await this.withTemplates([(await tx.em.findOneByOrFail(Coupon, { code }))!], tx))[0]!;
+      return (await this.withTemplates([(await tx.em.findOneByOrFail(Coupon, { code }))], tx))[0]!;
     });
   }
 

@@ -159,7 +159,7 @@ export class MembersService {
       await tx.publish('member.joined', { memberId: visitor.id, cardNo, at: now.toISOString() });
       // The stage is the lifecycle module's decision; joining today with no purchase is `new`.
       await this.lifecycle.setStage(tx, visitor.id, visitor.stage, 'new', 'join');
-      return await tx.em.findOneByOrFail(Member, { id: visitor.id });
+      return tx.em.findOneByOrFail(Member, { id: visitor.id });
     });
   }
 

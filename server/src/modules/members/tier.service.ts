@@ -118,7 +118,7 @@ export class TierService {
                 ...DEFAULT_BENEFITS,
                 ...(tier.benefits ?? {}),
                 ...input.benefits,
-              } as TierBenefits,
+              },
             }
           : {}),
       };

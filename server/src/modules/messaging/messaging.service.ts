@@ -214,7 +214,7 @@ export class MessagingService {
         dedupeKey: input.dedupeKey,
         status: 'queued',
         reason: null,
-        variables: (input.variables as Record<string, string | number | null>) ?? null,
+        variables: (input.variables) ?? null,
         data: null,
         trackToken,
         dueAt: input.dueAt ?? new Date(),

@@ -26,7 +26,7 @@ export function renderFields(
   for (const field of fields) {
     const type = keywordType(field.key);
     if (!type) return { invalid: field.key };
-    // eslint-disable-next-line no-control-regex
+     
     let value = fill(field.value, variables)
       .replace(/[\u0000-\u001f\u007f]+/g, ' ')
       .trim();
