@@ -13,9 +13,8 @@ try {
 }
 
 const server = await startServer(config);
-console.log(
-  `Huoyue API on ${server.apiUrl} (docs: ${server.apiUrl}/docs)${server.fakeWechatUrl ? `, fake WeChat on ${server.fakeWechatUrl}` : ''}`,
-);
+const fakeWechatNote = server.fakeWechatUrl ? `, fake WeChat on ${server.fakeWechatUrl}` : '';
+console.log(`Huoyue API on ${server.apiUrl} (docs: ${server.apiUrl}/docs)${fakeWechatNote}`);
 
 let stopping = false;
 const shutdown = (signal: string) => {

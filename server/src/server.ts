@@ -8,11 +8,12 @@ import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { FAKE_APP_ID, type AppConfig } from './config/config.js';
 import { seedDemoCatalogue } from './demo/demo-catalogue.js';
-import { seedDemoData, DEMO_TIERS } from './demo/demo-seed.js';
+import { seedDemoData, DEMO_TIERS, type DemoPurchase } from './demo/demo-seed.js';
 import { CouponsService } from './modules/coupons/coupons.service.js';
 import { MallService } from './modules/mall/mall.service.js';
 import { MemberDaysService } from './modules/memberdays/member-days.service.js';
 import { ChurnService } from './modules/lifecycle/churn.service.js';
+import { LifecycleRecompute } from './modules/lifecycle/lifecycle-recompute.service.js';
 import { LifecycleService } from './modules/lifecycle/lifecycle.service.js';
 import { MessageDispatcher } from './modules/messaging/dispatcher.js';
 import { startFakeWechat } from './fake-wechat/fake-wechat.js';
@@ -48,12 +49,48 @@ export interface StartOptions {
   scheduledJobs?: boolean;
 }
 
+type RunningFakeWechat = Awaited<ReturnType<typeof startFakeWechat>>;
+
 /** Boots everything `npm start` runs: the fake WeChat when no credentials are set, the database, the API. */
 export async function startServer(
   config: AppConfig,
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  let fake: Awaited<ReturnType<typeof startFakeWechat>> | undefined;
+  const { fake, config: effective } = await startFakeWechatIfWanted(config);
+  config = effective;
+  const dataSource = await openDatabase(config.database);
+  try {
+    const app = await createApp(config, dataSource, options, fake);
+
+    // Event listeners are bound when the app initialises: nothing may publish before that, or its effects are lost.
+    await app.init();
+    await seedStartupData(app, dataSource, config);
+
+    const apiUrl = await listen(app, config, options);
+    return {
+      app,
+      dataSource,
+      config,
+      apiUrl,
+      fakeWechatUrl: fake?.url,
+      close: async () => {
+        await app.close(); // stops accepting, lets requests in flight finish, runs shutdown hooks
+        if (dataSource.isInitialized) await dataSource.destroy();
+        await fake?.close();
+      },
+    };
+  } catch (err) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await fake?.close();
+    throw err;
+  }
+}
+
+/** Starts the fake WeChat when no credentials are set, and points the config's WeChat and SMS calls at it. */
+async function startFakeWechatIfWanted(
+  config: AppConfig,
+): Promise<{ fake: RunningFakeWechat | undefined; config: AppConfig }> {
+  let fake: RunningFakeWechat | undefined;
   if (config.wechat.useFake) {
     fake = await startFakeWechat({
       port: config.wechat.fakePort,
@@ -68,111 +105,124 @@ export async function startServer(
       smsApiUrl: config.smsApiUrl ?? `${fake.url}/fake-sms/send`,
     };
   }
-  const dataSource = await openDatabase(config.database);
-  try {
-    const logger = createLogger(config);
-    const adapter = new FastifyAdapter({
-      loggerInstance: logger,
-      genReqId: requestId,
-      logController: new RequestLogController(),
-      bodyLimit: 64 * 1024,
-      trustProxy: true,
-      return503OnClosing: true,
-    });
-    const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot(config, dataSource, options.imports),
-      adapter,
+  return { fake, config };
+}
+
+/** The Nest application on Fastify, with its logging, body parsers, API docs and static apps; not yet initialised. */
+async function createApp(
+  config: AppConfig,
+  dataSource: DataSource,
+  options: StartOptions,
+  fake: RunningFakeWechat | undefined,
+): Promise<NestFastifyApplication> {
+  const logger = createLogger(config);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    genReqId: requestId,
+    logController: new RequestLogController(),
+    bodyLimit: 64 * 1024,
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, dataSource, options.imports),
+    adapter,
+    {
+      bufferLogs: true,
+      // Signed integration calls are checked against the exact bytes received (req.rawBody).
+      rawBody: true,
+    },
+  );
+  app.useLogger(new NestPinoLogger(logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  // CSV uploads (imports) reach their handler as a stream, up to 2 GiB, never buffered whole.
+  fastify.addContentTypeParser(
+    ['text/csv', 'application/csv'],
+    { bodyLimit: 2 * 1024 ** 3 },
+    (_request, payload, done) => done(null, payload),
+  );
+  // Echoed so a member or a gateway can quote it when something goes wrong.
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.setGlobalPrefix('api');
+  app.get(EventBus).configure({ sweepIntervalMs: options.outboxSweepMs ?? 5000 });
+  await app.register(swagger, {
+    mode: 'static',
+    specification: { document: buildOpenApiDocument() as never },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await serveConsole(fastify);
+  await serveMemberApp(fastify);
+  if (fake) devWechatRoutes(fastify, fake.url);
+  return app;
+}
+
+/** Tiers, the first owner and, when asked for, the demo brand; then the caches that depend on them. */
+async function seedStartupData(
+  app: NestFastifyApplication,
+  dataSource: DataSource,
+  config: AppConfig,
+): Promise<void> {
+  if ((await dataSource.getRepository(Tier).count()) === 0)
+    await dataSource.getRepository(Tier).insert(DEMO_TIERS);
+  await app.get(StaffService).ensureFirstOwner();
+  const purchases = config.demoData ? await seedDemoData(dataSource, config.brandTimezone) : null;
+  // Tiers and badges may have just been written: the caches warmed at start-up must see them.
+  await app.get(TierService).reload();
+  await app.get(BadgesService).reload();
+  if (purchases) await seedDemoBrand(app, dataSource, purchases);
+}
+
+/** The demo brand's history, catalogue and analytics, on top of the people seedDemoData wrote. */
+async function seedDemoBrand(
+  app: NestFastifyApplication,
+  dataSource: DataSource,
+  purchases: DemoPurchase[],
+): Promise<void> {
+  // The history goes through the real order path: points (some already expired), tiers, badges, the log.
+  const orders = app.get(OrdersService);
+  const demo = { kind: 'integration' as const, keyId: 'demo', name: '演示数据' };
+  for (const p of purchases) {
+    await orders.record(
       {
-        bufferLogs: true,
-        // Signed integration calls are checked against the exact bytes received (req.rawBody).
-        rawBody: true,
+        orderNo: p.orderNo,
+        member: { id: p.memberId },
+        amount: p.amount,
+        paidAt: p.paidAt.toISOString(),
+        storeCode: p.storeCode,
       },
+      demo,
     );
-    app.useLogger(new NestPinoLogger(logger));
-    const fastify = app.getHttpAdapter().getInstance();
-    // CSV uploads (imports) reach their handler as a stream, up to 2 GiB, never buffered whole.
-    fastify.addContentTypeParser(
-      ['text/csv', 'application/csv'],
-      { bodyLimit: 2 * 1024 ** 3 },
-      (_request, payload, done) => done(null, payload),
-    );
-    // Echoed so a member or a gateway can quote it when something goes wrong.
-    fastify.addHook('onSend', async (request, reply) => {
-      void reply.header('x-request-id', request.id);
-    });
-    app.setGlobalPrefix('api');
-    app.get(EventBus).configure({ sweepIntervalMs: options.outboxSweepMs ?? 5000 });
-    await app.register(swagger, {
-      mode: 'static',
-      specification: { document: buildOpenApiDocument() as never },
-    });
-    await app.register(swaggerUi, { routePrefix: '/api/docs' });
-    await serveConsole(fastify);
-    await serveMemberApp(fastify);
-    if (fake) devWechatRoutes(fastify, fake.url);
-
-    // Event listeners are bound when the app initialises: nothing may publish before that, or its effects are lost.
-    await app.init();
-    if ((await dataSource.getRepository(Tier).count()) === 0)
-      await dataSource.getRepository(Tier).insert(DEMO_TIERS);
-    await app.get(StaffService).ensureFirstOwner();
-    const purchases = config.demoData ? await seedDemoData(dataSource, config.brandTimezone) : null;
-    // Tiers and badges may have just been written: the caches warmed at start-up must see them.
-    await app.get(TierService).reload();
-    await app.get(BadgesService).reload();
-    if (purchases) {
-      // The history goes through the real order path: points (some already expired), tiers, badges, the log.
-      const orders = app.get(OrdersService);
-      const demo = { kind: 'integration' as const, keyId: 'demo', name: '演示数据' };
-      for (const p of purchases) {
-        await orders.record(
-          {
-            orderNo: p.orderNo,
-            member: { id: p.memberId },
-            amount: p.amount,
-            paidAt: p.paidAt.toISOString(),
-            storeCode: p.storeCode,
-          },
-          demo,
-        );
-      }
-      // Stages, RFM and the churn models as the nightly jobs would leave them, so the console has something to show.
-      await seedDemoCatalogue(dataSource, {
-        coupons: app.get(CouponsService),
-        mall: app.get(MallService),
-        memberDays: app.get(MemberDaysService),
-      });
-      const lifecycle = app.get(LifecycleService);
-      await app.get(ChurnService).fit(lifecycle.today());
-      await lifecycle.recompute(lifecycle.today());
-      new NestLogger('Demo').log(
-        `Seeded demo brand: 4 tiers, 3 stores, 200 members, ${purchases.length} orders over two years, 4 coupons, 6 mall items, a weekly member day`,
-      );
-    }
-
-    await app.listen({ port: config.port, host: config.host });
-    if (options.scheduledJobs ?? true) {
-      app.get(JobScheduler).start();
-      if (config.messageDispatcher) app.get(MessageDispatcher).start();
-    }
-    const address = app.getHttpServer().address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    return {
-      app,
-      dataSource,
-      config,
-      apiUrl: `http://${host}:${port}/api`,
-      fakeWechatUrl: fake?.url,
-      close: async () => {
-        await app.close(); // stops accepting, lets requests in flight finish, runs shutdown hooks
-        if (dataSource.isInitialized) await dataSource.destroy();
-        await fake?.close();
-      },
-    };
-  } catch (err) {
-    if (dataSource.isInitialized) await dataSource.destroy();
-    await fake?.close();
-    throw err;
   }
+  await seedDemoCatalogue(dataSource, {
+    coupons: app.get(CouponsService),
+    mall: app.get(MallService),
+    memberDays: app.get(MemberDaysService),
+  });
+  // Stages, RFM and the churn models as the nightly jobs would leave them, so the console has something to show.
+  const lifecycle = app.get(LifecycleService);
+  await app.get(ChurnService).fit(lifecycle.today());
+  await app.get(LifecycleRecompute).recompute(lifecycle.today());
+  new NestLogger('Demo').log(
+    'Seeded demo brand: 4 tiers, 3 stores, 200 members, ' +
+      `${purchases.length} orders over two years, 4 coupons, 6 mall items, a weekly member day`,
+  );
+}
+
+/** Listens, starts the timers, and answers the API's base URL. */
+async function listen(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  options: StartOptions,
+): Promise<string> {
+  await app.listen({ port: config.port, host: config.host });
+  if (options.scheduledJobs ?? true) {
+    app.get(JobScheduler).start();
+    if (config.messageDispatcher) app.get(MessageDispatcher).start();
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host}:${port}/api`;
 }

@@ -1,4 +1,4 @@
-import type { ErrorBody, ErrorCode } from './errors.js';
+import type { ErrorCode } from './errors.js';
 import { isErrorBody } from './errors.js';
 import type { HttpMethod, RouteDef, RouteInput, RouteOutput } from './route.js';
 
@@ -90,7 +90,7 @@ export class ApiClient {
     const { status, data } = await this.raw(route, input, extraHeaders);
     if (status >= 200 && status < 300) return data as RouteOutput<R>;
     if (isErrorBody(data)) {
-      const { code, message, details } = (data).error;
+      const { code, message, details } = data.error;
       throw new ApiError(status, code, message, details);
     }
     throw new ApiError(status, 'INTERNAL', '服务暂时不可用，请稍后再试', data);

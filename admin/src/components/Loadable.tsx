@@ -7,13 +7,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({
     loading: true,
   });
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const run = useCallback(() => {
     setState((s) => ({ ...s, loading: true, error: undefined }));
     load().then(
       (data) => setState({ data, loading: false }),
       (err: unknown) => setState({ error: message(err), loading: false }),
     );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps, as with useEffect
   }, deps);
   useEffect(run, [run]);
   return { ...state, reload: run };

@@ -37,12 +37,7 @@ export function CouponsPage() {
     send({
       name: v.name,
       kind: v.kind,
-      value:
-        v.kind === 'cash'
-          ? Math.round((v.valueYuan ?? 0) * 100)
-          : v.kind === 'percent'
-            ? (v.percent ?? 0)
-            : 0,
+      value: couponValue(v),
       threshold: Math.round((v.thresholdYuan ?? 0) * 100),
       giftName: v.kind === 'gift' ? (v.giftName ?? null) : null,
       validity: { kind: 'days' as const, days: v.days },
@@ -69,12 +64,7 @@ export function CouponsPage() {
               { title: '类型', render: (_: unknown, t) => KINDS[t.kind] },
               {
                 title: '面额',
-                render: (_: unknown, t) =>
-                  t.kind === 'cash'
-                    ? `满${formatYuan(t.threshold)}减${formatYuan(t.value)}`
-                    : t.kind === 'percent'
-                      ? discountLabel(t.value)
-                      : (t.giftName ?? '—'),
+                render: (_: unknown, t) => faceLabel(t),
               },
               {
                 title: '已发 / 总量',
@@ -149,4 +139,22 @@ export function CouponsPage() {
       </Modal>
     </Card>
   );
+}
+
+/** What the server stores as the coupon's value: fen off for cash, percent off for a discount, nothing for a gift. */
+function couponValue(v: Values): number {
+  if (v.kind === 'cash') return Math.round((v.valueYuan ?? 0) * 100);
+  if (v.kind === 'percent') return v.percent ?? 0;
+  return 0;
+}
+
+function faceLabel(t: {
+  kind: string;
+  threshold: number;
+  value: number;
+  giftName?: string | null;
+}): string {
+  if (t.kind === 'cash') return `满${formatYuan(t.threshold)}减${formatYuan(t.value)}`;
+  if (t.kind === 'percent') return discountLabel(t.value);
+  return t.giftName ?? '—';
 }

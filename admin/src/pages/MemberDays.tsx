@@ -147,12 +147,7 @@ export function MemberDaysPage() {
     },
   );
   const submit = (v: FormValues) => {
-    const schedule =
-      v.kind === 'monthly'
-        ? { kind: 'monthly' as const, day: v.day ?? 1 }
-        : v.kind === 'weekly'
-          ? { kind: 'weekly' as const, weekday: v.weekday ?? 1 }
-          : { kind: 'dates' as const, dates: (v.dates ?? '').split(/[,，\s]+/).filter(Boolean) };
+    const schedule = scheduleOf(v);
     return send({
       name: v.name,
       schedule,
@@ -336,4 +331,10 @@ export function MemberDaysPage() {
       </Modal>
     </Card>
   );
+}
+
+function scheduleOf(v: FormValues) {
+  if (v.kind === 'monthly') return { kind: 'monthly' as const, day: v.day ?? 1 };
+  if (v.kind === 'weekly') return { kind: 'weekly' as const, weekday: v.weekday ?? 1 };
+  return { kind: 'dates' as const, dates: (v.dates ?? '').split(/[,，\s]+/).filter(Boolean) };
 }

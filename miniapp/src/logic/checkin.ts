@@ -52,8 +52,13 @@ export function ladderSteps(month: CheckinMonth): LadderStep[] {
     cycleDay: i + 1,
     points: r.points,
     badgeCode: r.badgeCode,
-    state: i + 1 < next ? 'done' : i + 1 === next ? 'next' : 'later',
+    state: stepState(i + 1, next),
   }));
+}
+
+function stepState(cycleDay: number, next: number): LadderStep['state'] {
+  if (cycleDay < next) return 'done';
+  return cycleDay === next ? 'next' : 'later';
 }
 
 /** "YYYY-MM" shifted by `delta` months. */

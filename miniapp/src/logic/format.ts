@@ -31,3 +31,9 @@ export function formatWindow(startsAt: string, endsAt: string): string {
 /** "1234 5678 9012" — easier to read aloud at the till. */
 export const formatCardNo = (cardNo: string | null): string =>
   cardNo ? cardNo.replace(/(\d{4})(?=\d)/g, '$1 ') : '未开卡';
+
+/** The footer of a paged list. */
+export function loadMoreLabel(list: { loading: boolean; hasMore: boolean }): string {
+  if (list.loading) return '加载中…';
+  return list.hasMore ? '加载更多' : '没有更多了';
+}

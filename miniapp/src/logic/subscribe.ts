@@ -60,7 +60,7 @@ export function parseSubscribeTemplates(json: string | undefined): SubscribeTemp
     const parsed = JSON.parse(json) as Partial<Record<SubscribeMoment, unknown>>;
     const pick = (m: SubscribeMoment) =>
       Array.isArray(parsed[m]) && parsed[m].every((x) => typeof x === 'string')
-        ? (parsed[m]).slice(0, 3)
+        ? parsed[m].slice(0, 3)
         : DEFAULT_SUBSCRIBE_TEMPLATES[m];
     return { checkin: pick('checkin'), coupon: pick('coupon'), redemption: pick('redemption') };
   } catch {

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the compiled weapp bundle is CommonJS, loaded by path
+   as WeChat loads it */
 /**
  * Runs Taro's compiled weapp output (dist/weapp) on miniprogram-simulate's `wx` (its API stand-ins), with the
  * small shim Taro's pages need: global App() and Page() that capture their options, an app and page instance
@@ -125,7 +127,7 @@ export function loadPage(route: string, query: Record<string, string> = {}): Loa
   });
   (options.onLoad as (q: unknown) => void).call(instance, query);
   (options.onShow as () => void).call(instance);
-  (options.onReady)?.call(instance);
+  options.onReady?.call(instance);
 
   const all = (n: Node | undefined, out: Node[] = []): Node[] => {
     if (!n) return out;

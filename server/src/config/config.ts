@@ -25,7 +25,10 @@ export const envSchema = z.object({
   /** The brand's Official Account (template messages to followers); without it the OA channel is skipped. */
   WECHAT_OA_APP_ID: z.string().optional(),
   WECHAT_OA_APP_SECRET: z.string().optional(),
-  /** An HTTP SMS provider taking { phone, text } (the built-in fake speaks it); without it the SMS channel is skipped. */
+  /**
+   * An HTTP SMS provider taking { phone, text } (the built-in fake speaks it); without it the SMS channel is
+   * skipped.
+   */
   SMS_API_URL: z.url().optional(),
   /** Whether this process sends queued messages (several may: they claim rows with SKIP LOCKED). */
   MESSAGE_DISPATCHER: booleanFlag.default(true),
@@ -86,6 +89,15 @@ export class ConfigError extends Error {}
 export const FAKE_APP_ID = 'wxfake0000000000';
 export const FAKE_APP_SECRET = 'fake-secret-for-local-development';
 
+/** The brand's Official Account: its own credentials, none beside real mini-program ones, or the fake's. */
+function officialAccount(e: Env, hasCredentials: boolean): AppConfig['wechat']['oa'] {
+  if (e.WECHAT_OA_APP_ID && e.WECHAT_OA_APP_SECRET)
+    return { appId: e.WECHAT_OA_APP_ID, appSecret: e.WECHAT_OA_APP_SECRET };
+  if (hasCredentials) return null;
+  // The fake knows an Official Account of its own, so the OA channel works out of the box in development.
+  return { appId: `${FAKE_APP_ID}oa`, appSecret: FAKE_APP_SECRET };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -96,7 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const hasCredentials = Boolean(e.WECHAT_APP_ID && e.WECHAT_APP_SECRET);
   if (Boolean(e.WECHAT_APP_ID) !== Boolean(e.WECHAT_APP_SECRET)) {
     throw new ConfigError(
-      'Invalid configuration:\n  WECHAT_APP_ID and WECHAT_APP_SECRET must be set together (or neither, for the built-in fake)',
+      'Invalid configuration:\n  WECHAT_APP_ID and WECHAT_APP_SECRET must be set together ' +
+        '(or neither, for the built-in fake)',
     );
   }
   const dataDir = resolve(e.DATA_DIR);
@@ -119,13 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiBaseUrl: e.WECHAT_API_BASE_URL,
       useFake: !hasCredentials,
       fakePort: e.FAKE_WECHAT_PORT,
-      // The fake knows an Official Account of its own, so the OA channel works out of the box in development.
-      oa:
-        e.WECHAT_OA_APP_ID && e.WECHAT_OA_APP_SECRET
-          ? { appId: e.WECHAT_OA_APP_ID, appSecret: e.WECHAT_OA_APP_SECRET }
-          : hasCredentials
-            ? null
-            : { appId: `${FAKE_APP_ID}oa`, appSecret: FAKE_APP_SECRET },
+      oa: officialAccount(e, hasCredentials),
     },
     smsApiUrl: e.SMS_API_URL ?? null,
     messageDispatcher: e.MESSAGE_DISPATCHER,

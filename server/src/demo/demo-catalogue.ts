@@ -17,6 +17,14 @@ interface Services {
  * a newcomer's member app has coupons to claim, a mall to browse and a weekly member day.
  */
 export async function seedDemoCatalogue(dataSource: DataSource, services: Services): Promise<void> {
+  const actor = await ownerActor(dataSource);
+  const { memberDayCoupon, voucher } = await seedDemoCoupons(services, actor);
+  const { exclusive } = await seedDemoMallItems(services, actor, voucher.id);
+  await seedDemoMemberDay(services, actor, memberDayCoupon.id, exclusive.id);
+}
+
+/** The brand owner, acting as the console would. */
+async function ownerActor(dataSource: DataSource): Promise<StaffPrincipal> {
   const owner = await dataSource.getRepository(Staff).findOneByOrFail({ role: 'owner' });
   const actor: StaffPrincipal = {
     kind: 'staff',
@@ -25,6 +33,10 @@ export async function seedDemoCatalogue(dataSource: DataSource, services: Servic
     role: 'owner',
     storeCode: null,
   };
+  return actor;
+}
+
+async function seedDemoCoupons(services: Services, actor: StaffPrincipal) {
   const coupon = (input: Record<string, unknown>) =>
     services.coupons.createTemplate(actor, couponTemplateInput.parse(input));
   await coupon({
@@ -60,7 +72,10 @@ export async function seedDemoCatalogue(dataSource: DataSource, services: Servic
     validity: { kind: 'days', days: 60 },
     channels: ['mall'],
   });
+  return { memberDayCoupon, voucher };
+}
 
+async function seedDemoMallItems(services: Services, actor: StaffPrincipal, voucherId: number) {
   const item = (input: Record<string, unknown>) =>
     services.mall.createItem(actor, mallItemInput.parse(input));
   await item({
@@ -74,7 +89,7 @@ export async function seedDemoCatalogue(dataSource: DataSource, services: Servic
   await item({
     name: '20元代金券',
     kind: 'coupon',
-    couponTemplateId: voucher.id,
+    couponTemplateId: voucherId,
     pointsPrice: 1500,
     stock: 500,
     perMemberLimit: 3,
@@ -111,7 +126,15 @@ export async function seedDemoCatalogue(dataSource: DataSource, services: Servic
     tiers: ['gold', 'diamond'],
     description: '金卡及以上会员专享。',
   });
+  return { exclusive };
+}
 
+async function seedDemoMemberDay(
+  services: Services,
+  actor: StaffPrincipal,
+  memberDayCouponId: number,
+  exclusiveItemId: number,
+): Promise<void> {
   await services.memberDays.save(
     actor,
     memberDayBody.parse({
@@ -122,8 +145,8 @@ export async function seedDemoCatalogue(dataSource: DataSource, services: Servic
       benefits: {
         pointsMultiplier: 2,
         checkinBonusPoints: 10,
-        couponTemplateIds: [memberDayCoupon.id],
-        mallItemIds: [exclusive.id],
+        couponTemplateIds: [memberDayCouponId],
+        mallItemIds: [exclusiveItemId],
       },
     }),
   );

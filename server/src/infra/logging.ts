@@ -22,7 +22,10 @@ const REDACTED_PATHS = [
   '*.access_token',
 ];
 
-/** Keeps an incoming `x-request-id` when it is a plain token (so a gateway's id follows the request), else a new one. */
+/**
+ * Keeps an incoming `x-request-id` when it is a plain token (so a gateway's id follows the request), else a
+ * new one.
+ */
 export function requestId(req: IncomingMessage): string {
   const incoming = req.headers['x-request-id'];
   return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming)

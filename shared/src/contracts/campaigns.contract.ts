@@ -14,7 +14,10 @@ export const automationTrigger = z.discriminatedUnion('type', [
     type: z.literal('points_expiring'),
     days: z.number().int().min(1).max(90).nullable().default(null),
   }),
-  /** A coupon about to expire: `days` before its last day (daily scan), or with the coupon notice three days ahead (null). */
+  /**
+   * A coupon about to expire: `days` before its last day (daily scan), or with the coupon notice three days
+   * ahead (null).
+   */
   z.strictObject({
     type: z.literal('coupon_expiring'),
     days: z.number().int().min(1).max(90).nullable().default(null),
@@ -112,7 +115,10 @@ export const automationReport = z.object({
   conversion: z.object({ kind: z.enum(['purchase', 'checkin']), days: z.number().int() }),
   treatment: groupReport,
   control: groupReport,
-  /** Treatment rate − control rate, with its 95 % confidence interval (normal approximation); null without both groups. */
+  /**
+   * Treatment rate − control rate, with its 95 % confidence interval (normal approximation); null without
+   * both groups.
+   */
   uplift: z
     .object({
       absolute: z.number(),

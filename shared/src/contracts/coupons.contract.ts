@@ -12,7 +12,10 @@ const fen = z.number().int().min(0).max(100_000_000);
 export const couponTemplateInput = z
   .strictObject({
     name: z.string().trim().min(1).max(40),
-    /** cash: `value` fen off; percent: `value` percent off (1-99), at most `cap` fen; gift: `giftName`; shipping: free shipping. */
+    /**
+     * cash: `value` fen off; percent: `value` percent off (1-99), at most `cap` fen; gift: `giftName`;
+     * shipping: free shipping.
+     */
     kind: z.enum(COUPON_KINDS),
     value: z.number().int().min(0).max(100_000_000).default(0),
     /** Minimum spend in fen (满减 threshold); 0 = none. */

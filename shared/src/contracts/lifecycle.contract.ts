@@ -39,7 +39,10 @@ export const lifecycleSettings = z
   .strictObject({
     /** A member who joined at most this many days ago and has not bought yet is `new`. */
     newDays: days(3650),
-    /** Days since the last purchase (or activity) up to which a member is `active`, then `silent`, then `dormant`; beyond, `lost`. */
+    /**
+     * Days since the last purchase (or activity) up to which a member is `active`, then `silent`, then
+     * `dormant`; beyond, `lost`.
+     */
     activeDays: days(3650),
     silentDays: days(3650),
     dormantDays: days(3650),
@@ -76,7 +79,10 @@ export const recomputeBody = z.strictObject({
   asOf: isoDate.optional(),
   /** Compute and answer the counts without writing anything (what-if). */
   dryRun: z.boolean().default(false),
-  /** Rebuild the per-member aggregates from the whole order history first (after orders were loaded outside the API). */
+  /**
+   * Rebuild the per-member aggregates from the whole order history first (after orders were loaded outside
+   * the API).
+   */
   rebuild: z.boolean().default(false),
 });
 
@@ -89,7 +95,10 @@ export const recomputeResult = z.object({
   stages: stageCounts,
   transitions: z.number().int(),
   newlyAtRisk: z.number().int(),
-  /** compute: decide every member; write: apply the changes, transitions and outbox rows; deliver: run the events' handlers. */
+  /**
+   * compute: decide every member; write: apply the changes, transitions and outbox rows; deliver: run the
+   * events' handlers.
+   */
   timings: z.object({ computeMs: z.number(), writeMs: z.number(), deliverMs: z.number() }),
 });
 

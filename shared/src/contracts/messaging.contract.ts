@@ -148,7 +148,10 @@ export const messagingSettings = z
       oa_template: z.number().min(0.1).max(10_000),
       sms: z.number().min(0.1).max(10_000),
     }),
-    /** Transient failures are retried with exponential backoff and jitter, from baseSeconds, up to maxAttempts tries. */
+    /**
+     * Transient failures are retried with exponential backoff and jitter, from baseSeconds, up to maxAttempts
+     * tries.
+     */
     retry: z.strictObject({
       maxAttempts: z.number().int().min(1).max(20),
       baseSeconds: z.number().min(0.01).max(3600),

@@ -107,7 +107,10 @@ export const pointsRules = z.strictObject({
   ]),
   /** How many days before points or a tier lapse the member is told. */
   noticeDays: z.number().int().min(1).max(60),
-  /** At the end of a tier period without the retention growth: drop one level, or to the tier the period's growth earns. */
+  /**
+   * At the end of a tier period without the retention growth: drop one level, or to the tier the period's
+   * growth earns.
+   */
   downgrade: z.enum(['one_level', 'by_period_growth']),
 });
 export type PointsRules = z.infer<typeof pointsRules>;

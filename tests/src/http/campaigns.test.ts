@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_MESSAGING_SETTINGS, routes, type ApiClient } from '@huoyue/shared';
-import { inControlGroup, uplift } from '@huoyue/server/dist/modules/campaigns/campaigns.service.js';
+import { inControlGroup, uplift } from '@huoyue/server/dist/modules/campaigns/control-group.js';
 import { MessageDispatcher } from '@huoyue/server/dist/modules/messaging/dispatcher.js';
 import { expectError, staffLogin, uniquePhone } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -23,11 +23,9 @@ describe('automations: triggers, control groups, actions, conversions and the up
     const openid = `o${randomBytes(14).toString('hex').slice(0, 27)}`;
     const { code } = await server.fake.loginCode(openid);
     const session = await server.client().call(routes.members.wechatLogin, { body: { code } });
-    const joined = await server
-      .client(session.token)
-      .call(routes.members.join, {
-        body: { nickname: '阿花', phoneCode: (await server.fake.phoneCode(uniquePhone())).code },
-      });
+    const joined = await server.client(session.token).call(routes.members.join, {
+      body: { nickname: '阿花', phoneCode: (await server.fake.phoneCode(uniquePhone())).code },
+    });
     return { id: joined.member.id, openid, api: server.client(joined.token) };
   };
   const buy = (memberId: number) =>
@@ -239,20 +237,16 @@ describe('automations: triggers, control groups, actions, conversions and the up
     }).format(inThreeDays);
     const phone = uniquePhone();
     const openid = `o${randomBytes(14).toString('hex').slice(0, 27)}`;
-    const session = await server
-      .client()
-      .call(routes.members.wechatLogin, {
-        body: { code: (await server.fake.loginCode(openid)).code },
-      });
-    const joined = await server
-      .client(session.token)
-      .call(routes.members.join, {
-        body: {
-          nickname: '寿星',
-          birthday: `1990-${mmdd}`,
-          phoneCode: (await server.fake.phoneCode(phone)).code,
-        },
-      });
+    const session = await server.client().call(routes.members.wechatLogin, {
+      body: { code: (await server.fake.loginCode(openid)).code },
+    });
+    const joined = await server.client(session.token).call(routes.members.join, {
+      body: {
+        nickname: '寿星',
+        birthday: `1990-${mmdd}`,
+        phoneCode: (await server.fake.phoneCode(phone)).code,
+      },
+    });
     const checkedIn = await member();
     await checkedIn.api.call(routes.engagement.checkin, { body: {} });
 

@@ -52,7 +52,7 @@ describe('coupons: claiming, verification in store, use with orders', () => {
       JSON.stringify(
         results
           .filter((r) => r.status === 'rejected')
-          .map((r) => String((r).reason))
+          .map((r) => String(r.reason))
           .slice(0, 3),
       ),
     );

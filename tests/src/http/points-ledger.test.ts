@@ -104,11 +104,7 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
     assert.equal(
       ok.length,
       20,
-      JSON.stringify(
-        results
-          .filter((r) => r.status === 'rejected')
-          .map((r) => String((r).reason)),
-      ),
+      JSON.stringify(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))),
     );
     assert.equal((await m.api.call(p.summary)).balance, 100);
     const ledger = await m.api.call(p.ledger, { query: { limit: 50 } });
@@ -130,9 +126,7 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
         }),
       ),
     );
-    const failed = results
-      .filter((r) => r.status === 'rejected')
-      .map((r) => String((r).reason));
+    const failed = results.filter((r) => r.status === 'rejected').map((r) => String(r.reason));
     assert.deepEqual(failed, []);
     const byMember = new Map<number, number>();
     for (const r of results)

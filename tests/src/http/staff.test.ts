@@ -89,10 +89,7 @@ describe('staff accounts, roles and the audit log', () => {
       ],
       [{ username: ADMIN.username, password: 'another-pass', role: 'operator' }, 'USERNAME_TAKEN'],
     ] as const) {
-      await assert.rejects(
-        owner.call(s.create, { body: body }),
-        (e: ApiError) => e.code === code,
-      );
+      await assert.rejects(owner.call(s.create, { body: body }), (e: ApiError) => e.code === code);
     }
     await owner.call(s.createStore, { body: { code: 'U001', name: '唯一门店' } });
     await assert.rejects(

@@ -107,7 +107,7 @@ describe('message delivery survives a SIGKILL of the server', () => {
       let token = '';
       token = (await new ApiClient({ baseUrl: api }).call(routes.staff.login, { body: ADMIN }))
         .token;
-      let owner = await login();
+      const owner = await login();
 
       // Members with phones, through the member import.
       const phones = Array.from(
@@ -187,7 +187,6 @@ describe('message delivery survives a SIGKILL of the server', () => {
       ({ child, api } = await server());
       token = (await new ApiClient({ baseUrl: api }).call(routes.staff.login, { body: ADMIN }))
         .token;
-      owner = await login();
       for (let i = 0; new Set((await fakeMessages()).map((m) => m.touser)).size < MEMBERS; i++) {
         assert.ok(i < 2400, 'every member received the message after the restart');
         await sleep(100);

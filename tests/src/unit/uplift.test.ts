@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inControlGroup, uplift } from '@huoyue/server/dist/modules/campaigns/campaigns.service.js';
+import { inControlGroup, uplift } from '@huoyue/server/dist/modules/campaigns/control-group.js';
 
 describe('automation measurement', () => {
   it('uplift and its 95 % interval on a known case', () => {

@@ -176,15 +176,7 @@ export default function Checkin() {
                         onClick={() => cell.canMakeup && void makeup(cell.date)}
                       >
                         <Text>{cell.day}</Text>
-                        <Text className="calendar__mark">
-                          {cell.mark === 'daily'
-                            ? '✓'
-                            : cell.mark === 'makeup'
-                              ? '补'
-                              : cell.canMakeup
-                                ? '补签'
-                                : ''}
-                        </Text>
+                        <Text className="calendar__mark">{dayMark(cell)}</Text>
                       </View>
                     ) : (
                       <View key={`blank-${j}`} className="calendar__day calendar__day--blank" />
@@ -212,4 +204,10 @@ export default function Checkin() {
       </PageState>
     </View>
   );
+}
+
+function dayMark(cell: { mark?: string | null; canMakeup: boolean }): string {
+  if (cell.mark === 'daily') return '✓';
+  if (cell.mark === 'makeup') return '补';
+  return cell.canMakeup ? '补签' : '';
 }

@@ -12,6 +12,12 @@ import { useRemote } from '../../hooks/useRemote';
 import { expiresSoon, WALLET_TABS, type WalletTab } from '../../logic/coupons';
 import { formatDate } from '../../logic/format';
 
+const EMPTY_TEXT: Record<WalletTab, string> = {
+  available: '暂无可用的优惠券',
+  used: '还没有用过优惠券',
+  expired: '没有过期的优惠券',
+};
+
 export default function Wallet() {
   const [tab, setTab] = useState<WalletTab>('available');
   const wallet = useRemote(() => api(routes.coupons.wallet, { query: { status: tab } }), [tab]);
@@ -35,13 +41,7 @@ export default function Wallet() {
         onRetry={wallet.reload}
         hasData={items !== undefined}
         empty={items?.length === 0}
-        emptyText={
-          tab === 'available'
-            ? '暂无可用的优惠券'
-            : tab === 'used'
-              ? '还没有用过优惠券'
-              : '没有过期的优惠券'
-        }
+        emptyText={EMPTY_TEXT[tab]}
         emptyAction={
           tab === 'available' ? (
             <Button type="primary" size="small" onClick={() => go('/pages/coupons/center/index')}>

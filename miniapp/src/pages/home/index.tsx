@@ -53,11 +53,11 @@ function useCardCode(enabled: boolean) {
         if (stopped) return;
         setFailed(false);
         setCode({ code: c.code, secondsLeft: c.refreshInSeconds });
-        timer = setTimeout(fetchCode, Math.max(5, c.refreshInSeconds) * 1000);
+        timer = setTimeout(() => void fetchCode(), Math.max(5, c.refreshInSeconds) * 1000);
       } catch {
         if (stopped) return;
         setFailed(true);
-        timer = setTimeout(fetchCode, 5000);
+        timer = setTimeout(() => void fetchCode(), 5000);
       }
     };
     void fetchCode();
@@ -151,21 +151,7 @@ export default function Home() {
             {joined ? (
               <View className="panel code" data-testid="card-code">
                 {showCode ? (
-                  code ? (
-                    <View className="code__body" onClick={() => setShowCode(false)}>
-                      <CodeImage className="code__bar" kind="bar" value={code.code} />
-                      <CodeImage className="code__qr" kind="qr" value={code.code} />
-                      <Text className="code__hint">
-                        {code.secondsLeft > 0
-                          ? `${code.secondsLeft} 秒后自动刷新 · 仅供门店扫码使用`
-                          : '正在刷新…'}
-                      </Text>
-                    </View>
-                  ) : (
-                    <Text className="code__hint">
-                      {failed ? '会员码获取失败，正在重试…' : '会员码生成中…'}
-                    </Text>
-                  )
+                  <CardCode code={code} failed={failed} onHide={() => setShowCode(false)} />
                 ) : (
                   <Button block type="primary" onClick={() => setShowCode(true)}>
                     出示会员码
@@ -182,35 +168,7 @@ export default function Home() {
             )}
 
             <View className="panel member-day" data-testid="member-day">
-              {d.memberDay ? (
-                <>
-                  <Text className="member-day__badge">进行中</Text>
-                  <Text className="member-day__name">{d.memberDay.name}</Text>
-                  <Text className="member-day__text">
-                    今天 {formatWindow(d.memberDay.startsAt, d.memberDay.endsAt)}
-                    {d.memberDay.benefits.pointsMultiplier > 1
-                      ? ` · 消费积分 ${d.memberDay.benefits.pointsMultiplier} 倍`
-                      : ''}
-                    {d.memberDay.benefits.checkinBonusPoints > 0
-                      ? ` · 签到多得 ${d.memberDay.benefits.checkinBonusPoints} 积分`
-                      : ''}
-                  </Text>
-                </>
-              ) : d.nextMemberDay ? (
-                <>
-                  <Text className="member-day__badge member-day__badge--next">下次会员日</Text>
-                  <Text className="member-day__name">{d.nextMemberDay.name}</Text>
-                  <Text className="member-day__text">
-                    {formatDate(d.nextMemberDay.startsAt)}{' '}
-                    {formatWindow(d.nextMemberDay.startsAt, d.nextMemberDay.endsAt)}
-                    {d.nextMemberDay.benefits.pointsMultiplier > 1
-                      ? ` · 积分 ${d.nextMemberDay.benefits.pointsMultiplier} 倍`
-                      : ''}
-                  </Text>
-                </>
-              ) : (
-                <Text className="member-day__text">会员日即将公布，敬请期待</Text>
-              )}
+              <MemberDayPanel current={d.memberDay} next={d.nextMemberDay} />
             </View>
 
             <View className="panel shortcuts">
@@ -226,4 +184,70 @@ export default function Home() {
       </PageState>
     </View>
   );
+}
+
+function CardCode({
+  code,
+  failed,
+  onHide,
+}: {
+  code: { code: string; secondsLeft: number } | null;
+  failed: boolean;
+  onHide: () => void;
+}) {
+  if (!code) {
+    return (
+      <Text className="code__hint">{failed ? '会员码获取失败，正在重试…' : '会员码生成中…'}</Text>
+    );
+  }
+  return (
+    <View className="code__body" onClick={onHide}>
+      <CodeImage className="code__bar" kind="bar" value={code.code} />
+      <CodeImage className="code__qr" kind="qr" value={code.code} />
+      <Text className="code__hint">
+        {code.secondsLeft > 0 ? `${code.secondsLeft} 秒后自动刷新 · 仅供门店扫码使用` : '正在刷新…'}
+      </Text>
+    </View>
+  );
+}
+
+type HomeData = Awaited<ReturnType<typeof loadHome>>;
+
+function MemberDayPanel({
+  current,
+  next,
+}: {
+  current: HomeData['memberDay'];
+  next: HomeData['nextMemberDay'];
+}) {
+  if (current) {
+    return (
+      <>
+        <Text className="member-day__badge">进行中</Text>
+        <Text className="member-day__name">{current.name}</Text>
+        <Text className="member-day__text">
+          今天 {formatWindow(current.startsAt, current.endsAt)}
+          {current.benefits.pointsMultiplier > 1
+            ? ` · 消费积分 ${current.benefits.pointsMultiplier} 倍`
+            : ''}
+          {current.benefits.checkinBonusPoints > 0
+            ? ` · 签到多得 ${current.benefits.checkinBonusPoints} 积分`
+            : ''}
+        </Text>
+      </>
+    );
+  }
+  if (next) {
+    return (
+      <>
+        <Text className="member-day__badge member-day__badge--next">下次会员日</Text>
+        <Text className="member-day__name">{next.name}</Text>
+        <Text className="member-day__text">
+          {formatDate(next.startsAt)} {formatWindow(next.startsAt, next.endsAt)}
+          {next.benefits.pointsMultiplier > 1 ? ` · 积分 ${next.benefits.pointsMultiplier} 倍` : ''}
+        </Text>
+      </>
+    );
+  }
+  return <Text className="member-day__text">会员日即将公布，敬请期待</Text>;
 }

@@ -6,7 +6,7 @@ import { PageState } from '../../components/PageState';
 import { usePaged } from '../../hooks/usePaged';
 import { usePageShow } from '../../hooks/usePageShow';
 import { useRemote } from '../../hooks/useRemote';
-import { formatDate, formatDateTime, formatNumber } from '../../logic/format';
+import { formatDate, formatDateTime, formatNumber, loadMoreLabel } from '../../logic/format';
 import { ledgerLabel } from '../../logic/points';
 import './index.scss';
 
@@ -77,7 +77,7 @@ export default function Points() {
           ))}
           {ledger.items && ledger.items.length > 0 && (
             <View className="load-more" onClick={ledger.more}>
-              {ledger.loading ? '加载中…' : ledger.hasMore ? '加载更多' : '没有更多了'}
+              {loadMoreLabel(ledger)}
             </View>
           )}
         </PageState>

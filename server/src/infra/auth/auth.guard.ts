@@ -36,7 +36,10 @@ export abstract class IntegrationVerifier {
   ): Promise<IntegrationPrincipal>;
 }
 
-/** Every route is checked against its contract's `auth`; a route outside the contract is refused unless public by design. */
+/**
+ * Every route is checked against its contract's `auth`; a route outside the contract is refused unless public
+ * by design.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(

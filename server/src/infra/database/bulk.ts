@@ -13,6 +13,12 @@ export function sqlInstant(kind: Dialect, d: Date): string | Date {
 /** Rows per statement stays well under SQLite's 32,766 bound parameters and MySQL's packet size. */
 const MAX_PARAMS = 20_000;
 
+/** INSERT, or the dialect's way of skipping rows that collide with a unique key. */
+function insertVerb(kind: Dialect, ignore: boolean | undefined): string {
+  if (!ignore) return 'INSERT';
+  return kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+}
+
 /**
  * Multi-row INSERT for bulk paths (imports), where building entities costs more than the insert. With `ignore`,
  * rows that hit a unique key are skipped (INSERT IGNORE / INSERT OR IGNORE): the way imports stay idempotent.
@@ -28,11 +34,7 @@ export async function bulkInsert(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const q = (name: string) => (kind === 'mysql' ? `\`${name}\`` : `"${name}"`);
-  const verb = options.ignore
-    ? kind === 'mysql'
-      ? 'INSERT IGNORE'
-      : 'INSERT OR IGNORE'
-    : 'INSERT';
+  const verb = insertVerb(kind, options.ignore);
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   let inserted = 0;

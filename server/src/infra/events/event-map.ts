@@ -13,7 +13,10 @@ export interface DomainEventMap {
   'member.merged': { survivorId: number; mergedId: number; at: string };
   /** A member closed the membership; personal data is gone, only anonymous accounting remains. */
   'member.closed': { memberId: number; at: string };
-  /** Decided by the lifecycle module: a purchase, a join or merge, or the nightly recompute (`day` is the as-of date). */
+  /**
+   * Decided by the lifecycle module: a purchase, a join or merge, or the nightly recompute (`day` is the
+   * as-of date).
+   */
   'member.stage_changed': {
     memberId: number;
     from: LifecycleStage;
@@ -61,7 +64,10 @@ export interface DomainEventMap {
     paidAt: string;
     storeCode: string | null;
   };
-  /** A check-in (daily or makeup); badgeCode is the ladder's badge for that cycle day, triggerRef keys what it earned. */
+  /**
+   * A check-in (daily or makeup); badgeCode is the ladder's badge for that cycle day, triggerRef keys what it
+   * earned.
+   */
   'checkin.created': {
     memberId: number;
     day: string;

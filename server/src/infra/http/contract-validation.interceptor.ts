@@ -8,7 +8,6 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import type { RouteDef } from '@huoyue/shared';
-import type { z } from 'zod';
 import { DomainError } from './domain-error.js';
 
 import { CONTRACT_ROUTE } from './contract-route.js';

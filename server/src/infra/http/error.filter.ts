@@ -25,7 +25,10 @@ const HTTP_CODES: Record<number, { code: ErrorCode; message: string }> = {
   429: { code: 'RATE_LIMITED', message: '操作太频繁，请稍后再试' },
 };
 
-/** Maps every failure to `{ error: { code, message, details? } }`; unexpected ones are logged and never leak internals. */
+/**
+ * Maps every failure to `{ error: { code, message, details? } }`; unexpected ones are logged and never leak
+ * internals.
+ */
 @Catch()
 export class GlobalErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {

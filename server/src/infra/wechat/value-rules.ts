@@ -39,8 +39,17 @@ export function keywordType(key: string): KeywordType | undefined {
 const CHINESE = /\p{Script=Han}/u;
 const chars = (s: string) => Array.from(s).length;
 
+/**
+ * Whether the text holds a control character (U+0000 to U+001F, line breaks included). Compared by code unit
+ * rather than with a regex, which would have to spell the control characters out.
+ */
+function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
 export function isValidValue(type: KeywordType, value: string): boolean {
-  if (value.length === 0 || /[\r\n\u0000-\u001f]/.test(value)) return false;
+  if (value.length === 0 || hasControlCharacter(value)) return false;
   switch (type) {
     case 'thing':
       return chars(value) <= 20;

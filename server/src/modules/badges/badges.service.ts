@@ -14,63 +14,18 @@ import { DomainError } from '../../infra/http/domain-error.js';
 import { MemberDirectory } from '../points/member-directory.js';
 import { PointsService } from '../points/points.service.js';
 import { AuditService } from '../staff/audit.service.js';
-import { Badge, MemberBadge, MemberStat, MemberStatEvent } from './badge.entity.js';
+import { Badge, MemberBadge, MemberStat } from './badge.entity.js';
+import {
+  METRICS_OF,
+  metricValue,
+  type StatChange,
+  statChangeAssignments,
+  YEAR_MS,
+} from './badge-metrics.js';
 
 type BadgeView = z.output<typeof badgeView>;
 type BadgeAward = z.output<typeof badgeAward>;
 type MyBadges = z.output<typeof myBadges>;
-
-/** Changes to a member's facts from one event; numbers add, `max` fields keep the larger value. */
-export interface StatChange {
-  checkins?: number;
-  purchases?: number;
-  spend?: number;
-  redemptions?: number;
-  couponsUsed?: number;
-  memberDays?: number;
-  bestStreak?: { max: number };
-  tierRank?: { max: number };
-  joinedAt?: Date;
-}
-
-const YEAR_MS = 365.25 * 86_400_000;
-
-/** A member's value of a metric, in the unit thresholds use (spend in yuan, anniversary in whole years). */
-function metricValue(stat: MemberStat, metric: BadgeMetric, now: Date): number {
-  switch (metric) {
-    case 'checkins':
-      return stat.checkins;
-    case 'streak':
-      return stat.bestStreak;
-    case 'purchases':
-      return stat.purchases;
-    case 'spend':
-      return Math.floor(stat.spend / 100);
-    case 'redemptions':
-      return stat.redemptions;
-    case 'coupons_used':
-      return stat.couponsUsed;
-    case 'member_days':
-      return stat.memberDays;
-    case 'tier_rank':
-      return stat.tierRank;
-    case 'anniversary':
-      return stat.joinedAt ? Math.floor((now.getTime() - stat.joinedAt.getTime()) / YEAR_MS) : 0;
-  }
-}
-
-/** Which events move which metric: a change re-evaluates only the badges that read it. */
-const METRICS_OF: Record<keyof StatChange, BadgeMetric[]> = {
-  checkins: ['checkins'],
-  bestStreak: ['streak'],
-  purchases: ['purchases'],
-  spend: ['spend'],
-  redemptions: ['redemptions'],
-  couponsUsed: ['coupons_used'],
-  memberDays: ['member_days'],
-  tierRank: ['tier_rank'],
-  joinedAt: ['anniversary'],
-};
 
 /**
  * Badges: definitions, the per-member facts they read, and awarding. Evaluation reacts to domain events (not a
@@ -168,7 +123,7 @@ export class BadgesService {
           ...(input.active !== undefined ? { active: input.active } : {}),
         },
       );
-      const after = (await tx.em.findOneByOrFail(Badge, { id: row.id }));
+      const after = await tx.em.findOneByOrFail(Badge, { id: row.id });
       await this.audit.record(tx.em, actor, {
         action: 'badge.update',
         entityType: 'badge',
@@ -196,75 +151,9 @@ export class BadgesService {
     const now = new Date();
     try {
       await this.uow.run(async (tx) => {
-        if (
-          (await bulkInsert(
-            tx.em,
-            this.config.database.kind,
-            'member_stat_event',
-            ['event_key'],
-            [[eventKey]],
-            { ignore: true },
-          )) === 0
-        )
-          return; // applied before
-        // Counters change in SQL (no read-modify-write race); the row is created the first time.
-        const sets: string[] = [];
-        const params: unknown[] = [];
-        for (const [key, column] of [
-          ['checkins', 'checkins'],
-          ['purchases', 'purchases'],
-          ['spend', 'spend'],
-          ['redemptions', 'redemptions'],
-          ['couponsUsed', 'coupons_used'],
-          ['memberDays', 'member_days'],
-        ] as const) {
-          if (change[key]) {
-            sets.push(`${column} = ${column} + ?`);
-            params.push(change[key]);
-          }
-        }
-        if (change.bestStreak) {
-          sets.push('best_streak = CASE WHEN best_streak < ? THEN ? ELSE best_streak END');
-          params.push(change.bestStreak.max, change.bestStreak.max);
-        }
-        if (change.tierRank) {
-          sets.push('tier_rank = CASE WHEN tier_rank < ? THEN ? ELSE tier_rank END');
-          params.push(change.tierRank.max, change.tierRank.max);
-        }
-        if (change.joinedAt) {
-          sets.push('joined_at = COALESCE(joined_at, ?)');
-          params.push(sqlInstant(this.config.database.kind, change.joinedAt));
-        }
-        const update = () =>
-          tx.em.queryRunner!.query(
-            `UPDATE member_stat SET ${sets.join(', ')} WHERE member_id = ?`,
-            [...params, memberId],
-            true,
-          );
-        if (((await update()).affected ?? 0) === 0) {
-          await tx.em
-            .createQueryBuilder()
-            .insert()
-            .into(MemberStat)
-            .values({ memberId })
-            .orIgnore()
-            .execute();
-          await update();
-        }
-        const metrics = new Set(
-          (Object.keys(change) as (keyof StatChange)[]).flatMap((k) => METRICS_OF[k]),
-        );
-        const relevant = (await this.all()).filter((b) => b.active && metrics.has(b.metric));
-        // Only read the facts back when some badge looks at what changed.
-        const updated =
-          relevant.length > 0 ? (await tx.em.findOneBy(MemberStat, { memberId }))! : undefined;
-        for (const badge of updated ? relevant : []) {
-          const reached = badge.thresholds.filter(
-            (t) => metricValue(updated!, badge.metric, now) >= t,
-          ).length;
-          for (let level = 1; level <= reached; level++)
-            await this.award(tx, memberId, badge, level, triggerRef, now);
-        }
+        if (!(await this.markApplied(tx, eventKey))) return; // applied before
+        await this.updateStats(tx, memberId, change);
+        await this.awardReached(tx, memberId, change, triggerRef, now);
         if (direct) {
           const badge = (await this.all()).find((b) => b.code === direct && b.active);
           if (badge) await this.award(tx, memberId, badge, 1, triggerRef, now);
@@ -289,7 +178,8 @@ export class BadgesService {
       const [condition, value] = this.condition(badge.metric, threshold, now);
       const verb = kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
       await this.dataSource.query(
-        `${verb} INTO member_badge (member_id, badge_id, level, awarded_at, trigger_ref) SELECT member_id, ?, ?, ?, ? FROM member_stat WHERE ${condition}`,
+        `${verb} INTO member_badge (member_id, badge_id, level, awarded_at, trigger_ref) ` +
+          `SELECT member_id, ?, ?, ?, ? FROM member_stat WHERE ${condition}`,
         [badge.id, level, sqlInstant(kind, now), run, value],
       );
     }
@@ -323,7 +213,9 @@ export class BadgesService {
           asOf,
         );
         const due: { member_id: number }[] = await this.dataSource.query(
-          `SELECT s.member_id FROM member_stat s WHERE ${condition.replace(/joined_at/g, 's.joined_at')} AND NOT EXISTS (SELECT 1 FROM member_badge b WHERE b.member_id = s.member_id AND b.badge_id = ? AND b.level = ?) LIMIT 5000`,
+          `SELECT s.member_id FROM member_stat s WHERE ${condition.replace(/joined_at/g, 's.joined_at')} ` +
+            'AND NOT EXISTS (SELECT 1 FROM member_badge b ' +
+            'WHERE b.member_id = s.member_id AND b.badge_id = ? AND b.level = ?) LIMIT 5000',
           [value, badge.id, level],
         );
         for (const { member_id } of due) {
@@ -401,6 +293,65 @@ export class BadgesService {
   }
 
   // ---- internals ----
+
+  /** Records the event key; answers false when the event was applied before. */
+  private async markApplied(tx: Tx, eventKey: string): Promise<boolean> {
+    const inserted = await bulkInsert(
+      tx.em,
+      this.config.database.kind,
+      'member_stat_event',
+      ['event_key'],
+      [[eventKey]],
+      { ignore: true },
+    );
+    return inserted !== 0;
+  }
+
+  /** Applies the change to the member's facts. */
+  private async updateStats(tx: Tx, memberId: number, change: StatChange): Promise<void> {
+    // Counters change in SQL (no read-modify-write race); the row is created the first time.
+    const { sets, params } = statChangeAssignments(change, this.config.database.kind);
+    const update = () =>
+      tx.em.queryRunner!.query(
+        `UPDATE member_stat SET ${sets.join(', ')} WHERE member_id = ?`,
+        [...params, memberId],
+        true,
+      );
+    if (((await update()).affected ?? 0) === 0) {
+      await tx.em
+        .createQueryBuilder()
+        .insert()
+        .into(MemberStat)
+        .values({ memberId })
+        .orIgnore()
+        .execute();
+      await update();
+    }
+  }
+
+  /** Awards every level the member's new facts reach, for the badges that read what changed. */
+  private async awardReached(
+    tx: Tx,
+    memberId: number,
+    change: StatChange,
+    triggerRef: string,
+    now: Date,
+  ): Promise<void> {
+    const metrics = new Set(
+      (Object.keys(change) as (keyof StatChange)[]).flatMap((k) => METRICS_OF[k]),
+    );
+    const relevant = (await this.all()).filter((b) => b.active && metrics.has(b.metric));
+    // Only read the facts back when some badge looks at what changed.
+    const updated =
+      relevant.length > 0 ? (await tx.em.findOneBy(MemberStat, { memberId }))! : undefined;
+    for (const badge of updated ? relevant : []) {
+      const reached = badge.thresholds.filter(
+        (t) => metricValue(updated!, badge.metric, now) >= t,
+      ).length;
+      for (let level = 1; level <= reached; level++)
+        await this.award(tx, memberId, badge, level, triggerRef, now);
+    }
+  }
 
   /** Inserts one level (once); the first time, pays its reward and announces it. Answers whether it was new. */
   private async award(

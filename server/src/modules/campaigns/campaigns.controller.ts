@@ -6,6 +6,7 @@ import { Contract, type In } from '../../infra/http/contract.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import { automationBody } from '@huoyue/shared';
+import { AutomationReports } from './automation-report.service.js';
 import { CampaignsService } from './campaigns.service.js';
 import { PLAYBOOKS } from './playbooks.js';
 
@@ -15,6 +16,7 @@ const r = routes.campaigns;
 export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
+    private readonly reports: AutomationReports,
     private readonly messaging: MessagingService,
   ) {}
 
@@ -47,7 +49,7 @@ export class CampaignsController {
 
   @Contract(r.report)
   report(@Param() params: In<typeof r.report.params>) {
-    return this.campaigns.report(params.id);
+    return this.reports.report(params.id);
   }
 
   @Contract(r.playbooks)

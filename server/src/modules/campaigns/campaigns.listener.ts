@@ -17,7 +17,10 @@ export class CampaignsListener {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Only today's decisions trigger journeys: a backfill or what-if recompute as of another day must not message anyone. */
+  /**
+   * Only today's decisions trigger journeys: a backfill or what-if recompute as of another day must not message
+   * anyone.
+   */
   private current(day: string): boolean {
     return day === brandDay(new Date(), this.config.brandTimezone);
   }

@@ -7,6 +7,7 @@ import { MembersModule } from '../members/members.module.js';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
 import { MessagingModule } from '../messaging/messaging.module.js';
 import { PointsModule } from '../points/points.module.js';
+import { AutomationReports } from './automation-report.service.js';
 import { CampaignsController } from './campaigns.controller.js';
 import { CampaignsListener } from './campaigns.listener.js';
 import { CampaignsService } from './campaigns.service.js';
@@ -23,7 +24,7 @@ import { CampaignsService } from './campaigns.service.js';
     MembersModule,
   ],
   controllers: [CampaignsController],
-  providers: [CampaignsService, CampaignsListener],
+  providers: [CampaignsService, AutomationReports, CampaignsListener],
   exports: [CampaignsService],
 })
 export class CampaignsModule implements OnModuleInit {

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, MoreThan } from 'typeorm';
 import { addDays, brandDay, type AutomationTrigger } from '@huoyue/shared';
-import type { automationBody, automationReport, automationView } from '@huoyue/shared';
+import type { automationBody, automationView } from '@huoyue/shared';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -12,7 +11,8 @@ import { DomainError, notFound } from '../../infra/http/domain-error.js';
 import { CheckinsService } from '../checkins/checkins.service.js';
 import { CouponsService } from '../coupons/coupons.service.js';
 import { dayNumber } from '../lifecycle/lifecycle-sql.js';
-import { LifecycleService } from '../lifecycle/lifecycle.service.js';
+import type { MemberLifecycle } from '../lifecycle/lifecycle.entities.js';
+import { LifecycleReports } from '../lifecycle/lifecycle-reports.service.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import type { Variables } from '../messaging/render.js';
 import { MemberDirectory } from '../points/member-directory.js';
@@ -20,39 +20,10 @@ import { PointsService } from '../points/points.service.js';
 import { SwrCache } from '../../infra/settings/swr-cache.js';
 import { AuditService } from '../staff/audit.service.js';
 import { Automation, AutomationEnrollment } from './campaign.entities.js';
+import { inControlGroup } from './control-group.js';
 
 type AutomationBody = z.output<typeof automationBody>;
 type AutomationView = z.output<typeof automationView>;
-type Report = z.output<typeof automationReport>;
-
-/** Deterministic hold-out: the same member is always in the same group of an automation. */
-export function inControlGroup(automationId: number, memberId: number, percent: number): boolean {
-  if (percent <= 0) return false;
-  const bucket =
-    createHash('sha256').update(`${automationId}:${memberId}`).digest().readUInt32BE(0) % 100;
-  return bucket < percent;
-}
-
-/**
- * Difference of two conversion rates with its 95 % confidence interval (normal approximation, unpooled variance):
- * uplift = p_t − p_c ± 1.96 · √(p_t(1 − p_t)/n_t + p_c(1 − p_c)/n_c).
- */
-export function uplift(
-  treatment: { n: number; converted: number },
-  control: { n: number; converted: number },
-): Report['uplift'] {
-  if (treatment.n === 0 || control.n === 0) return null;
-  const pt = treatment.converted / treatment.n;
-  const pc = control.converted / control.n;
-  const se = Math.sqrt((pt * (1 - pt)) / treatment.n + (pc * (1 - pc)) / control.n);
-  const absolute = pt - pc;
-  return {
-    absolute,
-    low: absolute - 1.96 * se,
-    high: absolute + 1.96 * se,
-    relative: pc > 0 ? absolute / pc : null,
-  };
-}
 
 /**
  * Automations (journeys): a trigger (an event, or a daily scan) enrols qualifying members, once per dedupe window;
@@ -62,7 +33,10 @@ export function uplift(
  */
 @Injectable()
 export class CampaignsService {
-  /** Active automations, read on every triggering event (a recompute can publish a million): cached for a few seconds. */
+  /**
+   * Active automations, read on every triggering event (a recompute can publish a million): cached for a few
+   * seconds.
+   */
   private readonly active: SwrCache<Automation[]>;
 
   constructor(
@@ -73,7 +47,7 @@ export class CampaignsService {
     private readonly coupons: CouponsService,
     private readonly points: PointsService,
     private readonly members: MemberDirectory,
-    private readonly lifecycle: LifecycleService,
+    private readonly lifecycle: LifecycleReports,
     private readonly checkins: CheckinsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -163,18 +137,9 @@ export class CampaignsService {
     variables: Variables,
     now: Date,
   ): Promise<boolean> {
-    const profile = await this.members.profile(this.dataSource.manager, memberId);
-    if (!profile || profile.status !== 'member') return false;
-    const c = automation.conditions;
-    if (c.tiers.length > 0 && !c.tiers.includes(profile.tierCode ?? '')) return false;
-    if (c.stages.length > 0 && !c.stages.includes(profile.stage)) return false;
-    // One read of the member's lifecycle row serves the conditions and the "days since last visit" variable.
-    const facts = await this.lifecycle.memberRow(memberId);
-    if (c.segments.length > 0 || c.lowFrequency !== null) {
-      if (c.segments.length > 0 && !(facts?.segment && c.segments.includes(facts.segment)))
-        return false;
-      if (c.lowFrequency !== null && Boolean(facts?.lowFrequency) !== c.lowFrequency) return false;
-    }
+    const qualified = await this.qualify(automation, memberId);
+    if (!qualified) return false;
+    const { facts } = qualified;
     const repo = this.dataSource.getRepository(AutomationEnrollment);
     const recent = await repo.findOneBy({
       automationId: automation.id,
@@ -192,6 +157,43 @@ export class CampaignsService {
     const grp = inControlGroup(automation.id, memberId, automation.controlPercent)
       ? 'control'
       : 'treatment';
+    const enrollment = await this.claim(automation, memberId, grp, now);
+    if (!enrollment) return false;
+    if (grp === 'control') return true;
+    await this.act(automation, memberId, enrollment.id, variables);
+    return true;
+  }
+
+  /**
+   * Whether the member meets the automation's conditions; if so, with the member's lifecycle row, whose one read
+   * serves the conditions and the "days since last visit" variable.
+   */
+  private async qualify(
+    automation: Automation,
+    memberId: number,
+  ): Promise<{ facts: MemberLifecycle | null } | null> {
+    const profile = await this.members.profile(this.dataSource.manager, memberId);
+    if (!profile || profile.status !== 'member') return null;
+    const c = automation.conditions;
+    if (c.tiers.length > 0 && !c.tiers.includes(profile.tierCode ?? '')) return null;
+    if (c.stages.length > 0 && !c.stages.includes(profile.stage)) return null;
+    const facts = await this.lifecycle.memberRow(memberId);
+    if (c.segments.length > 0 || c.lowFrequency !== null) {
+      if (c.segments.length > 0 && !(facts?.segment && c.segments.includes(facts.segment)))
+        return null;
+      if (c.lowFrequency !== null && Boolean(facts?.lowFrequency) !== c.lowFrequency) return null;
+    }
+    return { facts };
+  }
+
+  /** Records the enrolment under the current dedupe window; answers it if this delivery's row is the one kept. */
+  private async claim(
+    automation: Automation,
+    memberId: number,
+    grp: 'treatment' | 'control',
+    now: Date,
+  ): Promise<AutomationEnrollment | null> {
+    const repo = this.dataSource.getRepository(AutomationEnrollment);
     const windowKey = Math.floor(
       dayNumber(brandDay(now, this.config.brandTimezone)) / automation.dedupeDays,
     );
@@ -211,8 +213,17 @@ export class CampaignsService {
       .execute();
     // Ours only if the row under the window carries this moment (a concurrent delivery's row carries its own).
     const enrollment = await repo.findOneBy({ automationId: automation.id, memberId, windowKey });
-    if (!enrollment || enrollment.enrolledAt.getTime() !== now.getTime()) return false;
-    if (grp === 'control') return true;
+    if (!enrollment || enrollment.enrolledAt.getTime() !== now.getTime()) return null;
+    return enrollment;
+  }
+
+  /** The treatment group's actions: coupon, points, messages; a domain refusal is kept on the enrolment. */
+  private async act(
+    automation: Automation,
+    memberId: number,
+    enrollmentId: number,
+    variables: Variables,
+  ): Promise<void> {
     try {
       await this.uow.run(async (tx) => {
         const vars: Variables = { ...variables };
@@ -222,7 +233,7 @@ export class CampaignsService {
             memberId,
             automation.actions.couponTemplateId,
             'issued',
-            `automation:${enrollment.id}`,
+            `automation:${enrollmentId}`,
           );
           vars.couponName = template.name;
         }
@@ -231,7 +242,7 @@ export class CampaignsService {
             memberId,
             type: 'reward',
             points: automation.actions.points,
-            key: `automation:${enrollment.id}`,
+            key: `automation:${enrollmentId}`,
             sourceType: 'automation',
             sourceRef: String(automation.id),
             reason: automation.name,
@@ -241,7 +252,7 @@ export class CampaignsService {
           await this.messaging.enqueue(tx, {
             memberId,
             templateIds: automation.actions.messageTemplateIds,
-            dedupeKey: `automation:${enrollment.id}`,
+            dedupeKey: `automation:${enrollmentId}`,
             automationId: automation.id,
             variables: vars,
           });
@@ -249,20 +260,19 @@ export class CampaignsService {
       });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      await repo.update({ id: enrollment.id }, { error: err.message.slice(0, 120) });
+      await this.dataSource
+        .getRepository(AutomationEnrollment)
+        .update({ id: enrollmentId }, { error: err.message.slice(0, 120) });
     }
-    return true;
   }
 
   /** A purchase or check-in: open enrolments of this member whose window covers it are converted (both groups). */
   async convert(memberId: number, kind: 'purchase' | 'checkin', at: Date): Promise<number> {
-    const open = await this.dataSource
-      .getRepository(AutomationEnrollment)
-      .findBy({
-        memberId,
-        convertedAt: IsNull(),
-        enrolledAt: MoreThan(new Date(at.getTime() - 90 * 86_400_000)),
-      });
+    const open = await this.dataSource.getRepository(AutomationEnrollment).findBy({
+      memberId,
+      convertedAt: IsNull(),
+      enrolledAt: MoreThan(new Date(at.getTime() - 90 * 86_400_000)),
+    });
     if (open.length === 0) return 0;
     const automations = new Map(
       (
@@ -289,56 +299,10 @@ export class CampaignsService {
     return converted;
   }
 
-  async report(id: number): Promise<Report> {
-    const automation = await this.dataSource.getRepository(Automation).findOneBy({ id });
-    if (!automation) throw notFound('自动化');
-    const groups = (await this.dataSource.query(
-      'SELECT grp, COUNT(*) AS n, SUM(CASE WHEN converted_at IS NOT NULL THEN 1 ELSE 0 END) AS converted FROM automation_enrollment WHERE automation_id = ? GROUP BY grp',
-      [id],
-    )) as { grp: 'treatment' | 'control'; n: number; converted: number | null }[];
-    const messages = (await this.dataSource.query(
-      'SELECT status, reason, COUNT(*) AS n, SUM(CASE WHEN opened_at IS NOT NULL THEN 1 ELSE 0 END) AS opened FROM message WHERE automation_id = ? GROUP BY status, reason',
-      [id],
-    )) as { status: string; reason: string | null; n: number; opened: number | null }[];
-    const group = (grp: 'treatment' | 'control') => {
-      const row = groups.find((g) => g.grp === grp);
-      const n = Number(row?.n ?? 0);
-      const converted = Number(row?.converted ?? 0);
-      const failed: Record<string, number> = {};
-      let sent = 0;
-      let opened = 0;
-      if (grp === 'treatment') {
-        for (const m of messages) {
-          if (m.status === 'sent') sent += Number(m.n);
-          else if (m.status === 'failed' || m.status === 'suppressed')
-            failed[m.reason ?? m.status] = (failed[m.reason ?? m.status] ?? 0) + Number(m.n);
-          opened += Number(m.opened ?? 0);
-        }
-      }
-      return {
-        qualified: n,
-        sent,
-        failed,
-        opened,
-        converted,
-        conversionRate: n > 0 ? converted / n : 0,
-      };
-    };
-    const treatment = group('treatment');
-    const control = group('control');
-    return {
-      automationId: id,
-      conversion: automation.conversion,
-      treatment,
-      control,
-      uplift: uplift(
-        { n: treatment.qualified, converted: treatment.converted },
-        { n: control.qualified, converted: control.converted },
-      ),
-    };
-  }
-
-  /** One message to every member of some stages and segments, queued set-based; a repeated request queues nothing new. */
+  /**
+   * One message to every member of some stages and segments, queued set-based; a repeated request queues nothing
+   * new.
+   */
   async broadcast(
     actor: Actor,
     input: {
@@ -362,7 +326,10 @@ export class CampaignsService {
       where.push(`ml.segment IN (${input.segments.map(() => '?').join(', ')})`);
       params.push(...input.segments);
     }
-    const audience = `SELECT m.id AS member_id FROM member m${input.segments.length ? ' JOIN member_lifecycle ml ON ml.member_id = m.id' : ''} WHERE ${where.join(' AND ')}`;
+    const lifecycleJoin = input.segments.length
+      ? ' JOIN member_lifecycle ml ON ml.member_id = m.id'
+      : '';
+    const audience = `SELECT m.id AS member_id FROM member m${lifecycleJoin} WHERE ${where.join(' AND ')}`;
     return this.uow.run(async (tx) => {
       const queued = await this.messaging.enqueueAudience(tx, {
         templateIds: [input.templateId, ...input.fallbackTemplateIds],
@@ -380,7 +347,10 @@ export class CampaignsService {
     });
   }
 
-  /** The daily triggers: birthdays, members who joined N days ago without buying, check-in streaks that broke yesterday. */
+  /**
+   * The daily triggers: birthdays, members who joined N days ago without buying, check-in streaks that broke
+   * yesterday.
+   */
   async daily(now: Date): Promise<number> {
     const scanned = (t: AutomationTrigger) =>
       ['birthday', 'joined_no_purchase', 'streak_broken'].includes(t.type) ||
@@ -389,38 +359,53 @@ export class CampaignsService {
     const today = brandDay(now, this.config.brandTimezone);
     let enrolled = 0;
     for (const automation of automations) {
-      const t = automation.trigger;
-      const audience: { memberId: number; variables: Variables }[] =
-        t.type === 'birthday'
-          ? (await this.lifecycle.birthdays(today)).map((memberId) => ({ memberId, variables: {} }))
-          : t.type === 'joined_no_purchase'
-            ? (await this.lifecycle.joinedWithoutPurchase(today, t.days)).map((memberId) => ({
-                memberId,
-                variables: {},
-              }))
-            : t.type === 'streak_broken'
-              ? (await this.checkins.streaksBrokenBefore(today, t.minStreak)).map((s) => ({
-                  memberId: s.memberId,
-                  variables: { streak: s.streak },
-                }))
-              : t.type === 'points_expiring' && t.days !== null
-                ? (await this.points.expiringOn(addDays(today, t.days))).map((p) => ({
-                    memberId: p.memberId,
-                    variables: { expiringPoints: p.points, expiringOn: addDays(today, t.days!) },
-                  }))
-                : t.type === 'coupon_expiring' && t.days !== null
-                  ? (await this.coupons.expiringOn(addDays(today, t.days))).map((c) => ({
-                      memberId: c.memberId,
-                      variables: {
-                        couponName: c.templateName,
-                        couponValidTo: addDays(today, t.days!),
-                      },
-                    }))
-                  : [];
+      const audience = await this.dailyAudience(automation.trigger, today);
       for (const { memberId, variables } of audience)
         if (await this.enroll(automation, memberId, variables, now)) enrolled++;
     }
     return enrolled;
+  }
+
+  /** The members a daily trigger selects today, with the variables their messages may use. */
+  private async dailyAudience(
+    t: AutomationTrigger,
+    today: string,
+  ): Promise<{ memberId: number; variables: Variables }[]> {
+    switch (t.type) {
+      case 'birthday':
+        return (await this.lifecycle.birthdays(today)).map((memberId) => ({
+          memberId,
+          variables: {},
+        }));
+      case 'joined_no_purchase':
+        return (await this.lifecycle.joinedWithoutPurchase(today, t.days)).map((memberId) => ({
+          memberId,
+          variables: {},
+        }));
+      case 'streak_broken':
+        return (await this.checkins.streaksBrokenBefore(today, t.minStreak)).map((s) => ({
+          memberId: s.memberId,
+          variables: { streak: s.streak },
+        }));
+      case 'points_expiring': {
+        if (t.days === null) return [];
+        const expiringOn = addDays(today, t.days);
+        return (await this.points.expiringOn(expiringOn)).map((p) => ({
+          memberId: p.memberId,
+          variables: { expiringPoints: p.points, expiringOn },
+        }));
+      }
+      case 'coupon_expiring': {
+        if (t.days === null) return [];
+        const validTo = addDays(today, t.days);
+        return (await this.coupons.expiringOn(validTo)).map((c) => ({
+          memberId: c.memberId,
+          variables: { couponName: c.templateName, couponValidTo: validTo },
+        }));
+      }
+      default:
+        return [];
+    }
   }
 }
 

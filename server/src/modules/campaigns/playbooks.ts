@@ -9,7 +9,10 @@ export interface Playbook {
   name: string;
   audience: string;
   description: string;
-  /** Message templates in fallback order (created by code when missing; replace the WeChat template ids with the brand's own). */
+  /**
+   * Message templates in fallback order (created by code when missing; replace the WeChat template ids with the
+   * brand's own).
+   */
   templates: TemplateInput[];
   automation: (templateIds: number[], couponTemplateId: number | null) => AutomationInput;
 }

@@ -14,7 +14,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
-import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
 import { MemberDirectory } from '../points/member-directory.js';
@@ -22,20 +22,10 @@ import { PointsService } from '../points/points.service.js';
 import { AuditService } from '../staff/audit.service.js';
 import { EngagementService } from '../engagement/engagement.service.js';
 import { Checkin, CheckinMember } from './checkin.entity.js';
+import { assertMakeupDay, CHECKIN_RULES_KEY, DEFAULT_CHECKIN_RULES } from './checkin-rules.js';
+import { HourlyWindow } from './hourly-window.js';
 
 type CheckinMonth = z.output<typeof checkinMonth>;
-
-export const CHECKIN_RULES_KEY = 'checkins.rules';
-export const DEFAULT_CHECKIN_RULES: CheckinRules = {
-  cycleDays: 7,
-  rewards: [5, 5, 5, 5, 5, 5, 50].map((points, i) => ({
-    points,
-    badgeCode: i === 6 ? 'streak-7' : null,
-  })),
-  breakResets: true,
-  makeup: { enabled: true, costPoints: 20, maxPerMonth: 3 },
-  antiFarming: { perIpPerHour: 200, membersPerDevicePerDay: 3 },
-};
 
 /** A campaign that adds check-in points on some days (member days plug in here). */
 export type CheckinBonusProvider = (input: {
@@ -177,24 +167,10 @@ export class CheckinsService {
   async makeup(memberId: number, day: string, now = new Date()): Promise<CheckinOutcome> {
     const rules = await this.rules();
     const today = brandDay(now, this.config.brandTimezone);
-    if (!rules.makeup.enabled) throw new DomainError('MAKEUP_NOT_ALLOWED', '补签功能未开放');
-    if (day >= today || day < addDays(today, -(rules.cycleDays - 1))) {
-      throw new DomainError(
-        'MAKEUP_NOT_ALLOWED',
-        `只能补签最近 ${rules.cycleDays - 1} 天内漏签的日期`,
-      );
-    }
+    assertMakeupDay(rules, day, today);
     try {
       return await this.uow.run(async (tx) => {
-        await this.assertMayEarn(tx.em, memberId);
-        const used = await this.makeupsThisMonth(tx.em, memberId, today);
-        if (used >= rules.makeup.maxPerMonth)
-          throw new DomainError(
-            'MAKEUP_NOT_ALLOWED',
-            `本月补签次数已用完（每月 ${rules.makeup.maxPerMonth} 次）`,
-          );
-        if (await tx.em.existsBy(Checkin, { memberId, day }))
-          throw new DomainError('ALREADY_CHECKED_IN', '这一天已经签到过了');
+        await this.assertMayMakeUp(tx.em, rules, memberId, day, today);
         const { streak, cycleDay } = await this.position(tx.em, rules, memberId, day);
         const checkin = tx.em.create(Checkin, {
           memberId,
@@ -208,24 +184,7 @@ export class CheckinsService {
           deviceId: null,
         });
         await tx.em.insert(Checkin, checkin);
-        await this.ensureProfile(tx.em, memberId);
-        const card = await tx.em
-          .createQueryBuilder()
-          .update(CheckinMember)
-          .set({ makeupCards: () => 'makeup_cards - 1' })
-          .where('member_id = :memberId AND makeup_cards >= 1', { memberId })
-          .execute();
-        if ((card.affected ?? 0) !== 1 && rules.makeup.costPoints > 0) {
-          await this.points.debit(tx, {
-            memberId,
-            type: 'spend',
-            points: rules.makeup.costPoints,
-            key: `makeup:${memberId}:${day}`,
-            sourceType: 'checkin',
-            sourceRef: day,
-            reason: `补签 ${day}`,
-          });
-        }
+        await this.payForMakeup(tx, rules, memberId, day);
         await this.renumberAfter(tx.em, rules, checkin);
         const ref = CheckinsService.triggerRef(memberId, day);
         await this.engagement.record(tx.em, {
@@ -321,13 +280,17 @@ export class CheckinsService {
     };
   }
 
-  /** Members whose streak of at least `minStreak` days broke on the day before `day` (checked in two days before, not since). */
+  /**
+   * Members whose streak of at least `minStreak` days broke on the day before `day` (checked in two days
+   * before, not since).
+   */
   async streaksBrokenBefore(
     day: string,
     minStreak: number,
   ): Promise<{ memberId: number; streak: number }[]> {
     const rows = (await this.dataSource.query(
-      'SELECT c.member_id, c.streak FROM checkin c WHERE c.day = ? AND c.streak >= ? AND NOT EXISTS (SELECT 1 FROM checkin x WHERE x.member_id = c.member_id AND x.day >= ?)',
+      'SELECT c.member_id, c.streak FROM checkin c WHERE c.day = ? AND c.streak >= ? ' +
+        'AND NOT EXISTS (SELECT 1 FROM checkin x WHERE x.member_id = c.member_id AND x.day >= ?)',
       [addDays(day, -2), minStreak, addDays(day, -1)],
     )) as { member_id: number; streak: number }[];
     return rows.map((r) => ({ memberId: Number(r.member_id), streak: Number(r.streak) }));
@@ -364,7 +327,8 @@ export class CheckinsService {
   /** The longest streak each member reached in a month, best first (the leaderboard's source). */
   async bestStreaks(month: string, limit: number): Promise<{ memberId: number; score: number }[]> {
     const rows: { member_id: number; score: number }[] = await this.dataSource.query(
-      `SELECT member_id, MAX(streak) AS score FROM checkin WHERE day >= ? AND day < ? GROUP BY member_id ORDER BY score DESC, member_id ASC LIMIT ${Math.floor(limit)}`,
+      'SELECT member_id, MAX(streak) AS score FROM checkin WHERE day >= ? AND day < ? ' +
+        `GROUP BY member_id ORDER BY score DESC, member_id ASC LIMIT ${Math.floor(limit)}`,
       // The next month's first day as the bound: '2026-11-31' is not a date, and MySQL compares it as NULL.
       [`${month}-01`, addMonths(`${month}-01`, 1)],
     );
@@ -412,6 +376,52 @@ export class CheckinsService {
       const cycleDay = (prev.cycleDay % rules.cycleDays) + 1;
       await em.update(Checkin, { id: row.id }, { streak, cycleDay });
       prev = { ...row, streak, cycleDay };
+    }
+  }
+
+  /** A member may make up a day when earning, within the month's allowance, and not checked in that day. */
+  private async assertMayMakeUp(
+    em: EntityManager,
+    rules: CheckinRules,
+    memberId: number,
+    day: string,
+    today: string,
+  ): Promise<void> {
+    await this.assertMayEarn(em, memberId);
+    const used = await this.makeupsThisMonth(em, memberId, today);
+    if (used >= rules.makeup.maxPerMonth)
+      throw new DomainError(
+        'MAKEUP_NOT_ALLOWED',
+        `本月补签次数已用完（每月 ${rules.makeup.maxPerMonth} 次）`,
+      );
+    if (await em.existsBy(Checkin, { memberId, day }))
+      throw new DomainError('ALREADY_CHECKED_IN', '这一天已经签到过了');
+  }
+
+  /** A makeup card pays for the day when the member holds one; otherwise the rules' points. */
+  private async payForMakeup(
+    tx: Tx,
+    rules: CheckinRules,
+    memberId: number,
+    day: string,
+  ): Promise<void> {
+    await this.ensureProfile(tx.em, memberId);
+    const card = await tx.em
+      .createQueryBuilder()
+      .update(CheckinMember)
+      .set({ makeupCards: () => 'makeup_cards - 1' })
+      .where('member_id = :memberId AND makeup_cards >= 1', { memberId })
+      .execute();
+    if ((card.affected ?? 0) !== 1 && rules.makeup.costPoints > 0) {
+      await this.points.debit(tx, {
+        memberId,
+        type: 'spend',
+        points: rules.makeup.costPoints,
+        key: `makeup:${memberId}:${day}`,
+        sourceType: 'checkin',
+        sourceRef: day,
+        reason: `补签 ${day}`,
+      });
     }
   }
 
@@ -471,23 +481,5 @@ export class CheckinsService {
       .values({ memberId, reminder: false, makeupCards: 0 })
       .orIgnore()
       .execute();
-  }
-}
-
-/** Counts per key in fixed one-hour windows, in memory, for at most `capacity` keys (oldest forgotten first). */
-export class HourlyWindow {
-  private readonly counts = new Map<string, { window: number; n: number }>();
-  constructor(private readonly capacity: number) {}
-
-  /** Counts one for `key` and answers whether it is still within `limit` this hour. */
-  take(key: string, limit: number, nowMs: number): boolean {
-    const window = Math.floor(nowMs / 3_600_000);
-    const entry = this.counts.get(key);
-    const n = entry && entry.window === window ? entry.n : 0;
-    if (n >= limit) return false;
-    this.counts.delete(key); // re-insert: Map order is then least recently used first
-    this.counts.set(key, { window, n: n + 1 });
-    if (this.counts.size > this.capacity) this.counts.delete(this.counts.keys().next().value!);
-    return true;
   }
 }

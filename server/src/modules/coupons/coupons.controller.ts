@@ -4,6 +4,7 @@ import { routes } from '@huoyue/shared';
 import { CurrentMember, CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { MemberPrincipal, StaffPrincipal } from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
+import { CouponWalletService } from './coupon-wallet.service.js';
 import { CouponsService } from './coupons.service.js';
 import { RiskService } from './risk.service.js';
 
@@ -13,6 +14,7 @@ const r = routes.coupons;
 export class CouponsController {
   constructor(
     private readonly coupons: CouponsService,
+    private readonly wallets: CouponWalletService,
     private readonly risk: RiskService,
   ) {}
 
@@ -21,12 +23,12 @@ export class CouponsController {
     @Param() params: In<typeof r.memberCoupons.params>,
     @Query() query: In<typeof r.memberCoupons.query>,
   ) {
-    return { items: await this.coupons.wallet(params.id, query.status) };
+    return { items: await this.wallets.wallet(params.id, query.status) };
   }
 
   @Contract(r.wallet)
   async wallet(@CurrentMember() me: MemberPrincipal, @Query() query: In<typeof r.wallet.query>) {
-    return { items: await this.coupons.wallet(me.memberId, query.status) };
+    return { items: await this.wallets.wallet(me.memberId, query.status) };
   }
 
   // Declared before :id so the literal segment wins.
@@ -47,7 +49,7 @@ export class CouponsController {
 
   @Contract(r.detail)
   detail(@CurrentMember() me: MemberPrincipal, @Param() params: In<typeof r.detail.params>) {
-    return this.coupons.mine(me.memberId, params.id);
+    return this.wallets.mine(me.memberId, params.id);
   }
 
   @Contract(r.listTemplates)
@@ -71,7 +73,7 @@ export class CouponsController {
 
   @Contract(r.redeem)
   redeem(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.redeem.body>) {
-    return this.coupons.redeem(staff, body);
+    return this.wallets.redeem(staff, body);
   }
 
   @Contract(r.getRiskRules)
@@ -94,6 +96,6 @@ export class CouponsController {
 
   @Contract(r.undo)
   undo(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.undo.body>) {
-    return this.coupons.undo(staff, body.code);
+    return this.wallets.undo(staff, body.code);
   }
 }

@@ -2,6 +2,8 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { EngagementModule } from '../engagement/engagement.module.js';
 import { CouponsController } from './coupons.controller.js';
+import { CouponExpiryService } from './coupon-expiry.service.js';
+import { CouponWalletService } from './coupon-wallet.service.js';
 import { CouponsService } from './coupons.service.js';
 import { RiskService } from './risk.service.js';
 
@@ -9,12 +11,12 @@ import { RiskService } from './risk.service.js';
 @Module({
   imports: [EngagementModule],
   controllers: [CouponsController],
-  providers: [CouponsService, RiskService],
+  providers: [CouponsService, CouponWalletService, CouponExpiryService, RiskService],
   exports: [CouponsService, RiskService],
 })
 export class CouponsModule implements OnModuleInit {
   constructor(
-    private readonly coupons: CouponsService,
+    private readonly expiry: CouponExpiryService,
     private readonly risk: RiskService,
     private readonly jobs: JobScheduler,
   ) {}
@@ -24,12 +26,12 @@ export class CouponsModule implements OnModuleInit {
     this.jobs.register({
       name: 'coupons.expire',
       everyMs: 15 * 60_000,
-      run: (asOf) => this.coupons.expire(asOf),
+      run: (asOf) => this.expiry.expire(asOf),
     });
     this.jobs.register({
       name: 'coupons.expiry_notice',
       everyMs: 60 * 60_000,
-      run: (asOf) => this.coupons.expiryNotices(asOf),
+      run: (asOf) => this.expiry.expiryNotices(asOf),
     });
   }
 }

@@ -2,12 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { z } from 'zod';
-import type {
-  claimableView,
-  couponTemplateInput,
-  couponTemplateView,
-  couponView,
-} from '@huoyue/shared';
+import type { claimableView, couponTemplateInput } from '@huoyue/shared';
 import { addDays, startOfBrandDay } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -19,13 +14,21 @@ import { EngagementService } from '../engagement/engagement.service.js';
 import { MemberDirectory } from '../points/member-directory.js';
 import { AuditService } from '../staff/audit.service.js';
 import { Coupon, type CouponChannel, CouponMemberCount, CouponTemplate } from './coupon.entity.js';
+import {
+  type CouponView,
+  type TemplateView,
+  toCouponView,
+  toTemplateView,
+  whyNotUsable,
+} from './coupon-views.js';
 
-type TemplateView = z.output<typeof couponTemplateView>;
-type CouponView = z.output<typeof couponView>;
 type ClaimableView = z.output<typeof claimableView>;
 
-/** Verifications can be undone this long after they happened (a clerk scanned the wrong coupon). */
-export const UNDO_WINDOW_MS = 10 * 60_000;
+/** Adds one to a member's count of a template, creating the row: one statement that takes the row lock. */
+const COUNT_UPSERT_MYSQL = `INSERT INTO coupon_member_count (member_id, template_id, n) VALUES (?, ?, 1)
+  ON DUPLICATE KEY UPDATE n = n + 1`;
+const COUNT_UPSERT_SQLITE = `INSERT INTO coupon_member_count (member_id, template_id, n) VALUES (?, ?, 1)
+  ON CONFLICT (member_id, template_id) DO UPDATE SET n = n + 1`;
 
 /** 16 characters from a 32-letter alphabet without look-alikes: 80 bits, not guessable, easy to type. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -37,8 +40,9 @@ export function newCouponCode(): string {
 }
 
 /**
- * Coupon templates and the coupons members hold: claiming within stock and per-member limits (conditional UPDATEs,
- * so a rush cannot oversell), verification in store exactly once, undo, use with an order, expiry.
+ * Coupon templates and issuing coupons: claiming within stock and per-member limits (conditional UPDATEs, so a rush
+ * cannot oversell), use with an order, and the coupons about to expire. The wallet, verification in store and undo
+ * are CouponWalletService; the expiry jobs CouponExpiryService.
  */
 @Injectable()
 export class CouponsService {
@@ -51,52 +55,10 @@ export class CouponsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  templateView(t: CouponTemplate): TemplateView {
-    return {
-      id: t.id,
-      name: t.name,
-      kind: t.kind,
-      value: t.value,
-      threshold: t.threshold,
-      cap: t.cap,
-      giftName: t.giftName,
-      validity:
-        t.validityKind === 'fixed'
-          ? { kind: 'fixed', from: t.validFrom!.toISOString(), to: t.validTo!.toISOString() }
-          : { kind: 'days', days: t.validDays! },
-      totalQuantity: t.totalQuantity,
-      issued: t.issued,
-      perMemberLimit: t.perMemberLimit,
-      audience: { tiers: t.audienceTiers, stages: t.audienceStages },
-      channels: t.channels,
-      active: t.active,
-    };
-  }
-
-  couponView(c: Coupon, t: CouponTemplate): CouponView {
-    return {
-      id: c.id,
-      code: c.code,
-      templateId: t.id,
-      name: t.name,
-      kind: t.kind,
-      value: t.value,
-      threshold: t.threshold,
-      cap: t.cap,
-      giftName: t.giftName,
-      status: c.status === 'available' && c.validTo <= new Date() ? 'expired' : c.status,
-      validFrom: c.validFrom.toISOString(),
-      validTo: c.validTo.toISOString(),
-      claimedAt: c.claimedAt.toISOString(),
-      usedAt: c.usedAt?.toISOString() ?? null,
-      usedStoreCode: c.usedStoreCode,
-    };
-  }
-
   async templates(): Promise<TemplateView[]> {
     return (
       await this.dataSource.getRepository(CouponTemplate).find({ order: { id: 'DESC' } })
-    ).map((t) => this.templateView(t));
+    ).map((t) => toTemplateView(t));
   }
 
   async createTemplate(
@@ -124,7 +86,7 @@ export class CouponsService {
         active: input.active,
       });
       await tx.em.insert(CouponTemplate, row);
-      const view = this.templateView(row);
+      const view = toTemplateView(row);
       await this.audit.record(tx.em, actor, {
         action: 'coupon_template.create',
         entityType: 'coupon_template',
@@ -152,7 +114,7 @@ export class CouponsService {
       ) {
         throw new DomainError('BUSINESS_RULE', `总量不能少于已发放的 ${template.issued} 张`);
       }
-      const before = this.templateView(template);
+      const before = toTemplateView(template);
       const { audience, ...rest } = input;
       await tx.em.update(
         CouponTemplate,
@@ -162,7 +124,7 @@ export class CouponsService {
           ...(audience ? { audienceTiers: audience.tiers, audienceStages: audience.stages } : {}),
         },
       );
-      const after = this.templateView((await tx.em.findOneBy(CouponTemplate, { id }))!);
+      const after = toTemplateView((await tx.em.findOneBy(CouponTemplate, { id }))!);
       await this.audit.record(tx.em, actor, {
         action: 'coupon_template.update',
         entityType: 'coupon_template',
@@ -193,7 +155,7 @@ export class CouponsService {
       .map((t) => {
         const mine = counts.find((c) => c.templateId === t.id)?.n ?? 0;
         const remaining = t.totalQuantity === null ? null : Math.max(0, t.totalQuantity - t.issued);
-        const view = this.templateView(t);
+        const view = toTemplateView(t);
         return {
           id: t.id,
           name: t.name,
@@ -216,7 +178,7 @@ export class CouponsService {
     const { coupon, template } = await this.uow.run((tx) =>
       this.issue(tx, memberId, templateId, 'center', null),
     );
-    return this.couponView(coupon, template);
+    return toCouponView(coupon, template);
   }
 
   /**
@@ -245,9 +207,7 @@ export class CouponsService {
     // One upsert takes the row lock (no gap lock, no shared lock to upgrade), then the count decides; past the limit
     // the whole transaction rolls back, increment included.
     await tx.em.query(
-      this.config.database.kind === 'mysql'
-        ? 'INSERT INTO coupon_member_count (member_id, template_id, n) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE n = n + 1'
-        : 'INSERT INTO coupon_member_count (member_id, template_id, n) VALUES (?, ?, 1) ON CONFLICT (member_id, template_id) DO UPDATE SET n = n + 1',
+      this.config.database.kind === 'mysql' ? COUNT_UPSERT_MYSQL : COUNT_UPSERT_SQLITE,
       [memberId, templateId],
     );
     const held = (await tx.em.findOneByOrFail(CouponMemberCount, { memberId, templateId })).n;
@@ -302,129 +262,6 @@ export class CouponsService {
     return { coupon, template };
   }
 
-  async wallet(memberId: number, status: 'available' | 'used' | 'expired'): Promise<CouponView[]> {
-    const now = new Date();
-    const qb = this.dataSource
-      .getRepository(Coupon)
-      .createQueryBuilder('c')
-      .where('c.member_id = :memberId', { memberId });
-    if (status === 'available')
-      qb.andWhere("c.status = 'available' AND c.valid_to > :now", { now });
-    else if (status === 'used') qb.andWhere("c.status = 'used'");
-    else
-      qb.andWhere("(c.status = 'expired' OR (c.status = 'available' AND c.valid_to <= :now))", {
-        now,
-      });
-    const coupons = await qb
-      .orderBy('c.valid_to', status === 'available' ? 'ASC' : 'DESC')
-      .limit(200)
-      .getMany();
-    return this.withTemplates(coupons);
-  }
-
-  async mine(memberId: number, id: number): Promise<CouponView> {
-    const coupon = await this.dataSource.getRepository(Coupon).findOneBy({ id, memberId });
-    if (!coupon) throw new DomainError('NOT_FOUND', '优惠券不存在');
-    return (await this.withTemplates([coupon]))[0]!;
-  }
-
-  /**
-   * Verification in store: one conditional UPDATE from available to used, so two clerks scanning the same code at
-   * once get one success and one 409. A clerk verifies only for their own store.
-   */
-  async redeem(
-    staff: StaffPrincipal,
-    input: { code: string; storeCode: string; orderNo?: string },
-  ): Promise<CouponView> {
-    if (staff.role === 'clerk' && staff.storeCode !== input.storeCode)
-      throw new DomainError('FORBIDDEN', '店员只能核销本门店的优惠券');
-    const code = input.code.toUpperCase();
-    return this.uow.run(async (tx) => {
-      const now = new Date();
-      const kind = this.config.database.kind;
-      const result = await tx.em.queryRunner!.query(
-        "UPDATE coupon SET status = 'used', used_at = ?, used_store_code = ?, used_order_no = ?, used_by_staff = ? WHERE code = ? AND status = 'available' AND valid_from <= ? AND valid_to > ?",
-        [
-          sqlInstant(kind, now),
-          input.storeCode,
-          input.orderNo ?? null,
-          staff.staffId,
-          code,
-          sqlInstant(kind, now),
-          sqlInstant(kind, now),
-        ],
-        true,
-      );
-      const coupon = await tx.em.findOneBy(Coupon, { code });
-      if (!coupon) throw new DomainError('NOT_FOUND', '券码不存在，请核对后重试');
-      if ((result.affected ?? 0) !== 1) throw this.whyNot(coupon, now);
-      await this.engagement.record(tx.em, {
-        memberId: coupon.memberId,
-        type: 'coupon_use',
-        occurredAt: now,
-        sourceRef: `coupon:${code}`,
-        properties: { storeCode: input.storeCode, orderNo: input.orderNo ?? null },
-      });
-      await tx.publish('coupon.used', {
-        memberId: coupon.memberId,
-        couponId: coupon.id,
-        templateId: coupon.templateId,
-        storeCode: input.storeCode,
-        orderNo: input.orderNo ?? null,
-        at: now.toISOString(),
-      });
-      await this.audit.record(tx.em, staff, {
-        action: 'coupon.redeem',
-        entityType: 'coupon',
-        entityId: coupon.id,
-        after: { storeCode: input.storeCode, orderNo: input.orderNo ?? null },
-      });
-      return (await this.withTemplates([coupon], tx))[0]!;
-    });
-  }
-
-  /** Undoes a verification within 10 minutes, by the same store's clerk or an operator. */
-  async undo(staff: StaffPrincipal, rawCode: string): Promise<CouponView> {
-    const code = rawCode.toUpperCase();
-    return this.uow.run(async (tx) => {
-      const now = new Date();
-      const coupon = await tx.em.findOneBy(Coupon, { code });
-      if (!coupon) throw new DomainError('NOT_FOUND', '券码不存在');
-      if (staff.role === 'clerk' && coupon.usedStoreCode !== staff.storeCode)
-        throw new DomainError('FORBIDDEN', '只能撤销本门店的核销');
-      const kind = this.config.database.kind;
-      const result = await tx.em.queryRunner!.query(
-        "UPDATE coupon SET status = 'available', used_at = NULL, used_store_code = NULL, used_order_no = NULL, used_by_staff = NULL WHERE code = ? AND status = 'used' AND used_at > ? AND used_order_no IS NULL",
-        [code, sqlInstant(kind, new Date(now.getTime() - UNDO_WINDOW_MS))],
-        true,
-      );
-      if ((result.affected ?? 0) !== 1)
-        throw new DomainError(
-          'CONFLICT',
-          coupon.status !== 'used' ? '该券未被核销' : '核销超过 10 分钟或随订单使用，无法撤销',
-        );
-      await this.engagement.record(tx.em, {
-        memberId: coupon.memberId,
-        type: 'coupon_use',
-        occurredAt: now,
-        sourceRef: `coupon-undo:${code}:${now.getTime()}`,
-        properties: { undone: true },
-      });
-      await tx.publish('coupon.use_undone', {
-        memberId: coupon.memberId,
-        couponId: coupon.id,
-        at: now.toISOString(),
-      });
-      await this.audit.record(tx.em, staff, {
-        action: 'coupon.undo',
-        entityType: 'coupon',
-        entityId: coupon.id,
-        before: { storeCode: coupon.usedStoreCode },
-      });
-      return (await this.withTemplates([(await tx.em.findOneByOrFail(Coupon, { code }))], tx))[0]!;
-    });
-  }
-
   /**
    * Online use: an order posted with coupon codes consumes them in the order's transaction, once each; a code that
    * is not the member's, not available, expired or above the order's amount fails the whole order (422).
@@ -450,7 +287,8 @@ export class CouponsService {
       if (amount < template.threshold)
         throw new DomainError('COUPON_NOT_USABLE', `订单金额未达到优惠券 ${raw} 的使用门槛`);
       const result = await tx.em.queryRunner!.query(
-        "UPDATE coupon SET status = 'used', used_at = ?, used_store_code = ?, used_order_no = ? WHERE code = ? AND member_id = ? AND status = 'available' AND valid_from <= ? AND valid_to > ?",
+        `UPDATE coupon SET status = 'used', used_at = ?, used_store_code = ?, used_order_no = ?
+         WHERE code = ? AND member_id = ? AND status = 'available' AND valid_from <= ? AND valid_to > ?`,
         [
           sqlInstant(kind, now),
           storeCode,
@@ -465,7 +303,7 @@ export class CouponsService {
       if ((result.affected ?? 0) !== 1)
         throw new DomainError(
           'COUPON_NOT_USABLE',
-          `优惠券 ${raw} 不可用：${this.whyNot(coupon, now).message}`,
+          `优惠券 ${raw} 不可用：${whyNotUsable(coupon, now).message}`,
         );
       await this.engagement.record(tx.em, {
         memberId,
@@ -483,17 +321,6 @@ export class CouponsService {
         at: now.toISOString(),
       });
     }
-  }
-
-  /** Marks coupons past their end as expired (one set-based UPDATE). */
-  async expire(asOf: Date): Promise<number> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(Coupon)
-      .set({ status: 'expired' })
-      .where("status = 'available' AND valid_to <= :asOf", { asOf })
-      .execute();
-    return result.affected ?? 0;
   }
 
   /** Available coupons whose validity ends during this brand-local day (for "coupon expiring in N days" journeys). */
@@ -524,40 +351,6 @@ export class CouponsService {
     }));
   }
 
-  /** "Your coupon expires in N days": once per coupon, three days ahead (messaging turns it into a service message). */
-  async expiryNotices(asOf: Date): Promise<number> {
-    const until = new Date(asOf.getTime() + 3 * 86_400_000);
-    const due = await this.dataSource
-      .getRepository(Coupon)
-      .createQueryBuilder('c')
-      .where(
-        "c.status = 'available' AND c.expiry_notice_sent = :no AND c.valid_to > :asOf AND c.valid_to <= :until",
-        { no: false, asOf, until },
-      )
-      .limit(5000)
-      .getMany();
-    let sent = 0;
-    for (const coupon of due) {
-      await this.uow.run(async (tx) => {
-        const claimed = await tx.em.update(
-          Coupon,
-          { id: coupon.id, expiryNoticeSent: false },
-          { expiryNoticeSent: true },
-        );
-        if ((claimed.affected ?? 0) !== 1) return;
-        await tx.publish('coupon.expiring', {
-          memberId: coupon.memberId,
-          couponId: coupon.id,
-          templateId: coupon.templateId,
-          validTo: coupon.validTo.toISOString(),
-          at: asOf.toISOString(),
-        });
-        sent++;
-      });
-    }
-    return sent;
-  }
-
   private eligible(
     t: CouponTemplate,
     profile: { tierCode: string | null; stage: string },
@@ -567,27 +360,5 @@ export class CouponsService {
     if (t.audienceStages.length > 0 && !t.audienceStages.includes(profile.stage as never))
       return '该优惠券仅限指定会员领取';
     return null;
-  }
-
-  private whyNot(coupon: Coupon, now: Date): DomainError {
-    if (coupon.status === 'used') return new DomainError('COUPON_USED', '该券已被核销');
-    if (coupon.status === 'revoked') return new DomainError('COUPON_NOT_USABLE', '该券已作废');
-    if (coupon.status === 'expired' || coupon.validTo <= now)
-      return new DomainError('COUPON_NOT_USABLE', '该券已过期');
-    if (coupon.validFrom > now) return new DomainError('COUPON_NOT_USABLE', '该券尚未到使用时间');
-    return new DomainError('CONFLICT', '该券状态已变化，请重试');
-  }
-
-  private async withTemplates(coupons: Coupon[], tx?: Tx): Promise<CouponView[]> {
-    const em = tx?.em ?? this.dataSource.manager;
-    const templates = await em.find(CouponTemplate, {
-      where: { id: In([...new Set(coupons.map((c) => c.templateId))].concat(0)) },
-    });
-    return coupons.map((c) =>
-      this.couponView(
-        c,
-        templates.find((t) => t.id === c.templateId)!,
-      ),
-    );
   }
 }

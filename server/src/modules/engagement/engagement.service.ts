@@ -69,7 +69,8 @@ export class EngagementService {
     fromDay: string,
   ): Promise<Map<string, { checkins: number; redemptions: number; purchases: number }>> {
     const rows = (await this.dataSource.query(
-      "SELECT day, type, COUNT(*) AS n FROM engagement_event WHERE day >= ? AND type IN ('checkin', 'redemption', 'purchase') GROUP BY day, type",
+      'SELECT day, type, COUNT(*) AS n FROM engagement_event ' +
+        "WHERE day >= ? AND type IN ('checkin', 'redemption', 'purchase') GROUP BY day, type",
       [fromDay],
     )) as { day: string | Date; type: string; n: number }[];
     const days = new Map<string, { checkins: number; redemptions: number; purchases: number }>();

@@ -13,7 +13,7 @@ const r = routes.points;
 /** The request body of a CSV upload, as the stream the content-type parser handed over (see server.ts). */
 function csvStream(req: FastifyRequest): Readable {
   const body = req.body as Readable | undefined;
-  if (!body || typeof (body).pipe !== 'function')
+  if (!body || typeof body.pipe !== 'function')
     throw new DomainError('UNSUPPORTED_MEDIA_TYPE', '请以 text/csv 上传 CSV 文件');
   return body;
 }

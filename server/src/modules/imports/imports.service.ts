@@ -8,23 +8,28 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { parse } from 'csv-parse';
 import { DataSource, LessThan } from 'typeorm';
 import type { z } from 'zod';
-import { isCalendarDay, startOfBrandDay, type importView } from '@huoyue/shared';
+import type { importView } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
-import { MembersService, PHONE_REF } from '../members/members.service.js';
+import { MembersService } from '../members/members.service.js';
 import { TierService } from '../members/tier.service.js';
-import { type ImportedOrder, OrdersService } from '../orders/orders.service.js';
+import { OrdersService } from '../orders/orders.service.js';
 import { PointsService } from '../points/points.service.js';
 import { AuditService } from '../staff/audit.service.js';
 import { ImportBatch, type ImportKind, ImportJob, ImportRejection } from './import-job.entity.js';
+import { checkMemberRow, checkOrderRow, isHeader, type OrderRow, type Row } from './import-rows.js';
+import { InFlightBatches } from './in-flight-batches.js';
 
 type ImportView = z.output<typeof importView>;
 
-/** Rows per transaction: large enough for multi-row statements to pay off, small enough to keep locks short (measured: docs/benchmarks.md). */
+/**
+ * Rows per transaction: large enough for multi-row statements to pay off, small enough to keep locks short
+ * (measured: docs/benchmarks.md).
+ */
 const ORDER_BATCH = 5000;
 /** Batches written at the same time (measured: docs/benchmarks.md). */
 const IN_FLIGHT = 2;
@@ -43,17 +48,8 @@ interface BatchResult {
   resolved?: Map<string, number>;
 }
 
-const REF = /^[A-Za-z0-9_.:-]{1,64}$/;
-const ORDER_NO = /^[A-Za-z0-9_.:-]{1,64}$/;
-const LOCAL_TIME = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-
-interface Row {
-  no: number;
-  fields: string[];
-  raw: string;
-}
-
-type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+/** Imports one batch of rows in the batch's transaction (`known`: member references resolved by earlier batches). */
+type BatchHandler = (tx: Tx, rows: Row[], known: Map<string, number>) => Promise<BatchResult>;
 
 /**
  * CSV imports of order history and of members with opening balances, for brands leaving an old CRM or POS. The
@@ -222,11 +218,7 @@ export class ImportsService implements OnApplicationShutdown {
   }
 
   /** Streams the file through the CSV parser, skipping rows already committed, one transaction per batch. */
-  private async run(
-    job: ImportJob,
-    batchSize: number,
-    handle: (tx: Tx, rows: Row[], known: Map<string, number>) => Promise<BatchResult>,
-  ): Promise<void> {
+  private async run(job: ImportJob, batchSize: number, handle: BatchHandler): Promise<void> {
     // Member references resolved by committed batches (customers recur across a history file); bounded.
     const known = new Map<string, number>();
     const parser = createReadStream(job.filePath).pipe(
@@ -239,103 +231,109 @@ export class ImportsService implements OnApplicationShutdown {
         raw: true,
       }),
     );
-    // Batches that committed before a restart (possibly out of order): their rows are not read again.
-    const committed = (
-      await this.dataSource
-        .getRepository(ImportBatch)
-        .find({ where: { importId: job.id }, order: { firstRow: 'ASC' } })
-    ).map((b) => [b.firstRow, b.lastRow] as const);
-    let nextRange = 0;
-    const alreadyDone = (row: number) => {
-      while (nextRange < committed.length && committed[nextRange]![1] < row) nextRange++;
-      return nextRange < committed.length && committed[nextRange]![0] <= row;
-    };
-    let no = 0;
-    let batch: Row[] = [];
-    const flush = async () => {
-      const rows = batch;
-      batch = [];
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const resolved = await this.uow.run(async (tx) => {
-            const result = await handle(tx, rows, known);
-            const kept = Math.max(
-              0,
-              Math.min(result.rejected.length, KEEP_REJECTIONS - job.rowsRejected),
-            );
-            if (kept > 0) {
-              await tx.em.insert(
-                ImportRejection,
-                result.rejected
-                  .slice(0, kept)
-                  .map((r) => ({
-                    importId: job.id,
-                    rowNo: r.row.no,
-                    reason: r.reason.slice(0, 200),
-                    line: r.row.raw.slice(0, 500),
-                  })),
-              );
-            }
-            await tx.em.insert(ImportBatch, {
-              importId: job.id,
-              firstRow: rows[0]!.no,
-              lastRow: rows[rows.length - 1]!.no,
-            });
-            const progressed = await tx.em.update(
-              ImportJob,
-              { id: job.id, owner: this.owner },
-              {
-                rowsDone: () => `rows_done + ${rows.length}`,
-                rowsImported: () => `rows_imported + ${result.imported}`,
-                rowsSkipped: () => `rows_skipped + ${result.skipped}`,
-                rowsRejected: () => `rows_rejected + ${result.rejected.length}`,
-                heartbeatAt: new Date(),
-              },
-            );
-            // Another instance took the job over (this one looked dead): stop without committing twice.
-            if ((progressed.affected ?? 0) !== 1)
-              throw new Error('import taken over by another instance');
-            job.rowsRejected += result.rejected.length;
-            return result.resolved;
-          });
-          // Only after commit: ids of members created by a rolled-back batch must not be remembered.
-          if (resolved)
-            for (const [ref, id] of resolved) if (known.size < KNOWN_REFS) known.set(ref, id);
-          return;
-        } catch (err) {
-          // A new offline member raced another writer (or the other batch in flight) for a phone or card number:
-          // the batch simply runs again.
-          if (attempt < 3 && isUniqueViolation(err)) continue;
-          throw err;
-        }
-      }
-    };
+    const alreadyDone = await this.committedRows(job);
+    const commit = (rows: Row[]) => () => this.commitBatch(job, rows, handle, known);
     // Batches go to the database while the next is parsed: up to IN_FLIGHT at once, each in its own transaction
     // (own connection on MySQL; SQLite runs them one after the other).
-    const inFlight = new Set<Promise<void>>();
-    let failure: unknown;
-    const launch = () => {
-      const p: Promise<void> = flush()
-        .catch((err) => {
-          failure ??= err;
-        })
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
-    };
+    const inFlight = new InFlightBatches(IN_FLIGHT);
+    let no = 0;
+    let batch: Row[] = [];
     for await (const record of parser as AsyncIterable<{ record: string[]; raw: string }>) {
-      if (this.stopping || failure) break;
+      if (this.stopping || inFlight.failed) break;
       if (no === 0 && isHeader(record.record)) continue;
       no++;
       if (alreadyDone(no)) continue;
       batch.push({ no, fields: record.record, raw: record.raw.replace(/\r?\n$/, '') });
       if (batch.length >= batchSize) {
-        while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-        launch();
+        await inFlight.waitForRoom();
+        inFlight.launch(commit(batch));
+        batch = [];
       }
     }
-    if (batch.length > 0 && !this.stopping && !failure) launch();
-    await Promise.all(inFlight);
-    if (failure) throw failure;
+    if (batch.length > 0 && !this.stopping && !inFlight.failed) inFlight.launch(commit(batch));
+    await inFlight.finish();
+  }
+
+  /** Whether a row belongs to a batch that committed before a restart (possibly out of order): not read again. */
+  private async committedRows(job: ImportJob): Promise<(row: number) => boolean> {
+    const committed = (
+      await this.dataSource
+        .getRepository(ImportBatch)
+        .find({ where: { importId: job.id }, order: { firstRow: 'ASC' } })
+    ).map((b) => [b.firstRow, b.lastRow] as const);
+    // Rows are asked about in increasing order, so one pass over the sorted ranges answers them all.
+    let nextRange = 0;
+    return (row: number) => {
+      while (nextRange < committed.length && committed[nextRange]![1] < row) nextRange++;
+      return nextRange < committed.length && committed[nextRange]![0] <= row;
+    };
+  }
+
+  /** One batch in one transaction with its rejections and the job's progress; run again when it lost a race. */
+  private async commitBatch(
+    job: ImportJob,
+    rows: Row[],
+    handle: BatchHandler,
+    known: Map<string, number>,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const resolved = await this.uow.run(async (tx) => {
+          const result = await handle(tx, rows, known);
+          await this.recordProgress(tx, job, rows, result);
+          job.rowsRejected += result.rejected.length;
+          return result.resolved;
+        });
+        // Only after commit: ids of members created by a rolled-back batch must not be remembered.
+        if (resolved)
+          for (const [ref, id] of resolved) if (known.size < KNOWN_REFS) known.set(ref, id);
+        return;
+      } catch (err) {
+        // A new offline member raced another writer (or the other batch in flight) for a phone or card number:
+        // the batch simply runs again.
+        if (attempt < 3 && isUniqueViolation(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** Writes a batch's kept rejections, its `import_batch` row and the job's counters, in the batch's transaction. */
+  private async recordProgress(
+    tx: Tx,
+    job: ImportJob,
+    rows: Row[],
+    result: BatchResult,
+  ): Promise<void> {
+    const kept = Math.max(0, Math.min(result.rejected.length, KEEP_REJECTIONS - job.rowsRejected));
+    if (kept > 0) {
+      await tx.em.insert(
+        ImportRejection,
+        result.rejected.slice(0, kept).map((r) => ({
+          importId: job.id,
+          rowNo: r.row.no,
+          reason: r.reason.slice(0, 200),
+          line: r.row.raw.slice(0, 500),
+        })),
+      );
+    }
+    await tx.em.insert(ImportBatch, {
+      importId: job.id,
+      firstRow: rows[0]!.no,
+      lastRow: rows[rows.length - 1]!.no,
+    });
+    const progressed = await tx.em.update(
+      ImportJob,
+      { id: job.id, owner: this.owner },
+      {
+        rowsDone: () => `rows_done + ${rows.length}`,
+        rowsImported: () => `rows_imported + ${result.imported}`,
+        rowsSkipped: () => `rows_skipped + ${result.skipped}`,
+        rowsRejected: () => `rows_rejected + ${result.rejected.length}`,
+        heartbeatAt: new Date(),
+      },
+    );
+    // Another instance took the job over (this one looked dead): stop without committing twice.
+    if ((progressed.affected ?? 0) !== 1) throw new Error('import taken over by another instance');
   }
 
   private async orderBatch(
@@ -345,10 +343,10 @@ export class ImportsService implements OnApplicationShutdown {
     known: Map<string, number>,
   ): Promise<BatchResult> {
     const rejected: { row: Row; reason: string }[] = [];
-    const valid: { row: Row; ref: string; order: Omit<ImportedOrder, 'memberId'> }[] = [];
+    const valid: ({ row: Row } & OrderRow)[] = [];
     const seen = new Set<string>();
     for (const row of rows) {
-      const checked = this.checkOrderRow(row.fields);
+      const checked = checkOrderRow(row.fields, this.config.brandTimezone);
       if (!checked.ok) rejected.push({ row, reason: checked.reason });
       else if (seen.has(checked.value.order.orderNo))
         rejected.push({ row, reason: `订单号 ${checked.value.order.orderNo} 在文件中重复` });
@@ -375,55 +373,13 @@ export class ImportsService implements OnApplicationShutdown {
     return { ...result, rejected, resolved: ids };
   }
 
-  private checkOrderRow(
-    f: string[],
-  ): Checked<{ ref: string; order: Omit<ImportedOrder, 'memberId'> }> {
-    if (f.length < 4 || f.length > 5)
-      return {
-        ok: false,
-        reason: `应为 4 或 5 列（member_ref,order_no,paid_at,amount[,store_code]），实际 ${f.length} 列`,
-      };
-    const [ref, orderNo, paidAtText, amountText, storeCode] = f as [
-      string,
-      string,
-      string,
-      string,
-      string | undefined,
-    ];
-    if (!REF.test(ref))
-      return {
-        ok: false,
-        reason: 'member_ref 应为手机号或客户编号（字母、数字、_ . : -，最多 64 位）',
-      };
-    if (!ORDER_NO.test(orderNo))
-      return { ok: false, reason: 'order_no 只能包含字母、数字和 _ . : -，最多 64 位' };
-    const paidAt = this.parseTime(paidAtText);
-    if (!paidAt)
-      return {
-        ok: false,
-        reason: `paid_at 无法识别：${paidAtText.slice(0, 40)}（请用 ISO 8601 或 YYYY-MM-DD HH:mm:ss）`,
-      };
-    if (paidAt.getTime() > Date.now() + 86_400_000) return { ok: false, reason: 'paid_at 在未来' };
-    if (!/^\d{1,10}$/.test(amountText) || Number(amountText) > 1_000_000_000)
-      return { ok: false, reason: `amount 应为以分为单位的非负整数：${amountText.slice(0, 20)}` };
-    if (storeCode !== undefined && storeCode !== '' && !/^[A-Za-z0-9_-]{1,32}$/.test(storeCode))
-      return { ok: false, reason: 'store_code 只能包含字母、数字、_ 和 -' };
-    return {
-      ok: true,
-      value: {
-        ref,
-        order: { orderNo, amount: Number(amountText), paidAt, storeCode: storeCode || null },
-      },
-    };
-  }
-
   private async memberBatch(tx: Tx, _job: ImportJob, rows: Row[]): Promise<BatchResult> {
     const rejected: { row: Row; reason: string }[] = [];
     let imported = 0;
     const ladder = new Set((await this.tiers.ladder()).map((t) => t.code));
     const now = new Date();
     for (const row of rows) {
-      const checked = this.checkMemberRow(row.fields, ladder);
+      const checked = checkMemberRow(row.fields, ladder, this.config.brandTimezone);
       if (!checked.ok) {
         rejected.push({ row, reason: checked.reason });
         continue;
@@ -454,85 +410,4 @@ export class ImportsService implements OnApplicationShutdown {
     }
     return { imported, skipped: 0, rejected };
   }
-
-  private checkMemberRow(
-    f: string[],
-    tiers: Set<string>,
-  ): Checked<{
-    ref: string;
-    phone: string | null;
-    nickname: string | null;
-    birthday: string | null;
-    tierCode: string | null;
-    points: number;
-    expiresAt: Date | null | undefined;
-  }> {
-    if (f.length !== 7)
-      return {
-        ok: false,
-        reason: `应为 7 列（member_ref,phone,nickname,birthday,tier_code,points_balance,points_expire_at），实际 ${f.length} 列`,
-      };
-    const [ref, phone, nickname, birthday, tierCode, pointsText, expireText] = f as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    if (!REF.test(ref)) return { ok: false, reason: 'member_ref 应为手机号或客户编号' };
-    if (phone && !PHONE_REF.test(phone))
-      return { ok: false, reason: `手机号格式不正确：${phone.slice(0, 20)}` };
-    if (PHONE_REF.test(ref) && phone && phone !== ref)
-      return { ok: false, reason: 'member_ref 是手机号时，phone 须为空或相同' };
-    if (nickname.length > 32) return { ok: false, reason: '昵称最多 32 个字' };
-    if (birthday && !isCalendarDay(birthday))
-      return { ok: false, reason: `生日应为 YYYY-MM-DD：${birthday.slice(0, 20)}` };
-    if (tierCode && !tiers.has(tierCode))
-      return { ok: false, reason: `等级 ${tierCode.slice(0, 32)} 不存在` };
-    if (pointsText && !/^\d{1,9}$/.test(pointsText))
-      return { ok: false, reason: `积分余额应为非负整数：${pointsText.slice(0, 20)}` };
-    let expiresAt: Date | null | undefined;
-    if (expireText) {
-      if (!isCalendarDay(expireText))
-        return { ok: false, reason: `积分到期日应为 YYYY-MM-DD：${expireText.slice(0, 20)}` };
-      // Usable through that day: the lot expires when the next brand-local day begins.
-      expiresAt = new Date(
-        startOfBrandDay(expireText, this.config.brandTimezone).getTime() + 86_400_000,
-      );
-    }
-    return {
-      ok: true,
-      value: {
-        ref,
-        phone: phone || null,
-        nickname: nickname || null,
-        birthday: birthday || null,
-        tierCode: tierCode || null,
-        points: Number(pointsText || 0),
-        expiresAt,
-      },
-    };
-  }
-
-  /** ISO 8601 with an offset, or a brand-local 'YYYY-MM-DD[ HH:mm[:ss]]'. */
-  private parseTime(text: string): Date | null {
-    if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) && text.includes('T')) {
-      const t = Date.parse(text);
-      return Number.isNaN(t) ? null : new Date(t);
-    }
-    const m = LOCAL_TIME.exec(text);
-    if (!m) return null;
-    const [, day, h = '0', min = '0', s = '0'] = m;
-    if (Number(h) > 23 || Number(min) > 59 || Number(s) > 59 || !isCalendarDay(day!)) return null;
-    return new Date(
-      startOfBrandDay(day!, this.config.brandTimezone).getTime() +
-        ((Number(h) * 60 + Number(min)) * 60 + Number(s)) * 1000,
-    );
-  }
-}
-
-function isHeader(fields: string[]): boolean {
-  return fields[0]?.toLowerCase() === 'member_ref';
 }

@@ -16,7 +16,7 @@ import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { CheckinsService } from '../checkins/checkins.service.js';
 import { MembersService } from '../members/members.service.js';
-import { PointsService } from '../points/points.service.js';
+import { PointsReports } from '../points/points-reports.js';
 import { LeaderboardEntry, LeaderboardOptout } from './leaderboard.entity.js';
 
 type LeaderboardView = z.output<typeof leaderboardView>;
@@ -48,7 +48,7 @@ export class LeaderboardsService {
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly checkins: CheckinsService,
-    private readonly points: PointsService,
+    private readonly points: PointsReports,
     private readonly members: MembersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

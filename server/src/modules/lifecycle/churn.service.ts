@@ -11,6 +11,7 @@ import {
 } from './bgnbd.js';
 import type { LifecycleModel } from './lifecycle.entities.js';
 import { dayNumber, dayOf } from './lifecycle-sql.js';
+import { LifecycleReports } from './lifecycle-reports.service.js';
 import { LifecycleService } from './lifecycle.service.js';
 import { ModelStore, type ModelName } from './model-store.js';
 
@@ -32,11 +33,12 @@ export class ChurnService {
 
   constructor(
     private readonly lifecycle: LifecycleService,
+    private readonly reports: LifecycleReports,
     private readonly store: ModelStore,
   ) {}
 
   async fit(asOfDay: string): Promise<{ bgnbd: ModelView; mbgnbd: ModelView }> {
-    const data = await this.lifecycle.fitData(asOfDay);
+    const data = await this.reports.fitData(asOfDay);
     const buyers = data.reduce((sum, c) => sum + c.n, 0);
     if (buyers < MIN_BUYERS)
       throw new DomainError(
@@ -89,8 +91,8 @@ export class ChurnService {
   /** The lifecycle part of the staff's member page, as of today. */
   async memberView(memberId: number): Promise<Omit<MemberLifecycleView, 'stage'>> {
     const [row, history, bg, mbg, settings] = await Promise.all([
-      this.lifecycle.memberRow(memberId),
-      this.lifecycle.history(memberId),
+      this.reports.memberRow(memberId),
+      this.reports.history(memberId),
       this.store.latest('bgnbd'),
       this.store.latest('mbgnbd'),
       this.lifecycle.settings(),

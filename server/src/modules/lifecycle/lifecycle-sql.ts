@@ -49,10 +49,11 @@ export function upsertSelect(
   const sets = Object.entries(updates)
     .map(([col, expr]) => `${col} = ${expr.replace(/NEW\((\w+)\)/g, (_m, c: string) => value(c))}`)
     .join(', ');
+  const into = `INSERT INTO ${table} (${columns.join(', ')})`;
   return kind === 'mysql'
-    ? `INSERT INTO ${table} (${columns.join(', ')}) ${select} ON DUPLICATE KEY UPDATE ${sets}`
+    ? `${into} ${select} ON DUPLICATE KEY UPDATE ${sets}`
     : // SQLite needs a WHERE in the SELECT to tell the upsert's ON from a join's.
-      `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM (${select}) WHERE true ON CONFLICT(member_id) DO UPDATE SET ${sets}`;
+      `${into} SELECT * FROM (${select}) WHERE true ON CONFLICT(member_id) DO UPDATE SET ${sets}`;
 }
 
 /** UPDATE of `table` from rows of a joined table; `set` and `where` may name both aliases `t` and `s`. */
@@ -64,10 +65,11 @@ export function updateFrom(
   set: string,
   where: string,
 ): string {
-  return kind === 'mysql'
-    ? `UPDATE ${table} t JOIN ${source} s ON ${on} SET ${set} WHERE ${where}`
-    : // SQLite names the assigned columns unqualified; expressions may still say t.
-      `UPDATE ${table} AS t SET ${set.replace(/(^|,\s*)t\.(\w+)\s*=/g, '$1$2 =')} FROM ${source} AS s WHERE ${on} AND ${where}`;
+  if (kind === 'mysql')
+    return `UPDATE ${table} t JOIN ${source} s ON ${on} SET ${set} WHERE ${where}`;
+  // SQLite names the assigned columns unqualified; expressions may still say t.
+  const unqualified = set.replace(/(^|,\s*)t\.(\w+)\s*=/g, '$1$2 =');
+  return `UPDATE ${table} AS t SET ${unqualified} FROM ${source} AS s WHERE ${on} AND ${where}`;
 }
 
 /**
@@ -127,7 +129,9 @@ export function interactionsSql(
 ): { sql: string; params: unknown[] } {
   return {
     sql: `SELECT member_id, MAX(${dateDn(kind, 'day')}) AS last_interaction_dn FROM engagement_event
-      WHERE day >= ? AND day <= ? AND type IN (${INTERACTION_TYPES.map((t) => `'${t}'`).join(', ')}) GROUP BY member_id`,
+      WHERE day >= ? AND day <= ?
+        AND type IN (${INTERACTION_TYPES.map((t) => `'${t}'`).join(', ')})
+      GROUP BY member_id`,
     params: [dayOf(fromDn), dayOf(toDn)],
   };
 }
@@ -154,15 +158,35 @@ export function stageCaseSql(
   c: StageColumns,
 ): string {
   const activity = s.interactionsCount
-    ? `CASE WHEN ${c.lastDn} IS NULL THEN ${c.lastInteractionDn} WHEN ${c.lastInteractionDn} IS NULL THEN ${c.lastDn} ELSE ${greatest(kind, c.lastDn, c.lastInteractionDn)} END`
+    ? `CASE WHEN ${c.lastDn} IS NULL THEN ${c.lastInteractionDn}
+        WHEN ${c.lastInteractionDn} IS NULL THEN ${c.lastDn}
+        ELSE ${greatest(kind, c.lastDn, c.lastInteractionDn)} END`
     : c.lastDn;
   const ladder = (age: string, withActive: boolean) =>
-    `CASE ${withActive ? `WHEN ${age} <= ${s.activeDays} THEN 'active' ` : ''}WHEN ${age} <= ${s.silentDays} THEN 'silent' WHEN ${age} <= ${s.dormantDays} THEN 'dormant' ELSE 'lost' END`;
+    `CASE ${withActive ? `WHEN ${age} <= ${s.activeDays} THEN 'active' ` : ''}` +
+    `WHEN ${age} <= ${s.silentDays} THEN 'silent' WHEN ${age} <= ${s.dormantDays} THEN 'dormant' ELSE 'lost' END`;
   return `CASE
     WHEN ${c.status} <> 'member' OR ${c.joinedDn} IS NULL OR ${c.joinedDn} > ${asOf} THEN 'potential'
     WHEN COALESCE(${c.purchaseDays}, 0) = 0 AND ${asOf} - ${c.joinedDn} <= ${s.newDays} THEN 'new'
     WHEN (${activity}) IS NULL THEN ${ladder(`${asOf} - ${c.joinedDn}`, false)}
     ELSE ${ladder(`${asOf} - (${activity})`, true)} END`;
+}
+
+/** The stage of members `m` as of day number `asOf`, with their aggregates under the alias `agg`. */
+export function memberStageSql(
+  kind: Dialect,
+  offset: number,
+  s: LifecycleSettings,
+  asOf: number,
+  agg: string,
+): string {
+  return stageCaseSql(kind, s, asOf, {
+    joinedDn: instantDn(kind, 'm.joined_at', offset),
+    status: 'm.status',
+    purchaseDays: `${agg}.purchase_days`,
+    lastDn: `${agg}.last_dn`,
+    lastInteractionDn: `${agg}.last_interaction_dn`,
+  });
 }
 
 export { rfmSegmentSql };

@@ -9,6 +9,8 @@ import { Contract, type In } from '../../infra/http/contract.js';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { AuditService } from '../staff/audit.service.js';
 import { ChurnService } from './churn.service.js';
+import { LifecycleRecompute } from './lifecycle-recompute.service.js';
+import { LifecycleReports } from './lifecycle-reports.service.js';
 import { LIFECYCLE_LEASE, LifecycleService } from './lifecycle.service.js';
 
 const r = routes.lifecycle;
@@ -17,6 +19,8 @@ const r = routes.lifecycle;
 export class LifecycleController {
   constructor(
     private readonly lifecycle: LifecycleService,
+    private readonly recomputes: LifecycleRecompute,
+    private readonly reports: LifecycleReports,
     private readonly churn: ChurnService,
     private readonly jobs: JobScheduler,
     private readonly uow: UnitOfWork,
@@ -41,7 +45,7 @@ export class LifecycleController {
   ) {
     const asOf = body.asOf ?? this.lifecycle.today();
     const result = await this.jobs.exclusive(LIFECYCLE_LEASE, () =>
-      this.lifecycle.recompute(asOf, { dryRun: body.dryRun, rebuild: body.rebuild }),
+      this.recomputes.recompute(asOf, { dryRun: body.dryRun, rebuild: body.rebuild }),
     );
     if (!body.dryRun)
       await this.uow.run((tx) =>
@@ -57,23 +61,23 @@ export class LifecycleController {
 
   @Contract(r.snapshots)
   async snapshots(@Query() query: In<typeof r.snapshots.query>) {
-    return { items: await this.lifecycle.snapshots(query.days) };
+    return { items: await this.reports.snapshots(query.days) };
   }
 
   @Contract(r.flows)
   async flows(@Query() query: In<typeof r.flows.query>) {
     const month = query.month ?? this.lifecycle.today().slice(0, 7);
-    return { month, items: await this.lifecycle.flows(month) };
+    return { month, items: await this.reports.flows(month) };
   }
 
   @Contract(r.summary)
   summary() {
-    return this.lifecycle.summary();
+    return this.reports.summary();
   }
 
   @Contract(r.rfmGrid)
   grid() {
-    return this.lifecycle.rfmGrid();
+    return this.reports.rfmGrid();
   }
 
   @Contract(r.export)
@@ -82,7 +86,7 @@ export class LifecycleController {
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${name}"`)
-      .send(Readable.from(this.lifecycle.exportRows(query)));
+      .send(Readable.from(this.reports.exportRows(query)));
   }
 
   @Contract(r.fitModel)

@@ -126,7 +126,10 @@ export class LifecycleSnapshot {
   members!: number;
 }
 
-/** A recompute's working set (one recompute at a time, under the job lease): the decision per member before it is applied. */
+/**
+ * A recompute's working set (one recompute at a time, under the job lease): the decision per member before it is
+ * applied.
+ */
 @Entity('lifecycle_scratch')
 export class LifecycleScratch {
   @PrimaryColumn({ name: 'member_id', type: 'int' })

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { OnDomainEvent, type DomainEventMap } from '../../infra/events/event-bus.js';
-import { LifecycleService } from './lifecycle.service.js';
+import { LifecycleRefresh } from './lifecycle-refresh.service.js';
 
 /** Keeps per-member aggregates and stages current as purchases, refunds, imports and merges happen. */
 @Injectable()
 export class LifecycleListener {
-  constructor(private readonly lifecycle: LifecycleService) {}
+  constructor(private readonly lifecycle: LifecycleRefresh) {}
 
   @OnDomainEvent('order.paid')
   async paid(e: DomainEventMap['order.paid']): Promise<void> {

@@ -3,19 +3,33 @@ import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { ChurnService } from './churn.service.js';
 import { LifecycleController } from './lifecycle.controller.js';
 import { LifecycleListener } from './lifecycle.listener.js';
+import { LifecycleAggregates } from './lifecycle-aggregates.js';
+import { LifecycleRecompute } from './lifecycle-recompute.service.js';
+import { LifecycleRefresh } from './lifecycle-refresh.service.js';
+import { LifecycleReports } from './lifecycle-reports.service.js';
 import { LIFECYCLE_LEASE, LifecycleService } from './lifecycle.service.js';
 import { ModelStore } from './model-store.js';
 
 /** Lifecycle stages, RFM segments, low-frequency and at-risk flags, and the churn models behind the early warning. */
 @Module({
   controllers: [LifecycleController],
-  providers: [LifecycleService, ChurnService, ModelStore, LifecycleListener],
-  exports: [LifecycleService, ChurnService],
+  providers: [
+    LifecycleService,
+    LifecycleAggregates,
+    LifecycleRefresh,
+    LifecycleRecompute,
+    LifecycleReports,
+    ChurnService,
+    ModelStore,
+    LifecycleListener,
+  ],
+  exports: [LifecycleService, LifecycleRecompute, LifecycleReports, ChurnService],
 })
 export class LifecycleModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobScheduler,
     private readonly lifecycle: LifecycleService,
+    private readonly recompute: LifecycleRecompute,
     private readonly churn: ChurnService,
   ) {}
 
@@ -25,7 +39,7 @@ export class LifecycleModule implements OnModuleInit {
     this.jobs.register({
       name: LIFECYCLE_LEASE,
       everyMs: 10 * 60_000,
-      run: (asOf) => this.lifecycle.nightly(asOf),
+      run: (asOf) => this.recompute.nightly(asOf),
     });
     this.jobs.register({
       name: 'lifecycle.model_fit',

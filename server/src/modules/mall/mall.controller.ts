@@ -6,6 +6,7 @@ import type { MemberPrincipal, StaffPrincipal } from '../../infra/auth/token.ser
 import { Contract, type In } from '../../infra/http/contract.js';
 import { RiskService } from '../coupons/risk.service.js';
 import { MallService } from './mall.service.js';
+import { RedemptionsService } from './redemptions.service.js';
 
 const r = routes.mall;
 
@@ -13,6 +14,7 @@ const r = routes.mall;
 export class MallController {
   constructor(
     private readonly mall: MallService,
+    private readonly redemptionService: RedemptionsService,
     private readonly risk: RiskService,
   ) {}
 
@@ -44,12 +46,12 @@ export class MallController {
 
   @Contract(r.mine)
   mine(@CurrentMember() me: MemberPrincipal, @Query() query: In<typeof r.mine.query>) {
-    return this.mall.mine(me.memberId, query.limit, query.cursor);
+    return this.redemptionService.mine(me.memberId, query.limit, query.cursor);
   }
 
   @Contract(r.redemptions)
   redemptions(@Query() query: In<typeof r.redemptions.query>) {
-    return this.mall.list(query.status, query.limit, query.cursor);
+    return this.redemptionService.list(query.status, query.limit, query.cursor);
   }
 
   @Contract(r.listItems)
@@ -77,12 +79,12 @@ export class MallController {
     @Param() params: In<typeof r.ship.params>,
     @Body() body: In<typeof r.ship.body>,
   ) {
-    return this.mall.ship(staff, params.id, body.trackingNo);
+    return this.redemptionService.ship(staff, params.id, body.trackingNo);
   }
 
   @Contract(r.deliver)
   deliver(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.deliver.params>) {
-    return this.mall.deliver(staff, params.id);
+    return this.redemptionService.deliver(staff, params.id);
   }
 
   @Contract(r.cancel)
@@ -91,6 +93,6 @@ export class MallController {
     @Param() params: In<typeof r.cancel.params>,
     @Body() body: In<typeof r.cancel.body>,
   ) {
-    return this.mall.cancel(staff, params.id, body.reason);
+    return this.redemptionService.cancel(staff, params.id, body.reason);
   }
 }

@@ -5,6 +5,7 @@ import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { MallController } from './mall.controller.js';
 import { MallService } from './mall.service.js';
+import { RedemptionsService } from './redemptions.service.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import {
@@ -19,6 +20,7 @@ import {
   controllers: [MallController],
   providers: [
     MallService,
+    RedemptionsService,
     FakePaymentGateway,
     // The fake pays only beside the fake WeChat (dev, tests); with real credentials cash waits for a real provider.
     {
@@ -32,7 +34,7 @@ import {
 })
 export class MallModule implements OnModuleInit {
   constructor(
-    private readonly mall: MallService,
+    private readonly redemptions: RedemptionsService,
     private readonly jobs: JobScheduler,
   ) {}
 
@@ -40,7 +42,7 @@ export class MallModule implements OnModuleInit {
     this.jobs.register({
       name: 'mall.payment_timeout',
       everyMs: 60_000,
-      run: (asOf) => this.mall.expireUnpaid(asOf),
+      run: (asOf) => this.redemptions.expireUnpaid(asOf),
     });
   }
 }

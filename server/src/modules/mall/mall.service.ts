@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import type { mallItemInput, mallItemView, redemptionView } from '@huoyue/shared';
+import type { mallItemInput, mallItemView } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
@@ -15,9 +15,14 @@ import { PointsService } from '../points/points.service.js';
 import { AuditService } from '../staff/audit.service.js';
 import { MallItem, MallMemberCount, MallRedemption } from './mall.entity.js';
 import { PaymentGateway } from './payment.gateway.js';
+import { type RedemptionView, toRedemptionView } from './redemption-view.js';
 
 type ItemView = z.output<typeof mallItemView>;
-type RedemptionView = z.output<typeof redemptionView>;
+type RedeemInput = {
+  quantity: number;
+  address?: { name: string; phone: string; address: string };
+  requestId: string;
+};
 
 /** Unpaid points + cash redemptions are cancelled (and everything restored) after this long. */
 export const PAY_WITHIN_MS = 15 * 60_000;
@@ -25,10 +30,22 @@ export const PAY_WITHIN_MS = 15 * 60_000;
 /** Whether a member day is on now for this member (the member-day issue plugs in here). */
 export type MemberDayCheck = (memberId: number, at: Date) => Promise<boolean>;
 
+const COUNT_UPSERT_MYSQL = `INSERT INTO mall_member_count (member_id, item_id, n) VALUES (?, ?, ?)
+  ON DUPLICATE KEY UPDATE n = n + VALUES(n)`;
+const COUNT_UPSERT_SQLITE = `INSERT INTO mall_member_count (member_id, item_id, n) VALUES (?, ?, ?)
+  ON CONFLICT (member_id, item_id) DO UPDATE SET n = n + excluded.n`;
+
+/** A new redemption waits for its cash, or for shipping (goods); else it is complete at once. */
+function statusOnRedeem(cashDue: number, item: MallItem): MallRedemption['status'] {
+  if (cashDue > 0) return 'pending_payment';
+  return item.kind === 'physical' ? 'pending_shipment' : 'completed';
+}
+
 /**
  * The points mall. A redemption takes the per-member count, the stock and the points with conditional UPDATEs in
  * one transaction with the redemption row: all of it commits, or none (409 OUT_OF_STOCK / LIMIT_REACHED, 422
- * INSUFFICIENT_POINTS, 403 NOT_ELIGIBLE). Cancelling gives all three back.
+ * INSUFFICIENT_POINTS, 403 NOT_ELIGIBLE). Cancelling gives all three back (RedemptionsService). Also the
+ * catalogue: items, their stock and sale windows.
  */
 @Injectable()
 export class MallService {
@@ -171,118 +188,30 @@ export class MallService {
     return this.itemView(item);
   }
 
-  async redeem(
-    memberId: number,
-    itemId: number,
-    input: {
-      quantity: number;
-      address?: { name: string; phone: string; address: string };
-      requestId: string;
-    },
-  ): Promise<RedemptionView> {
+  async redeem(memberId: number, itemId: number, input: RedeemInput): Promise<RedemptionView> {
     const requestKey = `${memberId}:${input.requestId}`;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.uow.run(async (tx) => {
           const again = await tx.em.findOneBy(MallRedemption, { requestKey });
           if (again)
-            return this.view(again, (await tx.em.findOneBy(MallItem, { id: again.itemId }))!);
-          const now = new Date();
-          const item = await tx.em.findOneBy(MallItem, { id: itemId });
-          if (!item || !item.active) throw new DomainError('NOT_FOUND', '商品不存在或已下架');
-          if (
-            (item.availableFrom && item.availableFrom > now) ||
-            (item.availableTo && item.availableTo <= now)
-          )
-            throw new DomainError('NOT_ELIGIBLE', '该商品不在兑换时间内');
-          if (item.kind === 'physical' && !input.address)
-            throw new DomainError('VALIDATION_FAILED', '实物商品请填写收货地址');
-          const profile = await this.members.profile(tx.em, memberId);
-          if (!profile || profile.status !== 'member')
-            throw new DomainError('NOT_A_MEMBER', '开通会员后才能兑换');
-          if (profile.blocked)
-            throw new DomainError('RISK_REJECTED', '当前账号存在风险，暂时无法兑换');
-          if (item.tiers.length > 0 && !item.tiers.includes(profile.tierCode ?? ''))
-            throw new DomainError('NOT_ELIGIBLE', '该商品仅限指定等级会员兑换');
-          if (item.memberDayOnly && !(await this.memberDay(memberId, now)))
-            throw new DomainError('NOT_ELIGIBLE', '该商品仅在会员日开放兑换');
-          // Per-member limit: one upsert takes the row lock, then the count decides (the whole transaction rolls back).
-          await tx.em.query(
-            this.config.database.kind === 'mysql'
-              ? 'INSERT INTO mall_member_count (member_id, item_id, n) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)'
-              : 'INSERT INTO mall_member_count (member_id, item_id, n) VALUES (?, ?, ?) ON CONFLICT (member_id, item_id) DO UPDATE SET n = n + excluded.n',
-            [memberId, itemId, input.quantity],
-          );
-          if (
-            (await tx.em.findOneByOrFail(MallMemberCount, { memberId, itemId })).n >
-            item.perMemberLimit
-          ) {
-            throw new DomainError('LIMIT_REACHED', `每人限兑 ${item.perMemberLimit} 件`);
-          }
-          const stocked = await tx.em.queryRunner!.query(
-            'UPDATE mall_item SET stock = stock - ? WHERE id = ? AND stock >= ?',
-            [input.quantity, itemId, input.quantity],
-            true,
-          );
-          if ((stocked.affected ?? 0) !== 1)
-            throw new DomainError('OUT_OF_STOCK', '来晚了，商品已兑完');
-          const pointsSpent = item.pointsPrice * input.quantity;
-          const cashDue = item.cashPrice * input.quantity;
-          const redemption = tx.em.create(MallRedemption, {
-            memberId,
-            itemId,
-            requestKey,
-            quantity: input.quantity,
-            pointsSpent,
-            cashDue,
-            status:
-              cashDue > 0
-                ? 'pending_payment'
-                : item.kind === 'physical'
-                  ? 'pending_shipment'
-                  : 'completed',
-            payBefore: cashDue > 0 ? new Date(now.getTime() + PAY_WITHIN_MS) : null,
-            paymentRef: null,
-            address: input.address ?? null,
-            trackingNo: null,
-          });
-          await tx.em.insert(MallRedemption, redemption);
-          if (pointsSpent > 0) {
-            await this.points.debit(tx, {
-              memberId,
-              type: 'spend',
-              points: pointsSpent,
-              key: `mall:${redemption.id}`,
-              sourceType: 'mall',
-              sourceRef: String(redemption.id),
-              reason: `兑换「${item.name}」×${input.quantity}`,
-            });
-          }
-          let params: Record<string, string> | null = null;
-          if (cashDue > 0) {
-            const payment = await this.payments.create({
-              reference: `MALL${redemption.id}`,
-              amountFen: cashDue,
-              description: item.name,
-            });
-            await tx.em.update(
-              MallRedemption,
-              { id: redemption.id },
-              { paymentRef: payment.paymentRef },
+            return toRedemptionView(
+              again,
+              (await tx.em.findOneBy(MallItem, { id: again.itemId }))!,
             );
-            redemption.paymentRef = payment.paymentRef;
-            params = payment.params;
-          } else {
-            await this.fulfil(tx, redemption, item);
-          }
+          const now = new Date();
+          const item = await this.redeemableItem(tx, memberId, itemId, input, now);
+          await this.takeLimitAndStock(tx, memberId, item, input.quantity);
+          const redemption = await this.writeRedemption(tx, memberId, item, input, requestKey, now);
+          const params = await this.payOrFulfil(tx, redemption, item);
           await this.engagement.record(tx.em, {
             memberId,
             type: 'redemption',
             occurredAt: now,
             sourceRef: `mall:${redemption.id}`,
-            properties: { itemId, quantity: input.quantity, pointsSpent },
+            properties: { itemId, quantity: input.quantity, pointsSpent: redemption.pointsSpent },
           });
-          return { ...this.view(redemption, item), paymentParams: params };
+          return { ...toRedemptionView(redemption, item), paymentParams: params };
         });
       } catch (err) {
         // A retried tap with the same request id racing the first: the next attempt answers the first's result.
@@ -292,6 +221,122 @@ export class MallService {
     }
   }
 
+  /** The item, if this member may redeem it now: on sale, in its window, their tier, a member day if need be. */
+  private async redeemableItem(
+    tx: Tx,
+    memberId: number,
+    itemId: number,
+    input: RedeemInput,
+    now: Date,
+  ): Promise<MallItem> {
+    const item = await tx.em.findOneBy(MallItem, { id: itemId });
+    if (!item || !item.active) throw new DomainError('NOT_FOUND', '商品不存在或已下架');
+    if (
+      (item.availableFrom && item.availableFrom > now) ||
+      (item.availableTo && item.availableTo <= now)
+    )
+      throw new DomainError('NOT_ELIGIBLE', '该商品不在兑换时间内');
+    if (item.kind === 'physical' && !input.address)
+      throw new DomainError('VALIDATION_FAILED', '实物商品请填写收货地址');
+    const profile = await this.members.profile(tx.em, memberId);
+    if (!profile || profile.status !== 'member')
+      throw new DomainError('NOT_A_MEMBER', '开通会员后才能兑换');
+    if (profile.blocked) throw new DomainError('RISK_REJECTED', '当前账号存在风险，暂时无法兑换');
+    if (item.tiers.length > 0 && !item.tiers.includes(profile.tierCode ?? ''))
+      throw new DomainError('NOT_ELIGIBLE', '该商品仅限指定等级会员兑换');
+    if (item.memberDayOnly && !(await this.memberDay(memberId, now)))
+      throw new DomainError('NOT_ELIGIBLE', '该商品仅在会员日开放兑换');
+    return item;
+  }
+
+  /** Takes the member's per-item count and the stock, or throws (the whole transaction rolls back). */
+  private async takeLimitAndStock(
+    tx: Tx,
+    memberId: number,
+    item: MallItem,
+    quantity: number,
+  ): Promise<void> {
+    const itemId = item.id;
+    // Per-member limit: one upsert takes the row lock, then the count decides (the whole transaction rolls back).
+    await tx.em.query(
+      this.config.database.kind === 'mysql' ? COUNT_UPSERT_MYSQL : COUNT_UPSERT_SQLITE,
+      [memberId, itemId, quantity],
+    );
+    if (
+      (await tx.em.findOneByOrFail(MallMemberCount, { memberId, itemId })).n > item.perMemberLimit
+    ) {
+      throw new DomainError('LIMIT_REACHED', `每人限兑 ${item.perMemberLimit} 件`);
+    }
+    const stocked = await tx.em.queryRunner!.query(
+      'UPDATE mall_item SET stock = stock - ? WHERE id = ? AND stock >= ?',
+      [quantity, itemId, quantity],
+      true,
+    );
+    if ((stocked.affected ?? 0) !== 1) throw new DomainError('OUT_OF_STOCK', '来晚了，商品已兑完');
+  }
+
+  /** The redemption row, and its points spent. */
+  private async writeRedemption(
+    tx: Tx,
+    memberId: number,
+    item: MallItem,
+    input: RedeemInput,
+    requestKey: string,
+    now: Date,
+  ): Promise<MallRedemption> {
+    const itemId = item.id;
+    const pointsSpent = item.pointsPrice * input.quantity;
+    const cashDue = item.cashPrice * input.quantity;
+    const redemption = tx.em.create(MallRedemption, {
+      memberId,
+      itemId,
+      requestKey,
+      quantity: input.quantity,
+      pointsSpent,
+      cashDue,
+      status: statusOnRedeem(cashDue, item),
+      payBefore: cashDue > 0 ? new Date(now.getTime() + PAY_WITHIN_MS) : null,
+      paymentRef: null,
+      address: input.address ?? null,
+      trackingNo: null,
+    });
+    await tx.em.insert(MallRedemption, redemption);
+    if (pointsSpent > 0) {
+      await this.points.debit(tx, {
+        memberId,
+        type: 'spend',
+        points: pointsSpent,
+        key: `mall:${redemption.id}`,
+        sourceType: 'mall',
+        sourceRef: String(redemption.id),
+        reason: `兑换「${item.name}」×${input.quantity}`,
+      });
+    }
+    return redemption;
+  }
+
+  /** With cash due, the payment is created (its parameters for the mini-program returned); else it is fulfilled now. */
+  private async payOrFulfil(
+    tx: Tx,
+    redemption: MallRedemption,
+    item: MallItem,
+  ): Promise<Record<string, string> | null> {
+    let params: Record<string, string> | null = null;
+    if (redemption.cashDue > 0) {
+      const payment = await this.payments.create({
+        reference: `MALL${redemption.id}`,
+        amountFen: redemption.cashDue,
+        description: item.name,
+      });
+      await tx.em.update(MallRedemption, { id: redemption.id }, { paymentRef: payment.paymentRef });
+      redemption.paymentRef = payment.paymentRef;
+      params = payment.params;
+    } else {
+      await this.fulfil(tx, redemption, item);
+    }
+    return params;
+  }
+
   /** After the member paid in WeChat: the server asks the provider, never trusting the client alone. */
   async confirmPayment(memberId: number, redemptionId: number): Promise<RedemptionView> {
     const redemption = await this.dataSource
@@ -299,7 +344,7 @@ export class MallService {
       .findOneBy({ id: redemptionId, memberId });
     if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
     if (redemption.status !== 'pending_payment')
-      return this.view(
+      return toRedemptionView(
         redemption,
         (await this.dataSource.getRepository(MallItem).findOneBy({ id: redemption.itemId }))!,
       );
@@ -314,201 +359,7 @@ export class MallService {
       );
       const current = (await tx.em.findOneBy(MallRedemption, { id: redemptionId }))!;
       if ((moved.affected ?? 0) === 1) await this.fulfil(tx, current, item);
-      return this.view(current, item);
-    });
-  }
-
-  /** All members' redemptions, by status (staff fulfilment). */
-  async list(
-    status: MallRedemption['status'] | undefined,
-    limit: number,
-    cursor?: string,
-  ): Promise<{
-    items: (RedemptionView & { memberId: number; address: MallRedemption['address'] })[];
-    nextCursor: string | null;
-  }> {
-    const qb = this.dataSource.getRepository(MallRedemption).createQueryBuilder('r');
-    if (status) qb.where('r.status = :status', { status });
-    if (cursor) qb.andWhere('r.id < :before', { before: Number(cursor) || 0 });
-    const rows = await qb
-      .orderBy('r.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    const items = await this.dataSource
-      .getRepository(MallItem)
-      .findBy({ id: In([...new Set(rows.map((r) => r.itemId))].concat(0)) });
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((r) => ({
-        ...this.view(
-          r,
-          items.find((i) => i.id === r.itemId)!,
-        ),
-        memberId: r.memberId,
-        address: r.address,
-      })),
-      nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
-    };
-  }
-
-  async mine(
-    memberId: number,
-    limit: number,
-    cursor?: string,
-  ): Promise<{ items: RedemptionView[]; nextCursor: string | null }> {
-    const qb = this.dataSource
-      .getRepository(MallRedemption)
-      .createQueryBuilder('r')
-      .where('r.member_id = :memberId', { memberId });
-    if (cursor) qb.andWhere('r.id < :before', { before: Number(cursor) || 0 });
-    const rows = await qb
-      .orderBy('r.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    const items = await this.dataSource
-      .getRepository(MallItem)
-      .findBy({ id: In([...new Set(rows.map((r) => r.itemId))].concat(0)) });
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((r) =>
-        this.view(
-          r,
-          items.find((i) => i.id === r.itemId)!,
-        ),
-      ),
-      nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
-    };
-  }
-
-  async ship(actor: StaffPrincipal, id: number, trackingNo: string): Promise<RedemptionView> {
-    return this.uow.run(async (tx) => {
-      const moved = await tx.em.update(
-        MallRedemption,
-        { id, status: 'pending_shipment' },
-        { status: 'shipped', trackingNo },
-      );
-      const redemption = await tx.em.findOneBy(MallRedemption, { id });
-      if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
-      if ((moved.affected ?? 0) !== 1)
-        throw new DomainError('CONFLICT', '只有待发货的兑换可以发货');
-      await this.audit.record(tx.em, actor, {
-        action: 'mall_redemption.ship',
-        entityType: 'mall_redemption',
-        entityId: id,
-        after: { trackingNo },
-      });
-      await tx.publish('mall.shipped', {
-        memberId: redemption.memberId,
-        redemptionId: id,
-        trackingNo,
-        at: new Date().toISOString(),
-      });
-      return this.view(redemption, (await tx.em.findOneBy(MallItem, { id: redemption.itemId }))!);
-    });
-  }
-
-  async deliver(actor: StaffPrincipal, id: number): Promise<RedemptionView> {
-    return this.uow.run(async (tx) => {
-      const moved = await tx.em.update(
-        MallRedemption,
-        { id, status: 'shipped' },
-        { status: 'delivered' },
-      );
-      const redemption = await tx.em.findOneBy(MallRedemption, { id });
-      if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
-      if ((moved.affected ?? 0) !== 1)
-        throw new DomainError('CONFLICT', '只有已发货的兑换可以确认送达');
-      await this.audit.record(tx.em, actor, {
-        action: 'mall_redemption.deliver',
-        entityType: 'mall_redemption',
-        entityId: id,
-      });
-      return this.view(redemption, (await tx.em.findOneBy(MallItem, { id: redemption.itemId }))!);
-    });
-  }
-
-  /**
-   * Staff cancel (not yet shipped) or refund (goods returned after shipping or delivery): stock, the member's count
-   * and the points come back. Coupons a redemption issued stay with the member (revoking them is a staff decision).
-   */
-  async cancel(actor: StaffPrincipal | null, id: number, reason: string): Promise<RedemptionView> {
-    return this.uow.run(async (tx) => {
-      const redemption = await tx.em.findOneBy(MallRedemption, { id });
-      if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
-      const moved = await tx.em
-        .createQueryBuilder()
-        .update(MallRedemption)
-        .set({ status: 'cancelled' })
-        .where("id = :id AND status <> 'cancelled'", { id })
-        .execute();
-      if ((moved.affected ?? 0) !== 1) throw new DomainError('CONFLICT', '该兑换已取消');
-      await this.restore(tx, redemption, reason);
-      if (actor)
-        await this.audit.record(tx.em, actor, {
-          action: 'mall_redemption.cancel',
-          entityType: 'mall_redemption',
-          entityId: id,
-          after: { reason },
-        });
-      return this.view(
-        { ...redemption, status: 'cancelled' },
-        (await tx.em.findOneBy(MallItem, { id: redemption.itemId }))!,
-      );
-    });
-  }
-
-  /** Unpaid points + cash redemptions past their deadline are cancelled and everything restored. */
-  async expireUnpaid(asOf: Date): Promise<number> {
-    const due = await this.dataSource
-      .getRepository(MallRedemption)
-      .createQueryBuilder('r')
-      .where("r.status = 'pending_payment' AND r.pay_before <= :asOf", { asOf })
-      .limit(1000)
-      .getMany();
-    let cancelled = 0;
-    for (const r of due) {
-      // A payment that arrived at the last moment wins over the timeout.
-      if (r.paymentRef && (await this.payments.status(r.paymentRef)) === 'paid') continue;
-      await this.uow.run(async (tx) => {
-        const moved = await tx.em.update(
-          MallRedemption,
-          { id: r.id, status: 'pending_payment' },
-          { status: 'cancelled' },
-        );
-        if ((moved.affected ?? 0) !== 1) return;
-        await this.restore(tx, r, '超时未支付');
-        cancelled++;
-      });
-    }
-    return cancelled;
-  }
-
-  private async restore(tx: Tx, r: MallRedemption, reason: string): Promise<void> {
-    await tx.em.query('UPDATE mall_item SET stock = stock + ? WHERE id = ?', [
-      r.quantity,
-      r.itemId,
-    ]);
-    await tx.em.query(
-      'UPDATE mall_member_count SET n = n - ? WHERE member_id = ? AND item_id = ? AND n >= ?',
-      [r.quantity, r.memberId, r.itemId, r.quantity],
-    );
-    if (r.pointsSpent > 0) {
-      await this.points.credit(tx, {
-        memberId: r.memberId,
-        type: 'refund',
-        points: r.pointsSpent,
-        key: `mall-refund:${r.id}`,
-        sourceType: 'mall',
-        sourceRef: String(r.id),
-        reason: `兑换取消：${reason}`,
-      });
-    }
-    await tx.publish('mall.cancelled', {
-      memberId: r.memberId,
-      redemptionId: r.id,
-      pointsReturned: r.pointsSpent,
-      reason,
-      at: new Date().toISOString(),
+      return toRedemptionView(current, item);
     });
   }
 
@@ -532,21 +383,5 @@ export class MallService {
       pointsSpent: r.pointsSpent,
       at: new Date().toISOString(),
     });
-  }
-
-  private view(r: MallRedemption, item: MallItem): RedemptionView {
-    return {
-      redemptionId: r.id,
-      itemId: r.itemId,
-      itemName: item.name,
-      quantity: r.quantity,
-      pointsSpent: r.pointsSpent,
-      cashDue: r.cashDue,
-      status: r.status,
-      payBefore: r.payBefore?.toISOString() ?? null,
-      paymentParams: null,
-      trackingNo: r.trackingNo,
-      createdAt: (r.createdAt ?? new Date()).toISOString(),
-    };
   }
 }

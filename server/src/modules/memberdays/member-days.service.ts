@@ -297,9 +297,11 @@ export class MemberDaysService {
     const kind = this.config.database.kind;
     const [a, b] = [sqlInstant(kind, from), sqlInstant(kind, to)];
     const [row] = (await this.dataSource.query(
-      `SELECT COUNT(DISTINCT CASE WHEN type IN ('purchase', 'checkin', 'redemption', 'coupon_use') THEN member_id END) AS participants,
+      `SELECT COUNT(DISTINCT CASE WHEN type IN ('purchase', 'checkin', 'redemption', 'coupon_use')
+           THEN member_id END) AS participants,
          SUM(CASE WHEN type = 'purchase' THEN 1 ELSE 0 END) AS orders,
-         SUM(CASE WHEN type = 'purchase' THEN COALESCE(JSON_EXTRACT(properties, '$.amount'), 0) ELSE 0 END) AS spend,
+         SUM(CASE WHEN type = 'purchase' THEN COALESCE(JSON_EXTRACT(properties, '$.amount'), 0) ELSE 0 END)
+           AS spend,
          SUM(CASE WHEN type = 'coupon_claim' THEN 1 ELSE 0 END) AS claimed,
          SUM(CASE WHEN type = 'coupon_use' THEN 1 ELSE 0 END) AS used
        FROM engagement_event WHERE occurred_at >= ? AND occurred_at < ?`,
@@ -312,7 +314,8 @@ export class MemberDaysService {
       used: number | null;
     }[];
     const [points] = (await this.dataSource.query(
-      "SELECT COALESCE(SUM(points), 0) AS p FROM points_entry WHERE type IN ('earn', 'reward') AND created_at >= ? AND created_at < ?",
+      'SELECT COALESCE(SUM(points), 0) AS p FROM points_entry ' +
+        "WHERE type IN ('earn', 'reward') AND created_at >= ? AND created_at < ?",
       [a, b],
     )) as { p: number | string }[];
     return {

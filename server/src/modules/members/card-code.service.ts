@@ -31,7 +31,10 @@ export class CardCodeService {
     };
   }
 
-  /** The card number the code stands for, or undefined when it is forged or expired. The previous window is still accepted (scan delay). */
+  /**
+   * The card number the code stands for, or undefined when it is forged or expired. The previous window is still
+   * accepted (scan delay).
+   */
   verify(code: string, now = Date.now()): string | undefined {
     if (!/^\d+$/.test(code) || code.length !== CARD_NO_LENGTH + SIGNATURE_DIGITS) return undefined;
     const cardNo = code.slice(0, CARD_NO_LENGTH);

@@ -8,7 +8,8 @@ import { MemberDirectory, type MemberProfile } from '../points/member-directory.
 export class MemberTableDirectory extends MemberDirectory {
   async profile(em: EntityManager, memberId: number): Promise<MemberProfile | null> {
     const [row] = (await em.query(
-      'SELECT status, tier_code, stage, earning_blocked, openid, unionid, phone, nickname, card_no FROM member WHERE id = ?',
+      `SELECT status, tier_code, stage, earning_blocked, openid, unionid, phone, nickname, card_no
+       FROM member WHERE id = ?`,
       [memberId],
     )) as {
       status: string;
@@ -37,7 +38,10 @@ export class MemberTableDirectory extends MemberDirectory {
   }
 }
 
-/** Global and dependency-free, so the points module can ask without importing the members module (which imports it). */
+/**
+ * Global and dependency-free, so the points module can ask without importing the members module (which imports
+ * it).
+ */
 @Global()
 @Module({
   providers: [{ provide: MemberDirectory, useClass: MemberTableDirectory }],

@@ -9,6 +9,8 @@ import {
   type StaffPrincipal,
   TokenService,
 } from '../../infra/auth/token.service.js';
+import { MemberAccountService } from './member-account.service.js';
+import { MemberAdminService } from './member-admin.service.js';
 import { MembersService } from './members.service.js';
 import { TierService } from './tier.service.js';
 
@@ -18,6 +20,7 @@ const r = routes.members;
 export class AuthController {
   constructor(
     private readonly members: MembersService,
+    private readonly accounts: MemberAccountService,
     private readonly tokens: TokenService,
   ) {}
 
@@ -28,7 +31,7 @@ export class AuthController {
     return {
       token: await this.tokens.signMember(member.id),
       expiresIn: MEMBER_TOKEN_TTL_SECONDS,
-      member: await this.members.toCard(member),
+      member: await this.accounts.toCard(member),
     };
   }
 }
@@ -37,6 +40,7 @@ export class AuthController {
 export class MeController {
   constructor(
     private readonly members: MembersService,
+    private readonly accounts: MemberAccountService,
     private readonly tokens: TokenService,
   ) {}
 
@@ -47,35 +51,35 @@ export class MeController {
     return {
       token: await this.tokens.signMember(member.id),
       expiresIn: MEMBER_TOKEN_TTL_SECONDS,
-      member: await this.members.toCard(member),
+      member: await this.accounts.toCard(member),
     };
   }
 
   @Contract(r.me)
   card(@CurrentMember() me: MemberPrincipal) {
-    return this.members.card(me.memberId);
+    return this.accounts.card(me.memberId);
   }
 
   @Contract(r.cardCode)
   cardCode(@CurrentMember() me: MemberPrincipal) {
-    return this.members.cardCode(me.memberId);
+    return this.accounts.cardCode(me.memberId);
   }
 
   @Contract(r.exportMe)
   exportMe(@CurrentMember() me: MemberPrincipal) {
-    return this.members.exportData(me.memberId);
+    return this.accounts.exportData(me.memberId);
   }
 
   @Contract(r.closeMe)
   async closeMe(@CurrentMember() me: MemberPrincipal) {
-    await this.members.close(me.memberId);
+    await this.accounts.close(me.memberId);
     return { closed: true as const };
   }
 }
 
 @Controller()
 export class AdminMembersController {
-  constructor(private readonly members: MembersService) {}
+  constructor(private readonly members: MemberAdminService) {}
 
   @Contract(r.adminSearch)
   search(@Query() query: In<typeof r.adminSearch.query>) {

@@ -9,6 +9,8 @@ import {
   MeController,
   TiersController,
 } from './members.controller.js';
+import { MemberAccountService } from './member-account.service.js';
+import { MemberAdminService } from './member-admin.service.js';
 import { MembersService } from './members.service.js';
 import { TierListener } from './tier.listener.js';
 import { TierService } from './tier.service.js';
@@ -17,7 +19,14 @@ import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 @Module({
   imports: [EngagementModule, PointsModule, LifecycleModule],
   controllers: [AuthController, MeController, AdminMembersController, TiersController],
-  providers: [MembersService, TierService, TierListener, CardCodeService],
+  providers: [
+    MembersService,
+    MemberAccountService,
+    MemberAdminService,
+    TierService,
+    TierListener,
+    CardCodeService,
+  ],
   exports: [MembersService, TierService],
 })
 export class MembersModule implements OnModuleInit {

@@ -1,39 +1,29 @@
 import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager, In, LessThan, Like } from 'typeorm';
-import { maskPhone, type MemberCard } from '@huoyue/shared';
+import { DataSource, type EntityManager, type FindOptionsWhere, In } from 'typeorm';
 import type { z } from 'zod';
-import type {
-  joinBody,
-  memberDetail,
-  memberExport,
-  memberRef,
-  memberSummary,
-} from '@huoyue/shared';
+import type { joinBody, memberRef } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { bulkInsert, placeholders, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { findOneForUpdate } from '../../infra/database/locks.js';
-import type { Actor } from '../../infra/auth/token.service.js';
-import { AuditService } from '../staff/audit.service.js';
-import { DomainError, notFound } from '../../infra/http/domain-error.js';
+import { DomainError } from '../../infra/http/domain-error.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { WechatGateway } from '../../infra/wechat/wechat.gateway.js';
 import { WechatApiError } from '../../infra/wechat/wechat.errors.js';
 import { EngagementService } from '../engagement/engagement.service.js';
-import { ChurnService } from '../lifecycle/churn.service.js';
 import { LifecycleService } from '../lifecycle/lifecycle.service.js';
 import { PointsService } from '../points/points.service.js';
-import { CardCodeService, generateCardNo } from './card-code.service.js';
+import { activeMember } from './active-member.js';
+import { generateCardNo } from './card-code.service.js';
 import { Member } from './entities/member.entity.js';
 import { TierService } from './tier.service.js';
 
 type JoinInput = z.output<typeof joinBody>;
-type MemberSummary = z.output<typeof memberSummary>;
-type MemberDetail = z.output<typeof memberDetail>;
-type MemberExport = z.output<typeof memberExport>;
 export type MemberRef = z.output<typeof memberRef>;
+/** What an import knows about a customer besides the reference, by reference. */
+type OfflineProfiles = Map<string, Partial<Pick<Member, 'nickname' | 'birthday' | 'phone'>>>;
 export interface OfflineMemberInput {
   phone?: string | null;
   externalRef?: string | null;
@@ -42,14 +32,22 @@ export interface OfflineMemberInput {
   at: Date;
 }
 
-/** SQLite hands back datetimes as UTC text without a zone; MySQL (timezone Z) as Date. */
-const toUtcDate = (v: Date | string) =>
-  v instanceof Date ? v : new Date(v.includes('T') ? v : `${v.replace(' ', 'T')}Z`);
+/** The member column a reference names, with its value. */
+function refWhere(ref: MemberRef): FindOptionsWhere<Member> {
+  if ('id' in ref) return { id: ref.id };
+  if ('cardNo' in ref) return { cardNo: ref.cardNo };
+  if ('phone' in ref) return { phone: ref.phone };
+  return { openid: ref.openid };
+}
 
 /** A member reference in an import that is a mainland mobile number (else it is the brand's own customer id). */
 export const PHONE_REF = /^1[3-9]\d{9}$/;
 
-/** Member identity: WeChat login, joining, the card, personal data rights, and staff look-ups. */
+/**
+ * Member identity: WeChat login, joining (and merging into a record known offline), offline members, and the
+ * look-ups other modules make. The member's card and data rights are MemberAccountService; the staff side is
+ * MemberAdminService.
+ */
 @Injectable()
 export class MembersService {
   private readonly logger = new Logger('Members');
@@ -61,10 +59,7 @@ export class MembersService {
     private readonly engagement: EngagementService,
     private readonly points: PointsService,
     private readonly tiers: TierService,
-    private readonly cardCodes: CardCodeService,
-    private readonly audit: AuditService,
     private readonly lifecycle: LifecycleService,
-    private readonly churn: ChurnService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -111,7 +106,7 @@ export class MembersService {
   }
 
   async join(memberId: number, input: JoinInput): Promise<Member> {
-    const current = await this.activeMember(memberId);
+    const current = await activeMember(this.dataSource, memberId);
     if (current.status === 'member') throw new DomainError('ALREADY_MEMBER', '您已经是会员了');
     const phone = input.phoneCode
       ? (
@@ -220,15 +215,7 @@ export class MembersService {
    * the member it was merged into; a closed one for nobody.
    */
   async resolveRef(em: EntityManager, ref: MemberRef): Promise<Member | null> {
-    const where =
-      'id' in ref
-        ? { id: ref.id }
-        : 'cardNo' in ref
-          ? { cardNo: ref.cardNo }
-          : 'phone' in ref
-            ? { phone: ref.phone }
-            : { openid: ref.openid };
-    let member = await em.findOneBy(Member, where);
+    let member = await em.findOneBy(Member, refWhere(ref));
     for (let hops = 0; member?.status === 'merged' && member.mergedIntoId && hops < 3; hops++)
       member = await em.findOneBy(Member, { id: member.mergedIntoId });
     return member && member.status !== 'closed' && member.status !== 'merged' ? member : null;
@@ -287,31 +274,50 @@ export class MembersService {
     em: EntityManager,
     refs: string[],
     at: Date,
-    profiles: Map<string, Partial<Pick<Member, 'nickname' | 'birthday' | 'phone'>>> = new Map(),
+    profiles: OfflineProfiles = new Map(),
   ): Promise<Map<string, number>> {
-    const kind = this.config.database.kind;
     const unique = [...new Set(refs)];
+    const found = new Map<string, number>();
+    await this.findByRefs(em, unique, found);
+    await this.findByProfilePhone(em, unique, profiles, found);
+    const missing = unique.filter((r) => !found.has(r));
+    if (missing.length === 0) return found;
+    await this.insertOffline(em, missing, at, profiles);
+    await this.findByRefs(em, unique, found);
+    return found;
+  }
+
+  /** Adds to `found` the members the references name: phones by phone, the rest by the brand's customer id. */
+  private async findByRefs(
+    em: EntityManager,
+    unique: string[],
+    found: Map<string, number>,
+  ): Promise<void> {
     const phones = unique.filter((r) => PHONE_REF.test(r));
     const externals = unique.filter((r) => !PHONE_REF.test(r));
-    const found = new Map<string, number>();
-    const lookup = async () => {
-      if (phones.length) {
-        const rows: { id: number; phone: string }[] = await em.query(
-          `SELECT id, phone FROM member WHERE phone IN (${placeholders(phones.length)})`,
-          phones,
-        );
-        for (const r of rows) found.set(r.phone, Number(r.id));
-      }
-      if (externals.length) {
-        const rows: { id: number; external_ref: string }[] = await em.query(
-          `SELECT id, external_ref FROM member WHERE external_ref IN (${placeholders(externals.length)})`,
-          externals,
-        );
-        for (const r of rows) found.set(r.external_ref, Number(r.id));
-      }
-    };
-    await lookup();
-    // A customer id whose phone is already a member's (they joined in WeChat first) is that member.
+    if (phones.length) {
+      const rows: { id: number; phone: string }[] = await em.query(
+        `SELECT id, phone FROM member WHERE phone IN (${placeholders(phones.length)})`,
+        phones,
+      );
+      for (const r of rows) found.set(r.phone, Number(r.id));
+    }
+    if (externals.length) {
+      const rows: { id: number; external_ref: string }[] = await em.query(
+        `SELECT id, external_ref FROM member WHERE external_ref IN (${placeholders(externals.length)})`,
+        externals,
+      );
+      for (const r of rows) found.set(r.external_ref, Number(r.id));
+    }
+  }
+
+  /** A customer id whose phone is already a member's (they joined in WeChat first) is that member. */
+  private async findByProfilePhone(
+    em: EntityManager,
+    unique: string[],
+    profiles: OfflineProfiles,
+    found: Map<string, number>,
+  ): Promise<void> {
     const byPhone = unique
       .filter((r) => !found.has(r) && profiles.get(r)?.phone)
       .map((r) => [r, profiles.get(r)!.phone!] as const);
@@ -323,8 +329,16 @@ export class MembersService {
       const ids = new Map(rows.map((r) => [r.phone, Number(r.id)]));
       for (const [ref, phone] of byPhone) if (ids.has(phone)) found.set(ref, ids.get(phone)!);
     }
-    const missing = unique.filter((r) => !found.has(r));
-    if (missing.length === 0) return found;
+  }
+
+  /** Offline members for the references nobody answers to yet, in one bulk insert. */
+  private async insertOffline(
+    em: EntityManager,
+    missing: string[],
+    at: Date,
+    profiles: OfflineProfiles,
+  ): Promise<void> {
+    const kind = this.config.database.kind;
     const entry = (await this.tiers.entryTier())?.code ?? null;
     const when = sqlInstant(kind, at);
     const rows = missing.map((ref) => {
@@ -365,8 +379,6 @@ export class MembersService {
       ],
       rows,
     );
-    await lookup();
-    return found;
   }
 
   /** Ids of the members in some tiers and stages (empty lists: any), for announcements to an audience. */
@@ -390,236 +402,7 @@ export class MembersService {
     return new Map(rows.map((r) => [r.id, r.nickname]));
   }
 
-  /** Puts a member on the blacklist (no earning on any path) or takes them off; audited. */
-  async setEarningBlock(
-    actor: Actor,
-    memberId: number,
-    blocked: boolean,
-    reason: string,
-  ): Promise<boolean> {
-    return this.uow.run(async (tx) => {
-      const member = await tx.em.findOneBy(Member, { id: memberId });
-      if (!member || member.status === 'closed' || member.status === 'merged')
-        throw new DomainError('NOT_FOUND', '会员不存在或已注销');
-      await tx.em.update(Member, { id: memberId }, { earningBlocked: blocked });
-      await this.audit.record(tx.em, actor, {
-        action: blocked ? 'member.earning_block' : 'member.earning_unblock',
-        entityType: 'member',
-        entityId: memberId,
-        before: { blocked: member.earningBlocked },
-        after: { blocked, reason },
-      });
-      return blocked;
-    });
-  }
-
-  async card(memberId: number): Promise<MemberCard> {
-    // The hottest read of the app: one indexed SELECT, no query building (see docs/benchmarks.md).
-    const rows: {
-      id: number;
-      nickname: string | null;
-      card_no: string | null;
-      stage: MemberCard['stage'];
-      status: string;
-      tier_code: string | null;
-      joined_at: Date | string | null;
-    }[] = await this.dataSource.query(
-      'SELECT id, nickname, card_no, stage, status, tier_code, joined_at FROM member WHERE id = ?',
-      [memberId],
-    );
-    const row = rows[0];
-    if (!row || row.status === 'closed' || row.status === 'merged')
-      throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
-    const [tier, balances] = await Promise.all([
-      this.tiers.byCode(row.tier_code),
-      this.points.balances(memberId),
-    ]);
-    return {
-      id: row.id,
-      nickname: row.nickname,
-      cardNo: row.card_no,
-      stage: row.stage,
-      tier: tier ? { code: tier.code, name: tier.name } : null,
-      points: balances.balance,
-      growth: balances.growth,
-      joinedAt: row.joined_at === null ? null : toUtcDate(row.joined_at).toISOString(),
-    };
-  }
-
-  async toCard(member: Member): Promise<MemberCard> {
-    const [tier, balances] = await Promise.all([
-      this.tiers.byCode(member.tierCode),
-      this.points.balances(member.id),
-    ]);
-    return {
-      id: member.id,
-      // A freshly created entity leaves unset columns undefined; the contract says null.
-      nickname: member.nickname ?? null,
-      cardNo: member.cardNo ?? null,
-      stage: member.stage,
-      tier: tier ? { code: tier.code, name: tier.name } : null,
-      points: balances.balance,
-      growth: balances.growth,
-      joinedAt: member.joinedAt?.toISOString() ?? null,
-    };
-  }
-
-  async cardCode(memberId: number) {
-    const member = await this.activeMember(memberId);
-    if (member.status !== 'member' || !member.cardNo)
-      throw new DomainError('NOT_A_MEMBER', '开通会员后才有会员码哦');
-    const issued = this.cardCodes.issue(member.cardNo);
-    return {
-      code: issued.code,
-      expiresAt: issued.expiresAt.toISOString(),
-      refreshInSeconds: issued.refreshInSeconds,
-    };
-  }
-
-  async exportData(memberId: number): Promise<MemberExport> {
-    const member = await this.activeMember(memberId);
-    const [balances, events] = await Promise.all([
-      this.points.balances(memberId),
-      this.engagement.all(memberId),
-    ]);
-    return {
-      exportedAt: new Date().toISOString(),
-      member: {
-        id: member.id,
-        cardNo: member.cardNo,
-        nickname: member.nickname,
-        phone: member.phone,
-        birthday: member.birthday,
-        openid: member.openid,
-        unionid: member.unionid,
-        stage: member.stage,
-        tierCode: member.tierCode,
-        firstSeenAt: member.firstSeenAt.toISOString(),
-        joinedAt: member.joinedAt?.toISOString() ?? null,
-      },
-      points: { balance: balances.balance, growth: balances.growth },
-      events: events.map((e) => ({
-        type: e.type,
-        occurredAt: e.occurredAt.toISOString(),
-        properties: e.properties,
-      })),
-    };
-  }
-
-  /**
-   * Closes the membership at once: personal fields erased, the openid unlinked (a later login starts a new
-   * visitor), the log kept without personal details; balances stay as anonymous accounting records.
-   */
-  async close(memberId: number): Promise<void> {
-    await this.uow.run(async (tx) => {
-      const member = await findOneForUpdate(tx.em, Member, { id: memberId });
-      if (!member || member.status === 'closed' || member.status === 'merged')
-        throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
-      const now = new Date();
-      await tx.em.update(
-        Member,
-        { id: memberId },
-        {
-          openid: null,
-          unionid: null,
-          nickname: null,
-          phone: null,
-          birthday: null,
-          externalRef: null,
-          cardNo: null,
-          status: 'closed',
-          closedAt: now,
-        },
-      );
-      await this.engagement.anonymise(tx.em, memberId);
-      await tx.publish('member.closed', { memberId, at: now.toISOString() });
-    });
-  }
-
-  // ---- staff side ----
-
-  async search(
-    query: string | undefined,
-    limit: number,
-    cursor: string | undefined,
-  ): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
-    const repo = this.dataSource.getRepository(Member);
-    const before = cursor && /^\d+$/.test(cursor) ? Number(cursor) : undefined;
-    const base = { status: In(['member', 'visitor']), ...(before ? { id: LessThan(before) } : {}) };
-    const q = query?.trim();
-    let where: object[] = [base];
-    if (q) {
-      const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
-      where = [{ ...base, nickname: Like(`${escaped}%`) }];
-      if (/^\d{12}$/.test(q)) where.push({ ...base, cardNo: q });
-      if (/^1\d{10}$/.test(q)) where.push({ ...base, phone: q });
-    }
-    const rows = await repo.find({ where, order: { id: 'DESC' }, take: limit + 1 });
-    const page = rows.slice(0, limit);
-    const items = await Promise.all(page.map((m) => this.toSummary(m)));
-    return { items, nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null };
-  }
-
-  async detail(memberId: number): Promise<MemberDetail> {
-    const member = await this.dataSource.getRepository(Member).findOneBy({ id: memberId });
-    if (!member || member.status === 'merged') throw notFound('会员');
-    const [summary, balances, events, lifecycle] = await Promise.all([
-      this.toSummary(member),
-      this.points.balances(member.id),
-      this.engagement.recent(member.id, 20),
-      this.churn.memberView(member.id),
-    ]);
-    return {
-      ...summary,
-      phone: member.phone,
-      birthday: member.birthday,
-      points: balances.balance,
-      growth: balances.growth,
-      firstSeenAt: member.firstSeenAt.toISOString(),
-      source: member.source,
-      recentEvents: events.map((e) => ({
-        type: e.type,
-        occurredAt: e.occurredAt.toISOString(),
-        properties: e.properties,
-      })),
-      ...lifecycle,
-    };
-  }
-
-  async byCardCode(code: string): Promise<MemberDetail> {
-    const cardNo = this.cardCodes.verify(code);
-    if (!cardNo)
-      throw new DomainError('CARD_CODE_INVALID', '会员码无效或已过期，请让顾客刷新后重新出示');
-    const member = await this.dataSource
-      .getRepository(Member)
-      .findOneBy({ cardNo, status: 'member' });
-    if (!member)
-      throw new DomainError('CARD_CODE_INVALID', '会员码无效或已过期，请让顾客刷新后重新出示');
-    return this.detail(member.id);
-  }
-
-  private async toSummary(m: Member): Promise<MemberSummary> {
-    const tier = await this.tiers.byCode(m.tierCode);
-    return {
-      id: m.id,
-      cardNo: m.cardNo,
-      nickname: m.nickname,
-      phoneMasked: maskPhone(m.phone),
-      stage: m.stage,
-      tier: tier ? { code: tier.code, name: tier.name } : null,
-      joinedAt: m.joinedAt?.toISOString() ?? null,
-    };
-  }
-
   // ---- helpers ----
-
-  /** The member behind a token; a closed or merged record no longer answers to its old tokens. */
-  private async activeMember(memberId: number): Promise<Member> {
-    const member = await this.dataSource.getRepository(Member).findOneBy({ id: memberId });
-    if (!member || member.status === 'closed' || member.status === 'merged')
-      throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
-    return member;
-  }
 
   private async freeCardNo(em: EntityManager): Promise<string> {
     for (let i = 0; i < 10; i++) {

@@ -251,7 +251,10 @@ export class TierService {
     return changed;
   }
 
-  /** Warns, once per period, members whose tier ends within the notice days and who have not yet earned enough to keep it. */
+  /**
+   * Warns, once per period, members whose tier ends within the notice days and who have not yet earned enough to
+   * keep it.
+   */
   async retentionNotices(asOf: Date): Promise<number> {
     const rules = await this.points.rules();
     const until = new Date(asOf.getTime() + rules.noticeDays * 86_400_000);
@@ -260,7 +263,8 @@ export class TierService {
       .getRepository(Member)
       .createQueryBuilder('m')
       .where(
-        "m.status = 'member' AND m.tier_expires_at > :asOf AND m.tier_expires_at <= :until AND (m.tier_notice_for IS NULL OR m.tier_notice_for <> m.tier_expires_at)",
+        `m.status = 'member' AND m.tier_expires_at > :asOf AND m.tier_expires_at <= :until
+         AND (m.tier_notice_for IS NULL OR m.tier_notice_for <> m.tier_expires_at)`,
         { asOf, until },
       )
       .limit(5000)
@@ -296,7 +300,10 @@ export class TierService {
     return sent;
   }
 
-  /** Places an imported member on the ladder (their tier in the old system); a new period starts now. No event: history is not news. */
+  /**
+   * Places an imported member on the ladder (their tier in the old system); a new period starts now. No event:
+   * history is not news.
+   */
   async importTier(tx: Tx, memberId: number, code: string, at: Date): Promise<void> {
     const target = (await this.ladder()).find((t) => t.code === code);
     if (!target) throw new DomainError('BUSINESS_RULE', `等级 ${code} 不存在`);

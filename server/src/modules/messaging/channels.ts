@@ -31,6 +31,13 @@ export function classifyWechat(err: WechatApiError): SendFailure {
   return new SendFailure(String(err.errcode), 'permanent');
 }
 
+/** Any error from a send as a SendFailure: WeChat's errcodes classified, anything unknown transient. */
+export function toSendFailure(err: unknown): SendFailure {
+  if (err instanceof SendFailure) return err;
+  if (err instanceof WechatApiError) return classifyWechat(err);
+  return new SendFailure('error', 'transient');
+}
+
 /** A brand's SMS provider. The built-in one speaks a plain HTTP JSON API ({ phone, text } → { ok, id }). */
 export abstract class SmsGateway {
   abstract readonly available: boolean;

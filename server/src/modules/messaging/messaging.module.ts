@@ -3,16 +3,23 @@ import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { HttpSmsGateway, SmsGateway } from './channels.js';
 import { MessageDispatcher } from './dispatcher.js';
+import { MessageOutcomes } from './message-outcomes.js';
 import { MessagingController } from './messaging.controller.js';
 import { MessagingService } from './messaging.service.js';
+import { SendDecision } from './send-decision.js';
 
-/** Message templates, consent, the message outbox and its dispatcher (subscribe messages, OA template messages, SMS). */
+/**
+ * Message templates, consent, the message outbox and its dispatcher (subscribe messages, OA template messages,
+ * SMS).
+ */
 @Module({
   imports: [EngagementModule, PointsModule],
   controllers: [MessagingController],
   providers: [
     MessagingService,
     MessageDispatcher,
+    SendDecision,
+    MessageOutcomes,
     { provide: SmsGateway, useClass: HttpSmsGateway },
   ],
   exports: [MessagingService, MessageDispatcher],

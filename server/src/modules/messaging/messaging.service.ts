@@ -141,7 +141,8 @@ export class MessagingService {
           .execute();
         if (result.startsWith('accept')) {
           await tx.em.query(
-            'UPDATE subscription_quota SET remaining = remaining + 1, banned = ? WHERE member_id = ? AND template_id = ?',
+            `UPDATE subscription_quota SET remaining = remaining + 1, banned = ?
+             WHERE member_id = ? AND template_id = ?`,
             [false, memberId, templateId],
           );
         } else if (result === 'ban') {
@@ -214,7 +215,7 @@ export class MessagingService {
         dedupeKey: input.dedupeKey,
         status: 'queued',
         reason: null,
-        variables: (input.variables) ?? null,
+        variables: input.variables ?? null,
         data: null,
         trackToken,
         dueAt: input.dueAt ?? new Date(),
@@ -251,7 +252,9 @@ export class MessagingService {
       : 'lower(hex(randomblob(12)))';
     const key = mysql ? 'CONCAT(?, a.member_id)' : '(? || a.member_id)';
     const now = sqlInstant(mysql ? 'mysql' : 'sqlite', new Date());
-    const sql = `INSERT ${mysql ? 'IGNORE' : 'OR IGNORE'} INTO message (member_id, template_id, fallback, channel, purpose, automation_id, dedupe_key, status, track_token, due_at, attempts)
+    const sql = `INSERT ${mysql ? 'IGNORE' : 'OR IGNORE'} INTO message
+        (member_id, template_id, fallback, channel, purpose, automation_id, dedupe_key, status, track_token, due_at,
+         attempts)
       SELECT a.member_id, ?, ?, ?, ?, NULL, ${key}, 'queued', ${token}, ?, 0 FROM (${input.audience}) a`;
     return affectedRows(tx.em, sql, [
       template.id,

@@ -14,6 +14,7 @@ import { DomainError } from '../../infra/http/domain-error.js';
 import { CouponsService } from '../coupons/coupons.service.js';
 import { EngagementService } from '../engagement/engagement.service.js';
 import { MembersService } from '../members/members.service.js';
+import type { Member } from '../members/entities/member.entity.js';
 import { TierService } from '../members/tier.service.js';
 import { PointsService } from '../points/points.service.js';
 import { AuditService } from '../staff/audit.service.js';
@@ -23,6 +24,9 @@ import { OrderRefund } from './entities/order-refund.entity.js';
 type CreateOrder = z.output<typeof createOrderBody>;
 type OrderView = z.output<typeof orderView>;
 type RefundView = z.output<typeof refundView>;
+type RefundInput = z.output<typeof refundBody>;
+/** What a refund took back from the member's points and growth (the points ledger's answer). */
+type RefundReversal = Awaited<ReturnType<PointsService['reverseOrder']>>;
 
 export interface ImportedOrder {
   orderNo: string;
@@ -32,18 +36,20 @@ export interface ImportedOrder {
   storeCode: string | null;
 }
 
+/** A JSON value with every object's keys in sorted order. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
+  return v;
+}
+
 /** The same order in the same words hashes the same, whatever the key order of its JSON. */
 function canonicalHash(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-          )
-        : v;
   return createHash('sha256')
     .update(JSON.stringify(canonical(value)))
     .digest('hex');
@@ -74,82 +80,10 @@ export class OrdersService {
         return await this.uow.run(async (tx) => {
           const existing = await tx.em.findOneBy(Order, { orderNo: input.orderNo });
           if (existing) return this.replay(existing, bodyHash);
-          let member = await this.members.resolveRef(tx.em, input.member);
-          if (!member && 'phone' in input.member) {
-            member = (
-              await this.members.findOrCreateOffline(tx, {
-                phone: input.member.phone,
-                at: new Date(input.paidAt),
-              })
-            ).member;
-          }
-          if (!member) throw new DomainError('MEMBER_NOT_FOUND', '找不到该会员，请核对会员信息');
-          if (member.status !== 'member')
-            throw new DomainError('NOT_A_MEMBER', '该用户尚未开卡，订单不能累积积分');
+          const member = await this.orderingMember(tx, input);
           const paidAt = new Date(input.paidAt);
-          const tier = await this.tiers.byCode(member.tierCode);
-          // Points first, then the order row with what it earned: one INSERT instead of an INSERT and an UPDATE.
-          // A racing duplicate fails on the unique order number (or the ledger's key) and rolls all of it back.
-          const earned = await this.points.earnForOrder(tx, {
-            memberId: member.id,
-            orderNo: input.orderNo,
-            amount: input.amount,
-            paidAt,
-            tierMultiplier: tier?.benefits?.pointsMultiplier ?? 1,
-          });
-          const order = tx.em.create(Order, {
-            orderNo: input.orderNo,
-            memberId: member.id,
-            amount: input.amount,
-            refundedAmount: 0,
-            paidAt,
-            storeCode: input.storeCode ?? null,
-            channel: actor.kind === 'integration' ? 'integration' : 'api',
-            bodyHash,
-            points: earned.points,
-            growth: earned.growth,
-            pointsStatus: earned.status,
-            pointsAvailableAt: earned.availableAt,
-            pointsReversed: 0,
-            growthReversed: 0,
-            breakdown: earned.breakdown,
-            details:
-              input.items || input.couponCodes
-                ? { items: input.items, couponCodes: input.couponCodes }
-                : null,
-            importId: null,
-          });
-          await tx.em.insert(Order, order);
-          // Coupons used online are consumed with the order, or the order fails as a whole.
-          if (input.couponCodes?.length)
-            await this.coupons.consumeForOrder(
-              tx,
-              member.id,
-              input.couponCodes,
-              input.orderNo,
-              input.amount,
-              input.storeCode ?? null,
-            );
-          await this.engagement.record(tx.em, {
-            memberId: member.id,
-            type: 'purchase',
-            occurredAt: paidAt,
-            sourceRef: `order:${input.orderNo}`,
-            properties: { amount: input.amount, storeCode: input.storeCode ?? null },
-          });
-          await tx.publish('order.paid', {
-            memberId: member.id,
-            orderNo: input.orderNo,
-            amount: input.amount,
-            paidAt: paidAt.toISOString(),
-            storeCode: input.storeCode ?? null,
-          });
-          await this.audit.record(tx.em, actor, {
-            action: 'order.create',
-            entityType: 'order',
-            entityId: input.orderNo,
-            after: { memberId: member.id, amount: input.amount, points: earned.points },
-          });
+          const order = await this.earnAndInsert(tx, input, actor, member, paidAt, bodyHash);
+          await this.completeOrder(tx, input, actor, member.id, paidAt, order.points);
           return this.toView(order);
         });
       } catch (err) {
@@ -158,6 +92,109 @@ export class OrdersService {
         throw err;
       }
     }
+  }
+
+  /** Whom an order is for: the member referred to, or a new offline member for a phone not seen before. */
+  private async orderingMember(tx: Tx, input: CreateOrder): Promise<Member> {
+    let member = await this.members.resolveRef(tx.em, input.member);
+    if (!member && 'phone' in input.member) {
+      member = (
+        await this.members.findOrCreateOffline(tx, {
+          phone: input.member.phone,
+          at: new Date(input.paidAt),
+        })
+      ).member;
+    }
+    if (!member) throw new DomainError('MEMBER_NOT_FOUND', '找不到该会员，请核对会员信息');
+    if (member.status !== 'member')
+      throw new DomainError('NOT_A_MEMBER', '该用户尚未开卡，订单不能累积积分');
+    return member;
+  }
+
+  /** Books what the order earns and inserts the order row with it. */
+  private async earnAndInsert(
+    tx: Tx,
+    input: CreateOrder,
+    actor: Actor,
+    member: Member,
+    paidAt: Date,
+    bodyHash: string,
+  ): Promise<Order> {
+    const tier = await this.tiers.byCode(member.tierCode);
+    // Points first, then the order row with what it earned: one INSERT instead of an INSERT and an UPDATE.
+    // A racing duplicate fails on the unique order number (or the ledger's key) and rolls all of it back.
+    const earned = await this.points.earnForOrder(tx, {
+      memberId: member.id,
+      orderNo: input.orderNo,
+      amount: input.amount,
+      paidAt,
+      tierMultiplier: tier?.benefits?.pointsMultiplier ?? 1,
+    });
+    const order = tx.em.create(Order, {
+      orderNo: input.orderNo,
+      memberId: member.id,
+      amount: input.amount,
+      refundedAmount: 0,
+      paidAt,
+      storeCode: input.storeCode ?? null,
+      channel: actor.kind === 'integration' ? 'integration' : 'api',
+      bodyHash,
+      points: earned.points,
+      growth: earned.growth,
+      pointsStatus: earned.status,
+      pointsAvailableAt: earned.availableAt,
+      pointsReversed: 0,
+      growthReversed: 0,
+      breakdown: earned.breakdown,
+      details:
+        input.items || input.couponCodes
+          ? { items: input.items, couponCodes: input.couponCodes }
+          : null,
+      importId: null,
+    });
+    await tx.em.insert(Order, order);
+    return order;
+  }
+
+  /** The rest of a new order's transaction: its coupons, the purchase event, `order.paid` and the audit record. */
+  private async completeOrder(
+    tx: Tx,
+    input: CreateOrder,
+    actor: Actor,
+    memberId: number,
+    paidAt: Date,
+    points: number,
+  ): Promise<void> {
+    // Coupons used online are consumed with the order, or the order fails as a whole.
+    if (input.couponCodes?.length)
+      await this.coupons.consumeForOrder(
+        tx,
+        memberId,
+        input.couponCodes,
+        input.orderNo,
+        input.amount,
+        input.storeCode ?? null,
+      );
+    await this.engagement.record(tx.em, {
+      memberId,
+      type: 'purchase',
+      occurredAt: paidAt,
+      sourceRef: `order:${input.orderNo}`,
+      properties: { amount: input.amount, storeCode: input.storeCode ?? null },
+    });
+    await tx.publish('order.paid', {
+      memberId,
+      orderNo: input.orderNo,
+      amount: input.amount,
+      paidAt: paidAt.toISOString(),
+      storeCode: input.storeCode ?? null,
+    });
+    await this.audit.record(tx.em, actor, {
+      action: 'order.create',
+      entityType: 'order',
+      entityId: input.orderNo,
+      after: { memberId, amount: input.amount, points },
+    });
   }
 
   /**
@@ -172,35 +209,7 @@ export class OrdersService {
     creditPoints: boolean,
   ): Promise<{ imported: number; skipped: number }> {
     if (rows.length === 0) return { imported: 0, skipped: 0 };
-    const kind = this.config.database.kind;
-    const insertedCount = await bulkInsert(
-      tx.em,
-      kind,
-      'orders',
-      // Points, refunds and status columns take their defaults (nothing earned, nothing refunded).
-      ['order_no', 'member_id', 'amount', 'paid_at', 'store_code', 'channel', 'import_id'],
-      rows.map((r) => [
-        r.orderNo,
-        r.memberId,
-        r.amount,
-        sqlInstant(kind, r.paidAt),
-        r.storeCode,
-        'import',
-        importId,
-      ]),
-      { ignore: true },
-    );
-    let ours: { order_no: string; points_status: string }[];
-    if (insertedCount === rows.length && !creditPoints) {
-      ours = rows.map((r) => ({ order_no: r.orderNo, points_status: 'none' })); // the usual case: every row was new
-    } else {
-      // Which rows are this import's (inserted now, or by an earlier attempt of this job), which were known already.
-      const nos = rows.map((r) => r.orderNo);
-      ours = await tx.em.query(
-        `SELECT order_no, points_status FROM orders WHERE import_id = ? AND order_no IN (${placeholders(nos.length)})`,
-        [importId, ...nos],
-      );
-    }
+    const ours = await this.insertImported(tx, rows, importId, creditPoints);
     const mine = new Set(ours.map((o) => o.order_no));
     const inserted = rows.filter((r) => mine.has(r.orderNo));
     await this.engagement.recordMany(
@@ -221,39 +230,85 @@ export class OrdersService {
         at: new Date().toISOString(),
       });
     }
-    if (creditPoints) {
-      const uncredited = new Set(
-        ours.filter((o) => o.points_status === 'none').map((o) => o.order_no),
-      );
-      for (const r of inserted.filter((o) => uncredited.has(o.orderNo))) {
-        const earned = await this.points.earnForOrder(tx, {
-          memberId: r.memberId,
-          orderNo: r.orderNo,
-          amount: r.amount,
-          paidAt: r.paidAt,
-          tierMultiplier: 1,
-        });
-        await tx.em.update(
-          Order,
-          { orderNo: r.orderNo },
-          {
-            points: earned.points,
-            growth: earned.growth,
-            pointsStatus: earned.status,
-            pointsAvailableAt: earned.availableAt,
-            breakdown: earned.breakdown,
-          },
-        );
-        await tx.publish('order.paid', {
-          memberId: r.memberId,
-          orderNo: r.orderNo,
-          amount: r.amount,
-          paidAt: r.paidAt.toISOString(),
-          storeCode: r.storeCode,
-        });
-      }
-    }
+    if (creditPoints) await this.creditImported(tx, inserted, ours);
     return { imported: inserted.length, skipped: rows.length - inserted.length };
+  }
+
+  /**
+   * Inserts the rows whose order numbers are new; answers this import's rows (inserted now, or by an earlier attempt
+   * of this job) with their points status.
+   */
+  private async insertImported(
+    tx: Tx,
+    rows: ImportedOrder[],
+    importId: number,
+    creditPoints: boolean,
+  ): Promise<{ order_no: string; points_status: string }[]> {
+    const kind = this.config.database.kind;
+    const insertedCount = await bulkInsert(
+      tx.em,
+      kind,
+      'orders',
+      // Points, refunds and status columns take their defaults (nothing earned, nothing refunded).
+      ['order_no', 'member_id', 'amount', 'paid_at', 'store_code', 'channel', 'import_id'],
+      rows.map((r) => [
+        r.orderNo,
+        r.memberId,
+        r.amount,
+        sqlInstant(kind, r.paidAt),
+        r.storeCode,
+        'import',
+        importId,
+      ]),
+      { ignore: true },
+    );
+    if (insertedCount === rows.length && !creditPoints) {
+      return rows.map((r) => ({ order_no: r.orderNo, points_status: 'none' })); // the usual case: every row was new
+    }
+    // Which rows are this import's (inserted now, or by an earlier attempt of this job), which were known already.
+    const nos = rows.map((r) => r.orderNo);
+    return tx.em.query(
+      `SELECT order_no, points_status FROM orders WHERE import_id = ? AND order_no IN (${placeholders(nos.length)})`,
+      [importId, ...nos],
+    );
+  }
+
+  /** Points at the base rate for this import's orders that have none yet, each with its `order.paid`. */
+  private async creditImported(
+    tx: Tx,
+    inserted: ImportedOrder[],
+    ours: { order_no: string; points_status: string }[],
+  ): Promise<void> {
+    const uncredited = new Set(
+      ours.filter((o) => o.points_status === 'none').map((o) => o.order_no),
+    );
+    for (const r of inserted.filter((o) => uncredited.has(o.orderNo))) {
+      const earned = await this.points.earnForOrder(tx, {
+        memberId: r.memberId,
+        orderNo: r.orderNo,
+        amount: r.amount,
+        paidAt: r.paidAt,
+        tierMultiplier: 1,
+      });
+      await tx.em.update(
+        Order,
+        { orderNo: r.orderNo },
+        {
+          points: earned.points,
+          growth: earned.growth,
+          pointsStatus: earned.status,
+          pointsAvailableAt: earned.availableAt,
+          breakdown: earned.breakdown,
+        },
+      );
+      await tx.publish('order.paid', {
+        memberId: r.memberId,
+        orderNo: r.orderNo,
+        amount: r.amount,
+        paidAt: r.paidAt.toISOString(),
+        storeCode: r.storeCode,
+      });
+    }
   }
 
   async get(orderNo: string): Promise<OrderView> {
@@ -266,11 +321,7 @@ export class OrdersService {
    * Reverses the points and growth of the refunded share of an order: after refunds totalling R of an order of A,
    * floor(points × R / A) have been taken back (all of them at a full refund).
    */
-  async refund(
-    orderNo: string,
-    input: z.output<typeof refundBody>,
-    actor: Actor,
-  ): Promise<RefundView> {
+  async refund(orderNo: string, input: RefundInput, actor: Actor): Promise<RefundView> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.uow.run(async (tx) => {
@@ -292,66 +343,90 @@ export class OrdersService {
               },
             );
           }
-          const share = (total: number) =>
-            refunded === order.amount ? total : Math.floor((total * refunded) / order.amount);
-          const pointsDue = share(order.points) - order.pointsReversed;
-          const growthDue = share(order.growth) - order.growthReversed;
-          const reversed = await this.points.reverseOrder(tx, {
-            memberId: order.memberId,
-            orderNo,
-            refundNo: input.refundNo,
-            points: pointsDue,
-            growth: growthDue,
-          });
-          await tx.em.update(
-            Order,
-            { id: order.id },
-            {
-              refundedAmount: refunded,
-              pointsReversed: order.pointsReversed + pointsDue,
-              growthReversed: order.growthReversed + growthDue,
-              pointsStatus:
-                order.pointsStatus === 'pending' && refunded === order.amount
-                  ? 'cancelled'
-                  : order.pointsStatus,
-            },
-          );
-          const refund = tx.em.create(OrderRefund, {
-            refundNo: input.refundNo,
-            orderNo,
-            memberId: order.memberId,
-            amount: input.amount,
-            pointsReversed: reversed.pointsReversed,
-            growthReversed: reversed.growthReversed,
-            pointsOwed: reversed.pointsOwed,
-          });
-          await tx.em.insert(OrderRefund, refund);
-          await this.engagement.record(tx.em, {
-            memberId: order.memberId,
-            type: 'refund',
-            sourceRef: `refund:${input.refundNo}`,
-            properties: { orderNo, amount: input.amount },
-          });
-          await tx.publish('order.refunded', {
-            memberId: order.memberId,
-            orderNo,
-            refundNo: input.refundNo,
-            amount: input.amount,
-            at: new Date().toISOString(),
-          });
-          await this.audit.record(tx.em, actor, {
-            action: 'order.refund',
-            entityType: 'order',
-            entityId: orderNo,
-            after: { refundNo: input.refundNo, amount: input.amount, ...reversed },
-          });
-          return toRefundView(refund);
+          const reversed = await this.reverseRefundedShare(tx, order, orderNo, input, refunded);
+          return toRefundView(await this.recordRefund(tx, actor, order, orderNo, input, reversed));
         });
       } catch (err) {
         if (attempt < 2 && isUniqueViolation(err)) continue;
         throw err;
       }
     }
+  }
+
+  /** Takes back what the refunded share of the order earned and updates the order's refund totals. */
+  private async reverseRefundedShare(
+    tx: Tx,
+    order: Order,
+    orderNo: string,
+    input: RefundInput,
+    refunded: number,
+  ): Promise<RefundReversal> {
+    const share = (total: number) =>
+      refunded === order.amount ? total : Math.floor((total * refunded) / order.amount);
+    const pointsDue = share(order.points) - order.pointsReversed;
+    const growthDue = share(order.growth) - order.growthReversed;
+    const reversed = await this.points.reverseOrder(tx, {
+      memberId: order.memberId,
+      orderNo,
+      refundNo: input.refundNo,
+      points: pointsDue,
+      growth: growthDue,
+    });
+    await tx.em.update(
+      Order,
+      { id: order.id },
+      {
+        refundedAmount: refunded,
+        pointsReversed: order.pointsReversed + pointsDue,
+        growthReversed: order.growthReversed + growthDue,
+        pointsStatus:
+          order.pointsStatus === 'pending' && refunded === order.amount
+            ? 'cancelled'
+            : order.pointsStatus,
+      },
+    );
+    return reversed;
+  }
+
+  /** Writes the refund row, the refund event, `order.refunded` and the audit record. */
+  private async recordRefund(
+    tx: Tx,
+    actor: Actor,
+    order: Order,
+    orderNo: string,
+    input: RefundInput,
+    reversed: RefundReversal,
+  ): Promise<OrderRefund> {
+    const refund = tx.em.create(OrderRefund, {
+      refundNo: input.refundNo,
+      orderNo,
+      memberId: order.memberId,
+      amount: input.amount,
+      pointsReversed: reversed.pointsReversed,
+      growthReversed: reversed.growthReversed,
+      pointsOwed: reversed.pointsOwed,
+    });
+    await tx.em.insert(OrderRefund, refund);
+    await this.engagement.record(tx.em, {
+      memberId: order.memberId,
+      type: 'refund',
+      sourceRef: `refund:${input.refundNo}`,
+      properties: { orderNo, amount: input.amount },
+    });
+    await tx.publish('order.refunded', {
+      memberId: order.memberId,
+      orderNo,
+      refundNo: input.refundNo,
+      amount: input.amount,
+      at: new Date().toISOString(),
+    });
+    await this.audit.record(tx.em, actor, {
+      action: 'order.refund',
+      entityType: 'order',
+      entityId: orderNo,
+      after: { refundNo: input.refundNo, amount: input.amount, ...reversed },
+    });
+    return refund;
   }
 
   private replay(existing: Order, bodyHash: string): OrderView {

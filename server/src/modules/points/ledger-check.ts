@@ -7,6 +7,8 @@ export interface LedgerDiscrepancy {
   actual: number;
 }
 
+const n = (v: unknown) => Number(v ?? 0);
+
 /**
  * Verifies the ledger over the whole database, set-based: every account's balance and growth equal the sums of
  * its entries, its balance equals what is left in its available lots, and its
@@ -15,7 +17,19 @@ export interface LedgerDiscrepancy {
 export async function checkLedger(
   dataSource: DataSource,
 ): Promise<{ accounts: number; entries: number; discrepancies: LedgerDiscrepancy[] }> {
-  const n = (v: unknown) => Number(v ?? 0);
+  const discrepancies: LedgerDiscrepancy[] = [
+    ...(await accountsVsEntries(dataSource)),
+    ...(await entriesWithoutAccount(dataSource)),
+    ...(await accountsVsLots(dataSource)),
+  ];
+  const [counts] = (await dataSource.query(
+    'SELECT (SELECT COUNT(*) FROM points_account) AS accounts, (SELECT COUNT(*) FROM points_entry) AS entries',
+  )) as { accounts: number; entries: number }[];
+  return { accounts: n(counts?.accounts), entries: n(counts?.entries), discrepancies };
+}
+
+/** Accounts whose balance or growth differs from the sums of their entries. */
+async function accountsVsEntries(dataSource: DataSource): Promise<LedgerDiscrepancy[]> {
   const discrepancies: LedgerDiscrepancy[] = [];
   const sums: {
     member_id: number;
@@ -26,7 +40,8 @@ export async function checkLedger(
   }[] = await dataSource.query(
     `SELECT a.member_id, a.balance, a.growth, e.points AS e_points, e.growth AS e_growth
        FROM points_account a
-       LEFT JOIN (SELECT member_id, SUM(points) AS points, SUM(growth) AS growth FROM points_entry GROUP BY member_id) e ON e.member_id = a.member_id
+       LEFT JOIN (SELECT member_id, SUM(points) AS points, SUM(growth) AS growth
+                    FROM points_entry GROUP BY member_id) e ON e.member_id = a.member_id
       WHERE a.balance <> COALESCE(e.points, 0) OR a.growth <> COALESCE(e.growth, 0)`,
   );
   for (const r of sums) {
@@ -45,16 +60,27 @@ export async function checkLedger(
         actual: n(r.growth),
       });
   }
+  return discrepancies;
+}
+
+/** Members with entries but no account row: their whole sum is missing from a balance. */
+async function entriesWithoutAccount(dataSource: DataSource): Promise<LedgerDiscrepancy[]> {
   const orphans: { member_id: number; points: number }[] = await dataSource.query(
-    'SELECT e.member_id, SUM(e.points) AS points FROM points_entry e LEFT JOIN points_account a ON a.member_id = e.member_id WHERE a.member_id IS NULL GROUP BY e.member_id',
+    `SELECT e.member_id, SUM(e.points) AS points
+       FROM points_entry e LEFT JOIN points_account a ON a.member_id = e.member_id
+      WHERE a.member_id IS NULL GROUP BY e.member_id`,
   );
-  for (const r of orphans)
-    discrepancies.push({
-      memberId: n(r.member_id),
-      what: 'balance_vs_entries',
-      expected: n(r.points),
-      actual: 0,
-    });
+  return orphans.map((r) => ({
+    memberId: n(r.member_id),
+    what: 'balance_vs_entries',
+    expected: n(r.points),
+    actual: 0,
+  }));
+}
+
+/** Accounts whose balance or pending differs from what is left in their available or pending lots. */
+async function accountsVsLots(dataSource: DataSource): Promise<LedgerDiscrepancy[]> {
+  const discrepancies: LedgerDiscrepancy[] = [];
   const lots: {
     member_id: number;
     balance: number;
@@ -86,8 +112,5 @@ export async function checkLedger(
         actual: n(r.pending),
       });
   }
-  const [counts] = (await dataSource.query(
-    'SELECT (SELECT COUNT(*) FROM points_account) AS accounts, (SELECT COUNT(*) FROM points_entry) AS entries',
-  )) as { accounts: number; entries: number }[];
-  return { accounts: n(counts?.accounts), entries: n(counts?.entries), discrepancies };
+  return discrepancies;
 }

@@ -9,6 +9,7 @@ import { Contract, type In } from '../../infra/http/contract.js';
 import { AuditService } from '../staff/audit.service.js';
 import type { PointsEntry } from './entities/points-entry.entity.js';
 import { lastDay } from './points-time.js';
+import { PointsReports } from './points-reports.js';
 import { PointsService } from './points.service.js';
 
 const r = routes.points;
@@ -33,6 +34,7 @@ export function toEntryView(e: PointsEntry) {
 export class PointsController {
   constructor(
     private readonly points: PointsService,
+    private readonly reports: PointsReports,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -42,7 +44,7 @@ export class PointsController {
   async summary(@CurrentMember() me: MemberPrincipal) {
     const [account, lots, rules] = await Promise.all([
       this.points.account(me.memberId),
-      this.points.openLots(me.memberId),
+      this.reports.openLots(me.memberId),
       this.points.rules(),
     ]);
     const tz = this.config.brandTimezone;
@@ -70,7 +72,7 @@ export class PointsController {
 
   @Contract(r.ledger)
   async ledger(@CurrentMember() me: MemberPrincipal, @Query() query: In<typeof r.ledger.query>) {
-    const page = await this.points.ledger(me.memberId, query.limit, query.cursor);
+    const page = await this.reports.ledger(me.memberId, query.limit, query.cursor);
     return { items: page.items.map(toEntryView), nextCursor: page.nextCursor };
   }
 
@@ -79,7 +81,7 @@ export class PointsController {
     @Param() params: In<typeof r.memberLedger.params>,
     @Query() query: In<typeof r.memberLedger.query>,
   ) {
-    const page = await this.points.ledger(params.id, query.limit, query.cursor);
+    const page = await this.reports.ledger(params.id, query.limit, query.cursor);
     return { items: page.items.map(toEntryView), nextCursor: page.nextCursor };
   }
 

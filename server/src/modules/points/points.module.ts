@@ -2,12 +2,20 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { PointsController } from './points.controller.js';
+import { PointsJobs } from './points-jobs.js';
+import { PointsReports } from './points-reports.js';
 import { PointsService } from './points.service.js';
 
-@Module({ controllers: [PointsController], providers: [PointsService], exports: [PointsService] })
+/** The points ledger (PointsService), its scheduled jobs (PointsJobs) and its read-only reports (PointsReports). */
+@Module({
+  controllers: [PointsController],
+  providers: [PointsService, PointsJobs, PointsReports],
+  exports: [PointsService, PointsReports],
+})
 export class PointsModule implements OnModuleInit {
   constructor(
     private readonly points: PointsService,
+    private readonly pointsJobs: PointsJobs,
     private readonly jobs: JobScheduler,
     private readonly uow: UnitOfWork,
   ) {}
@@ -19,17 +27,17 @@ export class PointsModule implements OnModuleInit {
     this.jobs.register({
       name: 'points.release_pending',
       everyMs: 60_000,
-      run: (asOf) => this.points.releasePending(asOf, run),
+      run: (asOf) => this.pointsJobs.releasePending(asOf, run),
     });
     this.jobs.register({
       name: 'points.expire',
       everyMs: 15 * 60_000,
-      run: (asOf) => this.points.expireLots(asOf, run),
+      run: (asOf) => this.pointsJobs.expireLots(asOf, run),
     });
     this.jobs.register({
       name: 'points.expiry_notice',
       everyMs: 60 * 60_000,
-      run: (asOf) => this.points.expiryNotices(asOf, run),
+      run: (asOf) => this.pointsJobs.expiryNotices(asOf, run),
     });
   }
 }

@@ -8,14 +8,13 @@ import {
   type PointsRules,
   pointsRules,
   startOfBrandDay,
-  zoneOffsetMinutes,
 } from '@huoyue/shared';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
-import { localDateSql, sqlInstant } from '../../infra/database/bulk.js';
+import { sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import type { Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { AuditService } from '../staff/audit.service.js';
@@ -24,33 +23,28 @@ import { SettingsService } from '../../infra/settings/settings.service.js';
 import { PointsAccount } from './entities/points-account.entity.js';
 import { PointsEntry } from './entities/points-entry.entity.js';
 import { PointsLot } from './entities/points-lot.entity.js';
-import { endOfNextYear, lastDay, zonedMidnightUtc } from './points-time.js';
+import {
+  consumeLots,
+  ensureAccount,
+  type EntrySource,
+  lockAccount,
+  lockedLots,
+  upsertCredit,
+  writeEntry,
+} from './ledger-rows.js';
+import {
+  computeOrderPoints,
+  DEFAULT_POINTS_RULES,
+  type EarnBonusProvider,
+  type OrderEarnInput,
+  type OrderEarnResult,
+  POINTS_RULES_KEY,
+} from './points-rules.js';
+import { endOfNextYear, zonedMidnightUtc } from './points-time.js';
 
 export interface Balances {
   balance: number;
   growth: number;
-}
-
-export const POINTS_RULES_KEY = 'points.rules';
-export const DEFAULT_POINTS_RULES: PointsRules = {
-  pointsPerYuan: 1,
-  growthPerYuan: 1,
-  perOrderCap: null,
-  pendingDays: 0,
-  expiry: { kind: 'end_of_next_year' },
-  noticeDays: 14,
-  downgrade: 'one_level',
-};
-
-interface EntrySource {
-  memberId: number;
-  /** Unique per cause: the same key moves a balance once. */
-  key: string;
-  sourceType: string;
-  sourceRef?: string | null;
-  reason?: string | null;
-  staffId?: number | null;
-  at?: Date;
 }
 
 export interface CreditInput extends EntrySource {
@@ -69,55 +63,6 @@ export interface DebitInput extends EntrySource {
   points: number;
   /** Growth taken back with it (never below zero). */
   growth?: number;
-}
-
-export interface OrderEarnInput {
-  memberId: number;
-  orderNo: string;
-  amount: number;
-  paidAt: Date;
-  tierMultiplier: number;
-}
-
-export interface OrderEarnResult {
-  points: number;
-  growth: number;
-  status: 'none' | 'pending' | 'credited';
-  availableAt: Date | null;
-  breakdown: EarnBreakdown;
-}
-
-/** A campaign that multiplies what an order earns (member days plug in here). */
-export type EarnBonusProvider = (input: {
-  memberId: number;
-  paidAt: Date;
-  amount: number;
-}) => Promise<{ name: string; multiplier: number } | null>;
-
-/** How an order's points are computed: floor(yuan × rate) × tier multiplier × bonuses, floored, then capped. */
-export function computeOrderPoints(
-  amount: number,
-  rules: Pick<PointsRules, 'pointsPerYuan' | 'perOrderCap'>,
-  tierMultiplier: number,
-  bonuses: { name: string; multiplier: number }[],
-): EarnBreakdown {
-  // Whole yuan only: 19.99 yuan at 1 point per yuan is 19 points. Multipliers apply to the floored base, and the
-  // product is floored once more, so a member never sees a fraction and is never credited a rounding up.
-  const base = Math.floor((Math.floor(amount / 100) * Math.round(rules.pointsPerYuan * 100)) / 100);
-  const multiplier = bonuses.reduce((m, b) => m * b.multiplier, tierMultiplier);
-  const beforeCap = Math.floor(base * multiplier + 1e-9);
-  const total = rules.perOrderCap === null ? beforeCap : Math.min(beforeCap, rules.perOrderCap);
-  return {
-    amount,
-    pointsPerYuan: rules.pointsPerYuan,
-    base,
-    tierMultiplier,
-    bonuses,
-    beforeCap,
-    cap: rules.perOrderCap,
-    total,
-    rounding: 'floor',
-  };
 }
 
 /**
@@ -255,7 +200,7 @@ export class PointsService {
         ? new Date(input.paidAt.getTime() + rules.pendingDays * 86_400_000)
         : now;
     if (availableAt > now) {
-      await this.lockAccount(tx.em, input.memberId);
+      await lockAccount(tx.em, input.memberId);
       await tx.em.insert(PointsLot, {
         memberId: input.memberId,
         amount: points,
@@ -298,11 +243,11 @@ export class PointsService {
   ): Promise<{ pointsReversed: number; growthReversed: number; pointsOwed: number }> {
     if (input.points === 0 && input.growth === 0)
       return { pointsReversed: 0, growthReversed: 0, pointsOwed: 0 };
-    const lot = await this.lockedLots(tx.em, 'l.idempotency_key = :key', {
+    const lot = await lockedLots(tx.em, this.config.database.kind, 'l.idempotency_key = :key', {
       key: `order:${input.orderNo}`,
     }).then((l) => l[0]);
     if (lot && lot.status === 'pending') {
-      await this.lockAccount(tx.em, input.memberId);
+      await lockAccount(tx.em, input.memberId);
       const take = Math.min(input.points, lot.remaining);
       const left = lot.remaining - take;
       const growthLeft = Math.max(0, lot.growth - input.growth);
@@ -319,7 +264,7 @@ export class PointsService {
       await tx.em.decrement(PointsAccount, { memberId: input.memberId }, 'pending', take);
       return { pointsReversed: take, growthReversed: lot.growth - growthLeft, pointsOwed: 0 };
     }
-    const account = await this.lockAccount(tx.em, input.memberId);
+    const account = await lockAccount(tx.em, input.memberId);
     const take = Math.min(input.points, account.balance);
     const owed = input.points - take;
     const growthBack = Math.min(input.growth, account.growth);
@@ -350,14 +295,7 @@ export class PointsService {
     if (input.type === 'reward' && !(await this.members.canEarn(tx.em, input.memberId)))
       throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法获得积分，如有疑问请联系客服');
     const growth = input.growth ?? 0;
-    // One upsert: an UPDATE of a missing row would leave a gap lock that concurrent first credits deadlock on,
-    // and INSERT IGNORE on an existing row a shared lock that concurrent writers deadlock upgrading (MySQL).
-    await tx.em.query(
-      this.config.database.kind === 'mysql'
-        ? 'INSERT INTO points_account (member_id, balance, growth, pending, owed, version) VALUES (?, ?, ?, 0, 0, 0) ON DUPLICATE KEY UPDATE balance = balance + VALUES(balance), growth = growth + VALUES(growth), version = version + 1'
-        : 'INSERT INTO points_account (member_id, balance, growth, pending, owed, version) VALUES (?, ?, ?, 0, 0, 0) ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance, growth = growth + excluded.growth, version = version + 1, updated_at = CURRENT_TIMESTAMP',
-      [input.memberId, input.points, growth],
-    );
+    await upsertCredit(tx.em, this.config.database.kind, input.memberId, input.points, growth);
     const at = input.at ?? new Date();
     const expiresAt =
       input.expiresAt === undefined ? this.expiryFor(await this.rules(), at) : input.expiresAt;
@@ -377,7 +315,7 @@ export class PointsService {
         createdAt: at,
       });
     }
-    const [entry, account] = await this.writeEntry(
+    const [entry, account] = await writeEntry(
       tx,
       input,
       input.type,
@@ -421,9 +359,9 @@ export class PointsService {
       if (growth > 0)
         await tx.em.decrement(PointsAccount, { memberId: input.memberId }, 'growth', growth);
     }
-    await this.consumeLots(tx.em, input.memberId, input.points);
+    await consumeLots(tx.em, this.config.database.kind, input.memberId, input.points);
     return (
-      await this.writeEntry(
+      await writeEntry(
         tx,
         input,
         input.type,
@@ -440,132 +378,13 @@ export class PointsService {
   async setGrowth(tx: Tx, input: EntrySource & { growth: number }): Promise<PointsEntry | null> {
     const existing = await tx.em.findOneBy(PointsEntry, { idempotencyKey: input.key });
     if (existing) return existing;
-    const account = await this.lockAccount(tx.em, input.memberId);
+    const account = await lockAccount(tx.em, input.memberId);
     const delta = input.growth - account.growth;
     if (delta === 0) return null;
     await tx.em.update(PointsAccount, { memberId: input.memberId }, { growth: input.growth });
-    return (
-      await this.writeEntry(tx, input, 'adjust', 0, delta, null, null, input.at ?? new Date())
-    )[0];
+    return (await writeEntry(tx, input, 'adjust', 0, delta, null, null, input.at ?? new Date()))[0];
   }
 
-  /** Makes pending lots whose protection period ended spendable. */
-  async releasePending(
-    asOf: Date,
-    run: (work: (tx: Tx) => Promise<void>) => Promise<void>,
-  ): Promise<number> {
-    const due = await this.dataSource
-      .getRepository(PointsLot)
-      .createQueryBuilder('l')
-      .where("l.status = 'pending' AND l.available_at <= :asOf", { asOf })
-      .orderBy('l.id')
-      .limit(1000)
-      .getMany();
-    let released = 0;
-    for (const lot of due) {
-      await run(async (tx) => {
-        await this.lockAccount(tx.em, lot.memberId);
-        const flipped = await tx.em.update(
-          PointsLot,
-          { id: lot.id, status: 'pending' },
-          { status: 'available' },
-        );
-        if ((flipped.affected ?? 0) !== 1) return; // released by another run, or cancelled by a refund
-        const current = (await tx.em.findOneBy(PointsLot, { id: lot.id }))!;
-        await tx.em.decrement(
-          PointsAccount,
-          { memberId: lot.memberId },
-          'pending',
-          current.remaining,
-        );
-        await tx.em
-          .createQueryBuilder()
-          .update(PointsAccount)
-          .set({
-            balance: () => `balance + ${current.remaining}`,
-            growth: () => `growth + ${current.growth}`,
-            version: () => 'version + 1',
-          })
-          .where({ memberId: lot.memberId })
-          .execute();
-        const [entry, account] = await this.writeEntry(
-          tx,
-          {
-            memberId: lot.memberId,
-            key: lot.idempotencyKey,
-            sourceType: lot.sourceType,
-            sourceRef: lot.sourceRef,
-          },
-          'earn',
-          current.remaining,
-          current.growth,
-          current.expiresAt,
-          null,
-          asOf,
-        );
-        if (account.owed > 0)
-          await this.payOwed(tx, account, entry.idempotencyKey, lot.sourceRef, asOf);
-        released++;
-      });
-    }
-    return released;
-  }
-
-  /** Expires what is left of lots whose date has passed, one ledger entry per lot. */
-  async expireLots(
-    asOf: Date,
-    run: (work: (tx: Tx) => Promise<void>) => Promise<void>,
-  ): Promise<number> {
-    let expired = 0;
-    for (;;) {
-      const due = await this.dataSource
-        .getRepository(PointsLot)
-        .createQueryBuilder('l')
-        .where("l.status = 'available' AND l.remaining > 0 AND l.expires_at <= :asOf", { asOf })
-        .orderBy('l.id')
-        .limit(500)
-        .getMany();
-      if (due.length === 0) return expired;
-      for (const lot of due) {
-        await run(async (tx) => {
-          await this.lockAccount(tx.em, lot.memberId);
-          const [current] = await this.lockedLots(tx.em, 'l.id = :id', { id: lot.id });
-          if (!current || current.remaining === 0) return;
-          await tx.em.update(PointsLot, { id: lot.id }, { remaining: 0 });
-          await tx.em
-            .createQueryBuilder()
-            .update(PointsAccount)
-            .set({ balance: () => `balance - ${current.remaining}`, version: () => 'version + 1' })
-            .where({ memberId: lot.memberId })
-            .execute();
-          await this.writeEntry(
-            tx,
-            {
-              memberId: lot.memberId,
-              key: `expire:${lot.id}`,
-              sourceType: 'expiry',
-              sourceRef: lot.sourceRef,
-              reason: '积分到期',
-            },
-            'expire',
-            -current.remaining,
-            0,
-            null,
-            null,
-            asOf,
-          );
-          await tx.publish('points.expired', {
-            memberId: lot.memberId,
-            points: current.remaining,
-            at: asOf.toISOString(),
-          });
-          expired++;
-        });
-      }
-    }
-  }
-
-  /** Tells members, once per lot, that points expire within the notice period (messaging sends it). */
   /** Per member, the points whose last usable brand-local day is `day` (for "expiring in N days" journeys). */
   async expiringOn(day: string): Promise<{ memberId: number; points: number }[]> {
     const tz = this.config.brandTimezone;
@@ -583,83 +402,6 @@ export class PointsService {
     return rows.map((r) => ({ memberId: Number(r.memberId), points: Number(r.points) }));
   }
 
-  async expiryNotices(
-    asOf: Date,
-    run: (work: (tx: Tx) => Promise<void>) => Promise<void>,
-  ): Promise<number> {
-    const rules = await this.rules();
-    const until = new Date(asOf.getTime() + rules.noticeDays * 86_400_000);
-    const lots = await this.dataSource
-      .getRepository(PointsLot)
-      .createQueryBuilder('l')
-      .where(
-        "l.status = 'available' AND l.remaining > 0 AND l.notice_sent_on IS NULL AND l.expires_at > :asOf AND l.expires_at <= :until",
-        { asOf, until },
-      )
-      .orderBy('l.member_id')
-      .addOrderBy('l.expires_at')
-      .limit(5000)
-      .getMany();
-    const byMemberDay = new Map<string, PointsLot[]>();
-    for (const lot of lots) {
-      const key = `${lot.memberId}|${lastDay(lot.expiresAt!, this.config.brandTimezone)}`;
-      byMemberDay.set(key, [...(byMemberDay.get(key) ?? []), lot]);
-    }
-    const today = brandDay(asOf, this.config.brandTimezone);
-    for (const [key, group] of byMemberDay) {
-      const [memberId, expiresOn] = key.split('|') as [string, string];
-      await run(async (tx) => {
-        const claimed = await tx.em
-          .createQueryBuilder()
-          .update(PointsLot)
-          .set({ noticeSentOn: today })
-          .where('id IN (:...ids) AND notice_sent_on IS NULL', { ids: group.map((l) => l.id) })
-          .execute();
-        if ((claimed.affected ?? 0) === 0) return;
-        await tx.publish('points.expiring', {
-          memberId: Number(memberId),
-          points: group.reduce((s, l) => s + l.remaining, 0),
-          expiresOn,
-          at: asOf.toISOString(),
-        });
-      });
-    }
-    return byMemberDay.size;
-  }
-
-  async ledger(
-    memberId: number,
-    limit: number,
-    cursor?: string,
-  ): Promise<{ items: PointsEntry[]; nextCursor: string | null }> {
-    const before = cursor ? Number(cursor) : undefined;
-    if (cursor !== undefined && (!Number.isInteger(before) || before! <= 0))
-      throw new DomainError('VALIDATION_FAILED', '分页游标无效');
-    const qb = this.dataSource
-      .getRepository(PointsEntry)
-      .createQueryBuilder('e')
-      .where('e.member_id = :memberId', { memberId });
-    if (before) qb.andWhere('e.id < :before', { before });
-    const rows = await qb
-      .orderBy('e.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]!.id) : null };
-  }
-
-  /** Available lots with points left, soonest expiry first. */
-  openLots(memberId: number): Promise<PointsLot[]> {
-    return this.dataSource
-      .getRepository(PointsLot)
-      .createQueryBuilder('l')
-      .where("l.member_id = :memberId AND l.status = 'available' AND l.remaining > 0", { memberId })
-      .orderBy('CASE WHEN l.expires_at IS NULL THEN 1 ELSE 0 END')
-      .addOrderBy('l.expires_at')
-      .addOrderBy('l.id')
-      .getMany();
-  }
-
   /** Growth earned since a moment (tier retention looks at the current period). */
   async growthSince(
     memberId: number,
@@ -667,65 +409,23 @@ export class PointsService {
     em: EntityManager = this.dataSource.manager,
   ): Promise<number> {
     const rows: { total: number | string | null }[] = await em.query(
-      "SELECT SUM(growth) AS total FROM points_entry WHERE member_id = ? AND growth > 0 AND created_at >= ? AND type IN ('earn', 'reward', 'import', 'adjust')",
+      `SELECT SUM(growth) AS total FROM points_entry
+        WHERE member_id = ? AND growth > 0 AND created_at >= ? AND type IN ('earn', 'reward', 'import', 'adjust')`,
       [memberId, sqlInstant(this.config.database.kind, since)],
     );
     const refunds: { total: number | string | null }[] = await em.query(
-      "SELECT SUM(growth) AS total FROM points_entry WHERE member_id = ? AND growth < 0 AND type = 'refund' AND created_at >= ?",
+      `SELECT SUM(growth) AS total FROM points_entry
+        WHERE member_id = ? AND growth < 0 AND type = 'refund' AND created_at >= ?`,
       [memberId, sqlInstant(this.config.database.kind, since)],
     );
     return Math.max(0, Number(rows[0]?.total ?? 0) + Number(refunds[0]?.total ?? 0));
-  }
-
-  /** Points earned (orders and rewards) between two instants, best first: the points leaderboard's source. */
-  async topEarners(
-    from: Date,
-    to: Date,
-    limit: number,
-  ): Promise<{ memberId: number; score: number }[]> {
-    const kind = this.config.database.kind;
-    const rows: { member_id: number; score: number | string }[] = await this.dataSource.query(
-      `SELECT member_id, SUM(points) AS score FROM points_entry WHERE type IN ('earn', 'reward') AND created_at >= ? AND created_at < ? GROUP BY member_id ORDER BY score DESC, member_id ASC LIMIT ${Math.floor(limit)}`,
-      [sqlInstant(kind, from), sqlInstant(kind, to)],
-    );
-    return rows.map((r) => ({ memberId: Number(r.member_id), score: Number(r.score) }));
-  }
-
-  /** Per brand-local day from `fromDay` on: points issued (earn, reward) and spent (spend). */
-  async dailyTotals(fromDay: string): Promise<Map<string, { issued: number; spent: number }>> {
-    const kind = this.config.database.kind;
-    const day = localDateSql(
-      kind,
-      'created_at',
-      zoneOffsetMinutes(this.config.brandTimezone, new Date()),
-    );
-    const rows = (await this.dataSource.query(
-      `SELECT ${day} AS day, SUM(CASE WHEN type IN ('earn', 'reward') THEN points ELSE 0 END) AS issued, SUM(CASE WHEN type = 'spend' THEN ABS(points) ELSE 0 END) AS spent
-       FROM points_entry WHERE created_at >= ? GROUP BY ${day}`,
-      [sqlInstant(kind, startOfBrandDay(fromDay, this.config.brandTimezone))],
-    )) as { day: string | Date; issued: number | string | null; spent: number | string | null }[];
-    return new Map(
-      rows.map((r) => [
-        typeof r.day === 'string' ? r.day.slice(0, 10) : r.day.toISOString().slice(0, 10),
-        { issued: Number(r.issued ?? 0), spent: Number(r.spent ?? 0) },
-      ]),
-    );
-  }
-
-  async earnedBetween(memberId: number, from: Date, to: Date): Promise<number> {
-    const kind = this.config.database.kind;
-    const [row] = (await this.dataSource.query(
-      "SELECT SUM(points) AS score FROM points_entry WHERE member_id = ? AND type IN ('earn', 'reward') AND created_at >= ? AND created_at < ?",
-      [memberId, sqlInstant(kind, from), sqlInstant(kind, to)],
-    )) as { score: number | string | null }[];
-    return Number(row?.score ?? 0);
   }
 
   /** Folds one account into another when two member records are merged (lots and entries follow the survivor). */
   async merge(em: EntityManager, fromMemberId: number, toMemberId: number): Promise<void> {
     const from = await em.findOneBy(PointsAccount, { memberId: fromMemberId });
     if (!from) return;
-    await this.ensureAccount(em, toMemberId);
+    await ensureAccount(em, toMemberId);
     await em
       .createQueryBuilder()
       .update(PointsAccount)
@@ -743,75 +443,15 @@ export class PointsService {
     await em.delete(PointsAccount, { memberId: fromMemberId });
   }
 
-  // ---- internals ----
+  // ---- for the members module (account opening) and the points jobs (clawback on release) ----
 
-  async ensureAccount(em: EntityManager, memberId: number): Promise<void> {
-    await em
-      .createQueryBuilder()
-      .insert()
-      .into(PointsAccount)
-      .values({ memberId, balance: 0, growth: 0, pending: 0, owed: 0 })
-      .orIgnore()
-      .execute();
-  }
-
-  /** Takes the account's row lock (MySQL; SQLite has one writer) and returns its current values. */
-  async lockAccount(em: EntityManager, memberId: number): Promise<PointsAccount> {
-    const bump = () =>
-      em
-        .createQueryBuilder()
-        .update(PointsAccount)
-        .set({ version: () => 'version + 1' })
-        .where({ memberId })
-        .execute();
-    if (((await bump()).affected ?? 0) === 0) {
-      await this.ensureAccount(em, memberId);
-      await bump();
-    }
-    return (await em.findOneBy(PointsAccount, { memberId }))!;
-  }
-
-  private lockedLots(
-    em: EntityManager,
-    where: string,
-    params: Record<string, unknown>,
-  ): Promise<PointsLot[]> {
-    const qb = em.getRepository(PointsLot).createQueryBuilder('l').where(where, params);
-    if (this.config.database.kind === 'mysql') qb.setLock('pessimistic_write');
-    return qb.getMany();
-  }
-
-  private async consumeLots(em: EntityManager, memberId: number, points: number): Promise<void> {
-    if (points === 0) return;
-    const qb = em
-      .getRepository(PointsLot)
-      .createQueryBuilder('l')
-      .where("l.member_id = :memberId AND l.status = 'available' AND l.remaining > 0", { memberId })
-      .orderBy('CASE WHEN l.expires_at IS NULL THEN 1 ELSE 0 END')
-      .addOrderBy('l.expires_at')
-      .addOrderBy('l.id');
-    if (this.config.database.kind === 'mysql') qb.setLock('pessimistic_write');
-    let left = points;
-    for (const lot of await qb.getMany()) {
-      const take = Math.min(left, lot.remaining);
-      const r = await em
-        .createQueryBuilder()
-        .update(PointsLot)
-        .set({ remaining: () => `remaining - ${take}` })
-        .where('id = :id AND remaining >= :take', { id: lot.id, take })
-        .execute();
-      if ((r.affected ?? 0) !== 1) throw new Error(`lot ${lot.id} changed under a locked account`);
-      left -= take;
-      if (left === 0) return;
-    }
-    // The account said there was enough; the lots disagree. Refuse (rolls back) rather than book a wrong ledger.
-    throw new Error(
-      `lots of member ${memberId} hold ${points - left} points, account allowed ${points}`,
-    );
+  /** Creates the member's account row if it is missing (a member opening a card gets one at once). */
+  ensureAccount(em: EntityManager, memberId: number): Promise<void> {
+    return ensureAccount(em, memberId);
   }
 
   /** Later earnings pay what a refund left owed, first, as a clawback entry. */
-  private async payOwed(
+  async payOwed(
     tx: Tx,
     account: PointsAccount,
     key: string,
@@ -831,45 +471,5 @@ export class PointsService {
       at,
     });
     await tx.em.decrement(PointsAccount, { memberId: account.memberId }, 'owed', pay);
-  }
-
-  private async writeEntry(
-    tx: Tx,
-    source: EntrySource,
-    type: LedgerType,
-    points: number,
-    growth: number,
-    expiresAt: Date | null,
-    breakdown: EarnBreakdown | null,
-    at: Date,
-  ): Promise<[PointsEntry, PointsAccount]> {
-    const account = (await tx.em.findOneBy(PointsAccount, { memberId: source.memberId }))!;
-    const entry = tx.em.create(PointsEntry, {
-      memberId: source.memberId,
-      type,
-      points,
-      growth,
-      balanceAfter: account.balance,
-      growthAfter: account.growth,
-      idempotencyKey: source.key,
-      sourceType: source.sourceType,
-      sourceRef: source.sourceRef ?? null,
-      reason: source.reason ?? null,
-      expiresAt,
-      breakdown,
-      staffId: source.staffId ?? null,
-      createdAt: at,
-    });
-    await tx.em.insert(PointsEntry, entry);
-    await tx.publish('points.changed', {
-      memberId: source.memberId,
-      type,
-      points,
-      growth,
-      balance: account.balance,
-      growthTotal: account.growth,
-      at: at.toISOString(),
-    });
-    return [entry, account];
   }
 }

@@ -18,12 +18,19 @@ function scrub(value: unknown): any {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(scrub);
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [
-      k,
-      SECRET_FIELDS.has(k) ? '[redacted]' : v instanceof Date ? v.toISOString() : scrub(v),
-    ]),
-  );
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubField(k, v)]));
+}
+
+function scrubField(key: string, value: unknown): unknown {
+  if (SECRET_FIELDS.has(key)) return '[redacted]';
+  if (value instanceof Date) return value.toISOString();
+  return scrub(value);
+}
+
+/** Who the audit log names: the staff member's username, or the integration key. */
+function auditUsername(actor: Actor | null): string | null {
+  if (actor === null) return null;
+  return actor.kind === 'staff' ? actor.username : `integration:${actor.keyId}`;
 }
 
 @Injectable()
@@ -34,12 +41,7 @@ export class AuditService {
   async record(em: EntityManager, actor: Actor | null, entry: AuditEntry): Promise<void> {
     await em.insert(AuditLog, {
       staffId: actor?.kind === 'staff' ? actor.staffId : null,
-      staffUsername:
-        actor === null
-          ? null
-          : actor.kind === 'staff'
-            ? actor.username
-            : `integration:${actor.keyId}`,
+      staffUsername: auditUsername(actor),
       action: entry.action,
       entityType: entry.entityType,
       entityId: entry.entityId === null ? null : String(entry.entityId),

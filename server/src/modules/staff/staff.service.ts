@@ -72,7 +72,8 @@ export class StaffService extends StaffStatusChecker {
     if (generated) {
       // Printed to stdout once, on purpose, not through the logger: it must not end up in log storage.
       process.stdout.write(
-        `\n  First owner account created: ${this.config.admin.username} / ${password}\n  Change it after logging in, or set ADMIN_PASSWORD.\n\n`,
+        `\n  First owner account created: ${this.config.admin.username} / ${password}\n` +
+          '  Change it after logging in, or set ADMIN_PASSWORD.\n\n',
       );
     }
   }

@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { Contract, type In } from '../../infra/http/contract.js';
 import { EngagementService } from '../engagement/engagement.service.js';
-import { PointsService } from '../points/points.service.js';
+import { PointsReports } from '../points/points-reports.js';
 
 const r = routes.engagement;
 
@@ -13,7 +13,7 @@ const r = routes.engagement;
 export class DashboardController {
   constructor(
     private readonly engagement: EngagementService,
-    private readonly points: PointsService,
+    private readonly points: PointsReports,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

@@ -56,6 +56,35 @@ export default function Join() {
     }
   };
 
+  const phoneInput =
+    process.env.TARO_ENV === 'weapp' ? (
+      <WxButton
+        className="join-page__phone"
+        openType="getPhoneNumber"
+        onGetPhoneNumber={(e) => {
+          const code = (e.detail as { code?: string }).code;
+          if (code) setPhoneCode(code);
+          else void Taro.showToast({ title: '未授权手机号，也可以稍后再绑定', icon: 'none' });
+        }}
+      >
+        微信手机号一键授权
+      </WxButton>
+    ) : (
+      <View className="join-page__dev">
+        <Input
+          className="field"
+          placeholder="手机号（开发环境模拟微信授权）"
+          type="digit"
+          maxLength={11}
+          value={devPhone}
+          onChange={setDevPhone}
+          data-testid="join-phone"
+        />
+        <Button size="small" onClick={authorizeInBrowser}>
+          授权
+        </Button>
+      </View>
+    );
   return (
     <View className="join-page">
       <View className="join-page__hero">
@@ -85,33 +114,8 @@ export default function Join() {
         <Text className="join-page__label">手机号</Text>
         {phoneCode ? (
           <Text className="join-page__ok">✓ 已授权，门店会员将自动合并积分与等级</Text>
-        ) : process.env.TARO_ENV === 'weapp' ? (
-          <WxButton
-            className="join-page__phone"
-            openType="getPhoneNumber"
-            onGetPhoneNumber={(e) => {
-              const code = (e.detail as { code?: string }).code;
-              if (code) setPhoneCode(code);
-              else void Taro.showToast({ title: '未授权手机号，也可以稍后再绑定', icon: 'none' });
-            }}
-          >
-            微信手机号一键授权
-          </WxButton>
         ) : (
-          <View className="join-page__dev">
-            <Input
-              className="field"
-              placeholder="手机号（开发环境模拟微信授权）"
-              type="digit"
-              maxLength={11}
-              value={devPhone}
-              onChange={setDevPhone}
-              data-testid="join-phone"
-            />
-            <Button size="small" onClick={authorizeInBrowser}>
-              授权
-            </Button>
-          </View>
+          phoneInput
         )}
       </View>
       <View className="join-page__submit">

@@ -8,7 +8,7 @@ import { go } from '../../../components/nav';
 import { PageState } from '../../../components/PageState';
 import { Button, Tag } from '../../../components/ui';
 import { usePaged } from '../../../hooks/usePaged';
-import { formatDateTime, formatNumber, formatYuan } from '../../../logic/format';
+import { formatDateTime, formatNumber, formatYuan, loadMoreLabel } from '../../../logic/format';
 import { REDEMPTION_STATUS_LABELS, type Redemption } from '../../../logic/mall';
 
 const STATUS_TAG: Record<Redemption['status'], 'primary' | 'success' | 'warning' | 'default'> = {
@@ -75,7 +75,7 @@ export default function MyRedemptions() {
         ))}
         {list.items && list.items.length > 0 && (
           <View className="load-more" onClick={list.more}>
-            {list.loading ? '加载中…' : list.hasMore ? '加载更多' : '没有更多了'}
+            {loadMoreLabel(list)}
           </View>
         )}
       </PageState>

@@ -27,7 +27,7 @@ export default function Result() {
     <View className="result">
       <Text className="result__icon">{paid ? '🎉' : '⌛'}</Text>
       <Text className="result__title" data-testid="redeem-result">
-        {paid ? '兑换成功' : status === 'pending_payment' ? '待支付' : '兑换已取消'}
+        {resultTitle(paid, status)}
       </Text>
       <Text className="result__text">
         {name}
@@ -63,4 +63,9 @@ export default function Result() {
       </View>
     </View>
   );
+}
+
+function resultTitle(paid: boolean, status: string): string {
+  if (paid) return '兑换成功';
+  return status === 'pending_payment' ? '待支付' : '兑换已取消';
 }

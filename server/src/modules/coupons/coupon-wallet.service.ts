@@ -1,0 +1,153 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import type { StaffPrincipal } from '../../infra/auth/token.service.js';
+import { sqlInstant } from '../../infra/database/bulk.js';
+import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { DomainError } from '../../infra/http/domain-error.js';
+import { EngagementService } from '../engagement/engagement.service.js';
+import { AuditService } from '../staff/audit.service.js';
+import { Coupon } from './coupon.entity.js';
+import { type CouponView, whyNotUsable, withTemplates } from './coupon-views.js';
+
+/** Verifications can be undone this long after they happened (a clerk scanned the wrong coupon). */
+export const UNDO_WINDOW_MS = 10 * 60_000;
+
+/** The coupons members hold: the wallet, verification in store exactly once, and its undo. */
+@Injectable()
+export class CouponWalletService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly engagement: EngagementService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async wallet(memberId: number, status: 'available' | 'used' | 'expired'): Promise<CouponView[]> {
+    const now = new Date();
+    const qb = this.dataSource
+      .getRepository(Coupon)
+      .createQueryBuilder('c')
+      .where('c.member_id = :memberId', { memberId });
+    if (status === 'available')
+      qb.andWhere("c.status = 'available' AND c.valid_to > :now", { now });
+    else if (status === 'used') qb.andWhere("c.status = 'used'");
+    else
+      qb.andWhere("(c.status = 'expired' OR (c.status = 'available' AND c.valid_to <= :now))", {
+        now,
+      });
+    const coupons = await qb
+      .orderBy('c.valid_to', status === 'available' ? 'ASC' : 'DESC')
+      .limit(200)
+      .getMany();
+    return withTemplates(this.dataSource.manager, coupons);
+  }
+
+  async mine(memberId: number, id: number): Promise<CouponView> {
+    const coupon = await this.dataSource.getRepository(Coupon).findOneBy({ id, memberId });
+    if (!coupon) throw new DomainError('NOT_FOUND', '优惠券不存在');
+    return (await withTemplates(this.dataSource.manager, [coupon]))[0]!;
+  }
+
+  /**
+   * Verification in store: one conditional UPDATE from available to used, so two clerks scanning the same code at
+   * once get one success and one 409. A clerk verifies only for their own store.
+   */
+  async redeem(
+    staff: StaffPrincipal,
+    input: { code: string; storeCode: string; orderNo?: string },
+  ): Promise<CouponView> {
+    if (staff.role === 'clerk' && staff.storeCode !== input.storeCode)
+      throw new DomainError('FORBIDDEN', '店员只能核销本门店的优惠券');
+    const code = input.code.toUpperCase();
+    return this.uow.run(async (tx) => {
+      const now = new Date();
+      const kind = this.config.database.kind;
+      const result = await tx.em.queryRunner!.query(
+        `UPDATE coupon SET status = 'used', used_at = ?, used_store_code = ?, used_order_no = ?, used_by_staff = ?
+         WHERE code = ? AND status = 'available' AND valid_from <= ? AND valid_to > ?`,
+        [
+          sqlInstant(kind, now),
+          input.storeCode,
+          input.orderNo ?? null,
+          staff.staffId,
+          code,
+          sqlInstant(kind, now),
+          sqlInstant(kind, now),
+        ],
+        true,
+      );
+      const coupon = await tx.em.findOneBy(Coupon, { code });
+      if (!coupon) throw new DomainError('NOT_FOUND', '券码不存在，请核对后重试');
+      if ((result.affected ?? 0) !== 1) throw whyNotUsable(coupon, now);
+      await this.engagement.record(tx.em, {
+        memberId: coupon.memberId,
+        type: 'coupon_use',
+        occurredAt: now,
+        sourceRef: `coupon:${code}`,
+        properties: { storeCode: input.storeCode, orderNo: input.orderNo ?? null },
+      });
+      await tx.publish('coupon.used', {
+        memberId: coupon.memberId,
+        couponId: coupon.id,
+        templateId: coupon.templateId,
+        storeCode: input.storeCode,
+        orderNo: input.orderNo ?? null,
+        at: now.toISOString(),
+      });
+      await this.audit.record(tx.em, staff, {
+        action: 'coupon.redeem',
+        entityType: 'coupon',
+        entityId: coupon.id,
+        after: { storeCode: input.storeCode, orderNo: input.orderNo ?? null },
+      });
+      return (await withTemplates(tx.em, [coupon]))[0]!;
+    });
+  }
+
+  /** Undoes a verification within 10 minutes, by the same store's clerk or an operator. */
+  async undo(staff: StaffPrincipal, rawCode: string): Promise<CouponView> {
+    const code = rawCode.toUpperCase();
+    return this.uow.run(async (tx) => {
+      const now = new Date();
+      const coupon = await tx.em.findOneBy(Coupon, { code });
+      if (!coupon) throw new DomainError('NOT_FOUND', '券码不存在');
+      if (staff.role === 'clerk' && coupon.usedStoreCode !== staff.storeCode)
+        throw new DomainError('FORBIDDEN', '只能撤销本门店的核销');
+      const kind = this.config.database.kind;
+      const result = await tx.em.queryRunner!.query(
+        `UPDATE coupon
+         SET status = 'available', used_at = NULL, used_store_code = NULL, used_order_no = NULL, used_by_staff = NULL
+         WHERE code = ? AND status = 'used' AND used_at > ? AND used_order_no IS NULL`,
+        [code, sqlInstant(kind, new Date(now.getTime() - UNDO_WINDOW_MS))],
+        true,
+      );
+      if ((result.affected ?? 0) !== 1)
+        throw new DomainError(
+          'CONFLICT',
+          coupon.status !== 'used' ? '该券未被核销' : '核销超过 10 分钟或随订单使用，无法撤销',
+        );
+      await this.engagement.record(tx.em, {
+        memberId: coupon.memberId,
+        type: 'coupon_use',
+        occurredAt: now,
+        sourceRef: `coupon-undo:${code}:${now.getTime()}`,
+        properties: { undone: true },
+      });
+      await tx.publish('coupon.use_undone', {
+        memberId: coupon.memberId,
+        couponId: coupon.id,
+        at: now.toISOString(),
+      });
+      await this.audit.record(tx.em, staff, {
+        action: 'coupon.undo',
+        entityType: 'coupon',
+        entityId: coupon.id,
+        before: { storeCode: coupon.usedStoreCode },
+      });
+      return (await withTemplates(tx.em, [await tx.em.findOneByOrFail(Coupon, { code })]))[0]!;
+    });
+  }
+}

@@ -1,0 +1,180 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+import type { LifecycleSettings, LifecycleStage } from '@huoyue/shared';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.js';
+import { EventBus } from '../../infra/events/event-bus.js';
+import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
+import { bulkInsert } from '../../infra/database/bulk.js';
+import { LifecycleAggregates } from './lifecycle-aggregates.js';
+import { dayNumber, type Dialect } from './lifecycle-sql.js';
+import { LifecycleService } from './lifecycle.service.js';
+
+export type RefreshCause = 'purchase' | 'refund' | 'import' | 'join' | 'merge';
+
+/** Members refreshed per transaction. */
+const REFRESH_SLICE = 1000;
+/** Up to this many stage moves in a slice are written one by one; more go set-based. */
+const SINGLE_MOVES = 10;
+
+interface StageMove {
+  id: number;
+  from: LifecycleStage;
+  to: LifecycleStage;
+}
+
+/**
+ * The event-driven per-member refresh: purchases, refunds, imports and merges bring the members' aggregates up to date
+ * and re-decide their stage at once, without waiting for the nightly recompute.
+ */
+@Injectable()
+export class LifecycleRefresh {
+  private readonly kind: Dialect;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly bus: EventBus,
+    private readonly lifecycle: LifecycleService,
+    private readonly aggregates: LifecycleAggregates,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.kind = config.database.kind;
+  }
+
+  /**
+   * Brings members' aggregates up to date from their orders and re-decides their stage as of today: a purchase
+   * makes a member active at once, a full refund of the only purchase takes it back. Idempotent (recomputed from the
+   * orders, not incremented), so a redelivered event changes nothing.
+   */
+  async refresh(memberIds: number[], cause: RefreshCause): Promise<number> {
+    const ids = [...new Set(memberIds)].filter((id) => Number.isInteger(id) && id > 0);
+    if (ids.length === 0) return 0;
+    const s = await this.lifecycle.settings();
+    let changed = 0;
+    for (let i = 0; i < ids.length; i += REFRESH_SLICE) {
+      const slice = ids.slice(i, i + REFRESH_SLICE);
+      let drainAfter: number | null = null;
+      changed += await this.uow.run(async (tx) => {
+        const state = await this.aggregates.state(tx.em, 'share');
+        await this.refreshAggregates(tx.em, slice, cause, state.windowFromDn);
+        const today = this.lifecycle.today();
+        const moves = await this.decideStages(tx.em, slice, s, today);
+        if (moves.length <= SINGLE_MOVES) return this.moveOneByOne(tx, moves, cause, today);
+        // An import batch moves many members at once: one UPDATE per (from, to), the transitions and the events as
+        // multi-row inserts, delivered after commit (as the recompute does) instead of one round trip each.
+        // Read only here, not on every purchase: the events below get ids after it, drained once committed.
+        drainAfter = await this.lastDomainEventId(tx.em);
+        await this.moveInBulk(tx.em, moves, cause, today);
+        return moves.length;
+      });
+      if (drainAfter !== null) await this.bus.drain(drainAfter);
+    }
+    return changed;
+  }
+
+  private async refreshAggregates(
+    em: EntityManager,
+    slice: number[],
+    cause: RefreshCause,
+    windowFromDn: number,
+  ): Promise<void> {
+    // A purchase always leaves the member with orders, so the upsert below covers them; a refund, an import or a
+    // merge may leave none, so their aggregates are cleared first.
+    if (cause !== 'purchase') await this.aggregates.clear(em, slice);
+    else
+      await em.query(
+        `UPDATE member_lifecycle SET at_risk = 0
+         WHERE member_id IN (${slice.map(() => '?').join(', ')}) AND at_risk = 1`,
+        slice,
+      );
+    await this.aggregates.upsertFromOrders(em, { windowFromDn, memberIds: slice });
+  }
+
+  /** The members whose stage as of today differs from the one on their member row. */
+  private async decideStages(
+    em: EntityManager,
+    slice: number[],
+    s: LifecycleSettings,
+    today: string,
+  ): Promise<StageMove[]> {
+    // The member rows are locked while their stage is decided and written (MySQL; SQLite has one writer).
+    const rows = (await em.query(
+      `SELECT m.id, m.stage, ${this.lifecycle.stageSql(s, dayNumber(today), 'ml')} AS stage_new
+       FROM member m LEFT JOIN member_lifecycle ml ON ml.member_id = m.id
+       WHERE m.id IN (${slice.map(() => '?').join(', ')}) AND m.status IN ('visitor', 'member')
+       ${this.kind === 'mysql' ? ' FOR UPDATE' : ''}`,
+      slice,
+    )) as { id: number; stage: LifecycleStage; stage_new: LifecycleStage }[];
+    return rows
+      .filter((r) => r.stage !== r.stage_new)
+      .map((r) => ({ id: Number(r.id), from: r.stage, to: r.stage_new }));
+  }
+
+  private async moveOneByOne(
+    tx: Tx,
+    moves: StageMove[],
+    cause: RefreshCause,
+    today: string,
+  ): Promise<number> {
+    let n = 0;
+    for (const m of moves)
+      if (await this.lifecycle.setStage(tx, m.id, m.from, m.to, cause, today)) n++;
+    return n;
+  }
+
+  /** The domain event outbox's latest id: events written after it are drained once committed. */
+  private async lastDomainEventId(em: EntityManager): Promise<number> {
+    const [{ last }] = (await em.query(
+      'SELECT COALESCE(MAX(id), 0) AS last FROM domain_event',
+    )) as [{ last: number }];
+    return Number(last);
+  }
+
+  private async moveInBulk(
+    em: EntityManager,
+    moves: StageMove[],
+    cause: RefreshCause,
+    today: string,
+  ): Promise<void> {
+    const at = new Date().toISOString();
+    const groups = new Map<string, number[]>();
+    for (const m of moves)
+      groups.set(`${m.from}>${m.to}`, [...(groups.get(`${m.from}>${m.to}`) ?? []), m.id]);
+    for (const [key, memberIds] of groups) {
+      const [from, to] = key.split('>') as [LifecycleStage, LifecycleStage];
+      await em.query(
+        `UPDATE member SET stage = ? WHERE stage = ? AND id IN (${memberIds.map(() => '?').join(', ')})`,
+        [to, from, ...memberIds],
+      );
+    }
+    await bulkInsert(
+      em,
+      this.kind,
+      'lifecycle_transition',
+      ['member_id', 'from_stage', 'to_stage', 'day', 'cause'],
+      moves.map((m) => [m.id, m.from, m.to, today, cause]),
+    );
+    await this.insertStageChangedEvents(em, moves, cause, today, at);
+  }
+
+  /** `member.stage_changed` for each move, written straight into the domain event outbox. */
+  private async insertStageChangedEvents(
+    em: EntityManager,
+    moves: StageMove[],
+    cause: RefreshCause,
+    today: string,
+    at: string,
+  ): Promise<void> {
+    await bulkInsert(
+      em,
+      this.kind,
+      'domain_event',
+      ['name', 'payload', 'attempts'],
+      moves.map((m) => [
+        'member.stage_changed',
+        JSON.stringify({ memberId: m.id, from: m.from, to: m.to, day: today, cause, at }),
+        0,
+      ]),
+    );
+  }
+}

@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+import type { redemptionView } from '@huoyue/shared';
+import type { MallItem, MallRedemption } from './mall.entity.js';
+
+export type RedemptionView = z.output<typeof redemptionView>;
+
+/** A redemption as the member and staff see it. */
+export function toRedemptionView(r: MallRedemption, item: MallItem): RedemptionView {
+  return {
+    redemptionId: r.id,
+    itemId: r.itemId,
+    itemName: item.name,
+    quantity: r.quantity,
+    pointsSpent: r.pointsSpent,
+    cashDue: r.cashDue,
+    status: r.status,
+    payBefore: r.payBefore?.toISOString() ?? null,
+    paymentParams: null,
+    trackingNo: r.trackingNo,
+    createdAt: (r.createdAt ?? new Date()).toISOString(),
+  };
+}

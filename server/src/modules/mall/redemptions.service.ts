@@ -1,0 +1,225 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import type { StaffPrincipal } from '../../infra/auth/token.service.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { DomainError } from '../../infra/http/domain-error.js';
+import { PointsService } from '../points/points.service.js';
+import { AuditService } from '../staff/audit.service.js';
+import { MallItem, MallRedemption } from './mall.entity.js';
+import { PaymentGateway } from './payment.gateway.js';
+import { type RedemptionView, toRedemptionView } from './redemption-view.js';
+
+/**
+ * Redemptions once made: the member's and the staff's lists, shipping and delivery, and cancellation (by staff, or
+ * for want of payment), which gives back the stock, the member's count and the points.
+ */
+@Injectable()
+export class RedemptionsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly points: PointsService,
+    private readonly audit: AuditService,
+    private readonly payments: PaymentGateway,
+  ) {}
+
+  /** All members' redemptions, by status (staff fulfilment). */
+  async list(
+    status: MallRedemption['status'] | undefined,
+    limit: number,
+    cursor?: string,
+  ): Promise<{
+    items: (RedemptionView & { memberId: number; address: MallRedemption['address'] })[];
+    nextCursor: string | null;
+  }> {
+    const qb = this.dataSource.getRepository(MallRedemption).createQueryBuilder('r');
+    if (status) qb.where('r.status = :status', { status });
+    if (cursor) qb.andWhere('r.id < :before', { before: Number(cursor) || 0 });
+    const rows = await qb
+      .orderBy('r.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    const items = await this.dataSource
+      .getRepository(MallItem)
+      .findBy({ id: In([...new Set(rows.map((r) => r.itemId))].concat(0)) });
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((r) => ({
+        ...toRedemptionView(
+          r,
+          items.find((i) => i.id === r.itemId)!,
+        ),
+        memberId: r.memberId,
+        address: r.address,
+      })),
+      nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
+    };
+  }
+
+  async mine(
+    memberId: number,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: RedemptionView[]; nextCursor: string | null }> {
+    const qb = this.dataSource
+      .getRepository(MallRedemption)
+      .createQueryBuilder('r')
+      .where('r.member_id = :memberId', { memberId });
+    if (cursor) qb.andWhere('r.id < :before', { before: Number(cursor) || 0 });
+    const rows = await qb
+      .orderBy('r.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    const items = await this.dataSource
+      .getRepository(MallItem)
+      .findBy({ id: In([...new Set(rows.map((r) => r.itemId))].concat(0)) });
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((r) =>
+        toRedemptionView(
+          r,
+          items.find((i) => i.id === r.itemId)!,
+        ),
+      ),
+      nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
+    };
+  }
+
+  async ship(actor: StaffPrincipal, id: number, trackingNo: string): Promise<RedemptionView> {
+    return this.uow.run(async (tx) => {
+      const moved = await tx.em.update(
+        MallRedemption,
+        { id, status: 'pending_shipment' },
+        { status: 'shipped', trackingNo },
+      );
+      const redemption = await tx.em.findOneBy(MallRedemption, { id });
+      if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
+      if ((moved.affected ?? 0) !== 1)
+        throw new DomainError('CONFLICT', '只有待发货的兑换可以发货');
+      await this.audit.record(tx.em, actor, {
+        action: 'mall_redemption.ship',
+        entityType: 'mall_redemption',
+        entityId: id,
+        after: { trackingNo },
+      });
+      await tx.publish('mall.shipped', {
+        memberId: redemption.memberId,
+        redemptionId: id,
+        trackingNo,
+        at: new Date().toISOString(),
+      });
+      return toRedemptionView(
+        redemption,
+        (await tx.em.findOneBy(MallItem, { id: redemption.itemId }))!,
+      );
+    });
+  }
+
+  async deliver(actor: StaffPrincipal, id: number): Promise<RedemptionView> {
+    return this.uow.run(async (tx) => {
+      const moved = await tx.em.update(
+        MallRedemption,
+        { id, status: 'shipped' },
+        { status: 'delivered' },
+      );
+      const redemption = await tx.em.findOneBy(MallRedemption, { id });
+      if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
+      if ((moved.affected ?? 0) !== 1)
+        throw new DomainError('CONFLICT', '只有已发货的兑换可以确认送达');
+      await this.audit.record(tx.em, actor, {
+        action: 'mall_redemption.deliver',
+        entityType: 'mall_redemption',
+        entityId: id,
+      });
+      return toRedemptionView(
+        redemption,
+        (await tx.em.findOneBy(MallItem, { id: redemption.itemId }))!,
+      );
+    });
+  }
+
+  /**
+   * Staff cancel (not yet shipped) or refund (goods returned after shipping or delivery): stock, the member's count
+   * and the points come back. Coupons a redemption issued stay with the member (revoking them is a staff decision).
+   */
+  async cancel(actor: StaffPrincipal | null, id: number, reason: string): Promise<RedemptionView> {
+    return this.uow.run(async (tx) => {
+      const redemption = await tx.em.findOneBy(MallRedemption, { id });
+      if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
+      const moved = await tx.em
+        .createQueryBuilder()
+        .update(MallRedemption)
+        .set({ status: 'cancelled' })
+        .where("id = :id AND status <> 'cancelled'", { id })
+        .execute();
+      if ((moved.affected ?? 0) !== 1) throw new DomainError('CONFLICT', '该兑换已取消');
+      await this.restore(tx, redemption, reason);
+      if (actor)
+        await this.audit.record(tx.em, actor, {
+          action: 'mall_redemption.cancel',
+          entityType: 'mall_redemption',
+          entityId: id,
+          after: { reason },
+        });
+      return toRedemptionView(
+        { ...redemption, status: 'cancelled' },
+        (await tx.em.findOneBy(MallItem, { id: redemption.itemId }))!,
+      );
+    });
+  }
+
+  /** Unpaid points + cash redemptions past their deadline are cancelled and everything restored. */
+  async expireUnpaid(asOf: Date): Promise<number> {
+    const due = await this.dataSource
+      .getRepository(MallRedemption)
+      .createQueryBuilder('r')
+      .where("r.status = 'pending_payment' AND r.pay_before <= :asOf", { asOf })
+      .limit(1000)
+      .getMany();
+    let cancelled = 0;
+    for (const r of due) {
+      // A payment that arrived at the last moment wins over the timeout.
+      if (r.paymentRef && (await this.payments.status(r.paymentRef)) === 'paid') continue;
+      await this.uow.run(async (tx) => {
+        const moved = await tx.em.update(
+          MallRedemption,
+          { id: r.id, status: 'pending_payment' },
+          { status: 'cancelled' },
+        );
+        if ((moved.affected ?? 0) !== 1) return;
+        await this.restore(tx, r, '超时未支付');
+        cancelled++;
+      });
+    }
+    return cancelled;
+  }
+
+  private async restore(tx: Tx, r: MallRedemption, reason: string): Promise<void> {
+    await tx.em.query('UPDATE mall_item SET stock = stock + ? WHERE id = ?', [
+      r.quantity,
+      r.itemId,
+    ]);
+    await tx.em.query(
+      'UPDATE mall_member_count SET n = n - ? WHERE member_id = ? AND item_id = ? AND n >= ?',
+      [r.quantity, r.memberId, r.itemId, r.quantity],
+    );
+    if (r.pointsSpent > 0) {
+      await this.points.credit(tx, {
+        memberId: r.memberId,
+        type: 'refund',
+        points: r.pointsSpent,
+        key: `mall-refund:${r.id}`,
+        sourceType: 'mall',
+        sourceRef: String(r.id),
+        reason: `兑换取消：${reason}`,
+      });
+    }
+    await tx.publish('mall.cancelled', {
+      memberId: r.memberId,
+      redemptionId: r.id,
+      pointsReturned: r.pointsSpent,
+      reason,
+      at: new Date().toISOString(),
+    });
+  }
+}
