@@ -24,13 +24,11 @@ import { MemberDaysModule } from './modules/memberdays/member-days.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { LeaderboardsModule } from './modules/leaderboards/leaderboards.module.js';
 import { OrdersModule } from './modules/orders/orders.module.js';
-import { OpsController } from './modules/system/ops.controller.js';
 import { EngagementModule } from './modules/engagement/engagement.module.js';
 import { MembersModule } from './modules/members/members.module.js';
 import { PointsModule } from './modules/points/points.module.js';
 import { StaffModule } from './modules/staff/staff.module.js';
-import { HealthController } from './modules/system/health.controller.js';
-import { DashboardController } from './modules/system/dashboard.controller.js';
+import { SystemModule } from './modules/system/system.module.js';
 
 @Module({})
 export class AppModule {
@@ -73,9 +71,9 @@ export class AppModule {
         MessagingModule,
         CampaignsModule,
         MemberDaysModule,
+        SystemModule,
         ...(extraImports ?? []),
       ],
-      controllers: [HealthController, OpsController, DashboardController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GlobalErrorFilter },

@@ -8,26 +8,25 @@ import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { FAKE_APP_ID, type AppConfig } from './config/config.js';
 import { seedDemoCatalogue } from './demo/demo-catalogue.js';
-import { seedDemoData, DEMO_TIERS, type DemoPurchase } from './demo/demo-seed.js';
-import { CouponsService } from './modules/coupons/coupons.service.js';
-import { MallService } from './modules/mall/mall.service.js';
-import { MemberDaysService } from './modules/memberdays/member-days.service.js';
-import { ChurnService } from './modules/lifecycle/churn.service.js';
-import { LifecycleRecompute } from './modules/lifecycle/lifecycle-recompute.service.js';
-import { LifecycleService } from './modules/lifecycle/lifecycle.service.js';
-import { MessageDispatcher } from './modules/messaging/dispatcher.js';
+import { seedDemoData, type DemoPurchase } from './demo/demo-seed.js';
+import { CouponsService } from './modules/coupons/index.js';
+import { MallService } from './modules/mall/index.js';
+import { MemberDaysService } from './modules/memberdays/index.js';
+import { ChurnService } from './modules/lifecycle/index.js';
+import { LifecycleRecompute } from './modules/lifecycle/index.js';
+import { LifecycleService } from './modules/lifecycle/index.js';
+import { MessageDispatcher } from './modules/messaging/index.js';
 import { startFakeWechat } from './fake-wechat/fake-wechat.js';
 import { devWechatRoutes, serveConsole, serveMemberApp } from './web/static-apps.js';
-import { openDatabase } from './infra/database/data-source.js';
+import { openDatabase } from './database.js';
 import { EventBus } from './infra/events/event-bus.js';
 import { JobScheduler } from './infra/jobs/job-scheduler.js';
 import { buildOpenApiDocument } from './infra/http/openapi.js';
 import { createLogger, NestPinoLogger, RequestLogController, requestId } from './infra/logging.js';
-import { Tier } from './modules/members/entities/tier.entity.js';
-import { BadgesService } from './modules/badges/badges.service.js';
-import { TierService } from './modules/members/tier.service.js';
-import { OrdersService } from './modules/orders/orders.service.js';
-import { StaffService } from './modules/staff/staff.service.js';
+import { BadgesService } from './modules/badges/index.js';
+import { TierService } from './modules/members/index.js';
+import { OrdersService } from './modules/orders/index.js';
+import { StaffService } from './modules/staff/index.js';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -164,8 +163,7 @@ async function seedStartupData(
   dataSource: DataSource,
   config: AppConfig,
 ): Promise<void> {
-  if ((await dataSource.getRepository(Tier).count()) === 0)
-    await dataSource.getRepository(Tier).insert(DEMO_TIERS);
+  await app.get(TierService).ensureLadder();
   await app.get(StaffService).ensureFirstOwner();
   const purchases = config.demoData ? await seedDemoData(dataSource, config.brandTimezone) : null;
   // Tiers and badges may have just been written: the caches warmed at start-up must see them.
@@ -195,7 +193,8 @@ async function seedDemoBrand(
       demo,
     );
   }
-  await seedDemoCatalogue(dataSource, {
+  await seedDemoCatalogue({
+    staff: app.get(StaffService),
     coupons: app.get(CouponsService),
     mall: app.get(MallService),
     memberDays: app.get(MemberDaysService),

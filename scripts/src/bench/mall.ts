@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type autocannon from 'autocannon';
-import { openDatabase } from '@huoyue/server/dist/infra/database/data-source.js';
+import { openDatabase } from '@huoyue/server/dist/database.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
 import { benchOptions, BenchRun, json, load, ownerLogin } from './support.js';
 

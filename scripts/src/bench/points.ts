@@ -16,7 +16,7 @@ import { once } from 'node:events';
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse';
 import mysql from 'mysql2/promise';
-import { openDatabase } from '@huoyue/server/dist/infra/database/data-source.js';
+import { openDatabase } from '@huoyue/server/dist/database.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
 import { benchOptions, BenchRun, json, load, ownerLogin, type Result } from './support.js';
 

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
-import { openDatabase } from '@huoyue/server/dist/infra/database/data-source.js';
+import { openDatabase } from '@huoyue/server/dist/database.js';
 import { createTempDatabase, type TempDatabase } from '../db/temp-database.js';
 
 export function startProcess(

@@ -4,7 +4,7 @@
  * the lots. Prints every difference and exits 1 when there is any.
  */
 import { loadConfig } from '@huoyue/server/dist/config/config.js';
-import { openDatabase } from '@huoyue/server/dist/infra/database/data-source.js';
+import { openDatabase } from '@huoyue/server/dist/database.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
 
 const config = loadConfig(process.env);

@@ -2,7 +2,7 @@
  * Fails when the entities and the migrations disagree: runs every migration on a fresh database of each
  * dialect asked for (DIALECTS=sqlite,mysql) and expects TypeORM to find nothing left to change.
  */
-import { openDatabase } from '@huoyue/server/dist/infra/database/data-source.js';
+import { openDatabase } from '@huoyue/server/dist/database.js';
 import { schemaDiff } from '@huoyue/server/dist/infra/database/schema-drift.js';
 import { createTempDatabase } from './temp-database.js';
 

@@ -7,7 +7,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '@huoyue/server/dist/infra/database/data-source.js';
+import { openDatabase } from '@huoyue/server/dist/database.js';
 import { schemaDiff } from '@huoyue/server/dist/infra/database/schema-drift.js';
 import { createTempDatabase } from './temp-database.js';
 

@@ -1,12 +1,12 @@
 import { couponTemplateInput, mallItemInput, memberDayBody } from '@huoyue/shared';
-import type { DataSource } from 'typeorm';
 import type { StaffPrincipal } from '../infra/auth/token.service.js';
-import { CouponsService } from '../modules/coupons/coupons.service.js';
-import { MallService } from '../modules/mall/mall.service.js';
-import { MemberDaysService } from '../modules/memberdays/member-days.service.js';
-import { Staff } from '../modules/staff/entities/staff.entity.js';
+import type { CouponsService } from '../modules/coupons/index.js';
+import type { MallService } from '../modules/mall/index.js';
+import type { MemberDaysService } from '../modules/memberdays/index.js';
+import type { StaffService } from '../modules/staff/index.js';
 
 interface Services {
+  staff: StaffService;
   coupons: CouponsService;
   mall: MallService;
   memberDays: MemberDaysService;
@@ -16,16 +16,17 @@ interface Services {
  * What the demo brand sells and gives away, created through the modules' own services (as the console would), so
  * a newcomer's member app has coupons to claim, a mall to browse and a weekly member day.
  */
-export async function seedDemoCatalogue(dataSource: DataSource, services: Services): Promise<void> {
-  const actor = await ownerActor(dataSource);
+export async function seedDemoCatalogue(services: Services): Promise<void> {
+  const actor = await ownerActor(services.staff);
   const { memberDayCoupon, voucher } = await seedDemoCoupons(services, actor);
   const { exclusive } = await seedDemoMallItems(services, actor, voucher.id);
   await seedDemoMemberDay(services, actor, memberDayCoupon.id, exclusive.id);
 }
 
 /** The brand owner, acting as the console would. */
-async function ownerActor(dataSource: DataSource): Promise<StaffPrincipal> {
-  const owner = await dataSource.getRepository(Staff).findOneByOrFail({ role: 'owner' });
+async function ownerActor(staff: StaffService): Promise<StaffPrincipal> {
+  const owner = (await staff.list()).find((s) => s.role === 'owner');
+  if (!owner) throw new Error('the demo catalogue needs the first owner account');
   const actor: StaffPrincipal = {
     kind: 'staff',
     staffId: owner.id,

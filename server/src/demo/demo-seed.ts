@@ -3,10 +3,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { sqliteGate } from '../infra/database/sqlite-gate.js';
 import { addDays, brandDay } from '@huoyue/shared';
 import { EngagementEvent } from '../modules/engagement/engagement-event.entity.js';
-import { generateCardNo } from '../modules/members/card-code.service.js';
+import { generateCardNo } from '../modules/members/index.js';
 import { Badge } from '../modules/badges/badge.entity.js';
 import { Member } from '../modules/members/entities/member.entity.js';
-import { Tier } from '../modules/members/entities/tier.entity.js';
 import { Store } from '../modules/staff/entities/store.entity.js';
 
 /** A purchase of the demo history, recorded through OrdersService once the app is up. */
@@ -17,69 +16,6 @@ export interface DemoPurchase {
   amount: number;
   storeCode: string;
 }
-
-export const DEMO_TIERS = [
-  {
-    code: 'normal',
-    name: '普通会员',
-    rank: 0,
-    growthThreshold: 0,
-    retentionGrowth: 0,
-    validityMonths: 0,
-    benefits: {
-      pointsMultiplier: 1,
-      birthdayCoupon: null,
-      freeShipping: false,
-      exclusiveItems: false,
-      perks: ['签到领积分', '会员日专属优惠'],
-    },
-  },
-  {
-    code: 'silver',
-    name: '银卡会员',
-    rank: 1,
-    growthThreshold: 1000,
-    retentionGrowth: 500,
-    validityMonths: 12,
-    benefits: {
-      pointsMultiplier: 1.2,
-      birthdayCoupon: '银卡生日券',
-      freeShipping: false,
-      exclusiveItems: false,
-      perks: ['会员日额外 9 折'],
-    },
-  },
-  {
-    code: 'gold',
-    name: '金卡会员',
-    rank: 2,
-    growthThreshold: 5000,
-    retentionGrowth: 2500,
-    validityMonths: 12,
-    benefits: {
-      pointsMultiplier: 1.5,
-      birthdayCoupon: '金卡生日券',
-      freeShipping: true,
-      exclusiveItems: true,
-      perks: ['新品优先购', '会员日额外 85 折'],
-    },
-  },
-  {
-    code: 'diamond',
-    name: '钻石会员',
-    rank: 3,
-    growthThreshold: 20000,
-    retentionGrowth: 10000,
-    validityMonths: 12,
-    benefits: {
-      pointsMultiplier: 2,
-      birthdayCoupon: '钻石生日券',
-      freeShipping: true,
-      exclusiveItems: true,
-      perks: ['专属客服', '新品优先购', '年度生日礼盒'],
-    },
-  },
-];
 
 /** Badges of the demo brand; `streak-7` is the one the default check-in ladder gives on day 7. */
 const DEMO_BADGES = [
@@ -192,7 +128,6 @@ export async function seedDemoData(
 }
 
 async function seedDemoReferenceData(em: EntityManager): Promise<void> {
-  if ((await em.count(Tier)) === 0) await em.insert(Tier, DEMO_TIERS);
   if ((await em.count(Store)) === 0) await em.insert(Store, DEMO_STORES);
   if ((await em.count(Badge)) === 0) await em.insert(Badge, DEMO_BADGES);
 }

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { ApiClient, DEFAULT_MESSAGING_SETTINGS, routes } from '@huoyue/shared';
-import { openDatabase } from '@huoyue/server/dist/infra/database/data-source.js';
+import { openDatabase } from '@huoyue/server/dist/database.js';
 import { loadConfig } from '@huoyue/server/dist/config/config.js';
 import { ADMIN, testDatabase } from '../support/test-server.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../../config/config.js';
-import { ALL_ENTITIES } from './entities.js';
+import type { EntityList } from './entities.js';
 import { installSqliteGate } from './sqlite-gate.js';
 import { MYSQL_MIGRATIONS } from './migrations/mysql/index.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
@@ -15,6 +15,7 @@ export type DatabaseKind = AppConfig['database']['kind'];
  */
 export function dataSourceOptions(
   database: AppConfig['database'],
+  entities: EntityList,
   poolSize = 20,
   flavour: 'mysql' | 'mariadb' = 'mysql',
 ): DataSourceOptions {
@@ -23,7 +24,7 @@ export function dataSourceOptions(
     return {
       type: 'better-sqlite3',
       database: database.file,
-      entities: ALL_ENTITIES,
+      entities,
       migrations: SQLITE_MIGRATIONS,
       migrationsTransactionMode: 'each',
       // WAL lets readers proceed during a write; foreign keys and a busy timeout for a second process (CLI tools).
@@ -40,7 +41,7 @@ export function dataSourceOptions(
   return {
     type: flavour,
     url: database.url,
-    entities: ALL_ENTITIES,
+    entities,
     migrations: MYSQL_MIGRATIONS,
     migrationsTransactionMode: 'each',
     charset: 'utf8mb4_unicode_ci',
@@ -55,10 +56,11 @@ export function dataSourceOptions(
 
 export function createDataSource(
   database: AppConfig['database'],
+  entities: EntityList,
   poolSize?: number,
   flavour?: 'mysql' | 'mariadb',
 ): DataSource {
-  return new DataSource(dataSourceOptions(database, poolSize, flavour));
+  return new DataSource(dataSourceOptions(database, entities, poolSize, flavour));
 }
 
 /**
@@ -85,12 +87,13 @@ export async function ensureMysqlDatabase(url: string): Promise<'mysql' | 'maria
 }
 
 /** Opens the database and brings its schema up to date. Schema changes only ever come from migrations. */
-export async function openDatabase(
+export async function openDataSource(
   database: AppConfig['database'],
+  entities: EntityList,
   poolSize?: number,
 ): Promise<DataSource> {
   const flavour = database.kind === 'mysql' ? await ensureMysqlDatabase(database.url) : undefined;
-  const dataSource = createDataSource(database, poolSize, flavour);
+  const dataSource = createDataSource(database, entities, poolSize, flavour);
   await dataSource.initialize();
   if (database.kind === 'sqlite') installSqliteGate(dataSource);
   await dataSource.runMigrations({ transaction: 'each' });

@@ -5,9 +5,13 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
-import { DataSource, IsNull, LessThan, Or } from 'typeorm';
+import { DataSource, type EntityManager, IsNull, LessThan, Or } from 'typeorm';
+import { bulkInsert } from '../database/bulk.js';
 import { DomainEventRow } from './domain-event.entity.js';
 import type { DomainEventMap, DomainEventName } from './event-map.js';
+
+/** A payload field of a set-based event: a SQL expression over the SELECT's rows, or a value bound as a parameter. */
+export type EventField = { sql: string } | string | number | boolean | null;
 
 /** Subscribes a method to a domain event. Errors propagate so the outbox retries the delivery. */
 export const OnDomainEvent = (name: DomainEventName) => OnEvent(name, { suppressErrors: false });
@@ -50,6 +54,59 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.sweeping;
+  }
+
+  /** The newest event's id: set-based writers drain what they publish after it, once committed. */
+  async lastId(em: EntityManager = this.dataSource.manager): Promise<number> {
+    const [row] = (await em.query('SELECT COALESCE(MAX(id), 0) AS last FROM domain_event')) as {
+      last: number | string;
+    }[];
+    return Number(row?.last ?? 0);
+  }
+
+  /**
+   * Writes many events of one kind into the outbox in the caller's transaction, as one multi-row insert. They are
+   * not delivered at commit: the writer drains them (`drain(lastId)`) once committed.
+   */
+  async publishAll<K extends DomainEventName>(
+    em: EntityManager,
+    name: K,
+    payloads: DomainEventMap[K][],
+  ): Promise<void> {
+    if (payloads.length === 0) return;
+    await bulkInsert(
+      em,
+      this.dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql',
+      'domain_event',
+      ['name', 'payload', 'attempts'],
+      payloads.map((p) => [name, JSON.stringify(p), 0]),
+    );
+  }
+
+  /**
+   * One event per row of `from` (a FROM … WHERE … clause), written with one INSERT … SELECT in the caller's
+   * transaction: every payload field is named, as a SQL expression over those rows or a bound value. Drained like
+   * publishAll. Answers nothing; the caller counts its rows itself if it needs to.
+   */
+  async publishSelect<K extends DomainEventName>(
+    em: EntityManager,
+    name: K,
+    payload: { [P in keyof DomainEventMap[K]]-?: EventField },
+    from: string,
+    params: unknown[] = [],
+  ): Promise<void> {
+    const values: unknown[] = [];
+    const pairs = Object.entries(payload as Record<string, EventField>).map(([key, field]) => {
+      if (field !== null && typeof field === 'object') return `'${key}', ${field.sql}`;
+      values.push(field);
+      return `'${key}', ?`;
+    });
+    // JSON_OBJECT is spelled the same in MySQL, MariaDB and SQLite.
+    await em.query(
+      `INSERT INTO domain_event (name, payload, attempts)
+       SELECT ?, JSON_OBJECT(${pairs.join(', ')}), 0 ${from}`,
+      [name, ...values, ...params],
+    );
   }
 
   /** Delivers rows that were just committed. Failures stay in the outbox for the sweep. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnDomainEvent } from '../../infra/events/event-bus.js';
 import type { DomainEventMap } from '../../infra/events/event-map.js';
-import { TierService } from '../members/tier.service.js';
+import { TierService } from '../members/index.js';
 import { BadgesService } from './badges.service.js';
 
 /** Turns what happened elsewhere into badge facts. Each handler names the event key that makes it apply once. */

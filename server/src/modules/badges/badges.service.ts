@@ -11,9 +11,9 @@ import { isUniqueViolation } from '../../infra/database/errors.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { SwrCache } from '../../infra/settings/swr-cache.js';
 import { DomainError } from '../../infra/http/domain-error.js';
-import { MemberDirectory } from '../points/member-directory.js';
-import { PointsService } from '../points/points.service.js';
-import { AuditService } from '../staff/audit.service.js';
+import { MemberDirectory } from '../members/member-directory.module.js';
+import { PointsService } from '../points/index.js';
+import { AuditService } from '../staff/index.js';
 import { Badge, MemberBadge, MemberStat } from './badge.entity.js';
 import {
   METRICS_OF,

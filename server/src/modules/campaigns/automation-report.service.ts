@@ -4,6 +4,7 @@ import type { automationReport } from '@huoyue/shared';
 import type { z } from 'zod';
 import { notFound } from '../../infra/http/domain-error.js';
 import { Automation } from './campaign.entities.js';
+import { MessagingService } from '../messaging/index.js';
 import { uplift } from './control-group.js';
 
 type Report = z.output<typeof automationReport>;
@@ -11,7 +12,10 @@ type Report = z.output<typeof automationReport>;
 /** An automation's report: qualified, sent, failed, opened and converted per group, and the uplift between them. */
 @Injectable()
 export class AutomationReports {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly messaging: MessagingService,
+  ) {}
 
   async report(id: number): Promise<Report> {
     const automation = await this.dataSource.getRepository(Automation).findOneBy({ id });
@@ -21,7 +25,7 @@ export class AutomationReports {
        FROM automation_enrollment WHERE automation_id = ? GROUP BY grp`,
       [id],
     )) as { grp: 'treatment' | 'control'; n: number; converted: number | null }[];
-    const messages = await this.messageOutcomes(id);
+    const messages = await this.messaging.outcomesOfAutomation(id);
     const group = (grp: 'treatment' | 'control') => {
       const row = groups.find((g) => g.grp === grp);
       const n = Number(row?.n ?? 0);
@@ -58,16 +62,5 @@ export class AutomationReports {
         { n: control.qualified, converted: control.converted },
       ),
     };
-  }
-
-  /** The automation's messages by status and reason, with how many were opened (the messaging module's table). */
-  private async messageOutcomes(
-    automationId: number,
-  ): Promise<{ status: string; reason: string | null; n: number; opened: number | null }[]> {
-    return (await this.dataSource.query(
-      `SELECT status, reason, COUNT(*) AS n, SUM(CASE WHEN opened_at IS NOT NULL THEN 1 ELSE 0 END) AS opened
-       FROM message WHERE automation_id = ? GROUP BY status, reason`,
-      [automationId],
-    )) as { status: string; reason: string | null; n: number; opened: number | null }[];
   }
 }

@@ -4,7 +4,7 @@ import { CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
 import { DomainError } from '../../infra/http/domain-error.js';
-import { MessagingService } from '../messaging/messaging.service.js';
+import { MessagingService } from '../messaging/index.js';
 import { automationBody } from '@huoyue/shared';
 import { AutomationReports } from './automation-report.service.js';
 import { CampaignsService } from './campaigns.service.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { brandDay, type AutomationTrigger } from '@huoyue/shared';
-import { MemberDaysService } from '../memberdays/member-days.service.js';
-import { MembersService } from '../members/members.service.js';
+import { MemberDaysService } from '../memberdays/index.js';
+import { MembersService } from '../members/index.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { OnDomainEvent, type DomainEventMap } from '../../infra/events/event-bus.js';

@@ -8,17 +8,17 @@ import type { AppConfig } from '../../config/config.js';
 import type { Actor } from '../../infra/auth/token.service.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
-import { CheckinsService } from '../checkins/checkins.service.js';
-import { CouponsService } from '../coupons/coupons.service.js';
-import { dayNumber } from '../lifecycle/lifecycle-sql.js';
-import type { MemberLifecycle } from '../lifecycle/lifecycle.entities.js';
-import { LifecycleReports } from '../lifecycle/lifecycle-reports.service.js';
-import { MessagingService } from '../messaging/messaging.service.js';
-import type { Variables } from '../messaging/render.js';
-import { MemberDirectory } from '../points/member-directory.js';
-import { PointsService } from '../points/points.service.js';
+import { CheckinsService } from '../checkins/index.js';
+import { CouponsService } from '../coupons/index.js';
+import { dayNumber } from '../lifecycle/index.js';
+import type { MemberLifecycle } from '../lifecycle/index.js';
+import { LifecycleReports } from '../lifecycle/index.js';
+import { MessagingService } from '../messaging/index.js';
+import type { Variables } from '../messaging/index.js';
+import { MemberDirectory } from '../members/member-directory.module.js';
+import { PointsService } from '../points/index.js';
 import { SwrCache } from '../../infra/settings/swr-cache.js';
-import { AuditService } from '../staff/audit.service.js';
+import { AuditService } from '../staff/index.js';
 import { Automation, AutomationEnrollment } from './campaign.entities.js';
 import { inControlGroup } from './control-group.js';
 
@@ -316,26 +316,13 @@ export class CampaignsService {
     for (const id of [input.templateId, ...input.fallbackTemplateIds])
       if (!(await this.messaging.template(id)))
         throw new DomainError('NOT_FOUND', `消息模板 ${id} 不存在`);
-    const where = ["m.status = 'member'"];
-    const params: unknown[] = [];
-    if (input.stages.length) {
-      where.push(`m.stage IN (${input.stages.map(() => '?').join(', ')})`);
-      params.push(...input.stages);
-    }
-    if (input.segments.length) {
-      where.push(`ml.segment IN (${input.segments.map(() => '?').join(', ')})`);
-      params.push(...input.segments);
-    }
-    const lifecycleJoin = input.segments.length
-      ? ' JOIN member_lifecycle ml ON ml.member_id = m.id'
-      : '';
-    const audience = `SELECT m.id AS member_id FROM member m${lifecycleJoin} WHERE ${where.join(' AND ')}`;
+    const audience = this.lifecycle.audienceQuery(input);
     return this.uow.run(async (tx) => {
       const queued = await this.messaging.enqueueAudience(tx, {
         templateIds: [input.templateId, ...input.fallbackTemplateIds],
         dedupePrefix: `broadcast:${input.requestId}:`,
-        audience,
-        params,
+        audience: audience.sql,
+        params: audience.params,
       });
       await this.audit.record(tx.em, actor, {
         action: 'message.broadcast',

@@ -4,7 +4,7 @@ import { routes } from '@huoyue/shared';
 import { CurrentMember, CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { MemberPrincipal, StaffPrincipal } from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
-import { BadgesService } from '../badges/badges.service.js';
+import { BadgesService } from '../badges/index.js';
 import type { Checkin } from './checkin.entity.js';
 import { CheckinsService } from './checkins.service.js';
 

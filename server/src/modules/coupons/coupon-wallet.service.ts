@@ -6,8 +6,8 @@ import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
-import { EngagementService } from '../engagement/engagement.service.js';
-import { AuditService } from '../staff/audit.service.js';
+import { EngagementService } from '../engagement/index.js';
+import { AuditService } from '../staff/index.js';
 import { Coupon } from './coupon.entity.js';
 import { type CouponView, whyNotUsable, withTemplates } from './coupon-views.js';
 

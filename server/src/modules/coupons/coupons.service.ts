@@ -10,9 +10,9 @@ import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
-import { EngagementService } from '../engagement/engagement.service.js';
-import { MemberDirectory } from '../points/member-directory.js';
-import { AuditService } from '../staff/audit.service.js';
+import { EngagementService } from '../engagement/index.js';
+import { MemberDirectory } from '../members/member-directory.module.js';
+import { AuditService } from '../staff/index.js';
 import { Coupon, type CouponChannel, CouponMemberCount, CouponTemplate } from './coupon.entity.js';
 import {
   type CouponView,

@@ -7,8 +7,8 @@ import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
 import { WechatGateway } from '../../infra/wechat/wechat.gateway.js';
-import { MemberDirectory } from '../points/member-directory.js';
-import { AuditService } from '../staff/audit.service.js';
+import { MemberDirectory } from '../members/member-directory.module.js';
+import { AuditService } from '../staff/index.js';
 import { RiskRefusal } from './risk-refusal.entity.js';
 
 export type RiskRules = z.output<typeof riskRules>;

@@ -85,6 +85,47 @@ export class EngagementService {
     return days;
   }
 
+  /**
+   * What members did inside [from, to): how many took part (bought, checked in, redeemed or used a coupon), orders
+   * and their spend, coupons claimed and used. Member-day reports.
+   */
+  async windowFigures(
+    from: Date,
+    to: Date,
+  ): Promise<{
+    participants: number;
+    orders: number;
+    spend: number;
+    claimed: number;
+    used: number;
+  }> {
+    const kind = this.config.database.kind;
+    const [row] = (await this.dataSource.query(
+      `SELECT COUNT(DISTINCT CASE WHEN type IN ('purchase', 'checkin', 'redemption', 'coupon_use')
+           THEN member_id END) AS participants,
+         SUM(CASE WHEN type = 'purchase' THEN 1 ELSE 0 END) AS orders,
+         SUM(CASE WHEN type = 'purchase' THEN COALESCE(JSON_EXTRACT(properties, '$.amount'), 0) ELSE 0 END)
+           AS spend,
+         SUM(CASE WHEN type = 'coupon_claim' THEN 1 ELSE 0 END) AS claimed,
+         SUM(CASE WHEN type = 'coupon_use' THEN 1 ELSE 0 END) AS used
+       FROM engagement_event WHERE occurred_at >= ? AND occurred_at < ?`,
+      [sqlInstant(kind, from), sqlInstant(kind, to)],
+    )) as {
+      participants: number;
+      orders: number | null;
+      spend: number | string | null;
+      claimed: number | null;
+      used: number | null;
+    }[];
+    return {
+      participants: Number(row?.participants ?? 0),
+      orders: Number(row?.orders ?? 0),
+      spend: Number(row?.spend ?? 0),
+      claimed: Number(row?.claimed ?? 0),
+      used: Number(row?.used ?? 0),
+    };
+  }
+
   recent(memberId: number, limit: number): Promise<EngagementEvent[]> {
     return this.dataSource
       .getRepository(EngagementEvent)

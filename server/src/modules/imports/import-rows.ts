@@ -1,6 +1,6 @@
 import { isCalendarDay, startOfBrandDay } from '@huoyue/shared';
-import { PHONE_REF } from '../members/members.service.js';
-import type { ImportedOrder } from '../orders/orders.service.js';
+import { PHONE_REF } from '../members/index.js';
+import type { ImportedOrder } from '../orders/index.js';
 
 /** The rows of an import's CSV file, and the checks each row passes before it is imported. */
 

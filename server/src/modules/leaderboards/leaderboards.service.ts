@@ -14,9 +14,9 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
-import { CheckinsService } from '../checkins/checkins.service.js';
-import { MembersService } from '../members/members.service.js';
-import { PointsReports } from '../points/points-reports.js';
+import { CheckinsService } from '../checkins/index.js';
+import { MembersService } from '../members/index.js';
+import { PointsReports } from '../points/index.js';
 import { LeaderboardEntry, LeaderboardOptout } from './leaderboard.entity.js';
 
 type LeaderboardView = z.output<typeof leaderboardView>;

@@ -198,9 +198,7 @@ export class LifecycleRecompute {
     let transitions = 0;
     let newlyAtRisk = 0;
     const writeStarted = Date.now();
-    const [{ last_event: lastEvent }] = (await this.dataSource.query(
-      'SELECT COALESCE(MAX(id), 0) AS last_event FROM domain_event',
-    )) as [{ last_event: number }];
+    const lastEvent = await this.bus.lastId();
     const [bounds] = (await this.dataSource.query(
       'SELECT MIN(member_id) AS lo, MAX(member_id) AS hi FROM lifecycle_scratch',
     )) as { lo: number | null; hi: number | null }[];
@@ -212,7 +210,12 @@ export class LifecycleRecompute {
     ) {
       const slice = await this.uow.run(async (tx) => {
         await this.aggregates.state(tx.em, 'update');
-        return writeSlice(tx.em, this.kind, { lo, hi: lo + WRITE_SLICE - 1, day: asOfDay, at });
+        return writeSlice(tx.em, this.kind, this.bus, {
+          lo,
+          hi: lo + WRITE_SLICE - 1,
+          day: asOfDay,
+          at,
+        });
       });
       transitions += slice.transitions;
       newlyAtRisk += slice.atRisk;

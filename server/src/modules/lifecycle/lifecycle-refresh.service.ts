@@ -63,7 +63,7 @@ export class LifecycleRefresh {
         // An import batch moves many members at once: one UPDATE per (from, to), the transitions and the events as
         // multi-row inserts, delivered after commit (as the recompute does) instead of one round trip each.
         // Read only here, not on every purchase: the events below get ids after it, drained once committed.
-        drainAfter = await this.lastDomainEventId(tx.em);
+        drainAfter = await this.bus.lastId(tx.em);
         await this.moveInBulk(tx.em, moves, cause, today);
         return moves.length;
       });
@@ -122,14 +122,6 @@ export class LifecycleRefresh {
     return n;
   }
 
-  /** The domain event outbox's latest id: events written after it are drained once committed. */
-  private async lastDomainEventId(em: EntityManager): Promise<number> {
-    const [{ last }] = (await em.query(
-      'SELECT COALESCE(MAX(id), 0) AS last FROM domain_event',
-    )) as [{ last: number }];
-    return Number(last);
-  }
-
   private async moveInBulk(
     em: EntityManager,
     moves: StageMove[],
@@ -154,27 +146,10 @@ export class LifecycleRefresh {
       ['member_id', 'from_stage', 'to_stage', 'day', 'cause'],
       moves.map((m) => [m.id, m.from, m.to, today, cause]),
     );
-    await this.insertStageChangedEvents(em, moves, cause, today, at);
-  }
-
-  /** `member.stage_changed` for each move, written straight into the domain event outbox. */
-  private async insertStageChangedEvents(
-    em: EntityManager,
-    moves: StageMove[],
-    cause: RefreshCause,
-    today: string,
-    at: string,
-  ): Promise<void> {
-    await bulkInsert(
+    await this.bus.publishAll(
       em,
-      this.kind,
-      'domain_event',
-      ['name', 'payload', 'attempts'],
-      moves.map((m) => [
-        'member.stage_changed',
-        JSON.stringify({ memberId: m.id, from: m.from, to: m.to, day: today, cause, at }),
-        0,
-      ]),
+      'member.stage_changed',
+      moves.map((m) => ({ memberId: m.id, from: m.from, to: m.to, day: today, cause, at })),
     );
   }
 }

@@ -17,6 +17,7 @@ import {
   LifecycleTransition,
   MemberLifecycle,
 } from './lifecycle.entities.js';
+import { MemberDirectory, type MemberContact } from '../members/member-directory.module.js';
 import { LifecycleAggregates } from './lifecycle-aggregates.js';
 import { dayNumber, dayOf, type Dialect } from './lifecycle-sql.js';
 import { LifecycleService } from './lifecycle.service.js';
@@ -40,6 +41,7 @@ export class LifecycleReports {
     private readonly dataSource: DataSource,
     private readonly lifecycle: LifecycleService,
     private readonly aggregates: LifecycleAggregates,
+    private readonly directory: MemberDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.kind = config.database.kind;
@@ -111,7 +113,7 @@ export class LifecycleReports {
     const arg = filter.stage ?? filter.segment;
     for (let after = 0; ;) {
       const rows = (await this.dataSource.query(
-        `SELECT m.id, m.card_no, m.nickname, m.phone, m.stage, ml.segment, ml.r, ml.f, ml.m, ml.low_frequency,
+        `SELECT m.id, m.stage, ml.segment, ml.r, ml.f, ml.m, ml.low_frequency,
            ml.at_risk, ml.first_dn, ml.last_dn, ml.purchase_days, ml.spend
          FROM member m LEFT JOIN member_lifecycle ml ON ml.member_id = m.id
          WHERE m.id > ? AND m.status IN ('visitor', 'member') AND ${where} ORDER BY m.id LIMIT 2000`,
@@ -119,7 +121,9 @@ export class LifecycleReports {
       )) as Record<string, unknown>[];
       if (rows.length === 0) return;
       after = Number(rows[rows.length - 1]!.id);
-      yield rows.map(exportLine).join('\n') + '\n';
+      // Contact details are the members module's: asked for per page.
+      const contacts = await this.directory.contacts(rows.map((r) => Number(r.id)));
+      yield rows.map((r) => exportLine(r, contacts.get(Number(r.id)))).join('\n') + '\n';
     }
   }
 
@@ -155,17 +159,39 @@ export class LifecycleReports {
     return rows.map((r) => ({ from: r.from_stage, to: r.to_stage, members: Number(r.n) }));
   }
 
+  /**
+   * The members of some stages and segments (any, when a list is empty) as a SELECT of `member_id`, for a set-based
+   * send (INSERT … SELECT) by the messaging module.
+   */
+  audienceQuery(input: { stages: string[]; segments: string[] }): {
+    sql: string;
+    params: unknown[];
+  } {
+    const where = ["m.status = 'member'"];
+    const params: unknown[] = [];
+    if (input.stages.length) {
+      where.push(`m.stage IN (${input.stages.map(() => '?').join(', ')})`);
+      params.push(...input.stages);
+    }
+    if (input.segments.length) {
+      where.push(`ml.segment IN (${input.segments.map(() => '?').join(', ')})`);
+      params.push(...input.segments);
+    }
+    const lifecycleJoin = input.segments.length
+      ? ' JOIN member_lifecycle ml ON ml.member_id = m.id'
+      : '';
+    return {
+      sql: `SELECT m.id AS member_id FROM member m${lifecycleJoin} WHERE ${where.join(' AND ')}`,
+      params,
+    };
+  }
+
   /** Members whose birthday is on this brand-local day (29 February birthdays count on 28 February in other years). */
   async birthdays(day: string): Promise<number[]> {
     const mmdd = day.slice(5);
     const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
     const days = mmdd === '02-28' && !leap(Number(day.slice(0, 4))) ? ['02-28', '02-29'] : [mmdd];
-    const rows = (await this.dataSource.query(
-      `SELECT id FROM member
-       WHERE status = 'member' AND SUBSTR(birthday, 6, 5) IN (${days.map(() => '?').join(', ')})`,
-      days,
-    )) as { id: number }[];
-    return rows.map((r) => Number(r.id));
+    return this.directory.withBirthdayOn(days);
   }
 
   /** Members who joined `days` days before this brand-local day and have not bought anything. */
@@ -223,12 +249,12 @@ function exportFlag(value: unknown): '' | 0 | 1 {
   return Number(value) ? 1 : 0;
 }
 
-function exportLine(r: Record<string, unknown>): string {
+function exportLine(r: Record<string, unknown>, contact: MemberContact | undefined): string {
   return [
     r.id,
-    r.card_no,
-    r.nickname,
-    r.phone ? String(r.phone).replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2') : '',
+    contact?.cardNo,
+    contact?.nickname,
+    contact?.phone ? contact.phone.replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2') : '',
     r.stage,
     r.segment,
     r.r,

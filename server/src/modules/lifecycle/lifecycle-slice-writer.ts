@@ -4,6 +4,7 @@
  */
 import { type EntityManager } from 'typeorm';
 import { affectedRows } from '../../infra/database/bulk.js';
+import type { EventBus } from '../../infra/events/event-bus.js';
 import { updateFrom, type Dialect } from './lifecycle-sql.js';
 
 export interface Slice {
@@ -24,13 +25,13 @@ const DECIDED_COLUMNS = ['r', 'f', 'm', 'segment', 'low_frequency', 'at_risk'];
 export async function writeSlice(
   em: EntityManager,
   kind: Dialect,
+  bus: EventBus,
   slice: Slice,
 ): Promise<{ transitions: number; atRisk: number }> {
-  const json = kind === 'mysql' ? 'JSON_OBJECT' : 'json_object';
   const current = `s.member_id BETWEEN ${slice.lo} AND ${slice.hi} AND COALESCE(ml.version, -1) = s.version`;
   const atIso = slice.at.toISOString();
-  await recordMoves(em, json, current, slice.day, atIso);
-  const atRisk = await recordNewlyAtRisk(em, json, current, slice.day, atIso);
+  await recordMoves(em, bus, current, slice.day, atIso);
+  const atRisk = await recordNewlyAtRisk(em, bus, current, slice.day, atIso);
   const movedCount = await applyStages(em, kind, slice);
   await applyDecidedColumns(em, kind, slice);
   return { transitions: movedCount, atRisk };
@@ -39,7 +40,7 @@ export async function writeSlice(
 /** The transitions and `member.stage_changed` events of the members whose stage moves. */
 async function recordMoves(
   em: EntityManager,
-  json: string,
+  bus: EventBus,
   current: string,
   day: string,
   atIso: string,
@@ -52,20 +53,25 @@ async function recordMoves(
      SELECT s.member_id, s.stage_old, s.stage_new, ?, 'recompute' ${moved}`,
     [day],
   );
-  await em.query(
-    `INSERT INTO domain_event (name, payload, attempts)
-     SELECT 'member.stage_changed',
-       ${json}('memberId', s.member_id, 'from', s.stage_old, 'to', s.stage_new,
-         'day', ?, 'cause', 'recompute', 'at', ?),
-       0 ${moved}`,
-    [day, atIso],
+  await bus.publishSelect(
+    em,
+    'member.stage_changed',
+    {
+      memberId: { sql: 's.member_id' },
+      from: { sql: 's.stage_old' },
+      to: { sql: 's.stage_new' },
+      day,
+      cause: 'recompute',
+      at: atIso,
+    },
+    moved,
   );
 }
 
 /** The `member.at_risk` events of the members newly at risk; answers how many there are. */
 async function recordNewlyAtRisk(
   em: EntityManager,
-  json: string,
+  bus: EventBus,
   current: string,
   day: string,
   atIso: string,
@@ -73,10 +79,11 @@ async function recordNewlyAtRisk(
   const risky = `FROM lifecycle_scratch s JOIN member_lifecycle ml ON ml.member_id = s.member_id
       WHERE ${current} AND s.at_risk = 1 AND ml.at_risk = 0`;
   const [{ n: atRisk }] = (await em.query(`SELECT COUNT(*) AS n ${risky}`)) as [{ n: number }];
-  await em.query(
-    `INSERT INTO domain_event (name, payload, attempts)
-     SELECT 'member.at_risk', ${json}('memberId', s.member_id, 'stage', s.stage_new, 'day', ?, 'at', ?), 0 ${risky}`,
-    [day, atIso],
+  await bus.publishSelect(
+    em,
+    'member.at_risk',
+    { memberId: { sql: 's.member_id' }, stage: { sql: 's.stage_new' }, day, at: atIso },
+    risky,
   );
   return Number(atRisk);
 }

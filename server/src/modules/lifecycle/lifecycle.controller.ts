@@ -7,7 +7,7 @@ import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { Contract, type In } from '../../infra/http/contract.js';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
-import { AuditService } from '../staff/audit.service.js';
+import { AuditService } from '../staff/index.js';
 import { ChurnService } from './churn.service.js';
 import { LifecycleRecompute } from './lifecycle-recompute.service.js';
 import { LifecycleReports } from './lifecycle-reports.service.js';

@@ -14,7 +14,7 @@ import type { Actor } from '../../infra/auth/token.service.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
 import { affectedRows } from '../../infra/database/bulk.js';
-import { AuditService } from '../staff/audit.service.js';
+import { AuditService } from '../staff/index.js';
 import { LifecycleTransition } from './lifecycle.entities.js';
 import { memberStageSql, type Dialect } from './lifecycle-sql.js';
 

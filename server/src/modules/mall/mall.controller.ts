@@ -4,7 +4,7 @@ import { routes } from '@huoyue/shared';
 import { CurrentMember, CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { MemberPrincipal, StaffPrincipal } from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
-import { RiskService } from '../coupons/risk.service.js';
+import { RiskService } from '../coupons/index.js';
 import { MallService } from './mall.service.js';
 import { RedemptionsService } from './redemptions.service.js';
 

@@ -1,18 +1,19 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { CheckinsModule } from '../checkins/checkins.module.js';
-import { CheckinsService } from '../checkins/checkins.service.js';
+import { EngagementModule } from '../engagement/engagement.module.js';
+import { CheckinsService } from '../checkins/index.js';
 import { MallModule } from '../mall/mall.module.js';
-import { MallService } from '../mall/mall.service.js';
+import { MallService } from '../mall/index.js';
 import { PointsModule } from '../points/points.module.js';
-import { PointsService } from '../points/points.service.js';
+import { PointsService } from '../points/index.js';
 import { MemberDaysController } from './member-days.controller.js';
 import { MemberDaysListener } from './member-days.listener.js';
 import { MemberDaysService } from './member-days.service.js';
 
 /** Member days (会员日): recurring windows with a points multiplier, check-in bonus and exclusives. */
 @Module({
-  imports: [PointsModule, CheckinsModule, MallModule],
+  imports: [PointsModule, CheckinsModule, MallModule, EngagementModule],
   controllers: [MemberDaysController],
   providers: [MemberDaysService, MemberDaysListener],
   exports: [MemberDaysService],

@@ -11,12 +11,13 @@ import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { Actor } from '../../infra/auth/token.service.js';
-import { sqlInstant } from '../../infra/database/bulk.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { notFound } from '../../infra/http/domain-error.js';
 import { SwrCache } from '../../infra/settings/swr-cache.js';
-import { MemberDirectory, type MemberProfile } from '../points/member-directory.js';
-import { AuditService } from '../staff/audit.service.js';
+import { MemberDirectory, type MemberProfile } from '../members/member-directory.module.js';
+import { EngagementService } from '../engagement/index.js';
+import { PointsReports } from '../points/index.js';
+import { AuditService } from '../staff/index.js';
 import { MemberDay, MemberDayOccurrence } from './member-day.entities.js';
 import { fallsOn, nextDays, windowOf } from './schedule.js';
 
@@ -42,6 +43,8 @@ export class MemberDaysService {
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     private readonly members: MemberDirectory,
+    private readonly engagement: EngagementService,
+    private readonly points: PointsReports,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.cache = new SwrCache(
@@ -294,37 +297,17 @@ export class MemberDaysService {
   }
 
   private async figures(from: Date, to: Date): Promise<Report['figures']> {
-    const kind = this.config.database.kind;
-    const [a, b] = [sqlInstant(kind, from), sqlInstant(kind, to)];
-    const [row] = (await this.dataSource.query(
-      `SELECT COUNT(DISTINCT CASE WHEN type IN ('purchase', 'checkin', 'redemption', 'coupon_use')
-           THEN member_id END) AS participants,
-         SUM(CASE WHEN type = 'purchase' THEN 1 ELSE 0 END) AS orders,
-         SUM(CASE WHEN type = 'purchase' THEN COALESCE(JSON_EXTRACT(properties, '$.amount'), 0) ELSE 0 END)
-           AS spend,
-         SUM(CASE WHEN type = 'coupon_claim' THEN 1 ELSE 0 END) AS claimed,
-         SUM(CASE WHEN type = 'coupon_use' THEN 1 ELSE 0 END) AS used
-       FROM engagement_event WHERE occurred_at >= ? AND occurred_at < ?`,
-      [a, b],
-    )) as {
-      participants: number;
-      orders: number | null;
-      spend: number | string | null;
-      claimed: number | null;
-      used: number | null;
-    }[];
-    const [points] = (await this.dataSource.query(
-      'SELECT COALESCE(SUM(points), 0) AS p FROM points_entry ' +
-        "WHERE type IN ('earn', 'reward') AND created_at >= ? AND created_at < ?",
-      [a, b],
-    )) as { p: number | string }[];
+    const [activity, pointsIssued] = await Promise.all([
+      this.engagement.windowFigures(from, to),
+      this.points.issuedBetween(from, to),
+    ]);
     return {
-      participants: Number(row?.participants ?? 0),
-      orders: Number(row?.orders ?? 0),
-      spend: Number(row?.spend ?? 0),
-      pointsIssued: Number(points?.p ?? 0),
-      couponsClaimed: Number(row?.claimed ?? 0),
-      couponsUsed: Number(row?.used ?? 0),
+      participants: activity.participants,
+      orders: activity.orders,
+      spend: activity.spend,
+      pointsIssued,
+      couponsClaimed: activity.claimed,
+      couponsUsed: activity.used,
     };
   }
 

@@ -1,11 +1,37 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { LifecycleStage } from '@huoyue/shared';
-import { MemberDirectory, type MemberProfile } from '../points/member-directory.js';
+import { MemberDirectory, type MemberContact, type MemberProfile } from './member-directory.js';
+
+export { MemberDirectory, type MemberContact, type MemberProfile };
 
 /** The members module's answer to "who is this member?", for modules that must not read the member table. */
 @Injectable()
 export class MemberTableDirectory extends MemberDirectory {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async contacts(memberIds: number[]): Promise<Map<number, MemberContact>> {
+    if (memberIds.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT id, card_no, nickname, phone FROM member WHERE id IN (${memberIds.map(() => '?').join(', ')})`,
+      memberIds,
+    )) as { id: number; card_no: string | null; nickname: string | null; phone: string | null }[];
+    return new Map(
+      rows.map((r) => [Number(r.id), { cardNo: r.card_no, nickname: r.nickname, phone: r.phone }]),
+    );
+  }
+
+  async withBirthdayOn(monthDays: string[]): Promise<number[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM member
+       WHERE status = 'member' AND SUBSTR(birthday, 6, 5) IN (${monthDays.map(() => '?').join(', ')})`,
+      monthDays,
+    )) as { id: number }[];
+    return rows.map((r) => Number(r.id));
+  }
+
   async profile(em: EntityManager, memberId: number): Promise<MemberProfile | null> {
     const [row] = (await em.query(
       `SELECT status, tier_code, stage, earning_blocked, openid, unionid, phone, nickname, card_no

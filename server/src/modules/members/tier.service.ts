@@ -16,11 +16,12 @@ import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { SwrCache } from '../../infra/settings/swr-cache.js';
 import { findOneForUpdate } from '../../infra/database/locks.js';
 import { DomainError } from '../../infra/http/domain-error.js';
-import { PointsService } from '../points/points.service.js';
-import { AuditService } from '../staff/audit.service.js';
+import { PointsService } from '../points/index.js';
+import { AuditService } from '../staff/index.js';
 import { Member } from './entities/member.entity.js';
 import { TierHistory } from './entities/tier-history.entity.js';
 import { Tier, type TierBenefits } from './entities/tier.entity.js';
+import { DEFAULT_TIERS } from './default-tiers.js';
 
 type TierView = z.output<typeof tierView>;
 type MyTiers = z.output<typeof myTiers>;
@@ -66,6 +67,13 @@ export class TierService {
 
   async entryTier(): Promise<Tier | undefined> {
     return (await this.ladder())[0];
+  }
+
+  /** A brand with no ladder yet gets the default one, so every member has an entry tier. */
+  async ensureLadder(): Promise<void> {
+    const tiers = this.dataSource.getRepository(Tier);
+    if ((await tiers.count()) === 0) await tiers.insert(DEFAULT_TIERS);
+    await this.reload();
   }
 
   /** Reloads the ladder now (after staff changed it; outside any transaction). */

@@ -19,9 +19,9 @@ import { isUniqueViolation } from '../../infra/database/errors.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
-import { EngagementService } from '../engagement/engagement.service.js';
-import { MemberDirectory } from '../points/member-directory.js';
-import { AuditService } from '../staff/audit.service.js';
+import { EngagementService } from '../engagement/index.js';
+import { MemberDirectory } from '../members/member-directory.module.js';
+import { AuditService } from '../staff/index.js';
 import {
   Message,
   MessagePreference,
@@ -85,6 +85,17 @@ export class MessagingService {
       });
       return after;
     });
+  }
+
+  /** An automation's messages by status and reason, with how many were opened (its report). */
+  async outcomesOfAutomation(
+    automationId: number,
+  ): Promise<{ status: string; reason: string | null; n: number; opened: number | null }[]> {
+    return (await this.dataSource.query(
+      `SELECT status, reason, COUNT(*) AS n, SUM(CASE WHEN opened_at IS NOT NULL THEN 1 ELSE 0 END) AS opened
+       FROM message WHERE automation_id = ? GROUP BY status, reason`,
+      [automationId],
+    )) as { status: string; reason: string | null; n: number; opened: number | null }[];
   }
 
   // ---------------------------------------------------------------- templates

@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { affectedRows, sqlInstant } from '../../infra/database/bulk.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
-import { MemberDirectory, type MemberProfile } from '../points/member-directory.js';
+import { MemberDirectory, type MemberProfile } from '../members/member-directory.module.js';
 import { SmsGateway } from './channels.js';
 import { Message, MessagePreference, MessageTemplate, OaFollower } from './messaging.entities.js';
 import { MessageOutcomes } from './message-outcomes.js';

@@ -91,6 +91,17 @@ export class PointsReports {
     );
   }
 
+  /** Points issued to everyone (earned and rewarded) inside [from, to). */
+  async issuedBetween(from: Date, to: Date): Promise<number> {
+    const kind = this.config.database.kind;
+    const [row] = (await this.dataSource.query(
+      'SELECT COALESCE(SUM(points), 0) AS p FROM points_entry ' +
+        "WHERE type IN ('earn', 'reward') AND created_at >= ? AND created_at < ?",
+      [sqlInstant(kind, from), sqlInstant(kind, to)],
+    )) as { p: number | string }[];
+    return Number(row?.p ?? 0);
+  }
+
   async earnedBetween(memberId: number, from: Date, to: Date): Promise<number> {
     const kind = this.config.database.kind;
     const [row] = (await this.dataSource.query(

@@ -6,7 +6,7 @@ import { CurrentMember, CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { MemberPrincipal, StaffPrincipal } from '../../infra/auth/token.service.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { Contract, type In } from '../../infra/http/contract.js';
-import { AuditService } from '../staff/audit.service.js';
+import { AuditService } from '../staff/index.js';
 import type { PointsEntry } from './entities/points-entry.entity.js';
 import { lastDay } from './points-time.js';
 import { PointsReports } from './points-reports.js';

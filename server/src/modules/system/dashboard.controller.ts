@@ -3,8 +3,8 @@ import { addDays, brandDay, routes } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { Contract, type In } from '../../infra/http/contract.js';
-import { EngagementService } from '../engagement/engagement.service.js';
-import { PointsReports } from '../points/points-reports.js';
+import { EngagementService } from '../engagement/index.js';
+import { PointsReports } from '../points/index.js';
 
 const r = routes.engagement;
 

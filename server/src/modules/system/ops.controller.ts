@@ -6,8 +6,8 @@ import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { Contract, type In } from '../../infra/http/contract.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
-import { AuditService } from '../staff/audit.service.js';
-import { IntegrationKeysService } from '../staff/integration-keys.service.js';
+import { AuditService } from '../staff/index.js';
+import { IntegrationKeysService } from '../staff/index.js';
 
 const r = routes.system;
 

@@ -1,6 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import type { LifecycleStage } from '@huoyue/shared';
 
+/** What a staff export shows of a member beside its figures. */
+export interface MemberContact {
+  cardNo: string | null;
+  nickname: string | null;
+  phone: string | null;
+}
+
 export interface MemberProfile {
   status: string;
   tierCode: string | null;
@@ -17,10 +24,17 @@ export interface MemberProfile {
 
 /**
  * What other modules need to know about a member without reading the member table: one read of the profile, and
- * the questions every earning path asks, derived from it. The members module provides the read.
+ * the questions every earning path asks, derived from it. Provided globally by MemberDirectoryModule, so the
+ * modules the members module imports (points) can ask too.
  */
 export abstract class MemberDirectory {
   abstract profile(em: EntityManager, memberId: number): Promise<MemberProfile | null>;
+
+  /** Card number, nickname and phone of each of these members (exports). */
+  abstract contacts(memberIds: number[]): Promise<Map<number, MemberContact>>;
+
+  /** Members (not visitors) whose birthday falls on one of these MM-DD days. */
+  abstract withBirthdayOn(monthDays: string[]): Promise<number[]>;
 
   /** Not a member, a member on the blacklist, or a member who may earn. */
   async earningStanding(em: EntityManager, memberId: number): Promise<'none' | 'blocked' | 'ok'> {

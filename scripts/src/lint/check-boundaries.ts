@@ -1,0 +1,48 @@
+/**
+ * `npm run lint` (after ESLint): the module-boundary check over server/src. Exit 1 on a breach not in
+ * server/module-boundaries.allow.json, or on an allowlist entry that no longer matches anything (so the list
+ * stays the true list of exceptions).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type AllowEntry,
+  checkBoundaries,
+  formatViolation,
+  unallowed,
+} from './module-boundaries.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const allowFile = join(root, 'server/module-boundaries.allow.json');
+const allow = (JSON.parse(readFileSync(allowFile, 'utf8')) as { exceptions: AllowEntry[] })
+  .exceptions;
+
+const { violations, tables } = checkBoundaries(join(root, 'server/src'));
+const breaches = unallowed(violations, tables, allow);
+const unused = allow.filter(
+  (a) =>
+    !violations.some(
+      (v) =>
+        (v.kind === 'sql' || v.kind === 'entity') &&
+        v.target === a.table &&
+        (v.owner === a.module || v.owner.endsWith(`/${a.module}`)),
+    ),
+);
+
+for (const v of breaches) console.error(formatViolation(v));
+for (const a of unused) {
+  console.error(
+    `server/module-boundaries.allow.json: ${a.module} → ${a.table} is allowed but never used`,
+  );
+}
+if (breaches.length > 0 || unused.length > 0) {
+  console.error(
+    `\nmodule boundaries: ${breaches.length} breach(es), ${unused.length} stale exception(s). A module reads and` +
+      ' writes only its own tables and imports other modules through their index.ts (docs/ARCHITECTURE.md).',
+  );
+  process.exit(1);
+}
+console.log(
+  `module boundaries: ${tables.size} tables, ${allow.length} written exceptions, no breach`,
+);

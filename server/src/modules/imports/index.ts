@@ -1,0 +1,4 @@
+/** The imports module's public surface: what other modules and the composition root may import. */
+import { ImportBatch, ImportJob, ImportRejection } from './import-job.entity.js';
+
+export const IMPORTS_ENTITIES = [ImportJob, ImportRejection, ImportBatch];
