@@ -28,6 +28,11 @@ export interface RouteDef<
   query?: TQuery;
   params?: TParams;
   response: TResponse;
+  /**
+   * A route that streams its answer in this content type instead of JSON (a CSV export): its handler writes to the
+   * reply itself, and `response` describes the text it streams.
+   */
+  stream?: 'text/csv';
   /** Routes whose body is not JSON (CSV uploads) skip body validation. */
   rawBody?: boolean;
   /**
@@ -44,6 +49,17 @@ export function defineRoute<
   TParams extends z.ZodType | undefined = undefined,
   TResponse extends z.ZodType = z.ZodType,
 >(route: RouteDef<TBody, TQuery, TParams, TResponse>): RouteDef<TBody, TQuery, TParams, TResponse> {
+  return route;
+}
+
+/** A route that streams text (a CSV export): its type says so, so its handler may write to the reply itself. */
+export function defineStreamRoute<
+  TQuery extends z.ZodType | undefined = undefined,
+  TParams extends z.ZodType | undefined = undefined,
+  TResponse extends z.ZodType = z.ZodType,
+>(
+  route: RouteDef<undefined, TQuery, TParams, TResponse> & { stream: 'text/csv' },
+): RouteDef<undefined, TQuery, TParams, TResponse> & { stream: 'text/csv' } {
   return route;
 }
 

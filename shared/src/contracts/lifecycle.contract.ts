@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIFECYCLE_STAGES } from '../constants.js';
-import { defineRoute, staff } from '../route.js';
+import { defineRoute, defineStreamRoute, staff } from '../route.js';
 import { isoDate } from './common.js';
 
 export const RFM_SEGMENTS = [
@@ -260,13 +260,14 @@ export const lifecycleRoutes = {
     summary: 'The 5×5 R×F grid with member counts and average spend',
     response: rfmGrid,
   }),
-  export: defineRoute({
+  export: defineStreamRoute({
     method: 'GET',
     path: '/admin/lifecycle/export',
     auth: STAFF,
     tag: 'admin-lifecycle',
     summary: 'Members of a stage or segment as CSV (streamed)',
     query: lifecycleExportQuery,
+    stream: 'text/csv',
     response: z.string(),
   }),
   fitModel: defineRoute({

@@ -70,7 +70,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         responses: {
           [status]: {
             description: 'OK',
-            content: { 'application/json': { schema: toSchema(route.response, 'output') } },
+            content: {
+              [route.stream ?? 'application/json']: { schema: toSchema(route.response, 'output') },
+            },
           },
           default: {
             description: 'Error (the one error shape)',
