@@ -269,7 +269,8 @@ function CheckinRulesForm() {
               {(fields, { add, remove }) => (
                 <>
                   {fields.map((field, index) => (
-                    <Space key={field.key} align="baseline" data-testid="ladder-row">
+                    <div key={field.key} data-testid="ladder-row">
+                      <Space align="baseline">
                       <Typography.Text style={{ width: 56, display: 'inline-block' }}>
                         第 {index + 1} 天
                       </Typography.Text>
@@ -302,7 +303,8 @@ function CheckinRulesForm() {
                       >
                         删除
                       </Button>
-                    </Space>
+                      </Space>
+                    </div>
                   ))}
                   <Button
                     type="dashed"
@@ -334,11 +336,11 @@ function CheckinRulesForm() {
               </Form.Item>
             </Space>
           )}
+          <Typography.Title level={5}>防刷设置</Typography.Title>
           <Space size="large" wrap>
             <Form.Item
               label={CHECKIN_LABELS.perIpPerHour}
               name={['antiFarming', 'perIpPerHour']}
-              extra="防止刷签到"
             >
               <InputNumber min={1} max={100_000} precision={0} addonAfter="次" />
             </Form.Item>

@@ -93,4 +93,82 @@ describe('the console speaks Chinese on every screen (demo brand)', () => {
 
     assert.deepEqual(found, {}, `Latin words on: ${JSON.stringify(found, null, 1)}`);
   });
+
+  it('the drawer adjusts points: whole numbers, confirmed with the member and amount, cleared, ledger at once', async () => {
+    await page.getByRole('menuitem', { name: '会员', exact: true }).click();
+    await settled(page);
+    await page.locator('.ant-table-tbody tr').nth(2).click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByTestId('member-ledger').waitFor();
+    const nickname = (await drawer
+      .locator('.ant-descriptions-item-label', { hasText: /^昵称$/ })
+      .locator('xpath=following-sibling::td[1]')
+      .textContent())!;
+    const amount = drawer.getByLabel('积分调整数量');
+    const reason = drawer.getByLabel('调整原因');
+    const submit = drawer.getByRole('button', { name: '调整积分' });
+
+    await amount.fill('1.5');
+    await reason.fill('门店活动补偿');
+    await submit.click();
+    await drawer.getByText('积分调整数量必须是整数').waitFor();
+
+    await amount.fill('500');
+    await submit.click();
+    const confirm = page.getByTestId('adjust-confirm');
+    await confirm.waitFor();
+    const text = (await confirm.textContent()) ?? '';
+    assert.match(text, new RegExp(`为 ${nickname}（卡号 \\d{12}）`));
+    assert.match(text, /增加 500 积分/);
+    assert.match(text, /原因：门店活动补偿/);
+    assert.deepEqual(await visibleLatinWords(page, ALLOWED), []);
+    await page.waitForTimeout(500); // the dialog's zoom-in
+    await page.screenshot({ path: 'docs/screenshots/console-member-adjust.png' });
+    await page.getByRole('button', { name: '确认增加' }).click();
+    await page.getByText(`已为 ${nickname} 增加 500 积分`).waitFor();
+    assert.equal(await amount.inputValue(), '', 'the amount is cleared: a second click cannot repeat it');
+    assert.equal(await reason.inputValue(), '');
+    const first = drawer.getByTestId('member-ledger').locator('.ant-table-tbody tr').first();
+    await first.getByText('+500').waitFor(); // refreshed at once, without reopening
+    assert.match((await first.textContent()) ?? '', /积分调整.*客服调整.*\+500.*门店活动补偿/);
+
+    // Beyond the brand's limit (10,000): the owner confirms a second time.
+    await amount.fill('20000');
+    await reason.fill('大客户补偿');
+    await submit.click();
+    await page.getByRole('button', { name: '确认增加' }).click();
+    await page.locator('.ant-modal-confirm-title', { hasText: '超出单次调整上限，请再次确认' }).waitFor();
+    await page.getByRole('button', { name: '我已核实，继续调整' }).click();
+    await page.getByText(`已为 ${nickname} 增加 20,000 积分`).waitFor();
+    await first.getByText('+20,000').waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it('rules are edited as forms: the adjustment limit and a longer check-in ladder, saved after a confirmation', async () => {
+    await page.getByRole('menuitem', { name: '积分与签到规则' }).click();
+    const limit = page.getByLabel('积分单次调整上限');
+    await limit.fill('50000');
+    await page.getByRole('button', { name: '保存积分规则' }).click();
+    await page.locator('.ant-modal-confirm-title', { hasText: '保存新的规则？' }).waitFor();
+    await page.getByRole('button', { name: /^保\s*存$/ }).click();
+    await page.getByText('规则已保存').waitFor();
+
+    await page.getByRole('tab', { name: '签到阶梯' }).click();
+    const rows = page.getByTestId('ladder-row');
+    await rows.first().waitFor();
+    const before = await rows.count();
+    await page.getByRole('button', { name: '添加一天' }).click();
+    await page.getByLabel(`第 ${before + 1} 天积分`).fill('80');
+    await page.getByRole('button', { name: '保存签到规则' }).click();
+    await page.getByRole('button', { name: /^保\s*存$/ }).click();
+    await page.getByText('规则已保存').first().waitFor();
+
+    await page.reload();
+    await page.getByRole('menuitem', { name: '积分与签到规则' }).click();
+    await settled(page);
+    assert.equal(await page.getByLabel('积分单次调整上限').inputValue(), '50000');
+    await page.getByRole('tab', { name: '签到阶梯' }).click();
+    await page.getByText(`一轮共 ${before + 1} 天`).waitFor();
+    assert.equal(await page.getByLabel(`第 ${before + 1} 天积分`).inputValue(), '80');
+  });
 });
