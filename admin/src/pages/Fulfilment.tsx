@@ -73,7 +73,7 @@ export function FulfilmentPage() {
             disabled={!list.data?.items.length}
             onClick={() =>
               downloadCsv(
-                'redemptions.csv',
+                '兑换订单.csv',
                 ['时间', '商品', '数量', '会员 ID', '收货人', '电话', '地址', '状态', '快递单号'],
                 (list.data?.items ?? []).map((r) => [
                   time(r.createdAt),
