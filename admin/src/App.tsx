@@ -79,7 +79,10 @@ export function App() {
     <StaffSessionContext.Provider value={me}>
       <Layout style={{ minHeight: '100vh' }}>
         <Layout.Sider theme="light" width={200}>
-          <Typography.Title level={4} style={{ padding: '16px 24px 8px', margin: 0, color: '#e8590c' }}>
+          <Typography.Title
+            level={4}
+            style={{ padding: '16px 24px 8px', margin: 0, color: '#e8590c' }}
+          >
             活跃 · 后台
           </Typography.Title>
           <SignedIn me={me} />

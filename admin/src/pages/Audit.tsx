@@ -78,7 +78,8 @@ export function AuditPage() {
     [names.data, time],
   );
   const who = (e: Entry) => {
-    if (e.staffId === null) return e.staffUsername?.startsWith('integration:') ? '对接系统' : '系统';
+    if (e.staffId === null)
+      return e.staffUsername?.startsWith('integration:') ? '对接系统' : '系统';
     const s = names.data?.staff.find((x) => x.id === e.staffId);
     return s?.displayName ?? e.staffUsername ?? '员工';
   };
@@ -131,7 +132,10 @@ export function AuditPage() {
           placeholder="全部操作人"
           aria-label="操作人"
           style={{ width: 180 }}
-          options={names.data?.staff.map((s) => ({ value: s.id, label: s.displayName ?? s.username }))}
+          options={names.data?.staff.map((s) => ({
+            value: s.id,
+            label: s.displayName ?? s.username,
+          }))}
           onChange={setStaffId}
         />
       </Space>
@@ -147,7 +151,11 @@ export function AuditPage() {
               columns={[
                 { title: '时间', width: 170, render: (_: unknown, e) => time(e.at) },
                 { title: '操作人', width: 120, render: (_: unknown, e) => who(e) },
-                { title: '操作', width: 170, render: (_: unknown, e) => auditActionLabel(e.action) },
+                {
+                  title: '操作',
+                  width: 170,
+                  render: (_: unknown, e) => auditActionLabel(e.action),
+                },
                 {
                   title: '对象',
                   width: 140,

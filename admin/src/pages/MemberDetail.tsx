@@ -138,16 +138,23 @@ function AdjustPoints({ member, onDone }: { member: Member; onDone: () => void }
     const amount = Math.abs(points);
     const over = limit !== undefined && amount > limit;
     if (over && me.role !== 'owner')
-      return setError(`单次调整不能超过 ${n(limit)} 积分（品牌设置的积分单次调整上限），请联系店长处理`);
+      return setError(
+        `单次调整不能超过 ${n(limit)} 积分（品牌设置的积分单次调整上限），请联系店长处理`,
+      );
     const who = `${member.nickname ?? '会员'}（卡号 ${member.cardNo ?? '—'}）`;
     const verb = points > 0 ? '增加' : '扣减';
     const ok = await confirmAsync({
       title: '确认调整积分',
       content: (
         <div data-testid="adjust-confirm">
-          为 {who} <b>{verb} {n(amount)} 积分</b>
+          为 {who}{' '}
+          <b>
+            {verb} {n(amount)} 积分
+          </b>
           <div>原因：{reason}</div>
-          <div>当前余额 {n(member.points)}，调整后 {n(member.points + points)}</div>
+          <div>
+            当前余额 {n(member.points)}，调整后 {n(member.points + points)}
+          </div>
         </div>
       ),
       okText: `确认${verb}`,
@@ -212,7 +219,11 @@ function AdjustPoints({ member, onDone }: { member: Member; onDone: () => void }
             { min: 2, message: '调整原因至少 2 个字' },
           ]}
         >
-          <Input aria-label="调整原因" placeholder="原因（必填，会记入操作日志）" style={{ width: 240 }} />
+          <Input
+            aria-label="调整原因"
+            placeholder="原因（必填，会记入操作日志）"
+            style={{ width: 240 }}
+          />
         </Form.Item>
         <Button htmlType="submit" loading={busy}>
           调整积分

@@ -61,11 +61,14 @@ export function MembersPage() {
       const res = await fetch(`/api/admin/members/export?${params.toString()}`, {
         headers: { authorization: `Bearer ${session.token()}` },
       });
-      if (!res.ok) return toast.error('导出失败，请稍后再试');
+      if (!res.ok) {
+        void toast.error('导出失败，请稍后再试');
+        return;
+      }
       const url = URL.createObjectURL(await res.blob());
       Object.assign(document.createElement('a'), { href: url, download: '会员名单.csv' }).click();
       URL.revokeObjectURL(url);
-      toast.success('已导出筛选出的全部会员');
+      void toast.success('已导出筛选出的全部会员');
     } finally {
       setExporting(false);
     }

@@ -88,8 +88,7 @@ function toPointsRules(v: PointsValues): unknown {
     growthPerYuan: v.growthPerYuan,
     perOrderCap: v.capMode === 'cap' ? (v.perOrderCap ?? null) : null,
     pendingDays: v.pendingDays,
-    expiry:
-      v.expiryKind === 'days' ? { kind: 'days', days: v.expiryDays } : { kind: v.expiryKind },
+    expiry: v.expiryKind === 'days' ? { kind: 'days', days: v.expiryDays } : { kind: v.expiryKind },
     noticeDays: v.noticeDays,
     downgrade: v.downgrade,
     adjustLimit: v.adjustLimit,
@@ -142,14 +141,27 @@ function PointsRulesForm() {
           style={{ maxWidth: 640 }}
         >
           {!owner && (
-            <Alert type="info" showIcon message="只有店长可以修改积分规则" style={{ marginBottom: 16 }} />
+            <Alert
+              type="info"
+              showIcon
+              message="只有店长可以修改积分规则"
+              style={{ marginBottom: 16 }}
+            />
           )}
           {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
           <Space size="large" wrap>
-            <Form.Item label={POINTS_LABELS.pointsPerYuan} name="pointsPerYuan" rules={[{ required: true, message: '请填写' }]}>
+            <Form.Item
+              label={POINTS_LABELS.pointsPerYuan}
+              name="pointsPerYuan"
+              rules={[{ required: true, message: '请填写' }]}
+            >
               <InputNumber min={0} max={100} step={0.1} addonAfter="积分" />
             </Form.Item>
-            <Form.Item label={POINTS_LABELS.growthPerYuan} name="growthPerYuan" rules={[{ required: true, message: '请填写' }]}>
+            <Form.Item
+              label={POINTS_LABELS.growthPerYuan}
+              name="growthPerYuan"
+              rules={[{ required: true, message: '请填写' }]}
+            >
               <InputNumber min={0} max={100} step={0.1} addonAfter="成长值" />
             </Form.Item>
           </Space>
@@ -167,8 +179,17 @@ function PointsRulesForm() {
                 />
               </Form.Item>
               {capMode === 'cap' && (
-                <Form.Item name="perOrderCap" noStyle rules={[{ required: true, message: '请填写上限' }]}>
-                  <InputNumber aria-label="单笔订单积分上限" min={1} precision={0} addonAfter="积分" />
+                <Form.Item
+                  name="perOrderCap"
+                  noStyle
+                  rules={[{ required: true, message: '请填写上限' }]}
+                >
+                  <InputNumber
+                    aria-label="单笔订单积分上限"
+                    min={1}
+                    precision={0}
+                    addonAfter="积分"
+                  />
                 </Form.Item>
               )}
             </Space>
@@ -191,13 +212,27 @@ function PointsRulesForm() {
                 />
               </Form.Item>
               {expiryKind === 'days' && (
-                <Form.Item name="expiryDays" noStyle rules={[{ required: true, message: '请填写天数' }]}>
-                  <InputNumber aria-label="积分有效天数" min={1} max={3650} precision={0} addonAfter="天" />
+                <Form.Item
+                  name="expiryDays"
+                  noStyle
+                  rules={[{ required: true, message: '请填写天数' }]}
+                >
+                  <InputNumber
+                    aria-label="积分有效天数"
+                    min={1}
+                    max={3650}
+                    precision={0}
+                    addonAfter="天"
+                  />
                 </Form.Item>
               )}
             </Space>
           </Form.Item>
-          <Form.Item label={POINTS_LABELS.noticeDays} name="noticeDays" extra="积分或等级到期前提醒会员">
+          <Form.Item
+            label={POINTS_LABELS.noticeDays}
+            name="noticeDays"
+            extra="积分或等级到期前提醒会员"
+          >
             <InputNumber min={1} max={60} precision={0} addonAfter="天" />
           </Form.Item>
           <Form.Item label="等级到期未保级时" name="downgrade">
@@ -250,7 +285,10 @@ function CheckinRulesForm() {
   const makeupOn = Form.useWatch(['makeup', 'enabled'], form);
   const submit = async (values: CheckinRules) => {
     setError(null);
-    const rewards = values.rewards.map((r) => ({ points: r.points, badgeCode: r.badgeCode ?? null }));
+    const rewards = values.rewards.map((r) => ({
+      points: r.points,
+      badgeCode: r.badgeCode ?? null,
+    }));
     const checked = checkinRules.safeParse({ ...values, rewards, cycleDays: rewards.length });
     if (!checked.success) return setError(issuesText(checked.error, CHECKIN_LABELS));
     await saveRules(
@@ -262,47 +300,56 @@ function CheckinRulesForm() {
   return (
     <Loadable state={state}>
       {({ rules, badges }) => (
-        <Form form={form} layout="vertical" onFinish={submit} initialValues={rules} style={{ maxWidth: 720 }}>
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={submit}
+          initialValues={rules}
+          style={{ maxWidth: 720 }}
+        >
           {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
-          <Form.Item label="签到奖励阶梯" extra="连续签到的第几天得多少积分，可在某天发放勋章；签满一轮后从第 1 天重新开始">
+          <Form.Item
+            label="签到奖励阶梯"
+            extra="连续签到的第几天得多少积分，可在某天发放勋章；签满一轮后从第 1 天重新开始"
+          >
             <Form.List name="rewards">
               {(fields, { add, remove }) => (
                 <>
                   {fields.map((field, index) => (
                     <div key={field.key} data-testid="ladder-row">
                       <Space align="baseline">
-                      <Typography.Text style={{ width: 56, display: 'inline-block' }}>
-                        第 {index + 1} 天
-                      </Typography.Text>
-                      <Form.Item
-                        name={[field.name, 'points']}
-                        rules={[{ required: true, message: '请填写积分' }]}
-                      >
-                        <InputNumber
-                          aria-label={`第 ${index + 1} 天积分`}
-                          min={0}
-                          max={100_000}
-                          precision={0}
-                          addonAfter="积分"
-                        />
-                      </Form.Item>
-                      <Form.Item name={[field.name, 'badgeCode']}>
-                        <Select
-                          allowClear
-                          aria-label={`第 ${index + 1} 天勋章`}
-                          placeholder="不发勋章"
-                          style={{ width: 180 }}
-                          options={badges.map((b) => ({ value: b.code, label: b.name }))}
-                        />
-                      </Form.Item>
-                      <Button
-                        type="link"
-                        danger
-                        disabled={fields.length <= 1}
-                        onClick={() => remove(field.name)}
-                      >
-                        删除
-                      </Button>
+                        <Typography.Text style={{ width: 56, display: 'inline-block' }}>
+                          第 {index + 1} 天
+                        </Typography.Text>
+                        <Form.Item
+                          name={[field.name, 'points']}
+                          rules={[{ required: true, message: '请填写积分' }]}
+                        >
+                          <InputNumber
+                            aria-label={`第 ${index + 1} 天积分`}
+                            min={0}
+                            max={100_000}
+                            precision={0}
+                            addonAfter="积分"
+                          />
+                        </Form.Item>
+                        <Form.Item name={[field.name, 'badgeCode']}>
+                          <Select
+                            allowClear
+                            aria-label={`第 ${index + 1} 天勋章`}
+                            placeholder="不发勋章"
+                            style={{ width: 180 }}
+                            options={badges.map((b) => ({ value: b.code, label: b.name }))}
+                          />
+                        </Form.Item>
+                        <Button
+                          type="link"
+                          danger
+                          disabled={fields.length <= 1}
+                          onClick={() => remove(field.name)}
+                        >
+                          删除
+                        </Button>
                       </Space>
                     </div>
                   ))}
@@ -338,10 +385,7 @@ function CheckinRulesForm() {
           )}
           <Typography.Title level={5}>防刷设置</Typography.Title>
           <Space size="large" wrap>
-            <Form.Item
-              label={CHECKIN_LABELS.perIpPerHour}
-              name={['antiFarming', 'perIpPerHour']}
-            >
+            <Form.Item label={CHECKIN_LABELS.perIpPerHour} name={['antiFarming', 'perIpPerHour']}>
               <InputNumber min={1} max={100_000} precision={0} addonAfter="次" />
             </Form.Item>
             <Form.Item

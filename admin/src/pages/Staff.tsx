@@ -242,7 +242,11 @@ function StoreForm({
         onFinish={submit}
         initialValues={{ name: store?.name, address: store?.address ?? '', codeMode: 'auto' }}
       >
-        <Form.Item label="门店名称" name="name" rules={[{ required: true, message: '请填写门店名称' }]}>
+        <Form.Item
+          label="门店名称"
+          name="name"
+          rules={[{ required: true, message: '请填写门店名称' }]}
+        >
           <Input maxLength={64} placeholder="如：南京西路旗舰店" />
         </Form.Item>
         <Form.Item label="门店地址" name="address">
@@ -255,7 +259,11 @@ function StoreForm({
           </Form.Item>
         ) : (
           <>
-            <Form.Item label="门店编码" name="codeMode" extra="编码用于订单和核销记录，创建后不可修改">
+            <Form.Item
+              label="门店编码"
+              name="codeMode"
+              extra="编码用于订单和核销记录，创建后不可修改"
+            >
               <Radio.Group
                 options={[
                   { value: 'auto', label: '自动生成' },
@@ -335,7 +343,10 @@ function StaffTab({ stores }: { stores: Store[] }) {
               columns={[
                 { title: '姓名', render: (_: unknown, s) => s.displayName ?? '—' },
                 { title: '登录账号', dataIndex: 'username' },
-                { title: '角色', render: (_: unknown, s) => <Tag>{STAFF_ROLE_LABELS[s.role]}</Tag> },
+                {
+                  title: '角色',
+                  render: (_: unknown, s) => <Tag>{STAFF_ROLE_LABELS[s.role]}</Tag>,
+                },
                 { title: '所属门店', render: (_: unknown, s) => s.storeName ?? '全部门店' },
                 {
                   title: '状态',
@@ -357,7 +368,9 @@ function StaffTab({ stores }: { stores: Store[] }) {
                         <Popconfirm
                           title={s.active ? `停用「${nameOf(s)}」？` : `启用「${nameOf(s)}」？`}
                           description={
-                            s.active ? '停用后该员工立即无法登录，已登录的页面也会失效。' : '启用后可以重新登录。'
+                            s.active
+                              ? '停用后该员工立即无法登录，已登录的页面也会失效。'
+                              : '启用后可以重新登录。'
                           }
                           okText={s.active ? '停用' : '启用'}
                           cancelText="取消"
@@ -442,8 +455,7 @@ function StaffForm({
   const submit = (v: StaffValues) => {
     const storeCode = v.role === 'clerk' ? v.storeCode : undefined;
     const displayName = v.displayName?.trim() || undefined;
-    if (account)
-      return update.submit({ displayName, role: v.role, storeCode: storeCode ?? null });
+    if (account) return update.submit({ displayName, role: v.role, storeCode: storeCode ?? null });
     return create.submit({
       username: v.username,
       password: v.password,
@@ -476,7 +488,11 @@ function StaffForm({
           storeCode: account?.storeCode ?? undefined,
         }}
       >
-        <Form.Item label="姓名" name="displayName" rules={[{ required: !account, message: '请填写姓名' }]}>
+        <Form.Item
+          label="姓名"
+          name="displayName"
+          rules={[{ required: !account, message: '请填写姓名' }]}
+        >
           <Input maxLength={32} placeholder="如：王小明" />
         </Form.Item>
         {account ? (
@@ -563,8 +579,13 @@ function ResetPassword({ account, onClose }: { account: StaffAccount; onClose: (
         title: `已重置「${nameOf(account)}」的密码`,
         content: (
           <div>
-            新密码：<Typography.Text copyable strong>{password}</Typography.Text>
-            <div style={{ marginTop: 8, color: '#888' }}>只显示这一次，请当面或通过安全渠道告知员工。</div>
+            新密码：
+            <Typography.Text copyable strong>
+              {password}
+            </Typography.Text>
+            <div style={{ marginTop: 8, color: '#888' }}>
+              只显示这一次，请当面或通过安全渠道告知员工。
+            </div>
           </div>
         ),
         okText: '我已记下',
@@ -587,10 +608,16 @@ function ResetPassword({ account, onClose }: { account: StaffAccount; onClose: (
       <Form form={form} layout="vertical" onFinish={submit}>
         <Form.Item label="新密码" required extra="至少 8 位；重置后旧密码立即失效">
           <Space.Compact style={{ width: '100%' }}>
-            <Form.Item name="password" noStyle rules={[{ required: true, message: '请填写新密码' }]}>
+            <Form.Item
+              name="password"
+              noStyle
+              rules={[{ required: true, message: '请填写新密码' }]}
+            >
               <Input.Password autoComplete="new-password" placeholder="至少 8 位" />
             </Form.Item>
-            <Button onClick={() => form.setFieldValue('password', randomPassword())}>随机生成</Button>
+            <Button onClick={() => form.setFieldValue('password', randomPassword())}>
+              随机生成
+            </Button>
           </Space.Compact>
         </Form.Item>
       </Form>

@@ -231,7 +231,10 @@ export interface AuditChange {
 }
 
 /** Nested settings (`expiry.kind`) become their own lines: 积分有效期 · 方式. */
-function flatten(value: unknown, prefix: string[] = []): Map<string, { key: string; value: unknown }> {
+function flatten(
+  value: unknown,
+  prefix: string[] = [],
+): Map<string, { key: string; value: unknown }> {
   const out = new Map<string, { key: string; value: unknown }>();
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     if (prefix.length > 0) out.set(prefix.join('.'), { key: prefix[prefix.length - 1]!, value });

@@ -1,5 +1,9 @@
 import type { LedgerType, StaffRole } from '../constants.js';
-import type { COUPON_CHANNELS, COUPON_KINDS, COUPON_STATUSES } from '../contracts/coupons.contract.js';
+import type {
+  COUPON_CHANNELS,
+  COUPON_KINDS,
+  COUPON_STATUSES,
+} from '../contracts/coupons.contract.js';
 import type { MALL_ITEM_KINDS, REDEMPTION_STATUSES } from '../contracts/mall.contract.js';
 import type {
   MESSAGE_CHANNELS,
@@ -68,7 +72,11 @@ export const LEDGER_SOURCE_LABELS: Record<string, string> = {
 };
 
 /** One line of a points history in the member's words: the source for earnings, rewards and spending. */
-export function ledgerEntryLabel(e: { type: LedgerType; sourceType: string; reason: string | null }) {
+export function ledgerEntryLabel(e: {
+  type: LedgerType;
+  sourceType: string;
+  reason: string | null;
+}) {
   if (e.type === 'expire') return LEDGER_TYPE_LABELS.expire;
   if (e.sourceType === 'mall' && e.type === 'refund') return '兑换取消，积分退回';
   const bySource = e.type === 'reward' || e.type === 'earn' || e.type === 'spend';

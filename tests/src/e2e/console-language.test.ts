@@ -126,7 +126,11 @@ describe('the console speaks Chinese on every screen (demo brand)', () => {
     await page.screenshot({ path: 'docs/screenshots/console-member-adjust.png' });
     await page.getByRole('button', { name: '确认增加' }).click();
     await page.getByText(`已为 ${nickname} 增加 500 积分`).waitFor();
-    assert.equal(await amount.inputValue(), '', 'the amount is cleared: a second click cannot repeat it');
+    assert.equal(
+      await amount.inputValue(),
+      '',
+      'the amount is cleared: a second click cannot repeat it',
+    );
     assert.equal(await reason.inputValue(), '');
     const first = drawer.getByTestId('member-ledger').locator('.ant-table-tbody tr').first();
     await first.getByText('+500').waitFor(); // refreshed at once, without reopening
@@ -137,7 +141,9 @@ describe('the console speaks Chinese on every screen (demo brand)', () => {
     await reason.fill('大客户补偿');
     await submit.click();
     await page.getByRole('button', { name: '确认增加' }).click();
-    await page.locator('.ant-modal-confirm-title', { hasText: '超出单次调整上限，请再次确认' }).waitFor();
+    await page
+      .locator('.ant-modal-confirm-title', { hasText: '超出单次调整上限，请再次确认' })
+      .waitFor();
     await page.getByRole('button', { name: '我已核实，继续调整' }).click();
     await page.getByText(`已为 ${nickname} 增加 20,000 积分`).waitFor();
     await first.getByText('+20,000').waitFor();

@@ -116,7 +116,10 @@ describe('journey: the owner sets up stores and clerks; clerks see only their de
         null,
         'the store is shown as text, not a field',
       );
-      assert.match((await page.getByTestId('signed-in').textContent()) ?? '', new RegExp(clerk.name));
+      assert.match(
+        (await page.getByTestId('signed-in').textContent()) ?? '',
+        new RegExp(clerk.name),
+      );
       // Typing another page's address still lands on the desk.
       await page.goto(`${siteUrl(server)}/admin/#/members`);
       await page.reload();
@@ -124,7 +127,8 @@ describe('journey: the owner sets up stores and clerks; clerks see only their de
       assert.deepEqual(await page.getByRole('menuitem').allTextContents(), ['店员工作台']);
       assert.equal(await page.locator('.ant-menu-item-selected').textContent(), '店员工作台');
       await noEnglish(page, `${clerk.name}'s desk`);
-      if (clerk === CLERKS[0]) await page.screenshot({ path: 'docs/screenshots/console-clerk-menu.png' });
+      if (clerk === CLERKS[0])
+        await page.screenshot({ path: 'docs/screenshots/console-clerk-menu.png' });
       await page.context().close();
     }
   });
@@ -133,7 +137,10 @@ describe('journey: the owner sets up stores and clerks; clerks see only their de
     const leaving = CLERKS[1]!;
     const row = owner.getByRole('row', { name: new RegExp(leaving.name) });
     await row.getByRole('button', { name: /停\s*用/ }).click();
-    await owner.locator('.ant-popover:visible').getByRole('button', { name: /停\s*用/ }).click();
+    await owner
+      .locator('.ant-popover:visible')
+      .getByRole('button', { name: /停\s*用/ })
+      .click();
     await owner.getByText(`已停用「${leaving.name}」`).waitFor();
     await row.getByText('已停用').waitFor();
 

@@ -45,7 +45,11 @@ describe('manual points adjustment: integer, bounded by the brand setting, owner
     const error = (res.data as { error: { code: string; message: string } }).error;
     assert.equal(error.code, 'VALIDATION_FAILED');
     assert.match(error.message, /积分调整数量必须是整数/);
-    assert.doesNotMatch(error.message, /[A-Za-z]{2,}/, `no field names in English: ${error.message}`);
+    assert.doesNotMatch(
+      error.message,
+      /[A-Za-z]{2,}/,
+      `no field names in English: ${error.message}`,
+    );
     const empty = await operator.raw(p.adjust, {
       params: { id: m.member.id },
       body: { reason: 'x', requestId: randomUUID() } as never,
@@ -85,7 +89,9 @@ describe('manual points adjustment: integer, bounded by the brand setting, owner
     assert.equal(await balance(m.member.id), 0);
     const entry = await adjust(owner, m.member.id, 50_000, true);
     assert.equal(entry.balanceAfter, 50_000);
-    const log = await owner.call(routes.staff.audit, { query: { entityType: 'member', limit: 10 } });
+    const log = await owner.call(routes.staff.audit, {
+      query: { entityType: 'member', limit: 10 },
+    });
     const record = log.items.find(
       (e) => e.action === 'points.adjust' && e.entityId === String(m.member.id),
     );
@@ -107,7 +113,10 @@ describe('manual points adjustment: integer, bounded by the brand setting, owner
       'FORBIDDEN',
     );
     const bad = await owner.raw(p.putRules, { body: { ...rules, adjustLimit: 0 } });
-    assert.match((bad.data as { error: { message: string } }).error.message, /积分单次调整上限至少为 1/);
+    assert.match(
+      (bad.data as { error: { message: string } }).error.message,
+      /积分单次调整上限至少为 1/,
+    );
     await owner.call(p.putRules, { body: { ...rules, adjustLimit: 500 } });
     const m = await joinedMember(server);
     await expectError(adjust(operator, m.member.id, 501), 403, 'ADJUST_LIMIT_EXCEEDED');
@@ -115,7 +124,9 @@ describe('manual points adjustment: integer, bounded by the brand setting, owner
     // A rule saved without the field (an older client) keeps the default, not nothing.
     const { adjustLimit: _omitted, ...withoutLimit } = rules;
     assert.equal((await owner.call(p.putRules, { body: withoutLimit })).adjustLimit, 10_000);
-    const log = await owner.call(routes.staff.audit, { query: { entityType: 'setting', limit: 5 } });
+    const log = await owner.call(routes.staff.audit, {
+      query: { entityType: 'setting', limit: 5 },
+    });
     assert.ok(
       log.items.some(
         (e) =>

@@ -111,7 +111,12 @@ describe('stores and staff accounts for the console page', () => {
     );
     await expectError(
       owner.call(s.create, {
-        body: { username: 'shut-clerk', password: 'clerk-pass-1', role: 'clerk', storeCode: shut.code },
+        body: {
+          username: 'shut-clerk',
+          password: 'clerk-pass-1',
+          role: 'clerk',
+          storeCode: shut.code,
+        },
       }),
       422,
       'BUSINESS_RULE',
@@ -127,7 +132,12 @@ describe('stores and staff accounts for the console page', () => {
     });
     assert.deepEqual([clerk.storeCode, clerk.storeName], [open.code, '营业中门店']);
     const op = await owner.call(s.create, {
-      body: { username: 'op-nostore', password: 'operator-pass', role: 'operator', storeCode: open.code },
+      body: {
+        username: 'op-nostore',
+        password: 'operator-pass',
+        role: 'operator',
+        storeCode: open.code,
+      },
     });
     assert.equal(op.storeCode, null, 'an operator works across stores');
     // Promoting the clerk unbinds the store; making them a clerk again needs one.

@@ -136,7 +136,10 @@ describe('the shared label map', () => {
       const label = ledgerEntryLabel({ type, sourceType: 'order', reason: null });
       assert.doesNotMatch(label, LATIN, type);
     }
-    assert.equal(ledgerEntryLabel({ type: 'earn', sourceType: 'order', reason: null }), '消费得积分');
+    assert.equal(
+      ledgerEntryLabel({ type: 'earn', sourceType: 'order', reason: null }),
+      '消费得积分',
+    );
     assert.equal(
       ledgerEntryLabel({ type: 'adjust', sourceType: 'staff', reason: '补偿' }),
       '积分调整（补偿）',
@@ -148,7 +151,10 @@ describe('the shared label map', () => {
       formatBrandDateTime('2026-12-06T02:00:00.000Z', 'Asia/Shanghai'),
       '2026-12-06 10:00:00',
     );
-    assert.equal(formatBrandDateTime('2026-12-06T16:30:05Z', 'Asia/Shanghai'), '2026-12-07 00:30:05');
+    assert.equal(
+      formatBrandDateTime('2026-12-06T16:30:05Z', 'Asia/Shanghai'),
+      '2026-12-07 00:30:05',
+    );
     assert.equal(formatBrandDateTime(null, 'Asia/Shanghai'), '');
   });
 });

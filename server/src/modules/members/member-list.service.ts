@@ -84,7 +84,7 @@ export class MemberListService {
   async *exportRows(filter: MemberListFilter): AsyncGenerator<string> {
     yield `\ufeff${EXPORT_HEADER.join(',')}\n`;
     const tz = this.config.brandTimezone;
-    for (let before = Number.MAX_SAFE_INTEGER; ; ) {
+    for (let before = Number.MAX_SAFE_INTEGER; ;) {
       const rows = await this.filtered(filter)
         .andWhere('m.id < :before', { before })
         .orderBy('m.id', 'DESC')

@@ -82,8 +82,7 @@ export class StaffService extends StaffStatusChecker {
     const ok = await verify(staff.passwordHash, password).catch(() => false);
     if (!ok) throw new DomainError('INVALID_CREDENTIALS', '用户名或密码错误');
     // Said only to whoever knows the password: that the account exists but may not sign in, and why.
-    if (!staff.active)
-      throw new DomainError('ACCOUNT_DISABLED', '该账号已停用，请联系店长');
+    if (!staff.active) throw new DomainError('ACCOUNT_DISABLED', '该账号已停用，请联系店长');
     const store = staff.storeCode ? await this.stores.byCode(staff.storeCode) : null;
     if (staff.role === 'clerk' && !store?.active)
       throw new DomainError('ACCOUNT_DISABLED', '所属门店已停用，请联系店长');

@@ -15,4 +15,19 @@ import { Campaigns1796192599903 } from './1796192599903-Campaigns.js';
 import { MemberDays1796193900688 } from './1796193900688-MemberDays.js';
 import { ConsoleStoresMemberList1796538724584 } from './1796538724584-ConsoleStoresMemberList.js';
 
-export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795519752139, PointsOrdersTiers1795556213028, Imports1795556645099, CheckinsBadgesLeaderboards1795557855134, Coupons1795560334124, Mall1795560575403, RiskRefusals1795560895764, ImportBatches1795561300086, Lifecycle1796190221331, OrdersCoveringIndex1796191784361, Messaging1796192141100, Campaigns1796192599903, MemberDays1796193900688, ConsoleStoresMemberList1796538724584];
+export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
+  Initial1795519752139,
+  PointsOrdersTiers1795556213028,
+  Imports1795556645099,
+  CheckinsBadgesLeaderboards1795557855134,
+  Coupons1795560334124,
+  Mall1795560575403,
+  RiskRefusals1795560895764,
+  ImportBatches1795561300086,
+  Lifecycle1796190221331,
+  OrdersCoveringIndex1796191784361,
+  Messaging1796192141100,
+  Campaigns1796192599903,
+  MemberDays1796193900688,
+  ConsoleStoresMemberList1796538724584,
+];
