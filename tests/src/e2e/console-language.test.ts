@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
-import { LATIN_ALLOWED, openConsole, visibleLatinWords } from '../support/journey.js';
+import { LATIN_ALLOWED, openConsole, siteUrl, visibleLatinWords } from '../support/journey.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.js';
 
 /**
@@ -47,6 +47,14 @@ describe('the console speaks Chinese on every screen (demo brand)', () => {
   after(async () => {
     await browser?.close();
     await server?.stop();
+  });
+
+  it('has a favicon (no 404 in the tab)', async () => {
+    const href = await page.evaluate('document.querySelector("link[rel=icon]")?.href');
+    assert.equal(href, `${siteUrl(server)}/admin/favicon.svg`);
+    const res = await page.request.get(href as string);
+    assert.equal(res.status(), 200);
+    assert.match(res.headers()['content-type'] ?? '', /image\/svg\+xml/);
   });
 
   it('every menu page, the member drawer, staff, rules, audit log and reports: no English', async () => {

@@ -46,6 +46,14 @@ describe('journey: the owner sets up stores and clerks; clerks see only their de
 
   it('the owner creates two stores; their codes are generated and shown', async () => {
     owner = await openConsole(browser.browser, server);
+    const missing: string[] = [];
+    owner.on('response', (r) => {
+      if (r.status() === 404) missing.push(r.url());
+    });
+    await owner.reload(); // the first load again, now watched: nothing the console asks for is missing
+    await owner.locator('.ant-menu').waitFor();
+    await owner.waitForLoadState('networkidle');
+    assert.deepEqual(missing, []);
     await owner.getByRole('menuitem', { name: '员工与门店' }).click();
     await owner.getByText('还没有门店，先新建一个吧').waitFor();
     await noEnglish(owner, 'the empty stores tab');
