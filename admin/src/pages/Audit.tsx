@@ -71,7 +71,8 @@ export function AuditPage() {
         if (field === 'storeCode' || field === 'usedStoreCode' || field === 'homeStoreCode')
           return names.data?.stores.get(value);
         if (field.startsWith('tier')) return names.data?.tiers.get(value);
-        if (field === 'code') return names.data?.tiers.get(value) ?? names.data?.stores.get(value);
+        // A tier's code ("gold") reads as its name; a store's code is the brand's own and shows as it is.
+        if (field === 'code') return names.data?.tiers.get(value);
         return undefined;
       },
     }),
