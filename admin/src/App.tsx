@@ -1,7 +1,8 @@
-import { Alert, Button, Card, Form, Input, Layout, Menu, Skeleton, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Layout, Menu, Skeleton, Tag, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
-import { routes, type StaffRole } from '@huoyue/shared';
-import { api, message, session } from './api';
+import { routes, STAFF_ROLE_LABELS, type StaffRole } from '@huoyue/shared';
+import { api, call, message, session } from './api';
+import { StaffSessionContext, type StaffSession } from './session';
 
 /** Each page is its own chunk: the first load fetches only the shell and the page it opens (the charts ride with the dashboard). */
 function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
@@ -21,11 +22,13 @@ const TemplatesPage = page(() => import('./pages/Templates'), 'TemplatesPage');
 const FulfilmentPage = page(() => import('./pages/Fulfilment'), 'FulfilmentPage');
 const TiersPage = page(() => import('./pages/Tiers'), 'TiersPage');
 const BadgesPage = page(() => import('./pages/Badges'), 'BadgesPage');
+const StaffPage = page(() => import('./pages/Staff'), 'StaffPage');
 
 const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'dashboard', label: '数据看板', roles: ['owner', 'operator'] },
-  { key: 'members', label: '会员', roles: ['owner', 'operator', 'clerk'] },
-  { key: 'clerk', label: '核销台', roles: ['owner', 'operator', 'clerk'] },
+  { key: 'members', label: '会员', roles: ['owner', 'operator'] },
+  // A clerk sees the desk and nothing else.
+  { key: 'clerk', label: '店员工作台', roles: ['owner', 'operator', 'clerk'] },
   { key: 'tiers', label: '会员等级', roles: ['owner', 'operator'] },
   { key: 'rules', label: '积分与签到规则', roles: ['owner', 'operator'] },
   { key: 'badges', label: '勋章', roles: ['owner', 'operator'] },
@@ -36,10 +39,9 @@ const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'lifecycle', label: '生命周期与导出', roles: ['owner', 'operator'] },
   { key: 'templates', label: '消息模板', roles: ['owner', 'operator'] },
   { key: 'automations', label: '自动化营销', roles: ['owner', 'operator'] },
+  { key: 'staff', label: '员工与门店', roles: ['owner', 'operator'] },
   { key: 'audit', label: '操作日志', roles: ['owner'] },
 ];
-
-const ROLE_KEY = 'huoyue.staff.role';
 
 function currentPage(): string {
   return location.hash.replace(/^#\//, '').split('?')[0] || '';
@@ -48,71 +50,97 @@ function currentPage(): string {
 /** Hash routing (#/dashboard …): the console is served as static files under /admin, no server routes needed. */
 export function App() {
   const [page, setPage] = useState(currentPage());
-  const [role, setRole] = useState<StaffRole | null>(
-    session.token() ? ((localStorage.getItem(ROLE_KEY) as StaffRole | null) ?? null) : null,
-  );
+  // undefined: still asking the server who is signed in; null: nobody.
+  const [me, setMe] = useState<StaffSession | null | undefined>(session.token() ? undefined : null);
   useEffect(() => {
     const onHash = () => setPage(currentPage());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+  useEffect(() => {
+    if (me !== undefined) return;
+    call(routes.staff.me).then(setMe, () => setMe(null));
+  }, [me]);
 
-  if (!role || page === 'login')
+  if (me === undefined) return <Skeleton active style={{ padding: 48 }} />;
+  if (!me || page === 'login')
     return (
       <LoginPage
-        onLogin={(r) => {
-          localStorage.setItem(ROLE_KEY, r);
-          setRole(r);
-          location.hash = r === 'clerk' ? '#/clerk' : '#/dashboard';
+        onLogin={(role) => {
+          location.hash = role === 'clerk' ? '#/clerk' : '#/dashboard';
+          setPage(currentPage());
+          setMe(undefined);
         }}
       />
     );
-  const allowed = PAGES.filter((p) => p.roles.includes(role));
+  const allowed = PAGES.filter((p) => p.roles.includes(me.role));
   const active = allowed.find((p) => p.key === page) ?? allowed[0]!;
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider theme="light" width={200}>
-        <Typography.Title level={4} style={{ padding: '16px 24px', margin: 0, color: '#e8590c' }}>
-          活跃 · 后台
-        </Typography.Title>
-        <Menu
-          mode="inline"
-          selectedKeys={[active.key]}
-          items={allowed.map((p) => ({ key: p.key, label: p.label }))}
-          onClick={(e) => (location.hash = `#/${e.key}`)}
-        />
-        <div style={{ padding: 24 }}>
-          <Button
-            size="small"
-            onClick={() => {
-              session.clear();
-              localStorage.removeItem(ROLE_KEY);
-              setRole(null);
-            }}
+    <StaffSessionContext.Provider value={me}>
+      <Layout style={{ minHeight: '100vh' }}>
+        <Layout.Sider theme="light" width={200}>
+          <Typography.Title
+            level={4}
+            style={{ padding: '16px 24px 8px', margin: 0, color: '#e8590c' }}
           >
-            退出登录
-          </Button>
-        </div>
-      </Layout.Sider>
-      <Layout.Content style={{ padding: 24, background: '#f6f7f9' }}>
-        <Suspense fallback={<Skeleton active />}>
-          {active.key === 'dashboard' && <DashboardPage />}
-          {active.key === 'members' && <MembersPage />}
-          {active.key === 'clerk' && <ClerkPage />}
-          {active.key === 'member-days' && <MemberDaysPage />}
-          {active.key === 'automations' && <AutomationsPage />}
-          {active.key === 'coupons' && <CouponsPage />}
-          {active.key === 'rules' && <RulesPage />}
-          {active.key === 'mall' && <MallPage />}
-          {active.key === 'templates' && <TemplatesPage />}
-          {active.key === 'fulfilment' && <FulfilmentPage />}
-          {active.key === 'tiers' && <TiersPage />}
-          {active.key === 'badges' && <BadgesPage />}
-          {active.key === 'lifecycle' && <LifecyclePage />}
-          {active.key === 'audit' && <AuditPage />}
-        </Suspense>
-      </Layout.Content>
-    </Layout>
+            活跃 · 后台
+          </Typography.Title>
+          <SignedIn me={me} />
+          <Menu
+            mode="inline"
+            selectedKeys={[active.key]}
+            items={allowed.map((p) => ({ key: p.key, label: p.label }))}
+            onClick={(e) => (location.hash = `#/${e.key}`)}
+          />
+          <div style={{ padding: 24 }}>
+            <Button
+              size="small"
+              onClick={() => {
+                session.clear();
+                setMe(null);
+              }}
+            >
+              退出登录
+            </Button>
+          </div>
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 24, background: '#f6f7f9' }}>
+          <Suspense fallback={<Skeleton active />}>
+            {active.key === 'dashboard' && <DashboardPage />}
+            {active.key === 'members' && <MembersPage />}
+            {active.key === 'clerk' && <ClerkPage />}
+            {active.key === 'member-days' && <MemberDaysPage />}
+            {active.key === 'automations' && <AutomationsPage />}
+            {active.key === 'coupons' && <CouponsPage />}
+            {active.key === 'rules' && <RulesPage />}
+            {active.key === 'mall' && <MallPage />}
+            {active.key === 'templates' && <TemplatesPage />}
+            {active.key === 'fulfilment' && <FulfilmentPage />}
+            {active.key === 'tiers' && <TiersPage />}
+            {active.key === 'badges' && <BadgesPage />}
+            {active.key === 'lifecycle' && <LifecyclePage />}
+            {active.key === 'audit' && <AuditPage />}
+            {active.key === 'staff' && <StaffPage />}
+          </Suspense>
+        </Layout.Content>
+      </Layout>
+    </StaffSessionContext.Provider>
+  );
+}
+
+/** Who is signed in, and for a clerk the store they work in (set by the owner, not editable here). */
+function SignedIn({ me }: { me: StaffSession }) {
+  return (
+    <div style={{ padding: '0 24px 12px' }} data-testid="signed-in">
+      <div>
+        {me.displayName ?? me.username} <Tag>{STAFF_ROLE_LABELS[me.role]}</Tag>
+      </div>
+      {me.role === 'clerk' && (
+        <Typography.Text type="secondary" data-testid="signed-in-store">
+          门店：{me.storeName ?? '未绑定'}
+        </Typography.Text>
+      )}
+    </div>
   );
 }
 

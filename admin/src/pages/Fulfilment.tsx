@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { call, message } from '../api';
 import { downloadCsv } from '../components/csv';
 import { Loadable, useLoad } from '../components/Loadable';
+import { useBrandTime } from '../session';
 
 const STATUS: Record<(typeof REDEMPTION_STATUSES)[number], string> = {
   pending_payment: '待支付',
@@ -16,6 +17,7 @@ const STATUS: Record<(typeof REDEMPTION_STATUSES)[number], string> = {
 
 /** Redemptions waiting to ship: the address, then a tracking number; delivered; cancelled (points and stock back). */
 export function FulfilmentPage() {
+  const time = useBrandTime();
   const [status, setStatus] = useState<(typeof REDEMPTION_STATUSES)[number]>('pending_shipment');
   const list = useLoad(() => call(routes.mall.redemptions, { query: { status } }), [status]);
   const act = async (work: () => Promise<unknown>, done: string) => {
@@ -71,10 +73,10 @@ export function FulfilmentPage() {
             disabled={!list.data?.items.length}
             onClick={() =>
               downloadCsv(
-                'redemptions.csv',
+                '兑换订单.csv',
                 ['时间', '商品', '数量', '会员 ID', '收货人', '电话', '地址', '状态', '快递单号'],
                 (list.data?.items ?? []).map((r) => [
-                  r.createdAt,
+                  time(r.createdAt),
                   r.itemName,
                   r.quantity,
                   r.memberId,

@@ -17,6 +17,8 @@ import {
   RFM_SEGMENTS,
   routes,
   type LifecycleSettings,
+  type LifecycleStage,
+  type RfmSegment,
 } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message, session } from '../api';
@@ -47,7 +49,11 @@ export function LifecyclePage() {
     const url = URL.createObjectURL(await res.blob());
     Object.assign(document.createElement('a'), {
       href: url,
-      download: `members-${value}.csv`,
+      download: `会员名单-${
+        kind === 'stage'
+          ? LIFECYCLE_STAGE_LABELS[value as LifecycleStage]
+          : RFM_SEGMENT_LABELS[value as RfmSegment]
+      }.csv`,
     }).click();
     URL.revokeObjectURL(url);
   };

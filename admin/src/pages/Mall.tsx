@@ -17,6 +17,7 @@ import { formatYuan, mallItemInput, routes } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
+import { useTierNames } from '../components/tiers';
 import { useSchemaSubmit } from '../components/useSchemaSubmit';
 
 const KINDS = { coupon: '优惠券', physical: '实物', virtual: '虚拟' } as const;
@@ -34,6 +35,7 @@ interface Values {
 
 export function MallPage() {
   const items = useLoad(() => call(routes.mall.listItems));
+  const tierNames = useTierNames();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<Values>();
   const kind = Form.useWatch('kind', form);
@@ -94,7 +96,7 @@ export function MallPage() {
                 render: (_: unknown, i) => (
                   <>
                     {i.memberDayOnly && <Tag color="orange">会员日专享</Tag>}
-                    {i.tiers.length > 0 && <Tag>{i.tiers.join('、')}</Tag>}
+                    {i.tiers.length > 0 && <Tag>{tierNames(i.tiers)}</Tag>}
                   </>
                 ),
               },

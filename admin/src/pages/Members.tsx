@@ -1,75 +1,165 @@
 import {
   Button,
   Card,
-  Descriptions,
+  DatePicker,
   Drawer,
-  Form,
   Input,
-  InputNumber,
+  Select,
   Space,
   Table,
   Tag,
-  Timeline,
   message as toast,
 } from 'antd';
-import { LIFECYCLE_STAGE_LABELS, RFM_SEGMENT_LABELS, routes } from '@huoyue/shared';
+import {
+  LIFECYCLE_STAGE_LABELS,
+  LIFECYCLE_STAGES,
+  MEMBER_LIST_STATUSES,
+  MEMBER_STATUS_LABELS,
+  routes,
+  type MemberListFilter,
+} from '@huoyue/shared';
 import { useState } from 'react';
-import { call, message } from '../api';
-import { downloadCsv } from '../components/csv';
+import { call, session } from '../api';
 import { Loadable, useLoad } from '../components/Loadable';
+import { useBrandTime } from '../session';
+import { MemberDetail } from './MemberDetail';
 
+const PAGE_SIZES = [10, 20, 50, 100];
+
+/**
+ * 会员: the whole member base, paged on the server (共 N 位会员), filtered by tier, stage, status, home store and
+ * join dates, searched by card number, phone or its last four digits, or nickname; the filtered list exports as
+ * CSV (all of it, not the page). A row opens the member.
+ */
 export function MembersPage() {
-  const [query, setQuery] = useState('');
+  const time = useBrandTime();
+  const [filter, setFilter] = useState<MemberListFilter>({});
+  const [paging, setPaging] = useState({ page: 1, limit: 20 });
   const [open, setOpen] = useState<number | null>(null);
+  const [exporting, setExporting] = useState(false);
   const list = useLoad(
-    () => call(routes.members.adminSearch, { query: { query: query || undefined, limit: 50 } }),
-    [query],
+    () => call(routes.members.adminSearch, { query: { ...filter, ...paging } }),
+    [filter, paging],
   );
+  const options = useLoad(async () => {
+    const [tiers, stores] = await Promise.all([
+      call(routes.points.listTiers),
+      call(routes.staff.listStores),
+    ]);
+    return { tiers: tiers.items, stores: stores.items };
+  });
+  const change = (next: Partial<MemberListFilter>) => {
+    setFilter((f) => ({ ...f, ...next }));
+    setPaging((p) => ({ ...p, page: 1 }));
+  };
+  const download = async () => {
+    setExporting(true);
+    try {
+      const params = new URLSearchParams(
+        Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])),
+      );
+      const res = await fetch(`/api/admin/members/export?${params.toString()}`, {
+        headers: { authorization: `Bearer ${session.token()}` },
+      });
+      if (!res.ok) {
+        void toast.error('导出失败，请稍后再试');
+        return;
+      }
+      const url = URL.createObjectURL(await res.blob());
+      Object.assign(document.createElement('a'), { href: url, download: '会员名单.csv' }).click();
+      URL.revokeObjectURL(url);
+      void toast.success('已导出筛选出的全部会员');
+    } finally {
+      setExporting(false);
+    }
+  };
   return (
     <Card title="会员">
-      <Space style={{ marginBottom: 16 }}>
+      <Space wrap style={{ marginBottom: 16 }}>
         <Input.Search
-          placeholder="卡号、手机号或昵称"
+          placeholder="卡号、手机号、手机尾号后 4 位或昵称"
           allowClear
           enterButton="搜索"
-          onSearch={setQuery}
-          style={{ width: 420 }}
+          onSearch={(query) => change({ query: query.trim() || undefined })}
+          style={{ width: 360 }}
         />
-        <Button
-          disabled={!list.data?.items.length}
-          onClick={() =>
-            downloadCsv(
-              'members.csv',
-              ['卡号', '昵称', '手机', '等级', '阶段', '入会时间'],
-              (list.data?.items ?? []).map((m) => [
-                m.cardNo,
-                m.nickname,
-                m.phoneMasked,
-                m.tier?.name,
-                LIFECYCLE_STAGE_LABELS[m.stage],
-                m.joinedAt,
-              ]),
-            )
+        <Select
+          allowClear
+          placeholder="会员等级"
+          aria-label="会员等级"
+          style={{ width: 130 }}
+          options={options.data?.tiers.map((t) => ({ value: t.code, label: t.name }))}
+          onChange={(tier?: string) => change({ tier })}
+        />
+        <Select
+          allowClear
+          placeholder="生命周期阶段"
+          aria-label="生命周期阶段"
+          style={{ width: 140 }}
+          options={LIFECYCLE_STAGES.map((s) => ({ value: s, label: LIFECYCLE_STAGE_LABELS[s] }))}
+          onChange={(stage?: MemberListFilter['stage']) => change({ stage })}
+        />
+        <Select
+          allowClear
+          placeholder="状态：会员与访客"
+          aria-label="状态"
+          style={{ width: 160 }}
+          options={MEMBER_LIST_STATUSES.map((s) => ({ value: s, label: MEMBER_STATUS_LABELS[s] }))}
+          onChange={(status?: MemberListFilter['status']) => change({ status })}
+        />
+        <Select
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          placeholder="归属门店"
+          aria-label="归属门店"
+          style={{ width: 170 }}
+          options={options.data?.stores.map((s) => ({ value: s.code, label: s.name }))}
+          onChange={(storeCode?: string) => change({ storeCode })}
+        />
+        <DatePicker.RangePicker
+          placeholder={['入会开始日期', '入会结束日期']}
+          onChange={(_, [from, to]) =>
+            change({ joinedFrom: from || undefined, joinedTo: to || undefined })
           }
-        >
+        />
+        <Button onClick={download} loading={exporting} disabled={!list.data?.total}>
           导出 CSV
         </Button>
       </Space>
-      <Loadable state={list} empty={(d) => d.items.length === 0}>
-        {(page) => (
+      <Loadable state={list}>
+        {(data) => (
           <Table
             rowKey="id"
-            dataSource={page.items}
-            pagination={false}
-            onRow={(m) => ({ onClick: () => setOpen(m.id) })}
+            loading={list.loading}
+            dataSource={data.items}
+            locale={{ emptyText: '没有符合条件的会员' }}
+            onRow={(m) => ({ onClick: () => setOpen(m.id), style: { cursor: 'pointer' } })}
+            pagination={{
+              current: paging.page,
+              pageSize: paging.limit,
+              total: data.total,
+              showSizeChanger: true,
+              pageSizeOptions: PAGE_SIZES,
+              showTotal: (total) => `共 ${total.toLocaleString('zh-CN')} 位会员`,
+              onChange: (page, limit) => setPaging({ page, limit }),
+            }}
             columns={[
-              { title: '卡号', dataIndex: 'cardNo' },
-              { title: '昵称', dataIndex: 'nickname' },
-              { title: '手机', dataIndex: 'phoneMasked' },
+              { title: '卡号', render: (_: unknown, m) => m.cardNo ?? '未开卡' },
+              { title: '昵称', render: (_: unknown, m) => m.nickname ?? '—' },
+              { title: '手机', render: (_: unknown, m) => m.phoneMasked ?? '—' },
               { title: '等级', render: (_: unknown, m) => m.tier?.name ?? '—' },
               {
                 title: '阶段',
                 render: (_: unknown, m) => <Tag>{LIFECYCLE_STAGE_LABELS[m.stage]}</Tag>,
+              },
+              { title: '积分', render: (_: unknown, m) => m.points.toLocaleString('zh-CN') },
+              { title: '归属门店', render: (_: unknown, m) => m.homeStore?.name ?? '—' },
+              { title: '入会时间', render: (_: unknown, m) => time(m.joinedAt) },
+              {
+                title: '状态',
+                render: (_: unknown, m) =>
+                  m.status === 'member' ? '会员' : <Tag>{MEMBER_STATUS_LABELS[m.status]}</Tag>,
               },
             ]}
           />
@@ -77,174 +167,13 @@ export function MembersPage() {
       </Loadable>
       <Drawer
         open={open !== null}
-        width={680}
+        width={720}
         title="会员详情"
         onClose={() => setOpen(null)}
         destroyOnHidden
       >
-        {open !== null && <MemberDetail id={open} />}
+        {open !== null && <MemberDetail id={open} onChanged={list.reload} />}
       </Drawer>
     </Card>
-  );
-}
-
-const EVENT_LABELS: Record<string, string> = {
-  app_open: '打开小程序',
-  join: '开卡',
-  checkin: '签到',
-  purchase: '消费',
-  refund: '退款',
-  redemption: '积分兑换',
-  coupon_claim: '领券',
-  coupon_use: '用券',
-  message_sent: '收到消息',
-  message_opened: '打开消息',
-};
-
-function Ledger({ id }: { id: number }) {
-  const ledger = useLoad(
-    () => call(routes.points.memberLedger, { params: { id }, query: { limit: 50 } }),
-    [id],
-  );
-  return (
-    <Loadable state={ledger} empty={(d) => d.items.length === 0}>
-      {(page) => (
-        <Table
-          size="small"
-          rowKey="id"
-          pagination={false}
-          dataSource={page.items}
-          columns={[
-            { title: '时间', render: (_: unknown, e) => new Date(e.at).toLocaleString('zh-CN') },
-            { title: '类型', dataIndex: 'type' },
-            { title: '积分', dataIndex: 'points' },
-            { title: '余额', dataIndex: 'balanceAfter' },
-            { title: '说明', render: (_: unknown, e) => e.reason ?? e.sourceType },
-          ]}
-        />
-      )}
-    </Loadable>
-  );
-}
-
-function CouponsAndBadges({ id }: { id: number }) {
-  const data = useLoad(
-    async () => ({
-      coupons: (await call(routes.coupons.memberCoupons, { params: { id }, query: {} })).items,
-      badges: await call(routes.engagement.memberBadges, { params: { id } }),
-    }),
-    [id],
-  );
-  return (
-    <Loadable state={data}>
-      {(d) => (
-        <>
-          <div style={{ marginBottom: 8 }}>
-            可用优惠券：
-            {d.coupons.length === 0
-              ? '无'
-              : d.coupons.map((c) => (
-                  <Tag key={c.id}>
-                    {c.name}（至 {c.validTo.slice(0, 10)}）
-                  </Tag>
-                ))}
-          </div>
-          <div>
-            已获勋章：
-            {d.badges.earned.length === 0
-              ? '无'
-              : d.badges.earned.map((b) => (
-                  <Tag color="gold" key={b.code}>
-                    {b.name}
-                    {b.levels > 1 ? ` Lv${b.level}` : ''}
-                  </Tag>
-                ))}
-          </div>
-        </>
-      )}
-    </Loadable>
-  );
-}
-
-function MemberDetail({ id }: { id: number }) {
-  const detail = useLoad(() => call(routes.members.adminDetail, { params: { id } }), [id]);
-  return (
-    <Loadable state={detail}>
-      {(m) => (
-        <>
-          <Descriptions column={2} size="small" bordered>
-            <Descriptions.Item label="昵称">{m.nickname ?? '—'}</Descriptions.Item>
-            <Descriptions.Item label="卡号">{m.cardNo ?? '—'}</Descriptions.Item>
-            <Descriptions.Item label="阶段">
-              {LIFECYCLE_STAGE_LABELS[m.stage]}
-              {m.lowFrequency ? '（低频）' : ''}
-            </Descriptions.Item>
-            <Descriptions.Item label="积分">{m.points}</Descriptions.Item>
-            <Descriptions.Item label="RFM">
-              {m.rfm
-                ? `R${m.rfm.r} F${m.rfm.f} M${m.rfm.m} · ${RFM_SEGMENT_LABELS[m.rfm.segment]}`
-                : '—'}
-            </Descriptions.Item>
-            <Descriptions.Item label="消费天数">{m.purchaseDays}</Descriptions.Item>
-            <Descriptions.Item label="仍活跃概率">
-              {m.pAlive === null ? '—' : `${(m.pAlive * 100).toFixed(0)}%`}
-            </Descriptions.Item>
-            <Descriptions.Item label="预计 90 天购买">
-              {m.expectedPurchases90d?.toFixed(2) ?? '—'}
-            </Descriptions.Item>
-            <Descriptions.Item label="流失预警日" span={2}>
-              {m.driftDate ?? '—'}
-              {m.atRisk ? (
-                <Tag color="red" style={{ marginLeft: 8 }}>
-                  已预警
-                </Tag>
-              ) : null}
-            </Descriptions.Item>
-          </Descriptions>
-          <h4 style={{ marginTop: 24 }}>手动调整积分</h4>
-          <Form
-            layout="inline"
-            onFinish={async (v: { points: number; reason: string }) => {
-              try {
-                await call(routes.points.adjust, {
-                  params: { id },
-                  body: { points: v.points, reason: v.reason, requestId: crypto.randomUUID() },
-                });
-                toast.success('积分已调整');
-                detail.reload();
-              } catch (err) {
-                toast.error(message(err));
-              }
-            }}
-          >
-            <Space>
-              <Form.Item name="points" rules={[{ required: true, message: '请输入数量' }]}>
-                <InputNumber placeholder="正数增加，负数扣减" style={{ width: 180 }} />
-              </Form.Item>
-              <Form.Item name="reason" rules={[{ required: true, min: 2, message: '请填写原因' }]}>
-                <Input placeholder="原因（必填，会记入操作日志）" style={{ width: 220 }} />
-              </Form.Item>
-              <Button htmlType="submit">确认调整</Button>
-            </Space>
-          </Form>
-          <h4 style={{ marginTop: 24 }}>阶段变化</h4>
-          <Timeline
-            items={m.stageHistory.map((h) => ({
-              children: `${h.day} ${LIFECYCLE_STAGE_LABELS[h.from]} → ${LIFECYCLE_STAGE_LABELS[h.to]}`,
-            }))}
-          />
-          <h4>最近动态</h4>
-          <Timeline
-            items={m.recentEvents.map((e) => ({
-              children: `${new Date(e.occurredAt).toLocaleString('zh-CN')} ${EVENT_LABELS[e.type] ?? e.type}`,
-            }))}
-          />
-          <h4>积分明细</h4>
-          <Ledger id={id} />
-          <h4 style={{ marginTop: 24 }}>优惠券与勋章</h4>
-          <CouponsAndBadges id={id} />
-        </>
-      )}
-    </Loadable>
   );
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { memberLifecycleView } from './lifecycle.contract.js';
 import { LIFECYCLE_STAGES } from '../constants.js';
-import { defineRoute, MEMBER, PUBLIC, staff } from '../route.js';
+import { defineRoute, defineStreamRoute, MEMBER, PUBLIC, staff } from '../route.js';
 import { cursorQuery, idParam, isoDate, page } from './common.js';
 
 export const tierRef = z.object({ code: z.string(), name: z.string() });
@@ -65,15 +65,37 @@ export const memberExport = z.object({
   events: z.array(engagementEventView),
 });
 
+export const MEMBER_LIST_STATUSES = ['member', 'visitor', 'closed'] as const;
+
 export const memberSummary = z.object({
   id: z.number().int(),
   cardNo: z.string().nullable(),
   nickname: z.string().nullable(),
   phoneMasked: z.string().nullable(),
   stage: z.enum(LIFECYCLE_STAGES),
+  status: z.enum(['visitor', 'member', 'closed', 'merged']),
   tier: tierRef.nullable(),
+  /** The store of the member's first purchase in a store (归属门店). */
+  homeStore: z.object({ code: z.string(), name: z.string() }).nullable(),
+  points: z.number().int(),
   joinedAt: z.string().nullable(),
 });
+
+/**
+ * Filters of the staff member list and its export. `query` finds a card number, a full phone number or its last
+ * four digits, or a nickname containing the text.
+ */
+export const memberListFilter = {
+  query: z.string().trim().max(64).optional(),
+  tier: z.string().trim().min(1).max(32).optional(),
+  stage: z.enum(LIFECYCLE_STAGES).optional(),
+  /** Default: members and visitors (not closed accounts). */
+  status: z.enum(MEMBER_LIST_STATUSES).optional(),
+  storeCode: z.string().trim().min(1).max(32).optional(),
+  joinedFrom: isoDate.optional(),
+  joinedTo: isoDate.optional(),
+};
+export type MemberListFilter = z.output<z.ZodObject<typeof memberListFilter>>;
 
 export const memberDetail = memberSummary
   .extend({
@@ -145,9 +167,25 @@ export const memberRoutes = {
     path: '/admin/members',
     auth: staff('owner', 'operator', 'clerk'),
     tag: 'admin-members',
-    summary: 'Search members by card number, phone or nickname',
-    query: z.strictObject({ query: z.string().trim().max(64).optional(), ...cursorQuery }),
-    response: page(memberSummary),
+    summary:
+      'Members, newest first, filtered; by page number (page, limit) or by cursor; total counts the filtered list',
+    query: z.strictObject({
+      ...memberListFilter,
+      ...cursorQuery,
+      page: z.coerce.number().int().min(1).max(100_000).optional(),
+    }),
+    response: page(memberSummary).extend({ total: z.number().int() }),
+  }),
+  adminExport: defineStreamRoute({
+    method: 'GET',
+    path: '/admin/members/export',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-members',
+    stream: 'text/csv',
+    summary:
+      'The whole filtered member list as CSV (UTF-8 with BOM): Chinese headers and values, brand-local times',
+    query: z.strictObject(memberListFilter),
+    response: z.string(),
   }),
   adminDetail: defineRoute({
     method: 'GET',

@@ -112,6 +112,16 @@ export const pointsRules = z.strictObject({
    * growth earns.
    */
   downgrade: z.enum(['one_level', 'by_period_growth']),
+  /**
+   * The most points one manual adjustment may add or take. Operators are refused beyond it; owners may go beyond
+   * after confirming a second time.
+   */
+  adjustLimit: z
+    .number()
+    .int('积分单次调整上限必须是整数')
+    .min(1, '积分单次调整上限至少为 1')
+    .max(10_000_000, '积分单次调整上限不能超过 10,000,000')
+    .default(10_000),
 });
 export type PointsRules = z.infer<typeof pointsRules>;
 
@@ -192,14 +202,20 @@ export const refundView = z.object({
 
 export const adjustBody = z.strictObject({
   points: z
-    .number()
-    .int()
-    .min(-10_000_000)
-    .max(10_000_000)
-    .refine((v) => v !== 0, '调整数量不能为 0'),
-  reason: z.string().trim().min(2, '请填写调整原因').max(200),
+    .number({ error: '请填写积分调整数量' })
+    .int('积分调整数量必须是整数')
+    .min(-10_000_000, '积分调整数量不能少于 -10,000,000')
+    .max(10_000_000, '积分调整数量不能超过 10,000,000')
+    .refine((v) => v !== 0, '积分调整数量不能为 0'),
+  reason: z
+    .string({ error: '请填写调整原因' })
+    .trim()
+    .min(2, '调整原因至少 2 个字')
+    .max(200, '调整原因最多 200 个字'),
   /** Makes a retried request safe: the same key adjusts once. */
   requestId: z.string().trim().min(8).max(64),
+  /** An owner's second confirmation of an adjustment beyond the brand's limit per adjustment. */
+  confirmOverLimit: z.boolean().optional(),
 });
 
 export const importKind = z.enum(['orders', 'members']);

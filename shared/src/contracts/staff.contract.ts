@@ -9,22 +9,28 @@ export const staffView = z.object({
   displayName: z.string().nullable(),
   role: z.enum(STAFF_ROLES),
   storeCode: z.string().nullable(),
+  /** The clerk's store by name, so no page shows a bare code. */
+  storeName: z.string().nullable(),
   active: z.boolean(),
+  lastLoginAt: z.string().nullable(),
   createdAt: z.string(),
 });
+
+/** The signed-in account, and what the console needs to show times as the brand reads them. */
+export const staffSessionView = staffView.extend({ brandTimeZone: z.string() });
 
 const username = z
   .string()
   .trim()
-  .min(3)
-  .max(32)
+  .min(3, '登录账号至少 3 个字符')
+  .max(32, '登录账号最多 32 个字符')
   .regex(/^[a-zA-Z0-9_.-]+$/, '用户名只能包含字母、数字和 _ . -');
 const password = z.string().min(8, '密码至少 8 位').max(128);
 const storeCode = z
   .string()
   .trim()
-  .min(1)
-  .max(32)
+  .min(1, '请填写门店编码')
+  .max(32, '门店编码最多 32 个字符')
   .regex(/^[A-Za-z0-9_-]+$/, '门店编码只能包含字母、数字和 _ -');
 
 export const staffLoginBody = z.strictObject({
@@ -36,7 +42,7 @@ export const createStaffBody = z
   .strictObject({
     username,
     password,
-    displayName: z.string().trim().min(1).max(32).optional(),
+    displayName: z.string().trim().min(1).max(32, '姓名最多 32 个字').optional(),
     role: z.enum(STAFF_ROLES),
     storeCode: storeCode.optional(),
   })
@@ -57,11 +63,24 @@ export const storeView = z.object({
   id: z.number().int(),
   code: z.string(),
   name: z.string(),
+  address: z.string().nullable(),
+  active: z.boolean(),
+  /** Active clerks bound to the store. */
+  clerks: z.number().int(),
   createdAt: z.string(),
 });
+const storeName = z.string().trim().min(1, '请填写门店名称').max(64, '门店名称最多 64 个字');
+const storeAddress = z.string().trim().max(128, '门店地址最多 128 个字');
+/** The code is chosen once or, left out, generated (digits, so it reads the same in any language). */
 export const createStoreBody = z.strictObject({
-  code: storeCode,
-  name: z.string().trim().min(1).max(64),
+  code: storeCode.optional(),
+  name: storeName,
+  address: storeAddress.optional(),
+});
+export const updateStoreBody = z.strictObject({
+  name: storeName.optional(),
+  address: storeAddress.nullable().optional(),
+  active: z.boolean().optional(),
 });
 
 export const auditEntryView = z.object({
@@ -93,7 +112,7 @@ export const staffRoutes = {
     auth: staff('owner', 'operator', 'clerk'),
     tag: 'admin-auth',
     summary: 'The signed-in staff account',
-    response: staffView,
+    response: staffSessionView,
   }),
   list: defineRoute({
     method: 'GET',
@@ -134,11 +153,21 @@ export const staffRoutes = {
   createStore: defineRoute({
     method: 'POST',
     path: '/admin/stores',
-    auth: staff('owner', 'operator'),
+    auth: staff('owner'),
     tag: 'admin-stores',
     status: 201,
-    summary: 'Create a store',
+    summary: 'Create a store (the code is generated when left out)',
     body: createStoreBody,
+    response: storeView,
+  }),
+  updateStore: defineRoute({
+    method: 'PATCH',
+    path: '/admin/stores/:id',
+    auth: staff('owner'),
+    tag: 'admin-stores',
+    summary: 'Rename a store, change its address, close or reopen it (the code never changes)',
+    params: idParam,
+    body: updateStoreBody,
     response: storeView,
   }),
   audit: defineRoute({

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { addDays, brandDay, routes, startOfBrandDay, type ApiClient } from '@huoyue/shared';
+import {
+  addDays,
+  brandDay,
+  LIFECYCLE_STAGE_LABELS,
+  RFM_SEGMENT_LABELS,
+  routes,
+  startOfBrandDay,
+  type ApiClient,
+} from '@huoyue/shared';
 import { expectError, joinedMember, staffLogin, uniquePhone } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -150,14 +158,21 @@ describe('RFM scores and segments, low frequency, churn models and the early war
   it('exports a segment or a stage as streamed CSV', async () => {
     const champions = await csv('segment=champions');
     assert.ok(champions.bom, 'a UTF-8 BOM, so spreadsheet software reads the Chinese names right');
-    assert.match(champions.header, /^member_id,card_no,nickname,phone,stage,segment/);
+    assert.match(champions.header, /^会员编号,卡号,昵称,手机号,生命周期阶段,RFM 分群/);
+    assert.doesNotMatch(champions.header, /[a-z]{2,}/, 'no English field names');
     assert.deepEqual(
       champions.rows.map((r) => Number(r[0])).sort((a, b) => a - b),
       members.slice(7).sort((a, b) => a - b),
     );
     assert.ok(
-      champions.rows.every((r) => r[5] === 'champions' && /^\d{3}\*{4}\d{4}$/.test(r[3]!)),
-      'segment column set, phones masked',
+      champions.rows.every(
+        (r) =>
+          r[5] === RFM_SEGMENT_LABELS.champions &&
+          r[4] === LIFECYCLE_STAGE_LABELS.active &&
+          ['是', '否'].includes(r[9]!) &&
+          /^\d{3}\*{4}\d{4}$/.test(r[3]!),
+      ),
+      'segment and stage in Chinese, flags as 是/否, phones masked',
     );
     const lost = await csv('stage=lost');
     assert.deepEqual(

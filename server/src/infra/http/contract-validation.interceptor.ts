@@ -7,7 +7,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
-import type { RouteDef } from '@huoyue/shared';
+import { FIELD_LABELS, type RouteDef } from '@huoyue/shared';
 import { DomainError } from './domain-error.js';
 
 import { CONTRACT_ROUTE } from './contract-route.js';
@@ -49,11 +49,26 @@ export class ContractValidationInterceptor implements NestInterceptor {
       if (issues.length > 0) {
         throw new DomainError(
           'VALIDATION_FAILED',
-          `请求参数有误：${issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('；')}`,
+          `请求参数有误：${issues.map(describeIssue).join('；')}`,
           { issues },
         );
       }
     }
     return next.handle();
   }
+}
+
+/**
+ * One problem as staff and members read it: the field by its Chinese name (`积分：…`), or not at all when the
+ * schema's own message already names it (`积分调整数量必须是整数`); a field without a name keeps its path.
+ */
+function describeIssue(issue: { path: string; message: string }): string {
+  if (!issue.path) return issue.message;
+  const key = issue.path
+    .split('.')
+    .reverse()
+    .find((p) => !/^\d+$/.test(p));
+  const label = key ? FIELD_LABELS[key] : undefined;
+  if (!label) return `${issue.path} ${issue.message}`;
+  return issue.message.includes(label) ? issue.message : `${label}：${issue.message}`;
 }

@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   csvCell,
+  LIFECYCLE_STAGE_LABELS,
   LIFECYCLE_STAGES,
+  RFM_SEGMENT_LABELS,
   RFM_SEGMENTS,
   startOfBrandDay,
   type LifecycleStage,
@@ -25,9 +27,10 @@ import { rfmSegment } from './rfm.js';
 
 type ExportFilter = { stage?: LifecycleStage; segment?: RfmSegment };
 
+/** Chinese headers and values (the shared label map), as staff read them in a spreadsheet. */
 const EXPORT_HEADER =
-  '\ufeffmember_id,card_no,nickname,phone,stage,segment,r,f,m,low_frequency,at_risk,' +
-  'first_purchase,last_purchase,purchase_days,spend_yuan\n';
+  '\ufeff会员编号,卡号,昵称,手机号,生命周期阶段,RFM 分群,R 分,F 分,M 分,低频,流失预警,' +
+  '首次消费日,最近消费日,消费天数,累计消费（元）\n';
 
 /**
  * The lifecycle reads: the dashboard's summary, R×F grid, snapshots and flows, the CSV export, one member's figures,
@@ -243,10 +246,10 @@ function exportWhere(filter: ExportFilter): string {
   return '1 = 1';
 }
 
-/** A 0/1 flag of the export, empty for a member without a lifecycle row. */
-function exportFlag(value: unknown): '' | 0 | 1 {
+/** A flag of the export as 是/否, empty for a member without a lifecycle row. */
+function exportFlag(value: unknown): '' | '是' | '否' {
   if (value == null) return '';
-  return Number(value) ? 1 : 0;
+  return Number(value) ? '是' : '否';
 }
 
 function exportLine(r: Record<string, unknown>, contact: MemberContact | undefined): string {
@@ -255,8 +258,8 @@ function exportLine(r: Record<string, unknown>, contact: MemberContact | undefin
     contact?.cardNo,
     contact?.nickname,
     contact?.phone ? contact.phone.replace(/^(\d{3})\d{4}(\d{4})$/, '$1****$2') : '',
-    r.stage,
-    r.segment,
+    LIFECYCLE_STAGE_LABELS[r.stage as LifecycleStage] ?? '',
+    r.segment ? (RFM_SEGMENT_LABELS[r.segment as RfmSegment] ?? '') : '',
     r.r,
     r.f,
     r.m,

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, LessThan, Like } from 'typeorm';
-import { maskPhone } from '@huoyue/shared';
+import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import type { memberDetail, memberSummary } from '@huoyue/shared';
+import type { memberDetail } from '@huoyue/shared';
 import type { Actor } from '../../infra/auth/token.service.js';
 import { AuditService } from '../staff/index.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
@@ -12,12 +11,11 @@ import { ChurnService } from '../lifecycle/index.js';
 import { PointsService } from '../points/index.js';
 import { CardCodeService } from './card-code.service.js';
 import { Member } from './entities/member.entity.js';
-import { TierService } from './tier.service.js';
+import { MemberListService } from './member-list.service.js';
 
-type MemberSummary = z.output<typeof memberSummary>;
 type MemberDetail = z.output<typeof memberDetail>;
 
-/** The staff side of members: search, the detail view, the scanned card code, the earning blacklist. */
+/** The staff side of members: the detail view, the scanned card code, the earning blacklist. */
 @Injectable()
 export class MemberAdminService {
   constructor(
@@ -25,45 +23,23 @@ export class MemberAdminService {
     private readonly uow: UnitOfWork,
     private readonly engagement: EngagementService,
     private readonly points: PointsService,
-    private readonly tiers: TierService,
     private readonly cardCodes: CardCodeService,
     private readonly audit: AuditService,
     private readonly churn: ChurnService,
+    private readonly list: MemberListService,
   ) {}
-
-  async search(
-    query: string | undefined,
-    limit: number,
-    cursor: string | undefined,
-  ): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
-    const repo = this.dataSource.getRepository(Member);
-    const before = cursor && /^\d+$/.test(cursor) ? Number(cursor) : undefined;
-    const base = { status: In(['member', 'visitor']), ...(before ? { id: LessThan(before) } : {}) };
-    const q = query?.trim();
-    let where: object[] = [base];
-    if (q) {
-      const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
-      where = [{ ...base, nickname: Like(`${escaped}%`) }];
-      if (/^\d{12}$/.test(q)) where.push({ ...base, cardNo: q });
-      if (/^1\d{10}$/.test(q)) where.push({ ...base, phone: q });
-    }
-    const rows = await repo.find({ where, order: { id: 'DESC' }, take: limit + 1 });
-    const page = rows.slice(0, limit);
-    const items = await Promise.all(page.map((m) => this.toSummary(m)));
-    return { items, nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null };
-  }
 
   async detail(memberId: number): Promise<MemberDetail> {
     const member = await this.dataSource.getRepository(Member).findOneBy({ id: memberId });
     if (!member || member.status === 'merged') throw notFound('会员');
-    const [summary, balances, events, lifecycle] = await Promise.all([
-      this.toSummary(member),
+    const [[summary], balances, events, lifecycle] = await Promise.all([
+      this.list.summaries([member]),
       this.points.balances(member.id),
       this.engagement.recent(member.id, 20),
       this.churn.memberView(member.id),
     ]);
     return {
-      ...summary,
+      ...summary!,
       phone: member.phone,
       birthday: member.birthday,
       points: balances.balance,
@@ -89,19 +65,6 @@ export class MemberAdminService {
     if (!member)
       throw new DomainError('CARD_CODE_INVALID', '会员码无效或已过期，请让顾客刷新后重新出示');
     return this.detail(member.id);
-  }
-
-  private async toSummary(m: Member): Promise<MemberSummary> {
-    const tier = await this.tiers.byCode(m.tierCode);
-    return {
-      id: m.id,
-      cardNo: m.cardNo,
-      nickname: m.nickname,
-      phoneMasked: maskPhone(m.phone),
-      stage: m.stage,
-      tier: tier ? { code: tier.code, name: tier.name } : null,
-      joinedAt: m.joinedAt?.toISOString() ?? null,
-    };
   }
 
   /** Puts a member on the blacklist (no earning on any path) or takes them off; audited. */

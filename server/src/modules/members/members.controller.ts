@@ -1,4 +1,6 @@
-import { Body, Controller, Query, Param, UseGuards } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Body, Controller, Query, Param, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { routes } from '@huoyue/shared';
 import { Contract, type In } from '../../infra/http/contract.js';
@@ -11,6 +13,7 @@ import {
 } from '../../infra/auth/token.service.js';
 import { MemberAccountService } from './member-account.service.js';
 import { MemberAdminService } from './member-admin.service.js';
+import { MemberListService } from './member-list.service.js';
 import { MembersService } from './members.service.js';
 import { TierService } from './tier.service.js';
 
@@ -79,11 +82,23 @@ export class MeController {
 
 @Controller()
 export class AdminMembersController {
-  constructor(private readonly members: MemberAdminService) {}
+  constructor(
+    private readonly members: MemberAdminService,
+    private readonly list: MemberListService,
+  ) {}
 
   @Contract(r.adminSearch)
   search(@Query() query: In<typeof r.adminSearch.query>) {
-    return this.members.search(query.query, query.limit, query.cursor);
+    const { limit, cursor, page, ...filter } = query;
+    return this.list.search(filter, { limit, cursor, page });
+  }
+
+  @Contract(r.adminExport)
+  export(@Query() query: In<typeof r.adminExport.query>, @Res() reply: FastifyReply) {
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="members.csv"')
+      .send(Readable.from(this.list.exportRows(query)));
   }
 
   // Declared before :id so the literal segment wins.

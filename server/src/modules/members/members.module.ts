@@ -10,7 +10,9 @@ import {
   TiersController,
 } from './members.controller.js';
 import { MemberAccountService } from './member-account.service.js';
+import { HomeStoreListener } from './home-store.listener.js';
 import { MemberAdminService } from './member-admin.service.js';
+import { MemberListService } from './member-list.service.js';
 import { MembersService } from './members.service.js';
 import { TierListener } from './tier.listener.js';
 import { TierService } from './tier.service.js';
@@ -23,8 +25,10 @@ import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
     MembersService,
     MemberAccountService,
     MemberAdminService,
+    MemberListService,
     TierService,
     TierListener,
+    HomeStoreListener,
     CardCodeService,
   ],
   exports: [MembersService, TierService],

@@ -40,6 +40,24 @@ export class PointsReports {
     return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]!.id) : null };
   }
 
+  /** Balances and growth of a page of members at once (lists and exports), one query. */
+  async balancesOf(memberIds: number[]): Promise<Map<number, { balance: number; growth: number }>> {
+    if (memberIds.length === 0) return new Map();
+    const rows: { member_id: number; balance: number; growth: number }[] =
+      await this.dataSource.query(
+        `SELECT member_id, balance, growth FROM points_account WHERE member_id IN (${memberIds
+          .map(() => '?')
+          .join(',')})`,
+        memberIds,
+      );
+    return new Map(
+      rows.map((r) => [
+        Number(r.member_id),
+        { balance: Number(r.balance), growth: Number(r.growth) },
+      ]),
+    );
+  }
+
   /** Available lots with points left, soonest expiry first. */
   openLots(memberId: number): Promise<PointsLot[]> {
     return this.dataSource

@@ -1,4 +1,6 @@
 import type { EarnBreakdown, PointsRules } from '@huoyue/shared';
+import type { StaffPrincipal } from '../../infra/auth/token.service.js';
+import { DomainError } from '../../infra/http/domain-error.js';
 
 /** The points rules setting, and how an order's points follow from it. */
 
@@ -11,6 +13,7 @@ export const DEFAULT_POINTS_RULES: PointsRules = {
   expiry: { kind: 'end_of_next_year' },
   noticeDays: 14,
   downgrade: 'one_level',
+  adjustLimit: 10_000,
 };
 
 export interface OrderEarnInput {
@@ -60,4 +63,30 @@ export function computeOrderPoints(
     total,
     rounding: 'floor',
   };
+}
+
+/**
+ * The brand's limit per manual adjustment: an operator is refused beyond it; an owner may go beyond it only with a
+ * second, explicit confirmation. Answers whether this adjustment is beyond the limit (the audit log says so).
+ */
+export function checkAdjustLimit(
+  staff: StaffPrincipal,
+  input: { points: number; confirmOverLimit?: boolean },
+  limit: number,
+): boolean {
+  if (Math.abs(input.points) <= limit) return false;
+  const shown = limit.toLocaleString('en-US');
+  if (staff.role !== 'owner')
+    throw new DomainError(
+      'ADJUST_LIMIT_EXCEEDED',
+      `单次调整不能超过 ${shown} 积分（品牌设置的积分单次调整上限），请联系店长处理`,
+      { limit },
+    );
+  if (!input.confirmOverLimit)
+    throw new DomainError(
+      'ADJUST_CONFIRMATION_REQUIRED',
+      `本次调整超过积分单次调整上限 ${shown} 积分，请再次确认后提交`,
+      { limit },
+    );
+  return true;
 }

@@ -33,6 +33,7 @@ import {
   writeEntry,
 } from './ledger-rows.js';
 import {
+  checkAdjustLimit,
   computeOrderPoints,
   DEFAULT_POINTS_RULES,
   type EarnBonusProvider,
@@ -96,9 +97,10 @@ export class PointsService {
     uow: UnitOfWork,
     staff: StaffPrincipal,
     memberId: number,
-    input: { points: number; reason: string; requestId: string },
+    input: { points: number; reason: string; requestId: string; confirmOverLimit?: boolean },
   ): Promise<PointsEntry> {
     const key = `adjust:${input.requestId}`;
+    const overLimit = checkAdjustLimit(staff, input, (await this.rules()).adjustLimit);
     for (let attempt = 0; ; attempt++) {
       try {
         return await uow.run(async (tx) => {
@@ -129,7 +131,12 @@ export class PointsService {
             action: 'points.adjust',
             entityType: 'member',
             entityId: memberId,
-            after: { points: input.points, reason: input.reason, balanceAfter: entry.balanceAfter },
+            after: {
+              points: input.points,
+              reason: input.reason,
+              balanceAfter: entry.balanceAfter,
+              ...(overLimit ? { overLimit: true } : {}),
+            },
           });
           return entry;
         });

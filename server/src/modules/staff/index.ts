@@ -7,4 +7,5 @@ import { Store } from './entities/store.entity.js';
 export const STAFF_ENTITIES = [AuditLog, Staff, Store, IntegrationKey, RequestNonce];
 export { AuditService } from './audit.service.js';
 export { StaffService } from './staff.service.js';
+export { StoresService } from './stores.service.js';
 export { IntegrationKeysService } from './integration-keys.service.js';

@@ -9,7 +9,8 @@ import {
 } from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
 import { AuditService } from './audit.service.js';
-import { StaffService, toStaffView } from './staff.service.js';
+import { StaffService } from './staff.service.js';
+import { StoresService } from './stores.service.js';
 
 const r = routes.staff;
 
@@ -17,6 +18,7 @@ const r = routes.staff;
 export class StaffController {
   constructor(
     private readonly staff: StaffService,
+    private readonly stores: StoresService,
     private readonly audit: AuditService,
     private readonly tokens: TokenService,
   ) {}
@@ -31,12 +33,12 @@ export class StaffController {
       role: staff.role,
       storeCode: staff.storeCode,
     });
-    return { token, expiresIn: STAFF_TOKEN_TTL_SECONDS, staff: toStaffView(staff) };
+    return { token, expiresIn: STAFF_TOKEN_TTL_SECONDS, staff: await this.staff.get(staff.id) };
   }
 
   @Contract(r.me)
   me(@CurrentStaff() me: StaffPrincipal) {
-    return this.staff.get(me.staffId);
+    return this.staff.session(me.staffId);
   }
 
   @Contract(r.list)
@@ -59,13 +61,22 @@ export class StaffController {
   }
 
   @Contract(r.listStores)
-  async stores() {
-    return { items: await this.staff.listStores() };
+  async listStores() {
+    return { items: await this.stores.list() };
   }
 
   @Contract(r.createStore)
   createStore(@CurrentStaff() me: StaffPrincipal, @Body() body: In<typeof r.createStore.body>) {
-    return this.staff.createStore(me, body);
+    return this.stores.create(me, body);
+  }
+
+  @Contract(r.updateStore)
+  updateStore(
+    @CurrentStaff() me: StaffPrincipal,
+    @Param() params: In<typeof r.updateStore.params>,
+    @Body() body: In<typeof r.updateStore.body>,
+  ) {
+    return this.stores.update(me, params.id, body);
   }
 
   @Contract(r.audit)

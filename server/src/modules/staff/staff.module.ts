@@ -4,6 +4,7 @@ import { IntegrationKeysService } from './integration-keys.service.js';
 import { AuditService } from './audit.service.js';
 import { StaffController } from './staff.controller.js';
 import { StaffService } from './staff.service.js';
+import { StoresService } from './stores.service.js';
 
 /** Global because the auth guard asks it whether a staff account is still active and checks integration signatures. */
 @Global()
@@ -11,6 +12,7 @@ import { StaffService } from './staff.service.js';
   controllers: [StaffController],
   providers: [
     StaffService,
+    StoresService,
     AuditService,
     IntegrationKeysService,
     { provide: StaffStatusChecker, useExisting: StaffService },
@@ -18,6 +20,7 @@ import { StaffService } from './staff.service.js';
   ],
   exports: [
     StaffService,
+    StoresService,
     AuditService,
     IntegrationKeysService,
     StaffStatusChecker,

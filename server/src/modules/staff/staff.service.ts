@@ -3,13 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import type {
-  createStaffBody,
-  createStoreBody,
-  staffView,
-  storeView,
-  updateStaffBody,
-} from '@huoyue/shared';
+import type { createStaffBody, staffSessionView, staffView, updateStaffBody } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { StaffStatusChecker } from '../../infra/auth/auth.guard.js';
@@ -18,10 +12,9 @@ import { DomainError, notFound } from '../../infra/http/domain-error.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { AuditService } from './audit.service.js';
 import { Staff } from './entities/staff.entity.js';
-import { Store } from './entities/store.entity.js';
+import { StoresService } from './stores.service.js';
 
 type StaffView = z.output<typeof staffView>;
-type StoreView = z.output<typeof storeView>;
 
 /** A hash of nothing, verified against when the username is unknown, so timing does not tell which usernames exist. */
 let dummyHash: Promise<string> | undefined;
@@ -35,6 +28,7 @@ export class StaffService extends StaffStatusChecker {
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly stores: StoresService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -86,7 +80,12 @@ export class StaffService extends StaffStatusChecker {
       throw new DomainError('INVALID_CREDENTIALS', '用户名或密码错误');
     }
     const ok = await verify(staff.passwordHash, password).catch(() => false);
-    if (!ok || !staff.active) throw new DomainError('INVALID_CREDENTIALS', '用户名或密码错误');
+    if (!ok) throw new DomainError('INVALID_CREDENTIALS', '用户名或密码错误');
+    // Said only to whoever knows the password: that the account exists but may not sign in, and why.
+    if (!staff.active) throw new DomainError('ACCOUNT_DISABLED', '该账号已停用，请联系店长');
+    const store = staff.storeCode ? await this.stores.byCode(staff.storeCode) : null;
+    if (staff.role === 'clerk' && !store?.active)
+      throw new DomainError('ACCOUNT_DISABLED', '所属门店已停用，请联系店长');
     await this.dataSource
       .getRepository(Staff)
       .update({ id: staff.id }, { lastLoginAt: new Date() });
@@ -107,12 +106,18 @@ export class StaffService extends StaffStatusChecker {
   async get(staffId: number): Promise<StaffView> {
     const staff = await this.dataSource.getRepository(Staff).findOneBy({ id: staffId });
     if (!staff) throw notFound('员工账号');
-    return toStaffView(staff);
+    return toStaffView(staff, await this.stores.names());
+  }
+
+  /** The signed-in account, with the brand's time zone the console shows times in. */
+  async session(staffId: number): Promise<z.output<typeof staffSessionView>> {
+    return { ...(await this.get(staffId)), brandTimeZone: this.config.brandTimezone };
   }
 
   async list(): Promise<StaffView[]> {
-    return (await this.dataSource.getRepository(Staff).find({ order: { id: 'ASC' } })).map(
-      toStaffView,
+    const names = await this.stores.names();
+    return (await this.dataSource.getRepository(Staff).find({ order: { id: 'ASC' } })).map((s) =>
+      toStaffView(s, names),
     );
   }
 
@@ -120,19 +125,23 @@ export class StaffService extends StaffStatusChecker {
     const passwordHash = await hash(input.password);
     return this.uow.run(async (tx) => {
       if (await tx.em.existsBy(Staff, { username: input.username }))
-        throw new DomainError('USERNAME_TAKEN', '用户名已被使用');
-      if (input.storeCode && !(await tx.em.existsBy(Store, { code: input.storeCode })))
-        throw new DomainError('VALIDATION_FAILED', `门店 ${input.storeCode} 不存在`);
+        throw new DomainError('USERNAME_TAKEN', '该登录账号已被使用');
+      // Owners and operators work across stores: only a clerk is bound to one.
+      const storeCode = input.role === 'clerk' ? (input.storeCode ?? null) : null;
+      if (storeCode) await this.stores.assertBindable(tx.em, storeCode);
       const staff = tx.em.create(Staff, {
         username: input.username,
         passwordHash,
         displayName: input.displayName ?? null,
         role: input.role,
-        storeCode: input.storeCode ?? null,
+        storeCode,
         active: true,
       });
       await tx.em.insert(Staff, staff);
-      const view = toStaffView(await tx.em.findOneByOrFail(Staff, { id: staff.id }));
+      const view = toStaffView(
+        await tx.em.findOneByOrFail(Staff, { id: staff.id }),
+        await this.stores.names(tx.em),
+      );
       await this.audit.record(tx.em, actor, {
         action: 'staff.create',
         entityType: 'staff',
@@ -152,13 +161,15 @@ export class StaffService extends StaffStatusChecker {
     const view = await this.uow.run(async (tx) => {
       const staff = await tx.em.findOneBy(Staff, { id: staffId });
       if (!staff) throw notFound('员工账号');
-      const before = toStaffView(staff);
+      const names = await this.stores.names(tx.em);
+      const before = toStaffView(staff, names);
       const role = input.role ?? staff.role;
-      const storeCode = input.storeCode === undefined ? staff.storeCode : input.storeCode;
+      const requested = input.storeCode === undefined ? staff.storeCode : input.storeCode;
+      const storeCode = role === 'clerk' ? requested : null;
       if (role === 'clerk' && !storeCode)
         throw new DomainError('VALIDATION_FAILED', '店员必须绑定门店');
-      if (storeCode && !(await tx.em.existsBy(Store, { code: storeCode })))
-        throw new DomainError('VALIDATION_FAILED', `门店 ${storeCode} 不存在`);
+      if (storeCode && storeCode !== staff.storeCode)
+        await this.stores.assertBindable(tx.em, storeCode);
       if (
         staff.id === actor.staffId &&
         (input.active === false || (input.role && input.role !== 'owner'))
@@ -176,9 +187,9 @@ export class StaffService extends StaffStatusChecker {
           ...(passwordHash ? { passwordHash } : {}),
         },
       );
-      const after = toStaffView(await tx.em.findOneByOrFail(Staff, { id: staffId }));
+      const after = toStaffView(await tx.em.findOneByOrFail(Staff, { id: staffId }), names);
       await this.audit.record(tx.em, actor, {
-        action: passwordHash ? 'staff.update_with_password' : 'staff.update',
+        action: staffAction(before.active, after.active, Boolean(passwordHash)),
         entityType: 'staff',
         entityId: staffId,
         before,
@@ -189,46 +200,24 @@ export class StaffService extends StaffStatusChecker {
     this.activeCache.delete(staffId);
     return view;
   }
-
-  async listStores(): Promise<StoreView[]> {
-    return (await this.dataSource.getRepository(Store).find({ order: { code: 'ASC' } })).map(
-      toStoreView,
-    );
-  }
-
-  async createStore(
-    actor: StaffPrincipal,
-    input: z.output<typeof createStoreBody>,
-  ): Promise<StoreView> {
-    return this.uow.run(async (tx) => {
-      if (await tx.em.existsBy(Store, { code: input.code }))
-        throw new DomainError('STORE_CODE_TAKEN', '门店编码已存在');
-      const store = tx.em.create(Store, { code: input.code, name: input.name });
-      await tx.em.insert(Store, store);
-      const view = toStoreView(await tx.em.findOneByOrFail(Store, { id: store.id }));
-      await this.audit.record(tx.em, actor, {
-        action: 'store.create',
-        entityType: 'store',
-        entityId: store.id,
-        after: view,
-      });
-      return view;
-    });
-  }
 }
 
-export function toStaffView(s: Staff): StaffView {
+/** The audit action of an account change: 停用 and 启用 are named, a password reset too. */
+function staffAction(before: boolean, after: boolean, password: boolean): string {
+  if (before !== after) return after ? 'staff.activate' : 'staff.deactivate';
+  return password ? 'staff.update_with_password' : 'staff.update';
+}
+
+export function toStaffView(s: Staff, storeNames: Map<string, string>): StaffView {
   return {
     id: s.id,
     username: s.username,
     displayName: s.displayName,
     role: s.role,
     storeCode: s.storeCode,
+    storeName: s.storeCode ? (storeNames.get(s.storeCode) ?? null) : null,
     active: Boolean(s.active),
+    lastLoginAt: s.lastLoginAt?.toISOString() ?? null,
     createdAt: s.createdAt.toISOString(),
   };
-}
-
-function toStoreView(s: Store): StoreView {
-  return { id: s.id, code: s.code, name: s.name, createdAt: s.createdAt.toISOString() };
 }

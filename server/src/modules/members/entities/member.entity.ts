@@ -17,6 +17,12 @@ export type MemberSource = 'wechat' | 'offline';
 @Index('idx_member_nickname', ['nickname'])
 @Index('idx_member_unionid', ['unionid'])
 @Index('idx_member_tier_expiry', ['tierExpiresAt'])
+// The staff list pages newest first (id descending) within each filter.
+@Index('idx_member_status_id', ['status', 'id'])
+@Index('idx_member_stage_id', ['stage', 'id'])
+@Index('idx_member_tier_id', ['tierCode', 'id'])
+@Index('idx_member_home_store_id', ['homeStoreCode', 'id'])
+@Index('idx_member_joined_at', ['joinedAt'])
 export class Member {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -55,6 +61,10 @@ export class Member {
 
   @Column({ name: 'tier_code', type: 'varchar', length: 32, nullable: true })
   tierCode!: string | null;
+
+  /** 归属门店: the store of the member's first purchase in a store, set once (staff filter and export by it). */
+  @Column({ name: 'home_store_code', type: 'varchar', length: 32, nullable: true })
+  homeStoreCode!: string | null;
 
   /** When the current tier was reached or last retained; its period ends at tierExpiresAt (null: never). */
   @InstantColumn({ name: 'tier_since', nullable: true })
