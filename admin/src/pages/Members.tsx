@@ -12,10 +12,16 @@ import {
   Timeline,
   message as toast,
 } from 'antd';
-import { LIFECYCLE_STAGE_LABELS, RFM_SEGMENT_LABELS, routes } from '@huoyue/shared';
+import {
+  LIFECYCLE_STAGE_LABELS,
+  MEMBER_STATUS_LABELS,
+  RFM_SEGMENT_LABELS,
+  routes,
+} from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
 import { downloadCsv } from '../components/csv';
+import { RecordPurchase } from '../components/RecordPurchase';
 import { Loadable, useLoad } from '../components/Loadable';
 
 export function MembersPage() {
@@ -67,6 +73,7 @@ export function MembersPage() {
               { title: '昵称', dataIndex: 'nickname' },
               { title: '手机', dataIndex: 'phoneMasked' },
               { title: '等级', render: (_: unknown, m) => m.tier?.name ?? '—' },
+              { title: '状态', render: (_: unknown, m) => MEMBER_STATUS_LABELS[m.status] },
               {
                 title: '阶段',
                 render: (_: unknown, m) => <Tag>{LIFECYCLE_STAGE_LABELS[m.stage]}</Tag>,
@@ -173,6 +180,7 @@ function MemberDetail({ id }: { id: number }) {
       {(m) => (
         <>
           <Descriptions column={2} size="small" bordered>
+            <Descriptions.Item label="状态">{MEMBER_STATUS_LABELS[m.status]}</Descriptions.Item>
             <Descriptions.Item label="昵称">{m.nickname ?? '—'}</Descriptions.Item>
             <Descriptions.Item label="卡号">{m.cardNo ?? '—'}</Descriptions.Item>
             <Descriptions.Item label="阶段">
@@ -201,6 +209,12 @@ function MemberDetail({ id }: { id: number }) {
               ) : null}
             </Descriptions.Item>
           </Descriptions>
+          {m.status === 'member' && (
+            <>
+              <h4 style={{ marginTop: 24 }}>补录消费</h4>
+              <RecordPurchase memberId={id} onDone={detail.reload} />
+            </>
+          )}
           <h4 style={{ marginTop: 24 }}>手动调整积分</h4>
           <Form
             layout="inline"

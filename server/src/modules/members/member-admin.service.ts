@@ -38,7 +38,11 @@ export class MemberAdminService {
   ): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
     const repo = this.dataSource.getRepository(Member);
     const before = cursor && /^\d+$/.test(cursor) ? Number(cursor) : undefined;
-    const base = { status: In(['member', 'visitor']), ...(before ? { id: LessThan(before) } : {}) };
+    // Closed memberships stay in the list, marked 已注销 and with nothing personal left (nothing to search by).
+    const base = {
+      status: In(['member', 'visitor', 'closed']),
+      ...(before ? { id: LessThan(before) } : {}),
+    };
     const q = query?.trim();
     let where: object[] = [base];
     if (q) {
@@ -95,6 +99,7 @@ export class MemberAdminService {
     const tier = await this.tiers.byCode(m.tierCode);
     return {
       id: m.id,
+      status: m.status,
       cardNo: m.cardNo,
       nickname: m.nickname,
       phoneMasked: maskPhone(m.phone),
