@@ -21,6 +21,7 @@ const SOURCE_LABELS: Record<string, string> = {
   order: '消费得积分',
   staff: '客服调整',
   tier: '等级礼遇',
+  welcome: '开卡礼',
 };
 
 /** One line of the points history in the member's words. */

@@ -27,7 +27,7 @@ describe('journey: a new member joins, is welcomed, upgraded, takes their data a
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let desk: Page;
   let phone: Page;
-  const nickname = `林小满${Date.now().toString(36).slice(-3)}`;
+  const nickname = `林小满${'甲乙丙丁戊己庚辛壬癸'[Date.now() % 10]}`;
   const mobile = uniquePhone();
 
   /** The screen in use has no English, and its picture goes into docs/screenshots/. */
@@ -132,7 +132,7 @@ describe('journey: a new member joins, is welcomed, upgraded, takes their data a
   });
 
   it('after a purchase recorded in the console passes 银卡, the app celebrates with the silver card', async () => {
-    await desk.getByRole('menuitem', { name: '会员' }).click();
+    await desk.getByRole('menuitem', { name: '会员', exact: true }).click();
     await desk.getByRole('cell', { name: nickname }).click();
     await desk.getByLabel('消费金额（元）').fill('1200');
     await desk.getByRole('button', { name: '录入消费' }).click();
@@ -159,7 +159,7 @@ describe('journey: a new member joins, is welcomed, upgraded, takes their data a
   });
 
   it('exports their data from 我的 and sees it, then closes their membership with confirmation', async () => {
-    await phone.getByText('我的').last().click();
+    await phone.locator('.weui-tabbar__label', { hasText: '我的' }).click();
     await phone.getByText('我的资料').first().click();
     await phone.getByText('导出我的数据').waitFor();
     assert.ok(await phone.getByText(`${mobile.slice(0, 3)}****${mobile.slice(7)}`).count());
@@ -200,7 +200,7 @@ describe('journey: a new member joins, is welcomed, upgraded, takes their data a
 
   it('the console shows the membership closed, with the personal data gone', async () => {
     await desk.reload();
-    await desk.getByRole('menuitem', { name: '会员' }).click();
+    await desk.getByRole('menuitem', { name: '会员', exact: true }).click();
     await desk.getByRole('cell', { name: '已注销' }).first().waitFor();
     assert.equal(await desk.getByRole('cell', { name: nickname }).count(), 0);
     await desk.getByPlaceholder('卡号、手机号或昵称').fill(mobile);

@@ -37,7 +37,7 @@ export function UpgradeCelebration({
   return (
     <View className="upgrade" data-testid="upgrade">
       <View className="upgrade__box">
-        <Text className="upgrade__burst">🎉</Text>
+        <Text className="upgrade__burst">升级啦</Text>
         <Text className="upgrade__title">恭喜升级为{tier.name}</Text>
         <View
           className={`upgrade__card card--${cardTheme(tier.code, ladder)}`}

@@ -141,7 +141,7 @@ export default function Join() {
         <Text className="join-page__sub">开卡即享积分、签到礼、会员日专属优惠</Text>
         {gift && (
           <Text className="join-page__gift" data-testid="join-gift">
-            🎁 开卡礼：{gift}
+            开卡礼：{gift}
           </Text>
         )}
       </View>
