@@ -17,6 +17,7 @@ import {
   MEMBER_STATUS_LABELS,
   RFM_SEGMENT_LABELS,
   routes,
+  type LedgerType,
 } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
@@ -108,6 +109,29 @@ const EVENT_LABELS: Record<string, string> = {
   message_opened: '打开消息',
 };
 
+const LEDGER_TYPE_LABELS: Record<LedgerType, string> = {
+  earn: '消费得积分',
+  spend: '积分消耗',
+  expire: '积分过期',
+  refund: '退还',
+  adjust: '手动调整',
+  reward: '奖励',
+  clawback: '退款扣回',
+  import: '导入',
+};
+const LEDGER_SOURCE_LABELS: Record<string, string> = {
+  order: '消费',
+  checkin: '签到',
+  badge: '勋章',
+  automation: '自动化营销',
+  mall: '积分商城',
+  staff: '员工操作',
+  tier: '等级礼遇',
+  welcome: '开卡礼',
+  expiry: '到期',
+  import: '导入',
+};
+
 function Ledger({ id }: { id: number }) {
   const ledger = useLoad(
     () => call(routes.points.memberLedger, { params: { id }, query: { limit: 50 } }),
@@ -123,10 +147,13 @@ function Ledger({ id }: { id: number }) {
           dataSource={page.items}
           columns={[
             { title: '时间', render: (_: unknown, e) => new Date(e.at).toLocaleString('zh-CN') },
-            { title: '类型', dataIndex: 'type' },
+            { title: '类型', render: (_: unknown, e) => LEDGER_TYPE_LABELS[e.type] },
             { title: '积分', dataIndex: 'points' },
             { title: '余额', dataIndex: 'balanceAfter' },
-            { title: '说明', render: (_: unknown, e) => e.reason ?? e.sourceType },
+            {
+              title: '说明',
+              render: (_: unknown, e) => e.reason ?? LEDGER_SOURCE_LABELS[e.sourceType] ?? '其他',
+            },
           ]}
         />
       )}

@@ -37,6 +37,9 @@ describe('journey: a new member joins, is welcomed, upgraded, takes their data a
     if (shot) await page.screenshot({ path: `docs/screenshots/${shot}.png` });
   };
   const toast = (page: Page, text: string) => page.getByText(text).first().waitFor();
+  /** A NutUI cell on the page in view (Taro keeps the pages below it in the document, hidden). */
+  const cell = (title: string) =>
+    phone.locator('.taro_page:visible .nut-cell', { hasText: title }).first();
 
   before(async () => {
     server = await startTestServer();
@@ -160,12 +163,12 @@ describe('journey: a new member joins, is welcomed, upgraded, takes their data a
 
   it('exports their data from 我的 and sees it, then closes their membership with confirmation', async () => {
     await phone.locator('.weui-tabbar__label', { hasText: '我的' }).click();
-    await phone.getByText('我的资料').first().click();
+    await cell('我的资料').click();
     await phone.getByText('导出我的数据').waitFor();
     assert.ok(await phone.getByText(`${mobile.slice(0, 3)}****${mobile.slice(7)}`).count());
     await check(phone, 'miniapp-profile');
 
-    await phone.getByText('导出我的数据').click();
+    await cell('导出我的数据').click();
     await phone.getByTestId('export').getByText(mobile).waitFor();
     await phone.getByTestId('export').getByText(nickname).first().waitFor();
     await check(phone, 'miniapp-export');
@@ -182,7 +185,7 @@ describe('journey: a new member joins, is welcomed, upgraded, takes their data a
     assert.equal(data.points.balance, 1_400);
 
     await phone.goBack();
-    await phone.getByText('注销会员').first().click();
+    await cell('注销会员').click();
     await appButton(phone, '注销会员').waitFor();
     await check(phone, 'miniapp-close');
     await appButton(phone, '注销会员').click();
@@ -205,7 +208,7 @@ describe('journey: a new member joins, is welcomed, upgraded, takes their data a
     assert.equal(await desk.getByRole('cell', { name: nickname }).count(), 0);
     await desk.getByPlaceholder('卡号、手机号或昵称').fill(mobile);
     await desk.getByRole('button', { name: /搜\s*索/ }).click();
-    await desk.getByText('暂无数据').waitFor();
+    await desk.locator('.ant-empty-description', { hasText: '暂无数据' }).waitFor();
     await check(desk);
   });
 });
