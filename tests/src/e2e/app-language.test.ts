@@ -144,14 +144,14 @@ describe('the member app speaks Chinese on every page', () => {
     await page.waitForTimeout(600);
     assert.deepEqual(await english(page), [], 'coupon detail');
     await visit(page, 'pages/mall/index');
-    await page.getByText('咖啡兑换券').click();
+    await page.getByTestId('mall-item').getByText('咖啡兑换券').first().click();
     await appButton(page, '立即兑换').click();
     await page.getByText('兑换', { exact: true }).click();
     await page.getByTestId('redeem-result').waitFor();
     await page.waitForTimeout(600);
     assert.deepEqual(await english(page), [], 'redemption result');
     await visit(page, 'pages/mall/index');
-    await page.getByText('咖啡兑换券').click();
+    await page.getByTestId('mall-item').getByText('咖啡兑换券').first().click();
     await appButton(page, '立即兑换').waitFor();
     assert.deepEqual(await english(page), [], 'mall item');
 
