@@ -85,6 +85,7 @@ describe('check-in page', () => {
     serve({
       ...login,
       'GET /api/checkins': () => ({ ...checkinMonth(checked, checked ? 1 : 0), reminder }),
+      'GET /api/me/message-preferences': () => ({ reminders: true, marketingSms: false }),
       'POST /api/checkins': () => {
         checked = true;
         return {
@@ -127,6 +128,7 @@ describe('check-in page', () => {
     serve({
       ...login,
       'GET /api/checkins': () => checkinMonth(false, 0),
+      'GET /api/me/message-preferences': () => ({ reminders: true, marketingSms: false }),
       'POST /api/me/subscriptions': () => ({ quotas: [] }),
     });
     state.modalConfirm = false;
@@ -143,6 +145,7 @@ describe('check-in page', () => {
     serve({
       ...login,
       'GET /api/checkins': () => checkinMonth(true, 1),
+      'GET /api/me/message-preferences': () => ({ reminders: true, marketingSms: false }),
     });
     state.modalConfirm = false;
     render(<Checkin />);
