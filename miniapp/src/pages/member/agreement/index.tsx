@@ -16,7 +16,7 @@ export default function Agreement() {
   useEffect(() => {
     void Taro.setNavigationBarTitle({ title }).catch(() => undefined);
   }, [title]);
-  const text = info.data ? (privacy ? info.data.privacy : info.data.terms) : '';
+  const text = (privacy ? info.data?.privacy : info.data?.terms) ?? '';
   return (
     <View className="agreement">
       <PageState
