@@ -190,7 +190,7 @@ function CouponsAndBadges({ id }: { id: number }) {
               : d.badges.earned.map((b) => (
                   <Tag color="gold" key={b.code}>
                     {b.name}
-                    {b.levels > 1 ? ` Lv${b.level}` : ''}
+                    {b.levels > 1 ? ` ${b.level} 级` : ''}
                   </Tag>
                 ))}
           </div>

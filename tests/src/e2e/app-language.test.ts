@@ -58,7 +58,8 @@ describe('the member app speaks Chinese on every page', () => {
         code: 'first_checkin',
         name: '初次签到',
         description: '完成第一次签到',
-        rule: { metric: 'checkins', thresholds: [1] },
+        // Levels (1 and 3 check-ins): the earned badge shows its level, the next one its goal.
+        rule: { metric: 'checkins', thresholds: [1, 3] },
       },
     });
     await owner.call(routes.mall.createItem, {
