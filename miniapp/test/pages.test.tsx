@@ -141,6 +141,40 @@ describe('check-in page', () => {
     expect(calls('PUT', '/api/checkins/reminder')).toHaveLength(0);
   });
 
+  it('shows the reminder as stored: off while reminder messages are off', async () => {
+    let reminder = true;
+    serve({
+      ...login,
+      'GET /api/checkins': () => ({ ...checkinMonth(true, 1), reminder }),
+      'GET /api/me/message-preferences': () => ({ reminders: false, marketingSms: false }),
+      'PUT /api/checkins/reminder': (req) => {
+        reminder = (req.body as { enabled: boolean }).enabled;
+        return { enabled: reminder };
+      },
+    });
+    render(<Checkin />);
+    const toggle = (await screen.findByRole('switch')) as HTMLInputElement;
+    // Stored on, but reminder messages are off: no reminder would come, so the switch says off.
+    expect(toggle.checked).toBe(false);
+    expect(reminder).toBe(true);
+  });
+
+  it('turning the reminder off says so', async () => {
+    serve({
+      ...login,
+      'GET /api/checkins': () => ({ ...checkinMonth(true, 1), reminder: true }),
+      'GET /api/me/message-preferences': () => ({ reminders: true, marketingSms: false }),
+      'PUT /api/checkins/reminder': () => ({ enabled: false }),
+    });
+    render(<Checkin />);
+    const toggle = (await screen.findByRole('switch')) as HTMLInputElement;
+    expect(toggle.checked).toBe(true);
+    fireEvent.click(toggle);
+    await waitFor(() => expect(calls('PUT', '/api/checkins/reminder')).toHaveLength(1));
+    expect(calls('PUT', '/api/checkins/reminder')[0]!.body).toEqual({ enabled: false });
+    await waitFor(() => expect(JSON.stringify(uiCalls('showToast'))).toContain('已关闭签到提醒'));
+  });
+
   it('a makeup check-in says what it costs before it spends anything', async () => {
     serve({
       ...login,

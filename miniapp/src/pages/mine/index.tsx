@@ -76,9 +76,21 @@ export default function Mine() {
         <CellGroup>
           <Cell
             title="我的资料"
-            description="头像、昵称、生日；导出数据与注销会员"
+            description="头像、昵称、生日、手机号"
             clickable
             onClick={() => go('/pages/member/profile/index')}
+            extra="›"
+          />
+          <Cell
+            title="导出我的数据"
+            clickable
+            onClick={() => go('/pages/member/export/index')}
+            extra="›"
+          />
+          <Cell
+            title="注销会员"
+            clickable
+            onClick={() => go('/pages/member/close/index')}
             extra="›"
           />
         </CellGroup>
