@@ -171,7 +171,7 @@ async function seedStartupData(
   // Tiers and badges may have just been written: the caches warmed at start-up must see them.
   await app.get(TierService).reload();
   await app.get(BadgesService).reload();
-  if (purchases) await seedDemoBrand(app, dataSource, purchases);
+  if (purchases) await seedDemoBrand(app, dataSource, purchases, config.brandTimezone);
 }
 
 /** The demo brand's history, catalogue and analytics, on top of the people seedDemoData wrote. */
@@ -179,6 +179,7 @@ async function seedDemoBrand(
   app: NestFastifyApplication,
   dataSource: DataSource,
   purchases: DemoPurchase[],
+  timeZone: string,
 ): Promise<void> {
   // The history goes through the real order path: points (some already expired), tiers, badges, the log.
   const orders = app.get(OrdersService);
@@ -201,17 +202,19 @@ async function seedDemoBrand(
     mall: app.get(MallService),
     memberDays: app.get(MemberDaysService),
   });
-  // The churn models, then expiries on their dates and stages day by day, as the nightly jobs would have left them.
+  // The churn models, then expiries, anniversaries and stages on their days, as the nightly jobs would have left them.
   const today = app.get(LifecycleService).today();
   await app.get(ChurnService).fit(today);
   await replayDemoHistory(
     {
       jobs: app.get(JobScheduler),
       points: app.get(PointsService),
+      badges: app.get(BadgesService),
       replay: app.get(LifecycleReplay),
     },
     purchases.map((p) => p.paidAt),
     today,
+    timeZone,
   );
   new NestLogger('Demo').log(
     'Seeded demo brand: 4 tiers, 3 stores, 200 members, ' +

@@ -1,10 +1,12 @@
-import { addDays } from '@huoyue/shared';
+import { addDays, startOfBrandDay } from '@huoyue/shared';
 import type { JobScheduler } from '../infra/jobs/job-scheduler.js';
+import type { BadgesService } from '../modules/badges/index.js';
 import type { LifecycleReplay } from '../modules/lifecycle/index.js';
 import type { PointsService } from '../modules/points/index.js';
 
 interface Services {
   jobs: JobScheduler;
+  badges: BadgesService;
   points: PointsService;
   replay: LifecycleReplay;
 }
@@ -19,7 +21,8 @@ export function replayDays(first: string, last: string, dailyFrom: string): stri
 
 /**
  * The demo history as it would have happened, once the orders are in (their points are dated at the orders):
- * points expire on their dates (the expiry job run as of each expiry date that has passed), and stages are decided
+ * points expire on their dates (the expiry job run as of each expiry date that has passed), membership
+ * anniversaries are awarded as the daily job would have, and stages are decided
  * day by day (daily for the last 60 days the dashboard shows, weekly before), so the dashboard on `npm start` tells
  * a believable story instead of two years happening today.
  */
@@ -27,6 +30,7 @@ export async function replayDemoHistory(
   services: Services,
   paidAt: Date[],
   today: string,
+  timeZone: string,
 ): Promise<void> {
   const now = Date.now();
   const rules = await services.points.rules();
@@ -38,5 +42,12 @@ export async function replayDemoHistory(
   for (const expiry of [...expiries].sort((a, b) => a - b))
     await services.jobs.runNow('points.expire', new Date(expiry));
   // The demo brand's people joined up to two years ago (demo-seed.ts).
-  await services.replay.replay(replayDays(addDays(today, -730), today, addDays(today, -60)));
+  const days = replayDays(addDays(today, -730), today, addDays(today, -60));
+  // Membership anniversaries as the daily job would have awarded them (to within a week: weekly runs keep the first
+  // start quick).
+  for (const day of replayDays(addDays(today, -730), today, today)) {
+    const endOfDay = startOfBrandDay(addDays(day, 1), timeZone).getTime();
+    await services.badges.anniversaries(new Date(Math.min(endOfDay, now)));
+  }
+  await services.replay.replay(days);
 }
