@@ -49,12 +49,22 @@ function Row({ label, value }: { label: string; value: string }) {
 
 /** Everything held about the member (GET /api/me/export), readable first, and the same as a file. */
 export default function ExportMine() {
-  const data = useRemote(() => api(routes.members.exportMe));
+  const data = useRemote(async () => {
+    const [exported, tiers] = await Promise.all([
+      api(routes.members.exportMe),
+      api(routes.points.tiers),
+    ]);
+    return {
+      ...exported,
+      tierName: tiers.ladder.find((t) => t.code === exported.member.tierCode)?.name,
+    };
+  });
   const d = data.data;
   const download = async () => {
     if (!d) return;
     try {
-      await saveFile(d);
+      const { tierName: _shown, ...file } = d;
+      await saveFile(file);
       showSuccess('数据文件已生成');
     } catch (err) {
       showError(err);
@@ -80,6 +90,7 @@ export default function ExportMine() {
               <Row label="生日" value={d.member.birthday ?? ''} />
               <Row label="入会时间" value={formatDateTime(d.member.joinedAt)} />
               <Row label="首次访问" value={formatDateTime(d.member.firstSeenAt)} />
+              <Row label="会员等级" value={d.tierName ?? ''} />
               <Row
                 label="会员阶段"
                 value={LIFECYCLE_STAGE_LABELS[d.member.stage as LifecycleStage] ?? ''}
