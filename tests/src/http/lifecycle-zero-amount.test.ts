@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { addDays, brandDay, routes, startOfBrandDay, type ApiClient } from '@huoyue/shared';
 import { joinedMember, staffLogin } from '../support/flows.js';
+import { ADMIN } from '../support/test-server.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const L = routes.lifecycle;
@@ -86,6 +90,52 @@ describe('lifecycle: a zero-amount order is a purchase, a fully refunded one is 
     d = await detail(part.member.id);
     assert.equal(d.purchaseDays, 1);
     assert.equal(d.stage, 'active');
+  });
+
+  it('CDNOW as order history: no customer drops out of the churn model when some only ever bought free', async () => {
+    // The sample as (x, t_x, T) in weeks (fixtures/LICENSE-lifetimes.txt), laid out as orders ending today; the
+    // customers whose id is a multiple of 290 (8 of 2,357) only ever had zero-amount orders.
+    const fixture = join(
+      dirname(fileURLToPath(import.meta.url)),
+      '../../fixtures/cdnow_customers_summary.csv',
+    );
+    const customers = readFileSync(fixture, 'utf8').trim().split('\n').slice(1);
+    const rows = ['member_ref,order_no,paid_at,amount'];
+    let free = 0;
+    for (const line of customers) {
+      const [id, x, tx, T] = line.split(',').map(Number) as [number, number, number, number];
+      const first = addDays(today(), -Math.round(T * 7));
+      const span = Math.round(tx * 7);
+      const amount = id % 290 === 0 ? 0 : 2_500;
+      if (amount === 0) free++;
+      const days = [
+        first,
+        ...Array.from({ length: x }, (_, k) => addDays(first, Math.round((span * (k + 1)) / x))),
+      ];
+      days.forEach((day, k) => rows.push(`CDNOW-${id},CDNOW-${id}-${k},${day},${amount}`));
+    }
+    assert.equal(free, 8);
+    const token = (await server.client().call(routes.staff.login, { body: ADMIN })).token;
+    const res = await fetch(`${server.apiUrl}/admin/imports/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: rows.join('\n'),
+    });
+    assert.equal(res.status, 202);
+    const { id } = (await res.json()) as { id: number };
+    for (let i = 0; ; i++) {
+      const view = await owner.call(P.getImport, { params: { id } });
+      if (view.status === 'done') break;
+      assert.notEqual(view.status, 'failed', view.error ?? '');
+      assert.ok(i < 1200, 'the import finishes');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const fitted = await owner.call(L.fitModel, { body: {} });
+    // Every CDNOW customer, plus the members of the tests above who bought.
+    const others = (await server.dataSource.query(
+      "SELECT COUNT(*) AS n FROM member_lifecycle ml JOIN member m ON m.id = ml.member_id WHERE (m.external_ref IS NULL OR m.external_ref NOT LIKE 'CDNOW-%') AND ml.purchase_days > 0",
+    )) as { n: number }[];
+    assert.equal(fitted.bgnbd.members, 2_357 + Number(others[0]!.n));
   });
 
   it('counts zero-amount orders on the history path too (any date other than today)', async () => {
