@@ -164,7 +164,7 @@ describe('journey: a new member joins, is welcomed, upgraded, takes their data a
   it('exports their data from 我的 and sees it, then closes their membership with confirmation', async () => {
     await phone.locator('.weui-tabbar__label', { hasText: '我的' }).click();
     await cell('我的资料').click();
-    await phone.getByText('导出我的数据').waitFor();
+    await cell('导出我的数据').waitFor();
     assert.ok(await phone.getByText(`${mobile.slice(0, 3)}****${mobile.slice(7)}`).count());
     await check(phone, 'miniapp-profile');
 

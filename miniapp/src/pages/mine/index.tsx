@@ -81,18 +81,6 @@ export default function Mine() {
             onClick={() => go('/pages/member/profile/index')}
             extra="›"
           />
-          <Cell
-            title="导出我的数据"
-            clickable
-            onClick={() => go('/pages/member/export/index')}
-            extra="›"
-          />
-          <Cell
-            title="注销会员"
-            clickable
-            onClick={() => go('/pages/member/close/index')}
-            extra="›"
-          />
         </CellGroup>
       )}
       {GROUPS.map((group, i) => (
@@ -108,6 +96,22 @@ export default function Mine() {
           ))}
         </CellGroup>
       ))}
+      {joined && (
+        <CellGroup>
+          <Cell
+            title="导出我的数据"
+            clickable
+            onClick={() => go('/pages/member/export/index')}
+            extra="›"
+          />
+          <Cell
+            title="注销会员"
+            clickable
+            onClick={() => go('/pages/member/close/index')}
+            extra="›"
+          />
+        </CellGroup>
+      )}
     </View>
   );
 }
