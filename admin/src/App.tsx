@@ -23,6 +23,7 @@ const FulfilmentPage = page(() => import('./pages/Fulfilment'), 'FulfilmentPage'
 const TiersPage = page(() => import('./pages/Tiers'), 'TiersPage');
 const BadgesPage = page(() => import('./pages/Badges'), 'BadgesPage');
 const StaffPage = page(() => import('./pages/Staff'), 'StaffPage');
+const JoinSettingsPage = page(() => import('./pages/JoinSettings'), 'JoinSettingsPage');
 
 const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'dashboard', label: '数据看板', roles: ['owner', 'operator'] },
@@ -30,6 +31,7 @@ const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   // A clerk sees the desk and nothing else.
   { key: 'clerk', label: '店员工作台', roles: ['owner', 'operator', 'clerk'] },
   { key: 'tiers', label: '会员等级', roles: ['owner', 'operator'] },
+  { key: 'join-settings', label: '开卡设置', roles: ['owner', 'operator'] },
   { key: 'rules', label: '积分与签到规则', roles: ['owner', 'operator'] },
   { key: 'badges', label: '勋章', roles: ['owner', 'operator'] },
   { key: 'coupons', label: '优惠券', roles: ['owner', 'operator'] },
@@ -118,6 +120,7 @@ export function App() {
             {active.key === 'fulfilment' && <FulfilmentPage />}
             {active.key === 'tiers' && <TiersPage />}
             {active.key === 'badges' && <BadgesPage />}
+            {active.key === 'join-settings' && <JoinSettingsPage />}
             {active.key === 'lifecycle' && <LifecyclePage />}
             {active.key === 'audit' && <AuditPage />}
             {active.key === 'staff' && <StaffPage />}

@@ -3,7 +3,17 @@
 export default defineAppConfig({
   pages: ['pages/home/index', 'pages/mall/index', 'pages/mine/index'],
   subPackages: [
-    { root: 'pages/member', pages: ['join/index', 'preferences/index'] },
+    {
+      root: 'pages/member',
+      pages: [
+        'join/index',
+        'preferences/index',
+        'agreement/index',
+        'profile/index',
+        'export/index',
+        'close/index',
+      ],
+    },
     { root: 'pages/checkin', pages: ['index'] },
     { root: 'pages/points', pages: ['index', 'tiers/index'] },
     { root: 'pages/redeem', pages: ['item/index', 'result/index', 'mine/index'] },

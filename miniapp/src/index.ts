@@ -11,3 +11,4 @@ export * from './logic/codes.js';
 export * from './logic/points.js';
 export * from './logic/tiers.js';
 export * from './logic/clerk.js';
+export * from './logic/membership.js';

@@ -85,6 +85,7 @@ describe('check-in page', () => {
     serve({
       ...login,
       'GET /api/checkins': () => ({ ...checkinMonth(checked, checked ? 1 : 0), reminder }),
+      'GET /api/me/message-preferences': () => ({ reminders: true, marketingSms: false }),
       'POST /api/checkins': () => {
         checked = true;
         return {
@@ -127,6 +128,7 @@ describe('check-in page', () => {
     serve({
       ...login,
       'GET /api/checkins': () => checkinMonth(false, 0),
+      'GET /api/me/message-preferences': () => ({ reminders: true, marketingSms: false }),
       'POST /api/me/subscriptions': () => ({ quotas: [] }),
     });
     state.modalConfirm = false;
@@ -139,10 +141,45 @@ describe('check-in page', () => {
     expect(calls('PUT', '/api/checkins/reminder')).toHaveLength(0);
   });
 
+  it('shows the reminder as stored: off while reminder messages are off', async () => {
+    let reminder = true;
+    serve({
+      ...login,
+      'GET /api/checkins': () => ({ ...checkinMonth(true, 1), reminder }),
+      'GET /api/me/message-preferences': () => ({ reminders: false, marketingSms: false }),
+      'PUT /api/checkins/reminder': (req) => {
+        reminder = (req.body as { enabled: boolean }).enabled;
+        return { enabled: reminder };
+      },
+    });
+    render(<Checkin />);
+    const toggle = (await screen.findByRole('switch')) as HTMLInputElement;
+    // Stored on, but reminder messages are off: no reminder would come, so the switch says off.
+    expect(toggle.checked).toBe(false);
+    expect(reminder).toBe(true);
+  });
+
+  it('turning the reminder off says so', async () => {
+    serve({
+      ...login,
+      'GET /api/checkins': () => ({ ...checkinMonth(true, 1), reminder: true }),
+      'GET /api/me/message-preferences': () => ({ reminders: true, marketingSms: false }),
+      'PUT /api/checkins/reminder': () => ({ enabled: false }),
+    });
+    render(<Checkin />);
+    const toggle = (await screen.findByRole('switch')) as HTMLInputElement;
+    expect(toggle.checked).toBe(true);
+    fireEvent.click(toggle);
+    await waitFor(() => expect(calls('PUT', '/api/checkins/reminder')).toHaveLength(1));
+    expect(calls('PUT', '/api/checkins/reminder')[0]!.body).toEqual({ enabled: false });
+    await waitFor(() => expect(JSON.stringify(uiCalls('showToast'))).toContain('已关闭签到提醒'));
+  });
+
   it('a makeup check-in says what it costs before it spends anything', async () => {
     serve({
       ...login,
       'GET /api/checkins': () => checkinMonth(true, 1),
+      'GET /api/me/message-preferences': () => ({ reminders: true, marketingSms: false }),
     });
     state.modalConfirm = false;
     render(<Checkin />);

@@ -9,11 +9,13 @@ import { AppModule } from './app.module.js';
 import { FAKE_APP_ID, type AppConfig } from './config/config.js';
 import { seedDemoCatalogue } from './demo/demo-catalogue.js';
 import { seedDemoData, type DemoPurchase } from './demo/demo-seed.js';
+import { replayDemoHistory } from './demo/demo-history.js';
 import { CouponsService } from './modules/coupons/index.js';
 import { MallService } from './modules/mall/index.js';
 import { MemberDaysService } from './modules/memberdays/index.js';
 import { ChurnService } from './modules/lifecycle/index.js';
-import { LifecycleRecompute } from './modules/lifecycle/index.js';
+import { LifecycleReplay } from './modules/lifecycle/index.js';
+import { PointsService } from './modules/points/index.js';
 import { LifecycleService } from './modules/lifecycle/index.js';
 import { MessageDispatcher } from './modules/messaging/index.js';
 import { startFakeWechat } from './fake-wechat/fake-wechat.js';
@@ -169,7 +171,7 @@ async function seedStartupData(
   // Tiers and badges may have just been written: the caches warmed at start-up must see them.
   await app.get(TierService).reload();
   await app.get(BadgesService).reload();
-  if (purchases) await seedDemoBrand(app, dataSource, purchases);
+  if (purchases) await seedDemoBrand(app, dataSource, purchases, config.brandTimezone);
 }
 
 /** The demo brand's history, catalogue and analytics, on top of the people seedDemoData wrote. */
@@ -177,6 +179,7 @@ async function seedDemoBrand(
   app: NestFastifyApplication,
   dataSource: DataSource,
   purchases: DemoPurchase[],
+  timeZone: string,
 ): Promise<void> {
   // The history goes through the real order path: points (some already expired), tiers, badges, the log.
   const orders = app.get(OrdersService);
@@ -199,10 +202,20 @@ async function seedDemoBrand(
     mall: app.get(MallService),
     memberDays: app.get(MemberDaysService),
   });
-  // Stages, RFM and the churn models as the nightly jobs would leave them, so the console has something to show.
-  const lifecycle = app.get(LifecycleService);
-  await app.get(ChurnService).fit(lifecycle.today());
-  await app.get(LifecycleRecompute).recompute(lifecycle.today());
+  // The churn models, then expiries, anniversaries and stages on their days, as the nightly jobs would have left them.
+  const today = app.get(LifecycleService).today();
+  await app.get(ChurnService).fit(today);
+  await replayDemoHistory(
+    {
+      jobs: app.get(JobScheduler),
+      points: app.get(PointsService),
+      badges: app.get(BadgesService),
+      replay: app.get(LifecycleReplay),
+    },
+    purchases.map((p) => p.paidAt),
+    today,
+    timeZone,
+  );
   new NestLogger('Demo').log(
     'Seeded demo brand: 4 tiers, 3 stores, 200 members, ' +
       `${purchases.length} orders over two years, 4 coupons, 6 mall items, a weekly member day`,

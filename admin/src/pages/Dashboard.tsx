@@ -55,15 +55,18 @@ export function DashboardPage() {
       },
       xAxis: { type: 'category', data: ['F1', 'F2', 'F3', 'F4', 'F5'], name: '频次' },
       yAxis: { type: 'category', data: ['R5', 'R4', 'R3', 'R2', 'R1'].reverse(), name: '近度' },
+      // The scale stands at the right, beside the grid: at the bottom it covered the F axis and its name.
       visualMap: {
         min: 0,
         max: Math.max(1, ...cells.map((c) => c.members)),
-        orient: 'horizontal',
-        left: 'center',
-        bottom: 0,
+        orient: 'vertical',
+        right: 0,
+        top: 'middle',
+        itemHeight: 160,
         calculable: true,
+        text: ['人多', '人少'],
       },
-      grid: { bottom: 70 },
+      grid: { left: 60, right: 110, top: 30, bottom: 50 },
       series: [
         {
           type: 'heatmap',

@@ -27,6 +27,7 @@ import {
 import { useState } from 'react';
 import { call, message } from '../api';
 import { confirmAsync } from '../components/confirm';
+import { RecordPurchase } from '../components/RecordPurchase';
 import { Loadable, useLoad } from '../components/Loadable';
 import { useBrandTime, useStaffSession } from '../session';
 
@@ -82,6 +83,19 @@ export function MemberDetail({ id, onChanged }: { id: number; onChanged?: () => 
               ) : null}
             </Descriptions.Item>
           </Descriptions>
+          {m.status === 'member' && (
+            <>
+              <h4 style={{ marginTop: 24 }}>补录消费</h4>
+              <RecordPurchase
+                memberId={id}
+                onDone={() => {
+                  detail.reload();
+                  setLedgerVersion((v) => v + 1);
+                  onChanged?.();
+                }}
+              />
+            </>
+          )}
           {m.status === 'member' && (
             <AdjustPoints
               member={m}

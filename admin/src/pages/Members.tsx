@@ -149,6 +149,7 @@ export function MembersPage() {
               { title: '昵称', render: (_: unknown, m) => m.nickname ?? '—' },
               { title: '手机', render: (_: unknown, m) => m.phoneMasked ?? '—' },
               { title: '等级', render: (_: unknown, m) => m.tier?.name ?? '—' },
+              { title: '状态', render: (_: unknown, m) => MEMBER_STATUS_LABELS[m.status] },
               {
                 title: '阶段',
                 render: (_: unknown, m) => <Tag>{LIFECYCLE_STAGE_LABELS[m.stage]}</Tag>,

@@ -18,7 +18,9 @@ export function CodeImage({ value, kind, className }: Props) {
     <Image
       className={className}
       src={src}
-      mode={kind === 'qr' ? 'aspectFit' : 'scaleToFill'}
+      // The box is sized by the page (square for a QR): fill it. Taro's H5 aspectFit leaves the picture at its
+      // intrinsic size, off-centre (a 104 px QR in a 208 px box).
+      mode="scaleToFill"
       aria-label={kind === 'qr' ? '二维码' : '条形码'}
       data-code={value}
     />

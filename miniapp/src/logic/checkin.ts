@@ -1,4 +1,5 @@
 import { addMonths, type RouteOutput, type routes } from '@huoyue/shared';
+import { formatNumber } from './format.js';
 
 type CheckinMonth = RouteOutput<typeof routes.engagement.checkinMonth>;
 
@@ -69,5 +70,5 @@ export function shiftMonth(month: string, delta: number): string {
 /** What the makeup of one day costs, in words. */
 export function makeupCostLabel(month: CheckinMonth): string {
   if (month.makeup.cards > 0) return `使用 1 张补签卡（剩余 ${month.makeup.cards} 张）`;
-  return `消耗 ${month.makeup.costPoints} 积分`;
+  return `消耗 ${formatNumber(month.makeup.costPoints)} 积分`;
 }

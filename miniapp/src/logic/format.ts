@@ -21,11 +21,16 @@ export function formatDateTime(iso: string | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** "19:00-22:00" for a window on one day. */
+/** "19:00-22:00" for a window on one day; "全天" for a whole day (midnight to midnight); "24:00" for an end at midnight. */
 export function formatWindow(startsAt: string, endsAt: string): string {
   const s = new Date(startsAt);
   const e = new Date(endsAt);
-  return `${pad(s.getHours())}:${pad(s.getMinutes())}-${pad(e.getHours())}:${pad(e.getMinutes())}`;
+  const startsAtMidnight = s.getHours() === 0 && s.getMinutes() === 0;
+  const endsAtMidnight = e.getHours() === 0 && e.getMinutes() === 0 && e.getTime() > s.getTime();
+  if (startsAtMidnight && endsAtMidnight && e.getTime() - s.getTime() >= 86_400_000 - 3_600_000)
+    return '全天';
+  const end = endsAtMidnight ? '24:00' : `${pad(e.getHours())}:${pad(e.getMinutes())}`;
+  return `${pad(s.getHours())}:${pad(s.getMinutes())}-${end}`;
 }
 
 /** "1234 5678 9012" — easier to read aloud at the till. */

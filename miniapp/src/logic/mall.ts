@@ -51,7 +51,7 @@ export function redeemBlocker(
 ): string | null {
   if (!item.active) return '该商品已下架';
   if (item.stock <= 0) return '已兑完，下次早点来';
-  if (item.stock < quantity) return `库存仅剩 ${item.stock} 件`;
+  if (item.stock < quantity) return `库存仅剩 ${formatNumber(item.stock)} 件`;
   if (item.tiers.length > 0 && (me.tierCode === null || !item.tiers.includes(me.tierCode)))
     return '您的会员等级暂不可兑换';
   if (item.memberDayOnly && !memberDayNow) return '仅限会员日兑换';

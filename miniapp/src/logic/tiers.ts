@@ -1,4 +1,5 @@
 import type { RouteOutput, routes } from '@huoyue/shared';
+import { formatNumber } from './format.js';
 
 type Tier = RouteOutput<typeof routes.points.tiers>['ladder'][number];
 
@@ -12,7 +13,9 @@ export function benefitLines(tier: Tier): string[] {
   if (b.exclusiveItems) lines.push('专享兑换商品');
   lines.push(...b.perks);
   if (tier.validityMonths > 0 && tier.retentionGrowth > 0)
-    lines.push(`有效期 ${tier.validityMonths} 个月，期内获得 ${tier.retentionGrowth} 成长值可保级`);
+    lines.push(
+      `有效期 ${tier.validityMonths} 个月，期内获得 ${formatNumber(tier.retentionGrowth)} 成长值可保级`,
+    );
   if (lines.length === 0) lines.push('基础积分与签到礼遇');
   return lines;
 }

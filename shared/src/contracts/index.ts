@@ -6,6 +6,7 @@ import { mallRoutes } from './mall.contract.js';
 import { memberDayRoutes } from './member-days.contract.js';
 import { messagingRoutes } from './messaging.contract.js';
 import { memberRoutes } from './members.contract.js';
+import { membershipRoutes } from './membership.contract.js';
 import { pointsRoutes } from './points.contract.js';
 import { staffRoutes } from './staff.contract.js';
 import { systemRoutes } from './system.contract.js';
@@ -19,6 +20,7 @@ export * from './mall.contract.js';
 export * from './member-days.contract.js';
 export * from './messaging.contract.js';
 export * from './members.contract.js';
+export * from './membership.contract.js';
 export * from './points.contract.js';
 export * from './staff.contract.js';
 export * from './system.contract.js';
@@ -27,6 +29,7 @@ export * from './system.contract.js';
 export const routes = {
   system: systemRoutes,
   members: memberRoutes,
+  membership: membershipRoutes,
   points: pointsRoutes,
   engagement: engagementRoutes,
   coupons: couponRoutes,

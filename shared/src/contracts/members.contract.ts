@@ -3,6 +3,7 @@ import { memberLifecycleView } from './lifecycle.contract.js';
 import { LIFECYCLE_STAGES } from '../constants.js';
 import { defineRoute, defineStreamRoute, MEMBER, PUBLIC, staff } from '../route.js';
 import { cursorQuery, idParam, isoDate, page } from './common.js';
+import { avatarDataUrl, nicknameField, welcomeGiftView } from './membership.contract.js';
 
 export const tierRef = z.object({ code: z.string(), name: z.string() });
 
@@ -29,10 +30,14 @@ export const wechatLoginBody = z.strictObject({
 });
 
 export const joinBody = z.strictObject({
-  nickname: z.string().trim().min(1).max(32).optional(),
+  nickname: nicknameField.optional(),
+  avatar: avatarDataUrl.optional(),
   birthday: isoDate.optional(),
   phoneCode: z.string().trim().min(1).max(128).optional(),
 });
+
+/** The join's answer also says what the welcome gift brought (null: the brand gives none). */
+export const joinResponse = sessionResponse.extend({ welcomeGift: welcomeGiftView.nullable() });
 
 export const cardCodeResponse = z.object({
   code: z.string(),
@@ -52,6 +57,7 @@ export const memberExport = z.object({
     id: z.number().int(),
     cardNo: z.string().nullable(),
     nickname: z.string().nullable(),
+    avatar: z.string().nullable(),
     phone: z.string().nullable(),
     birthday: z.string().nullable(),
     openid: z.string().nullable(),
@@ -128,7 +134,7 @@ export const memberRoutes = {
     status: 200,
     summary: 'Join the programme: a visitor becomes a member with a card number',
     body: joinBody,
-    response: sessionResponse,
+    response: joinResponse,
   }),
   me: defineRoute({
     method: 'GET',

@@ -98,8 +98,10 @@ describe('the member mini-program (H5) in a real browser', () => {
     await button('授权').click();
     await page.getByText('✓ 已授权，门店会员将自动合并积分与等级').waitFor();
     await page.getByText('手机号已授权').waitFor({ state: 'hidden' }); // the toast, out of the picture
+    await page.getByTestId('join-agree').click();
     await shot('join');
     await button('立即开卡').click();
+    await page.getByText('去会员卡').click(); // the welcome: 开卡成功
     await page.getByText('出示会员码').waitFor();
     const found = await owner.call(routes.members.adminSearch, { query: { query: nickname } });
     assert.equal(found.items.length, 1, 'one member with that nickname');

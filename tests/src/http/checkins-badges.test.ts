@@ -6,6 +6,7 @@ import { Checkin } from '@huoyue/server/dist/modules/checkins/checkin.entity.js'
 import { CheckinsService } from '@huoyue/server/dist/modules/checkins/checkins.service.js';
 import { BadgesService } from '@huoyue/server/dist/modules/badges/badges.service.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
+import { sqlInstant } from '@huoyue/server/dist/infra/database/bulk.js';
 import { joinedMember, loginVisitor, staffLogin, expectError } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -156,8 +157,18 @@ describe('check-ins, badges and leaderboards', () => {
     assert.deepEqual((await checkLedger(server.dataSource)).discrepancies, []);
   });
 
-  it('makeup restores the streak, costs points (or a card), is limited per month and to the current cycle', async () => {
+  /** A member who joined `days` ago (made-up days must not be before joining). */
+  const joinedDaysAgo = async (days: number) => {
     const m = await joinedMember(server);
+    await server.dataSource.query('UPDATE member SET joined_at = ? WHERE id = ?', [
+      sqlInstant(server.config.database.kind, new Date(Date.now() - days * 86_400_000)),
+      m.member.id,
+    ]);
+    return m;
+  };
+
+  it('makeup restores the streak, costs points (or a card), is limited per month and to the current cycle', async () => {
+    const m = await joinedDaysAgo(30);
     const today = brandDay(new Date(), TZ);
     for (const back of [3, 2]) await checkInOn(m.member.id, addDays(today, -back));
     await checkInOn(m.member.id, addDays(today, -5));

@@ -13,6 +13,11 @@ describe('the demo brand that npm start seeds', () => {
   after(async () => server.stop());
 
   const one = async <T>(sql: string) => ((await server.dataSource.query(sql)) as T[])[0]!;
+  /** An instant column as the brand-local (UTC+8) date text, in either dialect. */
+  const dayOf = (column: string) =>
+    server.config.database.kind === 'mysql'
+      ? `DATE_FORMAT(DATE_ADD(${column}, INTERVAL 8 HOUR), '%Y-%m-%d')`
+      : `DATE(${column}, '+8 hours')`;
 
   it('has members in every stage, with orders through the real path: ledger, tiers, badges', async () => {
     const stages = (await server.dataSource.query(
@@ -42,6 +47,35 @@ describe('the demo brand that npm start seeds', () => {
     const badges = await one<{ n: number }>('SELECT COUNT(*) AS n FROM member_badge');
     assert.ok(Number(badges.n) > 0, 'badges were awarded from the orders');
     assert.deepEqual((await checkLedger(server.dataSource)).discrepancies, []);
+  });
+
+  it('spreads its history over time as it would have happened: points by day, stage changes by day', async () => {
+    const days = (await server.dataSource.query(
+      `SELECT SUBSTR(${dayOf('created_at')}, 1, 10) AS day, SUM(points) AS n FROM points_entry
+       WHERE type IN ('earn', 'reward') GROUP BY SUBSTR(${dayOf('created_at')}, 1, 10)`,
+    )) as { day: string; n: number }[];
+    const issued = days.reduce((s, d) => s + Number(d.n), 0);
+    const top = Math.max(...days.map((d) => Number(d.n)));
+    assert.ok(days.length > 300, `points issued on ${days.length} days`);
+    assert.ok(top < issued * 0.05, `the busiest day holds ${top} of ${issued} points issued`);
+    const expired = (await server.dataSource.query(
+      `SELECT COUNT(DISTINCT SUBSTR(${dayOf('created_at')}, 1, 10)) AS days, COUNT(*) AS n
+       FROM points_entry WHERE type = 'expire'`,
+    )) as { days: number; n: number }[];
+    assert.ok(Number(expired[0]!.n) > 0, 'some points already expired');
+    const moves = (await server.dataSource.query(
+      'SELECT day, COUNT(*) AS n FROM lifecycle_transition GROUP BY day',
+    )) as { day: string; n: number }[];
+    const total = moves.reduce((s, m) => s + Number(m.n), 0);
+    assert.ok(moves.length > 60, `stage changes on ${moves.length} days`);
+    assert.ok(
+      Math.max(...moves.map((m) => Number(m.n))) < total * 0.1,
+      'no single day holds more than a tenth of the stage changes',
+    );
+    const snapshots = (await server.dataSource.query(
+      'SELECT COUNT(DISTINCT day) AS n FROM lifecycle_snapshot',
+    )) as { n: number }[];
+    assert.ok(Number(snapshots[0]!.n) >= 60, 'a snapshot per day for the dashboard');
   });
 
   it('gives a newcomer in the member app something to do: coupons to claim, a mall, a member day coming', async () => {

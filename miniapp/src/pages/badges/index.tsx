@@ -50,7 +50,7 @@ export default function Badges() {
                   <Artwork url={b.artworkUrl} />
                   <Text className="badge__name">
                     {b.name}
-                    {b.levels > 1 ? ` Lv.${b.level}` : ''}
+                    {b.levels > 1 ? ` · ${b.level} 级` : ''}
                   </Text>
                   <Text className="badge__sub">{formatDate(b.awardedAt)} 获得</Text>
                 </View>
@@ -65,7 +65,7 @@ export default function Badges() {
                   <Artwork url={b.artworkUrl} locked />
                   <Text className="badge__name">
                     {b.name}
-                    {b.levels > 1 ? ` Lv.${b.nextLevel}` : ''}
+                    {b.levels > 1 ? ` · ${b.nextLevel} 级` : ''}
                   </Text>
                   <Progress
                     percent={Math.min(

@@ -10,19 +10,41 @@ import { Button, Switch } from '../../components/ui';
 import { usePageShow } from '../../hooks/usePageShow';
 import { useRemote } from '../../hooks/useRemote';
 import { ladderSteps, makeupCostLabel, monthGrid, shiftMonth } from '../../logic/checkin';
+import { formatNumber } from '../../logic/format';
 import './index.scss';
 
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
 
+/**
+ * The month, and whether a reminder will really come: the check-in reminder is sent as a reminder message, so it
+ * is on only when the member's 提醒与服务通知 (messaging preferences) are on too.
+ */
+async function loadCheckin(month: string | undefined) {
+  const [m, prefs] = await Promise.all([
+    api(routes.engagement.checkinMonth, { query: month ? { month } : {} }),
+    api(routes.messaging.getPreferences),
+  ]);
+  return { ...m, remindersAllowed: prefs.reminders, reminderOn: m.reminder && prefs.reminders };
+}
+
+/** Turning the check-in reminder on also allows reminder messages, or it could never arrive. */
+async function saveReminder(enabled: boolean, remindersAllowed: boolean) {
+  if (enabled && !remindersAllowed) {
+    const prefs = await api(routes.messaging.getPreferences);
+    await api(routes.messaging.putPreferences, {
+      body: { reminders: true, marketingSms: prefs.marketingSms },
+    });
+  }
+  await api(routes.engagement.reminder, { body: { enabled } });
+}
+
 export default function Checkin() {
   const [month, setMonth] = useState<string | undefined>(undefined);
-  const data = useRemote(
-    () => api(routes.engagement.checkinMonth, { query: month ? { month } : {} }),
-    [month],
-  );
+  const data = useRemote(() => loadCheckin(month), [month]);
   const [busy, setBusy] = useState(false);
   const [justChecked, setJustChecked] = useState<{ points: number; badges: string[] } | null>(null);
-  usePageShow();
+  // Back from the preferences page the reminder may have changed there: show what is stored.
+  usePageShow(data);
   const d = data.data;
 
   const checkIn = async () => {
@@ -43,7 +65,7 @@ export default function Checkin() {
     const accepted = await askToSubscribe('checkin');
     if (!accepted) return;
     try {
-      await api(routes.engagement.reminder, { body: { enabled: true } });
+      await saveReminder(true, d?.remindersAllowed ?? true);
       void Taro.showToast({ title: '明天会提醒您签到', icon: 'none' });
       await data.reload();
     } catch (err) {
@@ -54,7 +76,11 @@ export default function Checkin() {
   const setReminder = async (enabled: boolean) => {
     try {
       if (enabled && !(await askToSubscribe('checkin'))) return;
-      await api(routes.engagement.reminder, { body: { enabled } });
+      await saveReminder(enabled, d?.remindersAllowed ?? true);
+      void Taro.showToast({
+        title: enabled ? '已开启签到提醒' : '已关闭签到提醒',
+        icon: 'none',
+      });
       await data.reload();
     } catch (err) {
       showError(err);
@@ -110,19 +136,19 @@ export default function Checkin() {
                     onClick={checkIn}
                     data-testid="checkin-button"
                   >
-                    签到领 {d.nextReward.points} 积分
+                    签到领 {formatNumber(d.nextReward.points)} 积分
                   </Button>
                 )}
               </View>
               {justChecked && (
                 <View className="checkin__done" data-testid="checkin-result">
                   <Text>
-                    签到成功，获得 {justChecked.points} 积分
+                    签到成功，获得 {formatNumber(justChecked.points)} 积分
                     {justChecked.badges.length
                       ? `，解锁勋章「${justChecked.badges.join('」「')}」`
                       : ''}
                   </Text>
-                  {!d.reminder && (
+                  {!d.reminderOn && (
                     <Text className="link checkin__remind" onClick={remindTomorrow}>
                       明天提醒我 ›
                     </Text>
@@ -132,11 +158,11 @@ export default function Checkin() {
             </View>
 
             <View className="panel">
-              <Text className="panel__title">连签奖励</Text>
+              <Text className="panel__title">连签奖励（{d.ladder.cycleDays} 天一轮）</Text>
               <View className="ladder">
                 {ladderSteps(d).map((s) => (
                   <View key={s.cycleDay} className={`ladder__step ladder__step--${s.state}`}>
-                    <Text className="ladder__points">+{s.points}</Text>
+                    <Text className="ladder__points">+{formatNumber(s.points)}</Text>
                     {s.badgeCode && <Text className="ladder__badge">🏅</Text>}
                     <Text className="ladder__day">第{s.cycleDay}天</Text>
                   </View>
@@ -197,7 +223,11 @@ export default function Checkin() {
                 <Text className="list-item__title">签到提醒</Text>
                 <Text className="list-item__sub muted">每天提醒一次，不错过连签奖励</Text>
               </View>
-              <Switch checked={d.reminder} onChange={(v) => void setReminder(v)} />
+              <Switch
+                checked={d.reminderOn}
+                onChange={(v) => void setReminder(v)}
+                data-testid="checkin-reminder"
+              />
             </View>
           </>
         )}

@@ -10,6 +10,8 @@ import { Button, Progress } from '../../components/ui';
 import { usePageShow } from '../../hooks/usePageShow';
 import { useRemote } from '../../hooks/useRemote';
 import { growthView } from '../../logic/card';
+import { cardTheme } from '../../logic/membership';
+import { UpgradeCelebration } from './UpgradeCelebration';
 import { formatCardNo, formatDate, formatNumber, formatWindow } from '../../logic/format';
 import './index.scss';
 
@@ -102,7 +104,10 @@ export default function Home() {
   usePageShow(home);
 
   const d = home.data;
-  const growth = d ? growthView(d.tiers) : null;
+  const growth = d ? growthView(d.tiers, joined) : null;
+  const theme = d
+    ? cardTheme(joined ? (d.card.tier?.code ?? null) : null, d.tiers.ladder)
+    : 'visitor';
   return (
     <View className="home">
       <PageState
@@ -114,11 +119,20 @@ export default function Home() {
       >
         {d && growth && (
           <>
-            <View className="card" data-testid="member-card">
+            {joined && (
+              <UpgradeCelebration
+                memberId={d.card.id}
+                tierCode={d.card.tier?.code ?? null}
+                ladder={d.tiers.ladder}
+              />
+            )}
+            <View className={`card card--${theme}`} data-testid="member-card" data-theme={theme}>
               <View className="card__top">
                 <View>
                   <Text className="card__tier">{growth.tierName}</Text>
-                  <Text className="card__name">{d.card.nickname ?? '微信用户'}</Text>
+                  <Text className="card__name">
+                    {d.card.nickname ?? (joined ? '会员' : '欢迎光临')}
+                  </Text>
                 </View>
                 <Text className="card__no">{formatCardNo(d.card.cardNo)}</Text>
               </View>
@@ -231,7 +245,7 @@ function MemberDayPanel({
             ? ` · 消费积分 ${current.benefits.pointsMultiplier} 倍`
             : ''}
           {current.benefits.checkinBonusPoints > 0
-            ? ` · 签到多得 ${current.benefits.checkinBonusPoints} 积分`
+            ? ` · 签到多得 ${formatNumber(current.benefits.checkinBonusPoints)} 积分`
             : ''}
         </Text>
       </>

@@ -1,4 +1,4 @@
-import { Text, View } from '@tarojs/components';
+import { Image, Text, View } from '@tarojs/components';
 import { routes } from '@huoyue/shared';
 import { api } from '../../api/client';
 import { go } from '../../components/nav';
@@ -31,8 +31,15 @@ const GROUPS: Array<Array<{ title: string; url: string }>> = [
 ];
 
 export default function Mine() {
-  const me = useRemote(() => api(routes.members.me));
+  const me = useRemote(async () => {
+    const [card, profile] = await Promise.all([
+      api(routes.members.me),
+      api(routes.membership.profile),
+    ]);
+    return { ...card, avatar: profile.avatar };
+  });
   usePageShow(me);
+  const joined = Boolean(me.data?.cardNo);
   return (
     <View className="mine">
       <PageState
@@ -44,9 +51,13 @@ export default function Mine() {
       >
         {me.data && (
           <View className="mine__head">
-            <View className="mine__avatar">{(me.data.nickname ?? '微')[0]}</View>
-            <View>
-              <Text className="mine__name">{me.data.nickname ?? '微信用户'}</Text>
+            {me.data.avatar ? (
+              <Image className="mine__avatar" src={me.data.avatar} mode="aspectFill" />
+            ) : (
+              <View className="mine__avatar">{(me.data.nickname ?? '访')[0]}</View>
+            )}
+            <View onClick={() => joined && go('/pages/member/profile/index')}>
+              <Text className="mine__name">{me.data.nickname ?? (joined ? '会员' : '访客')}</Text>
               <Text className="mine__sub">
                 {me.data.cardNo
                   ? `${me.data.tier?.name ?? '会员'} · ${formatCardNo(me.data.cardNo)}`
@@ -61,6 +72,17 @@ export default function Mine() {
           </View>
         )}
       </PageState>
+      {joined && (
+        <CellGroup>
+          <Cell
+            title="我的资料"
+            description="头像、昵称、生日、手机号"
+            clickable
+            onClick={() => go('/pages/member/profile/index')}
+            extra="›"
+          />
+        </CellGroup>
+      )}
       {GROUPS.map((group, i) => (
         <CellGroup key={i}>
           {group.map((item) => (
@@ -74,6 +96,22 @@ export default function Mine() {
           ))}
         </CellGroup>
       ))}
+      {joined && (
+        <CellGroup>
+          <Cell
+            title="导出我的数据"
+            clickable
+            onClick={() => go('/pages/member/export/index')}
+            extra="›"
+          />
+          <Cell
+            title="注销会员"
+            clickable
+            onClick={() => go('/pages/member/close/index')}
+            extra="›"
+          />
+        </CellGroup>
+      )}
     </View>
   );
 }

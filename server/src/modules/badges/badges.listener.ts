@@ -30,6 +30,8 @@ export class BadgesListener {
       e.memberId,
       { purchases: 1, spend: e.amount },
       `order:${e.orderNo}`,
+      null,
+      new Date(Math.min(Date.parse(e.paidAt), Date.now())),
     );
   }
 

@@ -147,8 +147,9 @@ export class BadgesService {
     change: StatChange,
     triggerRef: string,
     direct?: string | null,
+    // When the trigger happened (an order paid earlier, replayed history): the award is dated then.
+    now = new Date(),
   ): Promise<void> {
-    const now = new Date();
     try {
       await this.uow.run(async (tx) => {
         if (!(await this.markApplied(tx, eventKey))) return; // applied before

@@ -251,10 +251,12 @@ export class CheckinsService {
     const used = await this.makeupsThisMonth(this.dataSource.manager, memberId, today);
     const remaining = rules.makeup.enabled ? Math.max(0, rules.makeup.maxPerMonth - used) : 0;
     const checked = new Set(recent.map((r) => r.day));
+    // Days before joining are not the member's to make up.
+    const joinedDay = (await this.joinedDay(this.dataSource.manager, memberId)) ?? today;
     const allowedDates =
       remaining > 0
         ? Array.from({ length: rules.cycleDays - 1 }, (_, i) => addDays(today, -(i + 1))).filter(
-            (d) => !checked.has(d),
+            (d) => !checked.has(d) && d >= joinedDay,
           )
         : [];
     return {
@@ -388,6 +390,9 @@ export class CheckinsService {
     today: string,
   ): Promise<void> {
     await this.assertMayEarn(em, memberId);
+    const joinedDay = await this.joinedDay(em, memberId);
+    if (joinedDay !== null && day < joinedDay)
+      throw new DomainError('MAKEUP_NOT_ALLOWED', `${day} 您还没有成为会员，不能补签入会前的日子`);
     const used = await this.makeupsThisMonth(em, memberId, today);
     if (used >= rules.makeup.maxPerMonth)
       throw new DomainError(
@@ -423,6 +428,12 @@ export class CheckinsService {
         reason: `补签 ${day}`,
       });
     }
+  }
+
+  /** The brand-local day the member joined (null: not a member). */
+  private async joinedDay(em: EntityManager, memberId: number): Promise<string | null> {
+    const joinedAt = (await this.members.profile(em, memberId))?.joinedAt ?? null;
+    return joinedAt ? brandDay(joinedAt, this.config.brandTimezone) : null;
   }
 
   private async assertMayEarn(em: EntityManager, memberId: number): Promise<void> {

@@ -191,10 +191,13 @@ export class CouponsService {
     templateId: number,
     channel: CouponChannel,
     sourceRef: string | null,
+    // A template the brand picked for this very purpose (the welcome gift) is offered there by that choice.
+    options: { chosenByBrand?: boolean } = {},
   ): Promise<{ coupon: Coupon; template: CouponTemplate }> {
     const now = new Date();
     const template = await tx.em.findOneBy(CouponTemplate, { id: templateId });
-    if (!template || !template.active || !template.channels.includes(channel))
+    const offered = options.chosenByBrand || template?.channels.includes(channel);
+    if (!template || !template.active || !offered)
       throw new DomainError('NOT_FOUND', '优惠券不存在或已下架');
     if (template.validityKind === 'fixed' && template.validTo! <= now)
       throw new DomainError('NOT_FOUND', '优惠券活动已结束');

@@ -23,4 +23,5 @@ export { dayNumber } from './lifecycle-sql.js';
 export { LifecycleService } from './lifecycle.service.js';
 export { ChurnService } from './churn.service.js';
 export { LifecycleRecompute } from './lifecycle-recompute.service.js';
+export { LifecycleReplay } from './lifecycle-replay.js';
 export { LifecycleReports } from './lifecycle-reports.service.js';

@@ -74,7 +74,8 @@ export function updateFrom(
 
 /**
  * Per-member purchase aggregates from the orders table: a purchase day is a brand-local day with an order not fully
- * refunded; spend is net of refunds. `since` (inclusive) and `until` (exclusive) bound paid_at.
+ * refunded; spend is net of refunds. An order of amount 0 (a 100 % coupon, a free coffee) is a visit and counts
+ * (a refund needs an amount, so it cannot be refunded). `since` (inclusive) and `until` (exclusive) bound paid_at.
  */
 export function purchaseAggregatesSql(
   kind: Dialect,
@@ -82,7 +83,7 @@ export function purchaseAggregatesSql(
   options: { windowFromDn: number; since?: Date; until?: Date; memberIds?: number[] },
 ): { sql: string; params: unknown[] } {
   const dn = instantDn(kind, 'paid_at', offset);
-  const bought = 'amount > refunded_amount';
+  const bought = '(amount = 0 OR amount > refunded_amount)';
   const where: string[] = [];
   const params: unknown[] = [];
   if (options.since) {

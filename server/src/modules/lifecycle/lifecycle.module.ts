@@ -6,6 +6,7 @@ import { LifecycleListener } from './lifecycle.listener.js';
 import { LifecycleAggregates } from './lifecycle-aggregates.js';
 import { LifecycleRecompute } from './lifecycle-recompute.service.js';
 import { LifecycleRefresh } from './lifecycle-refresh.service.js';
+import { LifecycleReplay } from './lifecycle-replay.js';
 import { LifecycleReports } from './lifecycle-reports.service.js';
 import { LIFECYCLE_LEASE, LifecycleService } from './lifecycle.service.js';
 import { ModelStore } from './model-store.js';
@@ -18,12 +19,13 @@ import { ModelStore } from './model-store.js';
     LifecycleAggregates,
     LifecycleRefresh,
     LifecycleRecompute,
+    LifecycleReplay,
     LifecycleReports,
     ChurnService,
     ModelStore,
     LifecycleListener,
   ],
-  exports: [LifecycleService, LifecycleRecompute, LifecycleReports, ChurnService],
+  exports: [LifecycleService, LifecycleRecompute, LifecycleReplay, LifecycleReports, ChurnService],
 })
 export class LifecycleModule implements OnModuleInit {
   constructor(

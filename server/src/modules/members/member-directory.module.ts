@@ -5,6 +5,10 @@ import { MemberDirectory, type MemberContact, type MemberProfile } from './membe
 
 export { MemberDirectory, type MemberContact, type MemberProfile };
 
+/** SQLite hands back datetimes as UTC text without a zone; MySQL (timezone Z) as Date. */
+const utcInstant = (v: Date | string): Date =>
+  v instanceof Date ? v : new Date(v.includes('T') ? v : `${v.replace(' ', 'T')}Z`);
+
 /** The members module's answer to "who is this member?", for modules that must not read the member table. */
 @Injectable()
 export class MemberTableDirectory extends MemberDirectory {
@@ -34,8 +38,8 @@ export class MemberTableDirectory extends MemberDirectory {
 
   async profile(em: EntityManager, memberId: number): Promise<MemberProfile | null> {
     const [row] = (await em.query(
-      `SELECT status, tier_code, stage, earning_blocked, openid, unionid, phone, nickname, card_no
-       FROM member WHERE id = ?`,
+      `SELECT status, tier_code, stage, earning_blocked, openid, unionid, phone, nickname, card_no,
+       joined_at FROM member WHERE id = ?`,
       [memberId],
     )) as {
       status: string;
@@ -47,6 +51,7 @@ export class MemberTableDirectory extends MemberDirectory {
       phone: string | null;
       nickname: string | null;
       card_no: string | null;
+      joined_at: Date | string | null;
     }[];
     return row
       ? {
@@ -59,6 +64,7 @@ export class MemberTableDirectory extends MemberDirectory {
           phone: row.phone,
           nickname: row.nickname,
           cardNo: row.card_no,
+          joinedAt: row.joined_at === null ? null : utcInstant(row.joined_at),
         }
       : null;
   }

@@ -20,6 +20,8 @@ export interface MemberProfile {
   phone: string | null;
   nickname: string | null;
   cardNo: string | null;
+  /** When they joined (null: a visitor); days before it cannot be made up in check-ins. */
+  joinedAt: Date | null;
 }
 
 /**

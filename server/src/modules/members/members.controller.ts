@@ -49,12 +49,13 @@ export class MeController {
 
   @Contract(r.join)
   async join(@CurrentMember() me: MemberPrincipal, @Body() body: In<typeof r.join.body>) {
-    const member = await this.members.join(me.memberId, body);
+    const { member, welcomeGift } = await this.members.join(me.memberId, body);
     // After a merge the member id changes: the answer carries a token for the surviving record.
     return {
       token: await this.tokens.signMember(member.id),
       expiresIn: MEMBER_TOKEN_TTL_SECONDS,
       member: await this.accounts.toCard(member),
+      welcomeGift,
     };
   }
 

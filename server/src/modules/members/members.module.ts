@@ -1,4 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { CouponsModule } from '../coupons/coupons.module.js';
 import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
@@ -13,14 +14,23 @@ import { MemberAccountService } from './member-account.service.js';
 import { HomeStoreListener } from './home-store.listener.js';
 import { MemberAdminService } from './member-admin.service.js';
 import { MemberListService } from './member-list.service.js';
+import { JoinSettingsService } from './join-settings.service.js';
+import { MemberProfileService } from './member-profile.service.js';
+import { MembershipController } from './membership.controller.js';
 import { MembersService } from './members.service.js';
 import { TierListener } from './tier.listener.js';
 import { TierService } from './tier.service.js';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 
 @Module({
-  imports: [EngagementModule, PointsModule, LifecycleModule],
-  controllers: [AuthController, MeController, AdminMembersController, TiersController],
+  imports: [EngagementModule, PointsModule, LifecycleModule, CouponsModule],
+  controllers: [
+    AuthController,
+    MeController,
+    AdminMembersController,
+    TiersController,
+    MembershipController,
+  ],
   providers: [
     MembersService,
     MemberAccountService,
@@ -30,6 +40,8 @@ import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
     TierListener,
     HomeStoreListener,
     CardCodeService,
+    JoinSettingsService,
+    MemberProfileService,
   ],
   exports: [MembersService, TierService],
 })

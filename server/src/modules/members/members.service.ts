@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager, type FindOptionsWhere, In } from 'typeorm';
 import type { z } from 'zod';
-import type { joinBody, memberRef } from '@huoyue/shared';
+import type { joinBody, memberRef, WelcomeGiftView } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { bulkInsert, placeholders, sqlInstant } from '../../infra/database/bulk.js';
@@ -19,8 +19,11 @@ import { activeMember } from './active-member.js';
 import { generateCardNo } from './card-code.service.js';
 import { Member } from './entities/member.entity.js';
 import { TierService } from './tier.service.js';
+import { JoinSettingsService } from './join-settings.service.js';
 
 type JoinInput = z.output<typeof joinBody>;
+/** The joined member, and what the welcome gift brought (null: the brand gives none, or a merge). */
+export type Joined = { member: Member; welcomeGift: WelcomeGiftView | null };
 export type MemberRef = z.output<typeof memberRef>;
 /** What an import knows about a customer besides the reference, by reference. */
 type OfflineProfiles = Map<string, Partial<Pick<Member, 'nickname' | 'birthday' | 'phone'>>>;
@@ -60,6 +63,7 @@ export class MembersService {
     private readonly points: PointsService,
     private readonly tiers: TierService,
     private readonly lifecycle: LifecycleService,
+    private readonly joinSettings: JoinSettingsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -105,7 +109,7 @@ export class MembersService {
     }
   }
 
-  async join(memberId: number, input: JoinInput): Promise<Member> {
+  async join(memberId: number, input: JoinInput): Promise<Joined> {
     const current = await activeMember(this.dataSource, memberId);
     if (current.status === 'member') throw new DomainError('ALREADY_MEMBER', '您已经是会员了');
     const phone = input.phoneCode
@@ -130,7 +134,11 @@ export class MembersService {
         if (owner.openid !== null || owner.status === 'closed' || owner.status === 'merged') {
           throw new DomainError('PHONE_TAKEN', '该手机号已绑定其他微信账号，如有疑问请联系门店');
         }
-        return this.mergeIntoOffline(tx, visitor, owner, input, now);
+        // A customer the store already knew is not new: no welcome gift on a merge.
+        return {
+          member: await this.mergeIntoOffline(tx, visitor, owner, input, now),
+          welcomeGift: null,
+        };
       }
       const entry = await this.tiers.entryTier();
       const cardNo = await this.freeCardNo(tx.em);
@@ -142,6 +150,7 @@ export class MembersService {
           cardNo,
           joinedAt: now,
           nickname: input.nickname ?? visitor.nickname,
+          avatar: input.avatar ?? visitor.avatar,
           birthday: input.birthday ?? visitor.birthday,
           phone: phone ?? visitor.phone,
           tierCode: visitor.tierCode ?? entry?.code ?? null,
@@ -154,7 +163,8 @@ export class MembersService {
       await tx.publish('member.joined', { memberId: visitor.id, cardNo, at: now.toISOString() });
       // The stage is the lifecycle module's decision; joining today with no purchase is `new`.
       await this.lifecycle.setStage(tx, visitor.id, visitor.stage, 'new', 'join');
-      return tx.em.findOneByOrFail(Member, { id: visitor.id });
+      const welcomeGift = await this.joinSettings.giveWelcomeGift(tx, visitor.id);
+      return { member: await tx.em.findOneByOrFail(Member, { id: visitor.id }), welcomeGift };
     });
   }
 
@@ -188,6 +198,7 @@ export class MembersService {
         cardNo,
         joinedAt: offline.joinedAt ?? now,
         nickname: input.nickname ?? offline.nickname ?? visitor.nickname,
+        avatar: input.avatar ?? offline.avatar ?? visitor.avatar,
         birthday: input.birthday ?? offline.birthday,
         tierCode: offline.tierCode ?? entry?.code ?? null,
         firstSeenAt:

@@ -235,6 +235,8 @@ export class PointsService {
       sourceRef: input.orderNo,
       breakdown,
       expiresAt: this.expiryFor(rules, input.paidAt),
+      // Dated at the purchase (an order synced late, or history): "points issued that day" is about that day.
+      at: input.paidAt < now ? input.paidAt : now,
     });
     return { points, growth, status: 'credited', availableAt: null, breakdown };
   }

@@ -10,6 +10,7 @@ import { go } from '../../../components/nav';
 import { PageState } from '../../../components/PageState';
 import { Button } from '../../../components/ui';
 import { useRemote } from '../../../hooks/useRemote';
+import { formatNumber } from '../../../logic/format';
 import { claimLabel, validityLabel, type Claimable } from '../../../logic/coupons';
 
 export default function Center() {
@@ -53,7 +54,7 @@ export default function Center() {
           <CouponCard
             key={c.id}
             coupon={c}
-            sub={`${validityLabel(c)}${c.remaining !== null ? ` · 剩余 ${c.remaining} 张` : ''}`}
+            sub={`${validityLabel(c)}${c.remaining !== null ? ` · 剩余 ${formatNumber(c.remaining)} 张` : ''}`}
             dimmed={!c.canClaim}
             action={
               <Button

@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components';
 import { routes } from '@huoyue/shared';
 import { api } from '../../../api/client';
 import { showError } from '../../../components/feedback';
+import Taro from '@tarojs/taro';
 import { PageState } from '../../../components/PageState';
 import { Cell, CellGroup, Switch } from '../../../components/ui';
 import { useRemote } from '../../../hooks/useRemote';
@@ -13,6 +14,12 @@ async function loadPreferences() {
   ]);
   return { ...messages, leaderboard: privacy.leaderboard };
 }
+
+const LABELS = {
+  reminders: '提醒与服务通知',
+  marketingSms: '优惠活动短信',
+  leaderboard: '排行榜展示',
+} as const;
 
 /** What the member hears from us and what others see of them; each switch saves at once. */
 export default function Preferences() {
@@ -33,6 +40,7 @@ export default function Preferences() {
             marketingSms: key === 'marketingSms' ? value : d.marketingSms,
           },
         });
+      void Taro.showToast({ title: `已${value ? '开启' : '关闭'}${LABELS[key]}`, icon: 'none' });
     } catch (err) {
       prefs.setData(() => before);
       showError(err);

@@ -107,7 +107,7 @@ export default function Item() {
               </View>
               <Text className="item__price">{priceLabel(d.item)}</Text>
               <Text className="muted">
-                库存 {d.item.stock} · 每人限兑 {d.item.perMemberLimit} 件
+                库存 {formatNumber(d.item.stock)} · 每人限兑 {d.item.perMemberLimit} 件
                 {d.item.availableTo ? ` · ${formatDateTime(d.item.availableTo)} 截止` : ''}
               </Text>
             </View>

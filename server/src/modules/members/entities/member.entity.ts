@@ -46,6 +46,10 @@ export class Member {
   @Column({ type: 'date', nullable: true })
   birthday!: string | null;
 
+  /** The member's own picture, a small data URL (≤ 48,000 characters; the app scales it to 160 px). */
+  @Column({ type: 'text', nullable: true })
+  avatar!: string | null;
+
   /** The brand's own customer id from an old CRM or POS (imports match on it). */
   @Column({ name: 'external_ref', type: 'varchar', length: 64, nullable: true, unique: true })
   externalRef!: string | null;

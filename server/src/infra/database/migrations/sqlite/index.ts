@@ -13,7 +13,7 @@ import { OrdersCoveringIndex1796191784361 } from './1796191784361-OrdersCovering
 import { Messaging1796192141100 } from './1796192141100-Messaging.js';
 import { Campaigns1796192599903 } from './1796192599903-Campaigns.js';
 import { MemberDays1796193900688 } from './1796193900688-MemberDays.js';
-import { ConsoleStoresMemberList1796538724584 } from './1796538724584-ConsoleStoresMemberList.js';
+import { Issue17ConsoleAndMembership1796542905664 } from './1796542905664-Issue17ConsoleAndMembership.js';
 
 export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795519752139,
@@ -29,5 +29,5 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   Messaging1796192141100,
   Campaigns1796192599903,
   MemberDays1796193900688,
-  ConsoleStoresMemberList1796538724584,
+  Issue17ConsoleAndMembership1796542905664,
 ];

@@ -1,11 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ConsoleStoresMemberList1796538724584 implements MigrationInterface {
-  name = 'ConsoleStoresMemberList1796538724584';
+export class Issue17ConsoleAndMembership1796542905664 implements MigrationInterface {
+  name = 'Issue17ConsoleAndMembership1796542905664';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE \`store\` ADD \`address\` varchar(128) NULL`);
     await queryRunner.query(`ALTER TABLE \`store\` ADD \`active\` tinyint NOT NULL DEFAULT 1`);
+    await queryRunner.query(`ALTER TABLE \`member\` ADD \`avatar\` text NULL`);
     await queryRunner.query(`ALTER TABLE \`member\` ADD \`home_store_code\` varchar(32) NULL`);
     await queryRunner.query(`CREATE INDEX \`idx_member_joined_at\` ON \`member\` (\`joined_at\`)`);
     await queryRunner.query(
@@ -29,6 +30,7 @@ export class ConsoleStoresMemberList1796538724584 implements MigrationInterface 
     await queryRunner.query(`DROP INDEX \`idx_member_home_store_id\` ON \`member\``);
     await queryRunner.query(`DROP INDEX \`idx_member_joined_at\` ON \`member\``);
     await queryRunner.query(`ALTER TABLE \`member\` DROP COLUMN \`home_store_code\``);
+    await queryRunner.query(`ALTER TABLE \`member\` DROP COLUMN \`avatar\``);
     await queryRunner.query(`ALTER TABLE \`store\` DROP COLUMN \`active\``);
     await queryRunner.query(`ALTER TABLE \`store\` DROP COLUMN \`address\``);
   }

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class ConsoleStoresMemberList1796538724584 implements MigrationInterface {
-  name = 'ConsoleStoresMemberList1796538724584';
+export class Issue17ConsoleAndMembership1796542905664 implements MigrationInterface {
+  name = 'Issue17ConsoleAndMembership1796542905664';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
@@ -16,7 +16,7 @@ export class ConsoleStoresMemberList1796538724584 implements MigrationInterface 
     await queryRunner.query(`DROP INDEX "idx_member_unionid"`);
     await queryRunner.query(`DROP INDEX "idx_member_tier_expiry"`);
     await queryRunner.query(
-      `CREATE TABLE "temporary_member" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "openid" varchar(64), "unionid" varchar(64), "card_no" varchar(20), "nickname" varchar(32), "phone" varchar(20), "birthday" date, "external_ref" varchar(64), "stage" varchar(16) NOT NULL, "status" varchar(16) NOT NULL, "source" varchar(16) NOT NULL DEFAULT ('wechat'), "tier_code" varchar(32), "merged_into_id" integer, "first_seen_at" datetime(3) NOT NULL, "joined_at" datetime(3), "closed_at" datetime(3), "created_at" datetime(6) NOT NULL DEFAULT (datetime('now')), "updated_at" datetime(6) NOT NULL DEFAULT (datetime('now')), "tier_since" datetime(3), "tier_expires_at" datetime(3), "tier_notice_for" datetime(3), "earning_blocked" boolean NOT NULL DEFAULT (0), "home_store_code" varchar(32), CONSTRAINT "UQ_7b97b0865b5d67f116af58a3b66" UNIQUE ("external_ref"), CONSTRAINT "UQ_d73619f5e63108e8d57e8e1859d" UNIQUE ("phone"), CONSTRAINT "UQ_a6fe08f75c6920d9cf38eea000d" UNIQUE ("card_no"), CONSTRAINT "UQ_4ec74c39ff606987e53d7e60576" UNIQUE ("openid"))`,
+      `CREATE TABLE "temporary_member" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "openid" varchar(64), "unionid" varchar(64), "card_no" varchar(20), "nickname" varchar(32), "phone" varchar(20), "birthday" date, "external_ref" varchar(64), "stage" varchar(16) NOT NULL, "status" varchar(16) NOT NULL, "source" varchar(16) NOT NULL DEFAULT ('wechat'), "tier_code" varchar(32), "merged_into_id" integer, "first_seen_at" datetime(3) NOT NULL, "joined_at" datetime(3), "closed_at" datetime(3), "created_at" datetime(6) NOT NULL DEFAULT (datetime('now')), "updated_at" datetime(6) NOT NULL DEFAULT (datetime('now')), "tier_since" datetime(3), "tier_expires_at" datetime(3), "tier_notice_for" datetime(3), "earning_blocked" boolean NOT NULL DEFAULT (0), "avatar" text, "home_store_code" varchar(32), CONSTRAINT "UQ_7b97b0865b5d67f116af58a3b66" UNIQUE ("external_ref"), CONSTRAINT "UQ_d73619f5e63108e8d57e8e1859d" UNIQUE ("phone"), CONSTRAINT "UQ_a6fe08f75c6920d9cf38eea000d" UNIQUE ("card_no"), CONSTRAINT "UQ_4ec74c39ff606987e53d7e60576" UNIQUE ("openid"))`,
     );
     await queryRunner.query(
       `INSERT INTO "temporary_member"("id", "openid", "unionid", "card_no", "nickname", "phone", "birthday", "external_ref", "stage", "status", "source", "tier_code", "merged_into_id", "first_seen_at", "joined_at", "closed_at", "created_at", "updated_at", "tier_since", "tier_expires_at", "tier_notice_for", "earning_blocked") SELECT "id", "openid", "unionid", "card_no", "nickname", "phone", "birthday", "external_ref", "stage", "status", "source", "tier_code", "merged_into_id", "first_seen_at", "joined_at", "closed_at", "created_at", "updated_at", "tier_since", "tier_expires_at", "tier_notice_for", "earning_blocked" FROM "member"`,
