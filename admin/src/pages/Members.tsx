@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { call, message } from '../api';
 import { downloadCsv } from '../components/csv';
 import { Loadable, useLoad } from '../components/Loadable';
+import { RecordPurchase } from '../components/RecordPurchase';
 
 export function MembersPage() {
   const [query, setQuery] = useState('');
@@ -227,6 +228,8 @@ function MemberDetail({ id }: { id: number }) {
               <Button htmlType="submit">确认调整</Button>
             </Space>
           </Form>
+          <h4 style={{ marginTop: 24 }}>补录消费</h4>
+          <RecordPurchase memberId={id} onDone={detail.reload} />
           <h4 style={{ marginTop: 24 }}>阶段变化</h4>
           <Timeline
             items={m.stageHistory.map((h) => ({
