@@ -86,6 +86,7 @@ export function RecordPurchase({ memberId, onDone }: { memberId: number; onDone:
         <Form.Item name="day" style={{ marginRight: 0 }}>
           <DatePicker
             placeholder="消费日期（默认今天）"
+            style={{ width: 200 }}
             disabledDate={(d: { format: (f: string) => string }) => d.format('YYYY-MM-DD') > today}
           />
         </Form.Item>
