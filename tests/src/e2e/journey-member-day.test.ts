@@ -4,6 +4,7 @@ import { brandDay } from '@huoyue/shared';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import {
+  closeMember,
   dropdownOption,
   expectChineseOnly,
   joinInApp,
@@ -65,7 +66,7 @@ describe('journey: a gold members’ day with an exclusive item', () => {
     await drawer.getByText('5000').first().waitFor(); // the points the purchase earned, on the member page
     await expectChineseOnly(admin, 'the member page', PENDING_ELSEWHERE);
     await screenshot(admin, 'console-member-purchase');
-    await admin.keyboard.press('Escape');
+    await closeMember(admin);
 
     await gold.reload();
     await gold.getByText('金卡会员').first().waitFor(); // 5,000 growth: the gold tier

@@ -52,6 +52,11 @@ export async function openMember(admin: Page, nickname: string): Promise<void> {
   await admin.locator('.ant-drawer').getByText('补录消费').first().waitFor();
 }
 
+export async function closeMember(admin: Page): Promise<void> {
+  await admin.locator('.ant-drawer-close').click();
+  await admin.locator('.ant-drawer-content').waitFor({ state: 'hidden' });
+}
+
 /** 补录消费 in the open member drawer: an amount in yuan, on a past day if given, confirmed. */
 export async function recordPurchase(admin: Page, yuan: number, day?: string): Promise<void> {
   const form = admin.getByRole('form', { name: '补录消费' });
@@ -60,9 +65,14 @@ export async function recordPurchase(admin: Page, yuan: number, day?: string): P
     const date = form.getByPlaceholder('消费日期（默认今天）');
     await date.click();
     await date.fill(day);
-    await date.press('Enter');
+    // Enter would submit the form; a click elsewhere closes the calendar and keeps the date typed.
+    await form.getByPlaceholder('消费金额').click();
   }
   await form.getByRole('button', { name: /补录消费/ }).click();
+  await admin
+    .locator('.ant-modal-confirm')
+    .getByText(`消费日期 ${day ?? '今天'}`)
+    .waitFor();
   await admin
     .locator('.ant-modal-confirm')
     .getByRole('button', { name: /补\s*录/ })
