@@ -15,7 +15,7 @@ import {
   recordPurchase,
   screenshot,
 } from '../support/engage-steps.js';
-import { appButton, openConsole, openMemberApp } from '../support/journey.js';
+import { openConsole, openMemberApp } from '../support/journey.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /** Words other engineers of issue 17 take off these screens on their branches (ledger types on the member page). */
