@@ -52,6 +52,7 @@ describe('journey: a gold members’ day with an exclusive item', () => {
     await dialog.getByLabel('积分价格').fill('200');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await admin.getByRole('cell', { name: '金卡专享咖啡' }).waitFor();
+    await expectChineseOnly(admin, 'the points mall page');
   });
 
   it('two members join in the app; the owner records the purchases that make one of them gold', async () => {

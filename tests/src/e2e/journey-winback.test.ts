@@ -62,11 +62,13 @@ describe('journey: winning back dormant members with the playbook and its coupon
     await openMenu(admin, '优惠券');
     await newCoupon('到店礼券', '5', '0');
     await newCoupon('回归专享券', '20', '100');
+    await expectChineseOnly(admin, 'the coupons page');
     await openMenu(admin, '自动化营销');
     const settings = admin.locator('.ant-card', { hasText: '发送设置' });
     await settings.getByLabel('免打扰时段').click();
     await settings.getByRole('button', { name: '保存发送设置' }).click();
     await admin.getByText('发送设置已保存').waitFor();
+    await expectChineseOnly(admin, 'the automations page with its playbooks');
   });
 
   it('installs 沉睡会员唤回 choosing the coupon, opening it to direct issue when asked', async () => {

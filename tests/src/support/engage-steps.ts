@@ -31,7 +31,11 @@ export async function openMenu(page: Page, name: string) {
 
 /** A visitor in the member app joins with a nickname and the (simulated) phone authorisation. */
 export async function joinInApp(app: Page, nickname: string): Promise<void> {
+  await appButton(app, '免费开卡').waitFor();
+  await expectChineseOnly(app, 'the card page of a visitor');
   await appButton(app, '免费开卡').click();
+  await appInput(app, '怎么称呼您').waitFor();
+  await expectChineseOnly(app, 'the join page');
   await appInput(app, '怎么称呼您').fill(nickname);
   await appInput(app, '手机号（开发环境模拟微信授权）').fill(uniquePhone());
   await appButton(app, '授权').click();
@@ -41,6 +45,7 @@ export async function joinInApp(app: Page, nickname: string): Promise<void> {
     .waitFor();
   await appButton(app, '立即开卡').click();
   await app.getByText('出示会员码').waitFor();
+  await expectChineseOnly(app, 'the member card after joining');
 }
 
 /** The console's member page, one member's drawer open. */
