@@ -13,3 +13,4 @@ export * from './util/time.js';
 export * from './util/csv.js';
 export * from './util/money.js';
 export * from './labels/index.js';
+export * from './util/message-reasons.js';

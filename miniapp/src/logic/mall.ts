@@ -15,12 +15,18 @@ export const MALL_FILTERS: Array<{ value: MallFilter; label: string }> = [
 export interface Shopper {
   balance: number;
   tierCode: string | null;
+  /** Whether one of my member days is on now (member-day-only items are redeemable only then). */
+  memberDayNow?: boolean;
 }
 
+/**
+ * The mall's filters. 积分够换 means "I can redeem it now": enough points, in stock, my tier, and for a member-day
+ * item only while my member day is on (on an ordinary day it is not listed there).
+ */
 export function filterItems(items: MallItem[], filter: MallFilter, me: Shopper): MallItem[] {
   switch (filter) {
     case 'affordable':
-      return items.filter((i) => i.pointsPrice <= me.balance && i.stock > 0);
+      return items.filter((i) => redeemBlocker(i, me, 1, me.memberDayNow ?? false) === null);
     case 'memberDay':
       return items.filter((i) => i.memberDayOnly);
     case 'myTier':

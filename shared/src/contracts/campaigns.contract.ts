@@ -99,25 +99,44 @@ export const automationView = z.object({
   controlPercent: z.number().int(),
   conversion: z.object({ kind: z.enum(['purchase', 'checkin']), days: z.number().int() }),
   active: z.boolean(),
+  /**
+   * Members who entered it so far (both groups): with any, its trigger and experiment are fixed and it cannot be
+   * deleted.
+   */
+  entered: z.number().int(),
 });
 
 const groupReport = z.object({
   qualified: z.number().int(),
   sent: z.number().int(),
+  /** Messages that did not go out, by the reason code the dispatcher stored (labels: `messageReasonLabel`). */
   failed: z.record(z.string(), z.number().int()),
   opened: z.number().int(),
   converted: z.number().int(),
   conversionRate: z.number(),
 });
 
+/**
+ * The minimum sample before an uplift is shown: at least this many members in each group and this many
+ * conversions in both together; below it the report says 样本不足 (and `uplift` is null) rather than a
+ * meaningless 0.0 % (0.0 % ~ 0.0 %).
+ */
+export const MIN_SAMPLE = { perGroup: 30, conversions: 5 } as const;
+
 export const automationReport = z.object({
   automationId: z.number().int(),
   conversion: z.object({ kind: z.enum(['purchase', 'checkin']), days: z.number().int() }),
   treatment: groupReport,
   control: groupReport,
+  /** Treatment messages still waiting to go out (queued, sending, or waiting for a retry or quiet hours). */
+  pending: z.number().int(),
+  /** Treatment members whose actions could not be taken (e.g. the coupon sold out), by the reason given. */
+  actionErrors: z.record(z.string(), z.number().int()),
+  /** Whether the sample is large enough for an uplift (MIN_SAMPLE), and if not, why, in Chinese. */
+  sample: z.object({ sufficient: z.boolean(), reason: z.string().nullable() }),
   /**
    * Treatment rate − control rate, with its 95 % confidence interval (normal approximation); null without
-   * both groups.
+   * both groups or below the minimum sample.
    */
   uplift: z
     .object({
@@ -141,6 +160,8 @@ export const playbookView = z.object({
   name: z.string(),
   audience: z.string(),
   description: z.string(),
+  /** What the playbook's messages promise: a coupon the staff pick at install ('required'), or nothing ('none'). */
+  coupon: z.enum(['required', 'none']),
   installedAutomationId: z.number().int().nullable(),
 });
 
@@ -199,6 +220,26 @@ export const campaignRoutes = {
     body: automationBody,
     response: automationView,
   }),
+  setActive: defineRoute({
+    method: 'PUT',
+    path: '/admin/automations/:id/active',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-automations',
+    summary: 'Pause (停用) or resume (启用) an automation (audited)',
+    params: idParam,
+    body: z.strictObject({ active: z.boolean() }),
+    response: automationView,
+  }),
+  remove: defineRoute({
+    method: 'DELETE',
+    path: '/admin/automations/:id',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-automations',
+    summary:
+      'Delete an automation nobody entered yet (one with members in it keeps its report: 409, pause it instead)',
+    params: idParam,
+    response: z.object({ deleted: z.literal(true) }),
+  }),
   report: defineRoute({
     method: 'GET',
     path: '/admin/automations/:id/report',
@@ -224,7 +265,7 @@ export const campaignRoutes = {
     tag: 'admin-automations',
     status: 201,
     summary:
-      'Create a playbook’s message templates and automation (a coupon template may be named for its offer)',
+      'Create a playbook’s message templates and automation; a playbook whose messages promise a coupon needs one',
     params: z.strictObject({ code: z.enum(PLAYBOOK_CODES) }),
     body: z.strictObject({
       couponTemplateId: z.number().int().positive().nullable().default(null),

@@ -102,13 +102,20 @@ export const badgeRule = z.strictObject({
     .refine((t) => t.every((v, i) => i === 0 || v > t[i - 1]!), '等级门槛必须逐级升高'),
 });
 
+const badgeCode = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[a-z0-9_-]+$/, '勋章编码只能包含小写字母、数字、_ 和 -');
+
+/**
+ * A badge. `rule.thresholds` are in the metric's own unit: days, times, whole years, a tier rank, and for `spend`
+ * yuan (元, not fen): the console asks in yuan and the mini-program shows progress in yuan.
+ */
 export const badgeInput = z.strictObject({
-  code: z
-    .string()
-    .trim()
-    .min(1)
-    .max(32)
-    .regex(/^[a-z0-9_-]+$/, '勋章编码只能包含小写字母、数字、_ 和 -'),
+  /** Integrations name badges by code; left out, the server makes one (staff never type it). */
+  code: badgeCode.optional(),
   name: z.string().trim().min(1).max(32),
   artworkUrl: z.url().max(500).nullable().default(null),
   description: z.string().trim().max(200).default(''),
@@ -165,7 +172,7 @@ export const leaderboardView = z.object({
 
 export const privacyView = z.object({ leaderboard: z.boolean() });
 
-const codeParam = z.strictObject({ code: badgeInput.shape.code });
+const codeParam = z.strictObject({ code: badgeCode });
 
 export const dailyActivity = z.object({
   items: z.array(
@@ -319,6 +326,16 @@ export const engagementRoutes = {
     params: codeParam,
     body: badgeInput.omit({ code: true }).partial(),
     response: badgeView,
+  }),
+  deleteBadge: defineRoute({
+    method: 'DELETE',
+    path: '/admin/badges/:code',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-badges',
+    summary:
+      'Delete a badge nobody holds and nothing refers to (else 409 with the reason: switch it off instead)',
+    params: codeParam,
+    response: z.object({ deleted: z.literal(true) }),
   }),
   backfillBadge: defineRoute({
     method: 'POST',

@@ -32,7 +32,10 @@ export const memberDayBody = z
       pointsMultiplier: z.number().min(1).max(10).default(1),
       /** Extra points for a check-in inside the window. */
       checkinBonusPoints: z.number().int().min(0).max(10_000).default(0),
-      /** Coupons and mall items shown as this member day's exclusives. */
+      /**
+       * This member day's exclusives: claimable (coupons) and redeemable (mall items) only while it is on for the
+       * member, and shown only to its audience.
+       */
       couponTemplateIds: z.array(z.number().int().positive()).max(20).default([]),
       mallItemIds: z.array(z.number().int().positive()).max(50).default([]),
     }),
@@ -54,6 +57,8 @@ export const memberDayView = z.object({
     mallItemIds: z.array(z.number().int()),
   }),
   active: z.boolean(),
+  /** An occurrence has started (or its window has passed): the member day can be switched off, not deleted. */
+  hasRun: z.boolean(),
 });
 
 export const occurrenceView = z.object({
@@ -80,6 +85,11 @@ export const occurrenceReport = z.object({
   day: isoDate,
   status: z.enum(['scheduled', 'started', 'ended']),
   figures,
+  /**
+   * Members of this member day's audience who took part inside the window (a purchase, a check-in, a redemption or
+   * a coupon claim), each counted once; `figures.participants` counts every member active in the window.
+   */
+  audienceParticipants: z.number().int(),
   /** The same window on the four same weekdays before, averaged. */
   baseline: figures,
   baselineDays: z.array(isoDate),
@@ -130,6 +140,25 @@ export const memberDayRoutes = {
     params: idParam,
     body: memberDayBody,
     response: memberDayView,
+  }),
+  setActive: defineRoute({
+    method: 'PUT',
+    path: '/admin/member-days/:id/active',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-member-days',
+    summary: 'Switch a member day off (no future occurrences, no benefits) or on again (audited)',
+    params: idParam,
+    body: z.strictObject({ active: z.boolean() }),
+    response: memberDayView,
+  }),
+  remove: defineRoute({
+    method: 'DELETE',
+    path: '/admin/member-days/:id',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-member-days',
+    summary: 'Delete a member day that never ran (one that ran is switched off instead: 409)',
+    params: idParam,
+    response: z.object({ deleted: z.literal(true) }),
   }),
   preview: defineRoute({
     method: 'GET',

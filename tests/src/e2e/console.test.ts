@@ -45,19 +45,12 @@ describe('the staff console in a real browser', () => {
     await dialog.getByLabel('重复方式').click();
     await page.getByTitle('指定日期').click();
     const today = brandDay(new Date(), server.config.brandTimezone);
-    await dialog.getByLabel('日期（YYYY-MM-DD，逗号分隔）').fill(today);
-    for (const [label, value] of [
-      ['开始时间', '00:00'],
-      ['结束时间', '23:59'],
-    ] as const) {
-      await dialog.getByLabel(label).click();
-      await dialog.getByLabel(label).fill(value);
-      await dialog.getByLabel(label).press('Enter');
-    }
+    await dialog.getByPlaceholder('点选日期添加').click();
+    await page.locator(`.ant-picker-dropdown:visible td[title="${today}"]`).click();
+    await dialog.getByTestId('member-day-dates').getByText(today).waitFor(); // all day (全天) by default
     await dialog.getByLabel('消费积分倍数').fill('2');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
-    await page.getByText('积分 2 倍').waitFor();
-    await page.screenshot({ path: 'docs/screenshots/console-member-days.png' });
+    await page.getByText('积分 2 倍').waitFor(); // screenshots of this page: journey-member-day.test.ts
 
     const m = await joinedMember(server, '双倍会员');
     const order = await owner.call(routes.points.createOrder, {
@@ -95,7 +88,6 @@ describe('the staff console in a real browser', () => {
     const ordersRow = page.getByRole('row', { name: /订单数/ });
     await ordersRow.waitFor();
     assert.match((await ordersRow.textContent()) ?? '', /订单数\s*1/);
-    await page.screenshot({ path: 'docs/screenshots/console-member-day-report.png' });
     await page.keyboard.press('Escape');
   });
 
@@ -197,15 +189,17 @@ describe('the staff console in a real browser', () => {
       .getByRole('button', { name: /停\s*用/ })
       .click();
     await page
+      .locator('.ant-popover:visible')
+      .getByRole('button', { name: /停\s*用/ })
+      .click(); // confirmed
+    await page
       .getByRole('row', { name: /沉睡召回/ })
       .getByText('已停用')
       .waitFor();
     await page.waitForTimeout(500); // the dialog's fade-out
-    await page.screenshot({ path: 'docs/screenshots/console-automations.png', fullPage: true });
     await page.getByRole('menuitem', { name: '勋章', exact: true }).click();
     await page.getByRole('button', { name: '新建勋章' }).click();
     const b = page.getByRole('dialog');
-    await b.getByLabel('编码').fill('checkin_fan');
     await b.getByLabel('名称').fill('签到达人');
     await b.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByRole('cell', { name: '签到达人' }).waitFor();

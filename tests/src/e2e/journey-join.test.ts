@@ -10,6 +10,7 @@ import {
   openMemberApp,
   visibleLatinWords,
 } from '../support/journey.js';
+import { recordPurchase } from '../support/engage-steps.js';
 import { uniquePhone } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -137,9 +138,8 @@ describe('journey: a new member joins, is welcomed, upgraded, takes their data a
   it('after a purchase recorded in the console passes 银卡, the app celebrates with the silver card', async () => {
     await desk.getByRole('menuitem', { name: '会员', exact: true }).click();
     await desk.getByRole('cell', { name: nickname }).click();
-    await desk.getByLabel('消费金额（元）').fill('1200');
-    await desk.getByRole('button', { name: '录入消费' }).click();
-    await toast(desk, '消费已录入，获得 1,200 积分');
+    await recordPurchase(desk, 1200);
+    await toast(desk, '已补录消费 ¥1,200.00，获得 1,200 积分');
     await check(desk, 'console-member');
 
     await phone.goto(phone.url().replace(/#.*$/, '#/pages/home/index'));
@@ -206,7 +206,7 @@ describe('journey: a new member joins, is welcomed, upgraded, takes their data a
     await desk.getByRole('menuitem', { name: '会员', exact: true }).click();
     await desk.getByRole('cell', { name: '已注销' }).first().waitFor();
     assert.equal(await desk.getByRole('cell', { name: nickname }).count(), 0);
-    await desk.getByPlaceholder('卡号、手机号或昵称').fill(mobile);
+    await desk.getByPlaceholder('卡号、手机号、手机尾号后 4 位或昵称').fill(mobile);
     await desk.getByRole('button', { name: /搜\s*索/ }).click();
     await desk.locator('.ant-empty-description', { hasText: '暂无数据' }).waitFor();
     await check(desk);

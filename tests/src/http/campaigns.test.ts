@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_MESSAGING_SETTINGS, routes, type ApiClient } from '@huoyue/shared';
+import { ApiError, DEFAULT_MESSAGING_SETTINGS, routes, type ApiClient } from '@huoyue/shared';
 import { inControlGroup, uplift } from '@huoyue/server/dist/modules/campaigns/control-group.js';
 import { MessageDispatcher } from '@huoyue/server/dist/modules/messaging/dispatcher.js';
 import { expectError, staffLogin, uniquePhone } from '../support/flows.js';
@@ -178,10 +178,16 @@ describe('automations: triggers, control groups, actions, conversions and the up
       converted: 1,
       conversionRate: 1 / control.length,
     });
-    assert.deepEqual(
-      report.uplift,
-      uplift({ n: treated.length, converted: 2 }, { n: control.length, converted: 1 }),
+    assert.equal(report.pending, 0);
+    assert.deepEqual(report.actionErrors, {});
+    // About ten held out and three conversions: below the minimum sample, so no uplift is claimed.
+    assert.equal(report.sample.sufficient, false);
+    assert.match(
+      report.sample.reason!,
+      /^样本不足：实验组 \d+ 人、对照组 \d+ 人，每组至少需要 30 人$/,
     );
+    assert.equal(report.uplift, null);
+    assert.ok(uplift({ n: treated.length, converted: 2 }, { n: control.length, converted: 1 }));
   });
 
   it('runs the daily triggers: birthdays, new members without a purchase, broken check-in streaks', async () => {
@@ -324,10 +330,56 @@ describe('automations: triggers, control groups, actions, conversions and the up
       ['new_member_activation', 'low_frequency_reminder', 'dormant_winback', 'lost_recall'],
     );
     assert.ok(items.every((p) => p.installedAutomationId === null && p.audience.length > 0));
+    assert.deepEqual(
+      items.map((p) => p.coupon),
+      ['required', 'none', 'required', 'none'],
+      'the playbooks whose messages say a coupon arrived ask for it',
+    );
+    await assert.rejects(
+      owner.call(A.installPlaybook, { params: { code: 'dormant_winback' }, body: {} }),
+      (err: ApiError) => {
+        assert.equal(err.status, 400);
+        assert.equal(
+          err.message,
+          '「沉睡会员唤回」会在消息里告诉会员券已到账，请选择要发放的优惠券',
+        );
+        return true;
+      },
+    );
+    const centerOnly = await owner.call(routes.coupons.createTemplate, {
+      body: { name: '领券中心券', kind: 'cash', value: 500, validity: { kind: 'days', days: 7 } },
+    });
+    await assert.rejects(
+      owner.call(A.installPlaybook, {
+        params: { code: 'dormant_winback' },
+        body: { couponTemplateId: centerOnly.id },
+      }),
+      (err: ApiError) => {
+        assert.equal(err.status, 422);
+        assert.match(err.message, /未开启「定向发放」渠道/);
+        return true;
+      },
+    );
+    assert.equal(
+      (await owner.call(A.playbooks)).items.find((p) => p.code === 'dormant_winback')!
+        .installedAutomationId,
+      null,
+      'nothing installed by a refused attempt',
+    );
+    const winback = await owner.call(routes.coupons.createTemplate, {
+      body: {
+        name: '回归专享券',
+        kind: 'cash',
+        value: 2_000,
+        validity: { kind: 'days', days: 14 },
+        channels: ['issued'],
+      },
+    });
     const installed = await owner.call(A.installPlaybook, {
       params: { code: 'dormant_winback' },
-      body: {},
+      body: { couponTemplateId: winback.id },
     });
+    assert.equal(installed.actions.couponTemplateId, winback.id);
     assert.deepEqual(installed.trigger, { type: 'stage_changed', to: 'dormant' });
     assert.equal(installed.conditions.lowFrequency, false);
     const templates = (await owner.call(G.listTemplates)).items.filter((t) =>
@@ -342,7 +394,10 @@ describe('automations: triggers, control groups, actions, conversions and the up
       'WeChat for the service notice, promotion only by SMS',
     );
     await expectError(
-      owner.call(A.installPlaybook, { params: { code: 'dormant_winback' }, body: {} }),
+      owner.call(A.installPlaybook, {
+        params: { code: 'dormant_winback' },
+        body: { couponTemplateId: winback.id },
+      }),
       409,
       'CONFLICT',
     );

@@ -152,7 +152,13 @@ describe('mini-program logic: mall', () => {
     ];
     assert.deepEqual(
       filterItems(items, 'affordable', me).map((i) => i.id),
-      [1, 3, 4, 5],
+      [1, 5],
+      'on an ordinary day: not the member-day item, not the gold-only one, not the one out of stock',
+    );
+    assert.deepEqual(
+      filterItems(items, 'affordable', { ...me, memberDayNow: true }).map((i) => i.id),
+      [1, 3, 5],
+      'while my member day is on, its item is affordable too',
     );
     assert.deepEqual(
       filterItems(items, 'memberDay', me).map((i) => i.id),

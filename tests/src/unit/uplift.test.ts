@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inControlGroup, uplift } from '@huoyue/server/dist/modules/campaigns/control-group.js';
+import {
+  inControlGroup,
+  sampleCheck,
+  uplift,
+} from '@huoyue/server/dist/modules/campaigns/control-group.js';
 
 describe('automation measurement', () => {
   it('uplift and its 95 % interval on a known case', () => {
@@ -15,6 +19,25 @@ describe('automation measurement', () => {
     // Without a control group (or without anyone treated) there is nothing to compare.
     assert.equal(uplift({ n: 10, converted: 1 }, { n: 0, converted: 0 }), null);
     assert.equal(uplift({ n: 10, converted: 1 }, { n: 10, converted: 0 })!.relative, null);
+  });
+
+  it('says 样本不足 below 30 members a group or 5 conversions, never a 0 % ± 0 % from a group of one', () => {
+    assert.deepEqual(sampleCheck({ n: 11, converted: 0 }, { n: 1, converted: 0 }), {
+      sufficient: false,
+      reason: '样本不足：实验组 11 人、对照组 1 人，每组至少需要 30 人',
+    });
+    assert.deepEqual(sampleCheck({ n: 40, converted: 3 }, { n: 0, converted: 0 }), {
+      sufficient: false,
+      reason: '样本不足：没有对照组',
+    });
+    assert.deepEqual(sampleCheck({ n: 300, converted: 2 }, { n: 30, converted: 2 }), {
+      sufficient: false,
+      reason: '样本不足：共 4 次转化，至少需要 5 次',
+    });
+    assert.deepEqual(sampleCheck({ n: 300, converted: 3 }, { n: 30, converted: 2 }), {
+      sufficient: true,
+      reason: null,
+    });
   });
 
   it('the control group is deterministic by member and close to its share', () => {

@@ -19,8 +19,17 @@ import {
 import './index.scss';
 
 async function loadMall() {
-  const [items, card] = await Promise.all([api(routes.mall.items), api(routes.members.me)]);
-  return { items: items.items, balance: card.points, tierCode: card.tier?.code ?? null };
+  const [items, card, memberDay] = await Promise.all([
+    api(routes.mall.items),
+    api(routes.members.me),
+    api(routes.memberDays.current),
+  ]);
+  return {
+    items: items.items,
+    balance: card.points,
+    tierCode: card.tier?.code ?? null,
+    memberDayNow: memberDay.current !== null,
+  };
 }
 
 export default function Mall() {
@@ -28,7 +37,7 @@ export default function Mall() {
   const [filter, setFilter] = useState<MallFilter>('all');
   usePageShow(mall);
   const d = mall.data;
-  const shown = d ? filterItems(d.items, filter, { balance: d.balance, tierCode: d.tierCode }) : [];
+  const shown = d ? filterItems(d.items, filter, d) : [];
   return (
     <View className="mall">
       <View className="mall__head">

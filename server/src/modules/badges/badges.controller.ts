@@ -40,6 +40,15 @@ export class BadgesController {
     return this.badges.update(staff, params.code, body);
   }
 
+  @Contract(r.deleteBadge)
+  async remove(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.deleteBadge.params>,
+  ) {
+    await this.badges.remove(staff, params.code);
+    return { deleted: true as const };
+  }
+
   @Contract(r.backfillBadge)
   async backfill(
     @CurrentStaff() staff: StaffPrincipal,

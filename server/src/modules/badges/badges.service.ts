@@ -39,6 +39,9 @@ export class BadgesService {
     10_000,
   );
 
+  /** Other modules that refer to badges by code (the check-in ladder) say here why one is still needed. */
+  private readonly usageChecks: ((code: string) => Promise<string | null>)[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
@@ -70,11 +73,17 @@ export class BadgesService {
     };
   }
 
+  /** A module that names badges by code registers why a badge is still in use (null: it is not). */
+  addUsageCheck(check: (code: string) => Promise<string | null>): void {
+    this.usageChecks.push(check);
+  }
+
   async create(actor: StaffPrincipal, input: z.output<typeof badgeInput>): Promise<BadgeView> {
     try {
       const badge = await this.uow.run(async (tx) => {
         const row = tx.em.create(Badge, {
-          code: input.code,
+          // Staff never type a code: the console leaves it out and the badge gets one nobody has to read.
+          code: input.code ?? `badge-${randomUUID().slice(0, 8)}`,
           name: input.name,
           artworkUrl: input.artworkUrl,
           description: input.description,
@@ -135,6 +144,40 @@ export class BadgesService {
     });
     await this.cache.refresh();
     return this.toView(badge);
+  }
+
+  /**
+   * Deletes a badge nobody holds and nothing refers to; otherwise 409 with the reason (switching it off keeps the
+   * members' badges and stops new awards).
+   */
+  async remove(actor: StaffPrincipal, code: string): Promise<void> {
+    const row = await this.dataSource.getRepository(Badge).findOneBy({ code });
+    if (!row) throw new DomainError('NOT_FOUND', '勋章不存在');
+    for (const check of this.usageChecks) {
+      const reason = await check(code);
+      if (reason)
+        throw new DomainError('CONFLICT', `${reason}，不能删除；可以停用它`, {
+          suggest: 'deactivate',
+        });
+    }
+    await this.uow.run(async (tx) => {
+      const held = await tx.em.countBy(MemberBadge, { badgeId: row.id });
+      if (held > 0)
+        throw new DomainError(
+          'CONFLICT',
+          `已有 ${held} 位会员获得这枚勋章，不能删除；可以停用它（已获得的会员仍保留）`,
+          { suggest: 'deactivate' },
+        );
+      await tx.em.delete(Badge, { id: row.id });
+      await this.audit.record(tx.em, actor, {
+        action: 'badge.delete',
+        entityType: 'badge',
+        entityId: code,
+        before: this.toView(row),
+        after: null,
+      });
+    });
+    await this.cache.refresh();
   }
 
   /**
@@ -241,8 +284,9 @@ export class BadgesService {
     });
   }
 
+  /** Earned badges stay the member's when staff switch a badge off; only active ones show as still to earn. */
   async mine(memberId: number, now = new Date()): Promise<MyBadges> {
-    const badges = (await this.all()).filter((b) => b.active);
+    const badges = await this.all();
     const held = await this.dataSource
       .getRepository(MemberBadge)
       .find({ where: { memberId, badgeId: In(badges.map((b) => b.id).concat(0)) } });
@@ -278,7 +322,7 @@ export class BadgesService {
           awardedAt: top.awardedAt.toISOString(),
         });
       const nextLevel = (top?.level ?? 0) + 1;
-      if (nextLevel <= b.thresholds.length) {
+      if (b.active && nextLevel <= b.thresholds.length) {
         result.locked.push({
           ...base,
           nextLevel,

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { notFound } from '../../infra/http/domain-error.js';
 import { Automation } from './campaign.entities.js';
 import { MessagingService } from '../messaging/index.js';
-import { uplift } from './control-group.js';
+import { sampleCheck, uplift } from './control-group.js';
 
 type Report = z.output<typeof automationReport>;
 
@@ -26,6 +26,11 @@ export class AutomationReports {
       [id],
     )) as { grp: 'treatment' | 'control'; n: number; converted: number | null }[];
     const messages = await this.messaging.outcomesOfAutomation(id);
+    const errors = (await this.dataSource.query(
+      `SELECT error, COUNT(*) AS n FROM automation_enrollment
+       WHERE automation_id = ? AND error IS NOT NULL GROUP BY error`,
+      [id],
+    )) as { error: string; n: number }[];
     const group = (grp: 'treatment' | 'control') => {
       const row = groups.find((g) => g.grp === grp);
       const n = Number(row?.n ?? 0);
@@ -52,15 +57,20 @@ export class AutomationReports {
     };
     const treatment = group('treatment');
     const control = group('control');
+    const t = { n: treatment.qualified, converted: treatment.converted };
+    const c = { n: control.qualified, converted: control.converted };
+    const sample = sampleCheck(t, c);
     return {
       automationId: id,
       conversion: automation.conversion,
       treatment,
       control,
-      uplift: uplift(
-        { n: treatment.qualified, converted: treatment.converted },
-        { n: control.qualified, converted: control.converted },
-      ),
+      pending: messages
+        .filter((m) => m.status === 'queued' || m.status === 'sending')
+        .reduce((sum, m) => sum + Number(m.n), 0),
+      actionErrors: Object.fromEntries(errors.map((e) => [e.error, Number(e.n)])),
+      sample,
+      uplift: sample.sufficient ? uplift(t, c) : null,
     };
   }
 }

@@ -1,12 +1,10 @@
 import { Body, Controller, Param } from '@nestjs/common';
-import { messageTemplateBody, routes } from '@huoyue/shared';
+import { routes } from '@huoyue/shared';
 import { CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
-import { DomainError } from '../../infra/http/domain-error.js';
-import { MessagingService } from '../messaging/index.js';
-import { automationBody } from '@huoyue/shared';
 import { AutomationReports } from './automation-report.service.js';
+import { AutomationsAdmin } from './automations-admin.service.js';
 import { CampaignsService } from './campaigns.service.js';
 import { PLAYBOOKS } from './playbooks.js';
 
@@ -16,8 +14,8 @@ const r = routes.campaigns;
 export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
+    private readonly admin: AutomationsAdmin,
     private readonly reports: AutomationReports,
-    private readonly messaging: MessagingService,
   ) {}
 
   @Contract(r.broadcast)
@@ -30,12 +28,12 @@ export class CampaignsController {
 
   @Contract(r.list)
   async list() {
-    return { items: await this.campaigns.list() };
+    return { items: await this.admin.list() };
   }
 
   @Contract(r.create)
   create(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.create.body>) {
-    return this.campaigns.save(staff, body);
+    return this.admin.save(staff, body);
   }
 
   @Contract(r.update)
@@ -44,7 +42,22 @@ export class CampaignsController {
     @Param() params: In<typeof r.update.params>,
     @Body() body: In<typeof r.update.body>,
   ) {
-    return this.campaigns.save(staff, body, params.id);
+    return this.admin.save(staff, body, params.id);
+  }
+
+  @Contract(r.setActive)
+  setActive(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.setActive.params>,
+    @Body() body: In<typeof r.setActive.body>,
+  ) {
+    return this.admin.setActive(staff, params.id, body.active);
+  }
+
+  @Contract(r.remove)
+  async remove(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.remove.params>) {
+    await this.admin.remove(staff, params.id);
+    return { deleted: true as const };
   }
 
   @Contract(r.report)
@@ -61,36 +74,18 @@ export class CampaignsController {
         name: p.name,
         audience: p.audience,
         description: p.description,
-        installedAutomationId: (await this.campaigns.byPlaybook(p.code))?.id ?? null,
+        coupon: p.coupon,
+        installedAutomationId: (await this.admin.byPlaybook(p.code))?.id ?? null,
       });
     return { items };
   }
 
-  /** Creates the playbook's message templates (reusing those already there by code) and its automation, once. */
   @Contract(r.installPlaybook)
-  async install(
+  install(
     @CurrentStaff() staff: StaffPrincipal,
     @Param() params: In<typeof r.installPlaybook.params>,
     @Body() body: In<typeof r.installPlaybook.body>,
   ) {
-    const playbook = PLAYBOOKS.find((p) => p.code === params.code)!;
-    if (await this.campaigns.byPlaybook(playbook.code))
-      throw new DomainError('CONFLICT', '该方案已安装，可在自动化列表中修改');
-    const existing = await this.messaging.templates();
-    const ids: number[] = [];
-    for (const t of playbook.templates) {
-      const found = existing.find((e) => e.code === t.code);
-      ids.push(
-        found
-          ? found.id
-          : (await this.messaging.saveTemplate(staff, messageTemplateBody.parse(t))).id,
-      );
-    }
-    return this.campaigns.save(
-      staff,
-      automationBody.parse(playbook.automation(ids, body.couponTemplateId)),
-      undefined,
-      playbook.code,
-    );
+    return this.admin.install(staff, params.code, body.couponTemplateId);
   }
 }

@@ -8,6 +8,7 @@ import { LifecycleModule } from '../lifecycle/lifecycle.module.js';
 import { MessagingModule } from '../messaging/messaging.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { AutomationReports } from './automation-report.service.js';
+import { AutomationsAdmin } from './automations-admin.service.js';
 import { CampaignsController } from './campaigns.controller.js';
 import { CampaignsListener } from './campaigns.listener.js';
 import { CampaignsService } from './campaigns.service.js';
@@ -24,7 +25,7 @@ import { CampaignsService } from './campaigns.service.js';
     MembersModule,
   ],
   controllers: [CampaignsController],
-  providers: [CampaignsService, AutomationReports, CampaignsListener],
+  providers: [CampaignsService, AutomationsAdmin, AutomationReports, CampaignsListener],
   exports: [CampaignsService],
 })
 export class CampaignsModule implements OnModuleInit {

@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, MoreThan } from 'typeorm';
 import { addDays, brandDay, type AutomationTrigger } from '@huoyue/shared';
-import type { automationBody, automationView } from '@huoyue/shared';
-import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { Actor } from '../../infra/auth/token.service.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
-import { DomainError, notFound } from '../../infra/http/domain-error.js';
+import { DomainError } from '../../infra/http/domain-error.js';
 import { CheckinsService } from '../checkins/index.js';
 import { CouponsService } from '../coupons/index.js';
 import { dayNumber } from '../lifecycle/index.js';
@@ -21,9 +19,6 @@ import { SwrCache } from '../../infra/settings/swr-cache.js';
 import { AuditService } from '../staff/index.js';
 import { Automation, AutomationEnrollment } from './campaign.entities.js';
 import { inControlGroup } from './control-group.js';
-
-type AutomationBody = z.output<typeof automationBody>;
-type AutomationView = z.output<typeof automationView>;
 
 /**
  * Automations (journeys): a trigger (an event, or a daily scan) enrols qualifying members, once per dedupe window;
@@ -57,50 +52,9 @@ export class CampaignsService {
     );
   }
 
-  async list(): Promise<AutomationView[]> {
-    return (await this.dataSource.getRepository(Automation).find({ order: { id: 'ASC' } })).map(
-      view,
-    );
-  }
-
-  async save(
-    actor: Actor,
-    input: AutomationBody,
-    id?: number,
-    playbook: string | null = null,
-  ): Promise<AutomationView> {
-    for (const templateId of input.actions.messageTemplateIds)
-      if (!(await this.messaging.template(templateId)))
-        throw new DomainError('NOT_FOUND', `消息模板 ${templateId} 不存在`);
-    return this.uow
-      .run(async (tx) => {
-        const before = id ? await tx.em.findOneBy(Automation, { id }) : null;
-        if (id && !before) throw notFound('自动化');
-        const saved = await tx.em.save(
-          Automation,
-          tx.em.create(Automation, {
-            ...(before ?? {}),
-            ...input,
-            playbook: before?.playbook ?? playbook,
-          }),
-        );
-        await this.audit.record(tx.em, actor, {
-          action: id ? 'automation.update' : 'automation.create',
-          entityType: 'automation',
-          entityId: saved.id,
-          before,
-          after: input,
-        });
-        return saved;
-      })
-      .then(async (saved) => {
-        this.active.set(await this.dataSource.getRepository(Automation).findBy({ active: true }));
-        return view(saved);
-      });
-  }
-
-  async byPlaybook(code: string): Promise<Automation | null> {
-    return this.dataSource.getRepository(Automation).findOneBy({ playbook: code });
+  /** After staff changed an automation: the active list now, not after the cache's few seconds. */
+  async reloadActive(): Promise<void> {
+    this.active.set(await this.dataSource.getRepository(Automation).findBy({ active: true }));
   }
 
   async hasActive(
@@ -394,19 +348,4 @@ export class CampaignsService {
         return [];
     }
   }
-}
-
-function view(a: Automation): AutomationView {
-  return {
-    id: a.id,
-    name: a.name,
-    playbook: a.playbook,
-    trigger: a.trigger,
-    conditions: a.conditions,
-    actions: a.actions,
-    dedupeDays: a.dedupeDays,
-    controlPercent: a.controlPercent,
-    conversion: a.conversion,
-    active: a.active,
-  };
 }

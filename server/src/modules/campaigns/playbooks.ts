@@ -9,6 +9,8 @@ export interface Playbook {
   name: string;
   audience: string;
   description: string;
+  /** 'required': its messages say a coupon arrived, so installing asks for the coupon to give. */
+  coupon: 'required' | 'none';
   /**
    * Message templates in fallback order (created by code when missing; replace the WeChat template ids with the
    * brand's own).
@@ -29,9 +31,10 @@ const OA_TPL = 'tpl_oa_service_notice_0000000000000000000000';
 export const PLAYBOOKS: Playbook[] = [
   {
     code: 'new_member_activation',
+    coupon: 'required',
     name: '新会员激活',
     audience: '开卡 7 天仍未首购的新会员',
-    description: '送一张首单券，并用服务通知告诉会员券已到账，引导完成第一次购买。',
+    description: '送一张首单券（安装时选择），并用服务通知告诉会员券已到账，引导完成第一次购买。',
     templates: [
       {
         code: 'pb_welcome_coupon',
@@ -71,6 +74,7 @@ export const PLAYBOOKS: Playbook[] = [
   },
   {
     code: 'low_frequency_reminder',
+    coupon: 'none',
     name: '低频会员提醒',
     audience: '仍常来看看、但很少购买的低频会员（进入沉默期时）',
     description: '提醒可用积分并送少量积分作为回馈；不打扰式的服务通知，没有订阅就改走服务号。',
@@ -113,10 +117,11 @@ export const PLAYBOOKS: Playbook[] = [
   },
   {
     code: 'dormant_winback',
+    coupon: 'required',
     name: '沉睡会员唤回',
     audience: '进入沉睡期、也不再来看看的会员',
     description:
-      '送一张定向券并告知到账；没有订阅的会员，若同意营销短信，则收到一条“好久不见”的短信。',
+      '送一张专属券（安装时选择）并告知到账；没有订阅的会员，若同意营销短信，则收到一条“好久不见”的短信。',
     templates: [
       {
         code: 'pb_winback_coupon',
@@ -152,22 +157,24 @@ export const PLAYBOOKS: Playbook[] = [
   },
   {
     code: 'lost_recall',
+    coupon: 'none',
     name: '流失会员召回',
     audience: '超过一年未购买的流失会员（有手机号并同意营销短信）',
-    description: '只发短信：流失会员大多已不在小程序里，也多半没有订阅消息的授权。',
+    description:
+      '只发短信：流失会员大多已不在小程序里，也多半没有订阅消息的授权。短信不承诺优惠券。',
     templates: [
       {
         code: 'pb_recall_sms',
         name: '流失召回（短信）',
         channel: 'sms',
         purpose: 'marketing',
-        smsText: '【会员中心】{{nickname}}，会员福利升级了，回来看看吧，专属礼遇等您领取。退订回T',
+        smsText: '【会员中心】{{nickname}}，会员福利升级了，欢迎回来看看。退订回T',
       },
     ],
-    automation: (ids, coupon) => ({
+    automation: (ids) => ({
       name: '流失会员召回',
       trigger: { type: 'stage_changed', to: 'lost' },
-      actions: { couponTemplateId: coupon, messageTemplateIds: ids },
+      actions: { messageTemplateIds: ids },
       dedupeDays: 180,
       controlPercent: 10,
       conversion: { kind: 'purchase', days: 30 },

@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { BadgesModule } from '../badges/badges.module.js';
+import { BadgesService } from '../badges/index.js';
 import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { CheckinsController } from './checkins.controller.js';
@@ -13,9 +14,17 @@ import { CheckinsService } from './checkins.service.js';
   exports: [CheckinsService],
 })
 export class CheckinsModule implements OnModuleInit {
-  constructor(private readonly checkins: CheckinsService) {}
+  constructor(
+    private readonly checkins: CheckinsService,
+    private readonly badges: BadgesService,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.checkins.rules(); // warm the settings cache before any transaction needs it
+    // A badge the reward ladder awards cannot be deleted from under it.
+    this.badges.addUsageCheck(async (code) => {
+      const day = (await this.checkins.rules()).rewards.findIndex((r) => r.badgeCode === code);
+      return day < 0 ? null : `签到奖励第 ${day + 1} 天会发放这枚勋章`;
+    });
   }
 }

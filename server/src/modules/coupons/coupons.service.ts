@@ -13,6 +13,7 @@ import { DomainError } from '../../infra/http/domain-error.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
 import { AuditService } from '../staff/index.js';
+import { type ClaimGate, NO_CLAIM_GATE } from './claim-gate.js';
 import { Coupon, type CouponChannel, CouponMemberCount, CouponTemplate } from './coupon.entity.js';
 import {
   type CouponView,
@@ -46,6 +47,8 @@ export function newCouponCode(): string {
  */
 @Injectable()
 export class CouponsService {
+  private claimGate: ClaimGate = NO_CLAIM_GATE;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
@@ -54,6 +57,10 @@ export class CouponsService {
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  setClaimGate(gate: ClaimGate): void {
+    this.claimGate = gate;
+  }
 
   async templates(): Promise<TemplateView[]> {
     return (
@@ -150,7 +157,10 @@ export class CouponsService {
     const counts = await this.dataSource
       .getRepository(CouponMemberCount)
       .find({ where: { memberId, templateId: In(templates.map((t) => t.id).concat(0)) } });
+    // A member day's exclusive coupons are in the center only while that member day is on for this member.
+    const { exclusive, onNow } = await this.claimGate.exclusives(memberId);
     return templates
+      .filter((t) => !exclusive.has(t.id) || onNow.has(t.id))
       .filter((t) => profile && this.eligible(t, profile) === null)
       .map((t) => {
         const mine = counts.find((c) => c.templateId === t.id)?.n ?? 0;
@@ -195,18 +205,7 @@ export class CouponsService {
     options: { chosenByBrand?: boolean } = {},
   ): Promise<{ coupon: Coupon; template: CouponTemplate }> {
     const now = new Date();
-    const template = await tx.em.findOneBy(CouponTemplate, { id: templateId });
-    const offered = options.chosenByBrand || template?.channels.includes(channel);
-    if (!template || !template.active || !offered)
-      throw new DomainError('NOT_FOUND', '优惠券不存在或已下架');
-    if (template.validityKind === 'fixed' && template.validTo! <= now)
-      throw new DomainError('NOT_FOUND', '优惠券活动已结束');
-    const profile = await this.members.profile(tx.em, memberId);
-    if (!profile || profile.status !== 'member')
-      throw new DomainError('NOT_A_MEMBER', '开通会员后才能领取优惠券');
-    if (profile.blocked) throw new DomainError('RISK_REJECTED', '当前账号存在风险，暂时无法领取');
-    const reason = this.eligible(template, profile);
-    if (reason) throw new DomainError('NOT_ELIGIBLE', reason);
+    const template = await this.issuableTemplate(tx, memberId, templateId, channel, now, options);
     // One upsert takes the row lock (no gap lock, no shared lock to upgrade), then the count decides; past the limit
     // the whole transaction rolls back, increment included.
     await tx.em.query(
@@ -263,6 +262,34 @@ export class CouponsService {
       at: now.toISOString(),
     });
     return { coupon, template };
+  }
+
+  /** The template, if this member may get one through this channel now (else the refusal, in Chinese). */
+  private async issuableTemplate(
+    tx: Tx,
+    memberId: number,
+    templateId: number,
+    channel: CouponChannel,
+    now: Date,
+    options: { chosenByBrand?: boolean },
+  ): Promise<CouponTemplate> {
+    const template = await tx.em.findOneBy(CouponTemplate, { id: templateId });
+    const offered = options.chosenByBrand || template?.channels.includes(channel);
+    if (!template || !template.active || !offered)
+      throw new DomainError('NOT_FOUND', '优惠券不存在或已下架');
+    if (template.validityKind === 'fixed' && template.validTo! <= now)
+      throw new DomainError('NOT_FOUND', '优惠券活动已结束');
+    const profile = await this.members.profile(tx.em, memberId);
+    if (!profile || profile.status !== 'member')
+      throw new DomainError('NOT_A_MEMBER', '开通会员后才能领取优惠券');
+    if (profile.blocked) throw new DomainError('RISK_REJECTED', '当前账号存在风险，暂时无法领取');
+    const reason =
+      this.eligible(template, profile) ??
+      (channel === 'center'
+        ? await this.claimGate.refusal(memberId, templateId, now, profile)
+        : null);
+    if (reason) throw new DomainError('NOT_ELIGIBLE', reason);
+    return template;
   }
 
   /**

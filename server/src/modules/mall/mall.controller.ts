@@ -19,13 +19,13 @@ export class MallController {
   ) {}
 
   @Contract(r.items)
-  async items() {
-    return { items: await this.mall.onSale() };
+  async items(@CurrentMember() me: MemberPrincipal) {
+    return { items: await this.mall.onSale(new Date(), me.memberId) };
   }
 
   @Contract(r.item)
-  item(@Param() params: In<typeof r.item.params>) {
-    return this.mall.item(params.id);
+  item(@CurrentMember() me: MemberPrincipal, @Param() params: In<typeof r.item.params>) {
+    return this.mall.item(params.id, me.memberId);
   }
 
   @Contract(r.redeem)

@@ -15,6 +15,7 @@ import { PointsService } from '../points/index.js';
 import { AuditService } from '../staff/index.js';
 import { MallItem, MallMemberCount, MallRedemption } from './mall.entity.js';
 import { PaymentGateway } from './payment.gateway.js';
+import { type MemberDayGate, NO_MEMBER_DAYS } from './member-day-gate.js';
 import { type RedemptionView, toRedemptionView } from './redemption-view.js';
 
 type ItemView = z.output<typeof mallItemView>;
@@ -26,9 +27,6 @@ type RedeemInput = {
 
 /** Unpaid points + cash redemptions are cancelled (and everything restored) after this long. */
 export const PAY_WITHIN_MS = 15 * 60_000;
-
-/** Whether a member day is on now for this member (the member-day issue plugs in here). */
-export type MemberDayCheck = (memberId: number, at: Date) => Promise<boolean>;
 
 const COUNT_UPSERT_MYSQL = `INSERT INTO mall_member_count (member_id, item_id, n) VALUES (?, ?, ?)
   ON DUPLICATE KEY UPDATE n = n + VALUES(n)`;
@@ -49,7 +47,7 @@ function statusOnRedeem(cashDue: number, item: MallItem): MallRedemption['status
  */
 @Injectable()
 export class MallService {
-  private memberDay: MemberDayCheck = async () => false;
+  private memberDay: MemberDayGate = NO_MEMBER_DAYS;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -63,8 +61,8 @@ export class MallService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  setMemberDayCheck(check: MemberDayCheck): void {
-    this.memberDay = check;
+  setMemberDayGate(gate: MemberDayGate): void {
+    this.memberDay = gate;
   }
 
   itemView(i: MallItem): ItemView {
@@ -169,23 +167,34 @@ export class MallService {
     );
   }
 
-  /** Items on sale now: active, inside their window. Tier and member-day limits are shown, and checked on redeem. */
-  async onSale(now = new Date()): Promise<ItemView[]> {
-    const items = await this.dataSource
+  /**
+   * Items on sale now: active, inside their window. Tier and member-day limits are shown, and checked on redeem. For
+   * a member: a member day's exclusives are marked member-day-only, and hidden from those outside its audience.
+   */
+  async onSale(now = new Date(), memberId?: number): Promise<ItemView[]> {
+    const rows = await this.dataSource
       .getRepository(MallItem)
       .find({ where: { active: true }, order: { id: 'DESC' } });
-    return items
+    const items = rows
       .filter(
         (i) =>
           (!i.availableFrom || i.availableFrom <= now) && (!i.availableTo || i.availableTo > now),
       )
       .map((i) => this.itemView(i));
+    if (memberId === undefined) return items;
+    const { exclusive, notForMe } = await this.memberDay.exclusives(memberId);
+    return items
+      .filter((i) => !notForMe.has(i.id))
+      .map((i) => ({ ...i, memberDayOnly: i.memberDayOnly || exclusive.has(i.id) }));
   }
 
-  async item(id: number): Promise<ItemView> {
+  async item(id: number, memberId?: number): Promise<ItemView> {
     const item = await this.dataSource.getRepository(MallItem).findOneBy({ id, active: true });
     if (!item) throw new DomainError('NOT_FOUND', '商品不存在或已下架');
-    return this.itemView(item);
+    const view = this.itemView(item);
+    if (memberId === undefined) return view;
+    const { exclusive } = await this.memberDay.exclusives(memberId);
+    return { ...view, memberDayOnly: view.memberDayOnly || exclusive.has(id) };
   }
 
   async redeem(memberId: number, itemId: number, input: RedeemInput): Promise<RedemptionView> {
@@ -244,8 +253,8 @@ export class MallService {
     if (profile.blocked) throw new DomainError('RISK_REJECTED', '当前账号存在风险，暂时无法兑换');
     if (item.tiers.length > 0 && !item.tiers.includes(profile.tierCode ?? ''))
       throw new DomainError('NOT_ELIGIBLE', '该商品仅限指定等级会员兑换');
-    if (item.memberDayOnly && !(await this.memberDay(memberId, now)))
-      throw new DomainError('NOT_ELIGIBLE', '该商品仅在会员日开放兑换');
+    const notToday = await this.memberDay.refusal(memberId, item, now, profile);
+    if (notToday) throw new DomainError('NOT_ELIGIBLE', notToday);
     return item;
   }
 

@@ -1,5 +1,5 @@
 /** The member days module's public surface: what other modules and the composition root may import. */
-import { MemberDay, MemberDayOccurrence } from './member-day.entities.js';
+import { MemberDay, MemberDayOccurrence, MemberDayParticipation } from './member-day.entities.js';
 
-export const MEMBER_DAYS_ENTITIES = [MemberDay, MemberDayOccurrence];
+export const MEMBER_DAYS_ENTITIES = [MemberDay, MemberDayOccurrence, MemberDayParticipation];
 export { MemberDaysService } from './member-days.service.js';

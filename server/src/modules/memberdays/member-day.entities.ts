@@ -64,3 +64,30 @@ export class MemberDayOccurrence {
   @Column({ type: 'varchar', length: 10 })
   status!: OccurrenceStatus;
 }
+
+/**
+ * A member of a member day's audience who took part on one of its dates (a purchase, a check-in, a redemption or a
+ * coupon claim inside the window): one row per member day, date and member, whatever they did and how often.
+ */
+@Entity('member_day_participation')
+@Index('uq_member_day_participation', ['memberDayId', 'day', 'memberId'], { unique: true })
+export class MemberDayParticipation {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ name: 'member_day_id', type: 'int' })
+  memberDayId!: number;
+
+  @Column({ type: 'date' })
+  day!: string;
+
+  @Column({ name: 'member_id', type: 'int' })
+  memberId!: number;
+
+  /** What they did first: purchase, checkin, redemption, coupon_claim. */
+  @Column({ type: 'varchar', length: 16 })
+  via!: string;
+
+  @InstantColumn({ name: 'first_at' })
+  firstAt!: Date;
+}

@@ -3,13 +3,17 @@ import { routes } from '@huoyue/shared';
 import { CurrentMember, CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { MemberPrincipal, StaffPrincipal } from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
+import { MemberDayReports } from './member-day-report.js';
 import { MemberDaysService } from './member-days.service.js';
 
 const r = routes.memberDays;
 
 @Controller()
 export class MemberDaysController {
-  constructor(private readonly days: MemberDaysService) {}
+  constructor(
+    private readonly days: MemberDaysService,
+    private readonly reports: MemberDayReports,
+  ) {}
 
   @Contract(r.current)
   async current(@CurrentMember() me: MemberPrincipal) {
@@ -40,6 +44,21 @@ export class MemberDaysController {
     return this.days.save(staff, body, params.id);
   }
 
+  @Contract(r.setActive)
+  setActive(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.setActive.params>,
+    @Body() body: In<typeof r.setActive.body>,
+  ) {
+    return this.days.setActive(staff, params.id, body.active);
+  }
+
+  @Contract(r.remove)
+  async remove(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.remove.params>) {
+    await this.days.remove(staff, params.id);
+    return { deleted: true as const };
+  }
+
   @Contract(r.preview)
   async preview(
     @Param() params: In<typeof r.preview.params>,
@@ -55,6 +74,6 @@ export class MemberDaysController {
 
   @Contract(r.report)
   report(@Param() params: In<typeof r.report.params>) {
-    return this.days.report(params.id);
+    return this.reports.report(params.id);
   }
 }

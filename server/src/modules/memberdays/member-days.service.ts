@@ -1,22 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In, LessThanOrEqual, MoreThan } from 'typeorm';
-import { addDays, brandDay } from '@huoyue/shared';
-import type {
-  memberDayBody,
-  memberDayView,
-  occurrenceReport,
-  occurrenceView,
-} from '@huoyue/shared';
+import { DataSource, In, LessThanOrEqual, MoreThan, Not } from 'typeorm';
+import { brandDay } from '@huoyue/shared';
+import type { memberDayBody, memberDayView, occurrenceView } from '@huoyue/shared';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { Actor } from '../../infra/auth/token.service.js';
-import { UnitOfWork } from '../../infra/events/unit-of-work.js';
-import { notFound } from '../../infra/http/domain-error.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { DomainError, notFound } from '../../infra/http/domain-error.js';
 import { SwrCache } from '../../infra/settings/swr-cache.js';
+import { CouponsService } from '../coupons/index.js';
+import { MallService } from '../mall/index.js';
 import { MemberDirectory, type MemberProfile } from '../members/member-directory.module.js';
-import { EngagementService } from '../engagement/index.js';
-import { PointsReports } from '../points/index.js';
 import { AuditService } from '../staff/index.js';
 import { MemberDay, MemberDayOccurrence } from './member-day.entities.js';
 import { fallsOn, nextDays, windowOf } from './schedule.js';
@@ -24,15 +19,14 @@ import { fallsOn, nextDays, windowOf } from './schedule.js';
 type Body = z.output<typeof memberDayBody>;
 type View = z.output<typeof memberDayView>;
 type OccurrenceView = z.output<typeof occurrenceView>;
-type Report = z.output<typeof occurrenceReport>;
 
 /** Occurrences are written this many days ahead, so "next" and the console's calendar read stored rows. */
 const AHEAD_DAYS = 35;
 
 /**
  * Member days (会员日): definitions, their occurrences (scheduled ahead; started and ended once by conditional
- * updates, with `member_day.started` / `ended`), the benefits asked for by the points and check-in modules through
- * their bonus providers, and the per-occurrence report.
+ * updates, with `member_day.started` / `ended`), and the benefits asked for by the points and check-in modules
+ * through their bonus providers. Reports are MemberDayReports; exclusives MemberDayExclusives.
  */
 @Injectable()
 export class MemberDaysService {
@@ -43,8 +37,8 @@ export class MemberDaysService {
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     private readonly members: MemberDirectory,
-    private readonly engagement: EngagementService,
-    private readonly points: PointsReports,
+    private readonly coupons: CouponsService,
+    private readonly mall: MallService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.cache = new SwrCache(
@@ -57,11 +51,32 @@ export class MemberDaysService {
     return this.config.brandTimezone;
   }
 
-  async list(): Promise<View[]> {
-    return (await this.cache.get()).map(view);
+  /** The definitions, from the cache the bonus providers read on every order and check-in. */
+  definitions(): Promise<MemberDay[]> {
+    return this.cache.get();
+  }
+
+  async list(now = new Date()): Promise<View[]> {
+    const ran = await this.ranIds(now);
+    return (await this.cache.get()).map((d) => view(d, ran.has(d.id)));
+  }
+
+  /** Member days with an occurrence that started, ended or whose window opened already. */
+  private async ranIds(now: Date, id?: number): Promise<Set<number>> {
+    const repo = this.dataSource.getRepository(MemberDayOccurrence);
+    const where = id === undefined ? {} : { memberDayId: id };
+    const rows = await repo.find({
+      select: { memberDayId: true },
+      where: [
+        { ...where, status: Not('scheduled') },
+        { ...where, startsAt: LessThanOrEqual(now) },
+      ],
+    });
+    return new Set(rows.map((r) => r.memberDayId));
   }
 
   async save(actor: Actor, input: Body, id?: number): Promise<View> {
+    await this.checkExclusives(input);
     const saved = await this.uow.run(async (tx) => {
       const before = id ? await tx.em.findOneBy(MemberDay, { id }) : null;
       if (id && !before) throw notFound('会员日');
@@ -80,9 +95,102 @@ export class MemberDaysService {
       });
       return row;
     });
+    await this.refreshAndSchedule();
+    return view(saved, (await this.ranIds(new Date(), saved.id)).size > 0);
+  }
+
+  /** The exclusives must exist: a coupon template or mall item that is not there is refused with its name. */
+  private async checkExclusives(input: Body): Promise<void> {
+    const { couponTemplateIds, mallItemIds } = input.benefits;
+    if (couponTemplateIds.length > 0) {
+      const known = new Set((await this.coupons.templates()).map((t) => t.id));
+      if (couponTemplateIds.some((t) => !known.has(t)))
+        throw new DomainError('NOT_FOUND', '所选的专享优惠券不存在，请重新选择');
+    }
+    if (mallItemIds.length > 0) {
+      const known = new Set((await this.mall.allItems()).map((i) => i.id));
+      if (mallItemIds.some((i) => !known.has(i)))
+        throw new DomainError('NOT_FOUND', '所选的专享商品不存在，请重新选择');
+    }
+  }
+
+  /**
+   * Switched off: no future occurrences, no benefits from now on (a running one ends now). Switched on: scheduled
+   * again from today.
+   */
+  async setActive(actor: Actor, id: number, active: boolean): Promise<View> {
+    const now = new Date();
+    await this.uow.run(async (tx) => {
+      const before = await tx.em.findOneBy(MemberDay, { id });
+      if (!before) throw notFound('会员日');
+      await tx.em.update(MemberDay, { id }, { active });
+      if (!active) {
+        await tx.em.delete(MemberDayOccurrence, { memberDayId: id, status: 'scheduled' });
+        const running = await tx.em.findBy(MemberDayOccurrence, {
+          memberDayId: id,
+          status: 'started',
+        });
+        for (const o of running) await this.endNow(tx, o, now);
+      }
+      await this.audit.record(tx.em, actor, {
+        action: active ? 'member_day.activate' : 'member_day.deactivate',
+        entityType: 'member_day',
+        entityId: id,
+        before: { active: before.active },
+        after: { active },
+      });
+    });
+    await this.refreshAndSchedule();
+    const row = (await this.cache.get()).find((d) => d.id === id)!;
+    return view(row, (await this.ranIds(now, id)).size > 0);
+  }
+
+  /** A running occurrence of a member day switched off ends at once (once: a conditional update). */
+  private async endNow(tx: Tx, o: MemberDayOccurrence, now: Date): Promise<void> {
+    const won = await tx.em.update(
+      MemberDayOccurrence,
+      { id: o.id, status: 'started' },
+      { status: 'ended', endsAt: now },
+    );
+    if ((won.affected ?? 0) !== 1) return;
+    await tx.publish('member_day.ended', {
+      memberDayId: o.memberDayId,
+      occurrenceId: o.id,
+      day: String(o.day).slice(0, 10),
+      startsAt: o.startsAt.toISOString(),
+      endsAt: now.toISOString(),
+      at: now.toISOString(),
+    });
+  }
+
+  /** Deletes a member day that never ran; one that ran has a history (reports, badges) and is switched off instead. */
+  async remove(actor: Actor, id: number): Promise<void> {
+    await this.uow.run(async (tx) => {
+      const before = await tx.em.findOneBy(MemberDay, { id });
+      if (!before) throw notFound('会员日');
+      if ((await this.ranIds(new Date(), id)).size > 0)
+        throw new DomainError(
+          'CONFLICT',
+          '该会员日已经举办过，保留记录以便查看报表，不能删除；可以停用它',
+          { suggest: 'deactivate' },
+        );
+      await tx.em.delete(MemberDayOccurrence, { memberDayId: id });
+      await tx.em.delete(MemberDay, { id });
+      await this.audit.record(tx.em, actor, {
+        action: 'member_day.delete',
+        entityType: 'member_day',
+        entityId: id,
+        before,
+        after: null,
+      });
+    });
+    await this.refreshAndSchedule();
+  }
+
+  /** After a change: the cache now, and the occurrences ahead (the minute's tick starts them). */
+  private async refreshAndSchedule(): Promise<void> {
     this.cache.set(await this.dataSource.getRepository(MemberDay).find({ order: { id: 'ASC' } }));
     await this.schedule(new Date());
-    return view(saved);
   }
 
   async definition(id: number): Promise<MemberDay | null> {
@@ -184,18 +292,21 @@ export class MemberDaysService {
     }
   }
 
+  /** Whether a switched-on member day's window contains `at` (whoever its audience). */
+  isOn(d: MemberDay, at: Date): boolean {
+    const day = brandDay(at, this.tz);
+    if (!d.active || !fallsOn(d.schedule, day)) return false;
+    const w = windowOf(day, d.startTime, d.endTime, this.tz);
+    return w.startsAt <= at && at < w.endsAt;
+  }
+
   /** Member days whose window contains `at` and whose audience includes the member. */
   async activeFor(
     memberId: number,
     at: Date,
     profile?: MemberProfile | null,
   ): Promise<MemberDay[]> {
-    const day = brandDay(at, this.tz);
-    const candidates = (await this.cache.get()).filter((d) => {
-      if (!d.active || !fallsOn(d.schedule, day)) return false;
-      const w = windowOf(day, d.startTime, d.endTime, this.tz);
-      return w.startsAt <= at && at < w.endsAt;
-    });
+    const candidates = (await this.cache.get()).filter((d) => this.isOn(d, at));
     if (candidates.length === 0) return [];
     const needsProfile = candidates.some(
       (d) => d.audience.tiers.length > 0 || d.audience.stages.length > 0,
@@ -263,54 +374,6 @@ export class MemberDaysService {
       : null;
   }
 
-  /**
-   * An occurrence's figures from the engagement log and the ledger, inside its window, beside the same window on
-   * the four same weekdays before it (averaged).
-   */
-  async report(occurrenceId: number): Promise<Report> {
-    const o = await this.dataSource
-      .getRepository(MemberDayOccurrence)
-      .findOneBy({ id: occurrenceId });
-    if (!o) throw notFound('会员日场次');
-    const def = await this.dataSource.getRepository(MemberDay).findOneBy({ id: o.memberDayId });
-    const day = String(o.day).slice(0, 10);
-    const figures = await this.figures(o.startsAt, o.endsAt);
-    const baselineDays = [7, 14, 21, 28].map((n) => addDays(day, -n));
-    const before = await Promise.all(
-      baselineDays
-        .map((d) => windowOf(d, def!.startTime, def!.endTime, this.tz))
-        .map((w) => this.figures(w.startsAt, w.endsAt)),
-    );
-    const keys = Object.keys(figures) as (keyof typeof figures)[];
-    const baseline = Object.fromEntries(
-      keys.map((k) => [k, before.reduce((s, f) => s + f[k], 0) / before.length]),
-    ) as typeof figures;
-    return {
-      occurrenceId: o.id,
-      memberDayId: o.memberDayId,
-      day,
-      status: o.status,
-      figures,
-      baseline,
-      baselineDays,
-    };
-  }
-
-  private async figures(from: Date, to: Date): Promise<Report['figures']> {
-    const [activity, pointsIssued] = await Promise.all([
-      this.engagement.windowFigures(from, to),
-      this.points.issuedBetween(from, to),
-    ]);
-    return {
-      participants: activity.participants,
-      orders: activity.orders,
-      spend: activity.spend,
-      pointsIssued,
-      couponsClaimed: activity.claimed,
-      couponsUsed: activity.used,
-    };
-  }
-
   private occurrenceView(d: MemberDay, day: string): OccurrenceView {
     const w = windowOf(day, d.startTime, d.endTime, this.tz);
     return {
@@ -324,7 +387,8 @@ export class MemberDaysService {
   }
 }
 
-function inAudience(d: MemberDay, profile: MemberProfile | null): boolean {
+/** Whether the member is in the member day's audience (no tiers and no stages: every member). */
+export function inAudience(d: MemberDay, profile: MemberProfile | null): boolean {
   if (d.audience.tiers.length === 0 && d.audience.stages.length === 0) return true;
   if (!profile || profile.status !== 'member') return false;
   if (d.audience.tiers.length > 0 && !d.audience.tiers.includes(profile.tierCode ?? ''))
@@ -333,7 +397,7 @@ function inAudience(d: MemberDay, profile: MemberProfile | null): boolean {
   return true;
 }
 
-function view(d: MemberDay): View {
+function view(d: MemberDay, hasRun: boolean): View {
   return {
     id: d.id,
     name: d.name,
@@ -343,5 +407,6 @@ function view(d: MemberDay): View {
     audience: d.audience,
     benefits: d.benefits,
     active: d.active,
+    hasRun,
   };
 }
