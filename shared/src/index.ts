@@ -12,3 +12,4 @@ export * from './util/mask.js';
 export * from './util/time.js';
 export * from './util/csv.js';
 export * from './util/money.js';
+export * from './util/catalogue.js';

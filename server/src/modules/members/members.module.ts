@@ -11,6 +11,7 @@ import {
 } from './members.controller.js';
 import { MemberAccountService } from './member-account.service.js';
 import { MemberAdminService } from './member-admin.service.js';
+import { MemberLookupService } from './member-lookup.service.js';
 import { MembersService } from './members.service.js';
 import { TierListener } from './tier.listener.js';
 import { TierService } from './tier.service.js';
@@ -26,8 +27,9 @@ import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
     TierService,
     TierListener,
     CardCodeService,
+    MemberLookupService,
   ],
-  exports: [MembersService, TierService],
+  exports: [MembersService, TierService, MemberLookupService],
 })
 export class MembersModule implements OnModuleInit {
   constructor(

@@ -8,3 +8,4 @@ export const STAFF_ENTITIES = [AuditLog, Staff, Store, IntegrationKey, RequestNo
 export { AuditService } from './audit.service.js';
 export { StaffService } from './staff.service.js';
 export { IntegrationKeysService } from './integration-keys.service.js';
+export { deskStore, storeNames, type DeskStore } from './desk-store.js';

@@ -13,6 +13,7 @@ import { OrdersCoveringIndex1796191784361 } from './1796191784361-OrdersCovering
 import { Messaging1796192141100 } from './1796192141100-Messaging.js';
 import { Campaigns1796192599903 } from './1796192599903-Campaigns.js';
 import { MemberDays1796193900688 } from './1796193900688-MemberDays.js';
+import { CatalogueVouchers1796538481746 } from './1796538481746-CatalogueVouchers.js';
 
 export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795519752139,
@@ -28,4 +29,5 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   Messaging1796192141100,
   Campaigns1796192599903,
   MemberDays1796193900688,
+  CatalogueVouchers1796538481746,
 ];
