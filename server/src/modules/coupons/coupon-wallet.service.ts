@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
+import { findOneForUpdate } from '../../infra/database/locks.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { EngagementService } from '../engagement/index.js';
@@ -154,7 +155,9 @@ export class CouponWalletService {
         ],
         true,
       );
-      const coupon = await tx.em.findOneByOrFail(Coupon, { code });
+      // A locking read sees the latest committed row, not this transaction's snapshot from before the UPDATE
+      // waited: the winner's "used", when and where.
+      const coupon = (await findOneForUpdate(tx.em, Coupon, { code }))!;
       if ((result.affected ?? 0) !== 1) throw this.notUsable(coupon, store, now);
       await this.engagement.record(tx.em, {
         memberId: coupon.memberId,

@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
+import { findOneForUpdate } from '../../infra/database/locks.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { newCouponCode, usedMessage } from '../coupons/index.js';
@@ -151,7 +152,9 @@ export class VouchersService {
         [sqlInstant(kind, now), store.code, staff.staffId, code, sqlInstant(kind, now)],
         true,
       );
-      const voucher = await tx.em.findOneByOrFail(MallVoucher, { code });
+      // A locking read sees the latest committed row, not this transaction's snapshot from before the UPDATE
+      // waited: the winner's "used", when and where.
+      const voucher = (await findOneForUpdate(tx.em, MallVoucher, { code }))!;
       if ((result.affected ?? 0) !== 1) throw this.notUsable(voucher, store, now);
       await this.engagement.record(tx.em, {
         memberId: voucher.memberId,

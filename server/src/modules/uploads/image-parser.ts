@@ -36,9 +36,8 @@ export async function serveUploads(fastify: FastifyInstance, dir: string): Promi
     decorateReply: false,
     index: false,
     list: false,
-    setHeaders: (res) => {
-      res.setHeader('cache-control', 'public, max-age=31536000, immutable');
-      res.setHeader('x-content-type-options', 'nosniff');
-    },
+    maxAge: '365d',
+    immutable: true,
+    setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff'),
   });
 }
