@@ -187,6 +187,15 @@ export const mallRoutes = {
     query: z.strictObject(cursorQuery),
     response: page(redemptionView),
   }),
+  redemption: defineRoute({
+    method: 'GET',
+    path: '/mall/redemptions/:id',
+    auth: MEMBER,
+    tag: 'mall',
+    summary: 'One of my redemptions, with its vouchers (code and QR for the clerk)',
+    params: idParam,
+    response: redemptionView,
+  }),
   listItems: defineRoute({
     method: 'GET',
     path: '/admin/mall/items',

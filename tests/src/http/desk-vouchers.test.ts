@@ -78,6 +78,14 @@ describe('clerk desk: look up first, verify once; vouchers for virtual items', (
       mine.items[0]!.vouchers.map((v) => v.code),
       redemption.vouchers.map((v) => v.code),
     );
+    const one = await member.api.call(m.redemption, { params: { id: redemption.redemptionId } });
+    assert.deepEqual(one.vouchers, redemption.vouchers);
+    const stranger = await joinedMember(server);
+    await expectError(
+      stranger.api.call(m.redemption, { params: { id: redemption.redemptionId } }),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it('the desk shows a voucher and its holder first; it is verified once, and a second try says when and where', async () => {

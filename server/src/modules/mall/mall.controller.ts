@@ -53,6 +53,14 @@ export class MallController {
     return this.redemptionService.mine(me.memberId, query.limit, query.cursor);
   }
 
+  @Contract(r.redemption)
+  redemption(
+    @CurrentMember() me: MemberPrincipal,
+    @Param() params: In<typeof r.redemption.params>,
+  ) {
+    return this.redemptionService.mineOne(me.memberId, params.id);
+  }
+
   @Contract(r.redemptions)
   redemptions(@Query() query: In<typeof r.redemptions.query>) {
     return this.redemptionService.list(query.status, query.limit, query.cursor);

@@ -84,6 +84,14 @@ export class RedemptionsService {
     };
   }
 
+  /** One of the member's own redemptions (someone else's is "not found"). */
+  async mineOne(memberId: number, id: number): Promise<RedemptionView> {
+    const r = await this.dataSource.getRepository(MallRedemption).findOneBy({ id, memberId });
+    if (!r) throw new DomainError('NOT_FOUND', '兑换记录不存在');
+    const item = await this.dataSource.getRepository(MallItem).findOneBy({ id: r.itemId });
+    return toRedemptionView(r, item, (await this.vouchers.forRedemptions([id])).get(id));
+  }
+
   async ship(actor: StaffPrincipal, id: number, trackingNo: string): Promise<RedemptionView> {
     return this.uow.run(async (tx) => {
       const moved = await tx.em.update(

@@ -3,6 +3,8 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import { routes, shippingAddress } from '@huoyue/shared';
 import { api } from '../../../api/client';
+import { API_BASE_URL } from '../../../api/transport';
+import { assetUrl } from '../../../logic/assets';
 import { payForRedemption } from '../../../api/pay';
 import { showError } from '../../../components/feedback';
 import { PageState } from '../../../components/PageState';
@@ -94,7 +96,11 @@ export default function Item() {
         {d && (
           <>
             {d.item.imageUrl ? (
-              <Image className="item__img" src={d.item.imageUrl} mode="aspectFill" />
+              <Image
+                className="item__img"
+                src={assetUrl(d.item.imageUrl, API_BASE_URL)!}
+                mode="aspectFill"
+              />
             ) : (
               <View className="item__img item__img--blank">🎁</View>
             )}
