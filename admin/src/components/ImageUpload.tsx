@@ -95,7 +95,7 @@ export function ImageUpload({
           </Button>
         )}
         <Typography.Text type="secondary">
-          JPEG、PNG 或 WebP，建议正方形，大小有上限（默认 2 MB）
+          建议使用正方形的照片，大小有上限（默认 2 兆字节）
         </Typography.Text>
       </Space>
     </Space>

@@ -22,13 +22,6 @@ type Found = RouteOutput<typeof routes.desk.lookup>;
 type Ticket = Extract<Found, { kind: 'coupon' | 'voucher' }>;
 const STORE_KEY = 'huoyue.desk.store';
 
-const dateTime = (iso: string) =>
-  new Date(iso).toLocaleString('zh-CN', {
-    month: 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
 const date = (iso: string) => new Date(iso).toLocaleDateString('zh-CN');
 
 const STATUS_LABELS: Record<Ticket['status'], string> = {
@@ -240,7 +233,7 @@ function TicketCard({
         </Descriptions.Item>
         <Descriptions.Item label="状态">
           {STATUS_LABELS[t.status]}
-          {t.usedAt && `（${dateTime(t.usedAt)} 在 ${t.usedStoreName ?? '门店'} 核销）`}
+          {t.usedStoreName && `（${t.usedStoreName}）`}
         </Descriptions.Item>
       </Descriptions>
       <div style={{ marginTop: 16 }}>

@@ -127,7 +127,7 @@ describe('picture uploads for mall items', () => {
     assert.equal(files(), before, 'nothing stored');
     const { error } = (await res.json()) as { error: { code: string; message: string } };
     assert.equal(error.code, 'PAYLOAD_TOO_LARGE');
-    assert.equal(error.message, '图片不能超过 0.1 MB，请压缩后再上传');
+    assert.equal(error.message, '图片不能超过 0.1 兆字节，请压缩后再上传');
     assert.equal((await upload(png(MAX - 100), 'image/png')).status, 201, 'just under is fine');
   });
 

@@ -28,7 +28,8 @@ export function sniffImage(bytes: Buffer): ImageType | null {
   return null;
 }
 
-export const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+/** "2 兆字节": the limit as staff read it (MB, in words, so the console shows no English). */
+export const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} 兆字节`;
 
 /**
  * Pictures staff upload (mall items): checked by content (JPEG, PNG, WebP) and size, stored under DATA_DIR/uploads

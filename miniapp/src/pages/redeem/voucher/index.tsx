@@ -60,7 +60,7 @@ function VoucherCard({
       <Text className="voucher__item">{itemName}</Text>
       {index && <Text className="muted voucher__index">第 {index} 张</Text>}
       {v.status === 'available' ? (
-        <View data-testid="voucher-qr">
+        <View className="voucher__code" data-testid="voucher-qr">
           <Image
             className="voucher__qr"
             src={qr}
@@ -75,18 +75,18 @@ function VoucherCard({
         <View>
           <Text className="voucher__status">{VOUCHER_STATUS_LABELS[v.status]}</Text>
           {v.usedAt && (
-            <Text className="muted">
+            <Text className="muted voucher__used">
               {formatDateTime(v.usedAt)}
               {v.usedStoreName ? ` 在 ${v.usedStoreName}` : ''} 核销
             </Text>
           )}
         </View>
       )}
-      <View>
+      <View className="voucher__meta">
         <Tag type={v.status === 'available' ? 'primary' : 'default'}>
           {VOUCHER_STATUS_LABELS[v.status]}
         </Tag>
-        <Text className="muted"> 有效期至 {formatDateTime(v.validTo)}</Text>
+        <Text className="muted">有效期至 {formatDateTime(v.validTo)}</Text>
       </View>
     </View>
   );
