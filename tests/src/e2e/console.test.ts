@@ -147,7 +147,7 @@ describe('the staff console in a real browser', () => {
     await page.getByText('商品已创建').waitFor();
     await page
       .getByRole('row', { name: /会员日专享杯/ })
-      .getByText('会员日专享')
+      .getByText('会员日专享', { exact: true })
       .waitFor();
   });
 
