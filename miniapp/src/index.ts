@@ -11,3 +11,5 @@ export * from './logic/codes.js';
 export * from './logic/points.js';
 export * from './logic/tiers.js';
 export * from './logic/clerk.js';
+export * from './logic/vouchers.js';
+export * from './logic/assets.js';

@@ -190,4 +190,52 @@ describe('journey (b): a coupon sold in the points mall, verified at the right s
     await phone.getByTestId('coupon').getByText('满100减20').first().waitFor();
     await assertNoLatin(phone, 'the wallet');
   });
+
+  it('the owner edits what may still change, cannot delete what members hold, and takes it off sale instead', async () => {
+    await owner.getByRole('menuitem', { name: '优惠券' }).click();
+    await owner
+      .getByRole('row', { name: /满100减20/ })
+      .getByRole('button', { name: /编\s*辑/ })
+      .click();
+    const dialog = owner.getByRole('dialog');
+    await dialog.getByText(/已发放 1 张：类型、面额、门槛不能再修改/).waitFor();
+    assert.ok(await dialog.getByLabel('减免金额').isDisabled(), 'the face is read-only');
+    await dialog.getByLabel('名称').fill('徐汇店满100减20');
+    await assertNoLatin(owner, 'editing an issued coupon');
+    await shot(owner, 'console-coupon-edit');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await owner.getByText('优惠券已保存').waitFor();
+
+    const row = owner.getByRole('row', { name: /徐汇店满100减20/ });
+    await row.getByRole('button', { name: /删\s*除/ }).click();
+    await owner
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /删\s*除/ })
+      .click();
+    const refusal = owner.locator('.ant-modal-confirm');
+    await refusal.locator('.ant-modal-confirm-title', { hasText: '不能删除' }).waitFor();
+    await refusal.getByText(/积分商城商品「满100减20券」正在兑换这张券/).waitFor();
+    await assertNoLatin(owner, 'a refused delete');
+    await shot(owner, 'console-coupon-in-use');
+    await refusal.getByRole('button', { name: '改为下架' }).click();
+    await owner.getByText('「徐汇店满100减20」已下架').waitFor();
+    await owner.getByText('已下架', { exact: true }).first().click(); // the status filter
+    await owner
+      .getByRole('row', { name: /徐汇店满100减20/ })
+      .getByText('已下架')
+      .waitFor();
+
+    // Its mall item can no longer be redeemed: marked in the console, gone from the app.
+    await owner.getByRole('menuitem', { name: '积分商城' }).click();
+    await owner
+      .getByRole('row', { name: /满100减20券/ })
+      .getByText('暂不可兑换：优惠券「徐汇店满100减20」已下架')
+      .waitFor();
+    await assertNoLatin(owner, 'the mall with an item whose coupon is off');
+    await shot(owner, 'console-mall-coupon-off');
+    await phone.goto(`${siteUrl(server)}/#/pages/mall/index`);
+    await phone.reload();
+    await phone.getByText('商城正在上新，过几天再来看看吧').waitFor();
+    assert.equal(await phone.getByTestId('mall-item').count(), 0);
+  });
 });

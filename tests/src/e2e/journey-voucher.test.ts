@@ -69,6 +69,32 @@ describe('journey (d): a virtual item delivers a voucher that the desk verifies 
       .getByText('兑换券（30 天内到店核销）')
       .waitFor();
     await assertNoLatin(owner, 'the mall page');
+
+    // Restock by any amount; reducing stops at what is unsold.
+    await owner
+      .getByRole('row', { name: /中杯咖啡兑换券/ })
+      .getByRole('button', { name: '调整库存' })
+      .click();
+    const stock = owner.getByRole('dialog');
+    await stock.getByLabel('调整数量').fill('20');
+    await stock.getByRole('button', { name: /补\s*货/ }).click();
+    await owner.getByText('已补货 20 件，当前库存 30 件').waitFor();
+    await owner
+      .getByRole('row', { name: /中杯咖啡兑换券/ })
+      .getByTestId('stock')
+      .getByText('30')
+      .waitFor();
+    await owner
+      .getByRole('row', { name: /中杯咖啡兑换券/ })
+      .getByRole('button', { name: '调整库存' })
+      .click();
+    await stock.getByLabel('调整数量').fill('31');
+    await assertNoLatin(owner, 'the stock dialog');
+    await shot(owner, 'console-mall-stock');
+    await stock.getByRole('button', { name: '减少库存' }).click();
+    await owner.getByText('库存只剩 30 件未兑出，最多只能减少 30 件').waitFor();
+    assert.equal(await stock.getByLabel('调整数量').inputValue(), '31', 'kept, to correct');
+    await owner.keyboard.press('Escape');
     await owner.context().close();
   });
 
