@@ -67,7 +67,8 @@ export const deskRoutes = {
     auth: staff('owner', 'operator', 'clerk'),
     tag: 'admin-desk',
     summary:
-      'What a scanned or typed code is, before anything is done with it: a coupon, a voucher, or a member (rotating card code, card number or phone)',
+      'What a scanned or typed code is, before anything is done with it: a coupon, a voucher, or a member ' +
+      '(rotating card code, card number or phone)',
     query: z.strictObject({
       code: z.string().trim().min(1, '请扫描或输入券码、会员码、卡号或手机号').max(64),
       /** The desk's store (a clerk's own when left out): whether the coupon or voucher may be used here. */

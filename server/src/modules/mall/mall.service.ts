@@ -294,7 +294,7 @@ export class MallService {
     });
   }
 
-  /** What a completed redemption delivers: coupons are issued now, vouchers for virtual items; goods wait for shipping. */
+  /** What a completed redemption delivers: coupons now, vouchers for virtual items; goods wait for shipping. */
   private async fulfil(tx: Tx, r: MallRedemption, item: MallItem): Promise<void> {
     if (item.kind === 'virtual') await this.vouchers.issue(tx, r, item, new Date());
     if (item.kind === 'coupon' && item.couponTemplateId) {

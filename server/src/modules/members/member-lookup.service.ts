@@ -38,21 +38,7 @@ export class MemberLookupService {
   ) {}
 
   async find(ref: MemberRef): Promise<DeskMember> {
-    const repo = this.dataSource.getRepository(Member);
-    let member: Member | null = null;
-    if (ref.by === 'card_code') {
-      const cardNo = this.cardCodes.verify(ref.value);
-      member = cardNo ? await repo.findOneBy({ cardNo, status: 'member' }) : null;
-      if (!member) throw await this.badCardCode(ref.value);
-    } else if (ref.by === 'card_no') {
-      member = await repo.findOneBy({ cardNo: ref.value, status: 'member' });
-      if (!member)
-        throw new DomainError('NOT_FOUND', `未找到卡号为 ${ref.value} 的会员，请核对卡号`);
-    } else {
-      member = await repo.findOneBy({ phone: ref.value, status: 'member' });
-      if (!member)
-        throw new DomainError('NOT_FOUND', `未找到手机号为 ${maskPhone(ref.value)} 的会员`);
-    }
+    const member = await this.member(ref);
     const [tier, balances] = await Promise.all([
       this.tiers.byCode(member.tierCode),
       this.points.balances(member.id),
@@ -67,6 +53,25 @@ export class MemberLookupService {
       points: balances.balance,
       foundBy: ref.by,
     };
+  }
+
+  private async member(ref: MemberRef): Promise<Member> {
+    const repo = this.dataSource.getRepository(Member);
+    if (ref.by === 'card_code') {
+      const cardNo = this.cardCodes.verify(ref.value);
+      const found = cardNo ? await repo.findOneBy({ cardNo, status: 'member' }) : null;
+      if (!found) throw await this.badCardCode(ref.value);
+      return found;
+    }
+    if (ref.by === 'card_no') {
+      const found = await repo.findOneBy({ cardNo: ref.value, status: 'member' });
+      if (!found)
+        throw new DomainError('NOT_FOUND', `未找到卡号为 ${ref.value} 的会员，请核对卡号`);
+      return found;
+    }
+    const found = await repo.findOneBy({ phone: ref.value, status: 'member' });
+    if (!found) throw new DomainError('NOT_FOUND', `未找到手机号为 ${maskPhone(ref.value)} 的会员`);
+    return found;
   }
 
   /** A code whose card number is a member's but whose signature is stale is expired; anything else is unknown. */

@@ -38,6 +38,8 @@ export async function serveUploads(fastify: FastifyInstance, dir: string): Promi
     list: false,
     maxAge: '365d',
     immutable: true,
-    setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff'),
+    setHeaders: (res) => {
+      res.setHeader('x-content-type-options', 'nosniff');
+    },
   });
 }
