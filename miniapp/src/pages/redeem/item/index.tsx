@@ -37,8 +37,10 @@ export default function Item() {
   const requestId = useRef(newRequestId());
 
   const d = page.data;
+  // The server's reason first (its coupon was switched off …), then what the page can tell itself.
   const blocker = d
-    ? redeemBlocker(d.item, { balance: d.balance, tierCode: d.tierCode }, quantity, d.memberDayNow)
+    ? (d.item.unavailableReason ??
+      redeemBlocker(d.item, { balance: d.balance, tierCode: d.tierCode }, quantity, d.memberDayNow))
     : null;
 
   const redeem = async () => {
