@@ -16,7 +16,7 @@ export default defineAppConfig({
     },
     { root: 'pages/checkin', pages: ['index'] },
     { root: 'pages/points', pages: ['index', 'tiers/index'] },
-    { root: 'pages/redeem', pages: ['item/index', 'result/index', 'mine/index'] },
+    { root: 'pages/redeem', pages: ['item/index', 'result/index', 'mine/index', 'voucher/index'] },
     { root: 'pages/coupons', pages: ['index', 'center/index', 'detail/index'] },
     { root: 'pages/badges', pages: ['index', 'leaderboard/index'] },
     { root: 'pages/clerk', pages: ['index'] },

@@ -12,3 +12,5 @@ export * from './logic/points.js';
 export * from './logic/tiers.js';
 export * from './logic/clerk.js';
 export * from './logic/membership.js';
+export * from './logic/vouchers.js';
+export * from './logic/assets.js';

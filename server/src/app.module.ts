@@ -29,6 +29,8 @@ import { MembersModule } from './modules/members/members.module.js';
 import { PointsModule } from './modules/points/points.module.js';
 import { StaffModule } from './modules/staff/staff.module.js';
 import { SystemModule } from './modules/system/system.module.js';
+import { UploadsModule } from './modules/uploads/uploads.module.js';
+import { DeskModule } from './modules/desk/desk.module.js';
 
 @Module({})
 export class AppModule {
@@ -72,6 +74,8 @@ export class AppModule {
         CampaignsModule,
         MemberDaysModule,
         SystemModule,
+        UploadsModule,
+        DeskModule,
         ...(extraImports ?? []),
       ],
       providers: [

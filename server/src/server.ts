@@ -29,6 +29,7 @@ import { BadgesService } from './modules/badges/index.js';
 import { TierService } from './modules/members/index.js';
 import { OrdersService } from './modules/orders/index.js';
 import { StaffService } from './modules/staff/index.js';
+import { registerImageParser, serveUploads } from './modules/uploads/index.js';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -142,6 +143,8 @@ async function createApp(
     { bodyLimit: 2 * 1024 ** 3 },
     (_request, payload, done) => done(null, payload),
   );
+  // Item pictures: the bytes themselves, checked by content and size (modules/uploads).
+  registerImageParser(fastify, config.uploads.maxBytes);
   // Echoed so a member or a gateway can quote it when something goes wrong.
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -154,6 +157,7 @@ async function createApp(
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await serveConsole(fastify);
+  await serveUploads(fastify, config.uploads.dir);
   await serveMemberApp(fastify);
   if (fake) devWechatRoutes(fastify, fake.url);
   return app;

@@ -30,6 +30,9 @@ export const ERROR_STATUS = {
   COUPON_USED: 409,
   BADGE_CODE_TAKEN: 409,
   REFUND_CONFLICT: 409,
+  /** A delete refused because other things depend on it (issued coupons, redemptions, mall items). */
+  IN_USE: 409,
+  VOUCHER_USED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_A_MEMBER: 422,

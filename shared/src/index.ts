@@ -14,3 +14,4 @@ export * from './util/csv.js';
 export * from './util/money.js';
 export * from './labels/index.js';
 export * from './util/message-reasons.js';
+export * from './util/catalogue.js';

@@ -55,6 +55,18 @@ export const envSchema = z.object({
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('./data'),
+  /** Largest picture staff may upload (bytes); default 2 MB. */
+  UPLOAD_MAX_BYTES: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(2 * 1024 * 1024),
+  ),
+  /** Where uploaded pictures are served from, e.g. a CDN pulling from this server's /uploads/ (unset: /uploads). */
+  PUBLIC_ASSET_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -81,6 +93,8 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   authRateLimitPerMinute: number;
   dataDir: string;
+  /** Staff uploads (item pictures): kept in DATA_DIR/uploads, served at /uploads/, or from a CDN in front of it. */
+  uploads: { dir: string; maxBytes: number; publicBaseUrl: string | null };
 }
 
 export class ConfigError extends Error {}
@@ -145,6 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     dataDir,
+    uploads: {
+      dir: resolve(dataDir, 'uploads'),
+      maxBytes: e.UPLOAD_MAX_BYTES,
+      publicBaseUrl: e.PUBLIC_ASSET_BASE_URL?.replace(/\/+$/, '') ?? null,
+    },
   };
 }
 

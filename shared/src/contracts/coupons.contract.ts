@@ -9,6 +9,18 @@ export const COUPON_STATUSES = ['available', 'used', 'expired', 'revoked'] as co
 
 const fen = z.number().int().min(0).max(100_000_000);
 
+/** A store's code as the staff module keeps it (适用门店). */
+const storeCodeRef = z.string().trim().min(1).max(32);
+
+const validityInput = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('fixed'),
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true }),
+  }),
+  z.strictObject({ kind: z.literal('days'), days: z.number().int().min(1).max(3650) }),
+]);
+
 export const couponTemplateInput = z
   .strictObject({
     name: z.string().trim().min(1).max(40),
@@ -22,14 +34,9 @@ export const couponTemplateInput = z
     threshold: fen.default(0),
     cap: fen.nullable().default(null),
     giftName: z.string().trim().min(1).max(40).nullable().default(null),
-    validity: z.discriminatedUnion('kind', [
-      z.strictObject({
-        kind: z.literal('fixed'),
-        from: z.iso.datetime({ offset: true }),
-        to: z.iso.datetime({ offset: true }),
-      }),
-      z.strictObject({ kind: z.literal('days'), days: z.number().int().min(1).max(3650) }),
-    ]),
+    /** 使用说明, shown to the member on the coupon. */
+    description: z.string().trim().max(200).default(''),
+    validity: validityInput,
     /** null: unlimited. */
     totalQuantity: z.number().int().min(1).max(100_000_000).nullable().default(null),
     perMemberLimit: z.number().int().min(1).max(1000).default(1),
@@ -39,7 +46,13 @@ export const couponTemplateInput = z
         stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6).default([]),
       })
       .default({ tiers: [], stages: [] }),
-    channels: z.array(z.enum(COUPON_CHANNELS)).min(1).max(4).default(['center']),
+    channels: z
+      .array(z.enum(COUPON_CHANNELS))
+      .min(1, '请至少选择一个发放渠道')
+      .max(4)
+      .default(['center']),
+    /** 适用门店: where it may be verified (empty: every store). */
+    stores: z.array(storeCodeRef).max(50).default([]),
     active: z.boolean().default(true),
   })
   .refine((t) => t.kind !== 'cash' || t.value > 0, {
@@ -67,6 +80,7 @@ export const couponTemplateView = z.object({
   threshold: z.number().int(),
   cap: z.number().int().nullable(),
   giftName: z.string().nullable(),
+  description: z.string(),
   validity: z.union([
     z.object({ kind: z.literal('fixed'), from: z.string(), to: z.string() }),
     z.object({ kind: z.literal('days'), days: z.number().int() }),
@@ -76,7 +90,35 @@ export const couponTemplateView = z.object({
   perMemberLimit: z.number().int(),
   audience: z.object({ tiers: z.array(z.string()), stages: z.array(z.enum(LIFECYCLE_STAGES)) }),
   channels: z.array(z.enum(COUPON_CHANNELS)),
+  stores: z.array(z.string()),
   active: z.boolean(),
+});
+
+/**
+ * A change to a template. Once coupons were issued, what members already hold must not change under them: the kind,
+ * value, threshold, cap and gift are fixed (422 naming the field), the total never drops below what was issued, and
+ * a fixed validity may only be extended. Name, description, limits, audience, channels, stores and on/off always.
+ */
+export const couponTemplatePatch = z.strictObject({
+  name: z.string().trim().min(1).max(40).optional(),
+  description: z.string().trim().max(200).optional(),
+  kind: z.enum(COUPON_KINDS).optional(),
+  value: z.number().int().min(0).max(100_000_000).optional(),
+  threshold: fen.optional(),
+  cap: fen.nullable().optional(),
+  giftName: z.string().trim().min(1).max(40).nullable().optional(),
+  validity: validityInput.optional(),
+  totalQuantity: z.number().int().min(1).max(100_000_000).nullable().optional(),
+  perMemberLimit: z.number().int().min(1).max(1000).optional(),
+  audience: z
+    .strictObject({
+      tiers: z.array(z.string().trim().min(1).max(32)).max(20),
+      stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6),
+    })
+    .optional(),
+  channels: z.array(z.enum(COUPON_CHANNELS)).min(1, '请至少选择一个发放渠道').max(4).optional(),
+  stores: z.array(storeCodeRef).max(50).optional(),
+  active: z.boolean().optional(),
 });
 
 export const couponView = z.object({
@@ -90,6 +132,9 @@ export const couponView = z.object({
   threshold: z.number().int(),
   cap: z.number().int().nullable(),
   giftName: z.string().nullable(),
+  description: z.string(),
+  /** 适用门店 by name; empty: every store. */
+  storeNames: z.array(z.string()),
   status: z.enum(COUPON_STATUSES),
   validFrom: z.string(),
   validTo: z.string(),
@@ -118,7 +163,8 @@ export const claimableView = couponTemplateView
 
 export const redeemCouponBody = z.strictObject({
   code: z.string().trim().min(8).max(32),
-  storeCode: z.string().trim().min(1).max(32),
+  /** A clerk's own store when left out; owners and operators pick one. */
+  storeCode: z.string().trim().min(1).max(32).optional(),
   orderNo: z.string().trim().min(1).max(64).optional(),
 });
 
@@ -194,7 +240,11 @@ export const couponRoutes = {
     path: '/admin/coupon-templates',
     auth: staff('owner', 'operator'),
     tag: 'admin-coupons',
-    summary: 'Coupon templates',
+    summary: 'Coupon templates, by status (上架 / 下架) and channel',
+    query: z.strictObject({
+      status: z.enum(['active', 'inactive']).optional(),
+      channel: z.enum(COUPON_CHANNELS).optional(),
+    }),
     response: z.object({ items: z.array(couponTemplateView) }),
   }),
   createTemplate: defineRoute({
@@ -212,22 +262,21 @@ export const couponRoutes = {
     path: '/admin/coupon-templates/:id',
     auth: staff('owner', 'operator'),
     tag: 'admin-coupons',
-    summary: 'Change a template: name, quantity, limits, audience, channels, on/off (audited)',
+    summary:
+      'Change a template; after issuing, the face (kind, value, threshold, cap, gift) is fixed (audited)',
     params: idParam,
-    body: z.strictObject({
-      name: z.string().trim().min(1).max(40).optional(),
-      totalQuantity: z.number().int().min(1).max(100_000_000).nullable().optional(),
-      perMemberLimit: z.number().int().min(1).max(1000).optional(),
-      audience: z
-        .strictObject({
-          tiers: z.array(z.string().trim().min(1).max(32)).max(20),
-          stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6),
-        })
-        .optional(),
-      channels: z.array(z.enum(COUPON_CHANNELS)).min(1).max(4).optional(),
-      active: z.boolean().optional(),
-    }),
+    body: couponTemplatePatch,
     response: couponTemplateView,
+  }),
+  deleteTemplate: defineRoute({
+    method: 'DELETE',
+    path: '/admin/coupon-templates/:id',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-coupons',
+    summary:
+      'Delete a template nothing depends on (no coupon issued, no mall item); else 409 IN_USE',
+    params: idParam,
+    response: z.object({ id: z.number().int() }),
   }),
   redeem: defineRoute({
     method: 'POST',

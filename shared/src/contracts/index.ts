@@ -1,5 +1,6 @@
 import { campaignRoutes } from './campaigns.contract.js';
 import { couponRoutes } from './coupons.contract.js';
+import { deskRoutes } from './desk.contract.js';
 import { engagementRoutes } from './engagement.contract.js';
 import { lifecycleRoutes } from './lifecycle.contract.js';
 import { mallRoutes } from './mall.contract.js';
@@ -14,6 +15,7 @@ import { systemRoutes } from './system.contract.js';
 export * from './campaigns.contract.js';
 export * from './common.js';
 export * from './coupons.contract.js';
+export * from './desk.contract.js';
 export * from './engagement.contract.js';
 export * from './lifecycle.contract.js';
 export * from './mall.contract.js';
@@ -39,4 +41,5 @@ export const routes = {
   campaigns: campaignRoutes,
   memberDays: memberDayRoutes,
   staff: staffRoutes,
+  desk: deskRoutes,
 } as const;

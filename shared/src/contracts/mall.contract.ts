@@ -12,6 +12,15 @@ export const REDEMPTION_STATUSES = [
   'cancelled',
 ] as const;
 
+/** An image uploaded through POST /admin/uploads/images (its answer's `path`), or a picture elsewhere on the web. */
+export const UPLOADED_IMAGE_PATH = /^\/uploads\/[a-f0-9]{32}\.(jpg|png|webp)$/;
+export const itemImage = z.union([
+  z.string().regex(UPLOADED_IMAGE_PATH, '图片地址不正确，请重新上传'),
+  z.url('图片地址不正确，请重新上传').max(500),
+]);
+
+const storeCodeRef = z.string().trim().min(1).max(32);
+
 export const mallItemInput = z
   .strictObject({
     name: z.string().trim().min(1).max(60),
@@ -28,12 +37,20 @@ export const mallItemInput = z
     /** Tiers that may redeem (empty: everyone). */
     tiers: z.array(z.string().trim().min(1).max(32)).max(10).default([]),
     memberDayOnly: z.boolean().default(false),
-    imageUrl: z.url().max(500).nullable().default(null),
+    imageUrl: itemImage.nullable().default(null),
     description: z.string().trim().max(1000).default(''),
+    /** Virtual items: 适用门店 where the voucher may be verified (empty: every store). */
+    stores: z.array(storeCodeRef).max(50).default([]),
+    /** Virtual items: the voucher is valid this many days after redemption. */
+    voucherDays: z.number().int().min(1).max(3650).default(30),
     active: z.boolean().default(true),
   })
   .refine((i) => i.kind !== 'coupon' || i.couponTemplateId !== null, {
-    message: '优惠券商品必须关联优惠券模板',
+    message: '优惠券商品必须选择兑换出的优惠券',
+    path: ['couponTemplateId'],
+  })
+  .refine((i) => i.kind === 'coupon' || i.couponTemplateId === null, {
+    message: '只有优惠券商品可以关联优惠券',
     path: ['couponTemplateId'],
   })
   .refine((i) => i.pointsPrice > 0 || i.cashPrice > 0, {
@@ -54,9 +71,36 @@ export const mallItemView = z.object({
   availableTo: z.string().nullable(),
   tiers: z.array(z.string()),
   memberDayOnly: z.boolean(),
+  /** Where the picture is served (the brand's CDN when PUBLIC_ASSET_BASE_URL is set). */
   imageUrl: z.string().nullable(),
   description: z.string(),
+  stores: z.array(z.string()),
+  voucherDays: z.number().int(),
   active: z.boolean(),
+  /** Coupon items: the coupon a redemption gives, as staff pick it. */
+  couponTemplate: z
+    .object({
+      id: z.number().int(),
+      name: z.string(),
+      face: z.string(),
+      validity: z.string(),
+      active: z.boolean(),
+      offeredInMall: z.boolean(),
+    })
+    .nullable(),
+  /** Why members cannot redeem it now although it is on sale (its coupon switched off …); null when they can. */
+  unavailableReason: z.string().nullable(),
+  /** Redemptions made (cancelled ones included): an item with any cannot be deleted, only taken off sale. */
+  redeemedCount: z.number().int(),
+});
+
+export const voucherView = z.object({
+  /** What the clerk scans: 16 characters, unguessable; shown only to its holder and staff. */
+  code: z.string(),
+  status: z.enum(['available', 'used', 'expired', 'void']),
+  validTo: z.string(),
+  usedAt: z.string().nullable(),
+  usedStoreName: z.string().nullable(),
 });
 
 export const shippingAddress = z.strictObject({
@@ -84,6 +128,9 @@ export const redemptionView = z.object({
   pointsSpent: z.number().int(),
   cashDue: z.number().int(),
   status: z.enum(REDEMPTION_STATUSES),
+  itemKind: z.enum(MALL_ITEM_KINDS),
+  /** Virtual items: one voucher per unit, shown with its QR in 我的兑换 and verified once at the desk. */
+  vouchers: z.array(voucherView),
   /** For points + cash: pay before this, or the redemption is cancelled and everything restored. */
   payBefore: z.string().nullable(),
   paymentParams: z.record(z.string(), z.string()).nullable(),
@@ -140,12 +187,22 @@ export const mallRoutes = {
     query: z.strictObject(cursorQuery),
     response: page(redemptionView),
   }),
+  redemption: defineRoute({
+    method: 'GET',
+    path: '/mall/redemptions/:id',
+    auth: MEMBER,
+    tag: 'mall',
+    summary: 'One of my redemptions, with its vouchers (code and QR for the clerk)',
+    params: idParam,
+    response: redemptionView,
+  }),
   listItems: defineRoute({
     method: 'GET',
     path: '/admin/mall/items',
     auth: staff('owner', 'operator'),
     tag: 'admin-mall',
-    summary: 'All items',
+    summary: 'All items, by status (上架 / 下架)',
+    query: z.strictObject({ status: z.enum(['active', 'inactive']).optional() }),
     response: z.object({ items: z.array(mallItemView) }),
   }),
   createItem: defineRoute({
@@ -167,6 +224,9 @@ export const mallRoutes = {
     params: idParam,
     body: z.strictObject({
       name: z.string().trim().min(1).max(60).optional(),
+      couponTemplateId: z.number().int().positive().optional(),
+      stores: z.array(storeCodeRef).max(50).optional(),
+      voucherDays: z.number().int().min(1).max(3650).optional(),
       pointsPrice: z.number().int().min(0).max(10_000_000).optional(),
       cashPrice: z.number().int().min(0).max(100_000_000).optional(),
       stockDelta: z.number().int().min(-10_000_000).max(10_000_000).optional(),
@@ -175,11 +235,44 @@ export const mallRoutes = {
       availableTo: z.iso.datetime({ offset: true }).nullable().optional(),
       tiers: z.array(z.string().trim().min(1).max(32)).max(10).optional(),
       memberDayOnly: z.boolean().optional(),
-      imageUrl: z.url().max(500).nullable().optional(),
+      imageUrl: itemImage.nullable().optional(),
       description: z.string().trim().max(1000).optional(),
       active: z.boolean().optional(),
     }),
     response: mallItemView,
+  }),
+  deleteItem: defineRoute({
+    method: 'DELETE',
+    path: '/admin/mall/items/:id',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-mall',
+    summary: 'Delete an item never redeemed; else 409 IN_USE (take it off sale instead)',
+    params: idParam,
+    response: z.object({ id: z.number().int() }),
+  }),
+  redeemVoucher: defineRoute({
+    method: 'POST',
+    path: '/admin/vouchers/redeem',
+    auth: staff('owner', 'operator', 'clerk'),
+    tag: 'admin-mall',
+    summary: 'Verify a virtual item’s voucher in store (exactly once)',
+    body: z.strictObject({
+      code: z.string().trim().min(8).max(32),
+      /** A clerk's own store when left out; owners and operators pick one. */
+      storeCode: z.string().trim().min(1).max(32).optional(),
+    }),
+    response: voucherView.extend({ itemName: z.string() }),
+  }),
+  uploadImage: defineRoute({
+    method: 'POST',
+    path: '/admin/uploads/images',
+    auth: staff('owner', 'operator'),
+    tag: 'admin-mall',
+    status: 201,
+    rawBody: true,
+    summary:
+      'Upload a picture (the file itself as the body: JPEG, PNG or WebP, checked by its content; UPLOAD_MAX_BYTES)',
+    response: z.object({ path: z.string(), url: z.string() }),
   }),
   redemptions: defineRoute({
     method: 'GET',

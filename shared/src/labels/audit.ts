@@ -37,6 +37,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   coupon: '优惠券',
   mall_item: '商城商品',
   mall_redemption: '兑换订单',
+  mall_voucher: '兑换券',
   badge: '勋章',
   tier: '会员等级',
   member_day: '会员日',

@@ -262,7 +262,7 @@ describe('the member mini-program (H5) in a real browser', () => {
     await input('或手动输入会员码 / 券码').fill(coupon!.code);
     await button('查询').click();
     await page.getByText('核销', { exact: true }).click();
-    await page.getByText('该券已被核销').waitFor();
+    await page.getByText(/该券已于 .* 在 上海一店 核销/).waitFor();
     assert.equal(
       (
         await owner.call(routes.coupons.memberCoupons, {

@@ -136,7 +136,12 @@ describe('mini-program logic: mall', () => {
     memberDayOnly: false,
     imageUrl: null,
     description: '',
+    stores: [],
+    voucherDays: 30,
     active: true,
+    couponTemplate: null,
+    unavailableReason: null,
+    redeemedCount: 0,
     ...over,
   });
   const me = { balance: 800, tierCode: 'silver' };

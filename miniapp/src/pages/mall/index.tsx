@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { Image, Text, View } from '@tarojs/components';
 import { routes } from '@huoyue/shared';
 import { api } from '../../api/client';
+import { API_BASE_URL } from '../../api/transport';
+import { assetUrl } from '../../logic/assets';
 import { go } from '../../components/nav';
 import { PageState } from '../../components/PageState';
 import { SegmentTabs } from '../../components/SegmentTabs';
@@ -71,7 +73,12 @@ export default function Mall() {
               onClick={() => go(`/pages/redeem/item/index?id=${item.id}`)}
             >
               {item.imageUrl ? (
-                <Image className="goods__img" src={item.imageUrl} mode="aspectFill" lazyLoad />
+                <Image
+                  className="goods__img"
+                  src={assetUrl(item.imageUrl, API_BASE_URL)!}
+                  mode="aspectFill"
+                  lazyLoad
+                />
               ) : (
                 <View className="goods__img goods__img--blank">🎁</View>
               )}

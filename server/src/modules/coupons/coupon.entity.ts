@@ -38,6 +38,10 @@ export class CouponTemplate {
   @Column({ name: 'gift_name', type: 'varchar', length: 40, nullable: true })
   giftName!: string | null;
 
+  /** 使用说明, shown to the member. */
+  @Column({ type: 'varchar', length: 200, default: '' })
+  description!: string;
+
   @Column({ name: 'validity_kind', type: 'varchar', length: 8 })
   validityKind!: 'fixed' | 'days';
 
@@ -67,6 +71,10 @@ export class CouponTemplate {
 
   @Column({ type: 'simple-json' })
   channels!: CouponChannel[];
+
+  /** 适用门店: store codes where it may be verified; empty: every store. */
+  @Column({ name: 'store_codes', type: 'simple-json', nullable: true })
+  storeCodes!: string[] | null;
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;

@@ -4,6 +4,7 @@ import { routes } from '@huoyue/shared';
 import { CurrentMember, CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { MemberPrincipal, StaffPrincipal } from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
+import { CouponTemplatesService } from './coupon-templates.service.js';
 import { CouponWalletService } from './coupon-wallet.service.js';
 import { CouponsService } from './coupons.service.js';
 import { RiskService } from './risk.service.js';
@@ -14,6 +15,7 @@ const r = routes.coupons;
 export class CouponsController {
   constructor(
     private readonly coupons: CouponsService,
+    private readonly templateAdmin: CouponTemplatesService,
     private readonly wallets: CouponWalletService,
     private readonly risk: RiskService,
   ) {}
@@ -53,13 +55,21 @@ export class CouponsController {
   }
 
   @Contract(r.listTemplates)
-  async templates() {
-    return { items: await this.coupons.templates() };
+  async templates(@Query() query: In<typeof r.listTemplates.query>) {
+    return { items: await this.templateAdmin.list(query) };
   }
 
   @Contract(r.createTemplate)
   create(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.createTemplate.body>) {
-    return this.coupons.createTemplate(staff, body);
+    return this.templateAdmin.create(staff, body);
+  }
+
+  @Contract(r.deleteTemplate)
+  remove(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.deleteTemplate.params>,
+  ) {
+    return this.templateAdmin.remove(staff, params.id);
   }
 
   @Contract(r.updateTemplate)
@@ -68,7 +78,7 @@ export class CouponsController {
     @Param() params: In<typeof r.updateTemplate.params>,
     @Body() body: In<typeof r.updateTemplate.body>,
   ) {
-    return this.coupons.updateTemplate(staff, params.id, body);
+    return this.templateAdmin.update(staff, params.id, body);
   }
 
   @Contract(r.redeem)

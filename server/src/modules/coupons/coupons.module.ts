@@ -3,6 +3,7 @@ import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { EngagementModule } from '../engagement/engagement.module.js';
 import { CouponsController } from './coupons.controller.js';
 import { CouponExpiryService } from './coupon-expiry.service.js';
+import { CouponTemplatesService } from './coupon-templates.service.js';
 import { CouponWalletService } from './coupon-wallet.service.js';
 import { CouponsService } from './coupons.service.js';
 import { RiskService } from './risk.service.js';
@@ -11,8 +12,14 @@ import { RiskService } from './risk.service.js';
 @Module({
   imports: [EngagementModule],
   controllers: [CouponsController],
-  providers: [CouponsService, CouponWalletService, CouponExpiryService, RiskService],
-  exports: [CouponsService, RiskService],
+  providers: [
+    CouponsService,
+    CouponTemplatesService,
+    CouponWalletService,
+    CouponExpiryService,
+    RiskService,
+  ],
+  exports: [CouponsService, CouponTemplatesService, CouponWalletService, RiskService],
 })
 export class CouponsModule implements OnModuleInit {
   constructor(

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { z } from 'zod';
-import type { claimableView, couponTemplateInput } from '@huoyue/shared';
+import type { claimableView, couponTemplateInput, couponTemplatePatch } from '@huoyue/shared';
 import { addDays, startOfBrandDay } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -12,9 +12,9 @@ import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
-import { AuditService } from '../staff/index.js';
 import { type ClaimGate, NO_CLAIM_GATE } from './claim-gate.js';
 import { Coupon, type CouponChannel, CouponMemberCount, CouponTemplate } from './coupon.entity.js';
+import { CouponTemplatesService } from './coupon-templates.service.js';
 import {
   type CouponView,
   type TemplateView,
@@ -54,7 +54,7 @@ export class CouponsService {
     private readonly uow: UnitOfWork,
     private readonly members: MemberDirectory,
     private readonly engagement: EngagementService,
-    private readonly audit: AuditService,
+    private readonly templateAdmin: CouponTemplatesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -62,85 +62,24 @@ export class CouponsService {
     this.claimGate = gate;
   }
 
-  async templates(): Promise<TemplateView[]> {
-    return (
-      await this.dataSource.getRepository(CouponTemplate).find({ order: { id: 'DESC' } })
-    ).map((t) => toTemplateView(t));
+  /** Templates for staff, by status and channel (the work is CouponTemplatesService's). */
+  templates(filter: { status?: 'active' | 'inactive'; channel?: CouponChannel } = {}) {
+    return this.templateAdmin.list(filter);
   }
 
-  async createTemplate(
+  createTemplate(
     actor: StaffPrincipal,
     input: z.output<typeof couponTemplateInput>,
   ): Promise<TemplateView> {
-    return this.uow.run(async (tx) => {
-      const row = tx.em.create(CouponTemplate, {
-        name: input.name,
-        kind: input.kind,
-        value: input.value,
-        threshold: input.threshold,
-        cap: input.cap,
-        giftName: input.giftName,
-        validityKind: input.validity.kind,
-        validFrom: input.validity.kind === 'fixed' ? new Date(input.validity.from) : null,
-        validTo: input.validity.kind === 'fixed' ? new Date(input.validity.to) : null,
-        validDays: input.validity.kind === 'days' ? input.validity.days : null,
-        totalQuantity: input.totalQuantity,
-        issued: 0,
-        perMemberLimit: input.perMemberLimit,
-        audienceTiers: input.audience.tiers,
-        audienceStages: input.audience.stages,
-        channels: input.channels,
-        active: input.active,
-      });
-      await tx.em.insert(CouponTemplate, row);
-      const view = toTemplateView(row);
-      await this.audit.record(tx.em, actor, {
-        action: 'coupon_template.create',
-        entityType: 'coupon_template',
-        entityId: row.id,
-        after: view,
-      });
-      return view;
-    });
+    return this.templateAdmin.create(actor, input);
   }
 
-  async updateTemplate(
+  updateTemplate(
     actor: StaffPrincipal,
     id: number,
-    input: Partial<
-      Pick<CouponTemplate, 'name' | 'totalQuantity' | 'perMemberLimit' | 'channels' | 'active'>
-    > & { audience?: { tiers: string[]; stages: CouponTemplate['audienceStages'] } },
+    input: z.output<typeof couponTemplatePatch>,
   ): Promise<TemplateView> {
-    return this.uow.run(async (tx) => {
-      const template = await tx.em.findOneBy(CouponTemplate, { id });
-      if (!template) throw new DomainError('NOT_FOUND', '优惠券模板不存在');
-      if (
-        input.totalQuantity !== undefined &&
-        input.totalQuantity !== null &&
-        input.totalQuantity < template.issued
-      ) {
-        throw new DomainError('BUSINESS_RULE', `总量不能少于已发放的 ${template.issued} 张`);
-      }
-      const before = toTemplateView(template);
-      const { audience, ...rest } = input;
-      await tx.em.update(
-        CouponTemplate,
-        { id },
-        {
-          ...rest,
-          ...(audience ? { audienceTiers: audience.tiers, audienceStages: audience.stages } : {}),
-        },
-      );
-      const after = toTemplateView((await tx.em.findOneBy(CouponTemplate, { id }))!);
-      await this.audit.record(tx.em, actor, {
-        action: 'coupon_template.update',
-        entityType: 'coupon_template',
-        entityId: id,
-        before,
-        after,
-      });
-      return after;
-    });
+    return this.templateAdmin.update(actor, id, input);
   }
 
   /** The claim center: active templates open to claiming that this member may have. */

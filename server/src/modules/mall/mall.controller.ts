@@ -6,6 +6,8 @@ import type { MemberPrincipal, StaffPrincipal } from '../../infra/auth/token.ser
 import { Contract, type In } from '../../infra/http/contract.js';
 import { RiskService } from '../coupons/index.js';
 import { MallService } from './mall.service.js';
+import { MallCatalogueService } from './mall-catalogue.service.js';
+import { VouchersService } from './vouchers.service.js';
 import { RedemptionsService } from './redemptions.service.js';
 
 const r = routes.mall;
@@ -16,6 +18,8 @@ export class MallController {
     private readonly mall: MallService,
     private readonly redemptionService: RedemptionsService,
     private readonly risk: RiskService,
+    private readonly catalogue: MallCatalogueService,
+    private readonly vouchers: VouchersService,
   ) {}
 
   @Contract(r.items)
@@ -49,19 +53,40 @@ export class MallController {
     return this.redemptionService.mine(me.memberId, query.limit, query.cursor);
   }
 
+  @Contract(r.redemption)
+  redemption(
+    @CurrentMember() me: MemberPrincipal,
+    @Param() params: In<typeof r.redemption.params>,
+  ) {
+    return this.redemptionService.mineOne(me.memberId, params.id);
+  }
+
   @Contract(r.redemptions)
   redemptions(@Query() query: In<typeof r.redemptions.query>) {
     return this.redemptionService.list(query.status, query.limit, query.cursor);
   }
 
   @Contract(r.listItems)
-  async all() {
-    return { items: await this.mall.allItems() };
+  async all(@Query() query: In<typeof r.listItems.query>) {
+    return { items: await this.catalogue.list(query.status) };
   }
 
   @Contract(r.createItem)
   create(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.createItem.body>) {
-    return this.mall.createItem(staff, body);
+    return this.catalogue.create(staff, body);
+  }
+
+  @Contract(r.deleteItem)
+  remove(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.deleteItem.params>) {
+    return this.catalogue.remove(staff, params.id);
+  }
+
+  @Contract(r.redeemVoucher)
+  redeemVoucher(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Body() body: In<typeof r.redeemVoucher.body>,
+  ) {
+    return this.vouchers.redeem(staff, body);
   }
 
   @Contract(r.updateItem)
@@ -70,7 +95,7 @@ export class MallController {
     @Param() params: In<typeof r.updateItem.params>,
     @Body() body: In<typeof r.updateItem.body>,
   ) {
-    return this.mall.updateItem(staff, params.id, body);
+    return this.catalogue.update(staff, params.id, body);
   }
 
   @Contract(r.ship)

@@ -51,8 +51,60 @@ export class MallItem {
   @Column({ type: 'varchar', length: 1000, default: '' })
   description!: string;
 
+  /** Virtual items: 适用门店 where the voucher may be verified; empty or null: every store. */
+  @Column({ name: 'store_codes', type: 'simple-json', nullable: true })
+  storeCodes!: string[] | null;
+
+  /** Virtual items: days a voucher stays valid after the redemption. */
+  @Column({ name: 'voucher_days', type: 'int', default: 30 })
+  voucherDays!: number;
+
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  @CreatedAtColumn()
+  createdAt!: Date;
+}
+
+export type VoucherStatus = 'available' | 'used' | 'void';
+
+/**
+ * What a virtual item delivers: one voucher per unit, with an unguessable code the clerk scans. Its status moves
+ * only by conditional UPDATEs (available → used once; available → void when the redemption is cancelled).
+ */
+@Entity('mall_voucher')
+@Index('idx_mall_voucher_redemption', ['redemptionId'])
+@Index('idx_mall_voucher_member', ['memberId', 'id'])
+export class MallVoucher {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 32, unique: true })
+  code!: string;
+
+  @Column({ name: 'redemption_id', type: 'int' })
+  redemptionId!: number;
+
+  @Column({ name: 'member_id', type: 'int' })
+  memberId!: number;
+
+  @Column({ name: 'item_id', type: 'int' })
+  itemId!: number;
+
+  @Column({ type: 'varchar', length: 12 })
+  status!: VoucherStatus;
+
+  @InstantColumn({ name: 'valid_to' })
+  validTo!: Date;
+
+  @InstantColumn({ name: 'used_at', nullable: true })
+  usedAt!: Date | null;
+
+  @Column({ name: 'used_store_code', type: 'varchar', length: 32, nullable: true })
+  usedStoreCode!: string | null;
+
+  @Column({ name: 'used_by_staff', type: 'int', nullable: true })
+  usedByStaff!: number | null;
 
   @CreatedAtColumn()
   createdAt!: Date;

@@ -1,10 +1,14 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { CouponsModule } from '../coupons/coupons.module.js';
+import { CouponTemplatesService } from '../coupons/index.js';
+import { UploadsModule } from '../uploads/uploads.module.js';
 import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { MallController } from './mall.controller.js';
 import { MallService } from './mall.service.js';
+import { MallCatalogueService } from './mall-catalogue.service.js';
+import { VouchersService } from './vouchers.service.js';
 import { RedemptionsService } from './redemptions.service.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -16,11 +20,13 @@ import {
 
 /** The points mall: items, redemptions (points or points + cash), fulfilment, cancellation. */
 @Module({
-  imports: [PointsModule, CouponsModule, EngagementModule],
+  imports: [PointsModule, CouponsModule, EngagementModule, UploadsModule],
   controllers: [MallController],
   providers: [
     MallService,
+    MallCatalogueService,
     RedemptionsService,
+    VouchersService,
     FakePaymentGateway,
     // The fake pays only beside the fake WeChat (dev, tests); with real credentials cash waits for a real provider.
     {
@@ -30,15 +36,19 @@ import {
       inject: [APP_CONFIG, FakePaymentGateway],
     },
   ],
-  exports: [MallService, FakePaymentGateway],
+  exports: [MallService, VouchersService, FakePaymentGateway],
 })
 export class MallModule implements OnModuleInit {
   constructor(
     private readonly redemptions: RedemptionsService,
     private readonly jobs: JobScheduler,
+    private readonly catalogue: MallCatalogueService,
+    private readonly templates: CouponTemplatesService,
   ) {}
 
   onModuleInit(): void {
+    // A coupon template a mall item gives cannot be deleted from under it.
+    this.templates.addDependents((id) => this.catalogue.itemsUsingTemplate(id));
     this.jobs.register({
       name: 'mall.payment_timeout',
       everyMs: 60_000,

@@ -1,24 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import type { mallItemInput, mallItemView } from '@huoyue/shared';
+import type { mallItemInput, routes } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
-import { CouponsService } from '../coupons/index.js';
+import { CouponsService, CouponTemplatesService } from '../coupons/index.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
 import { PointsService } from '../points/index.js';
-import { AuditService } from '../staff/index.js';
 import { MallItem, MallMemberCount, MallRedemption } from './mall.entity.js';
+import { type ItemView, MallCatalogueService } from './mall-catalogue.service.js';
 import { PaymentGateway } from './payment.gateway.js';
 import { type MemberDayGate, NO_MEMBER_DAYS } from './member-day-gate.js';
+import { VouchersService } from './vouchers.service.js';
 import { type RedemptionView, toRedemptionView } from './redemption-view.js';
 
-type ItemView = z.output<typeof mallItemView>;
 type RedeemInput = {
   quantity: number;
   address?: { name: string; phone: string; address: string };
@@ -56,8 +56,10 @@ export class MallService {
     private readonly coupons: CouponsService,
     private readonly members: MemberDirectory,
     private readonly engagement: EngagementService,
-    private readonly audit: AuditService,
     private readonly payments: PaymentGateway,
+    private readonly catalogue: MallCatalogueService,
+    private readonly templates: CouponTemplatesService,
+    private readonly vouchers: VouchersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -65,122 +67,37 @@ export class MallService {
     this.memberDay = gate;
   }
 
-  itemView(i: MallItem): ItemView {
-    return {
-      id: i.id,
-      name: i.name,
-      kind: i.kind,
-      couponTemplateId: i.couponTemplateId,
-      pointsPrice: i.pointsPrice,
-      cashPrice: i.cashPrice,
-      stock: i.stock,
-      perMemberLimit: i.perMemberLimit,
-      availableFrom: i.availableFrom?.toISOString() ?? null,
-      availableTo: i.availableTo?.toISOString() ?? null,
-      tiers: i.tiers,
-      memberDayOnly: i.memberDayOnly,
-      imageUrl: i.imageUrl,
-      description: i.description,
-      active: i.active,
-    };
+  /** The catalogue's staff side is MallCatalogueService's; these stay for callers that create items (the demo). */
+  createItem(actor: StaffPrincipal, input: z.output<typeof mallItemInput>): Promise<ItemView> {
+    return this.catalogue.create(actor, input);
   }
 
-  async createItem(
-    actor: StaffPrincipal,
-    input: z.output<typeof mallItemInput>,
-  ): Promise<ItemView> {
-    return this.uow.run(async (tx) => {
-      const item = tx.em.create(MallItem, {
-        ...input,
-        availableFrom: input.availableFrom ? new Date(input.availableFrom) : null,
-        availableTo: input.availableTo ? new Date(input.availableTo) : null,
-      });
-      await tx.em.insert(MallItem, item);
-      await this.audit.record(tx.em, actor, {
-        action: 'mall_item.create',
-        entityType: 'mall_item',
-        entityId: item.id,
-        after: this.itemView(item),
-      });
-      return this.itemView(item);
-    });
-  }
-
-  async updateItem(
+  updateItem(
     actor: StaffPrincipal,
     id: number,
-    input: {
-      stockDelta?: number;
-      availableFrom?: string | null;
-      availableTo?: string | null;
-    } & Partial<
-      Pick<
-        MallItem,
-        | 'name'
-        | 'pointsPrice'
-        | 'cashPrice'
-        | 'perMemberLimit'
-        | 'tiers'
-        | 'memberDayOnly'
-        | 'imageUrl'
-        | 'description'
-        | 'active'
-      >
-    >,
+    input: z.output<NonNullable<typeof routes.mall.updateItem.body>>,
   ): Promise<ItemView> {
-    return this.uow.run(async (tx) => {
-      const item = await tx.em.findOneBy(MallItem, { id });
-      if (!item) throw new DomainError('NOT_FOUND', '商品不存在');
-      const before = this.itemView(item);
-      const { stockDelta, availableFrom, availableTo, ...rest } = input;
-      if (stockDelta) {
-        // A delta, conditional on not going below zero: staff restocking never overwrites concurrent redemptions.
-        const moved = await tx.em.queryRunner!.query(
-          'UPDATE mall_item SET stock = stock + ? WHERE id = ? AND stock + ? >= 0',
-          [stockDelta, id, stockDelta],
-          true,
-        );
-        if ((moved.affected ?? 0) !== 1)
-          throw new DomainError('BUSINESS_RULE', `库存不足以减少 ${-stockDelta} 件`);
-      }
-      const changes: Partial<MallItem> = { ...rest };
-      if (availableFrom !== undefined)
-        changes.availableFrom = availableFrom ? new Date(availableFrom) : null;
-      if (availableTo !== undefined)
-        changes.availableTo = availableTo ? new Date(availableTo) : null;
-      if (Object.keys(changes).length > 0) await tx.em.update(MallItem, { id }, changes);
-      const after = this.itemView((await tx.em.findOneBy(MallItem, { id }))!);
-      await this.audit.record(tx.em, actor, {
-        action: 'mall_item.update',
-        entityType: 'mall_item',
-        entityId: id,
-        before,
-        after,
-      });
-      return after;
-    });
+    return this.catalogue.update(actor, id, input);
   }
 
-  async allItems(): Promise<ItemView[]> {
-    return (await this.dataSource.getRepository(MallItem).find({ order: { id: 'DESC' } })).map(
-      (i) => this.itemView(i),
-    );
+  allItems(): Promise<ItemView[]> {
+    return this.catalogue.list();
   }
 
   /**
-   * Items on sale now: active, inside their window. Tier and member-day limits are shown, and checked on redeem. For
-   * a member: a member day's exclusives are marked member-day-only, and hidden from those outside its audience.
+   * Items on sale now: active, inside their window, and redeemable at all (a coupon item whose coupon was switched
+   * off is not listed). Tier and member-day limits are shown, and checked on redeem. For a member: a member day's
+   * exclusives are marked member-day-only, and hidden from those outside its audience.
    */
   async onSale(now = new Date(), memberId?: number): Promise<ItemView[]> {
     const rows = await this.dataSource
       .getRepository(MallItem)
       .find({ where: { active: true }, order: { id: 'DESC' } });
-    const items = rows
-      .filter(
-        (i) =>
-          (!i.availableFrom || i.availableFrom <= now) && (!i.availableTo || i.availableTo > now),
-      )
-      .map((i) => this.itemView(i));
+    const open = rows.filter(
+      (i) =>
+        (!i.availableFrom || i.availableFrom <= now) && (!i.availableTo || i.availableTo > now),
+    );
+    const items = (await this.catalogue.views(open)).filter((v) => v.unavailableReason === null);
     if (memberId === undefined) return items;
     const { exclusive, notForMe } = await this.memberDay.exclusives(memberId);
     return items
@@ -191,7 +108,7 @@ export class MallService {
   async item(id: number, memberId?: number): Promise<ItemView> {
     const item = await this.dataSource.getRepository(MallItem).findOneBy({ id, active: true });
     if (!item) throw new DomainError('NOT_FOUND', '商品不存在或已下架');
-    const view = this.itemView(item);
+    const view = (await this.catalogue.views([item]))[0]!;
     if (memberId === undefined) return view;
     const { exclusive } = await this.memberDay.exclusives(memberId);
     return { ...view, memberDayOnly: view.memberDayOnly || exclusive.has(id) };
@@ -207,6 +124,7 @@ export class MallService {
             return toRedemptionView(
               again,
               (await tx.em.findOneBy(MallItem, { id: again.itemId }))!,
+              (await this.vouchers.forRedemptions([again.id], tx.em)).get(again.id),
             );
           const now = new Date();
           const item = await this.redeemableItem(tx, memberId, itemId, input, now);
@@ -220,7 +138,10 @@ export class MallService {
             sourceRef: `mall:${redemption.id}`,
             properties: { itemId, quantity: input.quantity, pointsSpent: redemption.pointsSpent },
           });
-          return { ...toRedemptionView(redemption, item), paymentParams: params };
+          const vouchers = (await this.vouchers.forRedemptions([redemption.id], tx.em)).get(
+            redemption.id,
+          );
+          return { ...toRedemptionView(redemption, item, vouchers), paymentParams: params };
         });
       } catch (err) {
         // A retried tap with the same request id racing the first: the next attempt answers the first's result.
@@ -247,6 +168,10 @@ export class MallService {
       throw new DomainError('NOT_ELIGIBLE', '该商品不在兑换时间内');
     if (item.kind === 'physical' && !input.address)
       throw new DomainError('VALIDATION_FAILED', '实物商品请填写收货地址');
+    if (item.kind === 'coupon') {
+      const refusal = await this.templates.mallRefusal(item.couponTemplateId ?? 0, tx.em);
+      if (refusal) throw new DomainError('NOT_ELIGIBLE', `该商品暂不可兑换：${refusal}`);
+    }
     const profile = await this.members.profile(tx.em, memberId);
     if (!profile || profile.status !== 'member')
       throw new DomainError('NOT_A_MEMBER', '开通会员后才能兑换');
@@ -356,6 +281,7 @@ export class MallService {
       return toRedemptionView(
         redemption,
         (await this.dataSource.getRepository(MallItem).findOneBy({ id: redemption.itemId }))!,
+        (await this.vouchers.forRedemptions([redemption.id])).get(redemption.id),
       );
     if ((await this.payments.status(redemption.paymentRef!)) !== 'paid')
       throw new DomainError('BUSINESS_RULE', '尚未收到付款，请完成支付后重试');
@@ -368,12 +294,16 @@ export class MallService {
       );
       const current = (await tx.em.findOneBy(MallRedemption, { id: redemptionId }))!;
       if ((moved.affected ?? 0) === 1) await this.fulfil(tx, current, item);
-      return toRedemptionView(current, item);
+      const vouchers = (await this.vouchers.forRedemptions([redemptionId], tx.em)).get(
+        redemptionId,
+      );
+      return toRedemptionView(current, item, vouchers);
     });
   }
 
-  /** What a completed redemption delivers: coupons are issued now; goods wait for shipping. */
+  /** What a completed redemption delivers: coupons now, vouchers for virtual items; goods wait for shipping. */
   private async fulfil(tx: Tx, r: MallRedemption, item: MallItem): Promise<void> {
+    if (item.kind === 'virtual') await this.vouchers.issue(tx, r, item, new Date());
     if (item.kind === 'coupon' && item.couponTemplateId) {
       for (let i = 0; i < r.quantity; i++)
         await this.coupons.issue(

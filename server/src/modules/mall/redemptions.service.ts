@@ -4,10 +4,11 @@ import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { PointsService } from '../points/index.js';
-import { AuditService } from '../staff/index.js';
+import { AuditService, StoresService, storeNames } from '../staff/index.js';
 import { MallItem, MallRedemption } from './mall.entity.js';
 import { PaymentGateway } from './payment.gateway.js';
 import { type RedemptionView, toRedemptionView } from './redemption-view.js';
+import { VouchersService } from './vouchers.service.js';
 
 /**
  * Redemptions once made: the member's and the staff's lists, shipping and delivery, and cancellation (by staff, or
@@ -21,6 +22,8 @@ export class RedemptionsService {
     private readonly points: PointsService,
     private readonly audit: AuditService,
     private readonly payments: PaymentGateway,
+    private readonly vouchers: VouchersService,
+    private readonly stores: StoresService,
   ) {}
 
   /** All members' redemptions, by status (staff fulfilment). */
@@ -43,12 +46,10 @@ export class RedemptionsService {
       .getRepository(MallItem)
       .findBy({ id: In([...new Set(rows.map((r) => r.itemId))].concat(0)) });
     const page = rows.slice(0, limit);
+    const vouchers = await this.vouchers.forRedemptions(page.map((r) => r.id));
     return {
       items: page.map((r) => ({
-        ...toRedemptionView(
-          r,
-          items.find((i) => i.id === r.itemId)!,
-        ),
+        ...toRedemptionView(r, items.find((i) => i.id === r.itemId) ?? null, vouchers.get(r.id)),
         memberId: r.memberId,
         address: r.address,
       })),
@@ -74,15 +75,21 @@ export class RedemptionsService {
       .getRepository(MallItem)
       .findBy({ id: In([...new Set(rows.map((r) => r.itemId))].concat(0)) });
     const page = rows.slice(0, limit);
+    const vouchers = await this.vouchers.forRedemptions(page.map((r) => r.id));
     return {
       items: page.map((r) =>
-        toRedemptionView(
-          r,
-          items.find((i) => i.id === r.itemId)!,
-        ),
+        toRedemptionView(r, items.find((i) => i.id === r.itemId) ?? null, vouchers.get(r.id)),
       ),
       nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
     };
+  }
+
+  /** One of the member's own redemptions (someone else's is "not found"). */
+  async mineOne(memberId: number, id: number): Promise<RedemptionView> {
+    const r = await this.dataSource.getRepository(MallRedemption).findOneBy({ id, memberId });
+    if (!r) throw new DomainError('NOT_FOUND', '兑换记录不存在');
+    const item = await this.dataSource.getRepository(MallItem).findOneBy({ id: r.itemId });
+    return toRedemptionView(r, item, (await this.vouchers.forRedemptions([id])).get(id));
   }
 
   async ship(actor: StaffPrincipal, id: number, trackingNo: string): Promise<RedemptionView> {
@@ -143,6 +150,7 @@ export class RedemptionsService {
    * and the points come back. Coupons a redemption issued stay with the member (revoking them is a staff decision).
    */
   async cancel(actor: StaffPrincipal | null, id: number, reason: string): Promise<RedemptionView> {
+    const names = await storeNames(this.stores);
     return this.uow.run(async (tx) => {
       const redemption = await tx.em.findOneBy(MallRedemption, { id });
       if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
@@ -153,6 +161,7 @@ export class RedemptionsService {
         .where("id = :id AND status <> 'cancelled'", { id })
         .execute();
       if ((moved.affected ?? 0) !== 1) throw new DomainError('CONFLICT', '该兑换已取消');
+      await this.vouchers.voidFor(tx, id, names);
       await this.restore(tx, redemption, reason);
       if (actor)
         await this.audit.record(tx.em, actor, {

@@ -12,3 +12,4 @@ export type { Member } from './entities/member.entity.js';
 export { generateCardNo } from './card-code.service.js';
 export { MembersService, PHONE_REF } from './members.service.js';
 export { TierService } from './tier.service.js';
+export { MemberLookupService, memberRef, type MemberRef } from './member-lookup.service.js';

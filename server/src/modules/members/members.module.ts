@@ -17,6 +17,7 @@ import { MemberListService } from './member-list.service.js';
 import { JoinSettingsService } from './join-settings.service.js';
 import { MemberProfileService } from './member-profile.service.js';
 import { MembershipController } from './membership.controller.js';
+import { MemberLookupService } from './member-lookup.service.js';
 import { MembersService } from './members.service.js';
 import { TierListener } from './tier.listener.js';
 import { TierService } from './tier.service.js';
@@ -42,8 +43,9 @@ import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
     CardCodeService,
     JoinSettingsService,
     MemberProfileService,
+    MemberLookupService,
   ],
-  exports: [MembersService, TierService],
+  exports: [MembersService, TierService, MemberLookupService],
 })
 export class MembersModule implements OnModuleInit {
   constructor(

@@ -9,3 +9,4 @@ export { AuditService } from './audit.service.js';
 export { StaffService } from './staff.service.js';
 export { StoresService } from './stores.service.js';
 export { IntegrationKeysService } from './integration-keys.service.js';
+export { deskStore, storeNames, type DeskStore } from './desk-store.js';

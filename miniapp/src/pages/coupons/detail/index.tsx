@@ -48,6 +48,10 @@ export default function CouponDetail() {
               有效期 {formatDateTime(c.validFrom)} 至 {formatDateTime(c.validTo)}
             </Text>
             {c.usedAt && <Text className="muted">使用时间 {formatDateTime(c.usedAt)}</Text>}
+            {c.storeNames.length > 0 && (
+              <Text className="muted">仅限 {c.storeNames.join('、')} 使用</Text>
+            )}
+            {c.description && <Text className="muted">{c.description}</Text>}
           </View>
         )}
       </PageState>

@@ -3,6 +3,8 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import { routes, shippingAddress } from '@huoyue/shared';
 import { api } from '../../../api/client';
+import { API_BASE_URL } from '../../../api/transport';
+import { assetUrl } from '../../../logic/assets';
 import { payForRedemption } from '../../../api/pay';
 import { showError } from '../../../components/feedback';
 import { PageState } from '../../../components/PageState';
@@ -35,8 +37,10 @@ export default function Item() {
   const requestId = useRef(newRequestId());
 
   const d = page.data;
+  // The server's reason first (its coupon was switched off …), then what the page can tell itself.
   const blocker = d
-    ? redeemBlocker(d.item, { balance: d.balance, tierCode: d.tierCode }, quantity, d.memberDayNow)
+    ? (d.item.unavailableReason ??
+      redeemBlocker(d.item, { balance: d.balance, tierCode: d.tierCode }, quantity, d.memberDayNow))
     : null;
 
   const redeem = async () => {
@@ -94,7 +98,11 @@ export default function Item() {
         {d && (
           <>
             {d.item.imageUrl ? (
-              <Image className="item__img" src={d.item.imageUrl} mode="aspectFill" />
+              <Image
+                className="item__img"
+                src={assetUrl(d.item.imageUrl, API_BASE_URL)!}
+                mode="aspectFill"
+              />
             ) : (
               <View className="item__img item__img--blank">🎁</View>
             )}

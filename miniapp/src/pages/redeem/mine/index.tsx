@@ -10,6 +10,7 @@ import { Button, Tag } from '../../../components/ui';
 import { usePaged } from '../../../hooks/usePaged';
 import { formatDateTime, formatNumber, formatYuan, loadMoreLabel } from '../../../logic/format';
 import { REDEMPTION_STATUS_LABELS, type Redemption } from '../../../logic/mall';
+import { vouchersLabel } from '../../../logic/vouchers';
 
 const STATUS_TAG: Record<Redemption['status'], 'primary' | 'success' | 'warning' | 'default'> = {
   pending_payment: 'warning',
@@ -60,15 +61,28 @@ export default function MyRedemptions() {
                 {r.cashDue > 0 ? ` + ${formatYuan(r.cashDue)}` : ''}
               </Text>
               {r.trackingNo && <Text className="list-item__sub">快递单号 {r.trackingNo}</Text>}
+              {r.vouchers.length > 0 && (
+                <Text className="list-item__sub">{vouchersLabel(r.vouchers)}</Text>
+              )}
               {r.status === 'pending_payment' && r.payBefore && (
                 <Text className="list-item__sub">请在 {formatDateTime(r.payBefore)} 前支付</Text>
               )}
             </View>
-            {r.status === 'pending_payment' ? (
+            {r.status === 'pending_payment' && (
               <Button size="small" type="primary" onClick={() => void pay(r)}>
                 去支付
               </Button>
-            ) : (
+            )}
+            {r.status !== 'pending_payment' && r.vouchers.length > 0 && (
+              <Button
+                size="small"
+                type="primary"
+                onClick={() => go(`/pages/redeem/voucher/index?id=${r.redemptionId}`)}
+              >
+                查看兑换券
+              </Button>
+            )}
+            {r.status !== 'pending_payment' && r.vouchers.length === 0 && (
               <Tag type={STATUS_TAG[r.status]}>{REDEMPTION_STATUS_LABELS[r.status]}</Tag>
             )}
           </View>

@@ -42,10 +42,22 @@ export default function Result() {
       {params.kind === 'coupon' && paid && (
         <Text className="muted result__text">优惠券已放入您的券包</Text>
       )}
+      {params.kind === 'virtual' && paid && (
+        <Text className="muted result__text">兑换券已发放，到店出示二维码即可核销</Text>
+      )}
       <View className="result__actions">
         {params.kind === 'physical' && paid && !subscribed && (
           <Button type="primary" block onClick={notifyMe}>
             发货后通知我
+          </Button>
+        )}
+        {params.kind === 'virtual' && paid && (
+          <Button
+            type="primary"
+            block
+            onClick={() => go(`/pages/redeem/voucher/index?id=${params.id}`)}
+          >
+            查看兑换券
           </Button>
         )}
         {params.kind === 'coupon' && paid ? (

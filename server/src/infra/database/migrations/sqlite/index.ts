@@ -13,8 +13,7 @@ import { OrdersCoveringIndex1796191784361 } from './1796191784361-OrdersCovering
 import { Messaging1796192141100 } from './1796192141100-Messaging.js';
 import { Campaigns1796192599903 } from './1796192599903-Campaigns.js';
 import { MemberDays1796193900688 } from './1796193900688-MemberDays.js';
-import { MemberDayParticipation1796538729884 } from './1796538729884-MemberDayParticipation.js';
-import { Issue17ConsoleAndMembership1796542905664 } from './1796542905664-Issue17ConsoleAndMembership.js';
+import { Issue17ConsoleCatalogueMembership1796543690970 } from './1796543690970-Issue17ConsoleCatalogueMembership.js';
 
 export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795519752139,
@@ -30,6 +29,5 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   Messaging1796192141100,
   Campaigns1796192599903,
   MemberDays1796193900688,
-  MemberDayParticipation1796538729884,
-  Issue17ConsoleAndMembership1796542905664,
+  Issue17ConsoleCatalogueMembership1796543690970,
 ];
