@@ -112,6 +112,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
   'order.create': '录入订单',
   'badge.backfill': '补发勋章',
   'job.run': '手动运行定时任务',
+  'members.join_settings.update': '修改开卡设置',
 };
 
 /** An audit action in Chinese: 新建优惠券, 修改积分规则, 下架商城商品 … */
