@@ -33,7 +33,9 @@ describe('journey (d): a virtual item delivers a voucher that the desk verifies 
     server = await startTestServer();
     browser = await launchBrowser();
     clerk = (
-      await setUpStoresAndClerks(server, [{ code: 'XH01', name: '徐汇店', clerk: 'clerk.xuhui' }])
+      await setUpStoresAndClerks(browser.browser, server, [
+        { name: '徐汇店', clerk: 'clerk.xuhui' },
+      ])
     )[0]!;
   });
   after(async () => {
@@ -101,7 +103,7 @@ describe('journey (d): a virtual item delivers a voucher that the desk verifies 
   it('a member redeems it and sees a voucher with its code and a QR at least 200 px wide, centred', async () => {
     phone = await openMemberApp(browser.browser, server);
     await joinInApp(phone, '阿澈', mobile);
-    await recordPurchase(server, mobile, 500);
+    await recordPurchase(browser.browser, server, '阿澈', 500);
     await phone.reload();
     await phone.getByTestId('points-balance').getByText('500').waitFor();
     await phone.getByText('积分商城').last().click();

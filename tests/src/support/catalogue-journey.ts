@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
-import { routes } from '@huoyue/shared';
-import type { Page } from 'playwright-core';
-import { staffLogin } from './flows.js';
-import { appButton, appInput, LATIN_ALLOWED, visibleLatinWords } from './journey.js';
+import type { Browser, Page } from 'playwright-core';
+import { createClerk, createStore } from './console-steps.js';
+import { openMember, recordPurchase as recordPurchaseInDrawer } from './engage-steps.js';
+import { appButton, appInput, LATIN_ALLOWED, openConsole, visibleLatinWords } from './journey.js';
 import type { TestServer } from './test-server.js';
 
 /** Steps the catalogue journeys (b) and (d) share: pictures, screenshots, the member's join, the desk. */
@@ -79,57 +78,47 @@ export interface Clerk {
   store: string;
 }
 
-/**
- * TODO(lead): switch to the console's 员工与门店 page once it is merged (another engineer builds it in this issue):
- * the owner creates these stores and one clerk for each there. Until then the journey sets them up over the API,
- * as that page will.
- */
+/** The owner opens these stores and one clerk for each on the console's 员工与门店 page. */
 export async function setUpStoresAndClerks(
+  browser: Browser,
   server: TestServer,
-  stores: { code: string; name: string; clerk: string }[],
+  stores: { name: string; clerk: string }[],
 ): Promise<Clerk[]> {
-  const owner = await staffLogin(server);
+  const owner = await openConsole(browser, server);
   const clerks: Clerk[] = [];
+  for (const s of stores) await createStore(owner, s.name);
   for (const s of stores) {
-    await owner.call(routes.staff.createStore, { body: { code: s.code, name: s.name } });
     const account = { username: s.clerk, password: 'clerk-password-1' };
-    await owner.call(routes.staff.create, {
-      body: { ...account, displayName: `${s.name}店员`, role: 'clerk', storeCode: s.code },
-    });
+    await createClerk(owner, { ...account, name: `${s.name}店员`, store: s.name });
     clerks.push({ ...account, store: s.name });
   }
+  await owner.context().close();
   return clerks;
 }
 
-/**
- * TODO(lead): the console has no page to record a purchase yet; a purchase comes from the till (POS) over the
- * orders API, which is what this does for the member with this phone number.
- */
-export async function recordPurchase(server: TestServer, phone: string, yuan: number) {
-  const owner = await staffLogin(server);
-  const found = await owner.call(routes.members.adminSearch, { query: { query: phone } });
-  assert.equal(found.items.length, 1, `one member with ${phone}`);
-  await owner.call(routes.points.createOrder, {
-    body: {
-      orderNo: `POS-${randomUUID().slice(0, 12)}`,
-      member: { id: found.items[0]!.id },
-      amount: yuan * 100,
-      paidAt: new Date().toISOString(),
-    },
-  });
+/** A purchase at the till, recorded by the owner in the member's drawer (补录消费). */
+export async function recordPurchase(
+  browser: Browser,
+  server: TestServer,
+  nickname: string,
+  yuan: number,
+): Promise<void> {
+  const owner = await openConsole(browser, server);
+  await openMember(owner, nickname);
+  await recordPurchaseInDrawer(owner, yuan);
+  await owner.context().close();
 }
 
-/**
- * The member joins in the app with a nickname and the phone authorisation (the browser build's stand-in for
- * WeChat's phone button). TODO(lead): the join page gains an agreement checkbox in this issue; tick it here then.
- */
+/** The member joins in the app with a nickname, the phone authorisation and the agreement ticked. */
 export async function joinInApp(page: Page, nickname: string, phone: string): Promise<void> {
   await appButton(page, '免费开卡').click();
   await appInput(page, '怎么称呼您').fill(nickname);
   await appInput(page, '手机号（开发环境模拟微信授权）').fill(phone);
   await appButton(page, '授权').click();
   await page.getByText('✓ 已授权').waitFor();
+  await page.getByTestId('join-agree').click();
   await appButton(page, '立即开卡').click();
+  await page.getByText('去会员卡').click(); // the welcome: 开卡成功
   await page.getByText('出示会员码').waitFor();
 }
 
