@@ -13,6 +13,7 @@ import {
   setUpStoresAndClerks,
   shot,
 } from '../support/catalogue-journey.js';
+import { createCoupon, createMallItem } from '../support/console-steps.js';
 import { appButton, openConsole, openMemberApp, siteUrl } from '../support/journey.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -52,20 +53,18 @@ describe('journey (b): a coupon sold in the points mall, verified at the right s
       .locator('.ant-empty-description')
       .waitFor();
     await assertNoLatin(owner, 'the empty coupons page');
-    await owner.getByRole('button', { name: '新建优惠券' }).click();
-    const dialog = owner.getByRole('dialog');
-    await dialog.getByLabel('名称').fill('满100减20');
-    await dialog.getByLabel('使用说明（会员可见）').fill('徐汇店堂食、外带可用');
-    await dialog.getByLabel('减免金额').fill('20');
-    await dialog.getByLabel('使用门槛（0 为无门槛）').fill('100');
-    await dialog.getByRole('checkbox', { name: /^积分商城/ }).check();
-    await dialog.getByLabel('适用门店（不选为全部门店）').click();
-    await owner.locator('.ant-select-item-option', { hasText: '徐汇店' }).click();
-    await dialog.getByText('发放渠道').click(); // closes the store list
-    await assertNoLatin(owner, 'the coupon form');
-    await shot(owner, 'console-coupon-form');
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
-    await owner.getByText('优惠券已创建').waitFor();
+    const coupon = {
+      name: '满100减20',
+      description: '徐汇店堂食、外带可用',
+      yuanOff: 20,
+      overYuan: 100,
+      alsoOfferedIn: ['积分商城'],
+      stores: ['徐汇店'],
+    };
+    await createCoupon(owner, coupon, async () => {
+      await assertNoLatin(owner, 'the coupon form');
+      await shot(owner, 'console-coupon-form');
+    });
     const row = owner.getByRole('row', { name: /满100减20/ });
     await row.getByText('积分商城').waitFor();
     await row.getByText('徐汇店', { exact: true }).waitFor();
@@ -75,30 +74,28 @@ describe('journey (b): a coupon sold in the points mall, verified at the right s
   });
 
   it('the owner creates a mall item, picking that coupon from the list (no id typed), with a picture', async () => {
-    await owner.getByRole('menuitem', { name: '积分商城' }).click();
-    await owner.getByRole('button', { name: '新建商品' }).click();
-    const dialog = owner.getByRole('dialog');
-    await dialog.getByLabel('名称').fill('满100减20券');
-    await dialog.getByLabel('兑换出的优惠券').click();
-    await dialog.getByLabel('兑换出的优惠券').fill('满100');
-    const option = owner.locator('.ant-select-item-option', { hasText: '满100减20' });
-    await option.getByText('领取后 30 天内有效').waitFor();
-    await assertNoLatin(owner, 'the coupon picker');
-    await shot(owner, 'console-mall-coupon-picker');
-    await option.click();
-    await dialog.getByLabel('积分价格').fill('150');
-    await dialog.locator('input[type=file]').setInputFiles({
-      name: '满减券.png',
-      mimeType: 'image/png',
-      buffer: productPicture(240, [232, 89, 12]),
+    const item = {
+      name: '满100减20券',
+      coupon: '满100减20',
+      points: 150,
+      picture: {
+        name: '满减券.png',
+        mimeType: 'image/png',
+        buffer: productPicture(240, [232, 89, 12]),
+      },
+      description: '兑换后放入券包，徐汇店满100元可用。',
+    };
+    await createMallItem(owner, item, {
+      couponOption: async (option) => {
+        await option.getByText('领取后 30 天内有效').waitFor();
+        await assertNoLatin(owner, 'the coupon picker');
+        await shot(owner, 'console-mall-coupon-picker');
+      },
+      beforeSave: async () => {
+        await assertNoLatin(owner, 'the mall item form');
+        await shot(owner, 'console-mall-item-form');
+      },
     });
-    await owner.getByText('图片已上传').waitFor();
-    await dialog.locator('img[alt="商品图片"]').waitFor();
-    await dialog.getByLabel('商品说明（会员可见）').fill('兑换后放入券包，徐汇店满100元可用。');
-    await assertNoLatin(owner, 'the mall item form');
-    await shot(owner, 'console-mall-item-form');
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
-    await owner.getByText('商品已创建').waitFor();
     const row = owner.getByRole('row', { name: /满100减20券/ });
     await row.getByText('满100减20（满100减20）').waitFor();
     await row.locator('img').waitFor();

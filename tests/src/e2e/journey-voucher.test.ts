@@ -13,6 +13,7 @@ import {
   setUpStoresAndClerks,
   shot,
 } from '../support/catalogue-journey.js';
+import { createMallItem } from '../support/console-steps.js';
 import { appButton, openConsole, openMemberApp, siteUrl } from '../support/journey.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -45,27 +46,21 @@ describe('journey (d): a virtual item delivers a voucher that the desk verifies 
 
   it('the owner creates a virtual item with a picture and a voucher valid 30 days', async () => {
     const owner = await openConsole(browser.browser, server);
-    await owner.getByRole('menuitem', { name: '积分商城' }).click();
-    await owner.getByRole('button', { name: '新建商品' }).click();
-    const dialog = owner.getByRole('dialog');
-    await dialog.getByLabel('名称').fill('中杯咖啡兑换券');
-    await dialog.getByLabel('类型').click();
-    await owner.locator('.ant-select-item-option', { hasText: '虚拟商品' }).click();
-    await dialog.getByLabel('兑换券有效期').fill('30');
-    await dialog.getByLabel('积分价格').fill('300');
-    await dialog.getByLabel('每人限兑').fill('5');
-    await dialog.locator('input[type=file]').setInputFiles({
-      name: '咖啡.png',
-      mimeType: 'image/png',
-      buffer: productPicture(240, [120, 72, 40]),
+    const item = {
+      name: '中杯咖啡兑换券',
+      voucherDays: 30,
+      points: 300,
+      perMemberLimit: 5,
+      picture: {
+        name: '咖啡.png',
+        mimeType: 'image/png',
+        buffer: productPicture(240, [120, 72, 40]),
+      },
+      description: '任意门店兑换中杯咖啡一杯，兑换后在“我的兑换”出示二维码。',
+    };
+    await createMallItem(owner, item, {
+      beforeSave: () => assertNoLatin(owner, 'the virtual item form'),
     });
-    await owner.getByText('图片已上传').waitFor();
-    await dialog
-      .getByLabel('商品说明（会员可见）')
-      .fill('任意门店兑换中杯咖啡一杯，兑换后在“我的兑换”出示二维码。');
-    await assertNoLatin(owner, 'the virtual item form');
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
-    await owner.getByText('商品已创建').waitFor();
     await owner
       .getByRole('row', { name: /中杯咖啡兑换券/ })
       .getByText('兑换券（30 天内到店核销）')

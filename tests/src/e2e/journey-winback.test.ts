@@ -4,6 +4,7 @@ import { brandDay } from '@huoyue/shared';
 import { MessageDispatcher } from '@huoyue/server/dist/modules/messaging/dispatcher.js';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
+import { createCoupon } from '../support/console-steps.js';
 import {
   closeMember,
   daysAgo,
@@ -46,21 +47,10 @@ describe('journey: winning back dormant members with the playbook and its coupon
     await server?.stop();
   });
 
-  const newCoupon = async (name: string, yuanOff: string, overYuan: string) => {
-    await admin.getByRole('button', { name: '新建优惠券' }).click();
-    const dialog = admin.getByRole('dialog');
-    await dialog.getByLabel('名称').fill(name);
-    await dialog.getByLabel('减免金额（元）').fill(yuanOff);
-    await dialog.getByLabel('使用门槛（元，0 为无门槛）').fill(overYuan);
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
-    await admin.getByRole('row', { name: new RegExp(name) }).waitFor();
-  };
-
   it('the owner creates the coupons and turns quiet hours off for the test', async () => {
     admin = await openConsole(browser.browser, server);
-    await openMenu(admin, '优惠券');
-    await newCoupon('到店礼券', '5', '0');
-    await newCoupon('回归专享券', '20', '100');
+    await createCoupon(admin, { name: '到店礼券', yuanOff: 5 });
+    await createCoupon(admin, { name: '回归专享券', yuanOff: 20, overYuan: 100 });
     await expectChineseOnly(admin, 'the coupons page');
     await openMenu(admin, '自动化营销');
     const settings = admin.locator('.ant-card', { hasText: '发送设置' });
