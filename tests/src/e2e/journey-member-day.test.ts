@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { brandDay } from '@huoyue/shared';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
+import { createMallItem } from '../support/console-steps.js';
 import {
   closeMember,
   dropdownOption,
@@ -42,15 +43,7 @@ describe('journey: a gold members’ day with an exclusive item', () => {
 
   it('the owner puts an item in the points mall', async () => {
     admin = await openConsole(browser.browser, server);
-    await openMenu(admin, '积分商城');
-    await admin.getByRole('button', { name: '新建商品' }).click();
-    const dialog = admin.getByRole('dialog');
-    await dialog.getByLabel('名称').fill('金卡专享咖啡');
-    await dialog.getByLabel('类型').click();
-    await dropdownOption(admin, '虚拟').click();
-    await dialog.getByLabel('积分价格').fill('200');
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
-    await admin.getByRole('cell', { name: '金卡专享咖啡' }).waitFor();
+    await createMallItem(admin, { name: '金卡专享咖啡', points: 200 }); // a 虚拟商品: a voucher
     await expectChineseOnly(admin, 'the points mall page');
   });
 
@@ -63,7 +56,8 @@ describe('journey: a gold members’ day with an exclusive item', () => {
     await openMember(admin, '金卡阿金');
     await recordPurchase(admin, 5000);
     const drawer = admin.locator('.ant-drawer');
-    await drawer.getByText('5000').first().waitFor(); // the points the purchase earned, on the member page
+    // The points the purchase earned, in the member's ledger (numbers are shown with separators).
+    await drawer.getByTestId('member-ledger').getByText('+5,000').waitFor();
     await expectChineseOnly(admin, 'the member page');
     await screenshot(admin, 'console-member-purchase');
     await closeMember(admin);
