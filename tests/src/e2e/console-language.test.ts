@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
+import { closeMember } from '../support/engage-steps.js';
 import { LATIN_ALLOWED, openConsole, siteUrl, visibleLatinWords } from '../support/journey.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -155,7 +156,8 @@ describe('the console speaks Chinese on every screen (demo brand)', () => {
     await page.getByRole('button', { name: '我已核实，继续调整' }).click();
     await page.getByText(`已为 ${nickname} 增加 20,000 积分`).waitFor();
     await first.getByText('+20,000').waitFor();
-    await page.keyboard.press('Escape');
+    // Escape raced the confirmation still fading out (it could land there and leave the drawer open): its × closes it.
+    await closeMember(page);
   });
 
   it('rules are edited as forms: the adjustment limit and a longer check-in ladder, saved after a confirmation', async () => {
