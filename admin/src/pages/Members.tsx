@@ -157,11 +157,6 @@ export function MembersPage() {
               { title: '积分', render: (_: unknown, m) => m.points.toLocaleString('zh-CN') },
               { title: '归属门店', render: (_: unknown, m) => m.homeStore?.name ?? '—' },
               { title: '入会时间', render: (_: unknown, m) => time(m.joinedAt) },
-              {
-                title: '状态',
-                render: (_: unknown, m) =>
-                  m.status === 'member' ? '会员' : <Tag>{MEMBER_STATUS_LABELS[m.status]}</Tag>,
-              },
             ]}
           />
         )}
