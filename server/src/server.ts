@@ -110,6 +110,13 @@ async function startFakeWechatIfWanted(
   return { fake, config };
 }
 
+/** A hop count as a trust function (the adapter's options type takes no number): the nearest `hops` proxies. */
+function trustProxy(
+  value: AppConfig['trustProxy'],
+): false | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_addr: string, hop: number) => hop < value : value;
+}
+
 /** The Nest application on Fastify, with its logging, body parsers, API docs and static apps; not yet initialised. */
 async function createApp(
   config: AppConfig,
@@ -123,7 +130,8 @@ async function createApp(
     genReqId: requestId,
     logController: new RequestLogController(),
     bodyLimit: 64 * 1024,
-    trustProxy: true,
+    // The client address is the socket's unless TRUST_PROXY names the proxies (docs/security-auth.md).
+    trustProxy: trustProxy(config.trustProxy),
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(

@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   REQUEST_REPLAYED: 401,
   ACCOUNT_DISABLED: 401,
   FORBIDDEN: 403,
+  /** Too many wrong passwords in a row: an owner unlocks the account (员工与门店 → 解锁). */
+  ACCOUNT_LOCKED: 423,
   ADJUST_LIMIT_EXCEEDED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_BRAND_TIMEZONE } from '@huoyue/shared';
@@ -37,7 +38,7 @@ export const envSchema = z.object({
   /** Port of the built-in fake WeChat when it is started (0 = any free port). */
   FAKE_WECHAT_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
-  ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must have at least 8 characters').optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'ADMIN_PASSWORD must have at least 10 characters').optional(),
   DEMO_DATA: booleanFlag.optional(),
   TZ_BRAND: z
     .string()
@@ -53,6 +54,20 @@ export const envSchema = z.object({
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must have at least 32 characters').optional(),
   /** Login attempts (member and staff) allowed per client IP per minute. */
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /**
+   * Which proxies may tell the client's address in X-Forwarded-For: a comma list of IPs or CIDRs, or a hop count.
+   * Unset: nobody; the client address is the socket's.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => parseTrustProxy(v, ctx)),
+  /** Wrong staff passwords in a row before each further attempt waits (the wait doubles each time). */
+  LOGIN_BACKOFF_AFTER: z.coerce.number().int().min(1).max(100).default(5),
+  /** The first wait, in seconds. */
+  LOGIN_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Wrong staff passwords in a row that lock the account until an owner unlocks it. */
+  LOGIN_LOCK_AFTER: z.coerce.number().int().min(2).max(100).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('./data'),
   /** Largest picture staff may upload (bytes); default 2 MB. */
@@ -92,6 +107,10 @@ export interface AppConfig {
   jwtSecret: string;
   logLevel: Env['LOG_LEVEL'];
   authRateLimitPerMinute: number;
+  /** Fastify's trustProxy: false (the socket's address), a hop count, or the proxies' IPs and CIDRs. */
+  trustProxy: false | number | string[];
+  /** Per-account staff login limits (docs/security-auth.md). */
+  loginLimits: { backoffAfter: number; backoffSeconds: number; lockAfter: number };
   dataDir: string;
   /** Staff uploads (item pictures): kept in DATA_DIR/uploads, served at /uploads/, or from a CDN in front of it. */
   uploads: { dir: string; maxBytes: number; publicBaseUrl: string | null };
@@ -158,6 +177,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret: e.JWT_SECRET ?? loadOrCreateSecret(resolve(dataDir, 'jwt-secret')),
     logLevel: e.LOG_LEVEL,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
+    loginLimits: {
+      backoffAfter: Math.min(e.LOGIN_BACKOFF_AFTER, e.LOGIN_LOCK_AFTER),
+      backoffSeconds: e.LOGIN_BACKOFF_SECONDS,
+      lockAfter: e.LOGIN_LOCK_AFTER,
+    },
     dataDir,
     uploads: {
       dir: resolve(dataDir, 'uploads'),
@@ -165,6 +190,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       publicBaseUrl: e.PUBLIC_ASSET_BASE_URL?.replace(/\/+$/, '') ?? null,
     },
   };
+}
+
+/** TRUST_PROXY: unset or 'false' trusts no proxy; digits are a hop count; otherwise IPs and CIDRs, comma separated. */
+function parseTrustProxy(
+  value: string | undefined,
+  ctx: z.RefinementCtx,
+): false | number | string[] {
+  const v = value?.trim() ?? '';
+  if (v === '' || v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v) === 0 ? false : Number(v);
+  const entries = v.split(',').map((x) => x.trim());
+  const bad = entries.filter((entry) => {
+    const [ip, prefix, ...rest] = entry.split('/');
+    const family = isIP(ip ?? '');
+    if (family === 0 || rest.length > 0) return true;
+    if (prefix === undefined) return false;
+    return !/^\d+$/.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128);
+  });
+  if (bad.length > 0)
+    ctx.addIssue({
+      code: 'custom',
+      message: `not an IP, a CIDR or a hop count: ${bad.join(', ')} (name the proxies; 'true' is not accepted)`,
+    });
+  return entries;
 }
 
 /** A secret generated once and kept beside the data, so tokens survive restarts without a constant in code. */

@@ -12,6 +12,8 @@ export const staffView = z.object({
   /** The clerk's store by name, so no page shows a bare code. */
   storeName: z.string().nullable(),
   active: z.boolean(),
+  /** Locked after too many wrong passwords in a row; an owner unlocks it. */
+  locked: z.boolean(),
   lastLoginAt: z.string().nullable(),
   createdAt: z.string(),
 });
@@ -25,7 +27,9 @@ const username = z
   .min(3, '登录账号至少 3 个字符')
   .max(32, '登录账号最多 32 个字符')
   .regex(/^[a-zA-Z0-9_.-]+$/, '用户名只能包含字母、数字和 _ . -');
-const password = z.string().min(8, '密码至少 8 位').max(128);
+/** The rule the console states; the server also refuses common passwords (docs/security-auth.md). */
+export const STAFF_PASSWORD_RULE = '至少 10 位，不能是常见密码';
+const password = z.string().min(10, '密码至少 10 位').max(128, '密码最多 128 位');
 const storeCode = z
   .string()
   .trim()
@@ -57,6 +61,12 @@ export const updateStaffBody = z.strictObject({
   storeCode: storeCode.nullable().optional(),
   active: z.boolean().optional(),
   password: password.optional(),
+});
+
+/** The signed-in staff member changes their own password; the answer carries a fresh token. */
+export const changeOwnPasswordBody = z.strictObject({
+  currentPassword: z.string().min(1, '请填写当前密码').max(128),
+  newPassword: password,
 });
 
 export const storeView = z.object({
@@ -114,6 +124,16 @@ export const staffRoutes = {
     summary: 'The signed-in staff account',
     response: staffSessionView,
   }),
+  changePassword: defineRoute({
+    method: 'POST',
+    path: '/admin/auth/password',
+    auth: staff('owner', 'operator', 'clerk'),
+    tag: 'admin-auth',
+    status: 200,
+    summary: "Change one's own password: other sessions end, the answer carries a fresh token",
+    body: changeOwnPasswordBody,
+    response: z.object({ token: z.string(), expiresIn: z.number().int() }),
+  }),
   list: defineRoute({
     method: 'GET',
     path: '/admin/staff',
@@ -140,6 +160,16 @@ export const staffRoutes = {
     summary: 'Change role, store, password or deactivate',
     params: idParam,
     body: updateStaffBody,
+    response: staffView,
+  }),
+  unlock: defineRoute({
+    method: 'POST',
+    path: '/admin/staff/:id/unlock',
+    auth: staff('owner'),
+    tag: 'admin-staff',
+    status: 200,
+    summary: 'Lift the lock after too many wrong passwords (audited)',
+    params: idParam,
     response: staffView,
   }),
   listStores: defineRoute({

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { RouteDef } from '@huoyue/shared';
+import type { RouteDef, StaffRole } from '@huoyue/shared';
 import { CONTRACT_ROUTE } from '../http/contract-route.js';
 import { DomainError } from '../http/domain-error.js';
 import {
@@ -23,9 +23,26 @@ type AuthedRequest = FastifyRequest & {
   rawBody?: Buffer;
 };
 
-/** Staff accounts can be deactivated at any time; the guard asks this before honouring a staff token. */
+/** What the guard needs of a staff account on each request (read through a short cache). */
+export interface StaffAccountState {
+  username: string;
+  role: StaffRole;
+  storeCode: string | null;
+  active: boolean;
+  tokenVersion: number;
+}
+
+/**
+ * Rights follow the account, not the token: the guard asks the staff module for the account's current role,
+ * store, status and token version on every request (cached a few seconds, dropped in-process on every change).
+ */
 export abstract class StaffStatusChecker {
-  abstract isActive(staffId: number): Promise<boolean>;
+  abstract current(staffId: number): Promise<StaffAccountState | null>;
+}
+
+/** A closed (or merged) membership's tokens are refused on every member route; asked through a brief cache. */
+export abstract class MemberStatusChecker {
+  abstract isOpen(memberId: number): Promise<boolean>;
 }
 
 /** Verifies a signed integration call (HMAC of the raw body) and answers who made it. */
@@ -46,6 +63,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly staffStatus: StaffStatusChecker,
+    private readonly memberStatus: MemberStatusChecker,
     private readonly integrations: IntegrationVerifier,
   ) {}
 
@@ -65,16 +83,34 @@ export class AuthGuard implements CanActivate {
     }
     if (!token) throw new DomainError('UNAUTHENTICATED', '请先登录');
     if (route.auth.kind === 'member') {
-      request.principal = await this.tokens.verify(token, 'member');
+      const member = await this.tokens.verify(token, 'member');
+      if (!(await this.memberStatus.isOpen(member.memberId)))
+        throw new DomainError('UNAUTHENTICATED', '会员已注销，登录状态已失效');
+      request.principal = member;
       return true;
     }
-    const principal = (await this.tokens.verify(token, 'staff')) as StaffPrincipal;
-    if (!(await this.staffStatus.isActive(principal.staffId)))
-      throw new DomainError('UNAUTHENTICATED', '账号已停用或不存在，请联系管理员');
+    const principal = await this.staffPrincipal(token);
     if (!route.auth.roles.includes(principal.role))
       throw new DomainError('FORBIDDEN', '当前角色没有权限进行此操作');
     request.principal = principal;
     return true;
+  }
+
+  /** The staff token's account as it is now: its role and store, if it is active and the token still current. */
+  private async staffPrincipal(token: string): Promise<StaffPrincipal> {
+    const claims = await this.tokens.verify(token, 'staff');
+    const account = await this.staffStatus.current(claims.staffId);
+    if (!account?.active)
+      throw new DomainError('UNAUTHENTICATED', '账号已停用或不存在，请联系管理员');
+    if (account.tokenVersion !== claims.tokenVersion)
+      throw new DomainError('UNAUTHENTICATED', '密码或账号状态已变更，请重新登录');
+    return {
+      kind: 'staff',
+      staffId: claims.staffId,
+      username: account.username,
+      role: account.role,
+      storeCode: account.storeCode,
+    };
   }
 }
 

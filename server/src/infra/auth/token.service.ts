@@ -18,6 +18,12 @@ export interface StaffPrincipal {
   role: StaffRole;
   storeCode: string | null;
 }
+/** A staff token as signed: who, and which generation of the account's sessions it belongs to. */
+export interface StaffTokenClaims {
+  staffId: number;
+  /** The account's token version when signed; a password change or a deactivation bumps it (docs/security-auth.md). */
+  tokenVersion: number;
+}
 /** A POS or e-commerce system calling with a signed request (integration key). */
 export interface IntegrationPrincipal {
   kind: 'integration';
@@ -29,6 +35,7 @@ export interface IntegrationPrincipal {
 export type Actor = StaffPrincipal | IntegrationPrincipal;
 
 export type Principal = MemberPrincipal | StaffPrincipal;
+type Verified = MemberPrincipal | ({ kind: 'staff' } & StaffTokenClaims);
 
 export const MEMBER_TOKEN_TTL_SECONDS = 2 * 60 * 60;
 export const STAFF_TOKEN_TTL_SECONDS = 8 * 60 * 60;
@@ -50,7 +57,7 @@ export class TokenService {
    */
   private readonly verified = new LRUCache<
     string,
-    { principal: Principal; audience: 'member' | 'staff' }
+    { principal: Verified; audience: 'member' | 'staff' }
   >({ max: 50_000, ttlAutopurge: false });
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
@@ -66,8 +73,9 @@ export class TokenService {
     });
   }
 
-  async signStaff(staff: Omit<StaffPrincipal, 'kind'>): Promise<string> {
-    return jwt.sign({ role: staff.role, store: staff.storeCode, name: staff.username }, this.key, {
+  /** Role and store are not in the token: the guard reads them from the account on every request. */
+  async signStaff(staff: StaffTokenClaims): Promise<string> {
+    return jwt.sign({ ver: staff.tokenVersion }, this.key, {
       algorithm: 'HS256',
       subject: String(staff.staffId),
       audience: 'staff',
@@ -75,7 +83,9 @@ export class TokenService {
     });
   }
 
-  async verify(token: string, audience: 'member' | 'staff'): Promise<Principal> {
+  async verify(token: string, audience: 'member'): Promise<MemberPrincipal>;
+  async verify(token: string, audience: 'staff'): Promise<{ kind: 'staff' } & StaffTokenClaims>;
+  async verify(token: string, audience: 'member' | 'staff'): Promise<Verified> {
     const cached = this.verified.get(token);
     if (cached) {
       if (cached.audience !== audience)
@@ -85,7 +95,7 @@ export class TokenService {
     return this.verifySignature(token, audience);
   }
 
-  private verifySignature(token: string, audience: 'member' | 'staff'): Principal {
+  private verifySignature(token: string, audience: 'member' | 'staff'): Verified {
     let payload: jwt.JwtPayload;
     try {
       payload = jwt.verify(token, this.key, { audience, algorithms: ['HS256'] }) as jwt.JwtPayload;
@@ -97,16 +107,12 @@ export class TokenService {
     const id = Number(payload.sub);
     if (!Number.isInteger(id) || id <= 0)
       throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
-    const principal: Principal =
+    // Tokens signed before token versions existed carry none: they belong to no current generation.
+    const version = typeof payload.ver === 'number' ? payload.ver : -1;
+    const principal: Verified =
       audience === 'member'
         ? { kind: 'member', memberId: id }
-        : {
-            kind: 'staff',
-            staffId: id,
-            username: String(payload.name ?? ''),
-            role: payload.role as StaffRole,
-            storeCode: (payload.store as string | null | undefined) ?? null,
-          };
+        : { kind: 'staff', staffId: id, tokenVersion: version };
     const ttl = typeof payload.exp === 'number' ? payload.exp * 1000 - Date.now() : 0;
     if (ttl > 0) this.verified.set(token, { principal, audience }, { ttl });
     return principal;

@@ -9,6 +9,7 @@ import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { EngagementService } from '../engagement/index.js';
 import { PointsService } from '../points/index.js';
 import { activeMember } from './active-member.js';
+import { MemberSessionStatus } from './member-session-status.js';
 import { CardCodeService } from './card-code.service.js';
 import { Member } from './entities/member.entity.js';
 import { TierService } from './tier.service.js';
@@ -29,6 +30,7 @@ export class MemberAccountService {
     private readonly points: PointsService,
     private readonly tiers: TierService,
     private readonly cardCodes: CardCodeService,
+    private readonly sessions: MemberSessionStatus,
   ) {}
 
   async card(memberId: number): Promise<MemberCard> {
@@ -154,5 +156,7 @@ export class MemberAccountService {
       await this.engagement.anonymise(tx.em, memberId);
       await tx.publish('member.closed', { memberId, at: now.toISOString() });
     });
+    // Every route refuses this member's tokens from now on (other processes within MEMBER_STATUS_TTL_MS).
+    this.sessions.forget(memberId);
   }
 }

@@ -1,7 +1,9 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { LifecycleStage } from '@huoyue/shared';
+import { MemberStatusChecker } from '../../infra/auth/auth.guard.js';
 import { MemberDirectory, type MemberContact, type MemberProfile } from './member-directory.js';
+import { MemberSessionStatus } from './member-session-status.js';
 
 export { MemberDirectory, type MemberContact, type MemberProfile };
 
@@ -72,11 +74,15 @@ export class MemberTableDirectory extends MemberDirectory {
 
 /**
  * Global and dependency-free, so the points module can ask without importing the members module (which imports
- * it).
+ * it), and the auth guard can ask whether a member's tokens still count.
  */
 @Global()
 @Module({
-  providers: [{ provide: MemberDirectory, useClass: MemberTableDirectory }],
-  exports: [MemberDirectory],
+  providers: [
+    { provide: MemberDirectory, useClass: MemberTableDirectory },
+    MemberSessionStatus,
+    { provide: MemberStatusChecker, useExisting: MemberSessionStatus },
+  ],
+  exports: [MemberDirectory, MemberSessionStatus, MemberStatusChecker],
 })
 export class MemberDirectoryModule {}

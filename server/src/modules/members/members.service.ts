@@ -15,6 +15,7 @@ import { WechatApiError } from '../../infra/wechat/wechat.errors.js';
 import { EngagementService } from '../engagement/index.js';
 import { LifecycleService } from '../lifecycle/index.js';
 import { PointsService } from '../points/index.js';
+import { MemberSessionStatus } from './member-session-status.js';
 import { activeMember } from './active-member.js';
 import { generateCardNo } from './card-code.service.js';
 import { Member } from './entities/member.entity.js';
@@ -65,6 +66,7 @@ export class MembersService {
     private readonly lifecycle: LifecycleService,
     private readonly joinSettings: JoinSettingsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: MemberSessionStatus,
   ) {}
 
   /** First sight creates a visitor (stage potential) keyed by openid; every login is an app-open in the log. */
@@ -123,7 +125,7 @@ export class MembersService {
         ).purePhoneNumber
       : undefined;
 
-    return this.uow.run(async (tx) => {
+    const joined = await this.uow.run(async (tx) => {
       const visitor = await findOneForUpdate(tx.em, Member, { id: memberId });
       if (!visitor || visitor.status === 'closed' || visitor.status === 'merged')
         throw new DomainError('UNAUTHENTICATED', '登录状态无效，请重新登录');
@@ -166,6 +168,9 @@ export class MembersService {
       const welcomeGift = await this.joinSettings.giveWelcomeGift(tx, visitor.id);
       return { member: await tx.em.findOneByOrFail(Member, { id: visitor.id }), welcomeGift };
     });
+    // A merge retires this record's tokens: the guard must read its status again.
+    this.sessions.forget(memberId);
+    return joined;
   }
 
   /**

@@ -29,11 +29,28 @@ export class StaffController {
     const staff = await this.staff.login(body.username, body.password);
     const token = await this.tokens.signStaff({
       staffId: staff.id,
-      username: staff.username,
-      role: staff.role,
-      storeCode: staff.storeCode,
+      tokenVersion: staff.tokenVersion,
     });
     return { token, expiresIn: STAFF_TOKEN_TTL_SECONDS, staff: await this.staff.get(staff.id) };
+  }
+
+  @UseGuards(ThrottlerGuard)
+  @Contract(r.changePassword)
+  async changePassword(
+    @CurrentStaff() me: StaffPrincipal,
+    @Body() body: In<typeof r.changePassword.body>,
+  ) {
+    const staff = await this.staff.changeOwnPassword(me, body.currentPassword, body.newPassword);
+    const token = await this.tokens.signStaff({
+      staffId: staff.id,
+      tokenVersion: staff.tokenVersion,
+    });
+    return { token, expiresIn: STAFF_TOKEN_TTL_SECONDS };
+  }
+
+  @Contract(r.unlock)
+  unlock(@CurrentStaff() me: StaffPrincipal, @Param() params: In<typeof r.unlock.params>) {
+    return this.staff.unlock(me, params.id);
   }
 
   @Contract(r.me)

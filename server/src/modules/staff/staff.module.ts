@@ -5,6 +5,7 @@ import { AuditService } from './audit.service.js';
 import { StaffController } from './staff.controller.js';
 import { StaffService } from './staff.service.js';
 import { StoresService } from './stores.service.js';
+import { LoginAttempts } from './login-attempts.js';
 
 /** Global because the auth guard asks it whether a staff account is still active and checks integration signatures. */
 @Global()
@@ -15,6 +16,7 @@ import { StoresService } from './stores.service.js';
     StoresService,
     AuditService,
     IntegrationKeysService,
+    LoginAttempts,
     { provide: StaffStatusChecker, useExisting: StaffService },
     { provide: IntegrationVerifier, useExisting: IntegrationKeysService },
   ],

@@ -6,15 +6,23 @@ import type { z } from 'zod';
 import type { createStaffBody, staffSessionView, staffView, updateStaffBody } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { StaffStatusChecker } from '../../infra/auth/auth.guard.js';
+import { type StaffAccountState, StaffStatusChecker } from '../../infra/auth/auth.guard.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { AuditService } from './audit.service.js';
 import { Staff } from './entities/staff.entity.js';
 import { StoresService } from './stores.service.js';
+import { ACCOUNT_LOCKED_MESSAGE, LoginAttempts } from './login-attempts.js';
+import { assertStaffPassword } from './password-policy.js';
 
 type StaffView = z.output<typeof staffView>;
+
+/**
+ * How long the guard may use an account's role, store, status and token version without reading the row again.
+ * Changes made through this process drop the entry at once; other processes see them within this time.
+ */
+export const STAFF_CACHE_TTL_MS = 5_000;
 
 /** A hash of nothing, verified against when the username is unknown, so timing does not tell which usernames exist. */
 let dummyHash: Promise<string> | undefined;
@@ -22,13 +30,14 @@ let dummyHash: Promise<string> | undefined;
 @Injectable()
 export class StaffService extends StaffStatusChecker {
   private readonly logger = new Logger('Staff');
-  private readonly activeCache = new Map<number, { active: boolean; at: number }>();
+  private readonly accounts = new Map<number, { state: StaffAccountState | null; at: number }>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
     private readonly stores: StoresService,
+    private readonly attempts: LoginAttempts,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -79,34 +88,106 @@ export class StaffService extends StaffStatusChecker {
       await verify(await dummyHash, password).catch(() => false);
       throw new DomainError('INVALID_CREDENTIALS', '用户名或密码错误');
     }
+    await this.attempts.claim(staff.id);
     const ok = await verify(staff.passwordHash, password).catch(() => false);
-    if (!ok) throw new DomainError('INVALID_CREDENTIALS', '用户名或密码错误');
+    if (!ok) {
+      if (await this.attempts.lockedNow(staff.id))
+        throw new DomainError('ACCOUNT_LOCKED', ACCOUNT_LOCKED_MESSAGE);
+      throw new DomainError('INVALID_CREDENTIALS', '用户名或密码错误');
+    }
+    await this.attempts.succeeded(staff.id);
     // Said only to whoever knows the password: that the account exists but may not sign in, and why.
     if (!staff.active) throw new DomainError('ACCOUNT_DISABLED', '该账号已停用，请联系店长');
     const store = staff.storeCode ? await this.stores.byCode(staff.storeCode) : null;
     if (staff.role === 'clerk' && !store?.active)
       throw new DomainError('ACCOUNT_DISABLED', '所属门店已停用，请联系店长');
-    await this.dataSource
-      .getRepository(Staff)
-      .update({ id: staff.id }, { lastLoginAt: new Date() });
     return staff;
   }
 
-  async isActive(staffId: number): Promise<boolean> {
-    const cached = this.activeCache.get(staffId);
-    if (cached && Date.now() - cached.at < 5_000) return cached.active;
-    const staff = await this.dataSource
-      .getRepository(Staff)
-      .findOne({ where: { id: staffId }, select: { id: true, active: true } });
-    const active = Boolean(staff?.active);
-    this.activeCache.set(staffId, { active, at: Date.now() });
-    return active;
+  /** The account as the guard needs it, read through a cache of STAFF_CACHE_TTL_MS. */
+  async current(staffId: number): Promise<StaffAccountState | null> {
+    const cached = this.accounts.get(staffId);
+    if (cached && Date.now() - cached.at < STAFF_CACHE_TTL_MS) return cached.state;
+    const staff = await this.dataSource.getRepository(Staff).findOne({
+      where: { id: staffId },
+      select: {
+        id: true,
+        username: true,
+        role: true,
+        storeCode: true,
+        active: true,
+        tokenVersion: true,
+      },
+    });
+    const state: StaffAccountState | null = staff
+      ? {
+          username: staff.username,
+          role: staff.role,
+          storeCode: staff.storeCode,
+          active: Boolean(staff.active),
+          tokenVersion: Number(staff.tokenVersion),
+        }
+      : null;
+    if (this.accounts.size > 10_000) this.accounts.clear();
+    this.accounts.set(staffId, { state, at: Date.now() });
+    return state;
+  }
+
+  /** Changes one's own password after checking the current one (counted like a login); ends other sessions. */
+  async changeOwnPassword(me: StaffPrincipal, current: string, next: string): Promise<Staff> {
+    const staff = await this.dataSource.getRepository(Staff).findOneBy({ id: me.staffId });
+    if (!staff) throw notFound('员工账号');
+    await this.attempts.claim(staff.id);
+    if (!(await verify(staff.passwordHash, current).catch(() => false))) {
+      if (await this.attempts.lockedNow(staff.id))
+        throw new DomainError('ACCOUNT_LOCKED', ACCOUNT_LOCKED_MESSAGE);
+      throw new DomainError('INVALID_CREDENTIALS', '当前密码不正确');
+    }
+    await this.attempts.succeeded(staff.id);
+    assertStaffPassword(next);
+    if (current === next) throw new DomainError('BUSINESS_RULE', '新密码不能与当前密码相同');
+    const passwordHash = await hash(next);
+    await this.uow.run(async (tx) => {
+      await tx.em.update(Staff, { id: staff.id }, { passwordHash });
+      await tx.em.increment(Staff, { id: staff.id }, 'tokenVersion', 1);
+      await this.audit.record(tx.em, me, {
+        action: 'staff.change_own_password',
+        entityType: 'staff',
+        entityId: staff.id,
+      });
+    });
+    this.accounts.delete(staff.id);
+    return this.dataSource.getRepository(Staff).findOneByOrFail({ id: staff.id });
+  }
+
+  /** Lifts the lock (and any backoff) after wrong passwords; audited. */
+  async unlock(actor: StaffPrincipal, staffId: number): Promise<StaffView> {
+    return this.uow.run(async (tx) => {
+      const staff = await tx.em.findOneBy(Staff, { id: staffId });
+      if (!staff) throw notFound('员工账号');
+      const names = await this.stores.names(tx.em);
+      const before = this.view(staff, names);
+      await tx.em.update(Staff, { id: staffId }, { failedLogins: 0, loginBlockedUntil: null });
+      const after = this.view(await tx.em.findOneByOrFail(Staff, { id: staffId }), names);
+      await this.audit.record(tx.em, actor, {
+        action: 'staff.unlock',
+        entityType: 'staff',
+        entityId: staffId,
+        before: { locked: before.locked, failedLogins: staff.failedLogins },
+        after: { locked: after.locked },
+      });
+      return after;
+    });
   }
 
   async get(staffId: number): Promise<StaffView> {
     const staff = await this.dataSource.getRepository(Staff).findOneBy({ id: staffId });
     if (!staff) throw notFound('员工账号');
-    return toStaffView(staff, await this.stores.names());
+    return this.view(staff, await this.stores.names());
+  }
+
+  private view(staff: Staff, storeNames: Map<string, string>): StaffView {
+    return toStaffView(staff, storeNames, this.config.loginLimits.lockAfter);
   }
 
   /** The signed-in account, with the brand's time zone the console shows times in. */
@@ -117,11 +198,12 @@ export class StaffService extends StaffStatusChecker {
   async list(): Promise<StaffView[]> {
     const names = await this.stores.names();
     return (await this.dataSource.getRepository(Staff).find({ order: { id: 'ASC' } })).map((s) =>
-      toStaffView(s, names),
+      this.view(s, names),
     );
   }
 
   async create(actor: StaffPrincipal, input: z.output<typeof createStaffBody>): Promise<StaffView> {
+    assertStaffPassword(input.password);
     const passwordHash = await hash(input.password);
     return this.uow.run(async (tx) => {
       if (await tx.em.existsBy(Staff, { username: input.username }))
@@ -138,7 +220,7 @@ export class StaffService extends StaffStatusChecker {
         active: true,
       });
       await tx.em.insert(Staff, staff);
-      const view = toStaffView(
+      const view = this.view(
         await tx.em.findOneByOrFail(Staff, { id: staff.id }),
         await this.stores.names(tx.em),
       );
@@ -157,12 +239,13 @@ export class StaffService extends StaffStatusChecker {
     staffId: number,
     input: z.output<typeof updateStaffBody>,
   ): Promise<StaffView> {
+    if (input.password) assertStaffPassword(input.password);
     const passwordHash = input.password ? await hash(input.password) : undefined;
     const view = await this.uow.run(async (tx) => {
       const staff = await tx.em.findOneBy(Staff, { id: staffId });
       if (!staff) throw notFound('员工账号');
       const names = await this.stores.names(tx.em);
-      const before = toStaffView(staff, names);
+      const before = this.view(staff, names);
       const role = input.role ?? staff.role;
       const requested = input.storeCode === undefined ? staff.storeCode : input.storeCode;
       const storeCode = role === 'clerk' ? requested : null;
@@ -187,9 +270,12 @@ export class StaffService extends StaffStatusChecker {
           ...(passwordHash ? { passwordHash } : {}),
         },
       );
-      const after = toStaffView(await tx.em.findOneByOrFail(Staff, { id: staffId }), names);
+      // A new password or a change of status ends the account's sessions; role and store follow at once anyway.
+      if (passwordHash || (input.active !== undefined && input.active !== Boolean(staff.active)))
+        await tx.em.increment(Staff, { id: staffId }, 'tokenVersion', 1);
+      const after = this.view(await tx.em.findOneByOrFail(Staff, { id: staffId }), names);
       await this.audit.record(tx.em, actor, {
-        action: staffAction(before.active, after.active, Boolean(passwordHash)),
+        action: staffAction(before, after, Boolean(passwordHash)),
         entityType: 'staff',
         entityId: staffId,
         before,
@@ -197,18 +283,28 @@ export class StaffService extends StaffStatusChecker {
       });
       return after;
     });
-    this.activeCache.delete(staffId);
+    this.accounts.delete(staffId);
     return view;
   }
 }
 
-/** The audit action of an account change: 停用 and 启用 are named, a password reset too. */
-function staffAction(before: boolean, after: boolean, password: boolean): string {
-  if (before !== after) return after ? 'staff.activate' : 'staff.deactivate';
-  return password ? 'staff.update_with_password' : 'staff.update';
+/**
+ * The audit action of an account change: 停用, 启用, a password reset, a change of role or store are named (before
+ * and after always show every field).
+ */
+function staffAction(before: StaffView, after: StaffView, password: boolean): string {
+  if (before.active !== after.active) return after.active ? 'staff.activate' : 'staff.deactivate';
+  if (password) return 'staff.update_with_password';
+  if (before.role !== after.role) return 'staff.change_role';
+  if (before.storeCode !== after.storeCode) return 'staff.change_store';
+  return 'staff.update';
 }
 
-export function toStaffView(s: Staff, storeNames: Map<string, string>): StaffView {
+export function toStaffView(
+  s: Staff,
+  storeNames: Map<string, string>,
+  lockAfter: number,
+): StaffView {
   return {
     id: s.id,
     username: s.username,
@@ -217,6 +313,7 @@ export function toStaffView(s: Staff, storeNames: Map<string, string>): StaffVie
     storeCode: s.storeCode,
     storeName: s.storeCode ? (storeNames.get(s.storeCode) ?? null) : null,
     active: Boolean(s.active),
+    locked: s.failedLogins >= lockAfter,
     lastLoginAt: s.lastLoginAt?.toISOString() ?? null,
     createdAt: s.createdAt.toISOString(),
   };

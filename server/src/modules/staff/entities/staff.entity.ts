@@ -31,6 +31,18 @@ export class Staff {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** Bumped on every password change or reset and on deactivation: the account's older tokens stop working. */
+  @Column({ name: 'token_version', type: 'int', default: 0 })
+  tokenVersion!: number;
+
+  /** Wrong passwords in a row, counted before each check (docs/security-auth.md); reset by a login or an unlock. */
+  @Column({ name: 'failed_logins', type: 'int', default: 0 })
+  failedLogins!: number;
+
+  /** No login attempt is checked before this instant (the backoff after repeated wrong passwords). */
+  @InstantColumn({ name: 'login_blocked_until', nullable: true })
+  loginBlockedUntil!: Date | null;
+
   @InstantColumn({ name: 'last_login_at', nullable: true })
   lastLoginAt!: Date | null;
 
