@@ -2,6 +2,7 @@ import { Alert, Button, Card, Form, Input, Layout, Menu, Skeleton, Tag, Typograp
 import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
 import { routes, STAFF_ROLE_LABELS, type StaffRole } from '@huoyue/shared';
 import { api, call, message, session } from './api';
+import { ChangePassword } from './components/ChangePassword';
 import { StaffSessionContext, type StaffSession } from './session';
 
 /** Each page is its own chunk: the first load fetches only the shell and the page it opens (the charts ride with the dashboard). */
@@ -138,6 +139,7 @@ function SignedIn({ me }: { me: StaffSession }) {
       <div>
         {me.displayName ?? me.username} <Tag>{STAFF_ROLE_LABELS[me.role]}</Tag>
       </div>
+      <ChangePassword />
       {me.role === 'clerk' && (
         <Typography.Text type="secondary" data-testid="signed-in-store">
           门店：{me.storeName ?? '未绑定'}

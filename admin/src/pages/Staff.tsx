@@ -22,6 +22,7 @@ import {
   STAFF_ROLE_HINTS,
   STAFF_ROLE_LABELS,
   STAFF_ROLES,
+  STAFF_PASSWORD_RULE,
   updateStaffBody,
   updateStoreBody,
   type RouteOutput,
@@ -290,7 +291,7 @@ function StoreForm({
 /** A password staff can read out: no 0/O or 1/l look-alikes. */
 function randomPassword(): string {
   const alphabet = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789';
-  const bytes = crypto.getRandomValues(new Uint8Array(10));
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
@@ -305,6 +306,15 @@ function StaffTab({ stores }: { stores: Store[] }) {
     try {
       await call(routes.staff.update, { params: { id: s.id }, body: { active: !s.active } });
       toast.success(s.active ? `已停用「${nameOf(s)}」` : `已启用「${nameOf(s)}」`);
+      list.reload();
+    } catch (err) {
+      toast.error(message(err));
+    }
+  };
+  const unlock = async (s: StaffAccount) => {
+    try {
+      await call(routes.staff.unlock, { params: { id: s.id } });
+      toast.success(`已解锁「${nameOf(s)}」`);
       list.reload();
     } catch (err) {
       toast.error(message(err));
@@ -350,8 +360,12 @@ function StaffTab({ stores }: { stores: Store[] }) {
                 { title: '所属门店', render: (_: unknown, s) => s.storeName ?? '全部门店' },
                 {
                   title: '状态',
-                  render: (_: unknown, s) =>
-                    s.active ? <Tag color="green">在职</Tag> : <Tag>已停用</Tag>,
+                  render: (_: unknown, s) => (
+                    <>
+                      {s.active ? <Tag color="green">在职</Tag> : <Tag>已停用</Tag>}
+                      {s.locked && <Tag color="red">已锁定</Tag>}
+                    </>
+                  ),
                 },
                 { title: '最近登录', render: (_: unknown, s) => time(s.lastLoginAt) },
                 {
@@ -364,6 +378,19 @@ function StaffTab({ stores }: { stores: Store[] }) {
                       <Button size="small" onClick={() => setResetting(s)}>
                         重置密码
                       </Button>
+                      {s.locked && (
+                        <Popconfirm
+                          title={`解锁「${nameOf(s)}」？`}
+                          description="该账号因多次输错密码已被锁定；解锁后可以重新登录。"
+                          okText="解锁"
+                          cancelText="取消"
+                          onConfirm={() => unlock(s)}
+                        >
+                          <Button size="small" type="primary">
+                            解锁
+                          </Button>
+                        </Popconfirm>
+                      )}
                       {s.id !== me.id && (
                         <Popconfirm
                           title={s.active ? `停用「${nameOf(s)}」？` : `启用「${nameOf(s)}」？`}
@@ -509,14 +536,18 @@ function StaffForm({
             >
               <Input maxLength={32} placeholder="字母或数字，3 至 32 位" autoComplete="off" />
             </Form.Item>
-            <Form.Item label="初始密码" required extra="至少 8 位，请告知员工并提醒其妥善保管">
+            <Form.Item
+              label="初始密码"
+              required
+              extra={`${STAFF_PASSWORD_RULE}；请告知员工并提醒其妥善保管`}
+            >
               <Space.Compact style={{ width: '100%' }}>
                 <Form.Item
                   name="password"
                   noStyle
                   rules={[{ required: true, message: '请设置初始密码' }]}
                 >
-                  <Input.Password autoComplete="new-password" placeholder="至少 8 位" />
+                  <Input.Password autoComplete="new-password" placeholder="至少 10 位" />
                 </Form.Item>
                 <Button onClick={() => form.setFieldValue('password', randomPassword())}>
                   随机生成
@@ -606,14 +637,18 @@ function ResetPassword({ account, onClose }: { account: StaffAccount; onClose: (
     >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       <Form form={form} layout="vertical" onFinish={submit}>
-        <Form.Item label="新密码" required extra="至少 8 位；重置后旧密码立即失效">
+        <Form.Item
+          label="新密码"
+          required
+          extra={`${STAFF_PASSWORD_RULE}；重置后旧密码立即失效，该员工需重新登录`}
+        >
           <Space.Compact style={{ width: '100%' }}>
             <Form.Item
               name="password"
               noStyle
               rules={[{ required: true, message: '请填写新密码' }]}
             >
-              <Input.Password autoComplete="new-password" placeholder="至少 8 位" />
+              <Input.Password autoComplete="new-password" placeholder="至少 10 位" />
             </Form.Item>
             <Button onClick={() => form.setFieldValue('password', randomPassword())}>
               随机生成

@@ -190,10 +190,16 @@ export const couponRoutes = {
     path: '/admin/members/:id/coupons',
     auth: staff('owner', 'operator', 'clerk'),
     tag: 'admin-coupons',
-    summary: "A member's coupons by status",
+    summary:
+      "A member's coupons by status; a clerk only with the member's scanned card code (the member is present)",
     params: idParam,
     query: z.strictObject({
       status: z.enum(['available', 'used', 'expired']).default('available'),
+      /** The rotating card code the member showed: required of a clerk, who lists no one else's codes. */
+      cardCode: z
+        .string()
+        .regex(/^\d{10,24}$/, '会员码格式不正确')
+        .optional(),
     }),
     response: z.object({ items: z.array(couponView) }),
   }),

@@ -97,6 +97,10 @@ export const AUDIT_VERB_LABELS: Record<string, string> = {
 const AUDIT_ACTION_LABELS: Record<string, string> = {
   'staff.bootstrap_owner': '创建首个店长账号',
   'staff.update_with_password': '修改员工账号并重置密码',
+  'staff.change_role': '修改员工角色',
+  'staff.change_store': '调整员工所属门店',
+  'staff.unlock': '解锁员工账号',
+  'staff.change_own_password': '修改本人密码',
   'points.adjust': '手动调整积分',
   'points.rules.update': '修改积分规则',
   'checkins.rules.update': '修改签到规则',

@@ -88,7 +88,7 @@ describe('journey: the owner sets up stores and clerks; clerks see only their de
       const dialog = owner.getByRole('dialog');
       await dialog.getByLabel('姓名').fill(clerk.name);
       await dialog.getByLabel('登录账号').fill(clerk.username);
-      await dialog.getByPlaceholder('至少 8 位').fill(clerk.password);
+      await dialog.getByPlaceholder('至少 10 位').fill(clerk.password);
       assert.equal(
         (await dialog.locator('.ant-select').first().textContent())?.trim(),
         '店员',

@@ -121,8 +121,8 @@ describe('staff rights follow the account, not the token (issue 18: 1, 3)', () =
       desk.call(s.changePassword, {
         body: { currentPassword: 'not-the-one', newPassword: 'my-new-pass-88' },
       }),
-      401,
-      'INVALID_CREDENTIALS',
+      400,
+      'VALIDATION_FAILED',
     );
     const fresh = await desk.call(s.changePassword, {
       body: { currentPassword: 'operator-pass', newPassword: 'my-new-pass-88' },

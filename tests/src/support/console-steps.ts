@@ -36,7 +36,7 @@ export async function createClerk(owner: Page, clerk: ClerkAccount): Promise<voi
   const dialog = owner.getByRole('dialog');
   await dialog.getByLabel('姓名').fill(clerk.name);
   await dialog.getByLabel('登录账号').fill(clerk.username);
-  await dialog.getByPlaceholder('至少 8 位').fill(clerk.password);
+  await dialog.getByPlaceholder('至少 10 位').fill(clerk.password);
   await dialog.getByLabel('所属门店').click();
   await dialog.getByLabel('所属门店').fill(clerk.store.slice(0, 2));
   await owner.locator('.ant-select-dropdown:visible').getByText(clerk.store).first().click();

@@ -76,6 +76,16 @@ export class CouponWalletService {
     return withTemplates(this.dataSource.manager, coupons, await storeNames(this.stores));
   }
 
+  /** A clerk lists a member's coupons only while the member shows their card code at the desk. */
+  async assertPresent(memberId: number, cardCode: string | undefined): Promise<void> {
+    const shown = cardCode ? await this.members.byCardCode(cardCode) : null;
+    if (shown !== memberId)
+      throw new DomainError(
+        'FORBIDDEN',
+        '店员只能在会员出示会员码后查看其优惠券；核销请扫描顾客出示的券码',
+      );
+  }
+
   async mine(memberId: number, id: number): Promise<CouponView> {
     const coupon = await this.dataSource.getRepository(Coupon).findOneBy({ id, memberId });
     if (!coupon) throw new DomainError('NOT_FOUND', '优惠券不存在');

@@ -22,9 +22,12 @@ export class CouponsController {
 
   @Contract(r.memberCoupons)
   async memberCoupons(
+    @CurrentStaff() staff: StaffPrincipal,
     @Param() params: In<typeof r.memberCoupons.params>,
     @Query() query: In<typeof r.memberCoupons.query>,
   ) {
+    // Least read for clerks: coupon codes only of the member standing at the desk (docs/security-roles.md).
+    if (staff.role === 'clerk') await this.wallets.assertPresent(params.id, query.cardCode);
     return { items: await this.wallets.wallet(params.id, query.status) };
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
-import type { memberDetail } from '@huoyue/shared';
+import { maskPhone, type memberDetail, type StaffRole } from '@huoyue/shared';
 import type { Actor } from '../../infra/auth/token.service.js';
 import { AuditService } from '../staff/index.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
@@ -28,6 +28,18 @@ export class MemberAdminService {
     private readonly churn: ChurnService,
     private readonly list: MemberListService,
   ) {}
+
+  /**
+   * One member as this staff role may read it: a clerk (the lowest role) sees the phone masked and no birthday
+   * (docs/security-roles.md).
+   */
+  async detailFor(role: StaffRole, memberId: number): Promise<MemberDetail> {
+    return leastRead(role, await this.detail(memberId));
+  }
+
+  async byCardCodeFor(role: StaffRole, code: string): Promise<MemberDetail> {
+    return leastRead(role, await this.byCardCode(code));
+  }
 
   async detail(memberId: number): Promise<MemberDetail> {
     const member = await this.dataSource.getRepository(Member).findOneBy({ id: memberId });
@@ -89,4 +101,10 @@ export class MemberAdminService {
       return blocked;
     });
   }
+}
+
+/** What a clerk may read of a member's details: the masked phone (138****1234), no birthday. */
+function leastRead(role: StaffRole, detail: MemberDetail): MemberDetail {
+  if (role !== 'clerk') return detail;
+  return { ...detail, phone: maskPhone(detail.phone), birthday: null };
 }

@@ -4,6 +4,7 @@ import type { LifecycleStage } from '@huoyue/shared';
 import { MemberStatusChecker } from '../../infra/auth/auth.guard.js';
 import { MemberDirectory, type MemberContact, type MemberProfile } from './member-directory.js';
 import { MemberSessionStatus } from './member-session-status.js';
+import { CardCodeService } from './card-code.service.js';
 
 export { MemberDirectory, type MemberContact, type MemberProfile };
 
@@ -14,8 +15,21 @@ const utcInstant = (v: Date | string): Date =>
 /** The members module's answer to "who is this member?", for modules that must not read the member table. */
 @Injectable()
 export class MemberTableDirectory extends MemberDirectory {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cardCodes: CardCodeService,
+  ) {
     super();
+  }
+
+  async byCardCode(code: string): Promise<number | null> {
+    const cardNo = this.cardCodes.verify(code);
+    if (!cardNo) return null;
+    const [row] = (await this.dataSource.query(
+      `SELECT id FROM member WHERE card_no = ? AND status = 'member'`,
+      [cardNo],
+    )) as { id: number }[];
+    return row ? Number(row.id) : null;
   }
 
   async contacts(memberIds: number[]): Promise<Map<number, MemberContact>> {
@@ -79,6 +93,7 @@ export class MemberTableDirectory extends MemberDirectory {
 @Global()
 @Module({
   providers: [
+    CardCodeService,
     { provide: MemberDirectory, useClass: MemberTableDirectory },
     MemberSessionStatus,
     { provide: MemberStatusChecker, useExisting: MemberSessionStatus },

@@ -38,6 +38,12 @@ export abstract class MemberDirectory {
   /** Members (not visitors) whose birthday falls on one of these MM-DD days. */
   abstract withBirthdayOn(monthDays: string[]): Promise<number[]>;
 
+  /**
+   * The member whose rotating card code this is (a member showing their card at the desk), or null when the code
+   * is forged, expired or not a current member's.
+   */
+  abstract byCardCode(code: string): Promise<number | null>;
+
   /** Not a member, a member on the blacklist, or a member who may earn. */
   async earningStanding(em: EntityManager, memberId: number): Promise<'none' | 'blocked' | 'ok'> {
     const profile = await this.profile(em, memberId);

@@ -104,13 +104,16 @@ export class AdminMembersController {
 
   // Declared before :id so the literal segment wins.
   @Contract(r.adminByCardCode)
-  byCardCode(@Param() params: In<typeof r.adminByCardCode.params>) {
-    return this.members.byCardCode(params.code);
+  byCardCode(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.adminByCardCode.params>,
+  ) {
+    return this.members.byCardCodeFor(staff.role, params.code);
   }
 
   @Contract(r.adminDetail)
-  detail(@Param() params: In<typeof r.adminDetail.params>) {
-    return this.members.detail(params.id);
+  detail(@CurrentStaff() staff: StaffPrincipal, @Param() params: In<typeof r.adminDetail.params>) {
+    return this.members.detailFor(staff.role, params.id);
   }
 
   @Contract(routes.engagement.earningBlock)

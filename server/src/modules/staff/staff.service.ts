@@ -141,7 +141,10 @@ export class StaffService extends StaffStatusChecker {
     if (!(await verify(staff.passwordHash, current).catch(() => false))) {
       if (await this.attempts.lockedNow(staff.id))
         throw new DomainError('ACCOUNT_LOCKED', ACCOUNT_LOCKED_MESSAGE);
-      throw new DomainError('INVALID_CREDENTIALS', '当前密码不正确');
+      // Not a 401: the session itself is fine, and the console ends sessions on 401.
+      throw new DomainError('VALIDATION_FAILED', '当前密码不正确', {
+        issues: [{ in: 'body', path: 'currentPassword', message: '当前密码不正确' }],
+      });
     }
     await this.attempts.succeeded(staff.id);
     assertStaffPassword(next);
