@@ -8,6 +8,8 @@ export const FIELD_LABELS: Record<string, string> = {
   requestId: '请求编号',
   username: '账号',
   password: '密码',
+  currentPassword: '当前密码',
+  newPassword: '新密码',
   displayName: '姓名',
   role: '角色',
   storeCode: '门店',

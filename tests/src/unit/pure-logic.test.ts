@@ -159,6 +159,18 @@ describe('configuration', () => {
       true,
     );
   });
+  it('TRUST_PROXY: off by default; a hop count; IPs and CIDRs', () => {
+    const trust = (v?: string) =>
+      loadConfig({
+        DATA_DIR: '/tmp/huoyue-config-test',
+        ...(v === undefined ? {} : { TRUST_PROXY: v }),
+      }).trustProxy;
+    assert.equal(trust(), false);
+    assert.equal(trust(''), false);
+    assert.equal(trust('0'), false);
+    assert.equal(trust('2'), 2);
+    assert.deepEqual(trust('127.0.0.1, 10.0.0.0/8,::1'), ['127.0.0.1', '10.0.0.0/8', '::1']);
+  });
   it('refuses bad values with a message naming the variable', () => {
     for (const env of [
       { PORT: 'eighty' },
@@ -166,6 +178,9 @@ describe('configuration', () => {
       { TZ_BRAND: 'Mars/Base' },
       { JWT_SECRET: 'short' },
       { WECHAT_APP_ID: 'wx123' },
+      { TRUST_PROXY: 'true' },
+      { TRUST_PROXY: '10.0.0.0/33' },
+      { ADMIN_PASSWORD: 'short-pw1' },
     ]) {
       assert.throws(
         () => loadConfig({ DATA_DIR: '/tmp/huoyue-config-test', ...env }),

@@ -8,13 +8,17 @@ import { DomainError } from '../../infra/http/domain-error.js';
 const COMMON = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
 
 /** A staff password: refused when it is a common one, or one with a digit or two added (password12, qwerty2024). */
-export function assertStaffPassword(password: string): void {
+export function assertStaffPassword(password: string, field = 'password'): void {
+  if (isCommonPassword(password))
+    throw new DomainError('VALIDATION_FAILED', '密码太常见，容易被猜中，请换一个', {
+      issues: [{ in: 'body', path: field, message: '密码太常见，容易被猜中，请换一个' }],
+    });
+}
+
+export function isCommonPassword(password: string): boolean {
   const lower = password.toLowerCase();
   const stripped = lower.replace(/[\d!@#$%^&*.\-_]+$/, '');
-  if (COMMON.has(lower) || (stripped.length >= 4 && COMMON.has(stripped)) || oneCharacter(lower))
-    throw new DomainError('VALIDATION_FAILED', '密码太常见，容易被猜中，请换一个', {
-      issues: [{ in: 'body', path: 'password', message: '密码太常见，容易被猜中，请换一个' }],
-    });
+  return COMMON.has(lower) || (stripped.length >= 4 && COMMON.has(stripped)) || oneCharacter(lower);
 }
 
 /** aaaaaaaaaa, 1111111111. */

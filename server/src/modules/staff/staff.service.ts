@@ -14,7 +14,7 @@ import { AuditService } from './audit.service.js';
 import { Staff } from './entities/staff.entity.js';
 import { StoresService } from './stores.service.js';
 import { ACCOUNT_LOCKED_MESSAGE, LoginAttempts } from './login-attempts.js';
-import { assertStaffPassword } from './password-policy.js';
+import { assertStaffPassword, isCommonPassword } from './password-policy.js';
 
 type StaffView = z.output<typeof staffView>;
 
@@ -48,6 +48,8 @@ export class StaffService extends StaffStatusChecker {
     const repo = this.dataSource.getRepository(Staff);
     if ((await repo.count()) > 0) return;
     const generated = !this.config.admin.password;
+    if (this.config.admin.password && isCommonPassword(this.config.admin.password))
+      throw new Error('ADMIN_PASSWORD is a common password: choose one that is hard to guess');
     const password = this.config.admin.password ?? randomBytes(12).toString('base64url');
     try {
       await this.uow.run(async (tx) => {
@@ -147,7 +149,7 @@ export class StaffService extends StaffStatusChecker {
       });
     }
     await this.attempts.succeeded(staff.id);
-    assertStaffPassword(next);
+    assertStaffPassword(next, 'newPassword');
     if (current === next) throw new DomainError('BUSINESS_RULE', '新密码不能与当前密码相同');
     const passwordHash = await hash(next);
     await this.uow.run(async (tx) => {
