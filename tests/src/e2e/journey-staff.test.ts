@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { LATIN_ALLOWED, openConsole, siteUrl, visibleLatinWords } from '../support/journey.js';
+import { Staff } from '@huoyue/server/dist/modules/staff/entities/staff.entity.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.js';
 
 const CLERKS = [
@@ -171,5 +172,40 @@ describe('journey: the owner sets up stores and clerks; clerks see only their de
     const still = await openConsole(browser.browser, server, CLERKS[0]);
     assert.deepEqual(await still.getByRole('menuitem').allTextContents(), ['店员工作台']);
     await still.context().close();
+  });
+
+  it('a clerk locked after wrong passwords is told so in Chinese; the owner unlocks them with 解锁', async () => {
+    const clerk = CLERKS[0]!;
+    // Ten wrong passwords in a row, as the login would have counted them (the waits between make it slow here).
+    await server.dataSource
+      .getRepository(Staff)
+      .update({ username: clerk.username }, { failedLogins: 10 });
+    const context = await browser.browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+    });
+    const page = await context.newPage();
+    await page.goto(`${siteUrl(server)}/admin/`);
+    await page.getByLabel('账号').fill(clerk.username);
+    await page.getByLabel('密码').fill(clerk.password);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByText('登录失败次数过多，账号已锁定，请联系店主解锁').waitFor();
+    await context.close();
+
+    await owner.reload();
+    await owner.getByRole('menuitem', { name: '员工与门店' }).click();
+    await owner.getByRole('tab', { name: '员工账号' }).click();
+    const row = owner.getByRole('row', { name: new RegExp(clerk.name) });
+    await row.getByText('已锁定').waitFor();
+    await row.getByRole('button', { name: /解\s*锁/ }).click();
+    await owner
+      .locator('.ant-popover:visible')
+      .getByRole('button', { name: /解\s*锁/ })
+      .click();
+    await owner.getByText(`已解锁「${clerk.name}」`).waitFor();
+    await noEnglish(owner, 'the staff tab after unlocking');
+    const unlocked = await openConsole(browser.browser, server, clerk);
+    assert.deepEqual(await unlocked.getByRole('menuitem').allTextContents(), ['店员工作台']);
+    await unlocked.context().close();
   });
 });
