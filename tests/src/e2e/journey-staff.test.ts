@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { LATIN_ALLOWED, openConsole, siteUrl, visibleLatinWords } from '../support/journey.js';
+import { routes } from '@huoyue/shared';
 import { Staff } from '@huoyue/server/dist/modules/staff/entities/staff.entity.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -207,5 +208,30 @@ describe('journey: the owner sets up stores and clerks; clerks see only their de
     const unlocked = await openConsole(browser.browser, server, clerk);
     assert.deepEqual(await unlocked.getByRole('menuitem').allTextContents(), ['店员工作台']);
     await unlocked.context().close();
+  });
+
+  it('a clerk changes their own password with 修改密码 and stays signed in; the old password no longer works', async () => {
+    const clerk = CLERKS[0]!;
+    const page = await openConsole(browser.browser, server, clerk);
+    await page.getByRole('button', { name: '修改密码' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('至少 10 位，不能是常见密码').waitFor();
+    await dialog.getByLabel('当前密码').fill(clerk.password);
+    await dialog.getByLabel('新密码', { exact: true }).fill('password123');
+    await dialog.getByLabel('确认新密码').fill('password123');
+    await dialog.getByRole('button', { name: /修\s*改/ }).click();
+    await dialog.getByText('密码太常见，容易被猜中，请换一个').waitFor();
+    await dialog.getByLabel('新密码', { exact: true }).fill('desk-secret-2026');
+    await dialog.getByLabel('确认新密码').fill('desk-secret-2026');
+    await dialog.getByRole('button', { name: /修\s*改/ }).click();
+    await page.getByText('密码已修改，其他设备上的登录已失效').waitFor();
+    await noEnglish(page, 'the desk after a password change');
+    await page.reload();
+    assert.deepEqual(await page.getByRole('menuitem').allTextContents(), ['店员工作台']);
+    await page.context().close();
+    const old = await server.client().raw(routes.staff.login, {
+      body: { username: clerk.username, password: clerk.password },
+    });
+    assert.equal(old.status, 401);
   });
 });

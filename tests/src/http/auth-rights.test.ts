@@ -276,6 +276,17 @@ describe('the client address: the socket’s unless TRUST_PROXY names the proxy 
       const statuses = await wrongPasswords(server);
       assert.equal(statuses.filter((x) => x === 401).length, 30);
       assert.equal(statuses.filter((x) => x === 429).length, 30);
+      // The member login has its own limit per address, which the header no longer escapes either.
+      const memberLogins: number[] = [];
+      for (let i = 0; i < 31; i++) {
+        const res = await fetch(`${server.apiUrl}/auth/wechat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i + 1}` },
+          body: JSON.stringify({ code: `not-a-code-${i}` }),
+        });
+        memberLogins.push(res.status);
+      }
+      assert.equal(memberLogins.filter((x) => x === 429).length, 1, memberLogins.join());
     } finally {
       await server.stop();
     }
