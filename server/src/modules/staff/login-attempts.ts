@@ -66,10 +66,7 @@ export class LoginAttempts {
   async succeeded(staffId: number): Promise<void> {
     await this.dataSource
       .getRepository(Staff)
-      .update(
-        { id: staffId },
-        { failedLogins: 0, loginBlockedUntil: null, lastLoginAt: new Date() },
-      );
+      .update({ id: staffId }, { failedLogins: 0, loginBlockedUntil: null });
   }
 
   /** After a wrong password: whether this one locked the account. */

@@ -103,6 +103,9 @@ export class StaffService extends StaffStatusChecker {
     const store = staff.storeCode ? await this.stores.byCode(staff.storeCode) : null;
     if (staff.role === 'clerk' && !store?.active)
       throw new DomainError('ACCOUNT_DISABLED', '所属门店已停用，请联系店长');
+    await this.dataSource
+      .getRepository(Staff)
+      .update({ id: staff.id }, { lastLoginAt: new Date() });
     return staff;
   }
 
