@@ -83,6 +83,19 @@ describe('limits under parallel requests', () => {
     );
     const month = await m.api.call(e.checkinMonth, { query: {} });
     assert.equal(month.makeup.remainingThisMonth, 0);
+    // Makeups written before the counter existed (the day of the upgrade) count: a new counter starts from them.
+    await server.dataSource.query(
+      "DELETE FROM checkin_limit WHERE scope = 'makeup' AND subject = ?",
+      [String(m.member.id)],
+    );
+    assert.equal((await m.api.call(e.checkinMonth, { query: {} })).makeup.remainingThisMonth, 0);
+    const made = new Set(month.days.map((d) => d.date));
+    const free = days.find((d) => !made.has(d))!;
+    const late = await tally([m.api.call(e.makeup, { body: { date: free } })]);
+    assert.deepEqual(late, {
+      accepted: 0,
+      refusals: { '422 MAKEUP_NOT_ALLOWED 本月补签次数已用完（每月 2 次）': 1 },
+    });
   });
 
   it('devices: 50 members checking in at once on one device, 3 a day → 3 accepted, the rest 403', async () => {
@@ -95,6 +108,17 @@ describe('limits under parallel requests', () => {
     assert.equal(accepted, 3, JSON.stringify(refusals));
     assert.deepEqual(refusals, {
       '403 RISK_REJECTED 该设备今日签到账号过多，已暂停签到': PARALLEL - 3,
+    });
+    // Check-ins written before the counter existed count too.
+    await server.dataSource.query(
+      "DELETE FROM checkin_limit WHERE scope = 'device' AND subject = ?",
+      [device],
+    );
+    const late = await joinedMember(server);
+    await assert.rejects(late.api.call(e.checkin, { body: { deviceId: device } }), (err) => {
+      assert.ok(err instanceof ApiError);
+      assert.equal(err.code, 'RISK_REJECTED');
+      return true;
     });
     // A member already counted on the device checking in again is told so, not refused as a farmer.
     let first: (typeof members)[number] | undefined;
