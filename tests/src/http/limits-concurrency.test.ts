@@ -109,6 +109,21 @@ describe('limits under parallel requests', () => {
     assert.deepEqual(refusals, {
       '403 RISK_REJECTED 该设备今日签到账号过多，已暂停签到': PARALLEL - 3,
     });
+    // The job deletes device counters older than a week; today's stays.
+    const deviceRows = () =>
+      server.dataSource.query(
+        "SELECT period FROM checkin_limit WHERE scope = 'device' AND subject = ?",
+        [device],
+      ) as Promise<unknown[]>;
+    const run = (asOf: Date) =>
+      owner.call(routes.system.runJob, {
+        params: { name: 'checkins.prune_limits' },
+        body: { asOf: asOf.toISOString() },
+      });
+    await run(new Date());
+    assert.equal((await deviceRows()).length, 1);
+    await run(new Date(Date.now() + 8 * 86_400_000));
+    assert.equal((await deviceRows()).length, 0);
     // Check-ins written before the counter existed count too.
     await server.dataSource.query(
       "DELETE FROM checkin_limit WHERE scope = 'device' AND subject = ?",

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { startOfBrandDay } from '@huoyue/shared';
+import { addDays, startOfBrandDay } from '@huoyue/shared';
 import { slotsTaken, takeSlot } from '../../infra/database/limit-counter.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { Checkin, CheckinLimit } from './checkin.entity.js';
@@ -86,4 +86,24 @@ export async function takeDeviceSlot(
   } as const;
   if (!(await takeSlot(em, counter, { limit: membersPerDevicePerDay, seed })))
     throw new DomainError('RISK_REJECTED', '该设备今日签到账号过多，已暂停签到');
+}
+
+/**
+ * Counters of past periods are done with: device days older than a week and makeup months before this one are
+ * deleted (job `checkins.prune_limits`). Answers the rows deleted.
+ */
+export async function pruneLimitCounters(em: EntityManager, today: string): Promise<number> {
+  const device = await em
+    .createQueryBuilder()
+    .delete()
+    .from(CheckinLimit)
+    .where("scope = 'device' AND period < :before", { before: addDays(today, -7) })
+    .execute();
+  const makeup = await em
+    .createQueryBuilder()
+    .delete()
+    .from(CheckinLimit)
+    .where("scope = 'makeup' AND period < :month", { month: today.slice(0, 7) })
+    .execute();
+  return (device.affected ?? 0) + (makeup.affected ?? 0);
 }

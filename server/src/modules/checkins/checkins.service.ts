@@ -23,7 +23,12 @@ import { EngagementService } from '../engagement/index.js';
 import { Checkin, CheckinMember } from './checkin.entity.js';
 import { assertMakeupDay, CHECKIN_RULES_KEY, DEFAULT_CHECKIN_RULES } from './checkin-rules.js';
 import { HourlyWindow } from './hourly-window.js';
-import { makeupsUsed, takeDeviceSlot, takeMakeupSlot } from './checkin-limits.js';
+import {
+  makeupsUsed,
+  pruneLimitCounters,
+  takeDeviceSlot,
+  takeMakeupSlot,
+} from './checkin-limits.js';
 
 type CheckinMonth = z.output<typeof checkinMonth>;
 
@@ -79,6 +84,11 @@ export class CheckinsService {
       });
       return after;
     });
+  }
+
+  /** Deletes the limit counters of periods that are over (job `checkins.prune_limits`). */
+  pruneLimits(asOf: Date): Promise<number> {
+    return pruneLimitCounters(this.dataSource.manager, brandDay(asOf, this.config.brandTimezone));
   }
 
   addBonusProvider(provider: CheckinBonusProvider): void {
