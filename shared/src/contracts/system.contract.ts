@@ -17,6 +17,7 @@ export const jobName = z.enum([
   'lifecycle.model_fit',
   'automations.daily',
   'member_days.tick',
+  'checkins.prune_limits',
 ]);
 export const runJobBody = z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() });
 

@@ -65,3 +65,23 @@ export class CheckinMember {
   @UpdatedAtColumn()
   updatedAt!: Date;
 }
+
+/**
+ * The check-in limits, kept by the database (infra/database/limit-counter.ts): makeups per member per month (scope
+ * `makeup`, subject the member id, period YYYY-MM) and members per device per day (scope `device`, subject the
+ * device id, period YYYY-MM-DD). Each slot is taken in the transaction that writes the check-in it allows.
+ */
+@Entity('checkin_limit')
+export class CheckinLimit {
+  @PrimaryColumn({ type: 'varchar', length: 16 })
+  scope!: 'makeup' | 'device';
+
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  subject!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 10 })
+  period!: string;
+
+  @Column({ type: 'int', default: 0 })
+  used!: number;
+}

@@ -1,4 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { BadgesModule } from '../badges/badges.module.js';
 import { BadgesService } from '../badges/index.js';
 import { EngagementModule } from '../engagement/engagement.module.js';
@@ -17,10 +18,16 @@ export class CheckinsModule implements OnModuleInit {
   constructor(
     private readonly checkins: CheckinsService,
     private readonly badges: BadgesService,
+    private readonly jobs: JobScheduler,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.checkins.rules(); // warm the settings cache before any transaction needs it
+    this.jobs.register({
+      name: 'checkins.prune_limits',
+      everyMs: 6 * 3_600_000,
+      run: (asOf) => this.checkins.pruneLimits(asOf),
+    });
     // A badge the reward ladder awards cannot be deleted from under it.
     this.badges.addUsageCheck(async (code) => {
       const day = (await this.checkins.rules()).rewards.findIndex((r) => r.badgeCode === code);

@@ -8,7 +8,6 @@ import {
   type CheckinRules,
   checkinRules,
   type checkinMonth,
-  startOfBrandDay,
 } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
@@ -24,6 +23,12 @@ import { EngagementService } from '../engagement/index.js';
 import { Checkin, CheckinMember } from './checkin.entity.js';
 import { assertMakeupDay, CHECKIN_RULES_KEY, DEFAULT_CHECKIN_RULES } from './checkin-rules.js';
 import { HourlyWindow } from './hourly-window.js';
+import {
+  makeupsUsed,
+  pruneLimitCounters,
+  takeDeviceSlot,
+  takeMakeupSlot,
+} from './checkin-limits.js';
 
 type CheckinMonth = z.output<typeof checkinMonth>;
 
@@ -81,6 +86,11 @@ export class CheckinsService {
     });
   }
 
+  /** Deletes the limit counters of periods that are over (job `checkins.prune_limits`). */
+  pruneLimits(asOf: Date): Promise<number> {
+    return pruneLimitCounters(this.dataSource.manager, brandDay(asOf, this.config.brandTimezone));
+  }
+
   addBonusProvider(provider: CheckinBonusProvider): void {
     this.bonusProviders.push(provider);
   }
@@ -100,7 +110,7 @@ export class CheckinsService {
     try {
       return await this.uow.run(async (tx) => {
         await this.assertMayEarn(tx.em, memberId);
-        await this.assertNotFarming(tx.em, rules, memberId, client, today, now);
+        this.assertNotFarming(rules, client, now);
         const { streak, cycleDay } = await this.position(tx.em, rules, memberId, today);
         const reward = rules.rewards[cycleDay - 1]!;
         const bonus = (
@@ -119,6 +129,13 @@ export class CheckinsService {
         });
         // The unique (member, day) decides: a second check-in the same day fails here and rolls back.
         await tx.em.insert(Checkin, checkin);
+        await takeDeviceSlot(
+          tx.em,
+          rules.antiFarming.membersPerDevicePerDay,
+          memberId,
+          client.deviceId,
+          today,
+        );
         const ref = CheckinsService.triggerRef(memberId, today);
         if (checkin.points > 0) {
           await this.points.credit(tx, {
@@ -248,7 +265,12 @@ export class CheckinsService {
       ? (todayRow.cycleDay % rules.cycleDays) + 1
       : (await this.position(this.dataSource.manager, rules, memberId, today)).cycleDay;
     const profile = await this.dataSource.getRepository(CheckinMember).findOneBy({ memberId });
-    const used = await this.makeupsThisMonth(this.dataSource.manager, memberId, today);
+    const used = await makeupsUsed(
+      this.dataSource.manager,
+      memberId,
+      today,
+      this.config.brandTimezone,
+    );
     const remaining = rules.makeup.enabled ? Math.max(0, rules.makeup.maxPerMonth - used) : 0;
     const checked = new Set(recent.map((r) => r.day));
     // Days before joining are not the member's to make up.
@@ -393,8 +415,15 @@ export class CheckinsService {
     const joinedDay = await this.joinedDay(em, memberId);
     if (joinedDay !== null && day < joinedDay)
       throw new DomainError('MAKEUP_NOT_ALLOWED', `${day} 您还没有成为会员，不能补签入会前的日子`);
-    const used = await this.makeupsThisMonth(em, memberId, today);
-    if (used >= rules.makeup.maxPerMonth)
+    // The month's slot, taken before the makeup is written.
+    const taken = await takeMakeupSlot(
+      em,
+      rules.makeup.maxPerMonth,
+      memberId,
+      today,
+      this.config.brandTimezone,
+    );
+    if (!taken)
       throw new DomainError(
         'MAKEUP_NOT_ALLOWED',
         `本月补签次数已用完（每月 ${rules.makeup.maxPerMonth} 次）`,
@@ -446,42 +475,15 @@ export class CheckinsService {
   /**
    * Scripts that check in thousands of accounts share IPs and devices: both are limited, and every refusal says
    * why. The IP window is counted in memory per server instance (a COUNT over the log grew with every check-in
-   * from a busy IP, docs/benchmarks.md); the device limit is an indexed count of today's rows.
+   * from a busy IP, docs/benchmarks.md); the device limit is a counter row (takeDeviceSlot).
    */
-  private async assertNotFarming(
-    em: EntityManager,
+  private assertNotFarming(
     rules: CheckinRules,
-    memberId: number,
     client: { ip: string | null; deviceId: string | null },
-    today: string,
     now: Date,
-  ): Promise<void> {
+  ): void {
     if (client.ip && !this.ipWindow.take(client.ip, rules.antiFarming.perIpPerHour, now.getTime()))
       throw new DomainError('RATE_LIMITED', '签到人数过多，请稍后再试');
-    if (client.deviceId) {
-      const [row] = (await em.query(
-        'SELECT COUNT(DISTINCT member_id) AS n FROM checkin WHERE device_id = ? AND day = ? AND member_id <> ?',
-        [client.deviceId, today, memberId],
-      )) as { n: number | string }[];
-      if (Number(row?.n ?? 0) >= rules.antiFarming.membersPerDevicePerDay)
-        throw new DomainError('RISK_REJECTED', '该设备今日签到账号过多，已暂停签到');
-    }
-  }
-
-  private async makeupsThisMonth(
-    em: EntityManager,
-    memberId: number,
-    today: string,
-  ): Promise<number> {
-    const since = startOfBrandDay(`${today.slice(0, 7)}-01`, this.config.brandTimezone);
-    return em
-      .getRepository(Checkin)
-      .createQueryBuilder('c')
-      .where("c.member_id = :memberId AND c.kind = 'makeup' AND c.checked_at >= :since", {
-        memberId,
-        since,
-      })
-      .getCount();
   }
 
   private async ensureProfile(em: EntityManager, memberId: number): Promise<void> {

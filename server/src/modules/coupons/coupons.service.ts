@@ -9,6 +9,7 @@ import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { takeSlot } from '../../infra/database/limit-counter.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
@@ -24,12 +25,6 @@ import {
 } from './coupon-views.js';
 
 type ClaimableView = z.output<typeof claimableView>;
-
-/** Adds one to a member's count of a template, creating the row: one statement that takes the row lock. */
-const COUNT_UPSERT_MYSQL = `INSERT INTO coupon_member_count (member_id, template_id, n) VALUES (?, ?, 1)
-  ON DUPLICATE KEY UPDATE n = n + 1`;
-const COUNT_UPSERT_SQLITE = `INSERT INTO coupon_member_count (member_id, template_id, n) VALUES (?, ?, 1)
-  ON CONFLICT (member_id, template_id) DO UPDATE SET n = n + 1`;
 
 /** 16 characters from a 32-letter alphabet without look-alikes: 80 bits, not guessable, easy to type. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -145,14 +140,13 @@ export class CouponsService {
   ): Promise<{ coupon: Coupon; template: CouponTemplate }> {
     const now = new Date();
     const template = await this.issuableTemplate(tx, memberId, templateId, channel, now, options);
-    // One upsert takes the row lock (no gap lock, no shared lock to upgrade), then the count decides; past the limit
-    // the whole transaction rolls back, increment included.
-    await tx.em.query(
-      this.config.database.kind === 'mysql' ? COUNT_UPSERT_MYSQL : COUNT_UPSERT_SQLITE,
-      [memberId, templateId],
-    );
-    const held = (await tx.em.findOneByOrFail(CouponMemberCount, { memberId, templateId })).n;
-    if (held > template.perMemberLimit)
+    // The member's count of this template is a counter row, locked until the claim commits or rolls back.
+    const counter = {
+      entity: CouponMemberCount,
+      keys: { memberId, templateId },
+      column: 'n',
+    } as const;
+    if (!(await takeSlot(tx.em, counter, { limit: template.perMemberLimit })))
       throw new DomainError('LIMIT_REACHED', `每人限领 ${template.perMemberLimit} 张，您已领完`);
     const stocked = await tx.em
       .createQueryBuilder()

@@ -1,12 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import type { mallItemInput, routes } from '@huoyue/shared';
-import { APP_CONFIG } from '../../config/config.module.js';
-import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { takeSlot } from '../../infra/database/limit-counter.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { CouponsService, CouponTemplatesService } from '../coupons/index.js';
 import { EngagementService } from '../engagement/index.js';
@@ -27,11 +26,6 @@ type RedeemInput = {
 
 /** Unpaid points + cash redemptions are cancelled (and everything restored) after this long. */
 export const PAY_WITHIN_MS = 15 * 60_000;
-
-const COUNT_UPSERT_MYSQL = `INSERT INTO mall_member_count (member_id, item_id, n) VALUES (?, ?, ?)
-  ON DUPLICATE KEY UPDATE n = n + VALUES(n)`;
-const COUNT_UPSERT_SQLITE = `INSERT INTO mall_member_count (member_id, item_id, n) VALUES (?, ?, ?)
-  ON CONFLICT (member_id, item_id) DO UPDATE SET n = n + excluded.n`;
 
 /** A new redemption waits for its cash, or for shipping (goods); else it is complete at once. */
 function statusOnRedeem(cashDue: number, item: MallItem): MallRedemption['status'] {
@@ -60,7 +54,6 @@ export class MallService {
     private readonly catalogue: MallCatalogueService,
     private readonly templates: CouponTemplatesService,
     private readonly vouchers: VouchersService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   setMemberDayGate(gate: MemberDayGate): void {
@@ -191,16 +184,10 @@ export class MallService {
     quantity: number,
   ): Promise<void> {
     const itemId = item.id;
-    // Per-member limit: one upsert takes the row lock, then the count decides (the whole transaction rolls back).
-    await tx.em.query(
-      this.config.database.kind === 'mysql' ? COUNT_UPSERT_MYSQL : COUNT_UPSERT_SQLITE,
-      [memberId, itemId, quantity],
-    );
-    if (
-      (await tx.em.findOneByOrFail(MallMemberCount, { memberId, itemId })).n > item.perMemberLimit
-    ) {
+    // Per-member limit: a counter row, locked until the redemption commits or rolls back (cancelling gives it back).
+    const counter = { entity: MallMemberCount, keys: { memberId, itemId }, column: 'n' } as const;
+    if (!(await takeSlot(tx.em, counter, { limit: item.perMemberLimit, n: quantity })))
       throw new DomainError('LIMIT_REACHED', `每人限兑 ${item.perMemberLimit} 件`);
-    }
     const stocked = await tx.em.queryRunner!.query(
       'UPDATE mall_item SET stock = stock - ? WHERE id = ? AND stock >= ?',
       [quantity, itemId, quantity],

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { giveSlot } from '../../infra/database/limit-counter.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { PointsService } from '../points/index.js';
 import { AuditService, StoresService, storeNames } from '../staff/index.js';
-import { MallItem, MallRedemption } from './mall.entity.js';
+import { MallItem, MallMemberCount, MallRedemption } from './mall.entity.js';
 import { PaymentGateway } from './payment.gateway.js';
 import { type RedemptionView, toRedemptionView } from './redemption-view.js';
 import { VouchersService } from './vouchers.service.js';
@@ -208,9 +209,10 @@ export class RedemptionsService {
       r.quantity,
       r.itemId,
     ]);
-    await tx.em.query(
-      'UPDATE mall_member_count SET n = n - ? WHERE member_id = ? AND item_id = ? AND n >= ?',
-      [r.quantity, r.memberId, r.itemId, r.quantity],
+    await giveSlot(
+      tx.em,
+      { entity: MallMemberCount, keys: { memberId: r.memberId, itemId: r.itemId }, column: 'n' },
+      r.quantity,
     );
     if (r.pointsSpent > 0) {
       await this.points.credit(tx, {

@@ -4,6 +4,7 @@ import { brandDay, startOfBrandDay, addDays, type MessagingSettings } from '@huo
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { affectedRows, sqlInstant } from '../../infra/database/bulk.js';
+import { lockOrCreate } from '../../infra/database/locks.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { MemberDirectory, type MemberProfile } from '../members/member-directory.module.js';
 import { SmsGateway } from './channels.js';
@@ -58,6 +59,9 @@ export class SendDecision {
       return { kind: 'done', outcome: 'deferred' };
     }
     return this.uow.run(async (tx) => {
+      // The member's lock first: the caps below then count every message a decision before this one let through
+      // (a plain read before the lock would fix MariaDB's snapshot before that decision committed).
+      const prefs = await this.lockPreferences(tx.em, message.memberId);
       const template = await tx.em.findOneBy(MessageTemplate, { id: message.templateId });
       const profile = await this.members.profile(tx.em, message.memberId);
       const suppress = async (
@@ -73,7 +77,6 @@ export class SendDecision {
       };
       if (!template || !template.active) return suppress('template_inactive', 'failed');
       if (!profile || profile.status !== 'member') return suppress('not_a_member', 'failed');
-      const prefs = await this.lockPreferences(tx.em, message.memberId);
       if (!prefs.reminders) return suppress('opted_out');
       if (template.purpose === 'marketing' && !prefs.marketingSms)
         return suppress('no_marketing_consent');
@@ -153,16 +156,10 @@ export class SendDecision {
     em: EntityManager,
     memberId: number,
   ): Promise<{ reminders: boolean; marketingSms: boolean }> {
-    await em
-      .createQueryBuilder()
-      .insert()
-      .into(MessagePreference)
-      .values({ memberId, reminders: true, marketingSms: false })
-      .orIgnore()
-      .execute();
-    const lock = this.config.database.kind === 'mysql' ? ' FOR UPDATE' : '';
+    await lockOrCreate(em, MessagePreference, { memberId, reminders: true, marketingSms: false });
+    // Locked already: this read sees the row as it is now.
     const [row] = (await em.query(
-      `SELECT reminders, marketing_sms FROM message_preference WHERE member_id = ?${lock}`,
+      'SELECT reminders, marketing_sms FROM message_preference WHERE member_id = ?',
       [memberId],
     )) as { reminders: number | boolean; marketing_sms: number | boolean }[];
     return {
