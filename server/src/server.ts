@@ -24,6 +24,7 @@ import { openDatabase } from './database.js';
 import { EventBus } from './infra/events/event-bus.js';
 import { JobScheduler } from './infra/jobs/job-scheduler.js';
 import { buildOpenApiDocument } from './infra/http/openapi.js';
+import { clientErrorHandler, frameworkErrors } from './infra/http/framework-errors.js';
 import { createLogger, NestPinoLogger, RequestLogController, requestId } from './infra/logging.js';
 import { BadgesService } from './modules/badges/index.js';
 import { TierService } from './modules/members/index.js';
@@ -125,6 +126,9 @@ async function createApp(
     bodyLimit: 64 * 1024,
     trustProxy: true,
     return503OnClosing: true,
+    // The router's and Node's own refusals (bad URL, parameter too long, headers too large) in the error shape.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, dataSource, options.imports),
