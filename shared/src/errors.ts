@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   USERNAME_TAKEN: 409,
   STORE_CODE_TAKEN: 409,
   ORDER_CONFLICT: 409,
+  /** A request id sent again with a different request (idempotent writes: docs/security-robust.md). */
+  REQUEST_ID_REUSED: 409,
   ALREADY_CHECKED_IN: 409,
   SOLD_OUT: 409,
   OUT_OF_STOCK: 409,
