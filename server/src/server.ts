@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import { type DynamicModule, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -23,7 +21,7 @@ import { devWechatRoutes, serveConsole, serveMemberApp } from './web/static-apps
 import { openDatabase } from './database.js';
 import { EventBus } from './infra/events/event-bus.js';
 import { JobScheduler } from './infra/jobs/job-scheduler.js';
-import { buildOpenApiDocument } from './infra/http/openapi.js';
+import { registerApiDocs, registerSecurityHeaders } from './infra/http/security.js';
 import { clientErrorHandler, frameworkErrors } from './infra/http/framework-errors.js';
 import { createLogger, NestPinoLogger, RequestLogController, requestId } from './infra/logging.js';
 import { BadgesService } from './modules/badges/index.js';
@@ -155,11 +153,8 @@ async function createApp(
   });
   app.setGlobalPrefix('api');
   app.get(EventBus).configure({ sweepIntervalMs: options.outboxSweepMs ?? 5000 });
-  await app.register(swagger, {
-    mode: 'static',
-    specification: { document: buildOpenApiDocument() as never },
-  });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await registerSecurityHeaders(app);
+  await registerApiDocs(app, config.apiDocs);
   await serveConsole(fastify);
   await serveUploads(fastify, config.uploads.dir);
   await serveMemberApp(fastify);

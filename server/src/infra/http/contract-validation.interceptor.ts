@@ -24,7 +24,7 @@ export class ContractValidationInterceptor implements NestInterceptor {
     if (route) {
       const request = context.switchToHttp().getRequest<FastifyRequest>();
       const mutable = request as unknown as Record<Part, unknown>;
-      if (!route.rawBody && !isJsonValue(mutable.body))
+      if (!route.rawBody && !isJsonBody(request, mutable.body))
         // A CSV or image body reaches a JSON route as a stream: refused by its type, never described.
         throw new DomainError('UNSUPPORTED_MEDIA_TYPE', '请求格式不支持，请使用 application/json');
       const issues: { in: Part; path: string; message: string }[] = [];
@@ -64,9 +64,12 @@ export class ContractValidationInterceptor implements NestInterceptor {
   }
 }
 
-/** What JSON.parse can answer: a plain object, an array, a primitive or nothing. */
-function isJsonValue(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return true;
+/** Nothing, or what JSON.parse answered for a JSON content type (not a text, CSV or picture parser's result). */
+function isJsonBody(request: FastifyRequest, value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  const type = request.headers['content-type'] ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) return false;
+  if (typeof value !== 'object' || Array.isArray(value)) return true;
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
 }
