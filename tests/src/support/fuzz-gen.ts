@@ -165,9 +165,14 @@ export function sample(node: SchemaNode | undefined, depth = 0): unknown {
   }
 }
 
-/** Every bad body for an operation: whole-body junk, each required field missing, each field (one level deep) junk. */
-export function badBodies(schema: SchemaNode | undefined): unknown[] {
-  const base = sample(schema);
+/**
+ * Every bad body for an operation: whole-body junk, each required field missing, each field (one level deep) junk;
+ * built on `base` (a valid body, so one bad field reaches the service behind validation) or on a sample.
+ */
+export function badBodies(
+  schema: SchemaNode | undefined,
+  base: unknown = sample(schema),
+): unknown[] {
   const out: unknown[] = [[], null, 'x', 42, [base], { ...(base as object), unknownField: 1 }];
   if (typeof base !== 'object' || base === null || Array.isArray(base)) return out;
   const object = schema?.oneOf?.[0] ?? schema?.anyOf?.[0] ?? schema;
