@@ -18,7 +18,7 @@ import { ADMIN, startTestServer, type TestServer } from '../support/test-server.
 
 /**
  * Walks every operation of the OpenAPI document the server serves with generated bad input (bodies, path and
- * query parameters, headers, the wrong caller) and asserts: no response ≥ 500, every 4xx in the one error shape.
+ * query parameters, headers, the wrong caller; as owner, member, clerk where clerks may call, and nobody) and asserts: no response ≥ 500, every 4xx in the one error shape.
  * FUZZ_SEED reproduces a run; FUZZ_BODIES caps the bad bodies per operation.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 18);
@@ -29,6 +29,8 @@ interface Operation {
   method: string;
   path: string;
   auth: 'public' | 'member' | 'staff';
+  /** A staff route clerks may call too (walked again as a clerk: store-bound checks). */
+  clerk: boolean;
   params: { name: string; in: string; schema: SchemaNode }[];
   body?: SchemaNode;
 }
@@ -61,6 +63,7 @@ function operations(doc: { paths: Record<string, Record<string, Record<string, u
         method: method.toUpperCase(),
         path,
         auth: authOf(description, security),
+        clerk: /\bclerk\b/.test(description),
         params: (op.parameters as Operation['params'] | undefined) ?? [],
         body: content?.['application/json']?.schema,
       });
@@ -148,7 +151,7 @@ function shapeProblem(status: number, text: string): string | null {
 describe('fuzz: every operation of the OpenAPI document with bad input', () => {
   let server: TestServer;
   let origin: string;
-  const tokens: Record<'owner' | 'member', string> = { owner: '', member: '' };
+  const tokens: Record<'owner' | 'member' | 'clerk', string> = { owner: '', member: '', clerk: '' };
   const pathIds: Record<string, string> = {};
   /** Valid bodies by operation (`PUT /api/…`): a bad field on a valid body gets past validation to the service. */
   const seeds: Record<string, unknown> = {};
@@ -187,6 +190,11 @@ describe('fuzz: every operation of the OpenAPI document with bad input', () => {
       },
     });
     pathIds['/api/admin/staff/{id}'] = String(clerk.id);
+    tokens.clerk = (
+      await server.client().call(routes.staff.login, {
+        body: { username: 'fuzz-clerk', password: 'clerk-password-1' },
+      })
+    ).token;
     const template = await owner.call(routes.coupons.createTemplate, {
       body: {
         name: '模糊测试券',
@@ -230,7 +238,10 @@ describe('fuzz: every operation of the OpenAPI document with bad input', () => {
       typeof operations
     >[0];
     const ops = operations(doc);
-    const probes: Probe[] = ops.flatMap((op) => probesFor(op, random));
+    const probes: Probe[] = ops.flatMap((op) => [
+      ...probesFor(op, random),
+      ...(op.clerk ? probesFor(op, random, tokens.clerk) : []),
+    ]);
     const byStatus = new Map<number, number>();
     const failures: Failure[] = [];
     const started = Date.now();
@@ -277,7 +288,8 @@ describe('fuzz: every operation of the OpenAPI document with bad input', () => {
     return undefined;
   }
 
-  function probesFor(op: Operation, random: () => number): Probe[] {
+  /** The probes for one operation, as its usual caller, or as `asToken` (fewer bodies, no header oddities). */
+  function probesFor(op: Operation, random: () => number, asToken?: string): Probe[] {
     const pathParams = op.params.filter((p) => p.in === 'path');
     const queryParams = op.params.filter((p) => p.in === 'query');
     const validPath = (override?: [string, string]) =>
@@ -291,7 +303,7 @@ describe('fuzz: every operation of the OpenAPI document with bad input', () => {
           });
     const base = seeds[`${op.method} ${op.path}`] ?? (op.body ? sample(op.body) : undefined);
     const baseBody = op.body ? toJsonText(base) : undefined;
-    const token = principalToken(op);
+    const token = asToken ?? principalToken(op);
     const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     const json = { 'content-type': 'application/json', ...auth };
     const make = (path: string, body?: string, headers: Record<string, string> = json): Probe => ({
@@ -313,9 +325,10 @@ describe('fuzz: every operation of the OpenAPI document with bad input', () => {
     }
     probes.push(make(`${validPath()}?unknownParam=1`, baseBody));
     const bodies = op.body
-      ? pick(badBodies(op.body, base), BODIES_PER_OPERATION, random)
+      ? pick(badBodies(op.body, base), asToken ? 40 : BODIES_PER_OPERATION, random)
       : [{ x: 1 }];
     for (const body of bodies) probes.push(make(validPath(), toJsonText(body)));
+    if (asToken) return [...probes, make(validPath(), baseBody)];
     probes.push(...oddHeaders(op, validPath(), baseBody, auth));
     return probes;
   }
