@@ -56,6 +56,7 @@ function unchunk(body: string): string {
 /** The one error shape, with no trace of the request's URL or of the server's internals. */
 function assertShape(answer: RawAnswer, status: number, mustNotContain: string[] = []) {
   assert.equal(answer.status, status, answer.body);
+  assert.equal(answer.headers['x-content-type-options'], 'nosniff');
   const body = JSON.parse(answer.body) as { error: { code: keyof typeof ERROR_STATUS } };
   assert.deepEqual(Object.keys(body), ['error']);
   assert.equal(ERROR_STATUS[body.error.code], status);

@@ -29,6 +29,8 @@ export function frameworkErrors(
     .status(ERROR_STATUS[known.code])
     .header('content-type', 'application/json; charset=utf-8')
     .header('x-request-id', request.id)
+    // Hooks (and so the security headers) do not run for these: the one that matters for a JSON error.
+    .header('x-content-type-options', 'nosniff')
     .send(errorJson(known.code, known.message));
 }
 
@@ -52,7 +54,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n` +
-        `Content-Type: application/json; charset=utf-8\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   }
