@@ -13,12 +13,12 @@ import {
   useRandom,
   type SchemaNode,
 } from '../support/fuzz-gen.js';
-import { joinedMember } from '../support/flows.js';
+import { joinedMember, loginVisitor } from '../support/flows.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.js';
 
 /**
  * Walks every operation of the OpenAPI document the server serves with generated bad input (bodies, path and
- * query parameters, headers, the wrong caller; as owner, member, clerk where clerks may call, and nobody) and asserts: no response ≥ 500, every 4xx in the one error shape.
+ * query parameters, headers, the wrong caller; as owner, member, visitor, clerk where clerks may call, nobody) and asserts: no response ≥ 500, every 4xx in the one error shape.
  * FUZZ_SEED reproduces a run; FUZZ_BODIES caps the bad bodies per operation.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 18);
@@ -151,7 +151,12 @@ function shapeProblem(status: number, text: string): string | null {
 describe('fuzz: every operation of the OpenAPI document with bad input', () => {
   let server: TestServer;
   let origin: string;
-  const tokens: Record<'owner' | 'member' | 'clerk', string> = { owner: '', member: '', clerk: '' };
+  const tokens: Record<'owner' | 'member' | 'clerk' | 'visitor', string> = {
+    owner: '',
+    member: '',
+    clerk: '',
+    visitor: '',
+  };
   const pathIds: Record<string, string> = {};
   /** Valid bodies by operation (`PUT /api/…`): a bad field on a valid body gets past validation to the service. */
   const seeds: Record<string, unknown> = {};
@@ -178,6 +183,7 @@ describe('fuzz: every operation of the OpenAPI document with bad input', () => {
     const owner = server.client(tokens.owner);
     const member = await joinedMember(server, '模糊测试');
     tokens.member = member.token;
+    tokens.visitor = (await loginVisitor(server)).token;
     // Real rows behind id 1 (a store, a coupon, an item), so updates of existing things are walked too;
     // staff paths get a clerk's id (never the owner's own account).
     const store = await owner.call(routes.staff.createStore, { body: { name: '模糊测试店' } });
@@ -241,6 +247,8 @@ describe('fuzz: every operation of the OpenAPI document with bad input', () => {
     const probes: Probe[] = ops.flatMap((op) => [
       ...probesFor(op, random),
       ...(op.clerk ? probesFor(op, random, tokens.clerk) : []),
+      // A visitor (logged in, not joined) on member routes: the not-a-member paths.
+      ...(op.auth === 'member' ? probesFor(op, random, tokens.visitor) : []),
     ]);
     const byStatus = new Map<number, number>();
     const failures: Failure[] = [];
