@@ -24,6 +24,7 @@ module.exports = {
     '^(\\.|.+/components)/ui$': '<rootDir>/test/doubles/ui.tsx',
     '\\.(css|scss)$': '<rootDir>/test/doubles/style.ts',
     '^@huoyue/shared$': '<rootDir>/../shared/src/index.ts',
+    '^@huoyue/shared/jitless$': '<rootDir>/../shared/src/jitless.ts',
     '^qrcode-generator$': '<rootDir>/../node_modules/qrcode-generator/dist/qrcode.js',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

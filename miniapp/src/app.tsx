@@ -1,3 +1,5 @@
+// First: schemas made after it validate without eval (the CSP allows none; neither does WeChat).
+import '@huoyue/shared/jitless';
 import type { PropsWithChildren } from 'react';
 import { useDidShow, useLaunch } from '@tarojs/taro';
 import '@nutui/nutui-react-taro/dist/styles/themes/default.css';

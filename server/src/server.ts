@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import { type DynamicModule, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -23,7 +21,8 @@ import { devWechatRoutes, serveConsole, serveMemberApp } from './web/static-apps
 import { openDatabase } from './database.js';
 import { EventBus } from './infra/events/event-bus.js';
 import { JobScheduler } from './infra/jobs/job-scheduler.js';
-import { buildOpenApiDocument } from './infra/http/openapi.js';
+import { registerApiDocs, registerSecurityHeaders } from './infra/http/security.js';
+import { clientErrorHandler, frameworkErrors } from './infra/http/framework-errors.js';
 import { createLogger, NestPinoLogger, RequestLogController, requestId } from './infra/logging.js';
 import { BadgesService } from './modules/badges/index.js';
 import { TierService } from './modules/members/index.js';
@@ -133,6 +132,9 @@ async function createApp(
     // The client address is the socket's unless TRUST_PROXY names the proxies (docs/security-auth.md).
     trustProxy: trustProxy(config.trustProxy),
     return503OnClosing: true,
+    // The router's and Node's own refusals (bad URL, parameter too long, headers too large) in the error shape.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, dataSource, options.imports),
@@ -159,11 +161,8 @@ async function createApp(
   });
   app.setGlobalPrefix('api');
   app.get(EventBus).configure({ sweepIntervalMs: options.outboxSweepMs ?? 5000 });
-  await app.register(swagger, {
-    mode: 'static',
-    specification: { document: buildOpenApiDocument() as never },
-  });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await registerSecurityHeaders(app);
+  await registerApiDocs(app, config.apiDocs);
   await serveConsole(fastify);
   await serveUploads(fastify, config.uploads.dir);
   await serveMemberApp(fastify);

@@ -25,6 +25,8 @@ export const ERROR_STATUS = {
   USERNAME_TAKEN: 409,
   STORE_CODE_TAKEN: 409,
   ORDER_CONFLICT: 409,
+  /** A request id sent again with a different request (idempotent writes: docs/security-robust.md). */
+  REQUEST_ID_REUSED: 409,
   ALREADY_CHECKED_IN: 409,
   SOLD_OUT: 409,
   OUT_OF_STOCK: 409,
@@ -35,7 +37,9 @@ export const ERROR_STATUS = {
   /** A delete refused because other things depend on it (issued coupons, redemptions, mall items). */
   IN_USE: 409,
   VOUCHER_USED: 409,
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_A_MEMBER: 422,
   INVALID_PHONE_CODE: 422,
@@ -51,6 +55,7 @@ export const ERROR_STATUS = {
   COUPON_NOT_USABLE: 422,
   MAKEUP_NOT_ALLOWED: 422,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   WECHAT_UNAVAILABLE: 503,
   SERVICE_UNAVAILABLE: 503,

@@ -40,6 +40,10 @@ export const envSchema = z.object({
   ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
   ADMIN_PASSWORD: z.string().min(10, 'ADMIN_PASSWORD must have at least 10 characters').optional(),
   DEMO_DATA: booleanFlag.optional(),
+  /** `production` turns the API docs off (unless API_DOCS=true). */
+  NODE_ENV: z.string().optional(),
+  /** The OpenAPI document and Swagger UI at /api/docs (default: on unless NODE_ENV=production). */
+  API_DOCS: booleanFlag.optional(),
   TZ_BRAND: z
     .string()
     .default(DEFAULT_BRAND_TIMEZONE)
@@ -103,6 +107,8 @@ export interface AppConfig {
   messageClaimSeconds: number;
   admin: { username: string; password: string | undefined };
   demoData: boolean;
+  /** Serve the OpenAPI document and Swagger UI at /api/docs. */
+  apiDocs: boolean;
   brandTimezone: string;
   jwtSecret: string;
   logLevel: Env['LOG_LEVEL'];
@@ -173,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
     // Demo data only on the embedded default unless asked for explicitly: never surprise a production MySQL.
     demoData: e.DEMO_DATA ?? database.kind === 'sqlite',
+    apiDocs: e.API_DOCS ?? e.NODE_ENV !== 'production',
     brandTimezone: e.TZ_BRAND,
     jwtSecret: e.JWT_SECRET ?? loadOrCreateSecret(resolve(dataDir, 'jwt-secret')),
     logLevel: e.LOG_LEVEL,

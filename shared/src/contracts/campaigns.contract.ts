@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIFECYCLE_STAGES } from '../constants.js';
 import { defineRoute, staff } from '../route.js';
-import { idParam } from './common.js';
+import { idParam, dbId } from './common.js';
 import { RFM_SEGMENTS } from './lifecycle.contract.js';
 
 export const automationTrigger = z.discriminatedUnion('type', [
@@ -32,7 +32,7 @@ export const automationTrigger = z.discriminatedUnion('type', [
   /** A member day opened (any, or this one): its audience is enrolled, to announce it within consent and caps. */
   z.strictObject({
     type: z.literal('member_day_started'),
-    memberDayId: z.number().int().positive().nullable().default(null),
+    memberDayId: dbId.nullable().default(null),
   }),
   /** Joined exactly `days` days ago and not bought yet (daily). */
   z.strictObject({ type: z.literal('joined_no_purchase'), days: z.number().int().min(1).max(365) }),
@@ -53,10 +53,10 @@ export const automationBody = z
       })
       .default({ tiers: [], stages: [], segments: [], lowFrequency: null }),
     actions: z.strictObject({
-      couponTemplateId: z.number().int().positive().nullable().default(null),
+      couponTemplateId: dbId.nullable().default(null),
       points: z.number().int().min(0).max(100_000).default(0),
       /** Message templates in fallback order (e.g. subscribe message, then Official Account, then SMS). */
-      messageTemplateIds: z.array(z.number().int().positive()).max(4).default([]),
+      messageTemplateIds: z.array(dbId).max(4).default([]),
     }),
     /** A member enters this automation at most once per this many days. */
     dedupeDays: z.number().int().min(1).max(365).default(30),
@@ -166,8 +166,8 @@ export const playbookView = z.object({
 });
 
 export const broadcastBody = z.strictObject({
-  templateId: z.number().int().positive(),
-  fallbackTemplateIds: z.array(z.number().int().positive()).max(3).default([]),
+  templateId: dbId,
+  fallbackTemplateIds: z.array(dbId).max(3).default([]),
   /** Members in any of these stages (empty: every stage) and, when given, any of these segments. */
   stages: z.array(z.enum(LIFECYCLE_STAGES)).max(6).default([]),
   segments: z.array(z.enum(RFM_SEGMENTS)).max(11).default([]),
@@ -268,7 +268,7 @@ export const campaignRoutes = {
       'Create a playbook’s message templates and automation; a playbook whose messages promise a coupon needs one',
     params: z.strictObject({ code: z.enum(PLAYBOOK_CODES) }),
     body: z.strictObject({
-      couponTemplateId: z.number().int().positive().nullable().default(null),
+      couponTemplateId: dbId.nullable().default(null),
     }),
     response: automationView,
   }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIFECYCLE_STAGES } from '../constants.js';
 import { defineRoute, MEMBER, staff } from '../route.js';
-import { idParam } from './common.js';
+import { idParam, dbId } from './common.js';
 
 export const COUPON_KINDS = ['cash', 'percent', 'gift', 'shipping'] as const;
 export const COUPON_CHANNELS = ['center', 'issued', 'reward', 'mall'] as const;
@@ -229,7 +229,7 @@ export const couponRoutes = {
     tag: 'coupons',
     status: 201,
     summary: 'Claim a coupon from the claim center',
-    body: z.strictObject({ templateId: z.number().int().positive() }),
+    body: z.strictObject({ templateId: dbId }),
     response: couponView,
   }),
   detail: defineRoute({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, MEMBER, staff } from '../route.js';
-import { cursorQuery, idParam, page } from './common.js';
+import { cursorQuery, idParam, page, dbId, idCursor } from './common.js';
 
 export const MALL_ITEM_KINDS = ['coupon', 'physical', 'virtual'] as const;
 export const REDEMPTION_STATUSES = [
@@ -26,7 +26,7 @@ export const mallItemInput = z
     name: z.string().trim().min(1).max(60),
     kind: z.enum(MALL_ITEM_KINDS),
     /** For coupon items: the template a redemption issues. */
-    couponTemplateId: z.number().int().positive().nullable().default(null),
+    couponTemplateId: dbId.nullable().default(null),
     pointsPrice: z.number().int().min(0).max(10_000_000),
     /** Points + cash: the cash part in fen (0 = points only). */
     cashPrice: z.number().int().min(0).max(100_000_000).default(0),
@@ -224,7 +224,7 @@ export const mallRoutes = {
     params: idParam,
     body: z.strictObject({
       name: z.string().trim().min(1).max(60).optional(),
-      couponTemplateId: z.number().int().positive().optional(),
+      couponTemplateId: dbId.optional(),
       stores: z.array(storeCodeRef).max(50).optional(),
       voucherDays: z.number().int().min(1).max(3650).optional(),
       pointsPrice: z.number().int().min(0).max(10_000_000).optional(),
@@ -283,7 +283,7 @@ export const mallRoutes = {
     query: z.strictObject({
       status: z.enum(REDEMPTION_STATUSES).optional(),
       limit: z.coerce.number().int().min(1).max(100).default(50),
-      cursor: z.string().max(20).optional(),
+      cursor: idCursor.optional(),
     }),
     response: z.object({
       items: z.array(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIFECYCLE_STAGES } from '../constants.js';
 import { defineRoute, MEMBER, staff } from '../route.js';
-import { idParam, isoDate } from './common.js';
+import { idParam, isoDate, dbId } from './common.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, '时间格式应为 HH:MM');
 
@@ -36,8 +36,8 @@ export const memberDayBody = z
        * This member day's exclusives: claimable (coupons) and redeemable (mall items) only while it is on for the
        * member, and shown only to its audience.
        */
-      couponTemplateIds: z.array(z.number().int().positive()).max(20).default([]),
-      mallItemIds: z.array(z.number().int().positive()).max(50).default([]),
+      couponTemplateIds: z.array(dbId).max(20).default([]),
+      mallItemIds: z.array(dbId).max(50).default([]),
     }),
     active: z.boolean().default(true),
   })

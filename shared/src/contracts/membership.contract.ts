@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, MEMBER, PUBLIC, staff } from '../route.js';
-import { isoDate } from './common.js';
+import { isoDate, dbId } from './common.js';
 
 /**
  * An avatar as the app sends it: a small picture (the app scales it to 160 px) as a data URL. Kept in the member
@@ -42,7 +42,7 @@ export const joinSettingsBody = z.strictObject({
     .int('开卡送积分须为整数')
     .min(0, '开卡送积分不能为负数')
     .max(100_000, '开卡送积分最多 100,000'),
-  welcomeCouponTemplateId: z.number().int().positive().nullable(),
+  welcomeCouponTemplateId: dbId.nullable(),
   terms: z.string().trim().min(1, '请填写会员协议').max(8_000, '会员协议最多 8,000 字'),
   privacy: z.string().trim().min(1, '请填写隐私政策').max(8_000, '隐私政策最多 8,000 字'),
 });

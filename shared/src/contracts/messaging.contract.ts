@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, MEMBER, staff } from '../route.js';
-import { cursorQuery, idParam, okResponse, page } from './common.js';
+import { cursorQuery, idParam, okResponse, page, dbIdText, dbId } from './common.js';
 
 export const MESSAGE_CHANNELS = ['subscribe', 'oa_template', 'sms'] as const;
 export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
@@ -286,10 +286,10 @@ export const messagingRoutes = {
     summary:
       'Queue one message to one member (the same pipeline as automations: consent, caps, quiet hours)',
     body: z.strictObject({
-      memberId: z.number().int().positive(),
-      templateId: z.number().int().positive(),
+      memberId: dbId,
+      templateId: dbId,
       /** Templates on other channels to try, in order, when this one cannot reach the member. */
-      fallbackTemplateIds: z.array(z.number().int().positive()).max(3).default([]),
+      fallbackTemplateIds: z.array(dbId).max(3).default([]),
       requestId: z.string().trim().min(8).max(64),
     }),
     response: messageView,
@@ -301,9 +301,9 @@ export const messagingRoutes = {
     tag: 'admin-messaging',
     summary: 'Messages, newest first, by member or status',
     query: z.strictObject({
-      memberId: z.coerce.number().int().positive().optional(),
+      memberId: dbIdText.optional(),
       status: z.enum(MESSAGE_STATUSES).optional(),
-      automationId: z.coerce.number().int().positive().optional(),
+      automationId: dbIdText.optional(),
       ...cursorQuery,
     }),
     response: page(messageView),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LEDGER_TYPES } from '../constants.js';
 import { defineRoute, MEMBER, staff } from '../route.js';
-import { cursorQuery, idParam, isoDate, page } from './common.js';
+import { cursorQuery, idParam, isoDate, page, dbId } from './common.js';
 
 /** Why an order earned what it earned: every factor, in the order they were applied. */
 export const earnBreakdown = z.object({
@@ -135,7 +135,7 @@ export const orderItem = z.strictObject({
 const fen = z.number().int('金额以分为单位，必须是整数').min(0).max(1_000_000_000);
 
 export const memberRef = z.union([
-  z.strictObject({ id: z.number().int().positive() }),
+  z.strictObject({ id: dbId }),
   z.strictObject({
     cardNo: z
       .string()

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STAFF_ROLES } from '../constants.js';
 import { defineRoute, PUBLIC, staff } from '../route.js';
-import { cursorQuery, idParam, page } from './common.js';
+import { cursorQuery, idParam, page, dbIdText } from './common.js';
 
 export const staffView = z.object({
   id: z.number().int(),
@@ -208,7 +208,7 @@ export const staffRoutes = {
     summary: 'Audit log of staff writes, newest first',
     query: z.strictObject({
       ...cursorQuery,
-      staffId: z.coerce.number().int().positive().optional(),
+      staffId: dbIdText.optional(),
       entityType: z.string().max(64).optional(),
     }),
     response: page(auditEntryView),

@@ -85,3 +85,14 @@ export function isCalendarDay(day: string): boolean {
 export function zoneOffsetMinutes(timeZone: string, at: Date): number {
   return Math.round(zoneOffsetMs(at, timeZone) / 60_000);
 }
+
+/**
+ * How far ahead of the server's clock a reported instant may be (a till's or a laptop's clock running fast):
+ * an order's `paidAt` (API and CSV import) and the `asOf` of a job that writes are refused beyond it.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** True when `at` is later than now plus the allowed clock skew. */
+export function beyondClockSkew(at: Date, now = Date.now()): boolean {
+  return at.getTime() > now + CLOCK_SKEW_MS;
+}

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApiError, DEFAULT_MESSAGING_SETTINGS, routes, type ApiClient } from '@huoyue/shared';
 import { inControlGroup, uplift } from '@huoyue/server/dist/modules/campaigns/control-group.js';
 import { MessageDispatcher } from '@huoyue/server/dist/modules/messaging/dispatcher.js';
-import { expectError, staffLogin, uniquePhone } from '../support/flows.js';
+import { expectError, staffLogin, uniquePhone, runJobAt } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const A = routes.campaigns;
@@ -191,11 +191,7 @@ describe('automations: triggers, control groups, actions, conversions and the up
   });
 
   it('runs the daily triggers: birthdays, new members without a purchase, broken check-in streaks', async () => {
-    const runDaily = (asOf: Date) =>
-      owner.call(routes.system.runJob, {
-        params: { name: 'automations.daily' },
-        body: { asOf: asOf.toISOString() },
-      });
+    const runDaily = (asOf: Date) => runJobAt(server, 'automations.daily', asOf);
     const isEnrolled = async (automationId: number, memberId: number) =>
       Number(
         (

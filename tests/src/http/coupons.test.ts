@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type ApiClient, ApiError, routes } from '@huoyue/shared';
 import { Coupon } from '@huoyue/server/dist/modules/coupons/coupon.entity.js';
-import { joinedMember, staffLogin, expectError } from '../support/flows.js';
+import { joinedMember, staffLogin, expectError, runJobAt } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const c = routes.coupons;
@@ -233,10 +233,7 @@ describe('coupons: claiming, verification in store, use with orders', () => {
       ).affected,
       0,
     );
-    await owner.call(routes.system.runJob, {
-      params: { name: 'coupons.expire' },
-      body: { asOf: new Date(Date.now() + 3 * 86_400_000).toISOString() },
-    });
+    await runJobAt(server, 'coupons.expire', new Date(Date.now() + 3 * 86_400_000));
     assert.equal((await m.api.call(c.detail, { params: { id: coupon.id } })).status, 'expired');
     assert.ok(
       (await m.api.call(c.wallet, { query: { status: 'expired' } })).items.some(

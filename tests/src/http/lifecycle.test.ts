@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addDays, brandDay, routes, startOfBrandDay, type ApiClient } from '@huoyue/shared';
-import { expectError, joinedMember, staffLogin, uniquePhone } from '../support/flows.js';
+import {
+  expectError,
+  joinedMember,
+  recomputeAt,
+  staffLogin,
+  uniquePhone,
+} from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const L = routes.lifecycle;
@@ -28,8 +34,11 @@ function world(getServer: () => TestServer, getOwner: () => ApiClient) {
     return m;
   };
   const detail = (id: number) => getOwner().call(M.adminDetail, { params: { id } });
+  // A recompute that writes as of a day to come runs in process (the API refuses it: issue 18).
   const recompute = (body: { asOf?: string; dryRun?: boolean } = {}) =>
-    getOwner().call(L.recompute, { body });
+    body.asOf && body.asOf > today() && !body.dryRun
+      ? recomputeAt(getServer(), body.asOf)
+      : getOwner().call(L.recompute, { body });
   const events = async (name: string, memberId: number) =>
     (
       (await getServer().dataSource.query(

@@ -5,7 +5,7 @@ import { type ApiClient, ApiError, routes } from '@huoyue/shared';
 import { TokenService } from '@huoyue/server/dist/infra/auth/token.service.js';
 import { FakePaymentGateway } from '@huoyue/server/dist/modules/mall/payment.gateway.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
-import { expectError, joinedMember } from '../support/flows.js';
+import { expectError, joinedMember, runJobAt } from '../support/flows.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.js';
 
 const m = routes.mall;
@@ -177,10 +177,7 @@ describe('points mall: redemptions under a rush, limits, payment, fulfilment', (
       0,
       'not before its time',
     );
-    const late = await owner.call(routes.system.runJob, {
-      params: { name: 'mall.payment_timeout' },
-      body: { asOf: new Date(Date.now() + 16 * 60_000).toISOString() },
-    });
+    const late = await runJobAt(server, 'mall.payment_timeout', new Date(Date.now() + 16 * 60_000));
     assert.equal(late.affected, 1);
     assert.equal((await api!.call(p.summary)).balance, 800, 'points back');
     assert.equal(

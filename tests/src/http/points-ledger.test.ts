@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { type ApiClient, ApiError, routes } from '@huoyue/shared';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
 import { signRequest } from '@huoyue/server/dist/modules/staff/integration-keys.service.js';
-import { joinedMember, staffLogin, expectError } from '../support/flows.js';
+import { joinedMember, staffLogin, expectError, runJobAt } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const p = routes.points;
@@ -269,15 +269,13 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
         { reversed: 20, owed: 0 },
       );
       assert.equal((await m.api.call(p.summary)).pending, 80);
-      const early = await owner.call(sys.runJob, {
-        params: { name: 'points.release_pending' },
-        body: { asOf: new Date(Date.now() + 6 * DAY).toISOString() },
-      });
+      const early = await runJobAt(
+        server,
+        'points.release_pending',
+        new Date(Date.now() + 6 * DAY),
+      );
       assert.equal(early.affected, 0);
-      const due = await owner.call(sys.runJob, {
-        params: { name: 'points.release_pending' },
-        body: { asOf: new Date(Date.now() + 8 * DAY).toISOString() },
-      });
+      const due = await runJobAt(server, 'points.release_pending', new Date(Date.now() + 8 * DAY));
       assert.ok(due.affected >= 1);
       summary = await m.api.call(p.summary);
       assert.deepEqual(
@@ -314,10 +312,7 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
         0,
         'one notice per lot',
       );
-      const expired = await owner.call(sys.runJob, {
-        params: { name: 'points.expire' },
-        body: { asOf: new Date(Date.now() + 12 * DAY).toISOString() },
-      });
+      const expired = await runJobAt(server, 'points.expire', new Date(Date.now() + 12 * DAY));
       assert.ok(expired.affected >= 1);
       assert.equal((await m.api.call(p.summary)).balance, 50);
       const entry = (await m.api.call(p.ledger, { query: { limit: 1 } })).items[0]!;
@@ -325,10 +320,7 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
         { type: entry.type, points: entry.points, balanceAfter: entry.balanceAfter },
         { type: 'expire', points: -70, balanceAfter: 50 },
       );
-      const again = await owner.call(sys.runJob, {
-        params: { name: 'points.expire' },
-        body: { asOf: new Date(Date.now() + 12 * DAY).toISOString() },
-      });
+      const again = await runJobAt(server, 'points.expire', new Date(Date.now() + 12 * DAY));
       assert.equal(again.affected, 0, 'expiry runs are idempotent');
       await assertLedgerHolds();
     } finally {
@@ -362,10 +354,7 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
     assert.equal((await stays.api.call(p.tiers)).current.toKeep, 0);
 
     const expiresAt = new Date(tiers.current.expiresAt);
-    const ended = await owner.call(sys.runJob, {
-      params: { name: 'tiers.period_end' },
-      body: { asOf: new Date(expiresAt.getTime() + DAY).toISOString() },
-    });
+    const ended = await runJobAt(server, 'tiers.period_end', new Date(expiresAt.getTime() + DAY));
     assert.ok(ended.affected >= 2);
     const kept = await stays.api.call(p.tiers);
     assert.equal(kept.current.code, 'silver');

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { ApiError, routes, type ApiClient } from '@huoyue/shared';
+import { JobScheduler } from '@huoyue/server/dist/infra/jobs/job-scheduler.js';
+import { LifecycleRecompute } from '@huoyue/server/dist/modules/lifecycle/index.js';
+import { LIFECYCLE_LEASE } from '@huoyue/server/dist/modules/lifecycle/lifecycle.service.js';
 import { ADMIN, type TestServer } from './test-server.js';
 
 let phoneSeq = 0;
@@ -51,4 +54,27 @@ export async function expectError(
     assert.equal(err.status, status);
     return true;
   });
+}
+
+/**
+ * Runs a scheduled job as of any moment, in process: the tests' way to let time pass. The API refuses an `asOf`
+ * in the future for jobs that write (issue 18), and rightly: in production that would do now what is not due.
+ */
+export async function runJobAt(server: TestServer, name: string, asOf: Date) {
+  return { name, affected: await server.app.get(JobScheduler).runNow(name, asOf) };
+}
+
+/** The lifecycle recompute as of any brand-local day, in process (the API refuses a day to come unless dryRun). */
+export function recomputeAt(
+  server: TestServer,
+  asOf: string,
+  options: { dryRun?: boolean; rebuild?: boolean } = {},
+) {
+  return server.app
+    .get(JobScheduler)
+    .exclusive(LIFECYCLE_LEASE, () =>
+      server.app
+        .get(LifecycleRecompute)
+        .recompute(asOf, { dryRun: options.dryRun ?? false, rebuild: options.rebuild ?? false }),
+    );
 }

@@ -1,4 +1,10 @@
-import { Column, CreateDateColumn, UpdateDateColumn, type ColumnOptions } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  UpdateDateColumn,
+  type ColumnOptions,
+  type ValueTransformer,
+} from 'typeorm';
 
 /**
  * Instants are stored in UTC with millisecond precision (datetime(3) on MySQL, text on SQLite).
@@ -16,6 +22,19 @@ export const UpdatedAtColumn = (name = 'updated_at') =>
 /** Money and points are integers (fen, points). Never a float. */
 export const IntegerColumn = (options: ColumnOptions = {}) =>
   Column({ type: 'int', default: 0, ...options });
+
+/** BIGINT arrives as a string from mysql2 past 2^53 (and always, with TypeORM's default driver options). */
+const bigintAsNumber: ValueTransformer = {
+  to: (value: unknown) => value,
+  from: (value: unknown) => (value === null || value === undefined ? value : Number(value)),
+};
+
+/**
+ * Balances, growth, amounts in fen and what sums them: BIGINT, so a balance past 2^31 or a few orders of 1e9 fen
+ * fit on MySQL/MariaDB (SQLite's INTEGER is 64-bit already); read back as numbers (exact up to 2^53).
+ */
+export const BigIntColumn = (options: ColumnOptions = {}) =>
+  Column({ type: 'bigint', transformer: bigintAsNumber, ...options });
 
 /** JSON kept as text so both dialects read and write it the same way. */
 export const JsonTextColumn = (options: ColumnOptions = {}) =>

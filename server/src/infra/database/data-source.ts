@@ -49,6 +49,9 @@ export function dataSourceOptions(
     poolSize,
     // DATETIME and DATE come back as written; TypeORM turns datetimes into Date objects itself.
     dateStrings: ['DATE'],
+    // BIGINT balances and sums come back as numbers (strings only past 2^53, which no balance reaches).
+    supportBigNumbers: true,
+    bigNumberStrings: false,
     synchronize: false,
     logging: false,
   };

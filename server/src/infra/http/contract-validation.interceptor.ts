@@ -24,6 +24,9 @@ export class ContractValidationInterceptor implements NestInterceptor {
     if (route) {
       const request = context.switchToHttp().getRequest<FastifyRequest>();
       const mutable = request as unknown as Record<Part, unknown>;
+      if (!route.rawBody && !isJsonBody(request, mutable.body))
+        // A CSV or image body reaches a JSON route as a stream: refused by its type, never described.
+        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', '请求格式不支持，请使用 application/json');
       const issues: { in: Part; path: string; message: string }[] = [];
       for (const part of ['params', 'query', 'body'] as const) {
         if (part === 'body' && route.rawBody) continue;
@@ -41,7 +44,10 @@ export class ContractValidationInterceptor implements NestInterceptor {
         }
         if (part === 'body' && (value === undefined || value === null)) value = {};
         const result = schema.safeParse(value);
-        if (result.success) mutable[part] = result.data;
+        if (result.success && part === 'body' && route.method === 'PATCH' && isEmpty(result.data))
+          // A change that names nothing to change is refused, not applied as an empty UPDATE.
+          issues.push({ in: part, path: '', message: '请至少修改一项' });
+        else if (result.success) mutable[part] = result.data;
         else
           for (const issue of result.error.issues)
             issues.push({ in: part, path: issue.path.join('.'), message: issue.message });
@@ -56,6 +62,25 @@ export class ContractValidationInterceptor implements NestInterceptor {
     }
     return next.handle();
   }
+}
+
+/** Nothing, or what JSON.parse answered for a JSON content type (not a text, CSV or picture parser's result). */
+function isJsonBody(request: FastifyRequest, value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  const type = request.headers['content-type'] ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) return false;
+  if (typeof value !== 'object' || Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function isEmpty(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => v === undefined)
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody, ErrorCode } from '@huoyue/shared';
+import { isUniqueViolation } from '../database/errors.js';
 import { DomainError } from './domain-error.js';
 
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
@@ -74,6 +75,14 @@ export class GlobalErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const known = HTTP_CODES[status];
       if (known) return { status, body: { error: { ...known } } };
+    }
+    if (isUniqueViolation(exception)) {
+      // A race the service did not name: another request wrote the same thing first. Logged to be named.
+      request.log.warn({ err: exception }, 'unique key refused a write');
+      return {
+        status: 409,
+        body: { error: { code: 'CONFLICT', message: '该内容刚被其他操作占用，请刷新后重试' } },
+      };
     }
     return {
       status: 500,

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { BadgeMetric } from '@huoyue/shared';
-import { CreatedAtColumn, InstantColumn } from '../../infra/database/columns.js';
+import { BigIntColumn, CreatedAtColumn, InstantColumn } from '../../infra/database/columns.js';
 
 /** A badge staff defined: what it measures and the threshold of each level (one threshold: a one-off badge). */
 @Entity('badge')
@@ -80,7 +80,7 @@ export class MemberStat {
   purchases!: number;
 
   /** Fen. */
-  @Column({ type: 'int', default: 0 })
+  @BigIntColumn({ default: 0 })
   spend!: number;
 
   @Column({ type: 'int', default: 0 })

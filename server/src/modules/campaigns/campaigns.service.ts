@@ -6,6 +6,7 @@ import type { AppConfig } from '../../config/config.js';
 import type { Actor } from '../../infra/auth/token.service.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
+import { claimRequestKey } from '../../infra/idempotency/request-keys.js';
 import { CheckinsService } from '../checkins/index.js';
 import { CouponsService } from '../coupons/index.js';
 import { dayNumber } from '../lifecycle/index.js';
@@ -271,7 +272,9 @@ export class CampaignsService {
       if (!(await this.messaging.template(id)))
         throw new DomainError('NOT_FOUND', `消息模板 ${id} 不存在`);
     const audience = this.lifecycle.audienceQuery(input);
+    const { requestId: _key, ...request } = input;
     return this.uow.run(async (tx) => {
+      await claimRequestKey(tx.em, 'message.broadcast', input.requestId, request);
       const queued = await this.messaging.enqueueAudience(tx, {
         templateIds: [input.templateId, ...input.fallbackTemplateIds],
         dedupePrefix: `broadcast:${input.requestId}:`,

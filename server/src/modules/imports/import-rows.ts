@@ -1,4 +1,4 @@
-import { isCalendarDay, startOfBrandDay } from '@huoyue/shared';
+import { beyondClockSkew, isCalendarDay, startOfBrandDay } from '@huoyue/shared';
 import { PHONE_REF } from '../members/index.js';
 import type { ImportedOrder } from '../orders/index.js';
 
@@ -61,7 +61,8 @@ export function checkOrderRow(f: string[], timeZone: string): Checked<OrderRow> 
       ok: false,
       reason: `paid_at 无法识别：${paidAtText.slice(0, 40)}（请用 ISO 8601 或 YYYY-MM-DD HH:mm:ss）`,
     };
-  if (paidAt.getTime() > Date.now() + 86_400_000) return { ok: false, reason: 'paid_at 在未来' };
+  if (beyondClockSkew(paidAt))
+    return { ok: false, reason: 'paid_at 在未来（允许 5 分钟时钟误差）' };
   if (!/^\d{1,10}$/.test(amountText) || Number(amountText) > 1_000_000_000)
     return { ok: false, reason: `amount 应为以分为单位的非负整数：${amountText.slice(0, 20)}` };
   if (storeCode !== undefined && storeCode !== '' && !/^[A-Za-z0-9_-]{1,32}$/.test(storeCode))

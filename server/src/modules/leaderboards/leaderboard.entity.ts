@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Leaderboard } from '@huoyue/shared';
-import { CreatedAtColumn, InstantColumn } from '../../infra/database/columns.js';
+import { BigIntColumn, CreatedAtColumn, InstantColumn } from '../../infra/database/columns.js';
 
 /** A precomputed leaderboard row: the top of a board for a period, refreshed by a job, read by index. */
 @Entity('leaderboard_entry')
@@ -19,7 +19,7 @@ export class LeaderboardEntry {
   @Column({ type: 'int' })
   rank!: number;
 
-  @Column({ type: 'int' })
+  @BigIntColumn()
   score!: number;
 
   @InstantColumn({ name: 'computed_at' })

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Body, Controller, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { routes } from '@huoyue/shared';
+import { DomainError } from '../../infra/http/domain-error.js';
 import { CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
@@ -44,6 +45,8 @@ export class LifecycleController {
     @Body() body: In<typeof r.recompute.body>,
   ) {
     const asOf = body.asOf ?? this.lifecycle.today();
+    // A what-if (dryRun) may look ahead; a recompute that writes stages may not run as of a day still to come.
+    if (!body.dryRun) this.refuseFuture(asOf);
     const result = await this.jobs.exclusive(LIFECYCLE_LEASE, () =>
       this.recomputes.recompute(asOf, { dryRun: body.dryRun, rebuild: body.rebuild }),
     );
@@ -91,6 +94,7 @@ export class LifecycleController {
 
   @Contract(r.fitModel)
   fit(@Body() body: In<typeof r.fitModel.body>) {
+    if (body.asOf) this.refuseFuture(body.asOf);
     return this.jobs.exclusive(LIFECYCLE_LEASE, () =>
       this.churn.fit(body.asOf ?? this.lifecycle.today()),
     );
@@ -99,5 +103,16 @@ export class LifecycleController {
   @Contract(r.getModel)
   model(@Query() query: In<typeof r.getModel.query>) {
     return this.churn.latest(query.model);
+  }
+
+  private refuseFuture(asOf: string): void {
+    if (asOf > this.lifecycle.today())
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        '计算日期不能晚于今天（只预览、不写入时可以：dryRun）',
+        {
+          issues: [{ in: 'body', path: 'asOf', message: '计算日期在未来' }],
+        },
+      );
   }
 }

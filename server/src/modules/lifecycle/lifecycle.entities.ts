@@ -1,6 +1,6 @@
 import type { LifecycleStage, RfmSegment } from '@huoyue/shared';
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn, InstantColumn } from '../../infra/database/columns.js';
+import { BigIntColumn, CreatedAtColumn, InstantColumn } from '../../infra/database/columns.js';
 
 /** The per-member purchase and interaction facts both the kept aggregates and an as-of rebuild hold. */
 abstract class PurchaseFacts {
@@ -22,7 +22,7 @@ abstract class PurchaseFacts {
   @Column({ name: 'win_days', type: 'int', default: 0 })
   winDays!: number;
 
-  @Column({ name: 'win_spend', type: 'bigint', default: 0 })
+  @BigIntColumn({ name: 'win_spend', default: 0 })
   winSpend!: number;
 
   @Column({ name: 'last_interaction_dn', type: 'int', nullable: true })
@@ -38,7 +38,7 @@ abstract class PurchaseFacts {
 @Index('idx_member_lifecycle_segment', ['segment'])
 export class MemberLifecycle extends PurchaseFacts {
   /** Net spend in fen, all time (the window's is win_spend, counted after lifecycle_state.window_from_dn). */
-  @Column({ type: 'bigint', default: 0 })
+  @BigIntColumn({ default: 0 })
   spend!: number;
 
   @Column({ name: 'low_frequency', type: 'boolean', default: false })

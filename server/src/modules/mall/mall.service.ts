@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../../infra/database/errors.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { takeSlot } from '../../infra/database/limit-counter.js';
 import { DomainError } from '../../infra/http/domain-error.js';
+import { claimRequestKey } from '../../infra/idempotency/request-keys.js';
 import { CouponsService, CouponTemplatesService } from '../coupons/index.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
@@ -109,9 +110,11 @@ export class MallService {
 
   async redeem(memberId: number, itemId: number, input: RedeemInput): Promise<RedemptionView> {
     const requestKey = `${memberId}:${input.requestId}`;
+    const { requestId: _key, ...request } = input;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.uow.run(async (tx) => {
+          await claimRequestKey(tx.em, 'mall.redeem', requestKey, { itemId, ...request });
           const again = await tx.em.findOneBy(MallRedemption, { requestKey });
           if (again)
             return toRedemptionView(

@@ -281,14 +281,17 @@ export class MemberDaysService {
         ...windowOf(d, day.startTime, day.endTime, this.tz),
         status: 'scheduled' as const,
       }));
+      // In a unit of work: two saves at once can deadlock on the unique (member day, day) gap; it retries.
       if (rows.length)
-        await this.dataSource
-          .getRepository(MemberDayOccurrence)
-          .createQueryBuilder()
-          .insert()
-          .values(rows)
-          .orIgnore()
-          .execute();
+        await this.uow.run((tx) =>
+          tx.em
+            .createQueryBuilder()
+            .insert()
+            .into(MemberDayOccurrence)
+            .values(rows)
+            .orIgnore()
+            .execute(),
+        );
     }
   }
 

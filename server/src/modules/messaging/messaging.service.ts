@@ -18,6 +18,7 @@ import { affectedRows, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
+import { claimRequestKey } from '../../infra/idempotency/request-keys.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
@@ -289,7 +290,9 @@ export class MessagingService {
     },
   ): Promise<MessageView> {
     const dedupeKey = `staff:${input.requestId}`;
+    const { requestId: _key, ...request } = input;
     await this.uow.run(async (tx) => {
+      await claimRequestKey(tx.em, 'message.send', input.requestId, request);
       if (!(await this.members.profile(tx.em, input.memberId))) throw notFound('会员');
       const template = await this.template(input.templateId, tx.em);
       if (!template || !template.active)

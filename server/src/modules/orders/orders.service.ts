@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import type { createOrderBody, orderView, refundBody, refundView } from '@huoyue/shared';
+import { beyondClockSkew } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { Actor } from '../../infra/auth/token.service.js';
@@ -11,6 +11,7 @@ import { findOneForUpdate } from '../../infra/database/locks.js';
 import { bulkInsert, placeholders, sqlInstant } from '../../infra/database/bulk.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
+import { canonicalHash } from '../../infra/idempotency/request-keys.js';
 import { CouponsService } from '../coupons/index.js';
 import { EngagementService } from '../engagement/index.js';
 import { MembersService } from '../members/index.js';
@@ -37,24 +38,6 @@ export interface ImportedOrder {
 }
 
 /** A JSON value with every object's keys in sorted order. */
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object')
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-    );
-  return v;
-}
-
-/** The same order in the same words hashes the same, whatever the key order of its JSON. */
-function canonicalHash(value: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(value)))
-    .digest('hex');
-}
-
 /**
  * Orders in and refunds out. An order, the points it earns, its engagement event and `order.paid` commit in one
  * transaction; `order_no` and `refund_no` are unique, so retries and races apply each once.
@@ -74,6 +57,15 @@ export class OrdersService {
   ) {}
 
   async record(input: CreateOrder, actor: Actor): Promise<OrderView> {
+    // The same rule as the CSV import: a till's clock may run a few minutes fast, no more.
+    if (beyondClockSkew(new Date(input.paidAt)))
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        '支付时间不能晚于当前时间（允许 5 分钟时钟误差）',
+        {
+          issues: [{ in: 'body', path: 'paidAt', message: '支付时间在未来' }],
+        },
+      );
     const bodyHash = canonicalHash({ ...input, paidAt: new Date(input.paidAt).toISOString() });
     for (let attempt = 0; ; attempt++) {
       try {

@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { DomainError } from '../../infra/http/domain-error.js';
+import { claimRequestKey } from '../../infra/idempotency/request-keys.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
@@ -104,6 +105,8 @@ export class PointsService {
     for (let attempt = 0; ; attempt++) {
       try {
         return await uow.run(async (tx) => {
+          const { points, reason } = input;
+          await claimRequestKey(tx.em, 'points.adjust', key, { memberId, points, reason });
           const existing = await tx.em.findOneBy(PointsEntry, { idempotencyKey: key });
           if (existing) {
             if (

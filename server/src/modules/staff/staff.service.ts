@@ -9,6 +9,7 @@ import type { AppConfig } from '../../config/config.js';
 import { type StaffAccountState, StaffStatusChecker } from '../../infra/auth/auth.guard.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
+import { isUniqueViolation } from '../../infra/database/errors.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { AuditService } from './audit.service.js';
 import { Staff } from './entities/staff.entity.js';
@@ -227,7 +228,11 @@ export class StaffService extends StaffStatusChecker {
         storeCode,
         active: true,
       });
-      await tx.em.insert(Staff, staff);
+      await tx.em.insert(Staff, staff).catch((err: unknown) => {
+        // Two creates of one username at once: the unique key decides, the loser hears why.
+        if (isUniqueViolation(err)) throw new DomainError('USERNAME_TAKEN', '该登录账号已被使用');
+        throw err;
+      });
       const view = this.view(
         await tx.em.findOneByOrFail(Staff, { id: staff.id }),
         await this.stores.names(tx.em),

@@ -1,5 +1,5 @@
 import { Body, Controller, Param } from '@nestjs/common';
-import { routes } from '@huoyue/shared';
+import { beyondClockSkew, routes } from '@huoyue/shared';
 import { CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
@@ -30,6 +30,15 @@ export class OpsController {
     if (!this.jobs.names().includes(params.name))
       throw new DomainError('NOT_FOUND', '没有这个任务');
     const asOf = body.asOf ? new Date(body.asOf) : new Date();
+    // Every job writes (expiries, releases, snapshots): run as of the future, it would do now what is not due.
+    if (beyondClockSkew(asOf))
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        '执行时间不能晚于当前时间（允许 5 分钟时钟误差）',
+        {
+          issues: [{ in: 'body', path: 'asOf', message: '执行时间在未来' }],
+        },
+      );
     const affected = await this.jobs.runNow(params.name, asOf);
     await this.uow.run((tx) =>
       this.audit.record(tx.em, staff, {

@@ -52,6 +52,8 @@ export async function serveUploads(fastify: FastifyInstance, dir: string): Promi
     immutable: true,
     setHeaders: (res) => {
       res.setHeader('x-content-type-options', 'nosniff');
+      // Read from other origins (a CDN in front, the H5 app elsewhere): the security headers say same-origin.
+      res.setHeader('cross-origin-resource-policy', 'cross-origin');
     },
   });
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { InstantColumn } from '../../../infra/database/columns.js';
+import { BigIntColumn, InstantColumn } from '../../../infra/database/columns.js';
 
 /** Every tier change of a member, with why it happened. */
 @Entity('tier_history')
@@ -22,10 +22,10 @@ export class TierHistory {
   reason!: string;
 
   /** Growth at the time, and growth earned in the period that just ended (for retention decisions). */
-  @Column({ type: 'int' })
+  @BigIntColumn()
   growth!: number;
 
-  @Column({ name: 'period_growth', type: 'int', nullable: true })
+  @BigIntColumn({ name: 'period_growth', nullable: true })
   periodGrowth!: number | null;
 
   @InstantColumn()

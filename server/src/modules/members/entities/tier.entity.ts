@@ -3,7 +3,12 @@ import type { z } from 'zod';
 import type { tierBenefits } from '@huoyue/shared';
 
 export type TierBenefits = z.output<typeof tierBenefits>;
-import { CreatedAtColumn, IntegerColumn, JsonTextColumn } from '../../../infra/database/columns.js';
+import {
+  BigIntColumn,
+  CreatedAtColumn,
+  IntegerColumn,
+  JsonTextColumn,
+} from '../../../infra/database/columns.js';
 
 /**
  * A rung of the brand's tier ladder (普通, 银卡, 金卡, 钻石). Reached when growth passes `growthThreshold`; held for
@@ -24,10 +29,10 @@ export class Tier {
   @IntegerColumn()
   rank!: number;
 
-  @IntegerColumn({ name: 'growth_threshold' })
+  @BigIntColumn({ name: 'growth_threshold', default: 0 })
   growthThreshold!: number;
 
-  @IntegerColumn({ name: 'retention_growth' })
+  @BigIntColumn({ name: 'retention_growth', default: 0 })
   retentionGrowth!: number;
 
   @IntegerColumn({ name: 'validity_months' })

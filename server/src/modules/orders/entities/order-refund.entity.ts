@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn } from '../../../infra/database/columns.js';
+import { BigIntColumn, CreatedAtColumn } from '../../../infra/database/columns.js';
 
 /** A refund of part or all of an order; `refund_no` is unique, so a retried refund applies once. */
 @Entity('order_refund')
@@ -17,16 +17,16 @@ export class OrderRefund {
   @Column({ name: 'member_id', type: 'int' })
   memberId!: number;
 
-  @Column({ type: 'int' })
+  @BigIntColumn()
   amount!: number;
 
-  @Column({ name: 'points_reversed', type: 'int' })
+  @BigIntColumn({ name: 'points_reversed' })
   pointsReversed!: number;
 
-  @Column({ name: 'growth_reversed', type: 'int' })
+  @BigIntColumn({ name: 'growth_reversed' })
   growthReversed!: number;
 
-  @Column({ name: 'points_owed', type: 'int' })
+  @BigIntColumn({ name: 'points_owed' })
   pointsOwed!: number;
 
   @CreatedAtColumn()

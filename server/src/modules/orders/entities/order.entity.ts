@@ -1,6 +1,11 @@
 import type { EarnBreakdown } from '@huoyue/shared';
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn, InstantColumn, JsonTextColumn } from '../../../infra/database/columns.js';
+import {
+  BigIntColumn,
+  CreatedAtColumn,
+  InstantColumn,
+  JsonTextColumn,
+} from '../../../infra/database/columns.js';
 
 export type OrderPointsStatus = 'none' | 'pending' | 'credited' | 'cancelled';
 
@@ -24,10 +29,10 @@ export class Order {
   memberId!: number;
 
   /** Fen. */
-  @Column({ type: 'int' })
+  @BigIntColumn()
   amount!: number;
 
-  @Column({ name: 'refunded_amount', type: 'int', default: 0 })
+  @BigIntColumn({ name: 'refunded_amount', default: 0 })
   refundedAmount!: number;
 
   @InstantColumn({ name: 'paid_at' })
@@ -44,10 +49,10 @@ export class Order {
   @Column({ name: 'body_hash', type: 'varchar', length: 64, nullable: true })
   bodyHash!: string | null;
 
-  @Column({ type: 'int', default: 0 })
+  @BigIntColumn({ default: 0 })
   points!: number;
 
-  @Column({ type: 'int', default: 0 })
+  @BigIntColumn({ default: 0 })
   growth!: number;
 
   @Column({ name: 'points_status', type: 'varchar', length: 16, default: 'none' })
@@ -56,10 +61,10 @@ export class Order {
   @InstantColumn({ name: 'points_available_at', nullable: true })
   pointsAvailableAt!: Date | null;
 
-  @Column({ name: 'points_reversed', type: 'int', default: 0 })
+  @BigIntColumn({ name: 'points_reversed', default: 0 })
   pointsReversed!: number;
 
-  @Column({ name: 'growth_reversed', type: 'int', default: 0 })
+  @BigIntColumn({ name: 'growth_reversed', default: 0 })
   growthReversed!: number;
 
   @JsonTextColumn()

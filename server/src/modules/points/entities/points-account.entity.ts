@@ -1,5 +1,5 @@
 import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
-import { IntegerColumn, UpdatedAtColumn } from '../../../infra/database/columns.js';
+import { BigIntColumn, UpdatedAtColumn } from '../../../infra/database/columns.js';
 
 /**
  * A member's balances: the running totals of the ledger (`points_entry`), kept beside it so a spend can be one
@@ -15,18 +15,18 @@ export class PointsAccount {
   memberId!: number;
 
   /** Spendable points: the sum of the ledger's points, and of the remaining points of available lots. */
-  @IntegerColumn()
+  @BigIntColumn({ default: 0 })
   balance!: number;
 
-  @IntegerColumn()
+  @BigIntColumn({ default: 0 })
   growth!: number;
 
   /** Points earned by orders still in their protection period (not spendable, not in the ledger yet). */
-  @IntegerColumn()
+  @BigIntColumn({ default: 0 })
   pending!: number;
 
   /** Points owed after a refund of points already spent: later earnings pay this first (clawback). */
-  @IntegerColumn()
+  @BigIntColumn({ default: 0 })
   owed!: number;
 
   @UpdatedAtColumn()

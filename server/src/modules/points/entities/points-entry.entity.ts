@@ -1,7 +1,7 @@
 import type { EarnBreakdown } from '@huoyue/shared';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { LedgerType } from '@huoyue/shared';
-import { InstantColumn, JsonTextColumn } from '../../../infra/database/columns.js';
+import { BigIntColumn, InstantColumn, JsonTextColumn } from '../../../infra/database/columns.js';
 
 /**
  * The points ledger: one immutable row per change of a member's balance or growth. Never updated, never deleted
@@ -23,17 +23,17 @@ export class PointsEntry {
   type!: LedgerType;
 
   /** Signed change of the spendable balance. */
-  @Column({ type: 'int' })
+  @BigIntColumn()
   points!: number;
 
   /** Signed change of growth. */
-  @Column({ type: 'int', default: 0 })
+  @BigIntColumn({ default: 0 })
   growth!: number;
 
-  @Column({ name: 'balance_after', type: 'int' })
+  @BigIntColumn({ name: 'balance_after' })
   balanceAfter!: number;
 
-  @Column({ name: 'growth_after', type: 'int' })
+  @BigIntColumn({ name: 'growth_after' })
   growthAfter!: number;
 
   @Column({ name: 'idempotency_key', type: 'varchar', length: 128, unique: true })

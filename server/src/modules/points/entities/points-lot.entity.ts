@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { InstantColumn } from '../../../infra/database/columns.js';
+import { BigIntColumn, InstantColumn } from '../../../infra/database/columns.js';
 
 export type LotStatus = 'pending' | 'available' | 'cancelled';
 
@@ -20,14 +20,14 @@ export class PointsLot {
   @Column({ name: 'member_id', type: 'int' })
   memberId!: number;
 
-  @Column({ type: 'int' })
+  @BigIntColumn()
   amount!: number;
 
-  @Column({ type: 'int' })
+  @BigIntColumn()
   remaining!: number;
 
   /** Growth that comes with the points when a pending lot is released. */
-  @Column({ type: 'int', default: 0 })
+  @BigIntColumn({ default: 0 })
   growth!: number;
 
   @Column({ type: 'varchar', length: 16 })

@@ -16,6 +16,7 @@ import { MemberDays1796193900688 } from './1796193900688-MemberDays.js';
 import { Issue17ConsoleCatalogueMembership1796543690970 } from './1796543690970-Issue17ConsoleCatalogueMembership.js';
 import { StaffSessionsAndLoginLimits1796547945076 } from './1796547945076-StaffSessionsAndLoginLimits.js';
 import { LimitCounters1796548670788 } from './1796548670788-LimitCounters.js';
+import { RobustInput1796548345310 } from './1796548345310-RobustInput.js';
 
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795519752139,
@@ -34,4 +35,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   Issue17ConsoleCatalogueMembership1796543690970,
   StaffSessionsAndLoginLimits1796547945076,
   LimitCounters1796548670788,
+  RobustInput1796548345310,
 ];
