@@ -14,6 +14,7 @@ import { Messaging1796192141100 } from './1796192141100-Messaging.js';
 import { Campaigns1796192599903 } from './1796192599903-Campaigns.js';
 import { MemberDays1796193900688 } from './1796193900688-MemberDays.js';
 import { Issue17ConsoleCatalogueMembership1796543690970 } from './1796543690970-Issue17ConsoleCatalogueMembership.js';
+import { DataProtection1796547816261 } from './1796547816261-DataProtection.js';
 
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795519752139,
@@ -30,4 +31,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   Campaigns1796192599903,
   MemberDays1796193900688,
   Issue17ConsoleCatalogueMembership1796543690970,
+  DataProtection1796547816261,
 ];
