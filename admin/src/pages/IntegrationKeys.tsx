@@ -95,10 +95,8 @@ export function IntegrationKeysPage() {
       }
     >
       <Typography.Paragraph type="secondary">
-        收银系统、电商平台用对接密钥调用录入订单、退款等接口。每个请求带上
-        x-huoyue-key（密钥编号）、 x-huoyue-timestamp（Unix 秒）和
-        x-huoyue-signature：用密钥对「请求方法、路径（含查询参数）、时间戳、请求体」 按行拼接后做
-        HMAC-SHA256。密钥只在创建或轮换时显示一次。
+        收银系统、电商平台用对接密钥调用录入订单、退款等接口，每个请求都要用密钥签名（签名方法见对接文档）。
+        密钥只在创建或轮换时显示一次；轮换后旧密钥在过渡期内仍可使用，吊销立即生效。
       </Typography.Paragraph>
       <Loadable state={list}>
         {(data) => (

@@ -16,9 +16,9 @@ export class CheckinsPersonalData implements OnModuleInit {
   onModuleInit(): void {
     this.registry.contribute({
       key: 'checkins',
-      title: '签到记录（含 IP 与设备）',
+      title: '签到记录（含网络地址与设备）',
       entities: [Checkin],
-      onClose: '保留签到日期与所得积分（积分账目需要）；IP 与设备标识清除',
+      onClose: '保留签到日期与所得积分（积分账目需要）；网络地址与设备标识清除',
     });
     this.registry.contribute({
       key: 'checkinState',

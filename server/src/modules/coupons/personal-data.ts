@@ -23,9 +23,9 @@ export class CouponsPersonalData implements OnModuleInit {
     });
     this.registry.contribute({
       key: 'riskRefusals',
-      title: '风控拦截记录（含 IP）',
+      title: '风控拦截记录（含网络地址）',
       entities: [RiskRefusal],
-      onClose: '保留拦截时间与结果；IP 清除',
+      onClose: '保留拦截时间与结果；网络地址清除',
     });
     this.registry.markNotPersonal(
       CouponMemberCount,

@@ -19,7 +19,7 @@ export class MembersPersonalData implements OnModuleInit {
       entities: [Member],
       read: async (memberId) => this.dataSource.getRepository(Member).findBy({ id: memberId }),
       onClose:
-        '昵称、头像、手机号、生日、微信 openid/unionid、卡号、外部编号清除；保留会员编号与状态（已注销），用于对账',
+        '昵称、头像、手机号、生日、微信身份标识、卡号、外部编号清除；保留会员编号与状态（已注销），用于对账',
     });
     this.registry.contribute({
       key: 'tierHistory',
