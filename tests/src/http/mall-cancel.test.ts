@@ -79,6 +79,9 @@ describe('cancelling a completed redemption: its coupon revoked (or the cancel r
         'COUPON_NOT_USABLE',
       );
     assert.equal((await member.api.call(p.summary)).balance, 1_000, 'points back');
+    const issued = async () =>
+      (await owner.call(c.listTemplates)).items.find((t) => t.id === template.id)!.issued;
+    assert.equal(await issued(), 0, "the template's stock came back");
     // The member's count came back with it: the item (limit 2) can be redeemed again.
     assert.equal((await redeem(member.api, item.id, 2)).status, 'completed');
     assert.deepEqual((await checkLedger(server.dataSource)).discrepancies, []);

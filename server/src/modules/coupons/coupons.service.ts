@@ -132,9 +132,9 @@ export class CouponsService {
 
   /**
    * Takes back the coupons something issued (`sourceRefs`, e.g. a mall redemption's `mall:<id>:<n>`) in the caller's
-   * transaction: available or expired ones are revoked and the member's count given back; if any was already used
-   * the whole transaction is refused (409 COUPON_USED), so the caller's cancel does not happen either. Answers how
-   * many were revoked.
+   * transaction: available or expired ones are revoked, the member's count and the template's stock given back; if
+   * any was already used the whole transaction is refused (409 COUPON_USED), so the caller's cancel does not happen
+   * either. Answers how many were revoked.
    */
   async revokeIssued(tx: Tx, sourceRefs: string[]): Promise<number> {
     if (sourceRefs.length === 0) return 0;
@@ -162,11 +162,16 @@ export class CouponsService {
       const k = `${c.memberId}:${c.templateId}`;
       perTemplate.set(k, (perTemplate.get(k) ?? 0) + 1);
     }
+    // Given back: the member's count (they may have it again) and the template's stock (it is no one's now).
     for (const [k, n] of perTemplate) {
       const [memberId, templateId] = k.split(':').map(Number);
       await tx.em.query(
         'UPDATE coupon_member_count SET n = n - ? WHERE member_id = ? AND template_id = ? AND n >= ?',
         [n, memberId, templateId, n],
+      );
+      await tx.em.query(
+        'UPDATE coupon_template SET issued = issued - ? WHERE id = ? AND issued >= ?',
+        [n, templateId, n],
       );
     }
     return revoked.affected ?? 0;
