@@ -31,7 +31,12 @@ export function IntegrationKeysPage() {
   const list = useLoad(() => call(routes.system.listIntegrationKeys));
   const [creating, setCreating] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [issued, setIssued] = useState<{ title: string; key: Issued } | null>(null);
+  const [issued, setIssuedState] = useState<{ title: string; key: Issued } | null>(null);
+  const [showing, setShowing] = useState(false);
+  const setIssued = (value: { title: string; key: Issued } | null) => {
+    setIssuedState(value);
+    setShowing(value !== null);
+  };
   const [form] = Form.useForm<{ name: string }>();
 
   const run = async (work: () => Promise<void>) => {
@@ -162,10 +167,13 @@ export function IntegrationKeysPage() {
       </Modal>
       <Modal
         title={issued?.title}
-        open={issued !== null}
+        open={issued !== null && showing}
         okText="我已保存"
-        onOk={() => setIssued(null)}
-        onCancel={() => setIssued(null)}
+        onOk={() => setShowing(false)}
+        onCancel={() => setShowing(false)}
+        // The secret leaves the page once the dialog has closed.
+        afterClose={() => setIssued(null)}
+        destroyOnHidden
         cancelButtonProps={{ style: { display: 'none' } }}
       >
         {issued && (
