@@ -49,6 +49,12 @@ describe('import limits: file size cap, record size cap, files removed when a jo
     throw new Error(`import ${id} did not finish`);
   };
   const csvFiles = () => (existsSync(importsDir()) ? readdirSync(importsDir()) : []);
+  /** The file goes just after the job's status says it ended: waits a moment for it. */
+  const filesOnceSettled = async () => {
+    for (let i = 0; i < 40 && csvFiles().length > 0; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    return csvFiles();
+  };
 
   it('a file over IMPORT_MAX_BYTES is refused with 413 in the error shape, declared or streamed, and nothing is kept', async () => {
     const line = `CRM-${tag},O${tag}-x,2025-03-01,100\n`;
@@ -84,7 +90,7 @@ describe('import limits: file size cap, record size cap, files removed when a jo
     const view = await finished(accepted.body.id);
     assert.equal(view.status, 'failed');
     assert.match(view.error ?? '', /文件第 5 行超过单行上限 1 KB，通常是有未闭合的引号/);
-    assert.deepEqual(csvFiles(), [], 'the failed job removed its upload');
+    assert.deepEqual(await filesOnceSettled(), [], 'the failed job removed its upload');
   });
 
   it('a finished job removes its file; files no job needs are removed by the resume job, fresh ones are left', async () => {
@@ -92,7 +98,7 @@ describe('import limits: file size cap, record size cap, files removed when a jo
       `member_ref,order_no,paid_at,amount\nCRM-${tag}-D,D${tag},2025-03-01,100`,
     );
     assert.equal((await finished(done.body.id)).status, 'done');
-    assert.deepEqual(csvFiles(), []);
+    assert.deepEqual(await filesOnceSettled(), []);
     // What a crash between the job's end and the file's removal leaves behind, and an upload being written now.
     mkdirSync(importsDir(), { recursive: true });
     const orphan = join(importsDir(), 'orders-orphan.csv');

@@ -231,16 +231,16 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
         );
       else await this.run(job, MEMBER_BATCH, (tx, rows) => this.memberBatch(tx, job, rows));
       if (this.stopping) return; // resumed by the next start
-      await repo.update(
+      const done = await repo.update(
         { id, owner: this.owner },
         { status: 'done', finishedAt: new Date(), heartbeatAt: new Date() },
       );
-      await rm(job.filePath, { force: true });
+      // Only while the job is still ours: another instance that took it over may be reading the file.
+      if ((done.affected ?? 0) === 1) await rm(job.filePath, { force: true });
     } catch (err) {
       // Failed for good (bad file, database refused): the upload is not kept. A crash never reaches here: its job
       // resumes from the file, and files no job needs are removed at the next start (removeOrphanFiles).
-      await rm(job.filePath, { force: true });
-      await repo.update(
+      const failed = await repo.update(
         { id, owner: this.owner },
         {
           status: 'failed',
@@ -248,6 +248,7 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
           error: String((err as Error).message).slice(0, 480),
         },
       );
+      if ((failed.affected ?? 0) === 1) await rm(job.filePath, { force: true });
       throw err;
     }
   }
