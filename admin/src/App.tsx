@@ -25,6 +25,7 @@ const TiersPage = page(() => import('./pages/Tiers'), 'TiersPage');
 const BadgesPage = page(() => import('./pages/Badges'), 'BadgesPage');
 const StaffPage = page(() => import('./pages/Staff'), 'StaffPage');
 const JoinSettingsPage = page(() => import('./pages/JoinSettings'), 'JoinSettingsPage');
+const IntegrationKeysPage = page(() => import('./pages/IntegrationKeys'), 'IntegrationKeysPage');
 
 const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'dashboard', label: '数据看板', roles: ['owner', 'operator'] },
@@ -44,6 +45,7 @@ const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'automations', label: '自动化营销', roles: ['owner', 'operator'] },
   { key: 'staff', label: '员工与门店', roles: ['owner', 'operator'] },
   { key: 'audit', label: '操作日志', roles: ['owner'] },
+  { key: 'integration-keys', label: '对接密钥', roles: ['owner'] },
 ];
 
 function currentPage(): string {
@@ -125,6 +127,7 @@ export function App() {
             {active.key === 'lifecycle' && <LifecyclePage />}
             {active.key === 'audit' && <AuditPage />}
             {active.key === 'staff' && <StaffPage />}
+            {active.key === 'integration-keys' && <IntegrationKeysPage />}
           </Suspense>
         </Layout.Content>
       </Layout>

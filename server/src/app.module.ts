@@ -11,6 +11,7 @@ import { EventsModule } from './infra/events/events.module.js';
 import { GlobalErrorFilter } from './infra/http/error.filter.js';
 import { JobsModule } from './infra/jobs/job-scheduler.js';
 import { SettingsModule } from './infra/settings/settings.service.js';
+import { PersonalDataModule } from './infra/privacy/personal-data.js';
 import { WechatModule } from './infra/wechat/wechat.module.js';
 import { MemberDirectoryModule } from './modules/members/member-directory.module.js';
 import { BadgesModule } from './modules/badges/badges.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         EventsModule,
         JobsModule,
         SettingsModule,
+        PersonalDataModule,
         MemberDirectoryModule,
         WechatModule,
         EngagementModule,

@@ -29,6 +29,7 @@ import { TierService } from './modules/members/index.js';
 import { OrdersService } from './modules/orders/index.js';
 import { StaffService } from './modules/staff/index.js';
 import { registerImageParser, serveUploads } from './modules/uploads/index.js';
+import { registerCsvParser } from './modules/imports/index.js';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -147,12 +148,8 @@ async function createApp(
   );
   app.useLogger(new NestPinoLogger(logger));
   const fastify = app.getHttpAdapter().getInstance();
-  // CSV uploads (imports) reach their handler as a stream, up to 2 GiB, never buffered whole.
-  fastify.addContentTypeParser(
-    ['text/csv', 'application/csv'],
-    { bodyLimit: 2 * 1024 ** 3 },
-    (_request, payload, done) => done(null, payload),
-  );
+  // CSV uploads (imports) reach their handler as a stream, up to IMPORT_MAX_BYTES, never buffered whole.
+  registerCsvParser(fastify, config.imports.maxBytes);
   // Item pictures: the bytes themselves, checked by content and size (modules/uploads).
   registerImageParser(fastify, config.uploads.maxBytes);
   // Echoed so a member or a gateway can quote it when something goes wrong.

@@ -37,8 +37,8 @@ export interface RouteDef<
   rawBody?: boolean;
   /**
    * Staff routes that POS and e-commerce systems may also call with an integration key: an HMAC-SHA256 signature
-   * of `${timestamp}.${raw body}` in `x-huoyue-signature`, the key id in `x-huoyue-key`, the Unix time in
-   * `x-huoyue-timestamp` (±5 minutes), each signature accepted once.
+   * of `${METHOD}\n${path with query}\n${timestamp}\n${raw body}` in `x-huoyue-signature`, the key id in
+   * `x-huoyue-key`, the Unix time in `x-huoyue-timestamp` (±5 minutes), each signature accepted once.
    */
   integration?: boolean;
 }

@@ -31,6 +31,7 @@ const ENTITY_FILTERS = [
   'member_day',
   'automation',
   'message_template',
+  'integration_key',
 ];
 
 function changeLine(c: AuditChange): string {

@@ -84,6 +84,31 @@ export const envSchema = z.object({
       .max(50 * 1024 * 1024)
       .default(2 * 1024 * 1024),
   ),
+  /** Largest CSV import accepted (bytes); default 50 MB. Larger uploads are refused with 413 before they are read. */
+  IMPORT_MAX_BYTES: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(2 * 1024 ** 3)
+      .default(50 * 1024 * 1024),
+  ),
+  /** Largest single CSV record (row) of an import (bytes); default 64 KB: an unterminated quote fails here. */
+  IMPORT_MAX_RECORD_BYTES: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number()
+      .int()
+      .min(256)
+      .max(16 * 1024 * 1024)
+      .default(64 * 1024),
+  ),
+  /** After an integration key is rotated, hours its previous secret is still accepted; default 24. */
+  INTEGRATION_KEY_OVERLAP_HOURS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().min(0).max(720).default(24),
+  ),
   /** Where uploaded pictures are served from, e.g. a CDN pulling from this server's /uploads/ (unset: /uploads). */
   PUBLIC_ASSET_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
 });
@@ -120,6 +145,10 @@ export interface AppConfig {
   dataDir: string;
   /** Staff uploads (item pictures): kept in DATA_DIR/uploads, served at /uploads/, or from a CDN in front of it. */
   uploads: { dir: string; maxBytes: number; publicBaseUrl: string | null };
+  /** CSV imports: the file and record size caps; files kept in DATA_DIR/imports only while their job runs. */
+  imports: { dir: string; maxBytes: number; maxRecordBytes: number };
+  /** Hours a rotated integration key's previous secret stays valid. */
+  integrationKeyOverlapHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -196,6 +225,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxBytes: e.UPLOAD_MAX_BYTES,
       publicBaseUrl: e.PUBLIC_ASSET_BASE_URL?.replace(/\/+$/, '') ?? null,
     },
+    imports: {
+      dir: resolve(dataDir, 'imports'),
+      maxBytes: e.IMPORT_MAX_BYTES,
+      maxRecordBytes: e.IMPORT_MAX_RECORD_BYTES,
+    },
+    integrationKeyOverlapHours: e.INTEGRATION_KEY_OVERLAP_HOURS,
   };
 }
 

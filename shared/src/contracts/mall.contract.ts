@@ -135,6 +135,8 @@ export const redemptionView = z.object({
   payBefore: z.string().nullable(),
   paymentParams: z.record(z.string(), z.string()).nullable(),
   trackingNo: z.string().nullable(),
+  /** A cancelled points + cash redemption: when its cash was refunded through the payment gateway. */
+  cashRefundedAt: z.string().nullable(),
   createdAt: z.string(),
 });
 

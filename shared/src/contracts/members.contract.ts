@@ -69,6 +69,25 @@ export const memberExport = z.object({
   }),
   points: z.object({ balance: z.number().int(), growth: z.number().int() }),
   events: z.array(engagementEventView),
+  /**
+   * Every table that holds the member's data, one section each (the list each module contributes to:
+   * docs/security-privacy.md): its rows, and what closing the membership does to them.
+   */
+  sections: z.array(
+    z.object({
+      key: z.string(),
+      title: z.string(),
+      tables: z.array(z.string()),
+      onClose: z.string(),
+      rows: z.array(z.record(z.string(), z.unknown())),
+    }),
+  ),
+});
+
+/** What closing did, section by section: what was erased and what is kept, and why. */
+export const closeAnswer = z.object({
+  closed: z.literal(true),
+  policy: z.array(z.object({ title: z.string(), onClose: z.string() })),
 });
 
 export const MEMBER_LIST_STATUSES = ['member', 'visitor', 'closed'] as const;
@@ -166,7 +185,7 @@ export const memberRoutes = {
     auth: MEMBER,
     tag: 'me',
     summary: 'Close my membership: personal data erased, balances kept anonymously',
-    response: z.object({ closed: z.literal(true) }),
+    response: closeAnswer,
   }),
   adminSearch: defineRoute({
     method: 'GET',

@@ -21,11 +21,23 @@ export const jobName = z.enum([
 ]);
 export const runJobBody = z.strictObject({ asOf: z.iso.datetime({ offset: true }).optional() });
 
+/** An integration key as listed: never its secret, only its last 4 characters. */
 export const integrationKeyView = z.object({
   keyId: z.string(),
   name: z.string(),
+  /** false once revoked: every request signed with it is refused. */
   active: z.boolean(),
+  /** The secret's last 4 characters (null for keys made before they were kept). */
+  secretHint: z.string().nullable(),
   createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  rotatedAt: z.string().nullable(),
+  /** After a rotation, the previous secret is still accepted until then (the overlap window). */
+  previousValidUntil: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+const keyIdParam = z.strictObject({
+  keyId: z.string().regex(/^ik_[0-9a-f]{16}$/, '密钥编号不正确'),
 });
 
 export const systemRoutes = {
@@ -60,5 +72,34 @@ export const systemRoutes = {
     summary: 'A key for POS and e-commerce webhooks; the secret is shown once',
     body: z.strictObject({ name: z.string().trim().min(1).max(64) }),
     response: integrationKeyView.extend({ secret: z.string() }),
+  }),
+  listIntegrationKeys: defineRoute({
+    method: 'GET',
+    path: '/admin/integration-keys',
+    auth: staff('owner'),
+    tag: 'admin-ops',
+    summary: 'Integration keys, newest first (never their secrets)',
+    response: z.object({ items: z.array(integrationKeyView) }),
+  }),
+  rotateIntegrationKey: defineRoute({
+    method: 'POST',
+    path: '/admin/integration-keys/:keyId/rotate',
+    auth: staff('owner'),
+    tag: 'admin-ops',
+    summary:
+      'A new secret (shown once); the previous one stays valid for overlapHours ' +
+      '(default INTEGRATION_KEY_OVERLAP_HOURS)',
+    params: keyIdParam,
+    body: z.strictObject({ overlapHours: z.number().min(0).max(720).optional() }),
+    response: integrationKeyView.extend({ secret: z.string() }),
+  }),
+  revokeIntegrationKey: defineRoute({
+    method: 'POST',
+    path: '/admin/integration-keys/:keyId/revoke',
+    auth: staff('owner'),
+    tag: 'admin-ops',
+    summary: 'Revoke a key at once: every request signed with it (old or new secret) is refused',
+    params: keyIdParam,
+    response: integrationKeyView,
   }),
 } as const;

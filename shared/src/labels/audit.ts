@@ -80,6 +80,8 @@ export const AUDIT_VERB_LABELS: Record<string, string> = {
   ship: '发货',
   deliver: '确认签收',
   cancel: '取消',
+  rotate: '轮换',
+  revoke: '吊销',
   refund: '退款',
   redeem: '核销',
   verify: '核销',

@@ -200,6 +200,11 @@ export const FIELD_LABELS: Record<string, string> = {
   unionid: '微信统一身份',
   // jobs, imports, keys
   keyId: '密钥编号',
+  secretHint: '密钥尾号',
+  overlapHours: '旧密钥过渡期（小时）',
+  previousValidUntil: '旧密钥失效时间',
+  couponsRevoked: '收回的优惠券（张）',
+  cashRefunded: '退回现金（分）',
   creditPoints: '同时发放积分',
   rowsImported: '导入行数',
   rowsRejected: '拒绝行数',

@@ -462,7 +462,12 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
     const signed = {
       'x-huoyue-key': key.keyId,
       'x-huoyue-timestamp': ts,
-      'x-huoyue-signature': signRequest(key.secret, ts, body),
+      'x-huoyue-signature': signRequest(key.secret, {
+        method: 'POST',
+        path: '/api/admin/orders',
+        timestamp: ts,
+        body,
+      }),
     };
     const ok = await send(body, signed);
     assert.equal(ok.status, 201, await ok.clone().text());
@@ -482,7 +487,12 @@ describe('points ledger, orders, refunds, expiry and tiers', () => {
     const stale = await send(body, {
       ...signed,
       'x-huoyue-timestamp': old,
-      'x-huoyue-signature': signRequest(key.secret, old, body),
+      'x-huoyue-signature': signRequest(key.secret, {
+        method: 'POST',
+        path: '/api/admin/orders',
+        timestamp: old,
+        body,
+      }),
     });
     assert.equal(stale.status, 401);
     assert.equal(

@@ -45,12 +45,18 @@ export abstract class MemberStatusChecker {
   abstract isOpen(memberId: number): Promise<boolean>;
 }
 
-/** Verifies a signed integration call (HMAC of the raw body) and answers who made it. */
+/** What a signed integration call is checked against: the request line, the headers, the exact bytes received. */
+export interface IncomingSigned {
+  method: string;
+  /** The path as received, with its query string. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: Buffer;
+}
+
+/** Verifies a signed integration call (HMAC of method, path, timestamp and raw body) and answers who made it. */
 export abstract class IntegrationVerifier {
-  abstract verify(
-    headers: Record<string, string | string[] | undefined>,
-    rawBody: Buffer,
-  ): Promise<IntegrationPrincipal>;
+  abstract verify(request: IncomingSigned): Promise<IntegrationPrincipal>;
 }
 
 /**
@@ -75,10 +81,12 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     if (!token && route.integration && request.headers['x-huoyue-key'] !== undefined) {
-      request.principal = await this.integrations.verify(
-        request.headers,
-        request.rawBody ?? Buffer.alloc(0),
-      );
+      request.principal = await this.integrations.verify({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        rawBody: request.rawBody ?? Buffer.alloc(0),
+      });
       return true;
     }
     if (!token) throw new DomainError('UNAUTHENTICATED', '请先登录');

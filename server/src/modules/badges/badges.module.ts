@@ -5,12 +5,13 @@ import { PointsModule } from '../points/points.module.js';
 import { BadgesController } from './badges.controller.js';
 import { BadgesListener } from './badges.listener.js';
 import { BadgesService } from './badges.service.js';
+import { BadgesPersonalData } from './personal-data.js';
 
 /** Badges: definitions, the facts they read (kept from events), awarding once, backfill. */
 @Module({
   imports: [MembersModule, PointsModule],
   controllers: [BadgesController],
-  providers: [BadgesService, BadgesListener],
+  providers: [BadgesPersonalData, BadgesService, BadgesListener],
   exports: [BadgesService],
 })
 export class BadgesModule implements OnModuleInit {

@@ -12,6 +12,7 @@ import { AutomationsAdmin } from './automations-admin.service.js';
 import { CampaignsController } from './campaigns.controller.js';
 import { CampaignsListener } from './campaigns.listener.js';
 import { CampaignsService } from './campaigns.service.js';
+import { CampaignsPersonalData } from './personal-data.js';
 
 /** Automations (journeys) with control groups, the ready-made playbooks, and the uplift report. */
 @Module({
@@ -25,7 +26,13 @@ import { CampaignsService } from './campaigns.service.js';
     MembersModule,
   ],
   controllers: [CampaignsController],
-  providers: [CampaignsService, AutomationsAdmin, AutomationReports, CampaignsListener],
+  providers: [
+    CampaignsPersonalData,
+    CampaignsService,
+    AutomationsAdmin,
+    AutomationReports,
+    CampaignsListener,
+  ],
   exports: [CampaignsService],
 })
 export class CampaignsModule implements OnModuleInit {

@@ -6,12 +6,13 @@ import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { CheckinsController } from './checkins.controller.js';
 import { CheckinsService } from './checkins.service.js';
+import { CheckinsPersonalData } from './personal-data.js';
 
 /** Daily check-ins, streaks, the reward ladder, makeup check-ins and anti-farming limits. */
 @Module({
   imports: [PointsModule, EngagementModule, BadgesModule],
   controllers: [CheckinsController],
-  providers: [CheckinsService],
+  providers: [CheckinsPersonalData, CheckinsService],
   exports: [CheckinsService],
 })
 export class CheckinsModule implements OnModuleInit {

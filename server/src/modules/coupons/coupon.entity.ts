@@ -112,6 +112,11 @@ export class Coupon {
   @Column({ type: 'varchar', length: 12 })
   source!: CouponChannel;
 
+  /** What issued it, when something did (`mall:<redemption>:<n>`): cancelling that revokes the coupon. */
+  @Column({ name: 'source_ref', type: 'varchar', length: 64, nullable: true })
+  @Index('idx_coupon_source_ref')
+  sourceRef!: string | null;
+
   @InstantColumn({ name: 'claimed_at' })
   claimedAt!: Date;
 

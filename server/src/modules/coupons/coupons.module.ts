@@ -7,12 +7,14 @@ import { CouponTemplatesService } from './coupon-templates.service.js';
 import { CouponWalletService } from './coupon-wallet.service.js';
 import { CouponsService } from './coupons.service.js';
 import { RiskService } from './risk.service.js';
+import { CouponsPersonalData } from './personal-data.js';
 
 /** Coupon templates, coupons held by members, claiming, verification in store, use with orders, expiry. */
 @Module({
   imports: [EngagementModule],
   controllers: [CouponsController],
   providers: [
+    CouponsPersonalData,
     CouponsService,
     CouponTemplatesService,
     CouponWalletService,

@@ -126,6 +126,53 @@ export class CouponsService {
   }
 
   /**
+   * Takes back the coupons something issued (`sourceRefs`, e.g. a mall redemption's `mall:<id>:<n>`) in the caller's
+   * transaction: available or expired ones are revoked, the member's count and the template's stock given back; if
+   * any was already used the whole transaction is refused (409 COUPON_USED), so the caller's cancel does not happen
+   * either. Answers how many were revoked.
+   */
+  async revokeIssued(tx: Tx, sourceRefs: string[]): Promise<number> {
+    if (sourceRefs.length === 0) return 0;
+    // Revoking first takes the rows' locks: a verification racing this waits, then finds the coupon revoked.
+    const revoked = await tx.em
+      .createQueryBuilder()
+      .update(Coupon)
+      .set({ status: 'revoked' })
+      .where("source_ref IN (:...refs) AND status IN ('available', 'expired')", {
+        refs: sourceRefs,
+      })
+      .execute();
+    const used = await tx.em.find(Coupon, {
+      where: { sourceRef: In(sourceRefs), status: 'used' },
+      take: 1,
+    });
+    if (used.length > 0)
+      throw new DomainError(
+        'COUPON_USED',
+        `该兑换发放的优惠券（${used[0]!.code}）已经使用，不能取消兑换；如需补偿，请为会员手动调整积分`,
+      );
+    const coupons = await tx.em.find(Coupon, { where: { sourceRef: In(sourceRefs) } });
+    const perTemplate = new Map<string, number>();
+    for (const c of coupons) {
+      const k = `${c.memberId}:${c.templateId}`;
+      perTemplate.set(k, (perTemplate.get(k) ?? 0) + 1);
+    }
+    // Given back: the member's count (they may have it again) and the template's stock (it is no one's now).
+    for (const [k, n] of perTemplate) {
+      const [memberId, templateId] = k.split(':').map(Number);
+      await tx.em.query(
+        'UPDATE coupon_member_count SET n = n - ? WHERE member_id = ? AND template_id = ? AND n >= ?',
+        [n, memberId, templateId, n],
+      );
+      await tx.em.query(
+        'UPDATE coupon_template SET issued = issued - ? WHERE id = ? AND issued >= ?',
+        [n, templateId, n],
+      );
+    }
+    return revoked.affected ?? 0;
+  }
+
+  /**
    * Gives a member a coupon inside the caller's transaction (claim, and later automations, rewards, the mall). The
    * per-member limit is checked before the stock, so a member at the limit does not take one from the stock.
    */
@@ -171,6 +218,7 @@ export class CouponsService {
       validFrom,
       validTo,
       source: channel,
+      sourceRef,
       claimedAt: now,
       usedAt: null,
       usedStoreCode: null,

@@ -4,9 +4,15 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { parse } from 'csv-parse';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, In, LessThan } from 'typeorm';
 import type { z } from 'zod';
 import type { importView } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -22,6 +28,8 @@ import { PointsService } from '../points/index.js';
 import { AuditService } from '../staff/index.js';
 import { ImportBatch, type ImportKind, ImportJob, ImportRejection } from './import-job.entity.js';
 import { checkMemberRow, checkOrderRow, isHeader, type OrderRow, type Row } from './import-rows.js';
+import { importTooLarge } from './csv-body.js';
+import { removeOrphanFiles } from './import-files.js';
 import { InFlightBatches } from './in-flight-batches.js';
 
 type ImportView = z.output<typeof importView>;
@@ -58,7 +66,7 @@ type BatchHandler = (tx: Tx, rows: Row[], known: Map<string, number>) => Promise
  * and member references make a second import of the same file change nothing.
  */
 @Injectable()
-export class ImportsService implements OnApplicationShutdown {
+export class ImportsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Imports');
   private readonly owner = randomUUID();
   private readonly running = new Map<number, Promise<void>>();
@@ -82,7 +90,7 @@ export class ImportsService implements OnApplicationShutdown {
     creditPoints: boolean,
     actor: StaffPrincipal,
   ): Promise<ImportView> {
-    const dir = join(this.config.dataDir, 'imports');
+    const dir = this.config.imports.dir;
     mkdirSync(dir, { recursive: true });
     const filePath = join(dir, `${kind}-${randomUUID()}.csv`);
     let bytes = 0;
@@ -91,7 +99,9 @@ export class ImportsService implements OnApplicationShutdown {
       await pipeline(body, createWriteStream(filePath));
     } catch (err) {
       await rm(filePath, { force: true });
-      if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw err;
+      if (err instanceof DomainError) throw err; // over IMPORT_MAX_BYTES: 413
+      if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+        throw importTooLarge(this.config.imports.maxBytes);
       throw new DomainError('BAD_REQUEST', '文件上传中断，请重试');
     }
     if (bytes === 0) {
@@ -146,8 +156,30 @@ export class ImportsService implements OnApplicationShutdown {
     };
   }
 
-  /** Picks up queued jobs and jobs whose process died (stale heartbeat). Registered as a scheduled job. */
+  /** At start: uploads left behind by jobs that ended while their process died are removed. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.removeOrphans();
+  }
+
+  /** Files in DATA_DIR/imports that no queued or running job needs (older than a few minutes) are removed. */
+  async removeOrphans(): Promise<number> {
+    const live = await this.dataSource
+      .getRepository(ImportJob)
+      .find({ select: { filePath: true }, where: { status: In(['queued', 'running']) } });
+    const removed = await removeOrphanFiles(
+      this.config.imports.dir,
+      live.map((j) => j.filePath),
+    );
+    if (removed > 0) this.logger.log(`removed ${removed} import file(s) no job needs`);
+    return removed;
+  }
+
+  /**
+   * Picks up queued jobs and jobs whose process died (stale heartbeat), and removes upload files no job needs.
+   * Registered as a scheduled job.
+   */
   async resumeAbandoned(now = new Date()): Promise<number> {
+    await this.removeOrphans();
     const repo = this.dataSource.getRepository(ImportJob);
     const candidates = [
       ...(await repo.find({ where: { status: 'queued' }, take: 10 })),
@@ -199,13 +231,16 @@ export class ImportsService implements OnApplicationShutdown {
         );
       else await this.run(job, MEMBER_BATCH, (tx, rows) => this.memberBatch(tx, job, rows));
       if (this.stopping) return; // resumed by the next start
-      await repo.update(
+      const done = await repo.update(
         { id, owner: this.owner },
         { status: 'done', finishedAt: new Date(), heartbeatAt: new Date() },
       );
-      await rm(job.filePath, { force: true });
+      // Only while the job is still ours: another instance that took it over may be reading the file.
+      if ((done.affected ?? 0) === 1) await rm(job.filePath, { force: true });
     } catch (err) {
-      await repo.update(
+      // Failed for good (bad file, database refused): the upload is not kept. A crash never reaches here: its job
+      // resumes from the file, and files no job needs are removed at the next start (removeOrphanFiles).
+      const failed = await repo.update(
         { id, owner: this.owner },
         {
           status: 'failed',
@@ -213,6 +248,7 @@ export class ImportsService implements OnApplicationShutdown {
           error: String((err as Error).message).slice(0, 480),
         },
       );
+      if ((failed.affected ?? 0) === 1) await rm(job.filePath, { force: true });
       throw err;
     }
   }
@@ -229,6 +265,8 @@ export class ImportsService implements OnApplicationShutdown {
         relax_column_count: true,
         relax_quotes: true,
         raw: true,
+        // One row may not grow past this: a stray, unterminated quote fails here instead of buffering the file.
+        max_record_size: this.config.imports.maxRecordBytes,
       }),
     );
     const alreadyDone = await this.committedRows(job);
@@ -238,20 +276,45 @@ export class ImportsService implements OnApplicationShutdown {
     const inFlight = new InFlightBatches(IN_FLIGHT);
     let no = 0;
     let batch: Row[] = [];
-    for await (const record of parser as AsyncIterable<{ record: string[]; raw: string }>) {
-      if (this.stopping || inFlight.failed) break;
-      if (no === 0 && isHeader(record.record)) continue;
-      no++;
-      if (alreadyDone(no)) continue;
-      batch.push({ no, fields: record.record, raw: record.raw.replace(/\r?\n$/, '') });
-      if (batch.length >= batchSize) {
-        await inFlight.waitForRoom();
-        inFlight.launch(commit(batch));
-        batch = [];
+    let unreadable: Error | null = null;
+    try {
+      for await (const record of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+        if (this.stopping || inFlight.failed) break;
+        if (no === 0 && isHeader(record.record)) continue;
+        no++;
+        if (alreadyDone(no)) continue;
+        batch.push({ no, fields: record.record, raw: record.raw.replace(/\r?\n$/, '') });
+        if (batch.length >= batchSize) {
+          await inFlight.waitForRoom();
+          inFlight.launch(commit(batch));
+          batch = [];
+        }
       }
+    } catch (err) {
+      unreadable = this.parseFailure(err);
     }
-    if (batch.length > 0 && !this.stopping && !inFlight.failed) inFlight.launch(commit(batch));
+    if (batch.length > 0 && !this.stopping && !inFlight.failed && !unreadable)
+      inFlight.launch(commit(batch));
+    // Batches already sent commit before the job is marked failed.
     await inFlight.finish();
+    if (unreadable) throw unreadable;
+  }
+
+  /**
+   * What staff read when the file itself cannot be read on: which line (records read so far + 1, counting the
+   * header as line 1) and the likely cause. Batches that committed stay; importing the fixed file again skips them.
+   */
+  private parseFailure(err: unknown): Error {
+    const { code, records } = err as { code?: string; records?: number };
+    const line = typeof records === 'number' ? `文件第 ${records + 1} 行` : '文件中有一行';
+    if (code === 'CSV_MAX_RECORD_SIZE') {
+      const kb = Math.round(this.config.imports.maxRecordBytes / 1024);
+      return new Error(
+        `${line}超过单行上限 ${kb} KB，通常是有未闭合的引号；请修正后重新导入（已导入的行不会重复）`,
+      );
+    }
+    const reason = String((err as Error).message).slice(0, 200);
+    return new Error(`${line}无法解析（${reason}），请检查文件格式后重新导入`);
   }
 
   /** Whether a row belongs to a batch that committed before a restart (possibly out of order): not read again. */

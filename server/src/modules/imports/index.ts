@@ -2,3 +2,4 @@
 import { ImportBatch, ImportJob, ImportRejection } from './import-job.entity.js';
 
 export const IMPORTS_ENTITIES = [ImportJob, ImportRejection, ImportBatch];
+export { registerCsvParser } from './csv-body.js';

@@ -5,12 +5,13 @@ import { MembersModule } from '../members/members.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { LeaderboardsController } from './leaderboards.controller.js';
 import { LeaderboardsService } from './leaderboards.service.js';
+import { LeaderboardsPersonalData } from './personal-data.js';
 
 /** Monthly leaderboards, precomputed by a job, read from memory and one indexed row. */
 @Module({
   imports: [CheckinsModule, MembersModule, PointsModule],
   controllers: [LeaderboardsController],
-  providers: [LeaderboardsService],
+  providers: [LeaderboardsPersonalData, LeaderboardsService],
   exports: [LeaderboardsService],
 })
 export class LeaderboardsModule implements OnModuleInit {

@@ -10,11 +10,13 @@ import { LifecycleReplay } from './lifecycle-replay.js';
 import { LifecycleReports } from './lifecycle-reports.service.js';
 import { LIFECYCLE_LEASE, LifecycleService } from './lifecycle.service.js';
 import { ModelStore } from './model-store.js';
+import { LifecyclePersonalData } from './personal-data.js';
 
 /** Lifecycle stages, RFM segments, low-frequency and at-risk flags, and the churn models behind the early warning. */
 @Module({
   controllers: [LifecycleController],
   providers: [
+    LifecyclePersonalData,
     LifecycleService,
     LifecycleAggregates,
     LifecycleRefresh,

@@ -145,6 +145,13 @@ export class MallRedemption {
   @Column({ name: 'payment_ref', type: 'varchar', length: 64, nullable: true })
   paymentRef!: string | null;
 
+  /** The cash refund of a cancelled points + cash redemption (its out_refund_no): set once, never refunded twice. */
+  @Column({ name: 'cash_refund_no', type: 'varchar', length: 64, nullable: true })
+  cashRefundNo!: string | null;
+
+  @InstantColumn({ name: 'cash_refunded_at', nullable: true })
+  cashRefundedAt!: Date | null;
+
   @Column({ type: 'simple-json', nullable: true })
   address!: { name: string; phone: string; address: string } | null;
 

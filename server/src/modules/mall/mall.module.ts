@@ -17,12 +17,14 @@ import {
   PaymentGateway,
   UnavailablePaymentGateway,
 } from './payment.gateway.js';
+import { MallPersonalData } from './personal-data.js';
 
 /** The points mall: items, redemptions (points or points + cash), fulfilment, cancellation. */
 @Module({
   imports: [PointsModule, CouponsModule, EngagementModule, UploadsModule],
   controllers: [MallController],
   providers: [
+    MallPersonalData,
     MallService,
     MallCatalogueService,
     RedemptionsService,

@@ -14,11 +14,21 @@ export interface PaymentRequest {
  * `create` places the order and answers the parameters `wx.requestPayment` needs, `status` queries the order, so
  * the server never trusts the client's word that it paid. Dev and tests: the fake below.
  */
+/** A refund of a paid order, in full or part; `refundNo` (out_refund_no) makes a repeated call refund once. */
+export interface RefundRequest {
+  paymentRef: string;
+  refundNo: string;
+  amountFen: number;
+  reason: string;
+}
+
 export abstract class PaymentGateway {
   abstract create(
     request: PaymentRequest,
   ): Promise<{ paymentRef: string; params: Record<string, string> }>;
   abstract status(paymentRef: string): Promise<'paid' | 'unpaid'>;
+  /** WeChat Pay: `/v3/refund/domestic/refunds`, idempotent on out_refund_no. */
+  abstract refund(request: RefundRequest): Promise<{ refundRef: string }>;
 }
 
 /** Pays everything at once; `failNext` lets a test leave a payment unpaid. */
@@ -54,6 +64,26 @@ export class FakePaymentGateway extends PaymentGateway {
   failNext(n: number): void {
     this.leaveUnpaid += n;
   }
+
+  /** Refunds accepted, by refund number: a second call with the same number refunds nothing more. */
+  readonly refunds = new Map<string, RefundRequest & { refundRef: string }>();
+
+  async refund(request: RefundRequest): Promise<{ refundRef: string }> {
+    const known = this.refunds.get(request.refundNo);
+    if (known) return { refundRef: known.refundRef };
+    if (this.unpaid.has(request.paymentRef))
+      throw new DomainError('BUSINESS_RULE', '该订单尚未支付，无法退款');
+    const refundRef = `FAKEREFUND-${randomUUID()}`;
+    this.refunds.set(request.refundNo, { ...request, refundRef });
+    return { refundRef };
+  }
+
+  /** What was refunded against one payment (tests). */
+  refundedFor(paymentRef: string): number {
+    let total = 0;
+    for (const r of this.refunds.values()) if (r.paymentRef === paymentRef) total += r.amountFen;
+    return total;
+  }
 }
 
 /**
@@ -67,5 +97,9 @@ export class UnavailablePaymentGateway extends PaymentGateway {
 
   async status(): Promise<'paid' | 'unpaid'> {
     return 'unpaid';
+  }
+
+  async refund(): Promise<{ refundRef: string }> {
+    throw new DomainError('SERVICE_UNAVAILABLE', '现金支付暂未开通，无法退款');
   }
 }

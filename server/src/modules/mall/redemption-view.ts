@@ -24,6 +24,7 @@ export function toRedemptionView(
     payBefore: r.payBefore?.toISOString() ?? null,
     paymentParams: null,
     trackingNo: r.trackingNo,
+    cashRefundedAt: r.cashRefundedAt?.toISOString() ?? null,
     createdAt: (r.createdAt ?? new Date()).toISOString(),
   };
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { giveSlot } from '../../infra/database/limit-counter.js';
 import { DomainError } from '../../infra/http/domain-error.js';
+import { CouponsService } from '../coupons/index.js';
 import { PointsService } from '../points/index.js';
 import { AuditService, StoresService, storeNames } from '../staff/index.js';
 import { MallItem, MallMemberCount, MallRedemption } from './mall.entity.js';
@@ -25,6 +26,7 @@ export class RedemptionsService {
     private readonly payments: PaymentGateway,
     private readonly vouchers: VouchersService,
     private readonly stores: StoresService,
+    private readonly coupons: CouponsService,
   ) {}
 
   /** All members' redemptions, by status (staff fulfilment). */
@@ -148,7 +150,8 @@ export class RedemptionsService {
 
   /**
    * Staff cancel (not yet shipped) or refund (goods returned after shipping or delivery): stock, the member's count
-   * and the points come back. Coupons a redemption issued stay with the member (revoking them is a staff decision).
+   * and the points come back; the coupons a coupon item issued are revoked (refused with 409 when one was already
+   * used); the cash of a paid points + cash redemption is refunded through the payment gateway, once.
    */
   async cancel(actor: StaffPrincipal | null, id: number, reason: string): Promise<RedemptionView> {
     const names = await storeNames(this.stores);
@@ -162,20 +165,56 @@ export class RedemptionsService {
         .where("id = :id AND status <> 'cancelled'", { id })
         .execute();
       if ((moved.affected ?? 0) !== 1) throw new DomainError('CONFLICT', '该兑换已取消');
+      const item = await tx.em.findOneBy(MallItem, { id: redemption.itemId });
+      const revoked =
+        item?.kind === 'coupon'
+          ? await this.coupons.revokeIssued(
+              tx,
+              Array.from({ length: redemption.quantity }, (_, i) => `mall:${id}:${i}`),
+            )
+          : 0;
       await this.vouchers.voidFor(tx, id, names);
       await this.restore(tx, redemption, reason);
+      // Last, once everything else holds: the gateway's refund is idempotent on its number, so a commit that
+      // fails after it is safe to retry.
+      const refunded = await this.refundCash(tx, redemption, reason);
       if (actor)
         await this.audit.record(tx.em, actor, {
           action: 'mall_redemption.cancel',
           entityType: 'mall_redemption',
           entityId: id,
-          after: { reason },
+          after: { reason, couponsRevoked: revoked, cashRefunded: refunded?.cashDue ?? 0 },
         });
-      return toRedemptionView(
-        { ...redemption, status: 'cancelled' },
-        (await tx.em.findOneBy(MallItem, { id: redemption.itemId }))!,
-      );
+      return toRedemptionView({ ...redemption, ...refunded, status: 'cancelled' }, item);
     });
+  }
+
+  /** The cash of a paid points + cash redemption back through the gateway, recorded so it happens once. */
+  private async refundCash(
+    tx: Tx,
+    r: MallRedemption,
+    reason: string,
+  ): Promise<Pick<MallRedemption, 'cashRefundNo' | 'cashRefundedAt' | 'cashDue'> | null> {
+    if (r.cashDue <= 0 || !r.paymentRef || r.cashRefundNo) return null;
+    // Paid but not yet confirmed by the app still counts as paid: the provider is asked, never the client.
+    const paid =
+      r.status !== 'pending_payment' || (await this.payments.status(r.paymentRef)) === 'paid';
+    if (!paid) return null;
+    const cashRefundNo = `MALLREFUND-${r.id}`;
+    const cashRefundedAt = new Date();
+    const marked = await tx.em.update(
+      MallRedemption,
+      { id: r.id, cashRefundNo: IsNull() },
+      { cashRefundNo, cashRefundedAt },
+    );
+    if ((marked.affected ?? 0) !== 1) return null;
+    await this.payments.refund({
+      paymentRef: r.paymentRef,
+      refundNo: cashRefundNo,
+      amountFen: r.cashDue,
+      reason: `兑换取消：${reason}`.slice(0, 80),
+    });
+    return { cashRefundNo, cashRefundedAt, cashDue: r.cashDue };
   }
 
   /** Unpaid points + cash redemptions past their deadline are cancelled and everything restored. */

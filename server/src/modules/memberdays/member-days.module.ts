@@ -14,12 +14,19 @@ import { MemberDayExclusives } from './member-day-exclusives.js';
 import { MemberDayReports } from './member-day-report.js';
 import { MemberDaysListener } from './member-days.listener.js';
 import { MemberDaysService } from './member-days.service.js';
+import { MemberDaysPersonalData } from './personal-data.js';
 
 /** Member days (会员日): recurring windows with a points multiplier, check-in bonus and exclusives. */
 @Module({
   imports: [PointsModule, CheckinsModule, MallModule, CouponsModule, EngagementModule],
   controllers: [MemberDaysController],
-  providers: [MemberDaysService, MemberDayReports, MemberDayExclusives, MemberDaysListener],
+  providers: [
+    MemberDaysPersonalData,
+    MemberDaysService,
+    MemberDayReports,
+    MemberDayExclusives,
+    MemberDaysListener,
+  ],
   exports: [MemberDaysService],
 })
 export class MemberDaysModule implements OnModuleInit {

@@ -6,6 +6,7 @@ import type { memberExport } from '@huoyue/shared';
 import { findOneForUpdate } from '../../infra/database/locks.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { PersonalDataRegistry } from '../../infra/privacy/personal-data.js';
 import { EngagementService } from '../engagement/index.js';
 import { PointsService } from '../points/index.js';
 import { activeMember } from './active-member.js';
@@ -31,6 +32,7 @@ export class MemberAccountService {
     private readonly tiers: TierService,
     private readonly cardCodes: CardCodeService,
     private readonly sessions: MemberSessionStatus,
+    private readonly personalData: PersonalDataRegistry,
   ) {}
 
   async card(memberId: number): Promise<MemberCard> {
@@ -98,9 +100,10 @@ export class MemberAccountService {
 
   async exportData(memberId: number): Promise<MemberExport> {
     const member = await activeMember(this.dataSource, memberId);
-    const [balances, events] = await Promise.all([
+    const [balances, events, sections] = await Promise.all([
       this.points.balances(memberId),
       this.engagement.all(memberId),
+      this.personalData.exportAll(memberId),
     ]);
     return {
       exportedAt: new Date().toISOString(),
@@ -124,14 +127,18 @@ export class MemberAccountService {
         occurredAt: e.occurredAt.toISOString(),
         properties: e.properties,
       })),
+      sections,
     };
   }
 
   /**
    * Closes the membership at once: personal fields erased, the openid unlinked (a later login starts a new
-   * visitor), the log kept without personal details; balances stay as anonymous accounting records.
+   * visitor), the log kept without personal details; balances stay as anonymous accounting records. Every other
+   * module erases its own part on `member.closed` (delivered before this answers). Answers what each part keeps.
    */
-  async close(memberId: number): Promise<void> {
+  async close(
+    memberId: number,
+  ): Promise<{ closed: true; policy: { title: string; onClose: string }[] }> {
     await this.uow.run(async (tx) => {
       const member = await findOneForUpdate(tx.em, Member, { id: memberId });
       if (!member || member.status === 'closed' || member.status === 'merged')
@@ -158,5 +165,9 @@ export class MemberAccountService {
     });
     // Every route refuses this member's tokens from now on (other processes within MEMBER_STATUS_TTL_MS).
     this.sessions.forget(memberId);
+    return {
+      closed: true,
+      policy: this.personalData.closingPolicy().map(({ title, onClose }) => ({ title, onClose })),
+    };
   }
 }

@@ -76,8 +76,7 @@ export class MeController {
 
   @Contract(r.closeMe)
   async closeMe(@CurrentMember() me: MemberPrincipal) {
-    await this.accounts.close(me.memberId);
-    return { closed: true as const };
+    return this.accounts.close(me.memberId);
   }
 }
 

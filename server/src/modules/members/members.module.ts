@@ -22,6 +22,7 @@ import { MembersService } from './members.service.js';
 import { TierListener } from './tier.listener.js';
 import { TierService } from './tier.service.js';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
+import { MembersPersonalData } from './personal-data.js';
 
 @Module({
   imports: [EngagementModule, PointsModule, LifecycleModule, CouponsModule],
@@ -33,6 +34,7 @@ import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
     MembershipController,
   ],
   providers: [
+    MembersPersonalData,
     MembersService,
     MemberAccountService,
     MemberAdminService,

@@ -7,6 +7,7 @@ import { MessageOutcomes } from './message-outcomes.js';
 import { MessagingController } from './messaging.controller.js';
 import { MessagingService } from './messaging.service.js';
 import { SendDecision } from './send-decision.js';
+import { MessagingPersonalData } from './personal-data.js';
 
 /**
  * Message templates, consent, the message outbox and its dispatcher (subscribe messages, OA template messages,
@@ -16,6 +17,7 @@ import { SendDecision } from './send-decision.js';
   imports: [EngagementModule, PointsModule],
   controllers: [MessagingController],
   providers: [
+    MessagingPersonalData,
     MessagingService,
     MessageDispatcher,
     SendDecision,

@@ -5,12 +5,13 @@ import { MembersModule } from '../members/members.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
+import { OrdersPersonalData } from './personal-data.js';
 
 /** Paid orders and refunds from POS, e-commerce, staff and imports; it books their points through PointsService. */
 @Module({
   imports: [EngagementModule, MembersModule, PointsModule, CouponsModule],
   controllers: [OrdersController],
-  providers: [OrdersService],
+  providers: [OrdersPersonalData, OrdersService],
   exports: [OrdersService],
 })
 export class OrdersModule {}

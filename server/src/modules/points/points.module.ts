@@ -5,11 +5,12 @@ import { PointsController } from './points.controller.js';
 import { PointsJobs } from './points-jobs.js';
 import { PointsReports } from './points-reports.js';
 import { PointsService } from './points.service.js';
+import { PointsPersonalData } from './personal-data.js';
 
 /** The points ledger (PointsService), its scheduled jobs (PointsJobs) and its read-only reports (PointsReports). */
 @Module({
   controllers: [PointsController],
-  providers: [PointsService, PointsJobs, PointsReports],
+  providers: [PointsPersonalData, PointsService, PointsJobs, PointsReports],
   exports: [PointsService, PointsReports],
 })
 export class PointsModule implements OnModuleInit {

@@ -11,7 +11,7 @@ import { IntegrationKeysService } from '../staff/index.js';
 
 const r = routes.system;
 
-/** Owner-only operations: run a scheduled job now, issue integration keys. */
+/** Owner-only operations: run a scheduled job now; integration keys (create, list, rotate, revoke). */
 @Controller()
 export class OpsController {
   constructor(
@@ -52,17 +52,32 @@ export class OpsController {
   }
 
   @Contract(r.createIntegrationKey)
-  async createKey(
+  createKey(
     @CurrentStaff() staff: StaffPrincipal,
     @Body() body: In<typeof r.createIntegrationKey.body>,
   ) {
-    const { key, secret } = await this.keys.create(this.uow, staff, body.name);
-    return {
-      keyId: key.keyId,
-      name: key.name,
-      active: key.active,
-      createdAt: key.createdAt.toISOString(),
-      secret,
-    };
+    return this.keys.create(this.uow, staff, body.name);
+  }
+
+  @Contract(r.listIntegrationKeys)
+  listKeys() {
+    return this.keys.list();
+  }
+
+  @Contract(r.rotateIntegrationKey)
+  rotateKey(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.rotateIntegrationKey.params>,
+    @Body() body: In<typeof r.rotateIntegrationKey.body>,
+  ) {
+    return this.keys.rotate(this.uow, staff, params.keyId, body.overlapHours);
+  }
+
+  @Contract(r.revokeIntegrationKey)
+  revokeKey(
+    @CurrentStaff() staff: StaffPrincipal,
+    @Param() params: In<typeof r.revokeIntegrationKey.params>,
+  ) {
+    return this.keys.revoke(this.uow, staff, params.keyId);
   }
 }

@@ -9,10 +9,12 @@ import './index.scss';
 
 const ERASED = [
   '昵称、头像、手机号、生日立即删除，会员卡号作废',
+  '兑换时填写的收货人、电话和地址，签到时记录的网络地址与设备信息一并删除',
+  '订阅消息授权与消息偏好删除，不会再收到任何消息；排行榜上不再出现',
   '剩余积分、成长值、等级和未使用的优惠券全部作废，不可恢复',
   '微信账号与会员解除关联，之后再打开将是新访客',
 ];
-const KEPT = ['消费与兑换记录以匿名方式保留，仅用于财务核对，不再能识别到您'];
+const KEPT = ['积分明细、消费与兑换记录以匿名方式保留，仅用于财务核对，不再能识别到您'];
 
 /**
  * 注销会员: what goes and what stays, a box to tick, then a second confirmation; after DELETE /api/me the app

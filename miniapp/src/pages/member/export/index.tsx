@@ -113,6 +113,12 @@ export default function ExportMine() {
               ))}
               <Text className="muted">导出时间 {formatDate(d.exportedAt)}，完整记录见数据文件</Text>
             </View>
+            <View className="panel" data-testid="export-sections">
+              <Text className="panel__title">我们保存的全部数据（{d.sections.length} 类）</Text>
+              {d.sections.map((s) => (
+                <Row key={s.key} label={s.title} value={`${formatNumber(s.rows.length)} 条`} />
+              ))}
+            </View>
             <View className="export__actions">
               <Button block type="primary" onClick={download} data-testid="export-download">
                 {process.env.TARO_ENV === 'weapp' ? '保存并发送数据文件' : '下载数据文件'}

@@ -19,6 +19,27 @@ export class IntegrationKey {
   @Column({ name: 'secret_enc', type: 'varchar', length: 255 })
   secretEnc!: string;
 
+  /** The secret's last 4 characters, shown in the list so staff can tell keys apart (never the secret). */
+  @Column({ name: 'secret_hint', type: 'varchar', length: 8, nullable: true })
+  secretHint!: string | null;
+
+  /** After a rotation: the previous secret, still accepted until `previousValidUntil` (the overlap window). */
+  @Column({ name: 'previous_secret_enc', type: 'varchar', length: 255, nullable: true })
+  previousSecretEnc!: string | null;
+
+  @InstantColumn({ name: 'previous_valid_until', nullable: true })
+  previousValidUntil!: Date | null;
+
+  @InstantColumn({ name: 'rotated_at', nullable: true })
+  rotatedAt!: Date | null;
+
+  /** Written at most once a minute by the signature check. */
+  @InstantColumn({ name: 'last_used_at', nullable: true })
+  lastUsedAt!: Date | null;
+
+  @InstantColumn({ name: 'revoked_at', nullable: true })
+  revokedAt!: Date | null;
+
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 

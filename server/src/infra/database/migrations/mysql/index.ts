@@ -17,6 +17,7 @@ import { Issue17ConsoleCatalogueMembership1796543690970 } from './1796543690970-
 import { StaffSessionsAndLoginLimits1796547945076 } from './1796547945076-StaffSessionsAndLoginLimits.js';
 import { LimitCounters1796548670788 } from './1796548670788-LimitCounters.js';
 import { RobustInput1796548345310 } from './1796548345310-RobustInput.js';
+import { DataProtection1796547816261 } from './1796547816261-DataProtection.js';
 
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795519752139,
@@ -33,7 +34,8 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   Campaigns1796192599903,
   MemberDays1796193900688,
   Issue17ConsoleCatalogueMembership1796543690970,
+  DataProtection1796547816261,
   StaffSessionsAndLoginLimits1796547945076,
-  LimitCounters1796548670788,
   RobustInput1796548345310,
+  LimitCounters1796548670788,
 ];
