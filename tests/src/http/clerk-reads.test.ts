@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const M = routes.members;
 
-describe('clerks read the least (issue 18: 6, docs/security-roles.md)', () => {
+describe('clerks read the least (issue 18: 6, docs/security.md, "Who may read what")', () => {
   let server: TestServer;
   let phone: string;
   let memberId: number;

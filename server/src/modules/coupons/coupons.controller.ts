@@ -26,7 +26,8 @@ export class CouponsController {
     @Param() params: In<typeof r.memberCoupons.params>,
     @Query() query: In<typeof r.memberCoupons.query>,
   ) {
-    // Least read for clerks: coupon codes only of the member standing at the desk (docs/security-roles.md).
+    // Least read for clerks: coupon codes only of the member standing at the desk
+    // (docs/security.md, "Who may read what").
     if (staff.role === 'clerk') await this.wallets.assertPresent(params.id, query.cardCode);
     return { items: await this.wallets.wallet(params.id, query.status) };
   }

@@ -31,7 +31,7 @@ export class MemberAdminService {
 
   /**
    * One member as this staff role may read it: a clerk (the lowest role) sees the phone masked and no birthday
-   * (docs/security-roles.md).
+   * (docs/security.md, "Who may read what").
    */
   async detailFor(role: StaffRole, memberId: number): Promise<MemberDetail> {
     return leastRead(role, await this.detail(memberId));
