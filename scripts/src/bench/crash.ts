@@ -33,5 +33,7 @@ for (let i = 1; i <= runs; i++) {
     if (f.lost > 0 || f.burned > 0 || f.extra > 0 || f.duplicates > f.inFlight) bad++;
   });
 }
-console.log(bad === 0 ? 'every run: 0 lost, 0 burned, duplicates ≤ in flight' : `${bad} runs failed`);
+console.log(
+  bad === 0 ? 'every run: 0 lost, 0 burned, duplicates ≤ in flight' : `${bad} runs failed`,
+);
 process.exit(bad === 0 ? 0 : 1);

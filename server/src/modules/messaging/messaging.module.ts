@@ -7,6 +7,7 @@ import { MessageOutcomes } from './message-outcomes.js';
 import { MessagingController } from './messaging.controller.js';
 import { MessagingService } from './messaging.service.js';
 import { SendDecision } from './send-decision.js';
+import { SubscribeCredits } from './subscribe-credits.js';
 
 /**
  * Message templates, consent, the message outbox and its dispatcher (subscribe messages, OA template messages,
@@ -20,6 +21,7 @@ import { SendDecision } from './send-decision.js';
     MessageDispatcher,
     SendDecision,
     MessageOutcomes,
+    SubscribeCredits,
     { provide: SmsGateway, useClass: HttpSmsGateway },
   ],
   exports: [MessagingService, MessageDispatcher],

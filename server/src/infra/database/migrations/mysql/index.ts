@@ -15,6 +15,7 @@ import { Campaigns1796192599903 } from './1796192599903-Campaigns.js';
 import { MemberDays1796193900688 } from './1796193900688-MemberDays.js';
 import { Issue17ConsoleCatalogueMembership1796543690970 } from './1796543690970-Issue17ConsoleCatalogueMembership.js';
 import { StaffSessionsAndLoginLimits1796547945076 } from './1796547945076-StaffSessionsAndLoginLimits.js';
+import { MessageCreditHeld1796550067990 } from './1796550067990-MessageCreditHeld.js';
 
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795519752139,
@@ -32,4 +33,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MemberDays1796193900688,
   Issue17ConsoleCatalogueMembership1796543690970,
   StaffSessionsAndLoginLimits1796547945076,
+  MessageCreditHeld1796550067990,
 ];
