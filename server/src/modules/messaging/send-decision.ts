@@ -46,17 +46,20 @@ export class SendDecision {
    * Everything decided before a send, in one transaction holding the member's preference row (so two dispatchers
    * cannot both pass the caps): opt-out and consent, quiet hours, frequency caps, and the channel's address and
    * its subscribe credit (the one taken with the claim, else one taken now), and the message's place under the caps.
-   * A message suppressed here gives its credit back in this transaction. Deferred by quiet hours, it keeps it.
+   * A message suppressed or deferred here gives its credit back in the transaction that says so.
    */
   async prepare(message: Message, settings: MessagingSettings, now: Date): Promise<Prepared> {
     const quiet = this.quietUntil(settings, now);
     if (quiet) {
-      await this.dataSource
-        .getRepository(Message)
-        .update(
+      // Back to the queue until the window ends; the credit goes back meanwhile (the next claim takes it again).
+      await this.uow.run(async (tx) => {
+        await this.credits.giveBack(tx.em, message);
+        await tx.em.update(
+          Message,
           { id: message.id },
           { status: 'queued', dueAt: quiet, attempts: message.attempts - 1, claimedUntil: null },
         );
+      });
       return { kind: 'done', outcome: 'deferred' };
     }
     return this.uow.run(async (tx) => {
