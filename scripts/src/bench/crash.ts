@@ -10,7 +10,7 @@ import { crashRun, describeRun } from './crash-run.js';
 
 const members = Number(process.env.CRASH_MEMBERS ?? 10_000);
 const runs = Number(process.env.CRASH_RUNS ?? 5);
-const rate = Number(process.env.CRASH_RATE ?? 500);
+const rate = Number(process.env.CRASH_RATE ?? 200);
 const url = process.env.DATABASE_URL;
 const dialect = url?.startsWith('mysql://') ? 'mysql' : 'sqlite';
 if (dialect === 'mysql' && !process.env.MYSQL_ADMIN_URL) {
