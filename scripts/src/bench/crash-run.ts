@@ -183,6 +183,21 @@ async function kill(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/**
+ * The dialect of DATABASE_URL (SQLite when unset); for MySQL/MariaDB, runs create their databases on that server
+ * (MYSQL_ADMIN_URL, when not set, becomes DATABASE_URL without its database).
+ */
+export function dialectFromEnv(): 'sqlite' | 'mysql' {
+  const url = process.env.DATABASE_URL;
+  if (!url?.startsWith('mysql://')) return 'sqlite';
+  if (!process.env.MYSQL_ADMIN_URL) {
+    const admin = new URL(url);
+    admin.pathname = '/';
+    process.env.MYSQL_ADMIN_URL = admin.toString();
+  }
+  return 'mysql';
+}
+
 /** One line per run, as the bench and the test print it. */
 export function describeRun(f: CrashFigures): string {
   const statuses = Object.entries(f.statuses)

@@ -6,18 +6,12 @@
  * or a duplicate is not among the messages in flight.
  */
 import { BenchRun } from './support.js';
-import { crashRun, describeRun } from './crash-run.js';
+import { crashRun, describeRun, dialectFromEnv } from './crash-run.js';
 
 const members = Number(process.env.CRASH_MEMBERS ?? 10_000);
 const runs = Number(process.env.CRASH_RUNS ?? 5);
 const rate = Number(process.env.CRASH_RATE ?? 200);
-const url = process.env.DATABASE_URL;
-const dialect = url?.startsWith('mysql://') ? 'mysql' : 'sqlite';
-if (dialect === 'mysql' && !process.env.MYSQL_ADMIN_URL) {
-  const admin = new URL(url!);
-  admin.pathname = '/';
-  process.env.MYSQL_ADMIN_URL = admin.toString();
-}
+const dialect = dialectFromEnv();
 
 let bad = 0;
 console.log(`kill -9 mid-broadcast, ${dialect}, ${members} members, ${runs} runs, ${rate}/s`);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BenchRun } from '@huoyue/scripts/dist/bench/support.js';
-import { crashRun, describeRun } from '@huoyue/scripts/dist/bench/crash-run.js';
+import { crashRun, describeRun, dialectFromEnv } from '@huoyue/scripts/dist/bench/crash-run.js';
 
 const MEMBERS = Number(process.env.CRASH_CREDIT_MEMBERS ?? 600);
-const dialect = process.env.DATABASE_URL?.startsWith('mysql://') ? 'mysql' : 'sqlite';
+const dialect = dialectFromEnv();
 
 /**
  * Subscribe credits under a kill -9 (issue 19): a broadcast to members who each accepted the template once, the
