@@ -14,6 +14,7 @@ import { MessageOutcomes } from './message-outcomes.js';
 import { MessagingService } from './messaging.service.js';
 import { fill, renderFields } from './render.js';
 import { SendDecision } from './send-decision.js';
+import { SubscribeCredits } from './subscribe-credits.js';
 
 /** What one dispatch pass did, by outcome. */
 export interface DispatchCounts {
@@ -28,8 +29,10 @@ export interface DispatchCounts {
  * Sends queued messages. Any number of processes may run it: each claims a batch of due rows (`FOR UPDATE SKIP
  * LOCKED` on MySQL, so two dispatchers never take the same row) and marks them `sending` with a claim that
  * lapses; a process killed mid-send leaves rows whose claim lapses and another dispatcher sends them again (the
- * only source of duplicates). Per message: consent and caps are checked and the quota reserved in one transaction
- * holding the member's preference row (SendDecision), then the send, then the outcome (MessageOutcomes).
+ * only source of duplicates). The claim also takes each subscribe message's credit and records it on the row
+ * (SubscribeCredits), so a reclaimed message sends on the credit it already holds. Per message: consent and caps are
+ * checked in one transaction holding the member's preference row (SendDecision), then the send, then the outcome
+ * (MessageOutcomes, giving the credit back unless sent).
  */
 @Injectable()
 export class MessageDispatcher implements OnApplicationShutdown {
@@ -47,6 +50,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
     private readonly points: PointsService,
     private readonly decision: SendDecision,
     private readonly outcomes: MessageOutcomes,
+    private readonly credits: SubscribeCredits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -131,6 +135,8 @@ export class MessageDispatcher implements OnApplicationShutdown {
         })
         .whereInIds(ids)
         .execute();
+      // Subscribe credits are taken with the claim and recorded on the rows: a reclaim after a crash reuses them.
+      await this.credits.reserve(tx.em, ids);
       return tx.em.getRepository(Message).findBy({ id: In(ids) });
     });
   }
@@ -151,9 +157,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
         await this.variables(message, prepared.profile),
       );
       if ('invalid' in rendered) {
-        await this.outcomes.finish(message, 'failed', `invalid_field:${rendered.invalid}`, {
-          refundQuota: prepared.reservedQuota,
-        });
+        await this.outcomes.finish(message, 'failed', `invalid_field:${rendered.invalid}`);
         return 'failed';
       }
       await this.limiter(prepared.template.channel, settings).take();
@@ -177,13 +181,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
       } catch (err) {
         const failure = toSendFailure(err);
         if (failure.kind === 'transient') {
-          await this.outcomes.release(
-            message,
-            now,
-            settings,
-            failure.reason,
-            prepared.reservedQuota,
-          );
+          await this.outcomes.release(message, now, settings, failure.reason);
           return message.attempts >= settings.retry.maxAttempts ? 'failed' : 'retried';
         }
         if (failure.reason === '43101')
@@ -192,13 +190,13 @@ export class MessageDispatcher implements OnApplicationShutdown {
           await this.dataSource
             .getRepository(OaFollower)
             .update({ oaOpenid: prepared.address }, { following: false });
-        const refund = prepared.reservedQuota && failure.reason !== '43101';
+        const end = { creditGone: failure.reason === '43101' };
         if (
           failure.kind === 'unreachable' &&
-          (await this.outcomes.fallBack(message, failure.reason, refund))
+          (await this.outcomes.fallBack(message, failure.reason, end))
         )
           continue;
-        await this.outcomes.finish(message, 'failed', failure.reason, { refundQuota: refund });
+        await this.outcomes.finish(message, 'failed', failure.reason, end);
         return 'failed';
       }
     }

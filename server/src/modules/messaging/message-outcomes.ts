@@ -4,27 +4,33 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { MessagingSettings } from '@huoyue/shared';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { Message, MessageTemplate } from './messaging.entities.js';
+import { SubscribeCredits } from './subscribe-credits.js';
+
+/** `creditGone`: WeChat answered 43101 (no consent left), so the credit the message holds is not given back. */
+export interface EndOptions {
+  creditGone?: boolean;
+}
 
 /**
  * What becomes of a message that did not go out: moved to its fallback template, released for a retry, or finished
- * as failed; each gives back the subscribe credit reserved for it when asked to.
+ * as failed; each gives back the subscribe credit the message holds in the same transaction (SubscribeCredits).
  */
 @Injectable()
 export class MessageOutcomes {
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
+    private readonly credits: SubscribeCredits,
   ) {}
 
   /** Moves the message to its next template (another channel); false when none is left. */
   async fallBack(
     message: Message,
     reason: string,
-    refundQuota: boolean,
-    em?: EntityManager,
+    options: EndOptions & { em?: EntityManager } = {},
   ): Promise<boolean> {
     const run = async (m: EntityManager) => {
-      if (refundQuota) await this.refundQuota(m, message);
+      await this.credits.giveBack(m, message, options.creditGone);
       const next = message.fallback[0];
       if (next === undefined) return false;
       const template = await m.findOneBy(MessageTemplate, { id: next });
@@ -47,17 +53,17 @@ export class MessageOutcomes {
       );
       return true;
     };
-    return em ? run(em) : this.uow.run((tx) => run(tx.em));
+    return options.em ? run(options.em) : this.uow.run((tx) => run(tx.em));
   }
 
   async finish(
     message: Message,
     status: 'failed' | 'suppressed',
     reason: string,
-    options: { refundQuota: boolean },
+    options: EndOptions = {},
   ): Promise<void> {
     await this.uow.run(async (tx) => {
-      if (options.refundQuota) await this.refundQuota(tx.em, message);
+      await this.credits.giveBack(tx.em, message, options.creditGone);
       await tx.em.update(
         Message,
         { id: message.id },
@@ -75,17 +81,16 @@ export class MessageOutcomes {
 
   /**
    * A transient failure: back to the queue after an exponential backoff with jitter (base × 2^(attempt − 1), up to an
-   * hour, ±20 %), or failed for good after maxAttempts. The reserved credit and cap place are given back.
+   * hour, ±20 %), or failed for good after maxAttempts. The credit held and the cap place are given back.
    */
   async release(
     message: Message,
     now: Date,
     settings: MessagingSettings,
     reason: string,
-    refundQuota = false,
   ): Promise<void> {
     if (message.attempts >= settings.retry.maxAttempts) {
-      await this.finish(message, 'failed', `gave_up:${reason}`, { refundQuota });
+      await this.finish(message, 'failed', `gave_up:${reason}`);
       return;
     }
     const backoffMs = Math.min(
@@ -94,7 +99,7 @@ export class MessageOutcomes {
     );
     const jitter = backoffMs * (0.8 + randomInt(0, 401) / 1000);
     await this.uow.run(async (tx) => {
-      if (refundQuota) await this.refundQuota(tx.em, message);
+      await this.credits.giveBack(tx.em, message);
       await tx.em.update(
         Message,
         { id: message.id },
@@ -107,16 +112,6 @@ export class MessageOutcomes {
         },
       );
     });
-  }
-
-  private async refundQuota(em: EntityManager, message: Message): Promise<void> {
-    const template = await em.findOneBy(MessageTemplate, { id: message.templateId });
-    if (template?.wechatTemplateId)
-      await em.query(
-        `UPDATE subscription_quota SET remaining = remaining + 1
-         WHERE member_id = ? AND template_id = ? AND banned = ?`,
-        [message.memberId, template.wechatTemplateId, false],
-      );
   }
 
   async zeroQuota(memberId: number, templateId: string): Promise<void> {

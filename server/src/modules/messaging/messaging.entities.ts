@@ -167,6 +167,13 @@ export class Message {
   @Column({ type: 'varchar', length: 32, nullable: true })
   msgid!: string | null;
 
+  /**
+   * The WeChat template whose subscribe credit this row holds: taken with the claim, kept by the send, given back
+   * by any other end (SubscribeCredits); null when it holds none.
+   */
+  @Column({ name: 'credit_template_id', type: 'varchar', length: 64, nullable: true })
+  creditTemplateId!: string | null;
+
   /** Set when a capped message reserves its place (then counts against the caps) and kept when it is sent. */
   @InstantColumn({ name: 'sent_at', nullable: true })
   sentAt!: Date | null;

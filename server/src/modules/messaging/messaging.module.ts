@@ -8,6 +8,7 @@ import { MessagingController } from './messaging.controller.js';
 import { MessagingService } from './messaging.service.js';
 import { SendDecision } from './send-decision.js';
 import { MessagingPersonalData } from './personal-data.js';
+import { SubscribeCredits } from './subscribe-credits.js';
 
 /**
  * Message templates, consent, the message outbox and its dispatcher (subscribe messages, OA template messages,
@@ -22,6 +23,7 @@ import { MessagingPersonalData } from './personal-data.js';
     MessageDispatcher,
     SendDecision,
     MessageOutcomes,
+    SubscribeCredits,
     { provide: SmsGateway, useClass: HttpSmsGateway },
   ],
   exports: [MessagingService, MessageDispatcher],

@@ -3,13 +3,14 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { brandDay, startOfBrandDay, addDays, type MessagingSettings } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { affectedRows, sqlInstant } from '../../infra/database/bulk.js';
+import { sqlInstant } from '../../infra/database/bulk.js';
 import { lockOrCreate } from '../../infra/database/locks.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { MemberDirectory, type MemberProfile } from '../members/member-directory.module.js';
 import { SmsGateway } from './channels.js';
 import { Message, MessagePreference, MessageTemplate, OaFollower } from './messaging.entities.js';
 import { MessageOutcomes } from './message-outcomes.js';
+import { SubscribeCredits } from './subscribe-credits.js';
 
 /** What the decision before a send came to: send it (to this address), or the message is done with for now. */
 export type Prepared =
@@ -18,12 +19,11 @@ export type Prepared =
       template: MessageTemplate;
       profile: MemberProfile;
       address: string;
-      reservedQuota: boolean;
     }
   | { kind: 'done'; outcome: 'suppressed' | 'failed' | 'deferred' | 'fallback'; reason?: string };
 
 /** Where the template's channel reaches the member, or why it cannot. */
-type Reach = { address: string; reservedQuota: boolean } | { unreachable: string };
+type Reach = { address: string } | { unreachable: string };
 
 const CAPPED = ['reactivation', 'marketing'];
 
@@ -39,23 +39,28 @@ export class SendDecision {
     private readonly members: MemberDirectory,
     private readonly sms: SmsGateway,
     private readonly outcomes: MessageOutcomes,
+    private readonly credits: SubscribeCredits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
    * Everything decided before a send, in one transaction holding the member's preference row (so two dispatchers
    * cannot both pass the caps): opt-out and consent, quiet hours, frequency caps, and the channel's address and
-   * quota, reserving one subscribe credit and the message's place under the caps.
+   * its subscribe credit (the one taken with the claim, else one taken now), and the message's place under the caps.
+   * A message suppressed or deferred here gives its credit back in the transaction that says so.
    */
   async prepare(message: Message, settings: MessagingSettings, now: Date): Promise<Prepared> {
     const quiet = this.quietUntil(settings, now);
     if (quiet) {
-      await this.dataSource
-        .getRepository(Message)
-        .update(
+      // Back to the queue until the window ends; the credit goes back meanwhile (the next claim takes it again).
+      await this.uow.run(async (tx) => {
+        await this.credits.giveBack(tx.em, message);
+        await tx.em.update(
+          Message,
           { id: message.id },
           { status: 'queued', dueAt: quiet, attempts: message.attempts - 1, claimedUntil: null },
         );
+      });
       return { kind: 'done', outcome: 'deferred' };
     }
     return this.uow.run(async (tx) => {
@@ -68,6 +73,7 @@ export class SendDecision {
         reason: string,
         outcome: 'suppressed' | 'failed' = 'suppressed',
       ): Promise<Prepared> => {
+        await this.credits.giveBack(tx.em, message);
         await tx.em.update(
           Message,
           { id: message.id },
@@ -84,7 +90,7 @@ export class SendDecision {
         return suppress('capped');
       const reach = await this.reach(tx.em, message, template, profile);
       if ('unreachable' in reach) {
-        if (await this.outcomes.fallBack(message, reach.unreachable, false, tx.em))
+        if (await this.outcomes.fallBack(message, reach.unreachable, { em: tx.em }))
           return { kind: 'done', outcome: 'fallback' };
         return suppress(reach.unreachable);
       }
@@ -121,7 +127,7 @@ export class SendDecision {
     );
   }
 
-  /** The member's address on the template's channel; for a subscribe message, one credit reserved. */
+  /** The member's address on the template's channel; for a subscribe message, the credit it holds. */
   private async reach(
     em: EntityManager,
     message: Message,
@@ -130,14 +136,9 @@ export class SendDecision {
   ): Promise<Reach> {
     if (template.channel === 'subscribe') {
       if (!profile.openid) return { unreachable: 'no_openid' };
-      const reserved = await affectedRows(
-        em,
-        `UPDATE subscription_quota SET remaining = remaining - 1
-         WHERE member_id = ? AND template_id = ? AND remaining > 0`,
-        [message.memberId, template.wechatTemplateId],
-      );
-      if (reserved === 0) return { unreachable: 'no_quota' };
-      return { address: profile.openid, reservedQuota: true };
+      if (!(await this.credits.hold(em, message, template.wechatTemplateId!)))
+        return { unreachable: 'no_quota' };
+      return { address: profile.openid };
     }
     if (template.channel === 'oa_template') {
       if (!this.config.wechat.oa) return { unreachable: 'oa_not_configured' };
@@ -145,11 +146,11 @@ export class SendDecision {
         ? await em.findOneBy(OaFollower, { unionid: profile.unionid })
         : null;
       if (!follower?.following) return { unreachable: 'not_following' };
-      return { address: follower.oaOpenid, reservedQuota: false };
+      return { address: follower.oaOpenid };
     }
     if (!this.sms.available) return { unreachable: 'sms_unavailable' };
     if (!profile.phone) return { unreachable: 'no_phone' };
-    return { address: profile.phone, reservedQuota: false };
+    return { address: profile.phone };
   }
 
   private async lockPreferences(

@@ -18,6 +18,7 @@ import { StaffSessionsAndLoginLimits1796547945076 } from './1796547945076-StaffS
 import { LimitCounters1796548670788 } from './1796548670788-LimitCounters.js';
 import { RobustInput1796548345310 } from './1796548345310-RobustInput.js';
 import { DataProtection1796547816261 } from './1796547816261-DataProtection.js';
+import { MessageCreditHeld1796550067990 } from './1796550067990-MessageCreditHeld.js';
 
 export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795519752139,
@@ -38,4 +39,5 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   StaffSessionsAndLoginLimits1796547945076,
   RobustInput1796548345310,
   LimitCounters1796548670788,
+  MessageCreditHeld1796550067990,
 ];
