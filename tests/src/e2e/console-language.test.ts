@@ -17,8 +17,12 @@ const ALLOWED = [...LATIN_ALLOWED, ADMIN.username, 'SH', 'BJ'];
 /** Until no skeleton or spinner is left and the network is quiet: the page shows its data. */
 async function settled(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
-  await page.waitForFunction(
-    '!document.querySelector(".ant-skeleton, .ant-spin-spinning, .ant-table-placeholder .ant-spin")',
+  // A selector wait, not waitForFunction: that evaluates a string in the page, which the console's CSP refuses.
+  await page.waitForSelector(
+    '.ant-skeleton, .ant-spin-spinning, .ant-table-placeholder .ant-spin',
+    {
+      state: 'detached',
+    },
   );
   await page.waitForTimeout(300);
 }
