@@ -7,9 +7,9 @@
 import type { ChildProcess } from 'node:child_process';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '@huoyue/server/dist/database.js';
-import { BenchRun, json, ownerLogin } from './support.js';
+import { BENCH_TEMPLATE, BenchRun, json, ownerLogin, subscribeBenchSetup } from './support.js';
 
-const TPL = 'tpl_points_expiring_00000000000000000000000';
+const TPL = BENCH_TEMPLATE;
 
 /** What one run came to. `burned`: credits gone without a message reaching the member; `extra`: credits left though it did. */
 export interface CrashFigures {
@@ -81,36 +81,10 @@ export async function crashRun(run: BenchRun, members: number, rate = 200): Prom
   let token = await ownerLogin(server.api);
   await run.members(server.api, token, members, 'CR');
   await giveCredits(run, 'CR');
-  const put = await fetch(`${server.api}/admin/messaging/settings`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      quietHours: null,
-      caps: { per3Days: 100, per30Days: 1000 },
-      ratePerSecond: { subscribe: rate, oa_template: 20, sms: 10 },
-      retry: { maxAttempts: 8, baseSeconds: 10 },
-    }),
-  });
-  if (!put.ok) throw new Error(`settings refused: ${await put.text()}`);
-  const template = await json<{ id: number }>(
-    `${server.api}/admin/message-templates`,
-    {
-      code: 'crash_notice',
-      name: '积分提醒',
-      channel: 'subscribe',
-      purpose: 'transactional',
-      wechatTemplateId: TPL,
-      fields: [
-        { key: 'thing1', value: '{{nickname}}，积分即将到期' },
-        { key: 'number2', value: '{{points}}' },
-        { key: 'date3', value: '{{today}}' },
-      ],
-    },
-    token,
-  );
+  const templateId = await subscribeBenchSetup(server.api, token, 'crash_notice', rate);
   const { queued } = await json<{ queued: number }>(
     `${server.api}/admin/broadcasts`,
-    { templateId: template.id, requestId: 'crash-broadcast' },
+    { templateId: templateId, requestId: 'crash-broadcast' },
     token,
   );
   if (queued !== members) throw new Error(`the broadcast queued ${queued} of ${members}`);

@@ -5,10 +5,17 @@
  * run has zero duplicates: every member receives exactly one message per round.
  */
 import mysql from 'mysql2/promise';
-import { BenchRun, json, load, ownerLogin } from './support.js';
+import {
+  BENCH_TEMPLATE,
+  BenchRun,
+  json,
+  load,
+  ownerLogin,
+  subscribeBenchSetup,
+} from './support.js';
 
 const messages = Number(process.env.BENCH_MESSAGES ?? 20_000);
-const TPL = 'tpl_points_expiring_00000000000000000000000';
+const TPL = BENCH_TEMPLATE;
 const FAKE = { appId: 'wxfake0000000000', secret: 'fake-secret-for-local-development' };
 
 await BenchRun.each(['mysql'], async (run) => {
@@ -61,33 +68,7 @@ await BenchRun.each(['mysql'], async (run) => {
     "INSERT INTO subscription_quota (member_id, template_id, remaining, banned) SELECT id, ?, 10, 0 FROM member WHERE external_ref LIKE 'BM%'",
     [TPL],
   );
-  const put = await fetch(`${first.api}/admin/messaging/settings`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      quietHours: null,
-      caps: { per3Days: 100, per30Days: 1000 },
-      ratePerSecond: { subscribe: 10_000, oa_template: 20, sms: 10 },
-      retry: { maxAttempts: 8, baseSeconds: 10 },
-    }),
-  });
-  if (!put.ok) throw new Error(`settings refused: ${await put.text()}`);
-  const template = await json<{ id: number }>(
-    `${first.api}/admin/message-templates`,
-    {
-      code: 'bench_notice',
-      name: '积分提醒',
-      channel: 'subscribe',
-      purpose: 'transactional',
-      wechatTemplateId: TPL,
-      fields: [
-        { key: 'thing1', value: '{{nickname}}，积分即将到期' },
-        { key: 'number2', value: '{{points}}' },
-        { key: 'date3', value: '{{today}}' },
-      ],
-    },
-    token,
-  );
+  const templateId = await subscribeBenchSetup(first.api, token, 'bench_notice', 10_000);
 
   const round = async (label: string) => {
     const before = (
@@ -98,7 +79,7 @@ await BenchRun.each(['mysql'], async (run) => {
     const started = performance.now();
     const { queued } = await json<{ queued: number }>(
       `${first.api}/admin/broadcasts`,
-      { templateId: template.id, requestId: `bench-${label}` },
+      { templateId: templateId, requestId: `bench-${label}` },
       token,
     );
     for (;;) {

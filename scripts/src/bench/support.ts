@@ -221,3 +221,46 @@ export class BenchRun {
 
 export const ownerLogin = async (api: string) =>
   (await json<{ token: string }>(`${api}/admin/auth/login`, OWNER)).token;
+
+/** The WeChat subscribe template the message benchmarks send on (the fake WeChat accepts any id). */
+export const BENCH_TEMPLATE = 'tpl_points_expiring_00000000000000000000000';
+
+/**
+ * Messaging settings out of a send benchmark's way (no quiet hours, caps far above one message) at `subscribeRate`
+ * sends a second, and one subscribe template on BENCH_TEMPLATE; answers the template's id.
+ */
+export async function subscribeBenchSetup(
+  api: string,
+  token: string,
+  code: string,
+  subscribeRate: number,
+): Promise<number> {
+  const put = await fetch(`${api}/admin/messaging/settings`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      quietHours: null,
+      caps: { per3Days: 100, per30Days: 1000 },
+      ratePerSecond: { subscribe: subscribeRate, oa_template: 20, sms: 10 },
+      retry: { maxAttempts: 8, baseSeconds: 10 },
+    }),
+  });
+  if (!put.ok) throw new Error(`settings refused: ${await put.text()}`);
+  const template = await json<{ id: number }>(
+    `${api}/admin/message-templates`,
+    {
+      code,
+      name: '积分提醒',
+      channel: 'subscribe',
+      purpose: 'transactional',
+      wechatTemplateId: BENCH_TEMPLATE,
+      fields: [
+        { key: 'thing1', value: '{{nickname}}，积分即将到期' },
+        { key: 'number2', value: '{{points}}' },
+        { key: 'date3', value: '{{today}}' },
+      ],
+    },
+    token,
+  );
+  return template.id;
+}
