@@ -322,6 +322,8 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
       if (!(await this.claim(eventId, d.handler, now))) continue;
       touched.add(eventId);
       const handler = this.handlers.named(d.name, d.handler);
+      if (!handler)
+        this.logger.warn({ event: d.name, id: eventId, handler: d.handler }, 'no such handler now');
       const outcome: Outcome = handler
         ? await this.runOne(
             { id: eventId, name: d.name },
