@@ -88,7 +88,7 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
     if (payloads.length === 0) return;
     await bulkInsert(
       em,
-      this.dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql',
+      this.kind,
       'domain_event',
       ['name', 'payload'],
       payloads.map((p) => [name, JSON.stringify(p)]),
