@@ -46,11 +46,16 @@ export const systemRoutes = {
     path: '/health',
     auth: PUBLIC,
     tag: 'system',
-    summary: 'Liveness and database reachability',
+    summary: 'Liveness, database reachability and how far domain-event delivery is behind',
     response: z.object({
       status: z.literal('ok'),
       database: z.enum(['sqlite', 'mysql']),
       time: z.string(),
+      /** Domain events not yet delivered to every handler, and the oldest one's age (0 when none). */
+      outbox: z.object({
+        undelivered: z.number().int(),
+        oldestAgeSeconds: z.number().int(),
+      }),
     }),
   }),
   runJob: defineRoute({

@@ -1,5 +1,5 @@
 import type { EntitySchema, MixedList } from 'typeorm';
-import { DomainEventRow } from '../events/domain-event.entity.js';
+import { DomainEventDelivery, DomainEventRow } from '../events/domain-event.entity.js';
 import { RequestKey } from '../idempotency/request-key.entity.js';
 import { JobLease } from '../jobs/job-lease.entity.js';
 import { Setting } from '../settings/setting.entity.js';
@@ -10,4 +10,11 @@ import { WechatAccessToken } from '../wechat/access-token.entity.js';
 export type EntityList = MixedList<Function | string | EntitySchema>;
 
 /** The platform's own tables; each module exports its list, and the composition root (src/database.ts) joins them. */
-export const INFRA_ENTITIES = [DomainEventRow, WechatAccessToken, JobLease, Setting, RequestKey];
+export const INFRA_ENTITIES = [
+  DomainEventRow,
+  DomainEventDelivery,
+  WechatAccessToken,
+  JobLease,
+  Setting,
+  RequestKey,
+];

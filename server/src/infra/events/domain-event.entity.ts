@@ -1,9 +1,10 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn, InstantColumn, IntegerColumn } from '../database/columns.js';
 
 /**
  * The outbox of domain events. A row is written in the same transaction as the change it announces,
  * so an event is never lost when the process dies between commit and delivery; handlers are idempotent.
+ * `dispatched_at` is set once every handler of the event has run successfully.
  */
 @Entity('domain_event')
 @Index('idx_domain_event_pending', ['dispatchedAt', 'id'])
@@ -22,13 +23,35 @@ export class DomainEventRow {
 
   @InstantColumn({ name: 'dispatched_at', nullable: true })
   dispatchedAt!: Date | null;
+}
 
-  /** Set by the instance that claimed the row for redelivery; another may take it after this instant. */
-  @InstantColumn({ name: 'claimed_until', nullable: true })
-  claimedUntil!: Date | null;
+/**
+ * The delivery of one event to one handler (`Class.method`), for events not delivered in full right after commit:
+ * a handler failed, or the process died first (the sweep writes the rows then). Each row is retried alone, with
+ * backoff, claimed by a conditional UPDATE with a lease so any instance may run it; delivered rows are not run again.
+ */
+@Entity('domain_event_delivery')
+@Index('idx_domain_event_delivery_due', ['deliveredAt', 'nextAttemptAt'])
+export class DomainEventDelivery {
+  @PrimaryColumn({ name: 'event_id', type: 'int' })
+  eventId!: number;
+
+  @PrimaryColumn({ type: 'varchar', length: 128 })
+  handler!: string;
 
   @IntegerColumn()
   attempts!: number;
+
+  /** Not tried again before this instant (backoff after a failure); null: due now. */
+  @InstantColumn({ name: 'next_attempt_at', nullable: true })
+  nextAttemptAt!: Date | null;
+
+  /** Set by the instance that claimed the row; another may take it after this instant (the lease). */
+  @InstantColumn({ name: 'claimed_until', nullable: true })
+  claimedUntil!: Date | null;
+
+  @InstantColumn({ name: 'delivered_at', nullable: true })
+  deliveredAt!: Date | null;
 
   @Column({ name: 'last_error', type: 'varchar', length: 500, nullable: true })
   lastError!: string | null;

@@ -4,23 +4,26 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
-import { DataSource, type EntityManager, IsNull, LessThan, Or } from 'typeorm';
-import { bulkInsert } from '../database/bulk.js';
-import { DomainEventRow } from './domain-event.entity.js';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { bulkInsert, type Dialect, placeholders, sqlInstant } from '../database/bulk.js';
+import { DomainEventDelivery, DomainEventRow } from './domain-event.entity.js';
 import type { DomainEventMap, DomainEventName } from './event-map.js';
+import { DomainEventHandlers } from './handlers.js';
+
+export { OnDomainEvent } from './handlers.js';
 
 /** A payload field of a set-based event: a SQL expression over the SELECT's rows, or a value bound as a parameter. */
 export type EventField = { sql: string } | string | number | boolean | null;
-
-/** Subscribes a method to a domain event. Errors propagate so the outbox retries the delivery. */
-export const OnDomainEvent = (name: DomainEventName) => OnEvent(name, { suppressErrors: false });
 
 export interface OutboxSettings {
   /** How often undelivered events are looked for (ms); 0 turns the sweep off. */
   sweepIntervalMs: number;
   /** An event younger than this is still being delivered by the instance that committed it. */
   graceMs: number;
+  /** How long a claimed delivery is reserved for the instance that claimed it (ms). */
+  leaseMs: number;
+  /** Deliver right after commit, in-process (off only in tests that simulate a crash before delivery). */
+  deliverAfterCommit: boolean;
 }
 export const OUTBOX_SETTINGS = Symbol('OUTBOX_SETTINGS');
 
@@ -33,15 +36,24 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('EventBus');
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
-  private settings: OutboxSettings = { sweepIntervalMs: 5000, graceMs: 10_000 };
+  private settings: OutboxSettings = {
+    sweepIntervalMs: 5000,
+    graceMs: 10_000,
+    leaseMs: 60_000,
+    deliverAfterCommit: true,
+  };
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly emitter: EventEmitter2,
+    private readonly handlers: DomainEventHandlers,
   ) {}
 
   configure(settings: Partial<OutboxSettings>): void {
     this.settings = { ...this.settings, ...settings };
+  }
+
+  get deliversAfterCommit(): boolean {
+    return this.settings.deliverAfterCommit;
   }
 
   onApplicationBootstrap(): void {
@@ -76,10 +88,10 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
     if (payloads.length === 0) return;
     await bulkInsert(
       em,
-      this.dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql',
+      this.kind,
       'domain_event',
-      ['name', 'payload', 'attempts'],
-      payloads.map((p) => [name, JSON.stringify(p), 0]),
+      ['name', 'payload'],
+      payloads.map((p) => [name, JSON.stringify(p)]),
     );
   }
 
@@ -103,119 +115,299 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
     });
     // JSON_OBJECT is spelled the same in MySQL, MariaDB and SQLite.
     await em.query(
-      `INSERT INTO domain_event (name, payload, attempts)
-       SELECT ?, JSON_OBJECT(${pairs.join(', ')}), 0 ${from}`,
+      `INSERT INTO domain_event (name, payload)
+       SELECT ?, JSON_OBJECT(${pairs.join(', ')}) ${from}`,
       [name, ...values, ...params],
     );
   }
 
-  /** Delivers rows that were just committed. Failures stay in the outbox for the sweep. */
-  async dispatch(rows: DomainEventRow[]): Promise<void> {
-    const delivered: number[] = [];
-    for (const row of rows) if (await this.deliver(row, false)) delivered.push(row.id);
-    // One UPDATE for the whole batch: a write path that publishes three events pays for one round trip.
-    if (delivered.length > 0) {
-      await this.dataSource
-        .getRepository(DomainEventRow)
-        .createQueryBuilder()
-        .update()
-        .set({ dispatchedAt: new Date(), attempts: () => 'attempts + 1', lastError: null })
-        .whereInIds(delivered)
-        .execute();
+  /**
+   * Delivers events that were just committed, in-process: the handlers of an event run concurrently, each alone.
+   * Events all of whose handlers succeeded are marked delivered with one UPDATE; for the others a delivery row per
+   * handler records who succeeded and who is retried (with backoff) by the sweep. Never throws: a failure here is
+   * logged and left to the sweep, never turned into the failure of the committed command.
+   */
+  async dispatch(rows: Pick<DomainEventRow, 'id' | 'name' | 'payload'>[]): Promise<void> {
+    try {
+      const now = new Date();
+      const complete: number[] = [];
+      const partial: DeliveryRecord[] = [];
+      for (const row of rows) {
+        const results = await this.runAll(row);
+        if (results.every((r) => r.error === undefined)) complete.push(row.id);
+        else partial.push(...results.map((r) => this.record(row.id, r, now)));
+      }
+      await this.markDispatched(complete, now);
+      await bulkInsert(
+        this.dataSource.manager,
+        this.kind,
+        'domain_event_delivery',
+        ['event_id', 'handler', 'attempts', 'next_attempt_at', 'delivered_at', 'last_error'],
+        partial.map((d) => [
+          d.eventId,
+          d.handler,
+          1,
+          d.nextAttemptAt && sqlInstant(this.kind, d.nextAttemptAt),
+          d.deliveredAt && sqlInstant(this.kind, d.deliveredAt),
+          d.lastError,
+        ]),
+        { ignore: true },
+      );
+    } catch (err) {
+      this.logger.error({ err }, 'delivery after commit failed; the outbox sweep will deliver');
     }
   }
 
   /**
    * Delivers, in batches, the undelivered events after `afterId`: for set-based writers that publish thousands of
-   * events with one INSERT … SELECT (the lifecycle recompute). Answers how many were delivered.
+   * events with one INSERT … SELECT (the lifecycle recompute). Events already tracked per handler are left to the
+   * sweep. Answers how many were delivered.
    */
   async drain(afterId: number, batchSize = 500): Promise<number> {
-    const repo = this.dataSource.getRepository(DomainEventRow);
     let delivered = 0;
     for (let from = afterId; ;) {
-      const rows = await repo
-        .createQueryBuilder('e')
-        .where('e.id > :from AND e.dispatched_at IS NULL', { from })
-        .orderBy('e.id', 'ASC')
-        .take(batchSize)
-        .getMany();
+      const rows = (await this.dataSource.query(
+        `SELECT e.id, e.name, e.payload FROM domain_event e
+         WHERE e.id > ? AND e.dispatched_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM domain_event_delivery d WHERE d.event_id = e.id)
+         ORDER BY e.id LIMIT ${Number(batchSize)}`,
+        [from],
+      )) as { id: number | string; name: string; payload: string }[];
       if (rows.length === 0) return delivered;
-      await this.dispatch(rows);
+      await this.dispatch(rows.map((r) => ({ ...r, id: Number(r.id) })));
       delivered += rows.length;
-      from = rows[rows.length - 1]!.id;
+      from = Number(rows[rows.length - 1]!.id);
     }
   }
 
-  /** Finds events nobody delivered (crash, failing handler), claims each, and delivers it. */
+  /**
+   * Catches up on what in-process delivery left: writes the delivery rows of events nobody delivered (a crash),
+   * then claims the due deliveries one by one and runs each handler alone.
+   */
   sweep(now = new Date()): Promise<void> {
     this.sweeping ??= this.doSweep(now).finally(() => (this.sweeping = undefined));
     return this.sweeping;
   }
 
+  /** How far delivery is behind: undelivered events and the oldest one's age (0 when none). */
+  async backlog(now = new Date()): Promise<{ undelivered: number; oldestAgeSeconds: number }> {
+    const repo = this.dataSource.getRepository(DomainEventRow);
+    const undelivered = await repo.countBy({ dispatchedAt: IsNull() });
+    if (undelivered === 0) return { undelivered, oldestAgeSeconds: 0 };
+    const [oldest] = await repo.find({
+      where: { dispatchedAt: IsNull() },
+      order: { id: 'ASC' },
+      take: 1,
+    });
+    const age = oldest ? (now.getTime() - oldest.createdAt.getTime()) / 1000 : 0;
+    return { undelivered, oldestAgeSeconds: Math.max(0, Math.round(age)) };
+  }
+
+  private get kind(): Dialect {
+    return this.dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+  }
+
   private async doSweep(now: Date): Promise<void> {
     try {
-      const repo = this.dataSource.getRepository(DomainEventRow);
-      const due = await repo.find({
-        where: {
-          dispatchedAt: IsNull(),
-          createdAt: LessThan(new Date(now.getTime() - this.settings.graceMs)),
-          claimedUntil: Or(IsNull(), LessThan(now)),
-        },
-        order: { id: 'ASC' },
-        take: 200,
-      });
-      for (const row of due) {
-        // Claim before delivering so two instances do not both deliver it (a conditional update wins once).
-        const claim = await repo
-          .createQueryBuilder()
-          .update()
-          .set({ claimedUntil: new Date(now.getTime() + 60_000) })
-          .where(
-            'id = :id AND dispatched_at IS NULL AND (claimed_until IS NULL OR claimed_until < :now)',
-            { id: row.id, now },
-          )
-          .execute();
-        if (claim.affected === 1) await this.deliver(row);
+      await this.materialise(now);
+      // Failures move their next attempt past `now` and claimed rows are skipped, so each round finds new rows.
+      for (let round = 0; round < 50; round++) {
+        if ((await this.deliverDue(now)) < SWEEP_BATCH) break;
       }
-      // Delivered events are kept a week for investigation, then pruned.
-      await repo.delete({ dispatchedAt: LessThan(new Date(now.getTime() - 7 * 86_400_000)) });
+      await this.prune(now);
     } catch (err) {
       this.logger.error({ err }, 'outbox sweep failed');
     }
   }
 
-  /** Runs the handlers; marks the row delivered unless the caller marks a batch. Answers whether they all succeeded. */
-  private async deliver(row: DomainEventRow, mark = true): Promise<boolean> {
-    const repo = this.dataSource.getRepository(DomainEventRow);
+  /** Runs every handler of an event, concurrently; answers each one's outcome. */
+  private async runAll(row: Pick<DomainEventRow, 'id' | 'name' | 'payload'>): Promise<Outcome[]> {
+    const payload = JSON.parse(row.payload) as unknown;
+    return Promise.all(
+      this.handlers.of(row.name).map((h) => this.runOne(row, h.name, () => h.run(payload), 1)),
+    );
+  }
+
+  private async runOne(
+    row: Pick<DomainEventRow, 'id' | 'name'>,
+    handler: string,
+    run: () => Promise<void>,
+    attempt: number,
+  ): Promise<Outcome> {
     try {
-      await this.emitter.emitAsync(row.name, JSON.parse(row.payload) as unknown);
-      if (mark)
-        await repo.update(
-          { id: row.id },
-          { dispatchedAt: new Date(), attempts: row.attempts + 1, lastError: null },
-        );
-      return true;
+      await run();
+      return { handler, attempt };
     } catch (err) {
-      const attempts = row.attempts + 1;
-      // Back off: 10 s, 20 s, 40 s ... up to an hour between tries.
-      const delayMs = Math.min(3_600_000, 10_000 * 2 ** Math.min(attempts - 1, 9));
       this.logger.warn(
-        { err, event: row.name, id: row.id, attempts },
+        { err, event: row.name, id: row.id, handler, attempts: attempt },
         'domain event handler failed; will retry',
       );
-      await repo
-        .update(
-          { id: row.id },
-          {
-            attempts,
-            lastError: String(err).slice(0, 500),
-            claimedUntil: new Date(Date.now() + delayMs),
-          },
-        )
-        .catch(() => undefined);
-      return false;
+      return { handler, attempt, error: String(err).slice(0, 500) };
     }
   }
+
+  private record(eventId: number, outcome: Outcome, now: Date): DeliveryRecord {
+    const failed = outcome.error !== undefined;
+    return {
+      eventId,
+      handler: outcome.handler,
+      deliveredAt: failed ? null : now,
+      nextAttemptAt: failed ? new Date(now.getTime() + backoffMs(outcome.attempt)) : null,
+      lastError: outcome.error ?? null,
+    };
+  }
+
+  private async markDispatched(ids: number[], now: Date): Promise<void> {
+    // One UPDATE for a batch: a write path that publishes three events pays for one round trip.
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      await this.dataSource.query(
+        `UPDATE domain_event SET dispatched_at = ? WHERE id IN (${placeholders(chunk.length)})`,
+        [sqlInstant(this.kind, now), ...chunk],
+      );
+    }
+  }
+
+  /** Events older than the grace period with no delivery rows: the process died before delivering them. */
+  private async materialise(now: Date): Promise<void> {
+    const cutoff = new Date(now.getTime() - this.settings.graceMs);
+    for (;;) {
+      const events = (await this.dataSource.query(
+        `SELECT e.id, e.name FROM domain_event e
+         WHERE e.dispatched_at IS NULL AND e.created_at < ?
+           AND NOT EXISTS (SELECT 1 FROM domain_event_delivery d WHERE d.event_id = e.id)
+         ORDER BY e.id LIMIT ${SWEEP_BATCH}`,
+        [sqlInstant(this.kind, cutoff)],
+      )) as { id: number | string; name: string }[];
+      const rows: unknown[][] = [];
+      const unhandled: number[] = [];
+      for (const e of events) {
+        const handlers = this.handlers.of(e.name);
+        if (handlers.length === 0) unhandled.push(Number(e.id));
+        for (const h of handlers) rows.push([Number(e.id), h.name, 0]);
+      }
+      await this.markDispatched(unhandled, now);
+      await bulkInsert(
+        this.dataSource.manager,
+        this.kind,
+        'domain_event_delivery',
+        ['event_id', 'handler', 'attempts'],
+        rows,
+        { ignore: true },
+      );
+      if (events.length < SWEEP_BATCH) return;
+    }
+  }
+
+  /** Claims and runs one batch of due deliveries; answers how many it looked at. */
+  private async deliverDue(now: Date): Promise<number> {
+    const at = sqlInstant(this.kind, now);
+    const due = (await this.dataSource.query(
+      `SELECT d.event_id AS eventId, d.handler, d.attempts, e.name, e.payload
+       FROM domain_event_delivery d JOIN domain_event e ON e.id = d.event_id
+       WHERE d.delivered_at IS NULL AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
+         AND (d.claimed_until IS NULL OR d.claimed_until < ?)
+       ORDER BY d.event_id LIMIT ${SWEEP_BATCH}`,
+      [at, at],
+    )) as {
+      eventId: number | string;
+      handler: string;
+      attempts: number | string;
+      name: string;
+      payload: string;
+    }[];
+    const touched = new Set<number>();
+    for (const d of due) {
+      const eventId = Number(d.eventId);
+      if (!(await this.claim(eventId, d.handler, now))) continue;
+      touched.add(eventId);
+      const handler = this.handlers.named(d.name, d.handler);
+      if (!handler)
+        this.logger.warn({ event: d.name, id: eventId, handler: d.handler }, 'no such handler now');
+      const outcome: Outcome = handler
+        ? await this.runOne(
+            { id: eventId, name: d.name },
+            d.handler,
+            () => handler.run(JSON.parse(d.payload) as unknown),
+            Number(d.attempts) + 1,
+          )
+        : { handler: d.handler, attempt: Number(d.attempts) + 1 }; // removed by a deploy: nothing to run
+      await this.settle(this.record(eventId, outcome, now), outcome.attempt);
+    }
+    await this.completeEvents([...touched], now);
+    return due.length;
+  }
+
+  /** A conditional UPDATE wins once, so two instances never run the same delivery at the same time. */
+  private async claim(eventId: number, handler: string, now: Date): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(DomainEventDelivery)
+      .set({ claimedUntil: new Date(now.getTime() + this.settings.leaseMs) })
+      .where(
+        `event_id = :eventId AND handler = :handler AND delivered_at IS NULL
+         AND (claimed_until IS NULL OR claimed_until < :now)`,
+        { eventId, handler, now: sqlInstant(this.kind, now) },
+      )
+      .execute();
+    return result.affected === 1;
+  }
+
+  private async settle(d: DeliveryRecord, attempts: number): Promise<void> {
+    await this.dataSource.getRepository(DomainEventDelivery).update(
+      { eventId: d.eventId, handler: d.handler },
+      {
+        attempts,
+        claimedUntil: null,
+        deliveredAt: d.deliveredAt,
+        nextAttemptAt: d.nextAttemptAt,
+        lastError: d.lastError,
+      },
+    );
+  }
+
+  /** Marks delivered the events none of whose handlers is still pending. */
+  private async completeEvents(ids: number[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE domain_event SET dispatched_at = ?
+       WHERE id IN (${placeholders(ids.length)}) AND dispatched_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM domain_event_delivery d
+                         WHERE d.event_id = domain_event.id AND d.delivered_at IS NULL)`,
+      [sqlInstant(this.kind, now), ...ids],
+    );
+  }
+
+  /** Delivered events are kept a week for investigation, then pruned with their delivery rows. */
+  private async prune(now: Date): Promise<void> {
+    const cutoff = sqlInstant(this.kind, new Date(now.getTime() - 7 * 86_400_000));
+    await this.dataSource.query(
+      `DELETE FROM domain_event_delivery WHERE event_id IN
+         (SELECT id FROM domain_event WHERE dispatched_at < ?)`,
+      [cutoff],
+    );
+    await this.dataSource.query('DELETE FROM domain_event WHERE dispatched_at < ?', [cutoff]);
+  }
 }
+
+interface Outcome {
+  handler: string;
+  attempt: number;
+  error?: string;
+}
+
+interface DeliveryRecord {
+  eventId: number;
+  handler: string;
+  deliveredAt: Date | null;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+}
+
+const SWEEP_BATCH = 200;
+
+/** Back off: 10 s, 20 s, 40 s ... up to an hour between tries of one handler. */
+const backoffMs = (attempts: number) =>
+  Math.min(3_600_000, 10_000 * 2 ** Math.min(attempts - 1, 9));
 
 export type { DomainEventMap, DomainEventName };

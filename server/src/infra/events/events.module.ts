@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
+import { DiscoveryModule } from '@nestjs/core';
 import { EventBus } from './event-bus.js';
+import { DomainEventHandlers } from './handlers.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 @Global()
 @Module({
-  imports: [EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false })],
-  providers: [EventBus, UnitOfWork],
+  imports: [DiscoveryModule],
+  providers: [DomainEventHandlers, EventBus, UnitOfWork],
   exports: [EventBus, UnitOfWork],
 })
 export class EventsModule {}

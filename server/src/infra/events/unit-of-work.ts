@@ -17,10 +17,7 @@ export class Tx {
     const row = this.em.create(DomainEventRow, {
       name,
       payload: JSON.stringify(payload),
-      attempts: 0,
       dispatchedAt: null,
-      claimedUntil: null,
-      lastError: null,
     });
     await this.em.insert(DomainEventRow, row);
     this.outbox.push(row);
@@ -35,8 +32,10 @@ export function isRetriable(err: unknown): boolean {
 }
 
 /**
- * Runs work in one transaction, retries it on deadlock, and delivers the events it published after commit.
- * Every write that moves state goes through here, so "state changed" and "event recorded" are one fact.
+ * Runs work in one transaction, retries the transaction (only) on deadlock, and delivers the events it published
+ * after commit. Every write that moves state goes through here, so "state changed" and "event recorded" are one fact.
+ * Delivery is outside the retry loop: once committed, the work is never run again, and a delivery failure is left to
+ * the outbox sweep instead of failing the command's answer. The answer still waits for in-process delivery today.
  */
 @Injectable()
 export class UnitOfWork {
@@ -48,6 +47,21 @@ export class UnitOfWork {
   ) {}
 
   async run<T>(work: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
+    const { result, outbox } = await this.commit(work, attempts);
+    if (outbox.length > 0 && this.bus.deliversAfterCommit) {
+      try {
+        await this.bus.dispatch(outbox);
+      } catch (err) {
+        this.logger.error({ err }, 'delivery after commit failed; the outbox sweep will deliver');
+      }
+    }
+    return result;
+  }
+
+  private async commit<T>(
+    work: (tx: Tx) => Promise<T>,
+    attempts: number,
+  ): Promise<{ result: T; outbox: DomainEventRow[] }> {
     for (let attempt = 1; ; attempt++) {
       const outbox: DomainEventRow[] = [];
       try {
@@ -55,8 +69,7 @@ export class UnitOfWork {
         // SQLite: one transaction at a time on the shared connection (see SqliteGate); MySQL: the pool's connections.
         const gate = sqliteGate(this.dataSource);
         const result = gate ? await gate.exclusive(transaction) : await transaction();
-        if (outbox.length > 0) await this.bus.dispatch(outbox);
-        return result;
+        return { result, outbox };
       } catch (err) {
         if (attempt >= attempts || !isRetriable(err)) throw err;
         this.logger.warn(

@@ -14,11 +14,12 @@ import { Messaging1796192141100 } from './1796192141100-Messaging.js';
 import { Campaigns1796192599903 } from './1796192599903-Campaigns.js';
 import { MemberDays1796193900688 } from './1796193900688-MemberDays.js';
 import { Issue17ConsoleCatalogueMembership1796543690970 } from './1796543690970-Issue17ConsoleCatalogueMembership.js';
-import { StaffSessionsAndLoginLimits1796547945076 } from './1796547945076-StaffSessionsAndLoginLimits.js';
-import { LimitCounters1796548670788 } from './1796548670788-LimitCounters.js';
-import { RobustInput1796548345310 } from './1796548345310-RobustInput.js';
 import { DataProtection1796547816261 } from './1796547816261-DataProtection.js';
+import { StaffSessionsAndLoginLimits1796547945076 } from './1796547945076-StaffSessionsAndLoginLimits.js';
+import { RobustInput1796548345310 } from './1796548345310-RobustInput.js';
+import { LimitCounters1796548670788 } from './1796548670788-LimitCounters.js';
 import { MessageCreditHeld1796550067990 } from './1796550067990-MessageCreditHeld.js';
+import { OutboxDeliveries1796552520460 } from './1796552520460-OutboxDeliveries.js';
 
 export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795519752139,
@@ -40,4 +41,5 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   RobustInput1796548345310,
   LimitCounters1796548670788,
   MessageCreditHeld1796550067990,
+  OutboxDeliveries1796552520460,
 ];
