@@ -10,7 +10,13 @@ export class Tx {
   constructor(
     readonly em: EntityManager,
     private readonly outbox: DomainEventRow[],
+    private readonly committed: (() => void)[] = [],
   ) {}
+
+  /** Runs `fn` once this transaction has committed (never on rollback); for in-process caches, must not throw. */
+  afterCommit(fn: () => void): void {
+    this.committed.push(fn);
+  }
 
   /** Writes the event into the outbox inside this transaction; it is delivered only if the transaction commits. */
   async publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<void> {
@@ -50,11 +56,14 @@ export class UnitOfWork {
   async run<T>(work: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const outbox: DomainEventRow[] = [];
+      const committed: (() => void)[] = [];
       try {
-        const transaction = () => this.dataSource.transaction((em) => work(new Tx(em, outbox)));
+        const transaction = () =>
+          this.dataSource.transaction((em) => work(new Tx(em, outbox, committed)));
         // SQLite: one transaction at a time on the shared connection (see SqliteGate); MySQL: the pool's connections.
         const gate = sqliteGate(this.dataSource);
         const result = gate ? await gate.exclusive(transaction) : await transaction();
+        for (const fn of committed) fn();
         if (outbox.length > 0) await this.bus.dispatch(outbox);
         return result;
       } catch (err) {

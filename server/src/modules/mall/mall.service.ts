@@ -8,6 +8,7 @@ import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { takeSlot } from '../../infra/database/limit-counter.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { claimRequestKey } from '../../infra/idempotency/request-keys.js';
+import { SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
 import { CouponsService, CouponTemplatesService } from '../coupons/index.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
@@ -24,6 +25,8 @@ type RedeemInput = {
   address?: { name: string; phone: string; address: string };
   requestId: string;
 };
+
+const OUT_OF_STOCK_MESSAGE = '来晚了，商品已兑完';
 
 /** Unpaid points + cash redemptions are cancelled (and everything restored) after this long. */
 export const PAY_WITHIN_MS = 15 * 60_000;
@@ -55,6 +58,7 @@ export class MallService {
     private readonly catalogue: MallCatalogueService,
     private readonly templates: CouponTemplatesService,
     private readonly vouchers: VouchersService,
+    private readonly soldOut: SoldOutMarks,
   ) {}
 
   setMemberDayGate(gate: MemberDayGate): void {
@@ -111,6 +115,8 @@ export class MallService {
   async redeem(memberId: number, itemId: number, input: RedeemInput): Promise<RedemptionView> {
     const requestKey = `${memberId}:${input.requestId}`;
     const { requestId: _key, ...request } = input;
+    await this.refuseIfSoldOut(itemId, requestKey);
+    const generation = this.soldOut.generation(itemId);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.uow.run(async (tx) => {
@@ -142,9 +148,28 @@ export class MallService {
       } catch (err) {
         // A retried tap with the same request id racing the first: the next attempt answers the first's result.
         if (attempt < 2 && isUniqueViolation(err)) continue;
+        // Not one left (a larger quantity may be refused with some left: that is no mark).
+        if (err instanceof DomainError && err.code === 'OUT_OF_STOCK' && input.quantity === 1)
+          this.soldOut.mark(itemId, generation);
         throw err;
       }
     }
+  }
+
+  /**
+   * The sold-out fast path: once the item is marked sold out, a new request is refused with the write path's own
+   * answer and no transaction (one indexed read keeps a retried tap of a redemption that went through answered
+   * with its result).
+   */
+  private async refuseIfSoldOut(itemId: number, requestKey: string): Promise<void> {
+    const stock = () =>
+      this.dataSource
+        .getRepository(MallItem)
+        .findOne({ select: { id: true, stock: true }, where: { id: itemId } })
+        .then((i) => i?.stock ?? null);
+    if (!(await this.soldOut.isSoldOut(itemId, stock))) return;
+    if (await this.dataSource.getRepository(MallRedemption).existsBy({ requestKey })) return;
+    throw new DomainError('OUT_OF_STOCK', OUT_OF_STOCK_MESSAGE);
   }
 
   /** The item, if this member may redeem it now: on sale, in its window, their tier, a member day if need be. */
@@ -196,7 +221,7 @@ export class MallService {
       [quantity, itemId, quantity],
       true,
     );
-    if ((stocked.affected ?? 0) !== 1) throw new DomainError('OUT_OF_STOCK', '来晚了，商品已兑完');
+    if ((stocked.affected ?? 0) !== 1) throw new DomainError('OUT_OF_STOCK', OUT_OF_STOCK_MESSAGE);
   }
 
   /** The redemption row, and its points spent. */
