@@ -89,7 +89,7 @@ await BenchRun.each(dialects, async (bench) => {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({
       ...rules,
-      antiFarming: { perIpPerHour: 1_000_000, membersPerDevicePerDay: 3 },
+      antiFarming: { perIpPerHour: 100_000, membersPerDevicePerDay: 3 },
     }),
   });
   if (!put.ok) throw new Error(`rules: ${put.status} ${await put.text()}`);

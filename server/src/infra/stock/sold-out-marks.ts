@@ -56,6 +56,12 @@ export class SoldOutMarks {
     return mark.pending;
   }
 
+  /** Marked and fresh, without any read (for a request that already passed `isSoldOut` and waited since). */
+  marked(id: number): boolean {
+    const mark = this.marks.get(id);
+    return mark !== undefined && this.clock() - mark.checkedAt < this.recheckMs;
+  }
+
   /** The write path found nothing left (its conditional UPDATE took no row). */
   mark(id: number, generation: number): void {
     if (this.generation(id) !== generation) return;

@@ -120,6 +120,12 @@ export class MallService {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.uow.run(async (tx) => {
+          // Requests that waited for a connection while the last one sold: refused before any write.
+          if (
+            this.soldOut.marked(itemId) &&
+            !(await tx.em.existsBy(MallRedemption, { requestKey }))
+          )
+            throw new DomainError('OUT_OF_STOCK', OUT_OF_STOCK_MESSAGE);
           await claimRequestKey(tx.em, 'mall.redeem', requestKey, { itemId, ...request });
           const again = await tx.em.findOneBy(MallRedemption, { requestKey });
           if (again)
@@ -130,8 +136,12 @@ export class MallService {
             );
           const now = new Date();
           const item = await this.redeemableItem(tx, memberId, itemId, input, now);
-          await this.takeLimitAndStock(tx, memberId, item, input.quantity);
+          await this.takeLimit(tx, memberId, item, input.quantity);
           const redemption = await this.writeRedemption(tx, memberId, item, input, requestKey, now);
+          // The item's row is the one a whole rush waits on: its stock is taken last, so its lock is held for the
+          // fewest statements before the commit (with cash due, before the payment is created, never after).
+          const cash = redemption.cashDue > 0;
+          if (cash) await this.takeStock(tx, item, input.quantity, generation);
           const params = await this.payOrFulfil(tx, redemption, item);
           await this.engagement.record(tx.em, {
             memberId,
@@ -143,14 +153,12 @@ export class MallService {
           const vouchers = (await this.vouchers.forRedemptions([redemption.id], tx.em)).get(
             redemption.id,
           );
+          if (!cash) await this.takeStock(tx, item, input.quantity, generation);
           return { ...toRedemptionView(redemption, item, vouchers), paymentParams: params };
         });
       } catch (err) {
         // A retried tap with the same request id racing the first: the next attempt answers the first's result.
         if (attempt < 2 && isUniqueViolation(err)) continue;
-        // Not one left (a larger quantity may be refused with some left: that is no mark).
-        if (err instanceof DomainError && err.code === 'OUT_OF_STOCK' && input.quantity === 1)
-          this.soldOut.mark(itemId, generation);
         throw err;
       }
     }
@@ -204,24 +212,26 @@ export class MallService {
     return item;
   }
 
-  /** Takes the member's per-item count and the stock, or throws (the whole transaction rolls back). */
-  private async takeLimitAndStock(
-    tx: Tx,
-    memberId: number,
-    item: MallItem,
-    quantity: number,
-  ): Promise<void> {
+  /** Takes the member's per-item count, or throws (the whole transaction rolls back). */
+  private async takeLimit(tx: Tx, memberId: number, item: MallItem, quantity: number) {
     const itemId = item.id;
     // Per-member limit: a counter row, locked until the redemption commits or rolls back (cancelling gives it back).
     const counter = { entity: MallMemberCount, keys: { memberId, itemId }, column: 'n' } as const;
     if (!(await takeSlot(tx.em, counter, { limit: item.perMemberLimit, n: quantity })))
       throw new DomainError('LIMIT_REACHED', `每人限兑 ${item.perMemberLimit} 件`);
+  }
+
+  /** Takes the stock, or throws OUT_OF_STOCK (the whole transaction rolls back). */
+  private async takeStock(tx: Tx, item: MallItem, quantity: number, generation: number) {
     const stocked = await tx.em.queryRunner!.query(
       'UPDATE mall_item SET stock = stock - ? WHERE id = ? AND stock >= ?',
-      [quantity, itemId, quantity],
+      [quantity, item.id, quantity],
       true,
     );
-    if ((stocked.affected ?? 0) !== 1) throw new DomainError('OUT_OF_STOCK', OUT_OF_STOCK_MESSAGE);
+    if ((stocked.affected ?? 0) === 1) return;
+    // Not one left: marked sold out (a larger quantity refused with some left is no mark).
+    if (quantity === 1) this.soldOut.mark(item.id, generation);
+    throw new DomainError('OUT_OF_STOCK', OUT_OF_STOCK_MESSAGE);
   }
 
   /** The redemption row, and its points spent. */
