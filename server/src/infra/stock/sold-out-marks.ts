@@ -56,12 +56,6 @@ export class SoldOutMarks {
     return mark.pending;
   }
 
-  /** Marked and fresh, without any read (for a request that already passed `isSoldOut` and waited since). */
-  marked(id: number): boolean {
-    const mark = this.marks.get(id);
-    return mark !== undefined && this.clock() - mark.checkedAt < this.recheckMs;
-  }
-
   /** The write path found nothing left (its conditional UPDATE took no row). */
   mark(id: number, generation: number): void {
     if (this.generation(id) !== generation) return;
@@ -72,5 +66,31 @@ export class SoldOutMarks {
   clear(id: number): void {
     this.marks.delete(id);
     this.clears.set(id, this.generation(id) + 1);
+  }
+}
+
+/**
+ * At most `limit` holders per key at once on this instance; the others wait in memory, in arrival order. A rush on
+ * one item queues here instead of on the database's row lock and pool, and whoever waits past the last sale sees the
+ * sold-out mark for free.
+ */
+export class KeyedLimiter {
+  private readonly queues = new Map<number, { active: number; waiting: (() => void)[] }>();
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(key: number, work: () => Promise<T>): Promise<T> {
+    let queue = this.queues.get(key);
+    if (!queue) this.queues.set(key, (queue = { active: 0, waiting: [] }));
+    const q = queue;
+    if (q.active >= this.limit) await new Promise<void>((wake) => q.waiting.push(wake));
+    else q.active++;
+    try {
+      return await work();
+    } finally {
+      const next = q.waiting.shift();
+      if (next) next();
+      else if (--q.active === 0) this.queues.delete(key);
+    }
   }
 }

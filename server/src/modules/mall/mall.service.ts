@@ -8,7 +8,7 @@ import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { takeSlot } from '../../infra/database/limit-counter.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { claimRequestKey } from '../../infra/idempotency/request-keys.js';
-import { SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
+import { KeyedLimiter, SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
 import { CouponsService, CouponTemplatesService } from '../coupons/index.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
@@ -27,6 +27,7 @@ type RedeemInput = {
 };
 
 const OUT_OF_STOCK_MESSAGE = '来晚了，商品已兑完';
+const REDEEM_IN_FLIGHT_PER_ITEM = 8;
 
 /** Unpaid points + cash redemptions are cancelled (and everything restored) after this long. */
 export const PAY_WITHIN_MS = 15 * 60_000;
@@ -46,6 +47,8 @@ function statusOnRedeem(cashDue: number, item: MallItem): MallRedemption['status
 @Injectable()
 export class MallService {
   private memberDay: MemberDayGate = NO_MEMBER_DAYS;
+  /** Redemptions of one item in flight on this instance (they serialise on its row lock anyway). */
+  private readonly inFlight = new KeyedLimiter(REDEEM_IN_FLIGHT_PER_ITEM);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -114,18 +117,25 @@ export class MallService {
 
   async redeem(memberId: number, itemId: number, input: RedeemInput): Promise<RedemptionView> {
     const requestKey = `${memberId}:${input.requestId}`;
-    const { requestId: _key, ...request } = input;
     await this.refuseIfSoldOut(itemId, requestKey);
+    // A rush on one item waits here, not on its row lock: past the last sale, the waiting ones are refused for free.
+    return this.inFlight.run(itemId, async () => {
+      await this.refuseIfSoldOut(itemId, requestKey);
+      return this.redeemNow(memberId, itemId, input, requestKey);
+    });
+  }
+
+  private async redeemNow(
+    memberId: number,
+    itemId: number,
+    input: RedeemInput,
+    requestKey: string,
+  ): Promise<RedemptionView> {
+    const { requestId: _key, ...request } = input;
     const generation = this.soldOut.generation(itemId);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.uow.run(async (tx) => {
-          // Requests that waited for a connection while the last one sold: refused before any write.
-          if (
-            this.soldOut.marked(itemId) &&
-            !(await tx.em.existsBy(MallRedemption, { requestKey }))
-          )
-            throw new DomainError('OUT_OF_STOCK', OUT_OF_STOCK_MESSAGE);
           await claimRequestKey(tx.em, 'mall.redeem', requestKey, { itemId, ...request });
           const again = await tx.em.findOneBy(MallRedemption, { requestKey });
           if (again)
