@@ -8,7 +8,10 @@
  *   POST /checkin/:id one INSERT into a scratch table unique on (member, day) (bench:checkins)
  *   GET /top         the top 100 rows of a leaderboard snapshot (bench:checkins)
  *   POST /stock/:id  one conditional stock decrement of a scratch item (bench:mall)
+ *   POST /rush/:member a three-statement transaction: read the member, take one from a hot item's stock, insert an
+ *                    order row (bench:rush)
  */
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import mysql from 'mysql2/promise';
@@ -30,6 +33,8 @@ let spend: () => Promise<number>;
 let checkin: (memberId: number, day: string) => Promise<void>;
 let top: () => Promise<unknown[]>;
 let takeStock: (id: number) => Promise<number>;
+let rush: (memberId: number) => Promise<void>;
+const SQL_RUSH_STOCK = 'UPDATE bench_item SET stock = stock - 1 WHERE id = 1 AND stock >= 1';
 const SQL_ID = 'SELECT id, nickname, card_no, stage, tier_code, joined_at FROM member WHERE id = ?';
 const SQL_OPENID =
   'SELECT id, nickname, card_no, stage, tier_code, joined_at FROM member WHERE openid = ?';
@@ -74,6 +79,13 @@ if (url.startsWith('sqlite:')) {
   byOpenid = async (openid) => b.get(openid) as Row;
   insertOrder = async (o) => void c.run(o.orderNo, o.memberId, o.amount, o.paidAt);
   spend = async () => d.run().changes;
+  const rs = db.prepare(SQL_RUSH_STOCK);
+  const rushTx = db.transaction((memberId: number) => {
+    a.get(memberId);
+    rs.run();
+    c.run(randomUUID(), memberId, 1, new Date().toISOString());
+  });
+  rush = async (memberId) => void rushTx(memberId);
 } else {
   const pool = mysql.createPool({ uri: url, connectionLimit: 20 });
   await pool.query(
@@ -108,6 +120,21 @@ if (url.startsWith('sqlite:')) {
   insertOrder = async (o) =>
     void (await pool.execute(SQL_ORDER, [o.orderNo, o.memberId, o.amount, new Date(o.paidAt)]));
   spend = async () => ((await pool.execute(SQL_SPEND))[0] as { affectedRows: number }).affectedRows;
+  rush = async (memberId) => {
+    const conn = await pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      await conn.execute(SQL_ID, [memberId]);
+      await conn.execute(SQL_RUSH_STOCK);
+      await conn.execute(SQL_ORDER, [randomUUID(), memberId, 1, new Date()]);
+      await conn.commit();
+    } catch (err) {
+      await conn.rollback();
+      throw err;
+    } finally {
+      conn.release();
+    }
+  };
 }
 
 app.get('/me/:id', async (req) => byId(Number((req.params as { id: string }).id)));
@@ -131,6 +158,10 @@ app.post('/stock/:id', async (req, reply) =>
     ? reply.status(201).send({ ok: true })
     : reply.status(409).send({ ok: false }),
 );
+app.post('/rush/:member', async (req, reply) => {
+  await rush(Number((req.params as { member: string }).member));
+  return reply.status(201).send({ ok: true });
+});
 app.get('/top', async () => ({ top: await top() }));
 app.post('/spend', async (_req, reply) =>
   (await spend()) === 1 ? { ok: true } : reply.status(422).send({ ok: false }),

@@ -122,7 +122,7 @@ export class BenchRun {
     env: Record<string, string>,
     ready: RegExp,
   ): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-    const started = await startProcess(join(ROOT, script), env, ready);
+    const started = await startProcess(resolve(ROOT, script), env, ready);
     this.children.push(started.child);
     return { child: started.child, match: ready.exec(started.line)! };
   }
@@ -130,7 +130,8 @@ export class BenchRun {
   /** The real server (`server/dist/main.js`) on this run's database, quiet, no demo data; answers the API URL. */
   async server(env: Record<string, string> = {}): Promise<{ api: string; child: ChildProcess }> {
     const { child, match } = await this.start(
-      'server/dist/main.js',
+      // BENCH_SERVER: another build's main.js (e.g. a copy of main's server/dist beside node_modules), for a before.
+      process.env.BENCH_SERVER ?? 'server/dist/main.js',
       {
         PORT: '0',
         HOST: '127.0.0.1',

@@ -20,6 +20,8 @@ export const envSchema = z.object({
       (v) => v.startsWith('sqlite:') || v.startsWith('mysql://'),
       'must be sqlite:<file> or mysql://user:pass@host:port/db',
     ),
+  /** MySQL/MariaDB: connections in the pool (a rush queues for them; see docs/benchmarks.md, bench:rush). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   WECHAT_APP_ID: z.string().optional(),
   WECHAT_APP_SECRET: z.string().optional(),
   WECHAT_API_BASE_URL: z.url().default('https://api.weixin.qq.com'),
@@ -118,7 +120,7 @@ export type Env = z.infer<typeof envSchema>;
 export interface AppConfig {
   port: number;
   host: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string; poolSize?: number };
   wechat: {
     appId: string;
     appSecret: string;
@@ -189,7 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             ? ':memory:'
             : resolve(e.DATABASE_URL.slice('sqlite:'.length)),
       }
-    : { kind: 'mysql', url: e.DATABASE_URL };
+    : { kind: 'mysql', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE };
   return {
     port: e.PORT,
     host: e.HOST,

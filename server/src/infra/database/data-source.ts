@@ -16,7 +16,7 @@ export type DatabaseKind = AppConfig['database']['kind'];
 export function dataSourceOptions(
   database: AppConfig['database'],
   entities: EntityList,
-  poolSize = 20,
+  poolSize?: number,
   flavour: 'mysql' | 'mariadb' = 'mysql',
 ): DataSourceOptions {
   if (database.kind === 'sqlite') {
@@ -46,7 +46,7 @@ export function dataSourceOptions(
     migrationsTransactionMode: 'each',
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
-    poolSize,
+    poolSize: poolSize ?? database.poolSize ?? 20,
     // DATETIME and DATE come back as written; TypeORM turns datetimes into Date objects itself.
     dateStrings: ['DATE'],
     // BIGINT balances and sums come back as numbers (strings only past 2^53, which no balance reaches).

@@ -10,7 +10,13 @@ export class Tx {
   constructor(
     readonly em: EntityManager,
     private readonly outbox: DomainEventRow[],
+    private readonly committed: (() => void)[] = [],
   ) {}
+
+  /** Runs `fn` once this transaction has committed (never on rollback); for in-process caches, must not throw. */
+  afterCommit(fn: () => void): void {
+    this.committed.push(fn);
+  }
 
   /** Writes the event into the outbox inside this transaction; it is delivered only if the transaction commits. */
   async publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<void> {
@@ -47,7 +53,9 @@ export class UnitOfWork {
   ) {}
 
   async run<T>(work: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
-    const { result, outbox } = await this.commit(work, attempts);
+    const { result, outbox, committed } = await this.commit(work, attempts);
+    // After-commit hooks (in-process marks, e.g. a sold-out mark cleared) run once, outside the retry loop.
+    for (const fn of committed) fn();
     if (outbox.length > 0 && this.bus.deliversAfterCommit) {
       try {
         await this.bus.dispatch(outbox);
@@ -61,15 +69,17 @@ export class UnitOfWork {
   private async commit<T>(
     work: (tx: Tx) => Promise<T>,
     attempts: number,
-  ): Promise<{ result: T; outbox: DomainEventRow[] }> {
+  ): Promise<{ result: T; outbox: DomainEventRow[]; committed: (() => void)[] }> {
     for (let attempt = 1; ; attempt++) {
       const outbox: DomainEventRow[] = [];
+      const committed: (() => void)[] = [];
       try {
-        const transaction = () => this.dataSource.transaction((em) => work(new Tx(em, outbox)));
+        const transaction = () =>
+          this.dataSource.transaction((em) => work(new Tx(em, outbox, committed)));
         // SQLite: one transaction at a time on the shared connection (see SqliteGate); MySQL: the pool's connections.
         const gate = sqliteGate(this.dataSource);
         const result = gate ? await gate.exclusive(transaction) : await transaction();
-        return { result, outbox };
+        return { result, outbox, committed };
       } catch (err) {
         if (attempt >= attempts || !isRetriable(err)) throw err;
         this.logger.warn(

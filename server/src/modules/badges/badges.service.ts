@@ -362,7 +362,10 @@ export class BadgesService {
         [...params, memberId],
         true,
       );
-    if (((await update()).affected ?? 0) === 0) {
+    // A missing row is created before the UPDATE: an UPDATE of a row that is not there takes a gap lock (MariaDB,
+    // REPEATABLE READ), and members without a row yet (imported ones) checking in at once then deadlocked on each
+    // other's gaps, thousands of retries in a rush (bench:rush, docs/benchmarks.md). The plain read takes no lock.
+    if (!(await tx.em.existsBy(MemberStat, { memberId })))
       await tx.em
         .createQueryBuilder()
         .insert()
@@ -370,8 +373,7 @@ export class BadgesService {
         .values({ memberId })
         .orIgnore()
         .execute();
-      await update();
-    }
+    await update();
   }
 
   /** Awards every level the member's new facts reach, for the badges that read what changed. */

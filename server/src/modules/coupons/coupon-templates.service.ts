@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { AuditService, StoresService } from '../staff/index.js';
 import { type CouponChannel, CouponTemplate } from './coupon.entity.js';
@@ -51,6 +52,7 @@ export class CouponTemplatesService {
     private readonly audit: AuditService,
     private readonly stores: StoresService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly soldOut: SoldOutMarks,
   ) {}
 
   /** Another module that points at templates (the mall) says what would break if one went away. */
@@ -162,6 +164,7 @@ export class CouponTemplatesService {
         const now = await tx.em.findOneByOrFail(CouponTemplate, { id });
         throw refusedChange(now, faceChanged);
       }
+      tx.afterCommit(() => this.soldOut.clear(id)); // more stock, or switched on again: claims try again
       const before = toTemplateView(template);
       const after = toTemplateView(await tx.em.findOneByOrFail(CouponTemplate, { id }));
       await this.audit.record(tx.em, actor, {

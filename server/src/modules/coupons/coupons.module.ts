@@ -1,4 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { EngagementModule } from '../engagement/engagement.module.js';
 import { CouponsController } from './coupons.controller.js';
@@ -20,6 +21,8 @@ import { CouponsPersonalData } from './personal-data.js';
     CouponWalletService,
     CouponExpiryService,
     RiskService,
+    // This instance's sold-out marks of coupon templates (the center's claims).
+    { provide: SoldOutMarks, useFactory: () => new SoldOutMarks() },
   ],
   exports: [CouponsService, CouponTemplatesService, CouponWalletService, RiskService],
 })

@@ -10,6 +10,7 @@ import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { takeSlot } from '../../infra/database/limit-counter.js';
+import { SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
@@ -23,6 +24,8 @@ import {
   toTemplateView,
   whyNotUsable,
 } from './coupon-views.js';
+
+const SOLD_OUT_MESSAGE = '来晚了，优惠券已经领完了';
 
 type ClaimableView = z.output<typeof claimableView>;
 
@@ -51,6 +54,7 @@ export class CouponsService {
     private readonly engagement: EngagementService,
     private readonly templateAdmin: CouponTemplatesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly soldOut: SoldOutMarks,
   ) {}
 
   setClaimGate(gate: ClaimGate): void {
@@ -119,10 +123,28 @@ export class CouponsService {
 
   /** Claims from the center: 409 SOLD_OUT / LIMIT_REACHED, 403 NOT_ELIGIBLE / RISK_REJECTED. */
   async claim(memberId: number, templateId: number): Promise<CouponView> {
-    const { coupon, template } = await this.uow.run((tx) =>
-      this.issue(tx, memberId, templateId, 'center', null),
-    );
-    return toCouponView(coupon, template);
+    // The sold-out fast path: a template marked sold out is refused with the same answer and no transaction.
+    const left = () =>
+      this.dataSource
+        .getRepository(CouponTemplate)
+        .findOne({
+          select: { id: true, totalQuantity: true, issued: true },
+          where: { id: templateId },
+        })
+        .then((t) => (t && t.totalQuantity !== null ? t.totalQuantity - t.issued : null));
+    if (await this.soldOut.isSoldOut(templateId, left))
+      throw new DomainError('SOLD_OUT', SOLD_OUT_MESSAGE);
+    const generation = this.soldOut.generation(templateId);
+    try {
+      const { coupon, template } = await this.uow.run((tx) =>
+        this.issue(tx, memberId, templateId, 'center', null),
+      );
+      return toCouponView(coupon, template);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'SOLD_OUT')
+        this.soldOut.mark(templateId, generation);
+      throw err;
+    }
   }
 
   /**
@@ -168,6 +190,7 @@ export class CouponsService {
         'UPDATE coupon_template SET issued = issued - ? WHERE id = ? AND issued >= ?',
         [n, templateId, n],
       );
+      tx.afterCommit(() => this.soldOut.clear(templateId!));
     }
     return revoked.affected ?? 0;
   }
@@ -203,8 +226,7 @@ export class CouponsService {
         templateId,
       })
       .execute();
-    if ((stocked.affected ?? 0) !== 1)
-      throw new DomainError('SOLD_OUT', '来晚了，优惠券已经领完了');
+    if ((stocked.affected ?? 0) !== 1) throw new DomainError('SOLD_OUT', SOLD_OUT_MESSAGE);
     const validFrom = template.validityKind === 'fixed' ? template.validFrom! : now;
     const validTo =
       template.validityKind === 'fixed'

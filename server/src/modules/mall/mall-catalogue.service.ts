@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { mallItemInput, mallItemView, routes } from '@huoyue/shared';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { CouponTemplatesService, mallRefusal, type TemplateSummary } from '../coupons/index.js';
 import { AuditService, StoresService } from '../staff/index.js';
@@ -27,6 +28,7 @@ export class MallCatalogueService {
     private readonly audit: AuditService,
     private readonly stores: StoresService,
     private readonly uploads: UploadsService,
+    private readonly soldOut: SoldOutMarks,
   ) {}
 
   /** Items as staff and members see them: their coupon, why they cannot be redeemed now, their picture's address. */
@@ -87,7 +89,7 @@ export class MallCatalogueService {
         field: 'couponTemplateId',
       });
     await this.checkReferences({ ...input, kind: current.kind });
-    return this.uow.run(async (tx) => {
+    const view = await this.uow.run(async (tx) => {
       const item = await tx.em.findOneBy(MallItem, { id });
       if (!item) throw new DomainError('NOT_FOUND', '商品不存在');
       const [before] = await this.views([item], tx.em);
@@ -110,6 +112,9 @@ export class MallCatalogueService {
       });
       return after!;
     });
+    // Once committed: a restock (or any edit) lets the next redemption try the stock again.
+    this.soldOut.clear(id);
+    return view;
   }
 
   /** Deletes an item never redeemed; otherwise 409 IN_USE (下架 keeps the history and stops redemptions). */

@@ -1,4 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { CouponsModule } from '../coupons/coupons.module.js';
 import { CouponTemplatesService } from '../coupons/index.js';
@@ -30,6 +31,8 @@ import { MallPersonalData } from './personal-data.js';
     RedemptionsService,
     VouchersService,
     FakePaymentGateway,
+    // This instance's sold-out marks of mall items (the coupons module keeps its own for templates).
+    { provide: SoldOutMarks, useFactory: () => new SoldOutMarks() },
     // The fake pays only beside the fake WeChat (dev, tests); with real credentials cash waits for a real provider.
     {
       provide: PaymentGateway,

@@ -8,6 +8,7 @@ import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { takeSlot } from '../../infra/database/limit-counter.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { claimRequestKey } from '../../infra/idempotency/request-keys.js';
+import { KeyedLimiter, SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
 import { CouponsService, CouponTemplatesService } from '../coupons/index.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
@@ -24,6 +25,9 @@ type RedeemInput = {
   address?: { name: string; phone: string; address: string };
   requestId: string;
 };
+
+const OUT_OF_STOCK_MESSAGE = '来晚了，商品已兑完';
+const REDEEM_IN_FLIGHT_PER_ITEM = 8;
 
 /** Unpaid points + cash redemptions are cancelled (and everything restored) after this long. */
 export const PAY_WITHIN_MS = 15 * 60_000;
@@ -43,6 +47,8 @@ function statusOnRedeem(cashDue: number, item: MallItem): MallRedemption['status
 @Injectable()
 export class MallService {
   private memberDay: MemberDayGate = NO_MEMBER_DAYS;
+  /** Redemptions of one item in flight on this instance (they serialise on its row lock anyway). */
+  private readonly inFlight = new KeyedLimiter(REDEEM_IN_FLIGHT_PER_ITEM);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -55,6 +61,7 @@ export class MallService {
     private readonly catalogue: MallCatalogueService,
     private readonly templates: CouponTemplatesService,
     private readonly vouchers: VouchersService,
+    private readonly soldOut: SoldOutMarks,
   ) {}
 
   setMemberDayGate(gate: MemberDayGate): void {
@@ -110,7 +117,22 @@ export class MallService {
 
   async redeem(memberId: number, itemId: number, input: RedeemInput): Promise<RedemptionView> {
     const requestKey = `${memberId}:${input.requestId}`;
+    await this.refuseIfSoldOut(itemId, requestKey);
+    // A rush on one item waits here, not on its row lock: past the last sale, the waiting ones are refused for free.
+    return this.inFlight.run(itemId, async () => {
+      await this.refuseIfSoldOut(itemId, requestKey);
+      return this.redeemNow(memberId, itemId, input, requestKey);
+    });
+  }
+
+  private async redeemNow(
+    memberId: number,
+    itemId: number,
+    input: RedeemInput,
+    requestKey: string,
+  ): Promise<RedemptionView> {
     const { requestId: _key, ...request } = input;
+    const generation = this.soldOut.generation(itemId);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.uow.run(async (tx) => {
@@ -124,8 +146,12 @@ export class MallService {
             );
           const now = new Date();
           const item = await this.redeemableItem(tx, memberId, itemId, input, now);
-          await this.takeLimitAndStock(tx, memberId, item, input.quantity);
+          await this.takeLimit(tx, memberId, item, input.quantity);
           const redemption = await this.writeRedemption(tx, memberId, item, input, requestKey, now);
+          // The item's row is the one a whole rush waits on: its stock is taken last, so its lock is held for the
+          // fewest statements before the commit (with cash due, before the payment is created, never after).
+          const cash = redemption.cashDue > 0;
+          if (cash) await this.takeStock(tx, item, input.quantity, generation);
           const params = await this.payOrFulfil(tx, redemption, item);
           await this.engagement.record(tx.em, {
             memberId,
@@ -137,6 +163,7 @@ export class MallService {
           const vouchers = (await this.vouchers.forRedemptions([redemption.id], tx.em)).get(
             redemption.id,
           );
+          if (!cash) await this.takeStock(tx, item, input.quantity, generation);
           return { ...toRedemptionView(redemption, item, vouchers), paymentParams: params };
         });
       } catch (err) {
@@ -145,6 +172,22 @@ export class MallService {
         throw err;
       }
     }
+  }
+
+  /**
+   * The sold-out fast path: once the item is marked sold out, a new request is refused with the write path's own
+   * answer and no transaction (one indexed read keeps a retried tap of a redemption that went through answered
+   * with its result).
+   */
+  private async refuseIfSoldOut(itemId: number, requestKey: string): Promise<void> {
+    const stock = () =>
+      this.dataSource
+        .getRepository(MallItem)
+        .findOne({ select: { id: true, stock: true }, where: { id: itemId } })
+        .then((i) => i?.stock ?? null);
+    if (!(await this.soldOut.isSoldOut(itemId, stock))) return;
+    if (await this.dataSource.getRepository(MallRedemption).existsBy({ requestKey })) return;
+    throw new DomainError('OUT_OF_STOCK', OUT_OF_STOCK_MESSAGE);
   }
 
   /** The item, if this member may redeem it now: on sale, in its window, their tier, a member day if need be. */
@@ -179,24 +222,26 @@ export class MallService {
     return item;
   }
 
-  /** Takes the member's per-item count and the stock, or throws (the whole transaction rolls back). */
-  private async takeLimitAndStock(
-    tx: Tx,
-    memberId: number,
-    item: MallItem,
-    quantity: number,
-  ): Promise<void> {
+  /** Takes the member's per-item count, or throws (the whole transaction rolls back). */
+  private async takeLimit(tx: Tx, memberId: number, item: MallItem, quantity: number) {
     const itemId = item.id;
     // Per-member limit: a counter row, locked until the redemption commits or rolls back (cancelling gives it back).
     const counter = { entity: MallMemberCount, keys: { memberId, itemId }, column: 'n' } as const;
     if (!(await takeSlot(tx.em, counter, { limit: item.perMemberLimit, n: quantity })))
       throw new DomainError('LIMIT_REACHED', `每人限兑 ${item.perMemberLimit} 件`);
+  }
+
+  /** Takes the stock, or throws OUT_OF_STOCK (the whole transaction rolls back). */
+  private async takeStock(tx: Tx, item: MallItem, quantity: number, generation: number) {
     const stocked = await tx.em.queryRunner!.query(
       'UPDATE mall_item SET stock = stock - ? WHERE id = ? AND stock >= ?',
-      [quantity, itemId, quantity],
+      [quantity, item.id, quantity],
       true,
     );
-    if ((stocked.affected ?? 0) !== 1) throw new DomainError('OUT_OF_STOCK', '来晚了，商品已兑完');
+    if ((stocked.affected ?? 0) === 1) return;
+    // Not one left: marked sold out (a larger quantity refused with some left is no mark).
+    if (quantity === 1) this.soldOut.mark(item.id, generation);
+    throw new DomainError('OUT_OF_STOCK', OUT_OF_STOCK_MESSAGE);
   }
 
   /** The redemption row, and its points spent. */

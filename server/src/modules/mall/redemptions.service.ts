@@ -3,6 +3,7 @@ import { DataSource, In, IsNull } from 'typeorm';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { giveSlot } from '../../infra/database/limit-counter.js';
+import { SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { CouponsService } from '../coupons/index.js';
 import { PointsService } from '../points/index.js';
@@ -27,6 +28,7 @@ export class RedemptionsService {
     private readonly vouchers: VouchersService,
     private readonly stores: StoresService,
     private readonly coupons: CouponsService,
+    private readonly soldOut: SoldOutMarks,
   ) {}
 
   /** All members' redemptions, by status (staff fulfilment). */
@@ -155,7 +157,7 @@ export class RedemptionsService {
    */
   async cancel(actor: StaffPrincipal | null, id: number, reason: string): Promise<RedemptionView> {
     const names = await storeNames(this.stores);
-    return this.uow.run(async (tx) => {
+    const view = await this.uow.run(async (tx) => {
       const redemption = await tx.em.findOneBy(MallRedemption, { id });
       if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
       const moved = await tx.em
@@ -187,6 +189,8 @@ export class RedemptionsService {
         });
       return toRedemptionView({ ...redemption, ...refunded, status: 'cancelled' }, item);
     });
+    this.soldOut.clear(view.itemId); // the stock given back is on sale again
+    return view;
   }
 
   /** The cash of a paid points + cash redemption back through the gateway, recorded so it happens once. */
@@ -239,6 +243,7 @@ export class RedemptionsService {
         await this.restore(tx, r, '超时未支付');
         cancelled++;
       });
+      this.soldOut.clear(r.itemId);
     }
     return cancelled;
   }
