@@ -227,6 +227,8 @@ describe('journey: the owner sets up stores and clerks; clerks see only their de
     await page.getByText('密码已修改，其他设备上的登录已失效').waitFor();
     await noEnglish(page, 'the desk after a password change');
     await page.reload();
+    // The menu is drawn once the console has read the account after the reload: wait for it, then read it whole.
+    await page.getByRole('menuitem', { name: '店员工作台' }).waitFor();
     assert.deepEqual(await page.getByRole('menuitem').allTextContents(), ['店员工作台']);
     await page.context().close();
     const old = await server.client().raw(routes.staff.login, {
