@@ -69,11 +69,16 @@ describe('journey: winning back dormant members with the playbook and its coupon
       await dialog.getByRole('button', { name: /安\s*装/ }).isDisabled(),
       'no install without a coupon',
     );
-    await dialog.getByLabel('要发放的优惠券').click();
-    await dropdownOption(admin, '回归专享券（满 100 元减 20 元）').click();
+    const install = dialog.getByRole('button', { name: /安\s*装/ });
+    // The options arrive with the coupon list; a pick that landed while they were redrawn is picked again.
+    for (let tries = 0; tries < 3 && (await install.isDisabled()); tries++) {
+      await dialog.getByLabel('要发放的优惠券').click();
+      await dropdownOption(admin, '回归专享券（满 100 元减 20 元）').click();
+      await admin.waitForTimeout(300);
+    }
     await expectChineseOnly(admin, 'the install dialog');
     await screenshot(admin, 'console-playbook-install');
-    await dialog.getByRole('button', { name: /安\s*装/ }).click();
+    await install.click();
     const confirm = admin.locator('.ant-modal-confirm');
     await confirm
       .locator('.ant-modal-confirm-title', { hasText: '为「回归专享券」开启定向发放？' })

@@ -60,6 +60,8 @@ export async function openMember(admin: Page, nickname: string): Promise<void> {
 }
 
 export async function closeMember(admin: Page): Promise<void> {
+  // A toast (已补录消费 …) can lie over the drawer's ×, and a pointer resting on it pauses it: let toasts go first.
+  await admin.waitForSelector('.ant-message-notice', { state: 'detached', timeout: 15_000 });
   await admin.locator('.ant-drawer-close').click();
   await admin.locator('.ant-drawer-content').waitFor({ state: 'hidden' });
 }
@@ -87,7 +89,16 @@ export async function recordPurchase(admin: Page, yuan: number, day?: string): P
   await admin
     .getByText(/已补录消费/)
     .last()
-    .waitFor();
+    .waitFor()
+    .catch(async (err: unknown) => {
+      // Say what the console showed instead (a refusal, a form error), so a failure explains itself.
+      const shown = await admin
+        .locator('.ant-message, .ant-alert, .ant-form-item-explain-error, .ant-modal')
+        .allInnerTexts();
+      throw new Error(`补录消费 not confirmed; the console shows: ${JSON.stringify(shown)}`, {
+        cause: err,
+      });
+    });
 }
 
 /** The brand-local date `days` before today, as staff type it into a date field. */
