@@ -39,6 +39,8 @@ export interface RunningServer {
   apiUrl: string;
   /** Base URL of the fake WeChat when it was started. */
   fakeWechatUrl?: string;
+  /** Resolves when the events committed so far have been through this process's consumers. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function startServer(
       config,
       apiUrl,
       fakeWechatUrl: fake?.url,
+      settled: () => app.get(EventBus).idle(),
       close: async () => {
         await app.close(); // stops accepting, lets requests in flight finish, runs shutdown hooks
         if (dataSource.isInitialized) await dataSource.destroy();
@@ -204,6 +207,8 @@ async function seedDemoBrand(
       demo,
     );
   }
+  // Stages, tiers and badges follow from the orders' consumers: the history below reads what they left.
+  await app.get(EventBus).idle();
   await seedDemoCatalogue({
     staff: app.get(StaffService),
     coupons: app.get(CouponsService),
@@ -224,6 +229,7 @@ async function seedDemoBrand(
     today,
     timeZone,
   );
+  await app.get(EventBus).idle();
   new NestLogger('Demo').log(
     'Seeded demo brand: 4 tiers, 3 stores, 200 members, ' +
       `${purchases.length} orders over two years, 4 coupons, 6 mall items, a weekly member day`,

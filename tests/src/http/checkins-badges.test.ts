@@ -55,12 +55,16 @@ describe('check-ins, badges and leaderboards', () => {
   after(async () => server.stop());
 
   /** Check-ins on past days, as they would have happened: through the service with a given clock. */
-  const checkInOn = (memberId: number, day: string, hour = 10) =>
-    checkins.checkIn(
+  // The service answers before the badges consumer runs; what it awards is read once the consumers caught up.
+  const checkInOn = async (memberId: number, day: string, hour = 10) => {
+    const outcome = await checkins.checkIn(
       memberId,
       { ip: '10.0.0.1', deviceId: null },
       new Date(`${day}T${String(hour).padStart(2, '0')}:00:00+08:00`),
     );
+    await server.settled();
+    return { ...outcome, triggerRef: CheckinsService.triggerRef(memberId, day) };
+  };
 
   it('50 concurrent check-ins by one member: exactly one succeeds and one reward is credited', async () => {
     const m = await joinedMember(server);
@@ -144,6 +148,7 @@ describe('check-ins, badges and leaderboards', () => {
       seventh.some((b) => b.code === 'streak-7'),
       'the ladder badge on day 7',
     );
+    assert.deepEqual(outcomes[6]!.badges, seventh, 'the answer listed what the consumer awarded');
     const afterGap = await checkInOn(m.member.id, addDays(start, 10));
     assert.deepEqual(
       { streak: afterGap.checkin.streak, cycleDay: afterGap.checkin.cycleDay },

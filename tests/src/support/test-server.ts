@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ApiClient } from '@huoyue/shared';
+import { ApiClient, fetchTransport, type Transport } from '@huoyue/shared';
 import { loadConfig } from '@huoyue/server/dist/config/config.js';
 import { startServer, type RunningServer, type StartOptions } from '@huoyue/server/dist/server.js';
 import { DataSource } from 'typeorm';
@@ -66,12 +66,20 @@ export async function startTestServer(
   });
   const server = await startServer(config, { outboxSweepMs: 0, scheduledJobs: false, ...options });
   const fake = new FakeControl(server.fakeWechatUrl ?? '');
+  // Consumers run after the answer. A test reads what they did in its next request, as a person would a moment
+  // later: each answer is handed back once this process's consumers have caught up.
+  const settledTransport: Transport = async (request) => {
+    const response = await fetchTransport(request);
+    await server.settled();
+    return response;
+  };
   return {
     ...server,
     fake,
     client: (token?: string, timeoutMs?: number) =>
       new ApiClient({
         baseUrl: server.apiUrl,
+        transport: settledTransport,
         getToken: () => token,
         ...(timeoutMs ? { timeoutMs } : {}),
       }),

@@ -8,6 +8,7 @@ import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { bulkInsert, type Dialect, placeholders, sqlInstant } from '../database/bulk.js';
 import { DomainEventDelivery, DomainEventRow } from './domain-event.entity.js';
 import type { DomainEventMap, DomainEventName } from './event-map.js';
+import { DeliveryQueue, type DeliveryQueueSettings, type QueuedEvent } from './delivery-queue.js';
 import { DomainEventHandlers } from './handlers.js';
 
 export { OnDomainEvent } from './handlers.js';
@@ -24,6 +25,8 @@ export interface OutboxSettings {
   leaseMs: number;
   /** Deliver right after commit, in-process (off only in tests that simulate a crash before delivery). */
   deliverAfterCommit: boolean;
+  /** In-process consumers: lanes side by side, events per batch, events waiting at most (the rest: the sweep). */
+  queue: DeliveryQueueSettings;
 }
 export const OUTBOX_SETTINGS = Symbol('OUTBOX_SETTINGS');
 
@@ -41,7 +44,10 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
     graceMs: 10_000,
     leaseMs: 60_000,
     deliverAfterCommit: true,
+    queue: { lanes: 4, batch: 50, maxQueued: 20_000 },
   };
+  private queue: DeliveryQueue | undefined;
+  private overflowLogged = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,6 +56,38 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
 
   configure(settings: Partial<OutboxSettings>): void {
     this.settings = { ...this.settings, ...settings };
+    this.queue = undefined;
+  }
+
+  /**
+   * Hands events just committed to this process's consumers and returns at once: the command answers without
+   * waiting for them. Events the queue cannot take are delivered by the sweep.
+   */
+  enqueue(rows: QueuedEvent[]): void {
+    if (rows.length === 0 || !this.settings.deliverAfterCommit) return;
+    this.queue ??= new DeliveryQueue(
+      (batch) => this.dispatch(batch),
+      this.settings.queue,
+      (n) => {
+        // Once a minute at most: a rush can overflow thousands of times.
+        if (Date.now() - this.overflowLogged < 60_000) return;
+        this.overflowLogged = Date.now();
+        this.logger.warn({ dropped: n }, 'consumers behind: events left to the outbox sweep');
+      },
+      (err) =>
+        this.logger.error({ err }, 'delivery after commit failed; the outbox sweep will deliver'),
+    );
+    this.queue.push(rows);
+  }
+
+  /** Resolves once this process's consumers have nothing left to do (tests and shutdown wait for it). */
+  async idle(): Promise<void> {
+    await this.queue?.idle();
+  }
+
+  /** Events committed here and waiting for their consumers in this process. */
+  get queued(): number {
+    return this.queue?.size ?? 0;
   }
 
   get deliversAfterCommit(): boolean {
@@ -65,6 +103,7 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.queue?.close(); // batches being delivered finish; the queued rest stays for the next sweep
     await this.sweeping;
   }
 

@@ -38,10 +38,10 @@ export function isRetriable(err: unknown): boolean {
 }
 
 /**
- * Runs work in one transaction, retries the transaction (only) on deadlock, and delivers the events it published
- * after commit. Every write that moves state goes through here, so "state changed" and "event recorded" are one fact.
- * Delivery is outside the retry loop: once committed, the work is never run again, and a delivery failure is left to
- * the outbox sweep instead of failing the command's answer. The answer still waits for in-process delivery today.
+ * Runs work in one transaction, retries the transaction (only) on deadlock, and hands the events it published to
+ * the consumers after commit. Every write that moves state goes through here, so "state changed" and "event
+ * recorded" are one fact. Delivery is outside the retry loop and off the answer's path: once committed, the work is
+ * never run again, and a consumer's failure is retried by the outbox, never turned into the command's failure.
  */
 @Injectable()
 export class UnitOfWork {
@@ -56,13 +56,8 @@ export class UnitOfWork {
     const { result, outbox, committed } = await this.commit(work, attempts);
     // After-commit hooks (in-process marks, e.g. a sold-out mark cleared) run once, outside the retry loop.
     for (const fn of committed) fn();
-    if (outbox.length > 0 && this.bus.deliversAfterCommit) {
-      try {
-        await this.bus.dispatch(outbox);
-      } catch (err) {
-        this.logger.error({ err }, 'delivery after commit failed; the outbox sweep will deliver');
-      }
-    }
+    // Consumers run after the answer (see DeliveryQueue): committed work is never re-run and never waits for them.
+    this.bus.enqueue(outbox);
     return result;
   }
 

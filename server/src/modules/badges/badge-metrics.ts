@@ -54,6 +54,32 @@ export const METRICS_OF: Record<keyof StatChange, BadgeMetric[]> = {
   joinedAt: ['anniversary'],
 };
 
+/** What one check-in changes in a member's facts (the consumer applies it, the check-in's answer previews it). */
+export const checkinChange = (streak: number): StatChange => ({
+  checkins: 1,
+  bestStreak: { max: streak },
+});
+
+/** The metrics a change moves. */
+export function metricsOf(change: StatChange): Set<BadgeMetric> {
+  return new Set((Object.keys(change) as (keyof StatChange)[]).flatMap((k) => METRICS_OF[k]));
+}
+
+/** The facts after a change, in memory, as the SQL of statChangeAssignments leaves them. */
+export function withChange(stat: MemberStat, change: StatChange): MemberStat {
+  const next: MemberStat = { ...stat };
+  next.checkins += change.checkins ?? 0;
+  next.purchases += change.purchases ?? 0;
+  next.spend += change.spend ?? 0;
+  next.redemptions += change.redemptions ?? 0;
+  next.couponsUsed += change.couponsUsed ?? 0;
+  next.memberDays += change.memberDays ?? 0;
+  if (change.bestStreak) next.bestStreak = Math.max(next.bestStreak, change.bestStreak.max);
+  if (change.tierRank) next.tierRank = Math.max(next.tierRank, change.tierRank.max);
+  if (change.joinedAt) next.joinedAt ??= change.joinedAt;
+  return next;
+}
+
 /** The SET clauses (and their parameters) that apply a change to a member_stat row. */
 export function statChangeAssignments(
   change: StatChange,

@@ -97,6 +97,22 @@ export class MemberStat {
 
   @InstantColumn({ name: 'joined_at', nullable: true })
   joinedAt!: Date | null;
+
+  /** The facts of a member no event has touched yet. */
+  static empty(memberId: number): MemberStat {
+    return Object.assign(new MemberStat(), {
+      memberId,
+      checkins: 0,
+      bestStreak: 0,
+      purchases: 0,
+      spend: 0,
+      redemptions: 0,
+      couponsUsed: 0,
+      memberDays: 0,
+      tierRank: 0,
+      joinedAt: null,
+    });
+  }
 }
 
 @Entity('member_stat_event')

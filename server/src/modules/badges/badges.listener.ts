@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OnDomainEvent } from '../../infra/events/event-bus.js';
 import type { DomainEventMap } from '../../infra/events/event-map.js';
 import { TierService } from '../members/index.js';
+import { checkinChange } from './badge-metrics.js';
 import { BadgesService } from './badges.service.js';
 
 /** Turns what happened elsewhere into badge facts. Each handler names the event key that makes it apply once. */
@@ -17,7 +18,7 @@ export class BadgesListener {
     return this.badges.apply(
       `checkin:${e.memberId}:${e.day}`,
       e.memberId,
-      { checkins: 1, bestStreak: { max: e.streak } },
+      checkinChange(e.streak),
       e.triggerRef,
       e.badgeCode,
     );

@@ -16,7 +16,7 @@ import { PointsService } from '../points/index.js';
 import { AuditService } from '../staff/index.js';
 import { Badge, MemberBadge, MemberStat } from './badge.entity.js';
 import {
-  METRICS_OF,
+  metricsOf,
   metricValue,
   type StatChange,
   statChangeAssignments,
@@ -292,18 +292,7 @@ export class BadgesService {
       .find({ where: { memberId, badgeId: In(badges.map((b) => b.id).concat(0)) } });
     const stat =
       (await this.dataSource.getRepository(MemberStat).findOneBy({ memberId })) ??
-      Object.assign(new MemberStat(), {
-        memberId,
-        checkins: 0,
-        bestStreak: 0,
-        purchases: 0,
-        spend: 0,
-        redemptions: 0,
-        couponsUsed: 0,
-        memberDays: 0,
-        tierRank: 0,
-        joinedAt: null,
-      });
+      MemberStat.empty(memberId);
     const result: MyBadges = { earned: [], locked: [] };
     for (const b of badges) {
       const mine = held.filter((h) => h.badgeId === b.id).sort((x, y) => y.level - x.level);
@@ -384,9 +373,7 @@ export class BadgesService {
     triggerRef: string,
     now: Date,
   ): Promise<void> {
-    const metrics = new Set(
-      (Object.keys(change) as (keyof StatChange)[]).flatMap((k) => METRICS_OF[k]),
-    );
+    const metrics = metricsOf(change);
     const relevant = (await this.all()).filter((b) => b.active && metrics.has(b.metric));
     // Only read the facts back when some badge looks at what changed.
     const updated =

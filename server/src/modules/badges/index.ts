@@ -3,3 +3,4 @@ import { Badge, MemberBadge, MemberStat, MemberStatEvent } from './badge.entity.
 
 export const BADGES_ENTITIES = [Badge, MemberBadge, MemberStat, MemberStatEvent];
 export { BadgesService } from './badges.service.js';
+export { BadgePreview } from './badge-preview.js';

@@ -4,18 +4,13 @@ import { routes } from '@huoyue/shared';
 import { CurrentMember, CurrentStaff } from '../../infra/auth/auth.guard.js';
 import type { MemberPrincipal, StaffPrincipal } from '../../infra/auth/token.service.js';
 import { Contract, type In } from '../../infra/http/contract.js';
-import { BadgesService } from '../badges/index.js';
-import type { Checkin } from './checkin.entity.js';
-import { CheckinsService } from './checkins.service.js';
+import { type CheckinOutcome, CheckinsService } from './checkins.service.js';
 
 const r = routes.engagement;
 
 @Controller()
 export class CheckinsController {
-  constructor(
-    private readonly checkins: CheckinsService,
-    private readonly badges: BadgesService,
-  ) {}
+  constructor(private readonly checkins: CheckinsService) {}
 
   @Contract(r.checkin)
   async checkIn(
@@ -27,13 +22,13 @@ export class CheckinsController {
       ip: req.ip ?? null,
       deviceId: body.deviceId ?? null,
     });
-    return this.result(outcome.checkin, outcome.triggerRef);
+    return this.result(outcome);
   }
 
   @Contract(r.makeup)
   async makeup(@CurrentMember() me: MemberPrincipal, @Body() body: In<typeof r.makeup.body>) {
     const outcome = await this.checkins.makeup(me.memberId, body.date);
-    return this.result(outcome.checkin, outcome.triggerRef);
+    return this.result(outcome);
   }
 
   @Contract(r.checkinMonth)
@@ -65,14 +60,13 @@ export class CheckinsController {
     return { cards: await this.checkins.grantCards(staff, params.id, body.count, body.reason) };
   }
 
-  /** Badges are awarded by the event handlers, which run before the unit of work returns: the answer can list them. */
-  private async result(checkin: Checkin, triggerRef: string) {
+  private result({ checkin, badges }: CheckinOutcome) {
     return {
       date: checkin.day,
       streak: checkin.streak,
       cycleDay: checkin.cycleDay,
       points: checkin.points,
-      badges: await this.badges.awardsFor(checkin.memberId, triggerRef),
+      badges,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, LessThan } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import {
   addDays,
@@ -7,6 +7,7 @@ import {
   brandDay,
   type CheckinRules,
   checkinRules,
+  type badgeAward,
   type checkinMonth,
 } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -19,10 +20,12 @@ import { SettingsService } from '../../infra/settings/settings.service.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
 import { PointsService } from '../points/index.js';
 import { AuditService } from '../staff/index.js';
+import { BadgePreview } from '../badges/index.js';
 import { EngagementService } from '../engagement/index.js';
 import { Checkin, CheckinMember } from './checkin.entity.js';
 import { assertMakeupDay, CHECKIN_RULES_KEY, DEFAULT_CHECKIN_RULES } from './checkin-rules.js';
 import { HourlyWindow } from './hourly-window.js';
+import { ensureProfile, position, renumberAfter } from './checkin-rows.js';
 import {
   makeupsUsed,
   pruneLimitCounters,
@@ -31,6 +34,7 @@ import {
 } from './checkin-limits.js';
 
 type CheckinMonth = z.output<typeof checkinMonth>;
+type BadgeAward = z.output<typeof badgeAward>;
 
 /** A campaign that adds check-in points on some days (member days plug in here). */
 export type CheckinBonusProvider = (input: {
@@ -40,8 +44,8 @@ export type CheckinBonusProvider = (input: {
 
 export interface CheckinOutcome {
   checkin: Checkin;
-  /** Key the badges module records awards under, so the answer can list what this check-in earned. */
-  triggerRef: string;
+  /** The badges this check-in earns (awarded by the badges consumer after the answer; shown in the answer). */
+  badges: BadgeAward[];
 }
 
 /**
@@ -61,6 +65,7 @@ export class CheckinsService {
     private readonly members: MemberDirectory,
     private readonly engagement: EngagementService,
     private readonly audit: AuditService,
+    private readonly badgePreview: BadgePreview,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -111,7 +116,7 @@ export class CheckinsService {
       return await this.uow.run(async (tx) => {
         await this.assertMayEarn(tx.em, memberId);
         this.assertNotFarming(rules, client, now);
-        const { streak, cycleDay } = await this.position(tx.em, rules, memberId, today);
+        const { streak, cycleDay } = await position(tx.em, rules, memberId, today);
         const reward = rules.rewards[cycleDay - 1]!;
         const bonus = (
           await Promise.all(this.bonusProviders.map((p) => p({ memberId, day: today })))
@@ -150,25 +155,14 @@ export class CheckinsService {
             fresh: true,
           });
         }
-        await this.engagement.record(tx.em, {
+        await this.announce(tx, checkin, reward.badgeCode, ref);
+        const badges = await this.badgePreview.forCheckin(tx, {
           memberId,
-          type: 'checkin',
-          occurredAt: now,
-          sourceRef: ref,
-          properties: { streak, cycleDay },
-        });
-        await tx.publish('checkin.created', {
-          memberId,
-          day: today,
-          kind: 'daily',
           streak,
-          cycleDay,
-          points: checkin.points,
           badgeCode: reward.badgeCode,
-          triggerRef: ref,
-          at: now.toISOString(),
+          at: now,
         });
-        return { checkin, triggerRef: ref };
+        return { checkin, badges };
       });
     } catch (err) {
       if (isUniqueViolation(err))
@@ -188,7 +182,7 @@ export class CheckinsService {
     try {
       return await this.uow.run(async (tx) => {
         await this.assertMayMakeUp(tx.em, rules, memberId, day, today);
-        const { streak, cycleDay } = await this.position(tx.em, rules, memberId, day);
+        const { streak, cycleDay } = await position(tx.em, rules, memberId, day);
         const checkin = tx.em.create(Checkin, {
           memberId,
           day,
@@ -202,7 +196,7 @@ export class CheckinsService {
         });
         await tx.em.insert(Checkin, checkin);
         await this.payForMakeup(tx, rules, memberId, day);
-        await this.renumberAfter(tx.em, rules, checkin);
+        await renumberAfter(tx.em, rules, checkin);
         const ref = CheckinsService.triggerRef(memberId, day);
         await this.engagement.record(tx.em, {
           memberId,
@@ -226,8 +220,15 @@ export class CheckinsService {
           triggerRef: ref,
           at: now.toISOString(),
         });
+        const restored = latest?.streak ?? streak;
+        const badges = await this.badgePreview.forCheckin(tx, {
+          memberId,
+          streak: restored,
+          badgeCode: null,
+          at: now,
+        });
         // The answer shows the streak as it stands now, restored.
-        return { checkin: { ...checkin, streak: latest?.streak ?? streak }, triggerRef: ref };
+        return { checkin: { ...checkin, streak: restored }, badges };
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new DomainError('ALREADY_CHECKED_IN', '这一天已经签到过了');
@@ -263,7 +264,7 @@ export class CheckinsService {
     const streak = todayRow?.streak ?? yesterdayRow?.streak ?? 0;
     const next = todayRow
       ? (todayRow.cycleDay % rules.cycleDays) + 1
-      : (await this.position(this.dataSource.manager, rules, memberId, today)).cycleDay;
+      : (await position(this.dataSource.manager, rules, memberId, today)).cycleDay;
     const profile = await this.dataSource.getRepository(CheckinMember).findOneBy({ memberId });
     const used = await makeupsUsed(
       this.dataSource.manager,
@@ -321,7 +322,7 @@ export class CheckinsService {
   }
 
   async setReminder(memberId: number, enabled: boolean): Promise<boolean> {
-    await this.ensureProfile(this.dataSource.manager, memberId);
+    await ensureProfile(this.dataSource.manager, memberId);
     await this.dataSource.getRepository(CheckinMember).update({ memberId }, { reminder: enabled });
     return enabled;
   }
@@ -335,7 +336,7 @@ export class CheckinsService {
     return this.uow.run(async (tx) => {
       if (!(await this.members.canHoldPoints(tx.em, memberId)))
         throw new DomainError('NOT_FOUND', '会员不存在或已注销');
-      await this.ensureProfile(tx.em, memberId);
+      await ensureProfile(tx.em, memberId);
       await tx.em.increment(CheckinMember, { memberId }, 'makeupCards', count);
       const cards = (await tx.em.findOneByOrFail(CheckinMember, { memberId })).makeupCards;
       await this.audit.record(tx.em, actor, {
@@ -369,38 +370,27 @@ export class CheckinsService {
 
   // ---- internals ----
 
-  /** Streak and cycle day a check-in on `day` takes, from the day before it (and, without a reset, the last one). */
-  private async position(
-    em: EntityManager,
-    rules: CheckinRules,
-    memberId: number,
-    day: string,
-  ): Promise<{ streak: number; cycleDay: number }> {
-    const prev = await em.findOneBy(Checkin, { memberId, day: addDays(day, -1) });
-    if (prev) return { streak: prev.streak + 1, cycleDay: (prev.cycleDay % rules.cycleDays) + 1 };
-    if (rules.breakResets) return { streak: 1, cycleDay: 1 };
-    const last = await em.findOne(Checkin, {
-      where: { memberId, day: LessThan(day) },
-      order: { day: 'DESC' },
+  /** The engagement log's line and the event of a daily check-in, in its transaction. */
+  private async announce(tx: Tx, c: Checkin, badgeCode: string | null, ref: string): Promise<void> {
+    const { memberId, streak, cycleDay } = c;
+    await this.engagement.record(tx.em, {
+      memberId,
+      type: 'checkin',
+      occurredAt: c.checkedAt,
+      sourceRef: ref,
+      properties: { streak, cycleDay },
     });
-    return { streak: 1, cycleDay: last ? (last.cycleDay % rules.cycleDays) + 1 : 1 };
-  }
-
-  /** After a makeup day, the consecutive days that follow it continue its streak and cycle. */
-  private async renumberAfter(
-    em: EntityManager,
-    rules: CheckinRules,
-    from: Checkin,
-  ): Promise<void> {
-    let prev = from;
-    for (let day = addDays(from.day, 1); ; day = addDays(day, 1)) {
-      const row = await em.findOneBy(Checkin, { memberId: from.memberId, day });
-      if (!row) return;
-      const streak = prev.streak + 1;
-      const cycleDay = (prev.cycleDay % rules.cycleDays) + 1;
-      await em.update(Checkin, { id: row.id }, { streak, cycleDay });
-      prev = { ...row, streak, cycleDay };
-    }
+    await tx.publish('checkin.created', {
+      memberId,
+      day: c.day,
+      kind: 'daily',
+      streak,
+      cycleDay,
+      points: c.points,
+      badgeCode,
+      triggerRef: ref,
+      at: c.checkedAt.toISOString(),
+    });
   }
 
   /** A member may make up a day when earning, within the month's allowance, and not checked in that day. */
@@ -439,7 +429,7 @@ export class CheckinsService {
     memberId: number,
     day: string,
   ): Promise<void> {
-    await this.ensureProfile(tx.em, memberId);
+    await ensureProfile(tx.em, memberId);
     const card = await tx.em
       .createQueryBuilder()
       .update(CheckinMember)
@@ -484,15 +474,5 @@ export class CheckinsService {
   ): void {
     if (client.ip && !this.ipWindow.take(client.ip, rules.antiFarming.perIpPerHour, now.getTime()))
       throw new DomainError('RATE_LIMITED', '签到人数过多，请稍后再试');
-  }
-
-  private async ensureProfile(em: EntityManager, memberId: number): Promise<void> {
-    await em
-      .createQueryBuilder()
-      .insert()
-      .into(CheckinMember)
-      .values({ memberId, reminder: false, makeupCards: 0 })
-      .orIgnore()
-      .execute();
   }
 }
