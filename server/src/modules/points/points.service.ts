@@ -342,6 +342,16 @@ export class PointsService {
   }
 
   /**
+   * Many credits in the caller's transaction, as if `credit` were called for each in order (the check-ins of a
+   * group commit). Answers the entries in the same order.
+   */
+  async creditMany(tx: Tx, inputs: CreditInput[]): Promise<PointsEntry[]> {
+    const entries: PointsEntry[] = [];
+    for (const input of inputs) entries.push(await this.credit(tx, input));
+    return entries;
+  }
+
+  /**
    * Takes points from the balance: one conditional UPDATE that changes nothing when the balance is short
    * (→ 422 INSUFFICIENT_POINTS), then the lots that expire first. Idempotent on `key`.
    */
