@@ -226,8 +226,12 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
         [from],
       )) as { id: number | string; name: string; payload: string }[];
       if (rows.length === 0) return delivered;
-      await this.dispatch(rows.map((r) => ({ ...r, id: Number(r.id) })));
-      delivered += rows.length;
+      // Events committed meanwhile by commands of this process are their queue's to deliver, not twice.
+      const mine = rows
+        .map((r) => ({ ...r, id: Number(r.id) }))
+        .filter((r) => !this.queue?.holds(r.id));
+      await this.dispatch(mine);
+      delivered += mine.length;
       from = Number(rows[rows.length - 1]!.id);
     }
   }
@@ -363,8 +367,7 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
         attempt: Number(d.attempts) + 1,
       }));
       const handler = this.handlers.named(name, handlerName);
-      if (!handler)
-        this.logger.warn({ event: name, handler: handlerName }, 'no such handler now');
+      if (!handler) this.logger.warn({ event: name, handler: handlerName }, 'no such handler now');
       const outcomes: Outcome[] = handler
         ? await runHandler(handler, items, this.logFailure(name))
         : // Removed by a deploy: nothing to run.

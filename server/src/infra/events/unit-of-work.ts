@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { bulkInsert } from '../database/bulk.js';
 import { sqliteGate } from '../database/sqlite-gate.js';
 import { DomainEventRow } from './domain-event.entity.js';
 import { EventBus } from './event-bus.js';
@@ -27,6 +28,48 @@ export class Tx {
     });
     await this.em.insert(DomainEventRow, row);
     this.outbox.push(row);
+  }
+
+  /**
+   * Many events of one kind with one multi-row INSERT, delivered after commit like `publish` (a batch consumer that
+   * moves many members at once). Their ids are read back within this transaction: rows of that name after the
+   * newest id before the insert whose payload is one of these (another transaction's identical payload would at
+   * worst be delivered twice, which handlers allow).
+   */
+  async publishAll<K extends DomainEventName>(
+    name: K,
+    payloads: DomainEventMap[K][],
+  ): Promise<void> {
+    if (payloads.length === 0) return;
+    if (payloads.length === 1) return this.publish(name, payloads[0]!);
+    const texts = payloads.map((p) => JSON.stringify(p));
+    const [last] = (await this.em.query(
+      'SELECT COALESCE(MAX(id), 0) AS last FROM domain_event',
+    )) as {
+      last: number | string;
+    }[];
+    const kind = this.em.connection.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+    await bulkInsert(
+      this.em,
+      kind,
+      'domain_event',
+      ['name', 'payload'],
+      texts.map((t) => [name, t]),
+    );
+    const rows = (await this.em.query(
+      'SELECT id, payload FROM domain_event WHERE id > ? AND name = ? AND dispatched_at IS NULL ORDER BY id',
+      [Number(last?.last ?? 0), name],
+    )) as { id: number | string; payload: string }[];
+    const mine = new Map<string, number>();
+    for (const t of texts) mine.set(t, (mine.get(t) ?? 0) + 1);
+    for (const r of rows) {
+      const left = mine.get(r.payload) ?? 0;
+      if (left === 0) continue;
+      mine.set(r.payload, left - 1);
+      this.outbox.push(
+        Object.assign(new DomainEventRow(), { id: Number(r.id), name, payload: r.payload }),
+      );
+    }
   }
 }
 

@@ -4,7 +4,11 @@ import { MemberDaysService } from '../memberdays/index.js';
 import { MembersService } from '../members/index.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { OnDomainEvent, OnDomainEvents, type DomainEventMap } from '../../infra/events/event-bus.js';
+import {
+  OnDomainEvent,
+  OnDomainEvents,
+  type DomainEventMap,
+} from '../../infra/events/event-bus.js';
 import { CampaignsService } from './campaigns.service.js';
 
 /** Turns domain events into automation enrolments, and purchases and check-ins into conversions. */

@@ -3,7 +3,11 @@ import { brandDay } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
-import { OnDomainEvent, OnDomainEvents, type DomainEventMap } from '../../infra/events/event-bus.js';
+import {
+  OnDomainEvent,
+  OnDomainEvents,
+  type DomainEventMap,
+} from '../../infra/events/event-bus.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { MemberDaysService } from './member-days.service.js';
 

@@ -16,7 +16,8 @@ export class HomeStoreListener {
   @OnDomainEvents('order.paid')
   async onOrderPaid(events: DomainEventMap['order.paid'][]): Promise<void> {
     const first = new Map<number, string>();
-    for (const e of events) if (e.storeCode && !first.has(e.memberId)) first.set(e.memberId, e.storeCode);
+    for (const e of events)
+      if (e.storeCode && !first.has(e.memberId)) first.set(e.memberId, e.storeCode);
     if (first.size === 0) return;
     const ids = [...first.keys()];
     await this.dataSource.query(
