@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { bulkInsert } from '../../infra/database/bulk.js';
+import { lockClause } from '../../infra/database/set-sql.js';
 import { LifecycleAggregates } from './lifecycle-aggregates.js';
 import { dayNumber, type Dialect } from './lifecycle-sql.js';
 import { LifecycleService } from './lifecycle.service.js';
@@ -53,7 +54,12 @@ export class LifecycleRefresh {
       const slice = ids.slice(i, i + REFRESH_SLICE);
       changed += await this.uow.run(async (tx) => {
         const state = await this.aggregates.state(tx.em, 'share');
-        await this.refreshAggregates(tx.em, slice, cause, state.windowFromDn);
+        await this.aggregates.refreshFromOrders(
+          tx.em,
+          slice,
+          cause === 'purchase',
+          state.windowFromDn,
+        );
         const today = this.lifecycle.today();
         const moves = await this.decideStages(tx.em, slice, s, today);
         if (moves.length <= SINGLE_MOVES) return this.moveOneByOne(tx, moves, cause, today);
@@ -64,24 +70,6 @@ export class LifecycleRefresh {
       });
     }
     return changed;
-  }
-
-  private async refreshAggregates(
-    em: EntityManager,
-    slice: number[],
-    cause: RefreshCause,
-    windowFromDn: number,
-  ): Promise<void> {
-    // A purchase always leaves the member with orders, so the upsert below covers them; a refund, an import or a
-    // merge may leave none, so their aggregates are cleared first.
-    if (cause !== 'purchase') await this.aggregates.clear(em, slice);
-    else
-      await em.query(
-        `UPDATE member_lifecycle SET at_risk = 0
-         WHERE member_id IN (${slice.map(() => '?').join(', ')}) AND at_risk = 1`,
-        slice,
-      );
-    await this.aggregates.upsertFromOrders(em, { windowFromDn, memberIds: slice });
   }
 
   /** The members whose stage as of today differs from the one on their member row. */
@@ -96,7 +84,7 @@ export class LifecycleRefresh {
       `SELECT m.id, m.stage, ${this.lifecycle.stageSql(s, dayNumber(today), 'ml')} AS stage_new
        FROM member m LEFT JOIN member_lifecycle ml ON ml.member_id = m.id
        WHERE m.id IN (${slice.map(() => '?').join(', ')}) AND m.status IN ('visitor', 'member')
-       ${this.kind === 'mysql' ? ' FOR UPDATE' : ''}`,
+       ${lockClause(this.kind, 'update')}`,
       slice,
     )) as { id: number; stage: LifecycleStage; stage_new: LifecycleStage }[];
     return rows

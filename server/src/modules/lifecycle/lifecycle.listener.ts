@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { OnDomainEvent, OnDomainEvents, type DomainEventMap } from '../../infra/events/event-bus.js';
+import {
+  OnDomainEvent,
+  OnDomainEvents,
+  type DomainEventMap,
+} from '../../infra/events/event-bus.js';
 import { LifecycleRefresh } from './lifecycle-refresh.service.js';
 
 /** Keeps per-member aggregates and stages current as purchases, refunds, imports and merges happen. */
