@@ -91,6 +91,15 @@ export class BadgeBatch {
 
   /** Inserts the keys of the events not applied before; answers those events (once each, in order). */
   private async markApplied(tx: Tx, facts: BatchFact[]): Promise<BatchFact[]> {
+    const kind = this.config.database.kind;
+    // One event: the insert itself says whether it is new (a concurrent one waits on the key, then counts 0).
+    if (facts.length === 1) {
+      const row = [[facts[0]!.eventKey]];
+      const inserted = await bulkInsert(tx.em, kind, 'member_stat_event', ['event_key'], row, {
+        ignore: true,
+      });
+      return inserted === 0 ? [] : facts;
+    }
     const keys = [...new Set(facts.map((f) => f.eventKey))];
     const known = new Set(
       (
@@ -103,7 +112,7 @@ export class BadgeBatch {
     const fresh = facts.filter((f) => !known.has(f.eventKey) && known.add(f.eventKey));
     await bulkInsert(
       tx.em,
-      this.config.database.kind,
+      kind,
       'member_stat_event',
       ['event_key'],
       fresh.map((f) => [f.eventKey]),
