@@ -387,8 +387,11 @@ export class BadgesService {
     }
   }
 
-  /** Inserts one level (once); the first time, pays its reward and announces it. Answers whether it was new. */
-  private async award(
+  /**
+   * Inserts one level (once); the first time, pays its reward and announces it. Answers whether it was new. Also
+   * used by the batch path (BadgeBatch).
+   */
+  async award(
     tx: Tx,
     memberId: number,
     badge: Badge,

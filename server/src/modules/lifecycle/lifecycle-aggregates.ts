@@ -4,6 +4,8 @@ import { startOfBrandDay } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { placeholders } from '../../infra/database/bulk.js';
+import { lockClause } from '../../infra/database/set-sql.js';
 import { LifecycleState } from './lifecycle.entities.js';
 import {
   dayNumber,
@@ -29,12 +31,12 @@ const AGGREGATE_COLUMNS = [
 /** The SET list that empties a member's purchase aggregates. */
 const CLEARED_AGGREGATES =
   'first_dn = NULL, last_dn = NULL, purchase_days = 0, spend = 0, win_days = 0, win_spend = 0, version = version + 1';
-const LOCK_SQL = { share: ' LOCK IN SHARE MODE', update: ' FOR UPDATE' } as const;
 
 /**
- * The per-member purchase and interaction aggregates (member_lifecycle, and lifecycle_history_agg as of another day)
- * and the state row that says which RFM window and which interaction days they cover. The aggregates are read from
- * the orders and the engagement log (lifecycle-sql.ts).
+ * The repository of the per-member purchase and interaction aggregates (member_lifecycle's aggregate columns, and
+ * lifecycle_history_agg as of another day) and of the state row that says which RFM window and which interaction days
+ * they cover: every write of them goes through here. They are computed from the orders and the engagement log
+ * (lifecycle-sql.ts); the dialect-specific SQL (upserts, joined updates, locks) is infra/database/set-sql.ts.
  */
 @Injectable()
 export class LifecycleAggregates {
@@ -54,7 +56,7 @@ export class LifecycleAggregates {
    * together with the aggregates of every member who already has orders.
    */
   async state(em: EntityManager, lock: 'share' | 'update'): Promise<LifecycleState> {
-    const lockSql = this.kind === 'mysql' ? LOCK_SQL[lock] : '';
+    const lockSql = lockClause(this.kind, lock);
     const [row] = (await em.query(
       `SELECT window_from_dn, interactions_dn, last_recompute_day, last_recompute_at
        FROM lifecycle_state WHERE id = 1${lockSql}`,
@@ -107,6 +109,29 @@ export class LifecycleAggregates {
        WHERE member_id IN (${memberIds.map(() => '?').join(', ')})`,
       memberIds,
     );
+  }
+
+  /**
+   * Brings some members' purchase aggregates up to date from their orders (a consumer's batch of purchases, a refund,
+   * an import, a merge). Recomputed, not incremented, so a redelivery changes nothing. A purchase also ends the
+   * member's at-risk flag.
+   */
+  async refreshFromOrders(
+    em: EntityManager,
+    memberIds: number[],
+    purchase: boolean,
+    windowFromDn: number,
+  ): Promise<void> {
+    // A purchase always leaves the member with orders, so the upsert below covers them; a refund, an import or a
+    // merge may leave none, so their aggregates are cleared first.
+    if (!purchase) await this.clear(em, memberIds);
+    else
+      await em.query(
+        `UPDATE member_lifecycle SET at_risk = 0
+         WHERE member_id IN (${placeholders(memberIds.length)}) AND at_risk = 1`,
+        memberIds,
+      );
+    await this.upsertFromOrders(em, { windowFromDn, memberIds });
   }
 
   /** Writes the aggregates of the members with orders (all of them, or `memberIds`) from the order history. */
