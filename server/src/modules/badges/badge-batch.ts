@@ -10,12 +10,15 @@ import { MemberBadge, MemberStat } from './badge.entity.js';
 import { metricsOf, metricValue, withChange } from './badge-metrics.js';
 import { BadgesService } from './badges.service.js';
 
-/** The counters a batch may add to (the facts an order moves); `max` facts stay with one event at a time. */
+/** The facts a batch may move: counters an order or a check-in adds to, and the best streak (kept at its maximum). */
 export interface CountChange {
   purchases?: number;
   spend?: number;
+  checkins?: number;
+  bestStreak?: { max: number };
 }
-const COLUMNS = { purchases: 'purchases', spend: 'spend' } as const;
+const COLUMNS = { purchases: 'purchases', spend: 'spend', checkins: 'checkins' } as const;
+type Counter = keyof typeof COLUMNS;
 
 export interface BatchFact {
   eventKey: string;
@@ -23,6 +26,8 @@ export interface BatchFact {
   change: CountChange;
   triggerRef: string;
   at: Date;
+  /** A badge awarded outright (level 1) by this event: the check-in ladder's badge. */
+  direct?: string | null;
 }
 
 /**
@@ -57,17 +62,20 @@ export class BadgeBatch {
       const memberIds = [...new Set(fresh.map((f) => f.memberId))];
       await this.ensureStats(tx, memberIds);
       const metrics = new Set(fresh.flatMap((f) => [...metricsOf(f.change)]));
-      const relevant = (await this.badges.all()).filter((b) => b.active && metrics.has(b.metric));
+      const all = await this.badges.all();
+      const relevant = all.filter((b) => b.active && metrics.has(b.metric));
+      const codes = new Set(fresh.map((f) => f.direct).filter((c) => c));
+      const directs = all.filter((b) => b.active && codes.has(b.code));
       // The facts before this batch, locked, only when some badge reads them.
       const before =
         relevant.length > 0
           ? await findForUpdate(tx.em, MemberStat, { memberId: In(memberIds) })
           : [];
       await this.addCounts(tx, fresh);
-      if (relevant.length === 0) return;
+      if (relevant.length === 0 && directs.length === 0) return;
       const held = await tx.em.find(MemberBadge, {
         select: { memberId: true, badgeId: true, level: true },
-        where: { memberId: In(memberIds), badgeId: In(relevant.map((b) => b.id)) },
+        where: { memberId: In(memberIds), badgeId: In([...relevant, ...directs].map((b) => b.id)) },
       });
       const owned = new Set(held.map((h) => `${h.memberId}:${h.badgeId}:${h.level}`));
       const stats = new Map(before.map((s) => [s.memberId, s]));
@@ -84,6 +92,11 @@ export class BadgeBatch {
             owned.add(key);
             await this.badges.award(tx, f.memberId, badge, level, f.triggerRef, f.at);
           }
+        }
+        const direct = f.direct ? directs.find((b) => b.code === f.direct) : undefined;
+        if (direct && !owned.has(`${f.memberId}:${direct.id}:1`)) {
+          owned.add(`${f.memberId}:${direct.id}:1`);
+          await this.badges.award(tx, f.memberId, direct, 1, f.triggerRef, f.at);
         }
       }
     });
@@ -140,21 +153,36 @@ export class BadgeBatch {
     );
   }
 
-  /** Every member's counters in one UPDATE: each column plus that member's sum over the batch. */
+  /** Every member's counters in one UPDATE: each column plus that member's sum over the batch, the best streak its maximum. */
   private async addCounts(tx: Tx, fresh: BatchFact[]): Promise<void> {
-    const sums = new Map<number, Required<CountChange>>();
+    const sums = new Map<number, Record<Counter, number> & { streak: number }>();
     for (const f of fresh) {
-      const s = sums.get(f.memberId) ?? { purchases: 0, spend: 0 };
+      const s = sums.get(f.memberId) ?? { purchases: 0, spend: 0, checkins: 0, streak: 0 };
       s.purchases += f.change.purchases ?? 0;
       s.spend += f.change.spend ?? 0;
+      s.checkins += f.change.checkins ?? 0;
+      s.streak = Math.max(s.streak, f.change.bestStreak?.max ?? 0);
       sums.set(f.memberId, s);
     }
     const ids = [...sums.keys()];
+    const whens = ids.map(() => 'WHEN ? THEN ?').join(' ');
     const params: unknown[] = [];
-    const sets = (Object.keys(COLUMNS) as (keyof CountChange)[]).map((k) => {
-      params.push(...[...sums].flatMap(([id, s]) => [id, s[k]]));
-      return `${COLUMNS[k]} = ${COLUMNS[k]} + CASE member_id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} ELSE 0 END`;
-    });
+    const sets = (Object.keys(COLUMNS) as Counter[])
+      .filter((k) => [...sums.values()].some((s) => s[k] !== 0))
+      .map((k) => {
+        params.push(...[...sums].flatMap(([id, s]) => [id, s[k]]));
+        return `${COLUMNS[k]} = ${COLUMNS[k]} + CASE member_id ${whens} ELSE 0 END`;
+      });
+    if ([...sums.values()].some((s) => s.streak > 0)) {
+      // The larger of the row's best streak and the batch's (CASE: GREATEST is not SQLite's).
+      params.push(...[...sums].flatMap(([id, s]) => [id, s.streak]));
+      sets.push(
+        `best_streak = CASE WHEN best_streak < (CASE member_id ${whens} ELSE 0 END) ` +
+          `THEN (CASE member_id ${whens} ELSE 0 END) ELSE best_streak END`,
+      );
+      params.push(...[...sums].flatMap(([id, s]) => [id, s.streak]));
+    }
+    if (sets.length === 0) return;
     await tx.em.query(
       `UPDATE member_stat SET ${sets.join(', ')} WHERE member_id IN (${placeholders(ids.length)})`,
       [...params, ...ids],
