@@ -153,7 +153,7 @@ export class BadgeBatch {
     );
   }
 
-  /** Every member's counters in one UPDATE: each column plus that member's sum over the batch, the best streak its maximum. */
+  /** Every member's counters in one UPDATE (each plus the member's sum over the batch); the best streak its max. */
   private async addCounts(tx: Tx, fresh: BatchFact[]): Promise<void> {
     const sums = new Map<number, Record<Counter, number> & { streak: number }>();
     for (const f of fresh) {
