@@ -127,6 +127,30 @@ describe('check-ins, badges and leaderboards', () => {
     );
   });
 
+  it('a rush of 40 members, one of them pressing 10 times: written in groups, each member once, nobody refused for another', async () => {
+    const members = await Promise.all(Array.from({ length: 40 }, () => joinedMember(server)));
+    const presses = [...members, ...Array.from({ length: 9 }, () => members[0]!)];
+    const results = await Promise.allSettled(
+      presses.map((m) => m.api.call(e.checkin, { body: {} })),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.flatMap((r) =>
+      r.status === 'rejected' ? [(r.reason as ApiError).code] : [],
+    );
+    assert.equal(ok.length, 40, JSON.stringify(refused));
+    assert.deepEqual(
+      refused,
+      Array.from({ length: 9 }, () => 'ALREADY_CHECKED_IN'),
+    );
+    for (const r of ok) assert.equal(r.value.points, 5, 'the first day of the ladder');
+    const balances = await Promise.all(members.map((m) => m.api.call(p.summary)));
+    assert.deepEqual(
+      balances.map((b) => b.balance),
+      members.map(() => 5),
+    );
+    assert.deepEqual((await checkLedger(server.dataSource)).discrepancies, []);
+  });
+
   it('streak and ladder over a cycle: day 7 pays 50 and the streak badge, a broken streak restarts the cycle', async () => {
     const m = await joinedMember(server);
     const start = '2026-04-01';

@@ -52,6 +52,34 @@ export async function bulkInsert(
   return inserted;
 }
 
+/**
+ * One multi-row INSERT in the caller's transaction; answers the id of each row, in order. A simple multi-row
+ * INSERT takes consecutive AUTO_INCREMENT values on InnoDB in every lock mode (MySQL reports the first, SQLite the
+ * last). Not on TiDB, where ids are allocated per server (docs/scale-out.md): callers must not depend on it there.
+ */
+export async function insertReturningIds(
+  em: EntityManager,
+  kind: Dialect,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  if (!em.queryRunner) throw new Error('insertReturningIds() needs a transaction');
+  const q = (name: string) => (kind === 'mysql' ? `\`${name}\`` : `"${name}"`);
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const sql = `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
+  const result = await em.queryRunner.query(sql, rows.flat(), true);
+  if (result.affected !== rows.length)
+    throw new Error(`insert into ${table}: ${result.affected} rows of ${rows.length}`);
+  const raw = result.raw as { insertId?: number } | number | bigint;
+  const first =
+    kind === 'mysql'
+      ? Number((raw as { insertId: number }).insertId)
+      : Number(raw as number | bigint) - rows.length + 1;
+  return rows.map((_, i) => first + i);
+}
+
 /** `IN (?, ?, …)` placeholders for a list. */
 export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 

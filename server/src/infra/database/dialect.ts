@@ -150,46 +150,6 @@ export async function insertIgnore(
   return (result.affected ?? 0) > 0;
 }
 
-/**
- * One multi-row INSERT; answers, for each row in order, the generated id. Each row must carry a unique value in
- * `keyColumn` (how ids are matched to rows: RETURNING's order is not promised, and MySQL 8 reads them back by it).
- */
-export async function insertManyReturningIds(
-  em: EntityManager,
-  table: string,
-  columns: string[],
-  rows: unknown[][],
-  keyColumn: string,
-): Promise<number[]> {
-  if (rows.length === 0) return [];
-  const flavour = flavourOf(em);
-  const q = (n: string) => quoteName(flavour, n);
-  const keyAt = columns.indexOf(keyColumn);
-  if (keyAt < 0) throw new Error(`${keyColumn} is not among the columns of ${table}`);
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const sql = `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
-  const keys = rows.map((r) => r[keyAt]);
-  let found: { id: number | string; k: unknown }[];
-  if (flavour === 'mysql') {
-    await em.query(sql, rows.flat());
-    found = (await em.query(
-      `SELECT id, ${q(keyColumn)} AS k FROM ${q(table)} WHERE ${q(keyColumn)} IN (${keys.map(() => '?').join(', ')})`,
-      keys,
-    )) as { id: number | string; k: unknown }[];
-  } else {
-    found = (await em.query(`${sql} RETURNING id, ${q(keyColumn)} AS k`, rows.flat())) as {
-      id: number | string;
-      k: unknown;
-    }[];
-  }
-  const ids = new Map(found.map((r) => [String(r.k), Number(r.id)]));
-  return keys.map((k) => {
-    const id = ids.get(String(k));
-    if (id === undefined) throw new Error(`${table}: no id came back for ${String(k)}`);
-    return id;
-  });
-}
-
 /** A CHECK constraint refused the row (MariaDB, MySQL 8, SQLite): e.g. a balance that would go below zero. */
 export function isCheckViolation(err: unknown): boolean {
   type DriverError = { code?: string; errno?: number };

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { flavourOf } from '../database/dialect.js';
+import { insertReturningIds } from '../database/bulk.js';
 import { sqliteGate } from '../database/sqlite-gate.js';
 import { DomainEventRow } from './domain-event.entity.js';
 import { EventBus } from './event-bus.js';
@@ -30,28 +30,21 @@ export class Tx {
     this.outbox.push(row);
   }
 
-  /** Many events of one kind written into the outbox by one multi-row insert; delivered like `publish`'s. */
+  /** Many events of one kind, written with one multi-row INSERT in this transaction; delivered like `publish`. */
   async publishMany<K extends DomainEventName>(
     name: K,
     payloads: DomainEventMap[K][],
   ): Promise<void> {
-    // MySQL 8 has no INSERT … RETURNING to answer the ids: one insert each there.
-    if (payloads.length <= 1 || flavourOf(this.em) === 'mysql') {
-      for (const payload of payloads) await this.publish(name, payload);
-      return;
-    }
-    const texts = payloads.map((p) => JSON.stringify(p));
-    const rows = (await this.em.query(
-      `INSERT INTO domain_event (name, payload) VALUES ${texts.map(() => '(?, ?)').join(', ')} RETURNING id`,
-      texts.flatMap((payload) => [name, payload]),
-    )) as { id: number | string }[];
-    // One statement's auto-increment ids are consecutive, in the order of its rows (MariaDB, SQLite).
-    const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-    texts.forEach((payload, i) =>
-      this.outbox.push(
-        this.em.create(DomainEventRow, { id: ids[i]!, name, payload, dispatchedAt: null }),
-      ),
+    const json = payloads.map((p) => JSON.stringify(p));
+    const kind = this.em.connection.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+    const ids = await insertReturningIds(
+      this.em,
+      kind,
+      'domain_event',
+      ['name', 'payload'],
+      json.map((payload) => [name, payload]),
     );
+    ids.forEach((id, i) => this.outbox.push({ id, name, payload: json[i]! } as DomainEventRow));
   }
 }
 

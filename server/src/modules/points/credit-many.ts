@@ -3,9 +3,16 @@ import type { PointsEntry } from './entities/points-entry.entity.js';
 import type { AccountAfter, LotRow, PointsLedgerRepository } from './points-ledger.repository.js';
 import type { CreditInput } from './points.service.js';
 
-/** A credit that needs a look-up first (its cause may be booked, or its member blocked): credited one by one. */
+/** A credit whose cause may be booked already needs a look-up first: credited one by one. */
 export function needsOneByOne(input: CreditInput): boolean {
-  return !input.fresh || (input.type === 'reward' && !input.eligible);
+  return !input.fresh;
+}
+
+/** Members of reward inputs whose eligibility the caller did not check (one look-up for them all). */
+export function uncheckedRewards(inputs: CreditInput[]): number[] {
+  return [
+    ...new Set(inputs.filter((i) => i.type === 'reward' && !i.eligible).map((i) => i.memberId)),
+  ];
 }
 
 /** The lot a credit with points opens. */

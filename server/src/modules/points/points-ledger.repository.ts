@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EarnBreakdown, LedgerType } from '@huoyue/shared';
-import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
+import { bulkInsert, insertReturningIds, sqlInstant } from '../../infra/database/bulk.js';
 import {
   flavourOf,
-  insertManyReturningIds,
   isCheckViolation,
   touchUpdatedAt,
   upsertAddMany,
@@ -296,8 +295,9 @@ export class PointsLedgerRepository {
     );
     if (entries.length === 1) await tx.em.insert(PointsEntry, entries[0]!);
     else {
-      const ids = await insertManyReturningIds(
+      const ids = await insertReturningIds(
         tx.em,
+        kind,
         'points_entry',
         [
           'member_id',
@@ -331,7 +331,6 @@ export class PointsLedgerRepository {
           e.staffId,
           sqlInstant(kind, e.createdAt),
         ]),
-        'idempotency_key',
       );
       entries.forEach((e, i) => (e.id = ids[i]!));
     }

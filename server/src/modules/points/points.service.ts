@@ -24,7 +24,7 @@ import { SettingsService } from '../../infra/settings/settings.service.js';
 import { PointsAccount } from './entities/points-account.entity.js';
 import { PointsEntry } from './entities/points-entry.entity.js';
 import { PointsLot } from './entities/points-lot.entity.js';
-import { creditSetBased, lotOf, needsOneByOne } from './credit-many.js';
+import { creditSetBased, lotOf, needsOneByOne, uncheckedRewards } from './credit-many.js';
 import {
   type AccountAfter,
   type EntrySource,
@@ -309,7 +309,7 @@ export class PointsService {
       !input.eligible &&
       !(await this.members.canEarn(tx.em, input.memberId))
     )
-      throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法获得积分，如有疑问请联系客服');
+      throw memberBlocked();
     const growth = input.growth ?? 0;
     // The upsert answers the account's values after it: the entry needs no read of its own.
     const after = await this.ledger.credit(tx.em, input.memberId, input.points, growth);
@@ -333,7 +333,8 @@ export class PointsService {
   /**
    * The same as `credit` for each input in order (entries, lots, balances after, events, idempotency), set-based:
    * one multi-row upsert of the accounts answering their values after, one insert of the lots, of the entries and
-   * of the events. Inputs that need a look-up (not `fresh`, or a reward not marked `eligible`) go one by one.
+   * of the events; rewards not marked `eligible` are checked with one look-up. Inputs not `fresh` (their cause may
+   * be booked) make it go one by one.
    */
   async creditMany(tx: Tx, inputs: CreditInput[]): Promise<PointsEntry[]> {
     if (inputs.length <= 1 || inputs.some(needsOneByOne)) {
@@ -341,6 +342,9 @@ export class PointsService {
       for (const input of inputs) out.push(await this.credit(tx, input));
       return out;
     }
+    // A blocked member's reward refuses the whole batch, as `credit` would refuse it (the caller rolls back).
+    const standings = await this.members.earningStandings(tx.em, uncheckedRewards(inputs));
+    if ([...standings.values()].some((s) => s !== 'ok')) throw memberBlocked();
     const expiries = await Promise.all(inputs.map((i) => this.expiresAt(i, i.at ?? new Date())));
     return creditSetBased(this.ledger, tx, inputs, expiries, (after, input, at) =>
       this.payOwed(tx, after, input.key, input.sourceRef ?? null, at),
@@ -484,3 +488,6 @@ export class PointsService {
     await tx.em.decrement(PointsAccount, { memberId: account.memberId }, 'owed', pay);
   }
 }
+
+const memberBlocked = () =>
+  new DomainError('MEMBER_BLOCKED', '该账号暂时无法获得积分，如有疑问请联系客服');
