@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EarnBreakdown, LedgerType } from '@huoyue/shared';
-import { bulkInsert, insertReturningIds, sqlInstant } from '../../infra/database/bulk.js';
+import {
+  affectedRows,
+  bulkInsert,
+  insertReturningIds,
+  sqlInstant,
+} from '../../infra/database/bulk.js';
 import {
   flavourOf,
   isCheckViolation,
@@ -200,6 +205,7 @@ export class PointsLedgerRepository {
   /** Takes `points` from the member's available lots, those that expire first first. */
   async consumeLots(em: EntityManager, memberId: number, points: number): Promise<void> {
     if (points === 0) return;
+    if (await this.takeFromFirstLot(em, memberId, points)) return;
     const qb = em
       .getRepository(PointsLot)
       .createQueryBuilder('l')
@@ -228,6 +234,30 @@ export class PointsLedgerRepository {
     throw new Error(
       `lots of member ${memberId} hold ${points - left} points, account allowed ${points}`,
     );
+  }
+
+  /**
+   * The common spend in one statement: the lot that expires first holds enough. When it does not, its CHECK
+   * (remaining ≥ 0) refuses the change and the caller takes the lots one by one.
+   */
+  private async takeFromFirstLot(
+    em: EntityManager,
+    memberId: number,
+    points: number,
+  ): Promise<boolean> {
+    try {
+      const changed = await affectedRows(
+        em,
+        `UPDATE points_lot SET remaining = remaining - ?
+          WHERE member_id = ? AND status = 'available' AND remaining > 0
+          ORDER BY CASE WHEN expires_at IS NULL THEN 1 ELSE 0 END, expires_at, id LIMIT 1`,
+        [points, memberId],
+      );
+      return changed === 1;
+    } catch (err) {
+      if (isCheckViolation(err)) return false;
+      throw err;
+    }
   }
 
   /** New available lots (one per credit with points), as one multi-row insert. */
