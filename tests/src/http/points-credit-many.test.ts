@@ -136,4 +136,30 @@ describe('PointsService.creditMany', () => {
     assert.equal((await points.balances(m.member.id)).balance, 16);
     assert.deepEqual((await checkLedger(server.dataSource)).discrepancies, []);
   });
+
+  it('a debit of a member without an account is refused, and leaves no account behind', async () => {
+    const m = await joinedMember(server);
+    await server.dataSource.query('DELETE FROM points_account WHERE member_id = ?', [m.member.id]);
+    const points = server.app.get(PointsService);
+    const debit = (n: number) =>
+      server.app.get(UnitOfWork).run((tx) =>
+        points.debit(tx, {
+          memberId: m.member.id,
+          type: 'spend',
+          points: n,
+          key: `nothing:${m.member.id}:${n}`,
+          sourceType: 'mall',
+        }),
+      );
+    await assert.rejects(debit(5), (err: { code?: string; details?: unknown }) => {
+      assert.equal(err.code, 'INSUFFICIENT_POINTS');
+      assert.deepEqual(err.details, { needed: 5, balance: 0 });
+      return true;
+    });
+    const rows = (await server.dataSource.query(
+      'SELECT member_id FROM points_account WHERE member_id = ?',
+      [m.member.id],
+    )) as unknown[];
+    assert.equal(rows.length, 0, 'the refused debit rolled back the row its upsert made');
+  });
 });
