@@ -19,7 +19,8 @@ interface Waiting<I, O> {
  * together, in one transaction of multi-row statements. An idle server writes each command at once (a group of
  * one); a rush is written in groups, so a thousand check-ins cost tens of transactions, not a thousand. `write`
  * answers every item's outcome in order; when it throws (the group's transaction failed as a whole), each item is
- * written on its own by `alone`, so one item's conflict never becomes another's error.
+ * written on its own by `alone`, so one item's conflict never becomes another's error. The same grouping serves
+ * reads that a rush repeats per request (a member's status): one query per group.
  */
 export class GroupCommit<I, O> {
   private readonly waiting: Waiting<I, O>[] = [];
