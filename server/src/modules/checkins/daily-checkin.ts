@@ -266,6 +266,7 @@ export class DailyCheckins {
           reason: `签到第 ${c.cycleDay} 天`,
           at: c.now,
           fresh: true,
+          eligible: true, // admitted above: members who may earn
         })),
     );
     await this.engagement.recordMany(
