@@ -52,11 +52,15 @@ import { MembersPersonalData } from './personal-data.js';
 export class MembersModule implements OnModuleInit {
   constructor(
     private readonly tiers: TierService,
+    private readonly joinSettings: JoinSettingsService,
     private readonly jobs: JobScheduler,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.tiers.ladder(); // warm the ladder cache before any transaction needs it
+    // Warm the caches a join reads inside its transaction: a cold one is loaded on another pooled connection, and
+    // twenty joins at once holding every connection would each wait for it forever (a rush of new members).
+    await this.tiers.ladder();
+    await this.joinSettings.get();
     this.jobs.register({
       name: 'tiers.period_end',
       everyMs: 15 * 60_000,
