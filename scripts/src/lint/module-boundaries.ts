@@ -58,7 +58,7 @@ const TABLE_ARGUMENT_CALLS = new Set([
   'insert',
 ]);
 
-function listFiles(dir: string): string[] {
+export function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
     if (statSync(full).isDirectory()) return name === 'migrations' ? [] : listFiles(full);

@@ -14,7 +14,14 @@ import type {
 } from '@huoyue/shared';
 import type { z } from 'zod';
 import type { Actor } from '../../infra/auth/token.service.js';
-import { affectedRows, sqlInstant } from '../../infra/database/bulk.js';
+import { affectedRows } from '../../infra/database/bulk.js';
+import {
+  concatSql,
+  dialectOf,
+  insertIgnore,
+  randomHex24Sql,
+  sqlInstant,
+} from '../../infra/database/dialect.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
@@ -258,13 +265,11 @@ export class MessagingService {
     const [first, ...fallback] = input.templateIds;
     const template = first ? await this.template(first, tx.em) : null;
     if (!template) throw new DomainError('NOT_FOUND', '消息模板不存在');
-    const mysql = this.dataSource.options.type !== 'better-sqlite3';
-    const token = mysql
-      ? 'SUBSTR(MD5(CONCAT(UUID(), a.member_id)), 1, 24)'
-      : 'lower(hex(randomblob(12)))';
-    const key = mysql ? 'CONCAT(?, a.member_id)' : '(? || a.member_id)';
-    const now = sqlInstant(mysql ? 'mysql' : 'sqlite', new Date());
-    const sql = `INSERT ${mysql ? 'IGNORE' : 'OR IGNORE'} INTO message
+    const kind = dialectOf(tx.em);
+    const token = randomHex24Sql(kind, 'a.member_id');
+    const key = concatSql(kind, '?', 'a.member_id');
+    const now = sqlInstant(kind, new Date());
+    const sql = `${insertIgnore(kind)} INTO message
         (member_id, template_id, fallback, channel, purpose, automation_id, dedupe_key, status, track_token, due_at,
          attempts)
       SELECT a.member_id, ?, ?, ?, ?, NULL, ${key}, 'queued', ${token}, ?, 0 FROM (${input.audience}) a`;
