@@ -93,7 +93,7 @@ export class BadgesService {
           active: input.active,
         });
         await tx.em.insert(Badge, row);
-        await this.audit.record(tx.em, actor, {
+        await this.audit.record(tx, actor, {
           action: 'badge.create',
           entityType: 'badge',
           entityId: row.code,
@@ -133,7 +133,7 @@ export class BadgesService {
         },
       );
       const after = await tx.em.findOneByOrFail(Badge, { id: row.id });
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'badge.update',
         entityType: 'badge',
         entityId: code,
@@ -169,7 +169,7 @@ export class BadgesService {
           { suggest: 'deactivate' },
         );
       await tx.em.delete(Badge, { id: row.id });
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'badge.delete',
         entityType: 'badge',
         entityId: code,
@@ -236,7 +236,7 @@ export class BadgesService {
       awarded++;
     }
     await this.uow.run((tx) =>
-      this.audit.record(tx.em, actor, {
+      this.audit.record(tx, actor, {
         action: 'badge.backfill',
         entityType: 'badge',
         entityId: code,

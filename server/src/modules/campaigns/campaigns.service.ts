@@ -281,7 +281,7 @@ export class CampaignsService {
         audience: audience.sql,
         params: audience.params,
       });
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'message.broadcast',
         entityType: 'message_template',
         entityId: input.templateId,

@@ -80,7 +80,7 @@ export class CheckinsService {
     return this.uow.run(async (tx) => {
       const before = await this.rules(tx.em);
       const after = await this.settings.set(tx.em, CHECKIN_RULES_KEY, checkinRules, value);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'checkins.rules.update',
         entityType: 'setting',
         entityId: CHECKIN_RULES_KEY,
@@ -198,7 +198,7 @@ export class CheckinsService {
         await this.payForMakeup(tx, rules, memberId, day);
         await renumberAfter(tx.em, rules, checkin);
         const ref = CheckinsService.triggerRef(memberId, day);
-        await this.engagement.record(tx.em, {
+        await this.engagement.record(tx, {
           memberId,
           type: 'checkin',
           occurredAt: now,
@@ -339,7 +339,7 @@ export class CheckinsService {
       await ensureProfile(tx.em, memberId);
       await tx.em.increment(CheckinMember, { memberId }, 'makeupCards', count);
       const cards = (await tx.em.findOneByOrFail(CheckinMember, { memberId })).makeupCards;
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'checkins.makeup_cards.grant',
         entityType: 'member',
         entityId: memberId,
@@ -373,7 +373,7 @@ export class CheckinsService {
   /** The engagement log's line and the event of a daily check-in, in its transaction. */
   private async announce(tx: Tx, c: Checkin, badgeCode: string | null, ref: string): Promise<void> {
     const { memberId, streak, cycleDay } = c;
-    await this.engagement.record(tx.em, {
+    await this.engagement.record(tx, {
       memberId,
       type: 'checkin',
       occurredAt: c.checkedAt,

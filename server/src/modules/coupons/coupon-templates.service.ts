@@ -131,7 +131,7 @@ export class CouponTemplatesService {
       });
       await tx.em.insert(CouponTemplate, row);
       const view = toTemplateView(row);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'coupon_template.create',
         entityType: 'coupon_template',
         entityId: row.id,
@@ -167,7 +167,7 @@ export class CouponTemplatesService {
       tx.afterCommit(() => this.soldOut.clear(id)); // more stock, or switched on again: claims try again
       const before = toTemplateView(template);
       const after = toTemplateView(await tx.em.findOneByOrFail(CouponTemplate, { id }));
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: actionFor(template, input),
         entityType: 'coupon_template',
         entityId: id,
@@ -206,7 +206,7 @@ export class CouponTemplatesService {
           { issued: now?.issued ?? template.issued },
         );
       }
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'coupon_template.delete',
         entityType: 'coupon_template',
         entityId: id,

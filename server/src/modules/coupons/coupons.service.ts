@@ -249,7 +249,7 @@ export class CouponsService {
       expiryNoticeSent: false,
     });
     await tx.em.insert(Coupon, coupon);
-    await this.engagement.record(tx.em, {
+    await this.engagement.record(tx, {
       memberId,
       type: 'coupon_claim',
       occurredAt: now,
@@ -338,7 +338,7 @@ export class CouponsService {
           'COUPON_NOT_USABLE',
           `优惠券 ${raw} 不可用：${whyNotUsable(coupon, now).message}`,
         );
-      await this.engagement.record(tx.em, {
+      await this.engagement.record(tx, {
         memberId,
         type: 'coupon_use',
         occurredAt: now,

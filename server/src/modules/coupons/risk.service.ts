@@ -42,7 +42,7 @@ export class RiskService {
     return this.uow.run(async (tx) => {
       const before = await this.settings.get(RISK_RULES_KEY, riskRules, DEFAULT_RISK_RULES, tx.em);
       const after = await this.settings.set(tx.em, RISK_RULES_KEY, riskRules, value);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'risk.rules.update',
         entityType: 'setting',
         entityId: RISK_RULES_KEY,

@@ -122,7 +122,7 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
         finishedAt: null,
       });
       await tx.em.insert(ImportJob, row);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: `import.${kind}`,
         entityType: 'import',
         entityId: row.id,

@@ -58,7 +58,7 @@ export class LifecycleService {
     return this.uow.run(async (tx) => {
       const before = await this.settings(tx.em);
       const after = await this.settingsService.set(tx.em, SETTINGS_KEY, lifecycleSettings, input);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'lifecycle.settings',
         entityType: 'settings',
         entityId: SETTINGS_KEY,

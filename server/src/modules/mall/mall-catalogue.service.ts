@@ -71,7 +71,7 @@ export class MallCatalogueService {
       });
       await tx.em.insert(MallItem, item);
       const [view] = await this.views([item], tx.em);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'mall_item.create',
         entityType: 'mall_item',
         entityId: item.id,
@@ -103,7 +103,7 @@ export class MallCatalogueService {
         changes.availableTo = availableTo ? new Date(availableTo) : null;
       if (Object.keys(changes).length > 0) await tx.em.update(MallItem, { id }, changes);
       const [after] = await this.views([(await tx.em.findOneBy(MallItem, { id }))!], tx.em);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: updateAction(item, input),
         entityType: 'mall_item',
         entityId: id,
@@ -136,7 +136,7 @@ export class MallCatalogueService {
           { redemptions: n },
         );
       }
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'mall_item.delete',
         entityType: 'mall_item',
         entityId: id,

@@ -153,7 +153,7 @@ export class MallService {
           const cash = redemption.cashDue > 0;
           if (cash) await this.takeStock(tx, item, input.quantity, generation);
           const params = await this.payOrFulfil(tx, redemption, item);
-          await this.engagement.record(tx.em, {
+          await this.engagement.record(tx, {
             memberId,
             type: 'redemption',
             occurredAt: now,

@@ -79,7 +79,7 @@ export class JoinSettingsService {
     return this.uow.run(async (tx) => {
       const before = await this.settings.get(KEY, settingsSchema, DEFAULTS, tx.em);
       const after = await this.settings.set(tx.em, KEY, settingsSchema, input);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'members.join_settings.update',
         entityType: 'setting',
         entityId: KEY,

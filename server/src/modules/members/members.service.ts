@@ -96,7 +96,7 @@ export class MembersService {
             await tx.em.update(Member, { id: member.id }, { unionid: session.unionid });
             member.unionid = session.unionid;
           }
-          await this.engagement.record(tx.em, {
+          await this.engagement.record(tx, {
             memberId: member.id,
             type: 'app_open',
             occurredAt: now,
@@ -161,7 +161,7 @@ export class MembersService {
       );
       // The points account exists from the start, so first earnings update a row instead of racing to create it.
       await this.points.ensureAccount(tx.em, visitor.id);
-      await this.engagement.record(tx.em, { memberId: visitor.id, type: 'join', occurredAt: now });
+      await this.engagement.record(tx, { memberId: visitor.id, type: 'join', occurredAt: now });
       await tx.publish('member.joined', { memberId: visitor.id, cardNo, at: now.toISOString() });
       // The stage is the lifecycle module's decision; joining today with no purchase is `new`.
       await this.lifecycle.setStage(tx, visitor.id, visitor.stage, 'new', 'join');
@@ -210,9 +210,9 @@ export class MembersService {
           offline.firstSeenAt < visitor.firstSeenAt ? offline.firstSeenAt : visitor.firstSeenAt,
       },
     );
-    await this.engagement.reassign(tx.em, visitor.id, offline.id);
+    await this.engagement.reassign(tx, visitor.id, offline.id);
     await this.points.merge(tx.em, visitor.id, offline.id);
-    await this.engagement.record(tx.em, {
+    await this.engagement.record(tx, {
       memberId: offline.id,
       type: 'join',
       occurredAt: now,

@@ -84,7 +84,7 @@ export class MessagingService {
     return this.uow.run(async (tx) => {
       const before = await this.settings(tx.em);
       const after = await this.settingsService.set(tx.em, SETTINGS_KEY, messagingSettings, input);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'messaging.settings',
         entityType: 'settings',
         entityId: SETTINGS_KEY,
@@ -126,7 +126,7 @@ export class MessagingService {
         if (id && !before) throw notFound('消息模板');
         const row = tx.em.create(MessageTemplate, { ...(before ?? {}), ...input });
         const saved = await tx.em.save(MessageTemplate, row);
-        await this.audit.record(tx.em, actor, {
+        await this.audit.record(tx, actor, {
           action: id ? 'message_template.update' : 'message_template.create',
           entityType: 'message_template',
           entityId: saved.id,
@@ -312,7 +312,7 @@ export class MessagingService {
           dedupeKey,
         })
       ) {
-        await this.audit.record(tx.em, actor, {
+        await this.audit.record(tx, actor, {
           action: 'message.send',
           entityType: 'member',
           entityId: input.memberId,
@@ -331,7 +331,7 @@ export class MessagingService {
       if (message.openedAt) return;
       const now = new Date();
       await tx.em.update(Message, { id: message.id, openedAt: IsNull() }, { openedAt: now });
-      await this.engagement.record(tx.em, {
+      await this.engagement.record(tx, {
         memberId,
         type: 'message_opened',
         occurredAt: now,

@@ -167,7 +167,7 @@ export class OrdersService {
         input.amount,
         input.storeCode ?? null,
       );
-    await this.engagement.record(tx.em, {
+    await this.engagement.record(tx, {
       memberId,
       type: 'purchase',
       occurredAt: paidAt,
@@ -181,7 +181,7 @@ export class OrdersService {
       paidAt: paidAt.toISOString(),
       storeCode: input.storeCode ?? null,
     });
-    await this.audit.record(tx.em, actor, {
+    await this.audit.record(tx, actor, {
       action: 'order.create',
       entityType: 'order',
       entityId: input.orderNo,
@@ -205,7 +205,7 @@ export class OrdersService {
     const mine = new Set(ours.map((o) => o.order_no));
     const inserted = rows.filter((r) => mine.has(r.orderNo));
     await this.engagement.recordMany(
-      tx.em,
+      tx,
       inserted.map((r) => ({
         memberId: r.memberId,
         type: 'purchase' as const,
@@ -399,7 +399,7 @@ export class OrdersService {
       pointsOwed: reversed.pointsOwed,
     });
     await tx.em.insert(OrderRefund, refund);
-    await this.engagement.record(tx.em, {
+    await this.engagement.record(tx, {
       memberId: order.memberId,
       type: 'refund',
       sourceRef: `refund:${input.refundNo}`,
@@ -412,7 +412,7 @@ export class OrdersService {
       amount: input.amount,
       at: new Date().toISOString(),
     });
-    await this.audit.record(tx.em, actor, {
+    await this.audit.record(tx, actor, {
       action: 'order.refund',
       entityType: 'order',
       entityId: orderNo,

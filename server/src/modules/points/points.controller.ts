@@ -105,7 +105,7 @@ export class PointsController {
     return this.uow.run(async (tx) => {
       const before = await this.points.rules(tx.em);
       const after = await this.points.setRules(tx.em, body);
-      await this.audit.record(tx.em, staff, {
+      await this.audit.record(tx, staff, {
         action: 'points.rules.update',
         entityType: 'setting',
         entityId: 'points.rules',

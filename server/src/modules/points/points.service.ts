@@ -130,7 +130,7 @@ export class PointsService {
             input.points > 0
               ? await this.credit(tx, { ...source, type: 'adjust', points: input.points })
               : await this.debit(tx, { ...source, type: 'adjust', points: -input.points });
-          await this.audit.record(tx.em, staff, {
+          await this.audit.record(tx, staff, {
             action: 'points.adjust',
             entityType: 'member',
             entityId: memberId,
