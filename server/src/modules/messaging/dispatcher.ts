@@ -136,7 +136,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
         .whereInIds(ids)
         .execute();
       // Subscribe credits are taken with the claim and recorded on the rows: a reclaim after a crash reuses them.
-      await this.credits.reserve(tx.em, ids);
+      await this.credits.reserve(tx, ids);
       return tx.em.getRepository(Message).findBy({ id: In(ids) });
     });
   }

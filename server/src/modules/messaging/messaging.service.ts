@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import {
   DEFAULT_MESSAGING_SETTINGS,
   messagingSettings,
@@ -71,18 +71,18 @@ export class MessagingService {
     private readonly members: MemberDirectory,
   ) {}
 
-  settings(em?: EntityManager): Promise<MessagingSettings> {
+  settings(tx?: Tx): Promise<MessagingSettings> {
     return this.settingsService.get(
       SETTINGS_KEY,
       messagingSettings,
       DEFAULT_MESSAGING_SETTINGS,
-      em,
+      tx?.em,
     );
   }
 
   setSettings(actor: Actor, input: MessagingSettings): Promise<MessagingSettings> {
     return this.uow.run(async (tx) => {
-      const before = await this.settings(tx.em);
+      const before = await this.settings(tx);
       const after = await this.settingsService.set(tx.em, SETTINGS_KEY, messagingSettings, input);
       await this.audit.record(tx, actor, {
         action: 'messaging.settings',
@@ -112,11 +112,8 @@ export class MessagingService {
     return this.dataSource.getRepository(MessageTemplate).find({ order: { id: 'ASC' } });
   }
 
-  async template(
-    id: number,
-    em: EntityManager = this.dataSource.manager,
-  ): Promise<MessageTemplate | null> {
-    return em.findOneBy(MessageTemplate, { id });
+  async template(id: number, tx?: Tx): Promise<MessageTemplate | null> {
+    return (tx?.em ?? this.dataSource.manager).findOneBy(MessageTemplate, { id });
   }
 
   async saveTemplate(actor: Actor, input: TemplateBody, id?: number): Promise<MessageTemplate> {
@@ -183,11 +180,10 @@ export class MessagingService {
     }));
   }
 
-  async preferences(
-    memberId: number,
-    em: EntityManager = this.dataSource.manager,
-  ): Promise<Preferences> {
-    const row = await em.findOneBy(MessagePreference, { memberId });
+  async preferences(memberId: number, tx?: Tx): Promise<Preferences> {
+    const row = await (tx?.em ?? this.dataSource.manager).findOneBy(MessagePreference, {
+      memberId,
+    });
     return { reminders: row?.reminders ?? true, marketingSms: row?.marketingSms ?? false };
   }
 
@@ -217,7 +213,7 @@ export class MessagingService {
    */
   async enqueue(tx: Tx, input: EnqueueInput): Promise<boolean> {
     const [first, ...fallback] = input.templateIds;
-    const template = first ? await this.template(first, tx.em) : null;
+    const template = first ? await this.template(first, tx) : null;
     if (!template) throw new DomainError('NOT_FOUND', '消息模板不存在');
     const trackToken = randomBytes(12).toString('base64url');
     await tx.em
@@ -263,7 +259,7 @@ export class MessagingService {
     input: { templateIds: number[]; dedupePrefix: string; audience: string; params: unknown[] },
   ): Promise<number> {
     const [first, ...fallback] = input.templateIds;
-    const template = first ? await this.template(first, tx.em) : null;
+    const template = first ? await this.template(first, tx) : null;
     if (!template) throw new DomainError('NOT_FOUND', '消息模板不存在');
     const kind = dialectOf(tx.em);
     const token = randomHex24Sql(kind, 'a.member_id');
@@ -299,11 +295,11 @@ export class MessagingService {
     await this.uow.run(async (tx) => {
       await claimRequestKey(tx.em, 'message.send', input.requestId, request);
       if (!(await this.members.profile(tx.em, input.memberId))) throw notFound('会员');
-      const template = await this.template(input.templateId, tx.em);
+      const template = await this.template(input.templateId, tx);
       if (!template || !template.active)
         throw new DomainError('NOT_FOUND', '消息模板不存在或已停用');
       for (const id of input.fallbackTemplateIds)
-        if (!(await this.template(id, tx.em)))
+        if (!(await this.template(id, tx)))
           throw new DomainError('NOT_FOUND', `消息模板 ${id} 不存在`);
       if (
         await this.enqueue(tx, {
