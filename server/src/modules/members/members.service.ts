@@ -230,7 +230,8 @@ export class MembersService {
    * The member an order or an import refers to, by id, card number, phone or openid. A merged record answers for
    * the member it was merged into; a closed one for nobody.
    */
-  async resolveRef(em: EntityManager, ref: MemberRef): Promise<Member | null> {
+  async resolveRef(ref: MemberRef, tx?: Tx): Promise<Member | null> {
+    const em = tx?.em ?? this.dataSource.manager;
     let member = await em.findOneBy(Member, refWhere(ref));
     for (let hops = 0; member?.status === 'merged' && member.mergedIntoId && hops < 3; hops++)
       member = await em.findOneBy(Member, { id: member.mergedIntoId });
@@ -246,7 +247,7 @@ export class MembersService {
     input: OfflineMemberInput,
   ): Promise<{ member: Member; created: boolean }> {
     const existing =
-      (input.phone ? await this.resolveRef(tx.em, { phone: input.phone }) : null) ??
+      (input.phone ? await this.resolveRef({ phone: input.phone }, tx) : null) ??
       (input.externalRef
         ? await tx.em.findOneBy(Member, { externalRef: input.externalRef })
         : null);
@@ -287,11 +288,12 @@ export class MembersService {
    * emit `member.joined`: history is not news, and nobody should be greeted a hundred thousand times.
    */
   async resolveOrCreateOffline(
-    em: EntityManager,
+    tx: Tx,
     refs: string[],
     at: Date,
     profiles: OfflineProfiles = new Map(),
   ): Promise<Map<string, number>> {
+    const em = tx.em;
     const unique = [...new Set(refs)];
     const found = new Map<string, number>();
     await this.findByRefs(em, unique, found);

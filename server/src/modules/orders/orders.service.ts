@@ -88,7 +88,7 @@ export class OrdersService {
 
   /** Whom an order is for: the member referred to, or a new offline member for a phone not seen before. */
   private async orderingMember(tx: Tx, input: CreateOrder): Promise<Member> {
-    let member = await this.members.resolveRef(tx.em, input.member);
+    let member = await this.members.resolveRef(input.member, tx);
     if (!member && 'phone' in input.member) {
       member = (
         await this.members.findOrCreateOffline(tx, {
