@@ -49,6 +49,7 @@ const TABLE_ARGUMENT_CALLS = new Set([
   'bulkInsert',
   'upsertSelect',
   'updateFrom',
+  'truncateTable',
   'insertIgnore',
   'getRepository',
   'from',

@@ -8,6 +8,7 @@ import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
+import { insertIgnore } from '../../infra/database/dialect.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { SwrCache } from '../../infra/settings/swr-cache.js';
 import { DomainError } from '../../infra/http/domain-error.js';
@@ -220,9 +221,8 @@ export class BadgesService {
     for (let level = 1; level <= badge.thresholds.length; level++) {
       const threshold = badge.thresholds[level - 1]!;
       const [condition, value] = this.condition(badge.metric, threshold, now);
-      const verb = kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
       await this.dataSource.query(
-        `${verb} INTO member_badge (member_id, badge_id, level, awarded_at, trigger_ref) ` +
+        `${insertIgnore(kind)} INTO member_badge (member_id, badge_id, level, awarded_at, trigger_ref) ` +
           `SELECT member_id, ?, ?, ?, ? FROM member_stat WHERE ${condition}`,
         [badge.id, level, sqlInstant(kind, now), run, value],
       );

@@ -16,6 +16,7 @@ import {
   type Dialect,
 } from './lifecycle-sql.js';
 import { LifecycleService } from './lifecycle.service.js';
+import { rowLock } from '../../infra/database/dialect.js';
 
 const AGGREGATE_COLUMNS = [
   'member_id',
@@ -29,8 +30,6 @@ const AGGREGATE_COLUMNS = [
 /** The SET list that empties a member's purchase aggregates. */
 const CLEARED_AGGREGATES =
   'first_dn = NULL, last_dn = NULL, purchase_days = 0, spend = 0, win_days = 0, win_spend = 0, version = version + 1';
-const LOCK_SQL = { share: ' LOCK IN SHARE MODE', update: ' FOR UPDATE' } as const;
-
 /**
  * The per-member purchase and interaction aggregates (member_lifecycle, and lifecycle_history_agg as of another day)
  * and the state row that says which RFM window and which interaction days they cover. The aggregates are read from
@@ -54,7 +53,7 @@ export class LifecycleAggregates {
    * together with the aggregates of every member who already has orders.
    */
   async state(em: EntityManager, lock: 'share' | 'update'): Promise<LifecycleState> {
-    const lockSql = this.kind === 'mysql' ? LOCK_SQL[lock] : '';
+    const lockSql = rowLock(this.kind, lock);
     const [row] = (await em.query(
       `SELECT window_from_dn, interactions_dn, last_recompute_day, last_recompute_at
        FROM lifecycle_state WHERE id = 1${lockSql}`,

@@ -9,6 +9,7 @@ import { bulkInsert } from '../../infra/database/bulk.js';
 import { LifecycleAggregates } from './lifecycle-aggregates.js';
 import { dayNumber, type Dialect } from './lifecycle-sql.js';
 import { LifecycleService } from './lifecycle.service.js';
+import { forUpdate } from '../../infra/database/dialect.js';
 
 export type RefreshCause = 'purchase' | 'refund' | 'import' | 'join' | 'merge';
 
@@ -102,7 +103,7 @@ export class LifecycleRefresh {
       `SELECT m.id, m.stage, ${this.lifecycle.stageSql(s, dayNumber(today), 'ml')} AS stage_new
        FROM member m LEFT JOIN member_lifecycle ml ON ml.member_id = m.id
        WHERE m.id IN (${slice.map(() => '?').join(', ')}) AND m.status IN ('visitor', 'member')
-       ${this.kind === 'mysql' ? ' FOR UPDATE' : ''}`,
+       ${forUpdate(this.kind)}`,
       slice,
     )) as { id: number; stage: LifecycleStage; stage_new: LifecycleStage }[];
     return rows

@@ -3,10 +3,18 @@
  * as day numbers (days since 1970-01-01), so every age is integer subtraction and no query needs a time zone table.
  */
 import type { LifecycleSettings } from '@huoyue/shared';
-import { sqlInstant } from '../../infra/database/bulk.js';
+import {
+  type Dialect,
+  dateDaySql,
+  greatestSql,
+  instantDaySql,
+  sqlInstant,
+  updateFrom,
+  upsertSelect,
+} from '../../infra/database/dialect.js';
 import { rfmSegmentSql } from './rfm.js';
 
-export type Dialect = 'mysql' | 'sqlite';
+export type { Dialect };
 
 const DAY_MS = 86_400_000;
 
@@ -14,63 +22,11 @@ export const dayNumber = (day: string): number =>
   Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
 export const dayOf = (dn: number): string => new Date(dn * DAY_MS).toISOString().slice(0, 10);
 
-/**
- * The brand-local day number of a UTC instant column. The offset is the brand zone's offset now: exact for zones
- * without daylight saving (all of mainland China), an hour off around DST changes elsewhere (docs/lifecycle.md).
- */
-export function instantDn(kind: Dialect, column: string, offset: number): string {
-  return kind === 'mysql'
-    ? `(TO_DAYS(${column} + INTERVAL ${offset} MINUTE) - 719528)`
-    : `CAST(julianday(${column}, '${offset >= 0 ? '+' : ''}${offset} minutes') - 2440587.5 AS INTEGER)`;
-}
-
-/** The day number of a DATE column. */
-export function dateDn(kind: Dialect, column: string): string {
-  return kind === 'mysql'
-    ? `(TO_DAYS(${column}) - 719528)`
-    : `CAST(julianday(${column}) - 2440587.5 AS INTEGER)`;
-}
-
-export const greatest = (kind: Dialect, a: string, b: string) =>
-  kind === 'mysql' ? `GREATEST(${a}, ${b})` : `MAX(${a}, ${b})`;
-
-/**
- * `INSERT … SELECT` that updates the row when the member already has one. `updates` maps a column to its new
- * value, written with `NEW(col)` for the inserted value and `col` for the current one.
- */
-export function upsertSelect(
-  kind: Dialect,
-  table: string,
-  columns: string[],
-  select: string,
-  updates: Record<string, string>,
-): string {
-  const value = (col: string) => (kind === 'mysql' ? `VALUES(${col})` : `excluded.${col}`);
-  const sets = Object.entries(updates)
-    .map(([col, expr]) => `${col} = ${expr.replace(/NEW\((\w+)\)/g, (_m, c: string) => value(c))}`)
-    .join(', ');
-  const into = `INSERT INTO ${table} (${columns.join(', ')})`;
-  return kind === 'mysql'
-    ? `${into} ${select} ON DUPLICATE KEY UPDATE ${sets}`
-    : // SQLite needs a WHERE in the SELECT to tell the upsert's ON from a join's.
-      `${into} SELECT * FROM (${select}) WHERE true ON CONFLICT(member_id) DO UPDATE SET ${sets}`;
-}
-
-/** UPDATE of `table` from rows of a joined table; `set` and `where` may name both aliases `t` and `s`. */
-export function updateFrom(
-  kind: Dialect,
-  table: string,
-  source: string,
-  on: string,
-  set: string,
-  where: string,
-): string {
-  if (kind === 'mysql')
-    return `UPDATE ${table} t JOIN ${source} s ON ${on} SET ${set} WHERE ${where}`;
-  // SQLite names the assigned columns unqualified; expressions may still say t.
-  const unqualified = set.replace(/(^|,\s*)t\.(\w+)\s*=/g, '$1$2 =');
-  return `UPDATE ${table} AS t SET ${unqualified} FROM ${source} AS s WHERE ${on} AND ${where}`;
-}
+// The dialect's pieces live in infra/database/dialect.ts; the lifecycle's SQL names them as before.
+export { upsertSelect, updateFrom };
+export const instantDn = instantDaySql;
+export const dateDn = dateDaySql;
+export const greatest = greatestSql;
 
 /**
  * Per-member purchase aggregates from the orders table: a purchase day is a brand-local day with an order not fully

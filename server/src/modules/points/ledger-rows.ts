@@ -1,6 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { EarnBreakdown, LedgerType } from '@huoyue/shared';
-import type { Dialect } from '../../infra/database/bulk.js';
+import {
+  type Dialect,
+  hasRowLocks,
+  insertedValue,
+  onDuplicateKey,
+  touchUpdatedAt,
+} from '../../infra/database/dialect.js';
 import type { Tx } from '../../infra/events/unit-of-work.js';
 import { PointsAccount } from './entities/points-account.entity.js';
 import { PointsEntry } from './entities/points-entry.entity.js';
@@ -56,7 +62,7 @@ export function lockedLots(
   params: Record<string, unknown>,
 ): Promise<PointsLot[]> {
   const qb = em.getRepository(PointsLot).createQueryBuilder('l').where(where, params);
-  if (kind === 'mysql') qb.setLock('pessimistic_write');
+  if (hasRowLocks(kind)) qb.setLock('pessimistic_write');
   return qb.getMany();
 }
 
@@ -74,7 +80,7 @@ export async function consumeLots(
     .orderBy('CASE WHEN l.expires_at IS NULL THEN 1 ELSE 0 END')
     .addOrderBy('l.expires_at')
     .addOrderBy('l.id');
-  if (kind === 'mysql') qb.setLock('pessimistic_write');
+  if (hasRowLocks(kind)) qb.setLock('pessimistic_write');
   let left = points;
   for (const lot of await qb.getMany()) {
     const take = Math.min(left, lot.remaining);
@@ -134,15 +140,6 @@ export async function writeEntry(
   return [entry, account];
 }
 
-const CREDIT_UPSERT_MYSQL = `INSERT INTO points_account (member_id, balance, growth, pending, owed, version)
-  VALUES (?, ?, ?, 0, 0, 0)
-  ON DUPLICATE KEY UPDATE balance = balance + VALUES(balance), growth = growth + VALUES(growth), version = version + 1`;
-
-const CREDIT_UPSERT_SQLITE = `INSERT INTO points_account (member_id, balance, growth, pending, owed, version)
-  VALUES (?, ?, ?, 0, 0, 0)
-  ON CONFLICT (member_id) DO UPDATE SET balance = balance + excluded.balance, growth = growth + excluded.growth,
-    version = version + 1, updated_at = CURRENT_TIMESTAMP`;
-
 /**
  * A credit's change of the account row, as one upsert: an UPDATE of a missing row would leave a gap lock that
  * concurrent first credits deadlock on, and INSERT IGNORE on an existing row a shared lock that concurrent writers
@@ -155,9 +152,11 @@ export async function upsertCredit(
   points: number,
   growth: number,
 ): Promise<void> {
-  await em.query(kind === 'mysql' ? CREDIT_UPSERT_MYSQL : CREDIT_UPSERT_SQLITE, [
-    memberId,
-    points,
-    growth,
-  ]);
+  const added = (column: string) => `${column} = ${column} + ${insertedValue(kind, column)}`;
+  const set = `${added('balance')}, ${added('growth')}, version = version + 1${touchUpdatedAt(kind)}`;
+  await em.query(
+    `INSERT INTO points_account (member_id, balance, growth, pending, owed, version)
+     VALUES (?, ?, ?, 0, 0, 0) ${onDuplicateKey(kind, ['member_id'], set)}`,
+    [memberId, points, growth],
+  );
 }
