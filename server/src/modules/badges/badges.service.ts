@@ -418,7 +418,7 @@ export class BadgesService {
     triggerRef: string,
     at: Date,
   ): Promise<void> {
-    if (badge.rewardPoints > 0 && (await this.members.canEarn(tx.em, memberId))) {
+    if (badge.rewardPoints > 0 && (await this.members.canEarn(memberId, tx))) {
       await this.points.credit(tx, {
         memberId,
         type: 'reward',

@@ -314,9 +314,7 @@ export class MemberDaysService {
     const needsProfile = candidates.some(
       (d) => d.audience.tiers.length > 0 || d.audience.stages.length > 0,
     );
-    const p = needsProfile
-      ? (profile ?? (await this.members.profile(this.dataSource.manager, memberId)))
-      : null;
+    const p = needsProfile ? (profile ?? (await this.members.profile(memberId))) : null;
     return candidates.filter((d) => inAudience(d, p));
   }
 
@@ -356,7 +354,7 @@ export class MemberDaysService {
   }
 
   async next(memberId: number, now = new Date()): Promise<OccurrenceView | null> {
-    const profile = await this.members.profile(this.dataSource.manager, memberId);
+    const profile = await this.members.profile(memberId);
     const days = (await this.cache.get()).filter((d) => d.active && inAudience(d, profile));
     if (days.length === 0) return null;
     const upcoming = await this.dataSource.getRepository(MemberDayOccurrence).find({

@@ -77,8 +77,8 @@ export class JoinSettingsService {
         });
     }
     return this.uow.run(async (tx) => {
-      const before = await this.settings.get(KEY, settingsSchema, DEFAULTS, tx.em);
-      const after = await this.settings.set(tx.em, KEY, settingsSchema, input);
+      const before = await this.settings.get(KEY, settingsSchema, DEFAULTS, tx);
+      const after = await this.settings.set(tx, KEY, settingsSchema, input);
       await this.audit.record(tx, actor, {
         action: 'members.join_settings.update',
         entityType: 'setting',

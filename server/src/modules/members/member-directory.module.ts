@@ -1,7 +1,8 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { LifecycleStage } from '@huoyue/shared';
 import { MemberStatusChecker } from '../../infra/auth/auth.guard.js';
+import type { Tx } from '../../infra/events/unit-of-work.js';
 import { MemberDirectory, type MemberContact, type MemberProfile } from './member-directory.js';
 import { MemberSessionStatus } from './member-session-status.js';
 import { CardCodeService } from './card-code.service.js';
@@ -52,8 +53,8 @@ export class MemberTableDirectory extends MemberDirectory {
     return rows.map((r) => Number(r.id));
   }
 
-  async profile(em: EntityManager, memberId: number): Promise<MemberProfile | null> {
-    const [row] = (await em.query(
+  async profile(memberId: number, tx?: Tx): Promise<MemberProfile | null> {
+    const [row] = (await (tx?.em ?? this.dataSource.manager).query(
       `SELECT status, tier_code, stage, earning_blocked, openid, unionid, phone, nickname, card_no,
        joined_at FROM member WHERE id = ?`,
       [memberId],

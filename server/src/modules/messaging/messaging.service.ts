@@ -76,14 +76,14 @@ export class MessagingService {
       SETTINGS_KEY,
       messagingSettings,
       DEFAULT_MESSAGING_SETTINGS,
-      tx?.em,
+      tx,
     );
   }
 
   setSettings(actor: Actor, input: MessagingSettings): Promise<MessagingSettings> {
     return this.uow.run(async (tx) => {
       const before = await this.settings(tx);
-      const after = await this.settingsService.set(tx.em, SETTINGS_KEY, messagingSettings, input);
+      const after = await this.settingsService.set(tx, SETTINGS_KEY, messagingSettings, input);
       await this.audit.record(tx, actor, {
         action: 'messaging.settings',
         entityType: 'settings',
@@ -294,7 +294,7 @@ export class MessagingService {
     const { requestId: _key, ...request } = input;
     await this.uow.run(async (tx) => {
       await claimRequestKey(tx.em, 'message.send', input.requestId, request);
-      if (!(await this.members.profile(tx.em, input.memberId))) throw notFound('会员');
+      if (!(await this.members.profile(input.memberId, tx))) throw notFound('会员');
       const template = await this.template(input.templateId, tx);
       if (!template || !template.active)
         throw new DomainError('NOT_FOUND', '消息模板不存在或已停用');

@@ -68,7 +68,7 @@ export class SendDecision {
       // (a plain read before the lock would fix MariaDB's snapshot before that decision committed).
       const prefs = await this.lockPreferences(tx.em, message.memberId);
       const template = await tx.em.findOneBy(MessageTemplate, { id: message.templateId });
-      const profile = await this.members.profile(tx.em, message.memberId);
+      const profile = await this.members.profile(message.memberId, tx);
       const suppress = async (
         reason: string,
         outcome: 'suppressed' | 'failed' = 'suppressed',

@@ -85,12 +85,12 @@ export class PointsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  rules(em?: EntityManager): Promise<PointsRules> {
-    return this.settings.get(POINTS_RULES_KEY, pointsRules, DEFAULT_POINTS_RULES, em);
+  rules(tx?: Tx): Promise<PointsRules> {
+    return this.settings.get(POINTS_RULES_KEY, pointsRules, DEFAULT_POINTS_RULES, tx);
   }
 
-  setRules(em: EntityManager, value: z.input<typeof pointsRules>): Promise<PointsRules> {
-    return this.settings.set(em, POINTS_RULES_KEY, pointsRules, value);
+  setRules(tx: Tx, value: z.input<typeof pointsRules>): Promise<PointsRules> {
+    return this.settings.set(tx, POINTS_RULES_KEY, pointsRules, value);
   }
 
   /** Staff add or take points by hand, with a reason; audited; a retried request (same requestId) applies once. */
@@ -116,7 +116,7 @@ export class PointsService {
               throw new DomainError('CONFLICT', '该请求编号已用于另一次调整');
             return existing;
           }
-          if (!(await this.members.canHoldPoints(tx.em, memberId)))
+          if (!(await this.members.canHoldPoints(memberId, tx)))
             throw new DomainError('NOT_FOUND', '会员不存在或已注销');
           const source = {
             memberId,
@@ -189,7 +189,7 @@ export class PointsService {
     ).filter((b): b is { name: string; multiplier: number } => b !== null && b.multiplier > 0);
     const breakdown = computeOrderPoints(input.amount, rules, input.tierMultiplier, bonuses);
     // A blacklisted member's orders are recorded and earn nothing (no points, no growth).
-    if (!(await this.members.canEarn(tx.em, input.memberId)))
+    if (!(await this.members.canEarn(input.memberId, tx)))
       return {
         points: 0,
         growth: 0,
@@ -304,7 +304,7 @@ export class PointsService {
     if (existing) return existing;
     if (!Number.isInteger(input.points) || input.points < 0)
       throw new Error(`credit of ${input.points} points`);
-    if (input.type === 'reward' && !(await this.members.canEarn(tx.em, input.memberId)))
+    if (input.type === 'reward' && !(await this.members.canEarn(input.memberId, tx)))
       throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法获得积分，如有疑问请联系客服');
     const growth = input.growth ?? 0;
     await upsertCredit(tx.em, this.config.database.kind, input.memberId, input.points, growth);
