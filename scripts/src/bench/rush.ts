@@ -65,6 +65,17 @@ async function burst(
   return { ms: performance.now() - started, statuses, failed };
 }
 
+/** Milliseconds from `since` until the outbox has nothing undelivered (health's backlog), polled every 50 ms. */
+async function consumersCaughtUp(api: string, since: number): Promise<number> {
+  for (;;) {
+    const health = (await (await fetch(`${api}/health`)).json()) as {
+      outbox: { undelivered: number };
+    };
+    if (health.outbox.undelivered === 0) return performance.now() - since;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const show = (b: Burst) =>
   [...b.statuses]
     .sort(([x], [y]) => x - y)
@@ -121,10 +132,12 @@ await BenchRun.each(dialects, async (bench) => {
   await new Promise((r) => setTimeout(r, 2000));
   const bareCheckin = await burst(memberCount, bare);
   await new Promise((r) => setTimeout(r, 1000));
+  const checkinStarted = performance.now();
   const rushCheckin = await burst(memberCount, (i) => ({
     url: `${api}/checkins`,
     token: tokens[i % tokens.length],
   }));
+  const caughtUp = await consumersCaughtUp(api, checkinStarted);
 
   const row = (what: string, real: Burst, base: Burst) =>
     `| ${bench.dialect} | ${what} | ${memberCount.toLocaleString('en')} | ${real.ms.toFixed(0)} | ${base.ms.toFixed(0)} | ${(real.ms / base.ms).toFixed(2)} | ${show(real)} |`;
@@ -139,6 +152,14 @@ await BenchRun.each(dialects, async (bench) => {
   const [left] = (await check.query('SELECT stock FROM mall_item WHERE id = ?', [hot.id])) as {
     stock: number;
   }[];
+  const [facts] = (await check.query(
+    'SELECT COALESCE(SUM(checkins), 0) AS n FROM member_stat',
+  )) as {
+    n: number | string;
+  }[];
+  notes.push(
+    `${bench.dialect}: the check-ins' consumers (badge facts, member days, campaigns) caught up ${caughtUp.toFixed(0)} ms after the rush began; badge facts count ${Number(facts!.n).toLocaleString('en')} check-ins`,
+  );
   await check.destroy();
   const answeredSold = rushRedeem.statuses.get(201) ?? rushRedeem.statuses.get(200) ?? 0;
   const ok = Number(sold!.n) === stock && Number(left!.stock) === 0 && answeredSold === stock;

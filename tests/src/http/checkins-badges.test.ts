@@ -6,6 +6,7 @@ import { Checkin } from '@huoyue/server/dist/modules/checkins/checkin.entity.js'
 import { CheckinsService } from '@huoyue/server/dist/modules/checkins/checkins.service.js';
 import { BadgesService } from '@huoyue/server/dist/modules/badges/badges.service.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
+import { EventBus } from '@huoyue/server/dist/infra/events/event-bus.js';
 import { sqlInstant } from '@huoyue/server/dist/infra/database/bulk.js';
 import { joinedMember, loginVisitor, staffLogin, expectError } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -127,6 +128,30 @@ describe('check-ins, badges and leaderboards', () => {
     );
   });
 
+  it('a rush of 40 members, one of them pressing 10 times: written in groups, each member once, nobody refused for another', async () => {
+    const members = await Promise.all(Array.from({ length: 40 }, () => joinedMember(server)));
+    const presses = [...members, ...Array.from({ length: 9 }, () => members[0]!)];
+    const results = await Promise.allSettled(
+      presses.map((m) => m.api.call(e.checkin, { body: {} })),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.flatMap((r) =>
+      r.status === 'rejected' ? [(r.reason as ApiError).code] : [],
+    );
+    assert.equal(ok.length, 40, JSON.stringify(refused));
+    assert.deepEqual(
+      refused,
+      Array.from({ length: 9 }, () => 'ALREADY_CHECKED_IN'),
+    );
+    for (const r of ok) assert.equal(r.value.points, 5, 'the first day of the ladder');
+    const balances = await Promise.all(members.map((m) => m.api.call(p.summary)));
+    assert.deepEqual(
+      balances.map((b) => b.balance),
+      members.map(() => 5),
+    );
+    assert.deepEqual((await checkLedger(server.dataSource)).discrepancies, []);
+  });
+
   it('streak and ladder over a cycle: day 7 pays 50 and the streak badge, a broken streak restarts the cycle', async () => {
     const m = await joinedMember(server);
     const start = '2026-04-01';
@@ -160,6 +185,48 @@ describe('check-ins, badges and leaderboards', () => {
       'ladder points plus the 3- and 5-check-in levels of 签到达人',
     );
     assert.deepEqual((await checkLedger(server.dataSource)).discrepancies, []);
+  });
+
+  it('check-ins consumed in one batch award what one at a time awards (levels to the day that reached them, the ladder badge)', async () => {
+    const alone = await joinedMember(server);
+    const batched = await joinedMember(server);
+    const start = '2026-07-01';
+    for (let i = 0; i < 8; i++) await checkInOn(alone.member.id, addDays(start, i));
+    // The same eight days with nobody consuming (a crash, or consumers behind): the sweep then hands the badges
+    // consumer all eight in one batch.
+    const bus = server.app.get(EventBus);
+    bus.configure({ deliverAfterCommit: false });
+    try {
+      for (let i = 0; i < 8; i++)
+        await checkins.checkIn(
+          batched.member.id,
+          { ip: '10.0.0.2', deviceId: null },
+          new Date(`${addDays(start, i)}T10:00:00+08:00`),
+        );
+    } finally {
+      bus.configure({ deliverAfterCommit: true });
+    }
+    await bus.sweep(new Date(Date.now() + 60_000));
+    const awards = async (memberId: number) =>
+      (
+        (await server.dataSource.query(
+          `SELECT b.code, mb.level, mb.trigger_ref FROM member_badge mb JOIN badge b ON b.id = mb.badge_id
+           WHERE mb.member_id = ? ORDER BY b.code, mb.level`,
+          [memberId],
+        )) as { code: string; level: number; trigger_ref: string }[]
+      ).map((r) => `${r.code}:${r.level}:${r.trigger_ref.split(':').pop()}`);
+    const expected = await awards(alone.member.id);
+    assert.ok(expected.includes(`streak-7:1:${addDays(start, 6)}`), expected.join());
+    assert.deepEqual(await awards(batched.member.id), expected);
+    const stat = async (memberId: number) =>
+      (
+        (await server.dataSource.query(
+          'SELECT checkins, best_streak FROM member_stat WHERE member_id = ?',
+          [memberId],
+        )) as { checkins: number; best_streak: number }[]
+      ).map((r) => [Number(r.checkins), Number(r.best_streak)]);
+    assert.deepEqual(await stat(batched.member.id), [[8, 8]]);
+    assert.deepEqual(await stat(batched.member.id), await stat(alone.member.id));
   });
 
   /** A member who joined `days` ago (made-up days must not be before joining). */

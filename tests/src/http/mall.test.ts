@@ -82,7 +82,10 @@ describe('points mall: redemptions under a rush, limits, payment, fulfilment', (
     ).length;
     const other = results
       .filter((r) => r.status === 'rejected' && (r.reason as ApiError).code !== 'OUT_OF_STOCK')
-      .map((r) => String((r as PromiseRejectedResult).reason));
+      .map((r) => {
+        const e = (r as PromiseRejectedResult).reason as ApiError;
+        return `${String(e)} ${String(e.details ?? '')}`;
+      });
     assert.deepEqual(other.slice(0, 3), []);
     assert.deepEqual({ ok, out }, { ok: 100, out: 900 });
     assert.equal((await owner.call(m.listItems)).items.find((i) => i.id === hot.id)!.stock, 0);

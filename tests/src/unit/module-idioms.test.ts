@@ -12,9 +12,9 @@ const kinds = (file: string, text: string) =>
 describe('module-idiom check', () => {
   test('a service that takes a Tx and asks infra/database for dialect SQL passes', () => {
     const text = `
-      import { insertIgnore, dialectOf } from '../../infra/database/dialect.js';
+      import { insertIgnoreVerb, dialectOf } from '../../infra/database/dialect.js';
       export class GoodService {
-        async write(tx: Tx, id: number) { return tx.em.query(insertIgnore(dialectOf(tx.em)) + ' INTO t'); }
+        async write(tx: Tx, id: number) { return tx.em.query(insertIgnoreVerb(dialectOf(tx.em)) + ' INTO t'); }
         async read(id: number, tx?: Tx) { return (tx?.em ?? this.ds.manager).find(T); }
         private async helper(em: EntityManager) { return em; }
       }`;

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { type Dialect, insertIgnore, localDateSql, quoteName, sqlInstant } from './dialect.js';
+import { type Dialect, insertIgnoreVerb, localDateSql, quoteName, sqlInstant } from './dialect.js';
 
 // The dialect's pieces were first written here; modules keep importing them from bulk.js.
 export { type Dialect, localDateSql, sqlInstant };
@@ -22,7 +22,7 @@ export async function bulkInsert(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const q = (name: string) => quoteName(kind, name);
-  const verb = options.ignore ? insertIgnore(kind) : 'INSERT';
+  const verb = options.ignore ? insertIgnoreVerb(kind) : 'INSERT';
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   let inserted = 0;
@@ -38,6 +38,34 @@ export async function bulkInsert(
     }
   }
   return inserted;
+}
+
+/**
+ * One multi-row INSERT in the caller's transaction; answers the id of each row, in order. A simple multi-row
+ * INSERT takes consecutive AUTO_INCREMENT values on InnoDB in every lock mode (MySQL reports the first, SQLite the
+ * last). Not on TiDB, where ids are allocated per server (docs/scale-out.md): callers must not depend on it there.
+ */
+export async function insertReturningIds(
+  em: EntityManager,
+  kind: Dialect,
+  table: string,
+  columns: string[],
+  rows: unknown[][],
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  if (!em.queryRunner) throw new Error('insertReturningIds() needs a transaction');
+  const q = (name: string) => quoteName(kind, name);
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const sql = `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
+  const result = await em.queryRunner.query(sql, rows.flat(), true);
+  if (result.affected !== rows.length)
+    throw new Error(`insert into ${table}: ${result.affected} rows of ${rows.length}`);
+  const raw = result.raw as { insertId?: number } | number | bigint;
+  const first =
+    kind === 'mysql'
+      ? Number((raw as { insertId: number }).insertId)
+      : Number(raw as number | bigint) - rows.length + 1;
+  return rows.map((_, i) => first + i);
 }
 
 /** `IN (?, ?, …)` placeholders for a list. */

@@ -1,5 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { dialectOf, onDuplicateKey, quoteName } from './dialect.js';
+import { dialectOf, flavourOf, hasInsertReturning, onDuplicateKey, quoteName } from './dialect.js';
 
 /**
  * Limits kept by the database. A limit ("2 makeups a month", "3 members per device per day", "2 coupons of this
@@ -95,9 +95,15 @@ export async function takeSlot<E extends ObjectLiteral>(
   const keys = r.keyColumns.map(r.quote);
   const upsert = `INSERT INTO ${r.quote(r.table)} (${columns}) VALUES (${tuple})
        ${onDuplicateKey(dialectOf(em), keys, `${count} = ${count} + ?`)}`;
-  await em.query(upsert, [...values, n]);
-  // Our own write is visible to us whatever the isolation level: the count as it now stands, ours included.
-  const used = (await readCount(em, r))!;
+  // The count as it now stands, ours included: answered by the upsert itself where INSERT has RETURNING (MariaDB,
+  // SQLite); MySQL 8 reads it back (our own write is visible to us whatever the isolation level).
+  const used = hasInsertReturning(flavourOf(em))
+    ? Number(
+        (
+          (await em.query(`${upsert} RETURNING ${count} AS n`, [...values, n])) as { n: number }[]
+        )[0]!.n,
+      )
+    : await em.query(upsert, [...values, n]).then(async () => (await readCount(em, r))!);
   if (used <= options.limit) return true;
   await em.query(`UPDATE ${r.quote(r.table)} SET ${count} = ${count} - ? WHERE ${whereKeys(r)}`, [
     n,

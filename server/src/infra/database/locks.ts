@@ -46,3 +46,16 @@ export async function lockOrCreate<E extends ObjectLiteral>(
     entries.map(([, v]) => (typeof v === 'boolean' ? Number(v) : v)),
   );
 }
+
+/** Reads many rows for update inside a transaction (row locks on MySQL/MariaDB; SQLite has one writer). */
+export function findForUpdate<E extends ObjectLiteral>(
+  em: EntityManager,
+  entity: EntityTarget<E>,
+  where: FindOptionsWhere<E>,
+): Promise<E[]> {
+  const locking = em.connection.options.type !== 'better-sqlite3';
+  return em.find(entity, {
+    where,
+    ...(locking ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+  });
+}

@@ -20,6 +20,9 @@ export class SqliteGate {
     let release!: () => void;
     this.tail = new Promise<void>((resolve) => (release = resolve));
     await previous;
+    // better-sqlite3 answers synchronously, so a chain of transactions (an import's batches, a queue of consumers)
+    // would only ever yield to microtasks and starve HTTP for seconds: give the event loop a turn before each one.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const token = Symbol('sqlite-exclusive');
     this.holder = token;
     try {

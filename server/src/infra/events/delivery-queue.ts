@@ -21,6 +21,8 @@ export class DeliveryQueue {
   private readonly running: (Promise<void> | undefined)[];
   private waiting = 0;
   private closed = false;
+  /** Ids queued or being delivered here: `EventBus.drain` leaves them to this queue. */
+  private readonly held = new Set<number>();
 
   constructor(
     private readonly deliver: (rows: QueuedEvent[]) => Promise<void>,
@@ -41,6 +43,7 @@ export class DeliveryQueue {
     for (const row of taken) {
       const lane = laneOf(row, this.lanes.length);
       this.lanes[lane]!.push(row);
+      this.held.add(row.id);
       this.waiting++;
       this.start(lane);
     }
@@ -61,6 +64,7 @@ export class DeliveryQueue {
     this.closed = true;
     for (const lane of this.lanes) {
       this.waiting -= lane.length;
+      for (const row of lane) this.held.delete(row.id);
       lane.length = 0;
     }
     await this.idle();
@@ -68,6 +72,11 @@ export class DeliveryQueue {
 
   get size(): number {
     return this.waiting;
+  }
+
+  /** Whether this event is queued or being delivered here. */
+  holds(id: number): boolean {
+    return this.held.has(id);
   }
 
   private start(lane: number): void {
@@ -91,6 +100,8 @@ export class DeliveryQueue {
       } catch (err) {
         // Whatever was not marked delivered stays in the outbox: the sweep finds it after the grace period.
         this.onError(err);
+      } finally {
+        for (const row of batch) this.held.delete(row.id);
       }
     }
   }

@@ -10,8 +10,9 @@ import { DomainEventDelivery, DomainEventRow } from './domain-event.entity.js';
 import type { DomainEventMap, DomainEventName } from './event-map.js';
 import { DeliveryQueue, type DeliveryQueueSettings, type QueuedEvent } from './delivery-queue.js';
 import { DomainEventHandlers } from './handlers.js';
+import { groupBy, type HandlerFailureLog, type Outcome, runHandler } from './handler-runs.js';
 
-export { OnDomainEvent } from './handlers.js';
+export { OnDomainEvent, OnDomainEvents } from './handlers.js';
 
 /** A payload field of a set-based event: a SQL expression over the SELECT's rows, or a value bound as a parameter. */
 export type EventField = { sql: string } | string | number | boolean | null;
@@ -161,20 +162,32 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   /**
-   * Delivers events that were just committed, in-process: the handlers of an event run concurrently, each alone.
-   * Events all of whose handlers succeeded are marked delivered with one UPDATE; for the others a delivery row per
-   * handler records who succeeded and who is retried (with backoff) by the sweep. Never throws: a failure here is
-   * logged and left to the sweep, never turned into the failure of the committed command.
+   * Delivers events that were just committed, in-process. Events are grouped by name (in commit order); the handlers
+   * of one name run concurrently, a batch handler (`@OnDomainEvents`) once for the group, a single one event by
+   * event. Events all of whose handlers succeeded are marked delivered with one UPDATE; for the others a delivery row
+   * per handler records who succeeded and who is retried (with backoff) by the sweep. Never throws: a failure here
+   * is logged and left to the sweep, never turned into the failure of the committed command.
    */
   async dispatch(rows: Pick<DomainEventRow, 'id' | 'name' | 'payload'>[]): Promise<void> {
     try {
       const now = new Date();
+      const byEvent = new Map<number, Outcome[]>(rows.map((r) => [r.id, []]));
+      for (const [name, group] of groupBy(rows, (r) => r.name)) {
+        const items = group.map((r) => ({
+          id: r.id,
+          payload: JSON.parse(r.payload) as unknown,
+          attempt: 1,
+        }));
+        const results = await Promise.all(
+          this.handlers.of(name).map((h) => runHandler(h, items, this.logFailure(name))),
+        );
+        for (const outcome of results.flat()) byEvent.get(outcome.eventId)!.push(outcome);
+      }
       const complete: number[] = [];
       const partial: DeliveryRecord[] = [];
-      for (const row of rows) {
-        const results = await this.runAll(row);
-        if (results.every((r) => r.error === undefined)) complete.push(row.id);
-        else partial.push(...results.map((r) => this.record(row.id, r, now)));
+      for (const [id, outcomes] of byEvent) {
+        if (outcomes.every((o) => o.error === undefined)) complete.push(id);
+        else partial.push(...outcomes.map((o) => this.record(o, now)));
       }
       await this.markDispatched(complete, now);
       await bulkInsert(
@@ -213,8 +226,12 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
         [from],
       )) as { id: number | string; name: string; payload: string }[];
       if (rows.length === 0) return delivered;
-      await this.dispatch(rows.map((r) => ({ ...r, id: Number(r.id) })));
-      delivered += rows.length;
+      // Events committed meanwhile by commands of this process are their queue's to deliver, not twice.
+      const mine = rows
+        .map((r) => ({ ...r, id: Number(r.id) }))
+        .filter((r) => !this.queue?.holds(r.id));
+      await this.dispatch(mine);
+      delivered += mine.length;
       from = Number(rows[rows.length - 1]!.id);
     }
   }
@@ -259,36 +276,20 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
     }
   }
 
-  /** Runs every handler of an event, concurrently; answers each one's outcome. */
-  private async runAll(row: Pick<DomainEventRow, 'id' | 'name' | 'payload'>): Promise<Outcome[]> {
-    const payload = JSON.parse(row.payload) as unknown;
-    return Promise.all(
-      this.handlers.of(row.name).map((h) => this.runOne(row, h.name, () => h.run(payload), 1)),
-    );
-  }
-
-  private async runOne(
-    row: Pick<DomainEventRow, 'id' | 'name'>,
-    handler: string,
-    run: () => Promise<void>,
-    attempt: number,
-  ): Promise<Outcome> {
-    try {
-      await run();
-      return { handler, attempt };
-    } catch (err) {
+  private logFailure(event: string): HandlerFailureLog {
+    return (err, c) =>
       this.logger.warn(
-        { err, event: row.name, id: row.id, handler, attempts: attempt },
-        'domain event handler failed; will retry',
+        { err, event, id: c.eventId, handler: c.handler, attempts: c.attempt, batch: c.batch },
+        c.batch > 1
+          ? 'domain event batch failed; running its events one by one'
+          : 'domain event handler failed; will retry',
       );
-      return { handler, attempt, error: String(err).slice(0, 500) };
-    }
   }
 
-  private record(eventId: number, outcome: Outcome, now: Date): DeliveryRecord {
+  private record(outcome: Outcome, now: Date): DeliveryRecord {
     const failed = outcome.error !== undefined;
     return {
-      eventId,
+      eventId: outcome.eventId,
       handler: outcome.handler,
       deliveredAt: failed ? null : now,
       nextAttemptAt: failed ? new Date(now.getTime() + backoffMs(outcome.attempt)) : null,
@@ -355,25 +356,31 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
       name: string;
       payload: string;
     }[];
-    const touched = new Set<number>();
-    for (const d of due) {
-      const eventId = Number(d.eventId);
-      if (!(await this.claim(eventId, d.handler, now))) continue;
-      touched.add(eventId);
-      const handler = this.handlers.named(d.name, d.handler);
-      if (!handler)
-        this.logger.warn({ event: d.name, id: eventId, handler: d.handler }, 'no such handler now');
-      const outcome: Outcome = handler
-        ? await this.runOne(
-            { id: eventId, name: d.name },
-            d.handler,
-            () => handler.run(JSON.parse(d.payload) as unknown),
-            Number(d.attempts) + 1,
-          )
-        : { handler: d.handler, attempt: Number(d.attempts) + 1 }; // removed by a deploy: nothing to run
-      await this.settle(this.record(eventId, outcome, now), outcome.attempt);
+    const claimed: typeof due = [];
+    for (const d of due) if (await this.claim(Number(d.eventId), d.handler, now)) claimed.push(d);
+    // The same batch path as after commit: each handler takes its claimed events at once, one by one on failure.
+    for (const group of groupBy(claimed, (d) => `${d.name} ${d.handler}`).values()) {
+      const { name, handler: handlerName } = group[0]!;
+      const items = group.map((d) => ({
+        id: Number(d.eventId),
+        payload: JSON.parse(d.payload) as unknown,
+        attempt: Number(d.attempts) + 1,
+      }));
+      const handler = this.handlers.named(name, handlerName);
+      if (!handler) this.logger.warn({ event: name, handler: handlerName }, 'no such handler now');
+      const outcomes: Outcome[] = handler
+        ? await runHandler(handler, items, this.logFailure(name))
+        : // Removed by a deploy: nothing to run.
+          items.map((i) => ({ eventId: i.id, handler: handlerName, attempt: i.attempt }));
+      await this.settleDelivered(
+        handlerName,
+        outcomes.filter((o) => o.error === undefined).map((o) => o.eventId),
+        now,
+      );
+      for (const o of outcomes.filter((x) => x.error !== undefined))
+        await this.settle(this.record(o, now), o.attempt);
     }
-    await this.completeEvents([...touched], now);
+    await this.completeEvents([...new Set(claimed.map((d) => Number(d.eventId)))], now);
     return due.length;
   }
 
@@ -390,6 +397,18 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
       )
       .execute();
     return result.affected === 1;
+  }
+
+  /** Records a handler's successful deliveries with one UPDATE. */
+  private async settleDelivered(handler: string, ids: number[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE domain_event_delivery
+       SET attempts = attempts + 1, claimed_until = NULL, delivered_at = ?, next_attempt_at = NULL,
+           last_error = NULL
+       WHERE handler = ? AND event_id IN (${placeholders(ids.length)})`,
+      [sqlInstant(this.kind, now), handler, ...ids],
+    );
   }
 
   private async settle(d: DeliveryRecord, attempts: number): Promise<void> {
@@ -427,12 +446,6 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
     );
     await this.dataSource.query('DELETE FROM domain_event WHERE dispatched_at < ?', [cutoff]);
   }
-}
-
-interface Outcome {
-  handler: string;
-  attempt: number;
-  error?: string;
 }
 
 interface DeliveryRecord {

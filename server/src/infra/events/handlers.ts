@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { DomainEventName } from './event-map.js';
 
 const HANDLES = 'huoyue:domain-event-handles';
+const HANDLES_MANY = 'huoyue:domain-event-handles-many';
 
 /**
  * Subscribes a method to a domain event. The handler is named `Class.method` (stable across deploys: delivery is
@@ -16,10 +17,27 @@ export const OnDomainEvent =
     Reflect.defineMetadata(HANDLES, [...names, name], fn);
   };
 
+/**
+ * Subscribes a method to a domain event, taking its events a batch at a time (an array of payloads, in the order
+ * they were committed), so it can work set-based: one statement per batch where possible. The result must be the
+ * same as one call per event in that order, and idempotent per event: when a batch fails, its events are run again
+ * one by one (each as a batch of one), so one bad event does not hold the others back.
+ */
+export const OnDomainEvents =
+  (name: DomainEventName): MethodDecorator =>
+  (_target, _key, descriptor) => {
+    const fn = descriptor.value as object;
+    const names = (Reflect.getMetadata(HANDLES_MANY, fn) as string[] | undefined) ?? [];
+    Reflect.defineMetadata(HANDLES_MANY, [...names, name], fn);
+  };
+
 export interface DomainEventHandler {
   /** `Class.method`: the key of its delivery rows. */
   readonly name: string;
-  run(payload: unknown): Promise<void>;
+  /** Takes many events in one call (`@OnDomainEvents`); otherwise `run` is called once per event. */
+  readonly batch: boolean;
+  /** Handles these events: one call for a batch handler; a single handler is given exactly one. */
+  run(payloads: unknown[]): Promise<void>;
 }
 
 /** The handlers of each domain event, found once among the application's providers. */
@@ -53,9 +71,18 @@ export class DomainEventHandlers {
       const proto = Object.getPrototypeOf(instance) as object;
       for (const method of this.scanner.getAllMethodNames(proto)) {
         const fn = (proto as Record<string, unknown>)[method];
-        const events =
-          typeof fn === 'function' ? (Reflect.getMetadata(HANDLES, fn) as string[]) : [];
-        for (const event of events ?? []) {
+        if (typeof fn !== 'function') continue;
+        const call = fn as (p: unknown) => unknown;
+        const subscriptions = [
+          ...((Reflect.getMetadata(HANDLES, fn) as string[] | undefined) ?? []).map((event) => ({
+            event,
+            batch: false,
+          })),
+          ...((Reflect.getMetadata(HANDLES_MANY, fn) as string[] | undefined) ?? []).map(
+            (event) => ({ event, batch: true }),
+          ),
+        ];
+        for (const { event, batch } of subscriptions) {
           const name = `${instance.constructor.name}.${method}`;
           if (this.byName.has(`${event} ${name}`)) {
             this.logger.warn({ event, handler: name }, 'handler registered twice; running it once');
@@ -63,8 +90,10 @@ export class DomainEventHandlers {
           }
           const handler: DomainEventHandler = {
             name,
-            run: async (payload) => {
-              await (fn as (p: unknown) => unknown).call(instance, payload);
+            batch,
+            run: async (payloads) => {
+              if (batch) await call.call(instance, payloads);
+              else for (const p of payloads) await call.call(instance, p);
             },
           };
           this.byName.set(`${event} ${name}`, handler);

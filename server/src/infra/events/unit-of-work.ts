@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { insertReturningIds } from '../database/bulk.js';
 import { sqliteGate } from '../database/sqlite-gate.js';
 import { DomainEventRow } from './domain-event.entity.js';
 import { EventBus } from './event-bus.js';
@@ -27,6 +28,23 @@ export class Tx {
     });
     await this.em.insert(DomainEventRow, row);
     this.outbox.push(row);
+  }
+
+  /** Many events of one kind, written with one multi-row INSERT in this transaction; delivered like `publish`. */
+  async publishMany<K extends DomainEventName>(
+    name: K,
+    payloads: DomainEventMap[K][],
+  ): Promise<void> {
+    const json = payloads.map((p) => JSON.stringify(p));
+    const kind = this.em.connection.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+    const ids = await insertReturningIds(
+      this.em,
+      kind,
+      'domain_event',
+      ['name', 'payload'],
+      json.map((payload) => [name, payload]),
+    );
+    ids.forEach((id, i) => this.outbox.push({ id, name, payload: json[i]! } as DomainEventRow));
   }
 }
 

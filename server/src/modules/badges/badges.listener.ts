@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { OnDomainEvent } from '../../infra/events/event-bus.js';
+import { OnDomainEvent, OnDomainEvents } from '../../infra/events/event-bus.js';
 import type { DomainEventMap } from '../../infra/events/event-map.js';
 import { TierService } from '../members/index.js';
+import { BadgeBatch } from './badge-batch.js';
 import { checkinChange } from './badge-metrics.js';
 import { BadgesService } from './badges.service.js';
 
@@ -11,28 +12,35 @@ export class BadgesListener {
   constructor(
     private readonly badges: BadgesService,
     private readonly tiers: TierService,
+    private readonly batch: BadgeBatch,
   ) {}
 
-  @OnDomainEvent('checkin.created')
-  onCheckin(e: DomainEventMap['checkin.created']) {
-    return this.badges.apply(
-      `checkin:${e.memberId}:${e.day}`,
-      e.memberId,
-      checkinChange(e.streak),
-      e.triggerRef,
-      e.badgeCode,
+  /** A batch of check-ins (a morning's rush) in one transaction, as BadgeBatch does for orders. */
+  @OnDomainEvents('checkin.created')
+  onCheckin(events: DomainEventMap['checkin.created'][]) {
+    return this.batch.apply(
+      events.map((e) => ({
+        eventKey: `checkin:${e.memberId}:${e.day}`,
+        memberId: e.memberId,
+        change: checkinChange(e.streak),
+        triggerRef: e.triggerRef,
+        at: new Date(e.at),
+        direct: e.badgeCode,
+      })),
     );
   }
 
-  @OnDomainEvent('order.paid')
-  onOrder(e: DomainEventMap['order.paid']) {
-    return this.badges.apply(
-      `order:${e.orderNo}`,
-      e.memberId,
-      { purchases: 1, spend: e.amount },
-      `order:${e.orderNo}`,
-      null,
-      new Date(Math.min(Date.parse(e.paidAt), Date.now())),
+  /** A batch of orders in one transaction (BadgeBatch: the same facts and awards as one at a time). */
+  @OnDomainEvents('order.paid')
+  onOrder(events: DomainEventMap['order.paid'][]) {
+    return this.batch.apply(
+      events.map((e) => ({
+        eventKey: `order:${e.orderNo}`,
+        memberId: e.memberId,
+        change: { purchases: 1, spend: e.amount },
+        triggerRef: `order:${e.orderNo}`,
+        at: new Date(Math.min(Date.parse(e.paidAt), Date.now())),
+      })),
     );
   }
 

@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
 import { MembersModule } from '../members/members.module.js';
 import { PointsModule } from '../points/points.module.js';
+import { BadgeBatch } from './badge-batch.js';
 import { BadgePreview } from './badge-preview.js';
 import { BadgesController } from './badges.controller.js';
 import { BadgesListener } from './badges.listener.js';
@@ -12,7 +13,7 @@ import { BadgesPersonalData } from './personal-data.js';
 @Module({
   imports: [MembersModule, PointsModule],
   controllers: [BadgesController],
-  providers: [BadgesPersonalData, BadgesService, BadgesListener, BadgePreview],
+  providers: [BadgesPersonalData, BadgesService, BadgeBatch, BadgesListener, BadgePreview],
   exports: [BadgesService, BadgePreview],
 })
 export class BadgesModule implements OnModuleInit {

@@ -8,7 +8,7 @@ import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
-import { insertIgnore } from '../../infra/database/dialect.js';
+import { insertIgnoreVerb } from '../../infra/database/dialect.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { SwrCache } from '../../infra/settings/swr-cache.js';
 import { DomainError } from '../../infra/http/domain-error.js';
@@ -222,7 +222,7 @@ export class BadgesService {
       const threshold = badge.thresholds[level - 1]!;
       const [condition, value] = this.condition(badge.metric, threshold, now);
       await this.dataSource.query(
-        `${insertIgnore(kind)} INTO member_badge (member_id, badge_id, level, awarded_at, trigger_ref) ` +
+        `${insertIgnoreVerb(kind)} INTO member_badge (member_id, badge_id, level, awarded_at, trigger_ref) ` +
           `SELECT member_id, ?, ?, ?, ? FROM member_stat WHERE ${condition}`,
         [badge.id, level, sqlInstant(kind, now), run, value],
       );
@@ -387,8 +387,11 @@ export class BadgesService {
     }
   }
 
-  /** Inserts one level (once); the first time, pays its reward and announces it. Answers whether it was new. */
-  private async award(
+  /**
+   * Inserts one level (once); the first time, pays its reward and announces it. Answers whether it was new. Also
+   * used by the batch path (BadgeBatch).
+   */
+  async award(
     tx: Tx,
     memberId: number,
     badge: Badge,

@@ -4,7 +4,11 @@ import { MemberDaysService } from '../memberdays/index.js';
 import { MembersService } from '../members/index.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { OnDomainEvent, type DomainEventMap } from '../../infra/events/event-bus.js';
+import {
+  OnDomainEvent,
+  OnDomainEvents,
+  type DomainEventMap,
+} from '../../infra/events/event-bus.js';
 import { CampaignsService } from './campaigns.service.js';
 
 /** Turns domain events into automation enrolments, and purchases and check-ins into conversions. */
@@ -81,9 +85,13 @@ export class CampaignsListener {
     }
   }
 
-  @OnDomainEvent('order.paid')
-  async paid(e: DomainEventMap['order.paid']): Promise<void> {
-    await this.campaigns.convert(e.memberId, 'purchase', new Date(e.paidAt));
+  /** A batch of purchases: one read of their members' open enrolments. */
+  @OnDomainEvents('order.paid')
+  async paid(events: DomainEventMap['order.paid'][]): Promise<void> {
+    await this.campaigns.convertMany(
+      'purchase',
+      events.map((e) => ({ memberId: e.memberId, at: new Date(e.paidAt) })),
+    );
   }
 
   @OnDomainEvent('checkin.created')

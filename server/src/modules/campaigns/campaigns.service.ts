@@ -223,10 +223,23 @@ export class CampaignsService {
 
   /** A purchase or check-in: open enrolments of this member whose window covers it are converted (both groups). */
   async convert(memberId: number, kind: 'purchase' | 'checkin', at: Date): Promise<number> {
+    return this.convertMany(kind, [{ memberId, at }]);
+  }
+
+  /**
+   * `convert` for many actions at once (a consumer's batch), in their order: one read of the open enrolments of all
+   * their members (usually none), then one conditional update per conversion, as one call each would do.
+   */
+  async convertMany(
+    kind: 'purchase' | 'checkin',
+    actions: { memberId: number; at: Date }[],
+  ): Promise<number> {
+    if (actions.length === 0) return 0;
+    const earliest = Math.min(...actions.map((a) => a.at.getTime()));
     const open = await this.dataSource.getRepository(AutomationEnrollment).findBy({
-      memberId,
+      memberId: In([...new Set(actions.map((a) => a.memberId))]),
       convertedAt: IsNull(),
-      enrolledAt: MoreThan(new Date(at.getTime() - 90 * 86_400_000)),
+      enrolledAt: MoreThan(new Date(earliest - 90 * 86_400_000)),
     });
     if (open.length === 0) return 0;
     const automations = new Map(
@@ -237,19 +250,26 @@ export class CampaignsService {
       ).map((a) => [a.id, a]),
     );
     let converted = 0;
-    for (const e of open) {
-      const a = automations.get(e.automationId);
-      if (
-        !a ||
-        a.conversion.kind !== kind ||
-        at < e.enrolledAt ||
-        at.getTime() - e.enrolledAt.getTime() > a.conversion.days * 86_400_000
-      )
-        continue;
-      const result = await this.dataSource
-        .getRepository(AutomationEnrollment)
-        .update({ id: e.id, convertedAt: IsNull() }, { convertedAt: at });
-      converted += result.affected ?? 0;
+    const done = new Set<number>();
+    for (const { memberId, at } of actions) {
+      for (const e of open) {
+        const a = automations.get(e.automationId);
+        if (
+          e.memberId !== memberId ||
+          done.has(e.id) ||
+          !a ||
+          a.conversion.kind !== kind ||
+          at < e.enrolledAt ||
+          at.getTime() - e.enrolledAt.getTime() > a.conversion.days * 86_400_000
+        )
+          continue;
+        // One call per action would read this enrolment as open only until its first conversion.
+        done.add(e.id);
+        const result = await this.dataSource
+          .getRepository(AutomationEnrollment)
+          .update({ id: e.id, convertedAt: IsNull() }, { convertedAt: at });
+        converted += result.affected ?? 0;
+      }
     }
     return converted;
   }

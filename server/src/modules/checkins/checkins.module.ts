@@ -6,13 +6,14 @@ import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { CheckinsController } from './checkins.controller.js';
 import { CheckinsService } from './checkins.service.js';
+import { DailyCheckins } from './daily-checkin.js';
 import { CheckinsPersonalData } from './personal-data.js';
 
 /** Daily check-ins, streaks, the reward ladder, makeup check-ins and anti-farming limits. */
 @Module({
   imports: [PointsModule, EngagementModule, BadgesModule],
   controllers: [CheckinsController],
-  providers: [CheckinsPersonalData, CheckinsService],
+  providers: [CheckinsPersonalData, CheckinsService, DailyCheckins],
   exports: [CheckinsService],
 })
 export class CheckinsModule implements OnModuleInit {

@@ -7,7 +7,6 @@ import {
   brandDay,
   type CheckinRules,
   checkinRules,
-  type badgeAward,
   type checkinMonth,
 } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -24,29 +23,13 @@ import { BadgePreview } from '../badges/index.js';
 import { EngagementService } from '../engagement/index.js';
 import { Checkin, CheckinMember } from './checkin.entity.js';
 import { assertMakeupDay, CHECKIN_RULES_KEY, DEFAULT_CHECKIN_RULES } from './checkin-rules.js';
-import { HourlyWindow } from './hourly-window.js';
+import { type CheckinBonusProvider, type CheckinOutcome, DailyCheckins } from './daily-checkin.js';
 import { ensureProfile, position, renumberAfter } from './checkin-rows.js';
-import {
-  makeupsUsed,
-  pruneLimitCounters,
-  takeDeviceSlot,
-  takeMakeupSlot,
-} from './checkin-limits.js';
+import { makeupsUsed, pruneLimitCounters, takeMakeupSlot } from './checkin-limits.js';
 
 type CheckinMonth = z.output<typeof checkinMonth>;
-type BadgeAward = z.output<typeof badgeAward>;
 
-/** A campaign that adds check-in points on some days (member days plug in here). */
-export type CheckinBonusProvider = (input: {
-  memberId: number;
-  day: string;
-}) => Promise<{ name: string; points: number } | null>;
-
-export interface CheckinOutcome {
-  checkin: Checkin;
-  /** The badges this check-in earns (awarded by the badges consumer after the answer; shown in the answer). */
-  badges: BadgeAward[];
-}
+export type { CheckinBonusProvider, CheckinOutcome };
 
 /**
  * Daily check-ins with streaks and a reward ladder, makeup check-ins, the reminder wish, and the limits that stop
@@ -54,9 +37,6 @@ export interface CheckinOutcome {
  */
 @Injectable()
 export class CheckinsService {
-  private readonly bonusProviders: CheckinBonusProvider[] = [];
-  private readonly ipWindow = new HourlyWindow(100_000);
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
@@ -66,6 +46,7 @@ export class CheckinsService {
     private readonly engagement: EngagementService,
     private readonly audit: AuditService,
     private readonly badgePreview: BadgePreview,
+    private readonly daily: DailyCheckins,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -97,78 +78,20 @@ export class CheckinsService {
   }
 
   addBonusProvider(provider: CheckinBonusProvider): void {
-    this.bonusProviders.push(provider);
+    this.daily.addBonusProvider(provider);
   }
 
   static triggerRef(memberId: number, day: string): string {
     return `checkin:${memberId}:${day}`;
   }
 
-  /** Today's check-in. 409 ALREADY_CHECKED_IN the second time the same brand-local day, whatever the concurrency. */
-  async checkIn(
+  /** Today's check-in (written in a group with the others arriving at the same time, see DailyCheckins). */
+  checkIn(
     memberId: number,
     client: { ip: string | null; deviceId: string | null },
     now = new Date(),
   ): Promise<CheckinOutcome> {
-    const rules = await this.rules();
-    const today = brandDay(now, this.config.brandTimezone);
-    try {
-      return await this.uow.run(async (tx) => {
-        await this.assertMayEarn(tx, memberId);
-        this.assertNotFarming(rules, client, now);
-        const { streak, cycleDay } = await position(tx.em, rules, memberId, today);
-        const reward = rules.rewards[cycleDay - 1]!;
-        const bonus = (
-          await Promise.all(this.bonusProviders.map((p) => p({ memberId, day: today })))
-        ).reduce((s, b) => s + (b?.points ?? 0), 0);
-        const checkin = tx.em.create(Checkin, {
-          memberId,
-          day: today,
-          checkedAt: now,
-          kind: 'daily',
-          streak,
-          cycleDay,
-          points: reward.points + bonus,
-          ip: client.ip,
-          deviceId: client.deviceId,
-        });
-        // The unique (member, day) decides: a second check-in the same day fails here and rolls back.
-        await tx.em.insert(Checkin, checkin);
-        await takeDeviceSlot(
-          tx.em,
-          rules.antiFarming.membersPerDevicePerDay,
-          memberId,
-          client.deviceId,
-          today,
-        );
-        const ref = CheckinsService.triggerRef(memberId, today);
-        if (checkin.points > 0) {
-          await this.points.credit(tx, {
-            memberId,
-            type: 'reward',
-            points: checkin.points,
-            key: ref,
-            sourceType: 'checkin',
-            sourceRef: today,
-            reason: `签到第 ${cycleDay} 天`,
-            at: now,
-            fresh: true,
-          });
-        }
-        await this.announce(tx, checkin, reward.badgeCode, ref);
-        const badges = await this.badgePreview.forCheckin(tx, {
-          memberId,
-          streak,
-          badgeCode: reward.badgeCode,
-          at: now,
-        });
-        return { checkin, badges };
-      });
-    } catch (err) {
-      if (isUniqueViolation(err))
-        throw new DomainError('ALREADY_CHECKED_IN', '今天已经签到过了，明天再来吧');
-      throw err;
-    }
+    return this.daily.checkIn({ memberId, client, now });
   }
 
   /**
@@ -370,29 +293,6 @@ export class CheckinsService {
 
   // ---- internals ----
 
-  /** The engagement log's line and the event of a daily check-in, in its transaction. */
-  private async announce(tx: Tx, c: Checkin, badgeCode: string | null, ref: string): Promise<void> {
-    const { memberId, streak, cycleDay } = c;
-    await this.engagement.record(tx, {
-      memberId,
-      type: 'checkin',
-      occurredAt: c.checkedAt,
-      sourceRef: ref,
-      properties: { streak, cycleDay },
-    });
-    await tx.publish('checkin.created', {
-      memberId,
-      day: c.day,
-      kind: 'daily',
-      streak,
-      cycleDay,
-      points: c.points,
-      badgeCode,
-      triggerRef: ref,
-      at: c.checkedAt.toISOString(),
-    });
-  }
-
   /** A member may make up a day when earning, within the month's allowance, and not checked in that day. */
   private async assertMayMakeUp(
     tx: Tx,
@@ -460,19 +360,5 @@ export class CheckinsService {
     if (standing === 'none') throw new DomainError('NOT_A_MEMBER', '开通会员后才能签到');
     if (standing === 'blocked')
       throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法参与签到，如有疑问请联系客服');
-  }
-
-  /**
-   * Scripts that check in thousands of accounts share IPs and devices: both are limited, and every refusal says
-   * why. The IP window is counted in memory per server instance (a COUNT over the log grew with every check-in
-   * from a busy IP, docs/benchmarks.md); the device limit is a counter row (takeDeviceSlot).
-   */
-  private assertNotFarming(
-    rules: CheckinRules,
-    client: { ip: string | null; deviceId: string | null },
-    now: Date,
-  ): void {
-    if (client.ip && !this.ipWindow.take(client.ip, rules.antiFarming.perIpPerHour, now.getTime()))
-      throw new DomainError('RATE_LIMITED', '签到人数过多，请稍后再试');
   }
 }

@@ -4,6 +4,8 @@ import { startOfBrandDay } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { placeholders } from '../../infra/database/bulk.js';
+import { rowLock } from '../../infra/database/dialect.js';
 import { LifecycleState } from './lifecycle.entities.js';
 import {
   dayNumber,
@@ -16,7 +18,6 @@ import {
   type Dialect,
 } from './lifecycle-sql.js';
 import { LifecycleService } from './lifecycle.service.js';
-import { rowLock } from '../../infra/database/dialect.js';
 
 const AGGREGATE_COLUMNS = [
   'member_id',
@@ -31,9 +32,10 @@ const AGGREGATE_COLUMNS = [
 const CLEARED_AGGREGATES =
   'first_dn = NULL, last_dn = NULL, purchase_days = 0, spend = 0, win_days = 0, win_spend = 0, version = version + 1';
 /**
- * The per-member purchase and interaction aggregates (member_lifecycle, and lifecycle_history_agg as of another day)
- * and the state row that says which RFM window and which interaction days they cover. The aggregates are read from
- * the orders and the engagement log (lifecycle-sql.ts).
+ * The repository of the per-member purchase and interaction aggregates (member_lifecycle's aggregate columns, and
+ * lifecycle_history_agg as of another day) and of the state row that says which RFM window and which interaction days
+ * they cover: every write of them goes through here. They are computed from the orders and the engagement log
+ * (lifecycle-sql.ts); the dialect-specific SQL (upserts, joined updates, locks) is infra/database/dialect.ts.
  */
 @Injectable()
 export class LifecycleAggregates {
@@ -106,6 +108,29 @@ export class LifecycleAggregates {
        WHERE member_id IN (${memberIds.map(() => '?').join(', ')})`,
       memberIds,
     );
+  }
+
+  /**
+   * Brings some members' purchase aggregates up to date from their orders (a consumer's batch of purchases, a refund,
+   * an import, a merge). Recomputed, not incremented, so a redelivery changes nothing. A purchase also ends the
+   * member's at-risk flag.
+   */
+  async refreshFromOrders(
+    em: EntityManager,
+    memberIds: number[],
+    purchase: boolean,
+    windowFromDn: number,
+  ): Promise<void> {
+    // A purchase always leaves the member with orders, so the upsert below covers them; a refund, an import or a
+    // merge may leave none, so their aggregates are cleared first.
+    if (!purchase) await this.clear(em, memberIds);
+    else
+      await em.query(
+        `UPDATE member_lifecycle SET at_risk = 0
+         WHERE member_id IN (${placeholders(memberIds.length)}) AND at_risk = 1`,
+        memberIds,
+      );
+    await this.upsertFromOrders(em, { windowFromDn, memberIds });
   }
 
   /** Writes the aggregates of the members with orders (all of them, or `memberIds`) from the order history. */

@@ -3,20 +3,19 @@ import { type EntityManager } from 'typeorm';
 import type { LifecycleSettings, LifecycleStage } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { EventBus } from '../../infra/events/event-bus.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { bulkInsert } from '../../infra/database/bulk.js';
+import { forUpdate } from '../../infra/database/dialect.js';
 import { LifecycleAggregates } from './lifecycle-aggregates.js';
 import { dayNumber, type Dialect } from './lifecycle-sql.js';
 import { LifecycleService } from './lifecycle.service.js';
-import { forUpdate } from '../../infra/database/dialect.js';
 
 export type RefreshCause = 'purchase' | 'refund' | 'import' | 'join' | 'merge';
 
 /** Members refreshed per transaction. */
 const REFRESH_SLICE = 1000;
-/** Up to this many stage moves in a slice are written one by one; more go set-based. */
-const SINGLE_MOVES = 10;
+/** Up to this many stage moves in a slice are written one by one (3 statements each); more go set-based (about 5). */
+const SINGLE_MOVES = 2;
 
 interface StageMove {
   id: number;
@@ -34,7 +33,6 @@ export class LifecycleRefresh {
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly bus: EventBus,
     private readonly lifecycle: LifecycleService,
     private readonly aggregates: LifecycleAggregates,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -54,41 +52,24 @@ export class LifecycleRefresh {
     let changed = 0;
     for (let i = 0; i < ids.length; i += REFRESH_SLICE) {
       const slice = ids.slice(i, i + REFRESH_SLICE);
-      let drainAfter: number | null = null;
       changed += await this.uow.run(async (tx) => {
         const state = await this.aggregates.state(tx.em, 'share');
-        await this.refreshAggregates(tx.em, slice, cause, state.windowFromDn);
+        await this.aggregates.refreshFromOrders(
+          tx.em,
+          slice,
+          cause === 'purchase',
+          state.windowFromDn,
+        );
         const today = this.lifecycle.today();
         const moves = await this.decideStages(tx.em, slice, s, today);
         if (moves.length <= SINGLE_MOVES) return this.moveOneByOne(tx, moves, cause, today);
-        // An import batch moves many members at once: one UPDATE per (from, to), the transitions and the events as
-        // multi-row inserts, delivered after commit (as the recompute does) instead of one round trip each.
-        // Read only here, not on every purchase: the events below get ids after it, drained once committed.
-        drainAfter = await this.bus.lastId(tx.em);
-        await this.moveInBulk(tx.em, moves, cause, today);
+        // An import or a batch of purchases moves many members at once: one UPDATE per (from, to), the transitions
+        // and the events as multi-row inserts, delivered after commit like any other.
+        await this.moveInBulk(tx, moves, cause, today);
         return moves.length;
       });
-      if (drainAfter !== null) await this.bus.drain(drainAfter);
     }
     return changed;
-  }
-
-  private async refreshAggregates(
-    em: EntityManager,
-    slice: number[],
-    cause: RefreshCause,
-    windowFromDn: number,
-  ): Promise<void> {
-    // A purchase always leaves the member with orders, so the upsert below covers them; a refund, an import or a
-    // merge may leave none, so their aggregates are cleared first.
-    if (cause !== 'purchase') await this.aggregates.clear(em, slice);
-    else
-      await em.query(
-        `UPDATE member_lifecycle SET at_risk = 0
-         WHERE member_id IN (${slice.map(() => '?').join(', ')}) AND at_risk = 1`,
-        slice,
-      );
-    await this.aggregates.upsertFromOrders(em, { windowFromDn, memberIds: slice });
   }
 
   /** The members whose stage as of today differs from the one on their member row. */
@@ -124,7 +105,7 @@ export class LifecycleRefresh {
   }
 
   private async moveInBulk(
-    em: EntityManager,
+    tx: Tx,
     moves: StageMove[],
     cause: RefreshCause,
     today: string,
@@ -135,20 +116,19 @@ export class LifecycleRefresh {
       groups.set(`${m.from}>${m.to}`, [...(groups.get(`${m.from}>${m.to}`) ?? []), m.id]);
     for (const [key, memberIds] of groups) {
       const [from, to] = key.split('>') as [LifecycleStage, LifecycleStage];
-      await em.query(
+      await tx.em.query(
         `UPDATE member SET stage = ? WHERE stage = ? AND id IN (${memberIds.map(() => '?').join(', ')})`,
         [to, from, ...memberIds],
       );
     }
     await bulkInsert(
-      em,
+      tx.em,
       this.kind,
       'lifecycle_transition',
       ['member_id', 'from_stage', 'to_stage', 'day', 'cause'],
       moves.map((m) => [m.id, m.from, m.to, today, cause]),
     );
-    await this.bus.publishAll(
-      em,
+    await tx.publishMany(
       'member.stage_changed',
       moves.map((m) => ({ memberId: m.id, from: m.from, to: m.to, day: today, cause, at })),
     );

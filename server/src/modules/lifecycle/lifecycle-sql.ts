@@ -1,6 +1,7 @@
 /**
- * SQL pieces the set-based lifecycle engine shares between MySQL/MariaDB and SQLite. Brand-local dates are handled
- * as day numbers (days since 1970-01-01), so every age is integer subtraction and no query needs a time zone table.
+ * SQL pieces of the set-based lifecycle engine. Brand-local dates are handled as day numbers (days since 1970-01-01),
+ * so every age is integer subtraction and no query needs a time zone table; the dialect-specific pieces are in
+ * infra/database/dialect.ts.
  */
 import type { LifecycleSettings } from '@huoyue/shared';
 import {

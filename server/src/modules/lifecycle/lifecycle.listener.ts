@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { OnDomainEvent, type DomainEventMap } from '../../infra/events/event-bus.js';
+import {
+  OnDomainEvent,
+  OnDomainEvents,
+  type DomainEventMap,
+} from '../../infra/events/event-bus.js';
 import { LifecycleRefresh } from './lifecycle-refresh.service.js';
 
 /** Keeps per-member aggregates and stages current as purchases, refunds, imports and merges happen. */
@@ -7,9 +11,13 @@ import { LifecycleRefresh } from './lifecycle-refresh.service.js';
 export class LifecycleListener {
   constructor(private readonly lifecycle: LifecycleRefresh) {}
 
-  @OnDomainEvent('order.paid')
-  async paid(e: DomainEventMap['order.paid']): Promise<void> {
-    await this.lifecycle.refresh([e.memberId], 'purchase');
+  /** A batch of purchases: one refresh of their members (recomputed from the orders, so in any order the same). */
+  @OnDomainEvents('order.paid')
+  async paid(events: DomainEventMap['order.paid'][]): Promise<void> {
+    await this.lifecycle.refresh(
+      events.map((e) => e.memberId),
+      'purchase',
+    );
   }
 
   @OnDomainEvent('order.refunded')

@@ -17,7 +17,7 @@ import { MallItem, MallMemberCount, MallRedemption } from './mall.entity.js';
 import { type ItemView, MallCatalogueService } from './mall-catalogue.service.js';
 import { PaymentGateway } from './payment.gateway.js';
 import { type MemberDayGate, NO_MEMBER_DAYS } from './member-day-gate.js';
-import { VouchersService } from './vouchers.service.js';
+import { type VoucherView, VouchersService } from './vouchers.service.js';
 import { type RedemptionView, toRedemptionView } from './redemption-view.js';
 
 type RedeemInput = {
@@ -136,8 +136,13 @@ export class MallService {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.uow.run(async (tx) => {
-          await claimRequestKey(tx.em, 'mall.redeem', requestKey, { itemId, ...request });
-          const again = await tx.em.findOneBy(MallRedemption, { requestKey });
+          const claim = await claimRequestKey(tx.em, 'mall.redeem', requestKey, {
+            itemId,
+            ...request,
+          });
+          // The key commits with the redemption: only a repeat has one to answer.
+          const again =
+            claim === 'repeat' ? await tx.em.findOneBy(MallRedemption, { requestKey }) : null;
           if (again)
             return toRedemptionView(
               again,
@@ -152,7 +157,7 @@ export class MallService {
           // fewest statements before the commit (with cash due, before the payment is created, never after).
           const cash = redemption.cashDue > 0;
           if (cash) await this.takeStock(tx, item, input.quantity, generation);
-          const params = await this.payOrFulfil(tx, redemption, item);
+          const { params, vouchers } = await this.payOrFulfil(tx, redemption, item);
           await this.engagement.record(tx, {
             memberId,
             type: 'redemption',
@@ -160,9 +165,6 @@ export class MallService {
             sourceRef: `mall:${redemption.id}`,
             properties: { itemId, quantity: input.quantity, pointsSpent: redemption.pointsSpent },
           });
-          const vouchers = (await this.vouchers.forRedemptions([redemption.id], tx.em)).get(
-            redemption.id,
-          );
           if (!cash) await this.takeStock(tx, item, input.quantity, generation);
           return { ...toRedemptionView(redemption, item, vouchers), paymentParams: params };
         });
@@ -276,6 +278,8 @@ export class MallService {
         type: 'spend',
         points: pointsSpent,
         key: `mall:${redemption.id}`,
+        // The redemption's id was just generated: no entry can have this key yet.
+        fresh: true,
         sourceType: 'mall',
         sourceRef: String(redemption.id),
         reason: `兑换「${item.name}」×${input.quantity}`,
@@ -289,21 +293,17 @@ export class MallService {
     tx: Tx,
     redemption: MallRedemption,
     item: MallItem,
-  ): Promise<Record<string, string> | null> {
-    let params: Record<string, string> | null = null;
-    if (redemption.cashDue > 0) {
-      const payment = await this.payments.create({
-        reference: `MALL${redemption.id}`,
-        amountFen: redemption.cashDue,
-        description: item.name,
-      });
-      await tx.em.update(MallRedemption, { id: redemption.id }, { paymentRef: payment.paymentRef });
-      redemption.paymentRef = payment.paymentRef;
-      params = payment.params;
-    } else {
-      await this.fulfil(tx, redemption, item);
-    }
-    return params;
+  ): Promise<{ params: Record<string, string> | null; vouchers: VoucherView[] }> {
+    if (redemption.cashDue === 0)
+      return { params: null, vouchers: await this.fulfil(tx, redemption, item) };
+    const payment = await this.payments.create({
+      reference: `MALL${redemption.id}`,
+      amountFen: redemption.cashDue,
+      description: item.name,
+    });
+    await tx.em.update(MallRedemption, { id: redemption.id }, { paymentRef: payment.paymentRef });
+    redemption.paymentRef = payment.paymentRef;
+    return { params: payment.params, vouchers: [] };
   }
 
   /** After the member paid in WeChat: the server asks the provider, never trusting the client alone. */
@@ -337,8 +337,9 @@ export class MallService {
   }
 
   /** What a completed redemption delivers: coupons now, vouchers for virtual items; goods wait for shipping. */
-  private async fulfil(tx: Tx, r: MallRedemption, item: MallItem): Promise<void> {
-    if (item.kind === 'virtual') await this.vouchers.issue(tx, r, item, new Date());
+  private async fulfil(tx: Tx, r: MallRedemption, item: MallItem): Promise<VoucherView[]> {
+    const vouchers =
+      item.kind === 'virtual' ? await this.vouchers.issue(tx, r, item, new Date()) : [];
     if (item.kind === 'coupon' && item.couponTemplateId) {
       for (let i = 0; i < r.quantity; i++)
         await this.coupons.issue(
@@ -357,5 +358,6 @@ export class MallService {
       pointsSpent: r.pointsSpent,
       at: new Date().toISOString(),
     });
+    return vouchers;
   }
 }

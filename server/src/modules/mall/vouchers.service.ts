@@ -41,11 +41,16 @@ export class VouchersService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** One voucher per unit, in the redemption's transaction. */
-  async issue(tx: Tx, redemption: MallRedemption, item: MallItem, now: Date): Promise<void> {
+  /** One voucher per unit, in the redemption's transaction; answers their views (no read-back). */
+  async issue(
+    tx: Tx,
+    redemption: MallRedemption,
+    item: MallItem,
+    now: Date,
+  ): Promise<VoucherView[]> {
     const validTo = new Date(now.getTime() + item.voucherDays * 86_400_000);
-    for (let i = 0; i < redemption.quantity; i++) {
-      await tx.em.insert(MallVoucher, {
+    const vouchers = Array.from({ length: redemption.quantity }, () =>
+      tx.em.create(MallVoucher, {
         code: newCouponCode(),
         redemptionId: redemption.id,
         memberId: redemption.memberId,
@@ -55,8 +60,17 @@ export class VouchersService {
         usedAt: null,
         usedStoreCode: null,
         usedByStaff: null,
-      });
-    }
+      }),
+    );
+    // One multi-row insert; updateEntity(false): nothing generated is needed back (MySQL would re-read it).
+    await tx.em
+      .createQueryBuilder()
+      .insert()
+      .into(MallVoucher)
+      .values(vouchers)
+      .updateEntity(false)
+      .execute();
+    return vouchers.map((v) => toVoucherView(v, new Map()));
   }
 
   /**

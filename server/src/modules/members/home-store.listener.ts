@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
-import { OnDomainEvent } from '../../infra/events/event-bus.js';
+import { DataSource } from 'typeorm';
+import { placeholders } from '../../infra/database/bulk.js';
+import { OnDomainEvents } from '../../infra/events/event-bus.js';
 import type { DomainEventMap } from '../../infra/events/event-map.js';
-import { Member } from './entities/member.entity.js';
 
 /**
  * 归属门店: a member belongs to the store of their first purchase in a store. Set once by a conditional update
@@ -12,11 +12,18 @@ import { Member } from './entities/member.entity.js';
 export class HomeStoreListener {
   constructor(private readonly dataSource: DataSource) {}
 
-  @OnDomainEvent('order.paid')
-  async onOrderPaid(event: DomainEventMap['order.paid']): Promise<void> {
-    if (!event.storeCode) return;
-    await this.dataSource
-      .getRepository(Member)
-      .update({ id: event.memberId, homeStoreCode: IsNull() }, { homeStoreCode: event.storeCode });
+  /** A batch of orders: each member's first store in the batch, for those without one yet, in one UPDATE. */
+  @OnDomainEvents('order.paid')
+  async onOrderPaid(events: DomainEventMap['order.paid'][]): Promise<void> {
+    const first = new Map<number, string>();
+    for (const e of events)
+      if (e.storeCode && !first.has(e.memberId)) first.set(e.memberId, e.storeCode);
+    if (first.size === 0) return;
+    const ids = [...first.keys()];
+    await this.dataSource.query(
+      `UPDATE member SET home_store_code = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END
+       WHERE id IN (${placeholders(ids.length)}) AND home_store_code IS NULL`,
+      [...[...first].flat(), ...ids],
+    );
   }
 }

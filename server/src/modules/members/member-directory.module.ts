@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { LifecycleStage } from '@huoyue/shared';
 import { MemberStatusChecker } from '../../infra/auth/auth.guard.js';
 import type { Tx } from '../../infra/events/unit-of-work.js';
+import { placeholders } from '../../infra/database/bulk.js';
 import { MemberDirectory, type MemberContact, type MemberProfile } from './member-directory.js';
 import { MemberSessionStatus } from './member-session-status.js';
 import { CardCodeService } from './card-code.service.js';
@@ -51,6 +52,25 @@ export class MemberTableDirectory extends MemberDirectory {
       monthDays,
     )) as { id: number }[];
     return rows.map((r) => Number(r.id));
+  }
+
+  async earningStandings(
+    memberIds: number[],
+    tx?: Tx,
+  ): Promise<Map<number, 'none' | 'blocked' | 'ok'>> {
+    const standings = new Map<number, 'none' | 'blocked' | 'ok'>(
+      memberIds.map((id) => [id, 'none']),
+    );
+    if (memberIds.length === 0) return standings;
+    const rows = (await (tx?.em ?? this.dataSource.manager).query(
+      `SELECT id, status, earning_blocked FROM member WHERE id IN (${placeholders(memberIds.length)})`,
+      memberIds,
+    )) as { id: number | string; status: string; earning_blocked: number | boolean }[];
+    for (const r of rows) {
+      if (r.status !== 'member') continue;
+      standings.set(Number(r.id), Number(r.earning_blocked) ? 'blocked' : 'ok');
+    }
+    return standings;
   }
 
   async profile(memberId: number, tx?: Tx): Promise<MemberProfile | null> {

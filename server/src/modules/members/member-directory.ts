@@ -45,6 +45,12 @@ export abstract class MemberDirectory {
    */
   abstract byCardCode(code: string): Promise<number | null>;
 
+  /** earningStanding of many members at once (a group of check-ins); members not found are 'none'. */
+  abstract earningStandings(
+    memberIds: number[],
+    tx?: Tx,
+  ): Promise<Map<number, 'none' | 'blocked' | 'ok'>>;
+
   /** Not a member, a member on the blacklist, or a member who may earn. */
   async earningStanding(memberId: number, tx?: Tx): Promise<'none' | 'blocked' | 'ok'> {
     const profile = await this.profile(memberId, tx);

@@ -18,7 +18,7 @@ import { affectedRows } from '../../infra/database/bulk.js';
 import {
   concatSql,
   dialectOf,
-  insertIgnore,
+  insertIgnoreVerb,
   randomHex24Sql,
   sqlInstant,
 } from '../../infra/database/dialect.js';
@@ -265,7 +265,7 @@ export class MessagingService {
     const token = randomHex24Sql(kind, 'a.member_id');
     const key = concatSql(kind, '?', 'a.member_id');
     const now = sqlInstant(kind, new Date());
-    const sql = `${insertIgnore(kind)} INTO message
+    const sql = `${insertIgnoreVerb(kind)} INTO message
         (member_id, template_id, fallback, channel, purpose, automation_id, dedupe_key, status, track_token, due_at,
          attempts)
       SELECT a.member_id, ?, ?, ?, ?, NULL, ${key}, 'queued', ${token}, ?, 0 FROM (${input.audience}) a`;

@@ -70,7 +70,10 @@ export class OrdersService {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.uow.run(async (tx) => {
-          const existing = await tx.em.findOneBy(Order, { orderNo: input.orderNo });
+          // A new order number is the usual case: no read for it first. A number already taken fails the
+          // transaction on its unique key, and the next attempt finds the order and answers it again.
+          const existing =
+            attempt > 0 ? await tx.em.findOneBy(Order, { orderNo: input.orderNo }) : null;
           if (existing) return this.replay(existing, bodyHash);
           const member = await this.orderingMember(tx, input);
           const paidAt = new Date(input.paidAt);
@@ -79,7 +82,7 @@ export class OrdersService {
           return this.toView(order);
         });
       } catch (err) {
-        // Two deliveries of one order at once: the loser answers with the winner's result on the next try.
+        // The order number is taken (sent again, or two deliveries at once): the next try answers the order there.
         if (attempt < 2 && isUniqueViolation(err)) continue;
         throw err;
       }

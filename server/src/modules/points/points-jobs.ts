@@ -6,7 +6,7 @@ import type { AppConfig } from '../../config/config.js';
 import type { Tx } from '../../infra/events/unit-of-work.js';
 import { PointsAccount } from './entities/points-account.entity.js';
 import { PointsLot } from './entities/points-lot.entity.js';
-import { lockAccount, lockedLots, writeEntry } from './ledger-rows.js';
+import { PointsLedgerRepository } from './points-ledger.repository.js';
 import { lastDay } from './points-time.js';
 import { PointsService } from './points.service.js';
 
@@ -19,6 +19,7 @@ export class PointsJobs {
   constructor(
     private readonly dataSource: DataSource,
     private readonly points: PointsService,
+    private readonly ledger: PointsLedgerRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -37,7 +38,7 @@ export class PointsJobs {
     let released = 0;
     for (const lot of due) {
       await run(async (tx) => {
-        await lockAccount(tx.em, lot.memberId);
+        await this.ledger.lockAccount(tx.em, lot.memberId);
         const flipped = await tx.em.update(
           PointsLot,
           { id: lot.id, status: 'pending' },
@@ -61,21 +62,20 @@ export class PointsJobs {
           })
           .where({ memberId: lot.memberId })
           .execute();
-        const [entry, account] = await writeEntry(
-          tx,
-          {
+        const [entry, account] = await this.ledger.writeEntry(tx, {
+          source: {
             memberId: lot.memberId,
             key: lot.idempotencyKey,
             sourceType: lot.sourceType,
             sourceRef: lot.sourceRef,
           },
-          'earn',
-          current.remaining,
-          current.growth,
-          current.expiresAt,
-          null,
-          asOf,
-        );
+          type: 'earn',
+          points: current.remaining,
+          growth: current.growth,
+          expiresAt: current.expiresAt,
+          breakdown: null,
+          at: asOf,
+        });
         if (account.owed > 0)
           await this.points.payOwed(tx, account, entry.idempotencyKey, lot.sourceRef, asOf);
         released++;
@@ -101,8 +101,8 @@ export class PointsJobs {
       if (due.length === 0) return expired;
       for (const lot of due) {
         await run(async (tx) => {
-          await lockAccount(tx.em, lot.memberId);
-          const [current] = await lockedLots(tx.em, this.config.database.kind, 'l.id = :id', {
+          await this.ledger.lockAccount(tx.em, lot.memberId);
+          const [current] = await this.ledger.lockedLots(tx.em, 'l.id = :id', {
             id: lot.id,
           });
           if (!current || current.remaining === 0) return;
@@ -113,22 +113,21 @@ export class PointsJobs {
             .set({ balance: () => `balance - ${current.remaining}`, version: () => 'version + 1' })
             .where({ memberId: lot.memberId })
             .execute();
-          await writeEntry(
-            tx,
-            {
+          await this.ledger.writeEntry(tx, {
+            source: {
               memberId: lot.memberId,
               key: `expire:${lot.id}`,
               sourceType: 'expiry',
               sourceRef: lot.sourceRef,
               reason: '积分到期',
             },
-            'expire',
-            -current.remaining,
-            0,
-            null,
-            null,
-            asOf,
-          );
+            type: 'expire',
+            points: -current.remaining,
+            growth: 0,
+            expiresAt: null,
+            breakdown: null,
+            at: asOf,
+          });
           await tx.publish('points.expired', {
             memberId: lot.memberId,
             points: current.remaining,

@@ -5,12 +5,13 @@ import { PointsController } from './points.controller.js';
 import { PointsJobs } from './points-jobs.js';
 import { PointsReports } from './points-reports.js';
 import { PointsService } from './points.service.js';
+import { PointsLedgerRepository } from './points-ledger.repository.js';
 import { PointsPersonalData } from './personal-data.js';
 
 /** The points ledger (PointsService), its scheduled jobs (PointsJobs) and its read-only reports (PointsReports). */
 @Module({
   controllers: [PointsController],
-  providers: [PointsPersonalData, PointsService, PointsJobs, PointsReports],
+  providers: [PointsPersonalData, PointsLedgerRepository, PointsService, PointsJobs, PointsReports],
   exports: [PointsService, PointsReports],
 })
 export class PointsModule implements OnModuleInit {

@@ -24,15 +24,12 @@ import { SettingsService } from '../../infra/settings/settings.service.js';
 import { PointsAccount } from './entities/points-account.entity.js';
 import { PointsEntry } from './entities/points-entry.entity.js';
 import { PointsLot } from './entities/points-lot.entity.js';
+import { creditSetBased, lotOf, needsOneByOne, uncheckedRewards } from './credit-many.js';
 import {
-  consumeLots,
-  ensureAccount,
+  type AccountAfter,
   type EntrySource,
-  lockAccount,
-  lockedLots,
-  upsertCredit,
-  writeEntry,
-} from './ledger-rows.js';
+  PointsLedgerRepository,
+} from './points-ledger.repository.js';
 import {
   checkAdjustLimit,
   computeOrderPoints,
@@ -58,6 +55,8 @@ export interface CreditInput extends EntrySource {
   expiresAt?: Date | null;
   /** The caller's own unique row already guarantees this cause is new (skips the idempotency look-up). */
   fresh?: boolean;
+  /** The caller already checked that the member may earn (skips the look-up a reward makes). */
+  eligible?: boolean;
 }
 
 export interface DebitInput extends EntrySource {
@@ -65,6 +64,8 @@ export interface DebitInput extends EntrySource {
   points: number;
   /** Growth taken back with it (never below zero). */
   growth?: number;
+  /** The caller's own unique row already guarantees this cause is new (skips the idempotency look-up). */
+  fresh?: boolean;
 }
 
 /**
@@ -82,6 +83,7 @@ export class PointsService {
     private readonly settings: SettingsService,
     private readonly members: MemberDirectory,
     private readonly audit: AuditService,
+    private readonly ledger: PointsLedgerRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -164,7 +166,7 @@ export class PointsService {
   }
 
   account(memberId: number, em?: EntityManager): Promise<PointsAccount | null> {
-    return (em ?? this.dataSource.manager).findOneBy(PointsAccount, { memberId });
+    return this.ledger.account(em ?? this.dataSource.manager, memberId);
   }
 
   /** When points earned at `at` expire under the current rule (null = never). */
@@ -210,7 +212,7 @@ export class PointsService {
         ? new Date(input.paidAt.getTime() + rules.pendingDays * 86_400_000)
         : now;
     if (availableAt > now) {
-      await lockAccount(tx.em, input.memberId);
+      await this.ledger.lockAccount(tx.em, input.memberId);
       await tx.em.insert(PointsLot, {
         memberId: input.memberId,
         amount: points,
@@ -255,11 +257,11 @@ export class PointsService {
   ): Promise<{ pointsReversed: number; growthReversed: number; pointsOwed: number }> {
     if (input.points === 0 && input.growth === 0)
       return { pointsReversed: 0, growthReversed: 0, pointsOwed: 0 };
-    const lot = await lockedLots(tx.em, this.config.database.kind, 'l.idempotency_key = :key', {
+    const [lot] = await this.ledger.lockedLots(tx.em, 'l.idempotency_key = :key', {
       key: `order:${input.orderNo}`,
-    }).then((l) => l[0]);
+    });
     if (lot && lot.status === 'pending') {
-      await lockAccount(tx.em, input.memberId);
+      await this.ledger.lockAccount(tx.em, input.memberId);
       const take = Math.min(input.points, lot.remaining);
       const left = lot.remaining - take;
       const growthLeft = Math.max(0, lot.growth - input.growth);
@@ -276,7 +278,7 @@ export class PointsService {
       await tx.em.decrement(PointsAccount, { memberId: input.memberId }, 'pending', take);
       return { pointsReversed: take, growthReversed: lot.growth - growthLeft, pointsOwed: 0 };
     }
-    const account = await lockAccount(tx.em, input.memberId);
+    const account = await this.ledger.lockAccount(tx.em, input.memberId);
     const take = Math.min(input.points, account.balance);
     const owed = input.points - take;
     const growthBack = Math.min(input.growth, account.growth);
@@ -298,103 +300,121 @@ export class PointsService {
   async credit(tx: Tx, input: CreditInput): Promise<PointsEntry> {
     // A caller whose own unique row already claimed the cause (a check-in's day) skips the look-up; the unique key
     // on the entry still refuses a second credit.
-    const existing = input.fresh
-      ? null
-      : await tx.em.findOneBy(PointsEntry, { idempotencyKey: input.key });
+    const existing = input.fresh ? null : await this.ledger.entryByKey(tx.em, input.key);
     if (existing) return existing;
     if (!Number.isInteger(input.points) || input.points < 0)
       throw new Error(`credit of ${input.points} points`);
-    if (input.type === 'reward' && !(await this.members.canEarn(input.memberId, tx)))
-      throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法获得积分，如有疑问请联系客服');
+    if (
+      input.type === 'reward' &&
+      !input.eligible &&
+      !(await this.members.canEarn(input.memberId, tx))
+    )
+      throw memberBlocked();
     const growth = input.growth ?? 0;
-    await upsertCredit(tx.em, this.config.database.kind, input.memberId, input.points, growth);
+    // The upsert answers the account's values after it: the entry needs no read of its own.
+    const after = await this.ledger.credit(tx.em, input.memberId, input.points, growth);
     const at = input.at ?? new Date();
-    const expiresAt =
-      input.expiresAt === undefined ? this.expiryFor(await this.rules(), at) : input.expiresAt;
-    if (input.points > 0) {
-      await tx.em.insert(PointsLot, {
-        memberId: input.memberId,
-        amount: input.points,
-        remaining: input.points,
-        growth: 0,
-        status: 'available',
-        expiresAt,
-        availableAt: at,
-        sourceType: input.sourceType,
-        sourceRef: input.sourceRef ?? null,
-        idempotencyKey: `lot:${input.key}`,
-        noticeSentOn: null,
-        createdAt: at,
-      });
-    }
-    const [entry, account] = await writeEntry(
-      tx,
-      input,
-      input.type,
-      input.points,
+    const expiresAt = await this.expiresAt(input, at);
+    if (input.points > 0) await this.ledger.insertLots(tx.em, [lotOf(input, expiresAt, at)]);
+    const [entry] = await this.ledger.writeEntry(tx, {
+      source: input,
+      type: input.type,
+      points: input.points,
       growth,
-      input.points > 0 ? expiresAt : null,
-      input.breakdown ?? null,
+      expiresAt: input.points > 0 ? expiresAt : null,
+      breakdown: input.breakdown ?? null,
       at,
-    );
-    if (account.owed > 0) await this.payOwed(tx, account, input.key, input.sourceRef ?? null, at);
+      after,
+    });
+    if (after.owed > 0) await this.payOwed(tx, after, input.key, input.sourceRef ?? null, at);
     return entry;
   }
 
   /**
-   * Takes points from the balance: one conditional UPDATE that changes nothing when the balance is short
-   * (→ 422 INSUFFICIENT_POINTS), then the lots that expire first. Idempotent on `key`.
+   * The same as `credit` for each input in order (entries, lots, balances after, events, idempotency), set-based:
+   * one multi-row upsert of the accounts answering their values after, one insert of the lots, of the entries and
+   * of the events; rewards not marked `eligible` are checked with one look-up. Inputs not `fresh` (their cause may
+   * be booked) make it go one by one.
+   */
+  async creditMany(tx: Tx, inputs: CreditInput[]): Promise<PointsEntry[]> {
+    if (inputs.length <= 1 || inputs.some(needsOneByOne)) {
+      const out: PointsEntry[] = [];
+      for (const input of inputs) out.push(await this.credit(tx, input));
+      return out;
+    }
+    // A blocked member's reward refuses the whole batch, as `credit` would refuse it (the caller rolls back).
+    const standings = await this.members.earningStandings(uncheckedRewards(inputs), tx);
+    if ([...standings.values()].some((s) => s !== 'ok')) throw memberBlocked();
+    const expiries = await Promise.all(inputs.map((i) => this.expiresAt(i, i.at ?? new Date())));
+    return creditSetBased(this.ledger, tx, inputs, expiries, (after, input, at) =>
+      this.payOwed(tx, after, input.key, input.sourceRef ?? null, at),
+    );
+  }
+
+  /** When a credit's points expire: as the input says, else by the expiry rule (cached rules). */
+  private async expiresAt(input: CreditInput, at: Date): Promise<Date | null> {
+    return input.expiresAt === undefined ? this.expiryFor(await this.rules(), at) : input.expiresAt;
+  }
+
+  /**
+   * Takes points from the balance: one statement that answers the balance after it, refused by the account's
+   * CHECK when the balance is short (→ 422 INSUFFICIENT_POINTS), then the lots that expire first. Idempotent on
+   * `key`.
    */
   async debit(tx: Tx, input: DebitInput): Promise<PointsEntry> {
-    const existing = await tx.em.findOneBy(PointsEntry, { idempotencyKey: input.key });
+    const existing = input.fresh ? null : await this.ledger.entryByKey(tx.em, input.key);
     if (existing) return existing;
     if (!Number.isInteger(input.points) || input.points < 0)
       throw new Error(`debit of ${input.points} points`);
-    const result = await tx.em
-      .createQueryBuilder()
-      .update(PointsAccount)
-      .set({ balance: () => `balance - ${input.points}`, version: () => 'version + 1' })
-      .where('member_id = :id AND balance >= :points', { id: input.memberId, points: input.points })
-      .execute();
-    if ((result.affected ?? 0) !== 1) {
-      const account = await this.account(input.memberId, tx.em);
+    const after = await this.ledger.debit(tx.em, input.memberId, input.points);
+    if (!after) {
+      const balance = (await this.balanceIn(tx, input.memberId)) ?? 0;
       throw new DomainError(
         'INSUFFICIENT_POINTS',
-        `积分不足：需要 ${input.points}，当前可用 ${account?.balance ?? 0}`,
-        { needed: input.points, balance: account?.balance ?? 0 },
+        `积分不足：需要 ${input.points}，当前可用 ${balance}`,
+        {
+          needed: input.points,
+          balance,
+        },
       );
     }
-    let growth = 0;
-    if (input.growth) {
-      const account = (await this.account(input.memberId, tx.em))!;
-      growth = Math.min(input.growth, account.growth);
-      if (growth > 0)
-        await tx.em.decrement(PointsAccount, { memberId: input.memberId }, 'growth', growth);
-    }
-    await consumeLots(tx.em, this.config.database.kind, input.memberId, input.points);
-    return (
-      await writeEntry(
-        tx,
-        input,
-        input.type,
-        -input.points,
-        -growth,
-        null,
-        null,
-        input.at ?? new Date(),
-      )
-    )[0];
+    const growth = input.growth ? await this.ledger.takeGrowth(tx.em, after, input.growth) : 0;
+    await this.ledger.consumeLots(tx.em, input.memberId, input.points);
+    const [entry] = await this.ledger.writeEntry(tx, {
+      source: input,
+      type: input.type,
+      points: -input.points,
+      growth: -growth,
+      expiresAt: null,
+      breakdown: null,
+      at: input.at ?? new Date(),
+      after,
+    });
+    return entry;
+  }
+
+  private async balanceIn(tx: Tx, memberId: number): Promise<number | null> {
+    return (await this.ledger.account(tx.em, memberId))?.balance ?? null;
   }
 
   /** Growth changes with no points (a tier reset after a downgrade). Idempotent on `key`. */
   async setGrowth(tx: Tx, input: EntrySource & { growth: number }): Promise<PointsEntry | null> {
-    const existing = await tx.em.findOneBy(PointsEntry, { idempotencyKey: input.key });
+    const existing = await this.ledger.entryByKey(tx.em, input.key);
     if (existing) return existing;
-    const account = await lockAccount(tx.em, input.memberId);
+    const account = await this.ledger.lockAccount(tx.em, input.memberId);
     const delta = input.growth - account.growth;
     if (delta === 0) return null;
     await tx.em.update(PointsAccount, { memberId: input.memberId }, { growth: input.growth });
-    return (await writeEntry(tx, input, 'adjust', 0, delta, null, null, input.at ?? new Date()))[0];
+    const [entry] = await this.ledger.writeEntry(tx, {
+      source: input,
+      type: 'adjust',
+      points: 0,
+      growth: delta,
+      expiresAt: null,
+      breakdown: null,
+      at: input.at ?? new Date(),
+    });
+    return entry;
   }
 
   /** Per member, the points whose last usable brand-local day is `day` (for "expiring in N days" journeys). */
@@ -435,37 +455,20 @@ export class PointsService {
 
   /** Folds one account into another when two member records are merged (lots and entries follow the survivor). */
   async merge(em: EntityManager, fromMemberId: number, toMemberId: number): Promise<void> {
-    const from = await em.findOneBy(PointsAccount, { memberId: fromMemberId });
-    if (!from) return;
-    await ensureAccount(em, toMemberId);
-    await em
-      .createQueryBuilder()
-      .update(PointsAccount)
-      .set({
-        balance: () => `balance + ${from.balance}`,
-        growth: () => `growth + ${from.growth}`,
-        pending: () => `pending + ${from.pending}`,
-        owed: () => `owed + ${from.owed}`,
-        version: () => 'version + 1',
-      })
-      .where({ memberId: toMemberId })
-      .execute();
-    await em.update(PointsLot, { memberId: fromMemberId }, { memberId: toMemberId });
-    await em.update(PointsEntry, { memberId: fromMemberId }, { memberId: toMemberId });
-    await em.delete(PointsAccount, { memberId: fromMemberId });
+    await this.ledger.moveAll(em, fromMemberId, toMemberId);
   }
 
   // ---- for the members module (account opening) and the points jobs (clawback on release) ----
 
   /** Creates the member's account row if it is missing (a member opening a card gets one at once). */
   ensureAccount(em: EntityManager, memberId: number): Promise<void> {
-    return ensureAccount(em, memberId);
+    return this.ledger.ensureAccount(em, memberId);
   }
 
   /** Later earnings pay what a refund left owed, first, as a clawback entry. */
   async payOwed(
     tx: Tx,
-    account: PointsAccount,
+    account: AccountAfter,
     key: string,
     sourceRef: string | null,
     at: Date,
@@ -485,3 +488,6 @@ export class PointsService {
     await tx.em.decrement(PointsAccount, { memberId: account.memberId }, 'owed', pay);
   }
 }
+
+const memberBlocked = () =>
+  new DomainError('MEMBER_BLOCKED', '该账号暂时无法获得积分，如有疑问请联系客服');
