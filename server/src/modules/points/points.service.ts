@@ -212,7 +212,7 @@ export class PointsService {
         ? new Date(input.paidAt.getTime() + rules.pendingDays * 86_400_000)
         : now;
     if (availableAt > now) {
-      await this.ledger.lockAccount(tx.em, input.memberId);
+      await this.ledger.lockAccount(tx, input.memberId);
       await tx.em.insert(PointsLot, {
         memberId: input.memberId,
         amount: points,
@@ -257,11 +257,11 @@ export class PointsService {
   ): Promise<{ pointsReversed: number; growthReversed: number; pointsOwed: number }> {
     if (input.points === 0 && input.growth === 0)
       return { pointsReversed: 0, growthReversed: 0, pointsOwed: 0 };
-    const [lot] = await this.ledger.lockedLots(tx.em, 'l.idempotency_key = :key', {
+    const [lot] = await this.ledger.lockedLots(tx, 'l.idempotency_key = :key', {
       key: `order:${input.orderNo}`,
     });
     if (lot && lot.status === 'pending') {
-      await this.ledger.lockAccount(tx.em, input.memberId);
+      await this.ledger.lockAccount(tx, input.memberId);
       const take = Math.min(input.points, lot.remaining);
       const left = lot.remaining - take;
       const growthLeft = Math.max(0, lot.growth - input.growth);
@@ -278,7 +278,7 @@ export class PointsService {
       await tx.em.decrement(PointsAccount, { memberId: input.memberId }, 'pending', take);
       return { pointsReversed: take, growthReversed: lot.growth - growthLeft, pointsOwed: 0 };
     }
-    const account = await this.ledger.lockAccount(tx.em, input.memberId);
+    const account = await this.ledger.lockAccount(tx, input.memberId);
     const take = Math.min(input.points, account.balance);
     const owed = input.points - take;
     const growthBack = Math.min(input.growth, account.growth);
@@ -300,7 +300,7 @@ export class PointsService {
   async credit(tx: Tx, input: CreditInput): Promise<PointsEntry> {
     // A caller whose own unique row already claimed the cause (a check-in's day) skips the look-up; the unique key
     // on the entry still refuses a second credit.
-    const existing = input.fresh ? null : await this.ledger.entryByKey(tx.em, input.key);
+    const existing = input.fresh ? null : await this.ledger.entryByKey(tx, input.key);
     if (existing) return existing;
     if (!Number.isInteger(input.points) || input.points < 0)
       throw new Error(`credit of ${input.points} points`);
@@ -312,10 +312,10 @@ export class PointsService {
       throw memberBlocked();
     const growth = input.growth ?? 0;
     // The upsert answers the account's values after it: the entry needs no read of its own.
-    const after = await this.ledger.credit(tx.em, input.memberId, input.points, growth);
+    const after = await this.ledger.credit(tx, input.memberId, input.points, growth);
     const at = input.at ?? new Date();
     const expiresAt = await this.expiresAt(input, at);
-    if (input.points > 0) await this.ledger.insertLots(tx.em, [lotOf(input, expiresAt, at)]);
+    if (input.points > 0) await this.ledger.insertLots(tx, [lotOf(input, expiresAt, at)]);
     const [entry] = await this.ledger.writeEntry(tx, {
       source: input,
       type: input.type,
@@ -362,11 +362,11 @@ export class PointsService {
    * `key`.
    */
   async debit(tx: Tx, input: DebitInput): Promise<PointsEntry> {
-    const existing = input.fresh ? null : await this.ledger.entryByKey(tx.em, input.key);
+    const existing = input.fresh ? null : await this.ledger.entryByKey(tx, input.key);
     if (existing) return existing;
     if (!Number.isInteger(input.points) || input.points < 0)
       throw new Error(`debit of ${input.points} points`);
-    const after = await this.ledger.debit(tx.em, input.memberId, input.points);
+    const after = await this.ledger.debit(tx, input.memberId, input.points);
     if (!after) {
       const balance = (await this.balanceIn(tx, input.memberId)) ?? 0;
       throw new DomainError(
@@ -378,8 +378,8 @@ export class PointsService {
         },
       );
     }
-    const growth = input.growth ? await this.ledger.takeGrowth(tx.em, after, input.growth) : 0;
-    await this.ledger.consumeLots(tx.em, input.memberId, input.points);
+    const growth = input.growth ? await this.ledger.takeGrowth(tx, after, input.growth) : 0;
+    await this.ledger.consumeLots(tx, input.memberId, input.points);
     const [entry] = await this.ledger.writeEntry(tx, {
       source: input,
       type: input.type,
@@ -399,9 +399,9 @@ export class PointsService {
 
   /** Growth changes with no points (a tier reset after a downgrade). Idempotent on `key`. */
   async setGrowth(tx: Tx, input: EntrySource & { growth: number }): Promise<PointsEntry | null> {
-    const existing = await this.ledger.entryByKey(tx.em, input.key);
+    const existing = await this.ledger.entryByKey(tx, input.key);
     if (existing) return existing;
-    const account = await this.ledger.lockAccount(tx.em, input.memberId);
+    const account = await this.ledger.lockAccount(tx, input.memberId);
     const delta = input.growth - account.growth;
     if (delta === 0) return null;
     await tx.em.update(PointsAccount, { memberId: input.memberId }, { growth: input.growth });
