@@ -94,8 +94,12 @@ export class CampaignsListener {
     );
   }
 
-  @OnDomainEvent('checkin.created')
-  async checkedIn(e: DomainEventMap['checkin.created']): Promise<void> {
-    await this.campaigns.convert(e.memberId, 'checkin', new Date(e.at));
+  /** A morning's check-ins converted together: one read of their members' open enrolments per batch. */
+  @OnDomainEvents('checkin.created')
+  async checkedIn(events: DomainEventMap['checkin.created'][]): Promise<void> {
+    await this.campaigns.convertMany(
+      'checkin',
+      events.map((e) => ({ memberId: e.memberId, at: new Date(e.at) })),
+    );
   }
 }

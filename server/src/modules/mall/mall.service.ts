@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { z } from 'zod';
 import type { mallItemInput, routes } from '@huoyue/shared';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
+import { GroupCommit } from '../../infra/database/group-commit.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { takeSlot } from '../../infra/database/limit-counter.js';
 import { DomainError } from '../../infra/http/domain-error.js';
@@ -49,6 +50,18 @@ export class MallService {
   private memberDay: MemberDayGate = NO_MEMBER_DAYS;
   /** Redemptions of one item in flight on this instance (they serialise on its row lock anyway). */
   private readonly inFlight = new KeyedLimiter(REDEEM_IN_FLIGHT_PER_ITEM);
+  /**
+   * Past the last sale, a refusal asks only whether this request id already redeemed (a retried tap is answered
+   * with its redemption): the rest of a rush asks together, one SELECT … IN per group instead of one each.
+   */
+  private readonly redeemedKeys = new GroupCommit<string, boolean>(
+    async (keys) => {
+      const found = await this.redeemedAmong(keys);
+      return keys.map((k) => ({ ok: true, value: found.has(k) }));
+    },
+    async (key) => (await this.redeemedAmong([key])).has(key),
+    { maxBatch: 500, inFlight: 2 },
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -117,12 +130,29 @@ export class MallService {
 
   async redeem(memberId: number, itemId: number, input: RedeemInput): Promise<RedemptionView> {
     const requestKey = `${memberId}:${input.requestId}`;
-    await this.refuseIfSoldOut(itemId, requestKey);
+    if ((await this.refuseIfSoldOut(itemId, requestKey)) === 'redeemed')
+      return this.answerAgain(requestKey);
     // A rush on one item waits here, not on its row lock: past the last sale, the waiting ones are refused for free.
     return this.inFlight.run(itemId, async () => {
-      await this.refuseIfSoldOut(itemId, requestKey);
+      if ((await this.refuseIfSoldOut(itemId, requestKey)) === 'redeemed')
+        return this.answerAgain(requestKey);
       return this.redeemNow(memberId, itemId, input, requestKey);
     });
+  }
+
+  /** A retried tap of a redemption that went through, past the last sale: its result, read without a transaction. */
+  private async answerAgain(requestKey: string): Promise<RedemptionView> {
+    const again = await this.dataSource
+      .getRepository(MallRedemption)
+      .findOneByOrFail({ requestKey });
+    const item = await this.dataSource
+      .getRepository(MallItem)
+      .findOneByOrFail({ id: again.itemId });
+    return toRedemptionView(
+      again,
+      item,
+      (await this.vouchers.forRedemptions([again.id])).get(again.id),
+    );
   }
 
   private async redeemNow(
@@ -181,15 +211,24 @@ export class MallService {
    * answer and no transaction (one indexed read keeps a retried tap of a redemption that went through answered
    * with its result).
    */
-  private async refuseIfSoldOut(itemId: number, requestKey: string): Promise<void> {
+  /** 409 OUT_OF_STOCK past the last sale, unless this request id already redeemed ('redeemed': answer it again). */
+  private async refuseIfSoldOut(itemId: number, requestKey: string): Promise<'redeemed' | 'open'> {
     const stock = () =>
       this.dataSource
         .getRepository(MallItem)
         .findOne({ select: { id: true, stock: true }, where: { id: itemId } })
         .then((i) => i?.stock ?? null);
-    if (!(await this.soldOut.isSoldOut(itemId, stock))) return;
-    if (await this.dataSource.getRepository(MallRedemption).existsBy({ requestKey })) return;
+    if (!(await this.soldOut.isSoldOut(itemId, stock))) return 'open';
+    if (await this.redeemedKeys.submit(requestKey)) return 'redeemed';
     throw new DomainError('OUT_OF_STOCK', OUT_OF_STOCK_MESSAGE);
+  }
+
+  private async redeemedAmong(keys: string[]): Promise<Set<string>> {
+    const rows = await this.dataSource.getRepository(MallRedemption).find({
+      select: { id: true, requestKey: true },
+      where: { requestKey: In([...new Set(keys)]) },
+    });
+    return new Set(rows.map((r) => r.requestKey));
   }
 
   /** The item, if this member may redeem it now: on sale, in its window, their tier, a member day if need be. */

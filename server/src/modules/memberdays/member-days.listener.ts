@@ -36,9 +36,16 @@ export class MemberDaysListener {
     await this.record(taking);
   }
 
-  @OnDomainEvent('checkin.created')
-  async checkedIn(e: DomainEventMap['checkin.created']): Promise<void> {
-    if (e.kind === 'daily') await this.participated(e.memberId, new Date(e.at), 'checkin');
+  /** Daily check-ins of a batch: the member days in force come from memory; one transaction when any is. */
+  @OnDomainEvents('checkin.created')
+  async checkedIn(events: DomainEventMap['checkin.created'][]): Promise<void> {
+    const taking: Participation[] = [];
+    for (const e of events.filter((x) => x.kind === 'daily')) {
+      const at = new Date(e.at);
+      for (const d of await this.days.activeFor(e.memberId, at))
+        taking.push({ memberId: e.memberId, memberDayId: d.id, at, via: 'checkin' });
+    }
+    await this.record(taking);
   }
 
   @OnDomainEvent('mall.redeemed')
