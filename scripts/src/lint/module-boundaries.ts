@@ -49,6 +49,7 @@ const TABLE_ARGUMENT_CALLS = new Set([
   'bulkInsert',
   'upsertSelect',
   'updateFrom',
+  'truncateTable',
   'insertIgnore',
   'getRepository',
   'from',
@@ -58,7 +59,7 @@ const TABLE_ARGUMENT_CALLS = new Set([
   'insert',
 ]);
 
-function listFiles(dir: string): string[] {
+export function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
     if (statSync(full).isDirectory()) return name === 'migrations' ? [] : listFiles(full);

@@ -1,23 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import { type Dialect, insertIgnoreVerb, localDateSql, quoteName, sqlInstant } from './dialect.js';
 
-export type Dialect = 'sqlite' | 'mysql';
-
-/**
- * An instant as a raw SQL parameter. TypeORM converts entity values itself; raw statements must match what it
- * stores: UTC text 'YYYY-MM-DD HH:MM:SS.mmm' on SQLite, a Date on MySQL (mysql2 runs with timezone Z).
- */
-export function sqlInstant(kind: Dialect, d: Date): string | Date {
-  return kind === 'sqlite' ? d.toISOString().replace('T', ' ').replace('Z', '') : d;
-}
+// The dialect's pieces were first written here; modules keep importing them from bulk.js.
+export { type Dialect, localDateSql, sqlInstant };
 
 /** Rows per statement stays well under SQLite's 32,766 bound parameters and MySQL's packet size. */
 const MAX_PARAMS = 20_000;
-
-/** INSERT, or the dialect's way of skipping rows that collide with a unique key. */
-function insertVerb(kind: Dialect, ignore: boolean | undefined): string {
-  if (!ignore) return 'INSERT';
-  return kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-}
 
 /**
  * Multi-row INSERT for bulk paths (imports), where building entities costs more than the insert. With `ignore`,
@@ -33,8 +21,8 @@ export async function bulkInsert(
   options: { ignore?: boolean } = {},
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const q = (name: string) => (kind === 'mysql' ? `\`${name}\`` : `"${name}"`);
-  const verb = insertVerb(kind, options.ignore);
+  const q = (name: string) => quoteName(kind, name);
+  const verb = options.ignore ? insertIgnoreVerb(kind) : 'INSERT';
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   let inserted = 0;
@@ -66,7 +54,7 @@ export async function insertReturningIds(
 ): Promise<number[]> {
   if (rows.length === 0) return [];
   if (!em.queryRunner) throw new Error('insertReturningIds() needs a transaction');
-  const q = (name: string) => (kind === 'mysql' ? `\`${name}\`` : `"${name}"`);
+  const q = (name: string) => quoteName(kind, name);
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const sql = `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
   const result = await em.queryRunner.query(sql, rows.flat(), true);
@@ -82,13 +70,6 @@ export async function insertReturningIds(
 
 /** `IN (?, ?, …)` placeholders for a list. */
 export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-
-/** The brand-local date (YYYY-MM-DD) of a UTC instant column, by a fixed offset in minutes (the zone's current one). */
-export function localDateSql(kind: Dialect, column: string, offsetMinutes: number): string {
-  return kind === 'mysql'
-    ? `DATE(${column} + INTERVAL ${Math.trunc(offsetMinutes)} MINUTE)`
-    : `date(${column}, '${offsetMinutes >= 0 ? '+' : ''}${Math.trunc(offsetMinutes)} minutes')`;
-}
 
 /** Runs a write in the caller's transaction and answers how many rows it changed (both drivers report it). */
 export async function affectedRows(

@@ -1,5 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { flavourOf } from './dialect.js';
+import { dialectOf, flavourOf, hasInsertReturning, onDuplicateKey, quoteName } from './dialect.js';
 
 /**
  * Limits kept by the database. A limit ("2 makeups a month", "3 members per device per day", "2 coupons of this
@@ -39,14 +39,13 @@ interface Resolved {
   keyColumns: string[];
   keyValues: (string | number)[];
   countColumn: string;
-  mysql: boolean;
   quote: (name: string) => string;
 }
 
 function resolve<E extends ObjectLiteral>(em: EntityManager, ref: CounterRef<E>): Resolved {
   const meta = em.connection.getMetadata(ref.entity);
-  const mysql = em.connection.options.type !== 'better-sqlite3';
-  const quote = (name: string) => (mysql ? `\`${name}\`` : `"${name}"`);
+  const kind = dialectOf(em);
+  const quote = (name: string) => quoteName(kind, name);
   const column = (property: string) => {
     const found = meta.findColumnWithPropertyName(property);
     if (!found) throw new Error(`${meta.tableName} has no column for ${property}`);
@@ -58,7 +57,6 @@ function resolve<E extends ObjectLiteral>(em: EntityManager, ref: CounterRef<E>)
     keyColumns: entries.map(([k]) => column(k)),
     keyValues: entries.map(([, v]) => v),
     countColumn: column(ref.column ?? 'used'),
-    mysql,
     quote,
   };
 }
@@ -94,21 +92,18 @@ export async function takeSlot<E extends ObjectLiteral>(
   const tuple = values.map(() => '?').join(', ');
   // One statement that inserts or adds, and takes the row's exclusive lock either way (an INSERT IGNORE would take
   // a shared lock on an existing row, and two requests upgrading theirs deadlock).
-  const upsert = r.mysql
-    ? `INSERT INTO ${r.quote(r.table)} (${columns}) VALUES (${tuple})
-       ON DUPLICATE KEY UPDATE ${count} = ${count} + ?`
-    : `INSERT INTO ${r.quote(r.table)} (${columns}) VALUES (${tuple})
-       ON CONFLICT (${r.keyColumns.map(r.quote).join(', ')}) DO UPDATE SET ${count} = ${count} + ?`;
+  const keys = r.keyColumns.map(r.quote);
+  const upsert = `INSERT INTO ${r.quote(r.table)} (${columns}) VALUES (${tuple})
+       ${onDuplicateKey(dialectOf(em), keys, `${count} = ${count} + ?`)}`;
   // The count as it now stands, ours included: answered by the upsert itself where INSERT has RETURNING (MariaDB,
   // SQLite); MySQL 8 reads it back (our own write is visible to us whatever the isolation level).
-  const used =
-    flavourOf(em) === 'mysql'
-      ? await em.query(upsert, [...values, n]).then(async () => (await readCount(em, r))!)
-      : Number(
-          (
-            (await em.query(`${upsert} RETURNING ${count} AS n`, [...values, n])) as { n: number }[]
-          )[0]!.n,
-        );
+  const used = hasInsertReturning(flavourOf(em))
+    ? Number(
+        (
+          (await em.query(`${upsert} RETURNING ${count} AS n`, [...values, n])) as { n: number }[]
+        )[0]!.n,
+      )
+    : await em.query(upsert, [...values, n]).then(async () => (await readCount(em, r))!);
   if (used <= options.limit) return true;
   await em.query(`UPDATE ${r.quote(r.table)} SET ${count} = ${count} - ? WHERE ${whereKeys(r)}`, [
     n,

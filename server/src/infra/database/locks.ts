@@ -1,4 +1,5 @@
 import type { EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral } from 'typeorm';
+import { dialectOf, hasRowLocks, onDuplicateKey, quoteName } from './dialect.js';
 
 /**
  * Reads a row for update inside a transaction. Row locks exist only on MySQL/MariaDB; SQLite runs one transaction
@@ -9,7 +10,7 @@ export function findOneForUpdate<E extends ObjectLiteral>(
   entity: EntityTarget<E>,
   where: FindOptionsWhere<E>,
 ): Promise<E | null> {
-  const locking = em.connection.options.type !== 'better-sqlite3';
+  const locking = hasRowLocks(dialectOf(em));
   return em.findOne(entity, {
     where,
     ...(locking ? { lock: { mode: 'pessimistic_write' as const } } : {}),
@@ -30,8 +31,8 @@ export async function lockOrCreate<E extends ObjectLiteral>(
   row: Partial<E>,
 ): Promise<void> {
   const meta = em.connection.getMetadata(entity);
-  const mysql = em.connection.options.type !== 'better-sqlite3';
-  const q = (name: string) => (mysql ? `\`${name}\`` : `"${name}"`);
+  const kind = dialectOf(em);
+  const q = (name: string) => quoteName(kind, name);
   const entries = Object.entries(row).map(([property, value]) => {
     const column = meta.findColumnWithPropertyName(property);
     if (!column) throw new Error(`${meta.tableName} has no column for ${property}`);
@@ -41,9 +42,7 @@ export async function lockOrCreate<E extends ObjectLiteral>(
   const values = entries.map(() => '?').join(', ');
   const key = q(meta.primaryColumns[0]!.databaseName);
   await em.query(
-    mysql
-      ? `INSERT INTO ${q(meta.tableName)} (${columns}) VALUES (${values}) ON DUPLICATE KEY UPDATE ${key} = ${key}`
-      : `INSERT INTO ${q(meta.tableName)} (${columns}) VALUES (${values}) ON CONFLICT DO NOTHING`,
+    `INSERT INTO ${q(meta.tableName)} (${columns}) VALUES (${values}) ${onDuplicateKey(kind, [key], '')}`,
     entries.map(([, v]) => (typeof v === 'boolean' ? Number(v) : v)),
   );
 }

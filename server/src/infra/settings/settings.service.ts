@@ -1,6 +1,7 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { z } from 'zod';
+import type { Tx } from '../events/unit-of-work.js';
 import { SwrCache } from './swr-cache.js';
 import { Setting } from './setting.entity.js';
 
@@ -15,27 +16,27 @@ export class SettingsService {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * A setting's value. With `em`, read in that transaction (fresh, for an audit's "before"); without, from the
+   * A setting's value. With `tx`, read in that transaction (fresh, for an audit's "before"); without, from the
    * cache (see SwrCache: stale values are served while a refresh runs, so no caller waits inside a transaction).
    */
   async get<S extends z.ZodType>(
     key: string,
     schema: S,
     defaults: z.output<S>,
-    em?: EntityManager,
+    tx?: Tx,
   ): Promise<z.output<S>> {
-    if (em) return this.read(em, key, schema, defaults);
+    if (tx) return this.read(tx.em, key, schema, defaults);
     return (await this.cache(key, schema, defaults).get()) as z.output<S>;
   }
 
   async set<S extends z.ZodType>(
-    em: EntityManager,
+    tx: Tx,
     key: string,
     schema: S,
     value: z.input<S>,
   ): Promise<z.output<S>> {
     const parsed = schema.parse(value);
-    await em.upsert(Setting, { key, value: JSON.stringify(parsed) }, ['key']);
+    await tx.em.upsert(Setting, { key, value: JSON.stringify(parsed) }, ['key']);
     this.cache(key, schema, parsed).set(parsed);
     return parsed;
   }

@@ -8,6 +8,7 @@ import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
+import { insertIgnoreVerb } from '../../infra/database/dialect.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { SwrCache } from '../../infra/settings/swr-cache.js';
 import { DomainError } from '../../infra/http/domain-error.js';
@@ -93,7 +94,7 @@ export class BadgesService {
           active: input.active,
         });
         await tx.em.insert(Badge, row);
-        await this.audit.record(tx.em, actor, {
+        await this.audit.record(tx, actor, {
           action: 'badge.create',
           entityType: 'badge',
           entityId: row.code,
@@ -133,7 +134,7 @@ export class BadgesService {
         },
       );
       const after = await tx.em.findOneByOrFail(Badge, { id: row.id });
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'badge.update',
         entityType: 'badge',
         entityId: code,
@@ -169,7 +170,7 @@ export class BadgesService {
           { suggest: 'deactivate' },
         );
       await tx.em.delete(Badge, { id: row.id });
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'badge.delete',
         entityType: 'badge',
         entityId: code,
@@ -220,9 +221,8 @@ export class BadgesService {
     for (let level = 1; level <= badge.thresholds.length; level++) {
       const threshold = badge.thresholds[level - 1]!;
       const [condition, value] = this.condition(badge.metric, threshold, now);
-      const verb = kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
       await this.dataSource.query(
-        `${verb} INTO member_badge (member_id, badge_id, level, awarded_at, trigger_ref) ` +
+        `${insertIgnoreVerb(kind)} INTO member_badge (member_id, badge_id, level, awarded_at, trigger_ref) ` +
           `SELECT member_id, ?, ?, ?, ? FROM member_stat WHERE ${condition}`,
         [badge.id, level, sqlInstant(kind, now), run, value],
       );
@@ -236,7 +236,7 @@ export class BadgesService {
       awarded++;
     }
     await this.uow.run((tx) =>
-      this.audit.record(tx.em, actor, {
+      this.audit.record(tx, actor, {
         action: 'badge.backfill',
         entityType: 'badge',
         entityId: code,
@@ -421,7 +421,7 @@ export class BadgesService {
     triggerRef: string,
     at: Date,
   ): Promise<void> {
-    if (badge.rewardPoints > 0 && (await this.members.canEarn(tx.em, memberId))) {
+    if (badge.rewardPoints > 0 && (await this.members.canEarn(memberId, tx))) {
       await this.points.credit(tx, {
         memberId,
         type: 'reward',

@@ -68,7 +68,7 @@ export class AutomationsAdmin {
           playbook: before?.playbook ?? playbook,
         }),
       );
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: id ? 'automation.update' : 'automation.create',
         entityType: 'automation',
         entityId: row.id,
@@ -106,7 +106,7 @@ export class AutomationsAdmin {
       const before = await tx.em.findOneBy(Automation, { id });
       if (!before) throw notFound('自动化');
       await tx.em.update(Automation, { id }, { active });
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: active ? 'automation.resume' : 'automation.pause',
         entityType: 'automation',
         entityId: id,
@@ -132,7 +132,7 @@ export class AutomationsAdmin {
           { suggest: 'deactivate' },
         );
       await tx.em.delete(Automation, { id });
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'automation.delete',
         entityType: 'automation',
         entityId: id,

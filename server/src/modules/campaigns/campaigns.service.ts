@@ -127,7 +127,7 @@ export class CampaignsService {
     automation: Automation,
     memberId: number,
   ): Promise<{ facts: MemberLifecycle | null } | null> {
-    const profile = await this.members.profile(this.dataSource.manager, memberId);
+    const profile = await this.members.profile(memberId);
     if (!profile || profile.status !== 'member') return null;
     const c = automation.conditions;
     if (c.tiers.length > 0 && !c.tiers.includes(profile.tierCode ?? '')) return null;
@@ -301,7 +301,7 @@ export class CampaignsService {
         audience: audience.sql,
         params: audience.params,
       });
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'message.broadcast',
         entityType: 'message_template',
         entityId: input.templateId,

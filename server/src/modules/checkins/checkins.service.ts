@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import {
   addDays,
@@ -50,8 +50,8 @@ export class CheckinsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  rules(em?: EntityManager): Promise<CheckinRules> {
-    return this.settings.get(CHECKIN_RULES_KEY, checkinRules, DEFAULT_CHECKIN_RULES, em);
+  rules(tx?: Tx): Promise<CheckinRules> {
+    return this.settings.get(CHECKIN_RULES_KEY, checkinRules, DEFAULT_CHECKIN_RULES, tx);
   }
 
   async setRules(
@@ -59,9 +59,9 @@ export class CheckinsService {
     value: z.input<typeof checkinRules>,
   ): Promise<CheckinRules> {
     return this.uow.run(async (tx) => {
-      const before = await this.rules(tx.em);
-      const after = await this.settings.set(tx.em, CHECKIN_RULES_KEY, checkinRules, value);
-      await this.audit.record(tx.em, actor, {
+      const before = await this.rules(tx);
+      const after = await this.settings.set(tx, CHECKIN_RULES_KEY, checkinRules, value);
+      await this.audit.record(tx, actor, {
         action: 'checkins.rules.update',
         entityType: 'setting',
         entityId: CHECKIN_RULES_KEY,
@@ -104,7 +104,7 @@ export class CheckinsService {
     assertMakeupDay(rules, day, today);
     try {
       return await this.uow.run(async (tx) => {
-        await this.assertMayMakeUp(tx.em, rules, memberId, day, today);
+        await this.assertMayMakeUp(tx, rules, memberId, day, today);
         const { streak, cycleDay } = await position(tx.em, rules, memberId, day);
         const checkin = tx.em.create(Checkin, {
           memberId,
@@ -121,7 +121,7 @@ export class CheckinsService {
         await this.payForMakeup(tx, rules, memberId, day);
         await renumberAfter(tx.em, rules, checkin);
         const ref = CheckinsService.triggerRef(memberId, day);
-        await this.engagement.record(tx.em, {
+        await this.engagement.record(tx, {
           memberId,
           type: 'checkin',
           occurredAt: now,
@@ -198,7 +198,7 @@ export class CheckinsService {
     const remaining = rules.makeup.enabled ? Math.max(0, rules.makeup.maxPerMonth - used) : 0;
     const checked = new Set(recent.map((r) => r.day));
     // Days before joining are not the member's to make up.
-    const joinedDay = (await this.joinedDay(this.dataSource.manager, memberId)) ?? today;
+    const joinedDay = (await this.joinedDay(memberId)) ?? today;
     const allowedDates =
       remaining > 0
         ? Array.from({ length: rules.cycleDays - 1 }, (_, i) => addDays(today, -(i + 1))).filter(
@@ -257,12 +257,12 @@ export class CheckinsService {
     reason: string,
   ): Promise<number> {
     return this.uow.run(async (tx) => {
-      if (!(await this.members.canHoldPoints(tx.em, memberId)))
+      if (!(await this.members.canHoldPoints(memberId, tx)))
         throw new DomainError('NOT_FOUND', '会员不存在或已注销');
       await ensureProfile(tx.em, memberId);
       await tx.em.increment(CheckinMember, { memberId }, 'makeupCards', count);
       const cards = (await tx.em.findOneByOrFail(CheckinMember, { memberId })).makeupCards;
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'checkins.makeup_cards.grant',
         entityType: 'member',
         entityId: memberId,
@@ -295,19 +295,19 @@ export class CheckinsService {
 
   /** A member may make up a day when earning, within the month's allowance, and not checked in that day. */
   private async assertMayMakeUp(
-    em: EntityManager,
+    tx: Tx,
     rules: CheckinRules,
     memberId: number,
     day: string,
     today: string,
   ): Promise<void> {
-    await this.assertMayEarn(em, memberId);
-    const joinedDay = await this.joinedDay(em, memberId);
+    await this.assertMayEarn(tx, memberId);
+    const joinedDay = await this.joinedDay(memberId, tx);
     if (joinedDay !== null && day < joinedDay)
       throw new DomainError('MAKEUP_NOT_ALLOWED', `${day} 您还没有成为会员，不能补签入会前的日子`);
     // The month's slot, taken before the makeup is written.
     const taken = await takeMakeupSlot(
-      em,
+      tx.em,
       rules.makeup.maxPerMonth,
       memberId,
       today,
@@ -318,7 +318,7 @@ export class CheckinsService {
         'MAKEUP_NOT_ALLOWED',
         `本月补签次数已用完（每月 ${rules.makeup.maxPerMonth} 次）`,
       );
-    if (await em.existsBy(Checkin, { memberId, day }))
+    if (await tx.em.existsBy(Checkin, { memberId, day }))
       throw new DomainError('ALREADY_CHECKED_IN', '这一天已经签到过了');
   }
 
@@ -350,13 +350,13 @@ export class CheckinsService {
   }
 
   /** The brand-local day the member joined (null: not a member). */
-  private async joinedDay(em: EntityManager, memberId: number): Promise<string | null> {
-    const joinedAt = (await this.members.profile(em, memberId))?.joinedAt ?? null;
+  private async joinedDay(memberId: number, tx?: Tx): Promise<string | null> {
+    const joinedAt = (await this.members.profile(memberId, tx))?.joinedAt ?? null;
     return joinedAt ? brandDay(joinedAt, this.config.brandTimezone) : null;
   }
 
-  private async assertMayEarn(em: EntityManager, memberId: number): Promise<void> {
-    const standing = await this.members.earningStanding(em, memberId);
+  private async assertMayEarn(tx: Tx, memberId: number): Promise<void> {
+    const standing = await this.members.earningStanding(memberId, tx);
     if (standing === 'none') throw new DomainError('NOT_A_MEMBER', '开通会员后才能签到');
     if (standing === 'blocked')
       throw new DomainError('MEMBER_BLOCKED', '该账号暂时无法参与签到，如有疑问请联系客服');

@@ -151,7 +151,7 @@ export class DailyCheckins {
     const tz = this.config.brandTimezone;
     const withDay = items.map((item, index) => ({ ...item, index, day: brandDay(item.now, tz) }));
     const memberIds = [...new Set(items.map((i) => i.memberId))];
-    const standings = await this.members.earningStandings(tx.em, memberIds);
+    const standings = await this.members.earningStandings(memberIds, tx);
     const days = [...new Set(withDay.map((i) => i.day))];
     const done = (await tx.em.query(
       `SELECT member_id, day FROM checkin
@@ -270,7 +270,7 @@ export class DailyCheckins {
         })),
     );
     await this.engagement.recordMany(
-      tx.em,
+      tx,
       planned.map((c) => ({
         memberId: c.memberId,
         type: 'checkin',

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { z } from 'zod';
 import type { couponTemplateInput, couponTemplatePatch } from '@huoyue/shared';
 import { couponFaceLabel, couponValidityLabel } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
-import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { AuditService, StoresService } from '../staff/index.js';
@@ -71,11 +71,10 @@ export class CouponTemplatesService {
   }
 
   /** Templates by id, as a mall item's coupon is shown. */
-  async summaries(
-    ids: number[],
-    em: EntityManager = this.dataSource.manager,
-  ): Promise<Map<number, TemplateSummary>> {
-    const rows = await em.findBy(CouponTemplate, { id: In([...new Set(ids)].concat(0)) });
+  async summaries(ids: number[], tx?: Tx): Promise<Map<number, TemplateSummary>> {
+    const rows = await (tx?.em ?? this.dataSource.manager).findBy(CouponTemplate, {
+      id: In([...new Set(ids)].concat(0)),
+    });
     const now = new Date();
     return new Map(
       rows.map((t) => {
@@ -100,11 +99,8 @@ export class CouponTemplatesService {
    * Why a template cannot be sold in the mall (missing, switched off, not offered there, ended), or null: asked when
    * an item is saved and when it is redeemed.
    */
-  async mallRefusal(
-    templateId: number,
-    em: EntityManager = this.dataSource.manager,
-  ): Promise<string | null> {
-    const t = (await this.summaries([templateId], em)).get(templateId);
+  async mallRefusal(templateId: number, tx?: Tx): Promise<string | null> {
+    const t = (await this.summaries([templateId], tx)).get(templateId);
     return mallRefusal(t);
   }
 
@@ -131,7 +127,7 @@ export class CouponTemplatesService {
       });
       await tx.em.insert(CouponTemplate, row);
       const view = toTemplateView(row);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'coupon_template.create',
         entityType: 'coupon_template',
         entityId: row.id,
@@ -167,7 +163,7 @@ export class CouponTemplatesService {
       tx.afterCommit(() => this.soldOut.clear(id)); // more stock, or switched on again: claims try again
       const before = toTemplateView(template);
       const after = toTemplateView(await tx.em.findOneByOrFail(CouponTemplate, { id }));
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: actionFor(template, input),
         entityType: 'coupon_template',
         entityId: id,
@@ -206,7 +202,7 @@ export class CouponTemplatesService {
           { issued: now?.issued ?? template.issued },
         );
       }
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'coupon_template.delete',
         entityType: 'coupon_template',
         entityId: id,

@@ -169,7 +169,7 @@ export class CouponWalletService {
       // waited: the winner's "used", when and where.
       const coupon = (await findOneForUpdate(tx.em, Coupon, { code }))!;
       if ((result.affected ?? 0) !== 1) throw this.notUsable(coupon, store, now);
-      await this.engagement.record(tx.em, {
+      await this.engagement.record(tx, {
         memberId: coupon.memberId,
         type: 'coupon_use',
         occurredAt: now,
@@ -184,7 +184,7 @@ export class CouponWalletService {
         orderNo: input.orderNo ?? null,
         at: now.toISOString(),
       });
-      await this.audit.record(tx.em, staff, {
+      await this.audit.record(tx, staff, {
         action: 'coupon.redeem',
         entityType: 'coupon',
         entityId: coupon.id,
@@ -235,7 +235,7 @@ export class CouponWalletService {
           'CONFLICT',
           coupon.status !== 'used' ? '该券未被核销' : '核销超过 10 分钟或随订单使用，无法撤销',
         );
-      await this.engagement.record(tx.em, {
+      await this.engagement.record(tx, {
         memberId: coupon.memberId,
         type: 'coupon_use',
         occurredAt: now,
@@ -247,7 +247,7 @@ export class CouponWalletService {
         couponId: coupon.id,
         at: now.toISOString(),
       });
-      await this.audit.record(tx.em, staff, {
+      await this.audit.record(tx, staff, {
         action: 'coupon.undo',
         entityType: 'coupon',
         entityId: coupon.id,

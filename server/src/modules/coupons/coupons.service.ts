@@ -84,7 +84,7 @@ export class CouponsService {
   /** The claim center: active templates open to claiming that this member may have. */
   async center(memberId: number): Promise<ClaimableView[]> {
     const now = new Date();
-    const profile = await this.members.profile(this.dataSource.manager, memberId);
+    const profile = await this.members.profile(memberId);
     const templates = (
       await this.dataSource
         .getRepository(CouponTemplate)
@@ -249,7 +249,7 @@ export class CouponsService {
       expiryNoticeSent: false,
     });
     await tx.em.insert(Coupon, coupon);
-    await this.engagement.record(tx.em, {
+    await this.engagement.record(tx, {
       memberId,
       type: 'coupon_claim',
       occurredAt: now,
@@ -282,7 +282,7 @@ export class CouponsService {
       throw new DomainError('NOT_FOUND', '优惠券不存在或已下架');
     if (template.validityKind === 'fixed' && template.validTo! <= now)
       throw new DomainError('NOT_FOUND', '优惠券活动已结束');
-    const profile = await this.members.profile(tx.em, memberId);
+    const profile = await this.members.profile(memberId, tx);
     if (!profile || profile.status !== 'member')
       throw new DomainError('NOT_A_MEMBER', '开通会员后才能领取优惠券');
     if (profile.blocked) throw new DomainError('RISK_REJECTED', '当前账号存在风险，暂时无法领取');
@@ -338,7 +338,7 @@ export class CouponsService {
           'COUPON_NOT_USABLE',
           `优惠券 ${raw} 不可用：${whyNotUsable(coupon, now).message}`,
         );
-      await this.engagement.record(tx.em, {
+      await this.engagement.record(tx, {
         memberId,
         type: 'coupon_use',
         occurredAt: now,

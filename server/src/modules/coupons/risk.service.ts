@@ -40,9 +40,9 @@ export class RiskService {
 
   setRules(actor: StaffPrincipal, value: RiskRules): Promise<RiskRules> {
     return this.uow.run(async (tx) => {
-      const before = await this.settings.get(RISK_RULES_KEY, riskRules, DEFAULT_RISK_RULES, tx.em);
-      const after = await this.settings.set(tx.em, RISK_RULES_KEY, riskRules, value);
-      await this.audit.record(tx.em, actor, {
+      const before = await this.settings.get(RISK_RULES_KEY, riskRules, DEFAULT_RISK_RULES, tx);
+      const after = await this.settings.set(tx, RISK_RULES_KEY, riskRules, value);
+      await this.audit.record(tx, actor, {
         action: 'risk.rules.update',
         entityType: 'setting',
         entityId: RISK_RULES_KEY,
@@ -60,7 +60,7 @@ export class RiskService {
   ): Promise<void> {
     const rules = await this.rules();
     if (!rules.enabled) return;
-    const profile = await this.members.profile(this.dataSource.manager, memberId);
+    const profile = await this.members.profile(memberId);
     if (!profile?.openid) return; // offline members have no WeChat identity to rank
     let rank: number;
     try {

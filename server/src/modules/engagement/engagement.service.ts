@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { brandDay, type EngagementType } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { bulkInsert, sqlInstant } from '../../infra/database/bulk.js';
+import type { Tx } from '../../infra/events/unit-of-work.js';
 import { EngagementEvent } from './engagement-event.entity.js';
 
 export interface EngagementInput {
@@ -24,7 +25,7 @@ export class EngagementService {
 
   /** Bulk append for imports: one multi-row statement; entries whose (type, source) is already logged are skipped. */
   async recordMany(
-    em: EntityManager,
+    tx: Tx,
     inputs: (EngagementInput & { occurredAt: Date; sourceRef: string })[],
   ): Promise<void> {
     const kind = this.config.database.kind;
@@ -37,7 +38,7 @@ export class EngagementService {
       i.sourceRef,
     ]);
     await bulkInsert(
-      em,
+      tx.em,
       kind,
       'engagement_event',
       ['member_id', 'type', 'occurred_at', 'day', 'properties', 'source_ref'],
@@ -46,7 +47,7 @@ export class EngagementService {
     );
   }
 
-  async record(em: EntityManager, input: EngagementInput): Promise<void> {
+  async record(tx: Tx, input: EngagementInput): Promise<void> {
     const occurredAt = input.occurredAt ?? new Date();
     const row = {
       memberId: input.memberId,
@@ -58,9 +59,15 @@ export class EngagementService {
     };
     if (row.sourceRef) {
       // A replayed action (same type and source) is logged once.
-      await em.createQueryBuilder().insert().into(EngagementEvent).values(row).orIgnore().execute();
+      await tx.em
+        .createQueryBuilder()
+        .insert()
+        .into(EngagementEvent)
+        .values(row)
+        .orIgnore()
+        .execute();
     } else {
-      await em.insert(EngagementEvent, row);
+      await tx.em.insert(EngagementEvent, row);
     }
   }
 
@@ -139,12 +146,12 @@ export class EngagementService {
   }
 
   /** When two member records turn out to be one person, the history follows the survivor. */
-  async reassign(em: EntityManager, fromMemberId: number, toMemberId: number): Promise<void> {
-    await em.update(EngagementEvent, { memberId: fromMemberId }, { memberId: toMemberId });
+  async reassign(tx: Tx, fromMemberId: number, toMemberId: number): Promise<void> {
+    await tx.em.update(EngagementEvent, { memberId: fromMemberId }, { memberId: toMemberId });
   }
 
   /** On account closure the history stays for anonymous statistics, but without its personal details. */
-  async anonymise(em: EntityManager, memberId: number): Promise<void> {
-    await em.update(EngagementEvent, { memberId }, { properties: null });
+  async anonymise(tx: Tx, memberId: number): Promise<void> {
+    await tx.em.update(EngagementEvent, { memberId }, { properties: null });
   }
 }

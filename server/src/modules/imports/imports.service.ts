@@ -122,7 +122,7 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
         finishedAt: null,
       });
       await tx.em.insert(ImportJob, row);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: `import.${kind}`,
         entityType: 'import',
         entityId: row.id,
@@ -422,7 +422,7 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
     const unknown = valid.filter((v) => !known.has(v.ref));
     const ids = unknown.length
       ? await this.members.resolveOrCreateOffline(
-          tx.em,
+          tx,
           unknown.map((v) => v.ref),
           new Date(Math.min(...unknown.map((v) => v.order.paidAt.getTime()))),
         )
@@ -451,7 +451,7 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
       const profiles = new Map([
         [m.ref, { nickname: m.nickname, birthday: m.birthday, phone: m.phone }],
       ]);
-      const id = (await this.members.resolveOrCreateOffline(tx.em, [m.ref], now, profiles)).get(
+      const id = (await this.members.resolveOrCreateOffline(tx, [m.ref], now, profiles)).get(
         m.ref,
       )!;
       // Applying a row twice changes nothing: the tier is set, the opening balance is keyed by the reference.

@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { placeholders } from '../../infra/database/bulk.js';
-import { lockClause } from '../../infra/database/set-sql.js';
+import { rowLock } from '../../infra/database/dialect.js';
 import { LifecycleState } from './lifecycle.entities.js';
 import {
   dayNumber,
@@ -31,12 +31,11 @@ const AGGREGATE_COLUMNS = [
 /** The SET list that empties a member's purchase aggregates. */
 const CLEARED_AGGREGATES =
   'first_dn = NULL, last_dn = NULL, purchase_days = 0, spend = 0, win_days = 0, win_spend = 0, version = version + 1';
-
 /**
  * The repository of the per-member purchase and interaction aggregates (member_lifecycle's aggregate columns, and
  * lifecycle_history_agg as of another day) and of the state row that says which RFM window and which interaction days
  * they cover: every write of them goes through here. They are computed from the orders and the engagement log
- * (lifecycle-sql.ts); the dialect-specific SQL (upserts, joined updates, locks) is infra/database/set-sql.ts.
+ * (lifecycle-sql.ts); the dialect-specific SQL (upserts, joined updates, locks) is infra/database/dialect.ts.
  */
 @Injectable()
 export class LifecycleAggregates {
@@ -56,7 +55,7 @@ export class LifecycleAggregates {
    * together with the aggregates of every member who already has orders.
    */
   async state(em: EntityManager, lock: 'share' | 'update'): Promise<LifecycleState> {
-    const lockSql = lockClause(this.kind, lock);
+    const lockSql = rowLock(this.kind, lock);
     const [row] = (await em.query(
       `SELECT window_from_dn, interactions_dn, last_recompute_day, last_recompute_at
        FROM lifecycle_state WHERE id = 1${lockSql}`,

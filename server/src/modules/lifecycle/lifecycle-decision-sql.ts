@@ -4,6 +4,7 @@
  */
 import type { LifecycleSettings } from '@huoyue/shared';
 import { greatest, memberStageSql, rfmSegmentSql, type Dialect } from './lifecycle-sql.js';
+import { nullSafeEquals } from '../../infra/database/dialect.js';
 
 /** Per RFM dimension: the smallest value, and the values from which scores 2, 3, 4 and 5 begin. */
 export type RfmCuts = Record<'r' | 'f' | 'm', { min: number; from: number[] }>;
@@ -35,7 +36,7 @@ export interface DecisionInput {
  * member).
  */
 export function scratchSql(kind: Dialect, offset: number, input: DecisionInput): string {
-  const same = (a: string, b: string) => (kind === 'mysql' ? `${a} <=> ${b}` : `${a} IS ${b}`);
+  const same = (a: string, b: string) => nullSafeEquals(kind, a, b);
   const changed = [
     same('y.r', 'y.r_old'),
     same('y.f', 'y.f_old'),

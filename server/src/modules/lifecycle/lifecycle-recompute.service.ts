@@ -19,6 +19,7 @@ import { dayNumber, type Dialect } from './lifecycle-sql.js';
 import { LifecycleService } from './lifecycle.service.js';
 import { writeSlice } from './lifecycle-slice-writer.js';
 import { ModelStore } from './model-store.js';
+import { truncateTable } from '../../infra/database/dialect.js';
 
 type RecomputeResult = z.output<typeof recomputeResult>;
 type StageCounts = Record<LifecycleStage, number>;
@@ -125,9 +126,7 @@ export class LifecycleRecompute {
     const mbg = await this.models.latest('mbgnbd');
 
     const cuts = await this.rfmCuts(source);
-    await this.dataSource.query(
-      this.kind === 'mysql' ? 'TRUNCATE TABLE lifecycle_scratch' : 'DELETE FROM lifecycle_scratch',
-    );
+    await this.dataSource.query(truncateTable(this.kind, 'lifecycle_scratch'));
     const decisions = scratchSql(this.kind, this.lifecycle.offset(), {
       s,
       D,

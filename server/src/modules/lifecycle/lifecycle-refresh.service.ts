@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { bulkInsert } from '../../infra/database/bulk.js';
-import { lockClause } from '../../infra/database/set-sql.js';
+import { forUpdate } from '../../infra/database/dialect.js';
 import { LifecycleAggregates } from './lifecycle-aggregates.js';
 import { dayNumber, type Dialect } from './lifecycle-sql.js';
 import { LifecycleService } from './lifecycle.service.js';
@@ -84,7 +84,7 @@ export class LifecycleRefresh {
       `SELECT m.id, m.stage, ${this.lifecycle.stageSql(s, dayNumber(today), 'ml')} AS stage_new
        FROM member m LEFT JOIN member_lifecycle ml ON ml.member_id = m.id
        WHERE m.id IN (${slice.map(() => '?').join(', ')}) AND m.status IN ('visitor', 'member')
-       ${lockClause(this.kind, 'update')}`,
+       ${forUpdate(this.kind)}`,
       slice,
     )) as { id: number; stage: LifecycleStage; stage_new: LifecycleStage }[];
     return rows

@@ -6,6 +6,7 @@ import { type EntityManager } from 'typeorm';
 import { affectedRows } from '../../infra/database/bulk.js';
 import type { EventBus } from '../../infra/events/event-bus.js';
 import { updateFrom, type Dialect } from './lifecycle-sql.js';
+import { nullSafeEquals } from '../../infra/database/dialect.js';
 
 export interface Slice {
   /** Member ids from `lo` through `hi`. */
@@ -106,7 +107,7 @@ function applyStages(em: EntityManager, kind: Dialect, slice: Slice): Promise<nu
 
 /** The new scores and flags on the lifecycle rows whose aggregates have not changed since the decision. */
 async function applyDecidedColumns(em: EntityManager, kind: Dialect, slice: Slice): Promise<void> {
-  const same = (c: string) => (kind === 'mysql' ? `t.${c} <=> s.${c}` : `t.${c} IS s.${c}`);
+  const same = (c: string) => nullSafeEquals(kind, `t.${c}`, `s.${c}`);
   await em.query(
     updateFrom(
       kind,

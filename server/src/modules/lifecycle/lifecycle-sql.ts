@@ -1,26 +1,33 @@
 /**
  * SQL pieces of the set-based lifecycle engine. Brand-local dates are handled as day numbers (days since 1970-01-01),
  * so every age is integer subtraction and no query needs a time zone table; the dialect-specific pieces are in
- * infra/database/set-sql.ts.
+ * infra/database/dialect.ts.
  */
 import type { LifecycleSettings } from '@huoyue/shared';
-import { sqlInstant } from '../../infra/database/bulk.js';
 import {
-  dateDn,
-  greatest,
-  instantDn,
+  type Dialect,
+  dateDaySql,
+  greatestSql,
+  instantDaySql,
+  sqlInstant,
   updateFrom,
   upsertSelect,
-} from '../../infra/database/set-sql.js';
+} from '../../infra/database/dialect.js';
 import { rfmSegmentSql } from './rfm.js';
 
-export type Dialect = 'mysql' | 'sqlite';
+export type { Dialect };
 
 const DAY_MS = 86_400_000;
 
 export const dayNumber = (day: string): number =>
   Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS;
 export const dayOf = (dn: number): string => new Date(dn * DAY_MS).toISOString().slice(0, 10);
+
+// The dialect's pieces live in infra/database/dialect.ts; the lifecycle's SQL names them as before.
+export { upsertSelect, updateFrom };
+export const instantDn = instantDaySql;
+export const dateDn = dateDaySql;
+export const greatest = greatestSql;
 
 /**
  * Per-member purchase aggregates from the orders table: a purchase day is a brand-local day with an order not fully
@@ -141,4 +148,3 @@ export function memberStageSql(
 }
 
 export { rfmSegmentSql };
-export { greatest, instantDn, updateFrom, upsertSelect };

@@ -52,7 +52,7 @@ export class LifecycleController {
     );
     if (!body.dryRun)
       await this.uow.run((tx) =>
-        this.audit.record(tx.em, staff, {
+        this.audit.record(tx, staff, {
           action: 'lifecycle.recompute',
           entityType: 'lifecycle',
           entityId: asOf,

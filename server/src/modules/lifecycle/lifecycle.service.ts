@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
 import {
   brandDay,
   zoneOffsetMinutes,
@@ -45,20 +44,20 @@ export class LifecycleService {
     this.kind = config.database.kind;
   }
 
-  settings(em?: EntityManager): Promise<LifecycleSettings> {
+  settings(tx?: Tx): Promise<LifecycleSettings> {
     return this.settingsService.get(
       SETTINGS_KEY,
       lifecycleSettings,
       DEFAULT_LIFECYCLE_SETTINGS,
-      em,
+      tx,
     );
   }
 
   async setSettings(actor: Actor, input: LifecycleSettings): Promise<LifecycleSettings> {
     return this.uow.run(async (tx) => {
-      const before = await this.settings(tx.em);
-      const after = await this.settingsService.set(tx.em, SETTINGS_KEY, lifecycleSettings, input);
-      await this.audit.record(tx.em, actor, {
+      const before = await this.settings(tx);
+      const after = await this.settingsService.set(tx, SETTINGS_KEY, lifecycleSettings, input);
+      await this.audit.record(tx, actor, {
         action: 'lifecycle.settings',
         entityType: 'settings',
         entityId: SETTINGS_KEY,

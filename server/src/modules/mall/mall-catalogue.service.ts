@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import type { mallItemInput, mallItemView, routes } from '@huoyue/shared';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
@@ -32,12 +32,13 @@ export class MallCatalogueService {
   ) {}
 
   /** Items as staff and members see them: their coupon, why they cannot be redeemed now, their picture's address. */
-  async views(items: MallItem[], em: EntityManager = this.dataSource.manager): Promise<ItemView[]> {
+  async views(items: MallItem[], tx?: Tx): Promise<ItemView[]> {
+    const em = tx?.em ?? this.dataSource.manager;
     const ids = items.map((i) => i.id).concat(0);
     const [summaries, counts] = await Promise.all([
       this.templates.summaries(
         items.flatMap((i) => (i.couponTemplateId ? [i.couponTemplateId] : [])),
-        em,
+        tx,
       ),
       em
         .createQueryBuilder(MallRedemption, 'r')
@@ -70,8 +71,8 @@ export class MallCatalogueService {
         availableTo: input.availableTo ? new Date(input.availableTo) : null,
       });
       await tx.em.insert(MallItem, item);
-      const [view] = await this.views([item], tx.em);
-      await this.audit.record(tx.em, actor, {
+      const [view] = await this.views([item], tx);
+      await this.audit.record(tx, actor, {
         action: 'mall_item.create',
         entityType: 'mall_item',
         entityId: item.id,
@@ -92,7 +93,7 @@ export class MallCatalogueService {
     const view = await this.uow.run(async (tx) => {
       const item = await tx.em.findOneBy(MallItem, { id });
       if (!item) throw new DomainError('NOT_FOUND', '商品不存在');
-      const [before] = await this.views([item], tx.em);
+      const [before] = await this.views([item], tx);
       const { stockDelta, availableFrom, availableTo, stores, ...rest } = input;
       if (stockDelta) await moveStock(tx, id, stockDelta);
       const changes: Partial<MallItem> = { ...rest };
@@ -102,8 +103,8 @@ export class MallCatalogueService {
       if (availableTo !== undefined)
         changes.availableTo = availableTo ? new Date(availableTo) : null;
       if (Object.keys(changes).length > 0) await tx.em.update(MallItem, { id }, changes);
-      const [after] = await this.views([(await tx.em.findOneBy(MallItem, { id }))!], tx.em);
-      await this.audit.record(tx.em, actor, {
+      const [after] = await this.views([(await tx.em.findOneBy(MallItem, { id }))!], tx);
+      await this.audit.record(tx, actor, {
         action: updateAction(item, input),
         entityType: 'mall_item',
         entityId: id,
@@ -136,7 +137,7 @@ export class MallCatalogueService {
           { redemptions: n },
         );
       }
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'mall_item.delete',
         entityType: 'mall_item',
         entityId: id,

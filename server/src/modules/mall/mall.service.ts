@@ -188,7 +188,7 @@ export class MallService {
           const cash = redemption.cashDue > 0;
           if (cash) await this.takeStock(tx, item, input.quantity, generation);
           const { params, vouchers } = await this.payOrFulfil(tx, redemption, item);
-          await this.engagement.record(tx.em, {
+          await this.engagement.record(tx, {
             memberId,
             type: 'redemption',
             occurredAt: now,
@@ -249,10 +249,10 @@ export class MallService {
     if (item.kind === 'physical' && !input.address)
       throw new DomainError('VALIDATION_FAILED', '实物商品请填写收货地址');
     if (item.kind === 'coupon') {
-      const refusal = await this.templates.mallRefusal(item.couponTemplateId ?? 0, tx.em);
+      const refusal = await this.templates.mallRefusal(item.couponTemplateId ?? 0, tx);
       if (refusal) throw new DomainError('NOT_ELIGIBLE', `该商品暂不可兑换：${refusal}`);
     }
-    const profile = await this.members.profile(tx.em, memberId);
+    const profile = await this.members.profile(memberId, tx);
     if (!profile || profile.status !== 'member')
       throw new DomainError('NOT_A_MEMBER', '开通会员后才能兑换');
     if (profile.blocked) throw new DomainError('RISK_REJECTED', '当前账号存在风险，暂时无法兑换');

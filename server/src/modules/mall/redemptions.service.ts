@@ -108,7 +108,7 @@ export class RedemptionsService {
       if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
       if ((moved.affected ?? 0) !== 1)
         throw new DomainError('CONFLICT', '只有待发货的兑换可以发货');
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'mall_redemption.ship',
         entityType: 'mall_redemption',
         entityId: id,
@@ -138,7 +138,7 @@ export class RedemptionsService {
       if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
       if ((moved.affected ?? 0) !== 1)
         throw new DomainError('CONFLICT', '只有已发货的兑换可以确认送达');
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'mall_redemption.deliver',
         entityType: 'mall_redemption',
         entityId: id,
@@ -181,7 +181,7 @@ export class RedemptionsService {
       // fails after it is safe to retry.
       const refunded = await this.refundCash(tx, redemption, reason);
       if (actor)
-        await this.audit.record(tx.em, actor, {
+        await this.audit.record(tx, actor, {
           action: 'mall_redemption.cancel',
           entityType: 'mall_redemption',
           entityId: id,

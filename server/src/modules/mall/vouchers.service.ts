@@ -170,7 +170,7 @@ export class VouchersService {
       // waited: the winner's "used", when and where.
       const voucher = (await findOneForUpdate(tx.em, MallVoucher, { code }))!;
       if ((result.affected ?? 0) !== 1) throw this.notUsable(voucher, store, now);
-      await this.engagement.record(tx.em, {
+      await this.engagement.record(tx, {
         memberId: voucher.memberId,
         // A voucher is a kind of 券 to the member: logged as a coupon use, told apart by its source.
         type: 'coupon_use',
@@ -178,7 +178,7 @@ export class VouchersService {
         sourceRef: `voucher:${code}`,
         properties: { storeCode: store.code, itemId: voucher.itemId, voucher: true },
       });
-      await this.audit.record(tx.em, staff, {
+      await this.audit.record(tx, staff, {
         action: 'mall_voucher.redeem',
         entityType: 'mall_voucher',
         entityId: voucher.id,

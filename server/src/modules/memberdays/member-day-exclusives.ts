@@ -41,7 +41,7 @@ export class MemberDayExclusives {
   ): Promise<string | null> {
     const listing = await this.listing(kind, id);
     if (listing.length === 0) return null;
-    const p = profile ?? (await this.members.profile(this.dataSource.manager, memberId));
+    const p = profile ?? (await this.members.profile(memberId));
     const mine = listing.filter((d) => inAudience(d, p));
     const what = kind === 'mallItemIds' ? '商品' : '优惠券';
     const verb = kind === 'mallItemIds' ? '兑换' : '领取';
@@ -61,7 +61,7 @@ export class MemberDayExclusives {
     const defs = (await this.days.definitions()).filter((d) => d.benefits[kind].length > 0);
     const exclusive = new Set(defs.flatMap((d) => d.benefits[kind]));
     if (exclusive.size === 0) return { exclusive, notForMe: new Set(), onNow: new Set() };
-    const profile = await this.members.profile(this.dataSource.manager, memberId);
+    const profile = await this.members.profile(memberId);
     const now = new Date();
     const forMe = new Set<number>();
     const onNow = new Set<number>();

@@ -86,7 +86,7 @@ export class MemberDaysService {
       );
       // Occurrences not started yet follow the new definition; running and past ones stay as they were.
       await tx.em.delete(MemberDayOccurrence, { memberDayId: row.id, status: 'scheduled' });
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: id ? 'member_day.update' : 'member_day.create',
         entityType: 'member_day',
         entityId: row.id,
@@ -132,7 +132,7 @@ export class MemberDaysService {
         });
         for (const o of running) await this.endNow(tx, o, now);
       }
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: active ? 'member_day.activate' : 'member_day.deactivate',
         entityType: 'member_day',
         entityId: id,
@@ -176,7 +176,7 @@ export class MemberDaysService {
         );
       await tx.em.delete(MemberDayOccurrence, { memberDayId: id });
       await tx.em.delete(MemberDay, { id });
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'member_day.delete',
         entityType: 'member_day',
         entityId: id,
@@ -314,9 +314,7 @@ export class MemberDaysService {
     const needsProfile = candidates.some(
       (d) => d.audience.tiers.length > 0 || d.audience.stages.length > 0,
     );
-    const p = needsProfile
-      ? (profile ?? (await this.members.profile(this.dataSource.manager, memberId)))
-      : null;
+    const p = needsProfile ? (profile ?? (await this.members.profile(memberId))) : null;
     return candidates.filter((d) => inAudience(d, p));
   }
 
@@ -356,7 +354,7 @@ export class MemberDaysService {
   }
 
   async next(memberId: number, now = new Date()): Promise<OccurrenceView | null> {
-    const profile = await this.members.profile(this.dataSource.manager, memberId);
+    const profile = await this.members.profile(memberId);
     const days = (await this.cache.get()).filter((d) => d.active && inAudience(d, profile));
     if (days.length === 0) return null;
     const upcoming = await this.dataSource.getRepository(MemberDayOccurrence).find({

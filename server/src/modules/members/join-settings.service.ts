@@ -77,9 +77,9 @@ export class JoinSettingsService {
         });
     }
     return this.uow.run(async (tx) => {
-      const before = await this.settings.get(KEY, settingsSchema, DEFAULTS, tx.em);
-      const after = await this.settings.set(tx.em, KEY, settingsSchema, input);
-      await this.audit.record(tx.em, actor, {
+      const before = await this.settings.get(KEY, settingsSchema, DEFAULTS, tx);
+      const after = await this.settings.set(tx, KEY, settingsSchema, input);
+      await this.audit.record(tx, actor, {
         action: 'members.join_settings.update',
         entityType: 'setting',
         entityId: KEY,

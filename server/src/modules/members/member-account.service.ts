@@ -160,7 +160,7 @@ export class MemberAccountService {
           closedAt: now,
         },
       );
-      await this.engagement.anonymise(tx.em, memberId);
+      await this.engagement.anonymise(tx, memberId);
       await tx.publish('member.closed', { memberId, at: now.toISOString() });
     });
     // Every route refuses this member's tokens from now on (other processes within MEMBER_STATUS_TTL_MS).

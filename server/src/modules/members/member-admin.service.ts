@@ -91,7 +91,7 @@ export class MemberAdminService {
       if (!member || member.status === 'closed' || member.status === 'merged')
         throw new DomainError('NOT_FOUND', '会员不存在或已注销');
       await tx.em.update(Member, { id: memberId }, { earningBlocked: blocked });
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: blocked ? 'member.earning_block' : 'member.earning_unblock',
         entityType: 'member',
         entityId: memberId,

@@ -1,7 +1,8 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { LifecycleStage } from '@huoyue/shared';
 import { MemberStatusChecker } from '../../infra/auth/auth.guard.js';
+import type { Tx } from '../../infra/events/unit-of-work.js';
 import { placeholders } from '../../infra/database/bulk.js';
 import { MemberDirectory, type MemberContact, type MemberProfile } from './member-directory.js';
 import { MemberSessionStatus } from './member-session-status.js';
@@ -54,14 +55,14 @@ export class MemberTableDirectory extends MemberDirectory {
   }
 
   async earningStandings(
-    em: EntityManager,
     memberIds: number[],
+    tx?: Tx,
   ): Promise<Map<number, 'none' | 'blocked' | 'ok'>> {
     const standings = new Map<number, 'none' | 'blocked' | 'ok'>(
       memberIds.map((id) => [id, 'none']),
     );
     if (memberIds.length === 0) return standings;
-    const rows = (await em.query(
+    const rows = (await (tx?.em ?? this.dataSource.manager).query(
       `SELECT id, status, earning_blocked FROM member WHERE id IN (${placeholders(memberIds.length)})`,
       memberIds,
     )) as { id: number | string; status: string; earning_blocked: number | boolean }[];
@@ -72,8 +73,8 @@ export class MemberTableDirectory extends MemberDirectory {
     return standings;
   }
 
-  async profile(em: EntityManager, memberId: number): Promise<MemberProfile | null> {
-    const [row] = (await em.query(
+  async profile(memberId: number, tx?: Tx): Promise<MemberProfile | null> {
+    const [row] = (await (tx?.em ?? this.dataSource.manager).query(
       `SELECT status, tier_code, stage, earning_blocked, openid, unionid, phone, nickname, card_no,
        joined_at FROM member WHERE id = ?`,
       [memberId],

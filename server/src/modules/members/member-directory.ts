@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '../../infra/events/unit-of-work.js';
 import type { LifecycleStage } from '@huoyue/shared';
 
 /** What a staff export shows of a member beside its figures. */
@@ -30,7 +30,8 @@ export interface MemberProfile {
  * modules the members module imports (points) can ask too.
  */
 export abstract class MemberDirectory {
-  abstract profile(em: EntityManager, memberId: number): Promise<MemberProfile | null>;
+  /** The member's profile, read in `tx` when given (a caller deciding inside its transaction). */
+  abstract profile(memberId: number, tx?: Tx): Promise<MemberProfile | null>;
 
   /** Card number, nickname and phone of each of these members (exports). */
   abstract contacts(memberIds: number[]): Promise<Map<number, MemberContact>>;
@@ -46,24 +47,24 @@ export abstract class MemberDirectory {
 
   /** earningStanding of many members at once (a group of check-ins); members not found are 'none'. */
   abstract earningStandings(
-    em: EntityManager,
     memberIds: number[],
+    tx?: Tx,
   ): Promise<Map<number, 'none' | 'blocked' | 'ok'>>;
 
   /** Not a member, a member on the blacklist, or a member who may earn. */
-  async earningStanding(em: EntityManager, memberId: number): Promise<'none' | 'blocked' | 'ok'> {
-    const profile = await this.profile(em, memberId);
+  async earningStanding(memberId: number, tx?: Tx): Promise<'none' | 'blocked' | 'ok'> {
+    const profile = await this.profile(memberId, tx);
     if (!profile || profile.status !== 'member') return 'none';
     return profile.blocked ? 'blocked' : 'ok';
   }
 
   /** A member (blacklisted or not) can hold points; visitors, closed and merged records cannot. */
-  async canHoldPoints(em: EntityManager, memberId: number): Promise<boolean> {
-    return (await this.earningStanding(em, memberId)) !== 'none';
+  async canHoldPoints(memberId: number, tx?: Tx): Promise<boolean> {
+    return (await this.earningStanding(memberId, tx)) !== 'none';
   }
 
   /** False for members staff put on the blacklist: every earning path asks this. */
-  async canEarn(em: EntityManager, memberId: number): Promise<boolean> {
-    return (await this.earningStanding(em, memberId)) === 'ok';
+  async canEarn(memberId: number, tx?: Tx): Promise<boolean> {
+    return (await this.earningStanding(memberId, tx)) === 'ok';
   }
 }

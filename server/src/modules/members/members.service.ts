@@ -96,7 +96,7 @@ export class MembersService {
             await tx.em.update(Member, { id: member.id }, { unionid: session.unionid });
             member.unionid = session.unionid;
           }
-          await this.engagement.record(tx.em, {
+          await this.engagement.record(tx, {
             memberId: member.id,
             type: 'app_open',
             occurredAt: now,
@@ -161,7 +161,7 @@ export class MembersService {
       );
       // The points account exists from the start, so first earnings update a row instead of racing to create it.
       await this.points.ensureAccount(tx.em, visitor.id);
-      await this.engagement.record(tx.em, { memberId: visitor.id, type: 'join', occurredAt: now });
+      await this.engagement.record(tx, { memberId: visitor.id, type: 'join', occurredAt: now });
       await tx.publish('member.joined', { memberId: visitor.id, cardNo, at: now.toISOString() });
       // The stage is the lifecycle module's decision; joining today with no purchase is `new`.
       await this.lifecycle.setStage(tx, visitor.id, visitor.stage, 'new', 'join');
@@ -210,9 +210,9 @@ export class MembersService {
           offline.firstSeenAt < visitor.firstSeenAt ? offline.firstSeenAt : visitor.firstSeenAt,
       },
     );
-    await this.engagement.reassign(tx.em, visitor.id, offline.id);
+    await this.engagement.reassign(tx, visitor.id, offline.id);
     await this.points.merge(tx.em, visitor.id, offline.id);
-    await this.engagement.record(tx.em, {
+    await this.engagement.record(tx, {
       memberId: offline.id,
       type: 'join',
       occurredAt: now,
@@ -230,7 +230,8 @@ export class MembersService {
    * The member an order or an import refers to, by id, card number, phone or openid. A merged record answers for
    * the member it was merged into; a closed one for nobody.
    */
-  async resolveRef(em: EntityManager, ref: MemberRef): Promise<Member | null> {
+  async resolveRef(ref: MemberRef, tx?: Tx): Promise<Member | null> {
+    const em = tx?.em ?? this.dataSource.manager;
     let member = await em.findOneBy(Member, refWhere(ref));
     for (let hops = 0; member?.status === 'merged' && member.mergedIntoId && hops < 3; hops++)
       member = await em.findOneBy(Member, { id: member.mergedIntoId });
@@ -246,7 +247,7 @@ export class MembersService {
     input: OfflineMemberInput,
   ): Promise<{ member: Member; created: boolean }> {
     const existing =
-      (input.phone ? await this.resolveRef(tx.em, { phone: input.phone }) : null) ??
+      (input.phone ? await this.resolveRef({ phone: input.phone }, tx) : null) ??
       (input.externalRef
         ? await tx.em.findOneBy(Member, { externalRef: input.externalRef })
         : null);
@@ -287,11 +288,12 @@ export class MembersService {
    * emit `member.joined`: history is not news, and nobody should be greeted a hundred thousand times.
    */
   async resolveOrCreateOffline(
-    em: EntityManager,
+    tx: Tx,
     refs: string[],
     at: Date,
     profiles: OfflineProfiles = new Map(),
   ): Promise<Map<string, number>> {
+    const em = tx.em;
     const unique = [...new Set(refs)];
     const found = new Map<string, number>();
     await this.findByRefs(em, unique, found);

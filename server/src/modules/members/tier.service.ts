@@ -132,7 +132,7 @@ export class TierService {
       };
       await tx.em.update(Tier, { id: tier.id }, next);
       const after = this.toView((await tx.em.findOneBy(Tier, { id: tier.id }))!);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'tier.update',
         entityType: 'tier',
         entityId: code,

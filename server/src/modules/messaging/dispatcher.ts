@@ -3,7 +3,7 @@ import { DataSource, In } from 'typeorm';
 import { brandDay, type MessageChannel, type MessagingSettings } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { sqlInstant } from '../../infra/database/bulk.js';
+import { forUpdate, sqlInstant } from '../../infra/database/dialect.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { WechatGateway } from '../../infra/wechat/wechat.gateway.js';
 import { PointsService } from '../points/index.js';
@@ -107,7 +107,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
   /** Due rows, and rows whose claim lapsed (their dispatcher died), marked `sending` by us. */
   private async claim(now: Date, limit: number): Promise<Message[]> {
     const kind = this.config.database.kind;
-    const skipLocked = kind === 'mysql' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const skipLocked = forUpdate(kind, { skipLocked: true });
     const at = sqlInstant(kind, now);
     return this.uow.run(async (tx) => {
       const rows = (await tx.em.query(
@@ -136,7 +136,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
         .whereInIds(ids)
         .execute();
       // Subscribe credits are taken with the claim and recorded on the rows: a reclaim after a crash reuses them.
-      await this.credits.reserve(tx.em, ids);
+      await this.credits.reserve(tx, ids);
       return tx.em.getRepository(Message).findBy({ id: In(ids) });
     });
   }

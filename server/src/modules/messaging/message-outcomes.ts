@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { MessagingSettings } from '@huoyue/shared';
-import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { Message, MessageTemplate } from './messaging.entities.js';
 import { SubscribeCredits } from './subscribe-credits.js';
 
@@ -27,10 +27,11 @@ export class MessageOutcomes {
   async fallBack(
     message: Message,
     reason: string,
-    options: EndOptions & { em?: EntityManager } = {},
+    options: EndOptions & { tx?: Tx } = {},
   ): Promise<boolean> {
-    const run = async (m: EntityManager) => {
-      await this.credits.giveBack(m, message, options.creditGone);
+    const run = async (tx: Tx) => {
+      const m = tx.em;
+      await this.credits.giveBack(tx, message, options.creditGone);
       const next = message.fallback[0];
       if (next === undefined) return false;
       const template = await m.findOneBy(MessageTemplate, { id: next });
@@ -53,7 +54,7 @@ export class MessageOutcomes {
       );
       return true;
     };
-    return options.em ? run(options.em) : this.uow.run((tx) => run(tx.em));
+    return options.tx ? run(options.tx) : this.uow.run(run);
   }
 
   async finish(
@@ -63,7 +64,7 @@ export class MessageOutcomes {
     options: EndOptions = {},
   ): Promise<void> {
     await this.uow.run(async (tx) => {
-      await this.credits.giveBack(tx.em, message, options.creditGone);
+      await this.credits.giveBack(tx, message, options.creditGone);
       await tx.em.update(
         Message,
         { id: message.id },
@@ -99,7 +100,7 @@ export class MessageOutcomes {
     );
     const jitter = backoffMs * (0.8 + randomInt(0, 401) / 1000);
     await this.uow.run(async (tx) => {
-      await this.credits.giveBack(tx.em, message);
+      await this.credits.giveBack(tx, message);
       await tx.em.update(
         Message,
         { id: message.id },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import {
   DEFAULT_MESSAGING_SETTINGS,
   messagingSettings,
@@ -14,7 +14,14 @@ import type {
 } from '@huoyue/shared';
 import type { z } from 'zod';
 import type { Actor } from '../../infra/auth/token.service.js';
-import { affectedRows, sqlInstant } from '../../infra/database/bulk.js';
+import { affectedRows } from '../../infra/database/bulk.js';
+import {
+  concatSql,
+  dialectOf,
+  insertIgnoreVerb,
+  randomHex24Sql,
+  sqlInstant,
+} from '../../infra/database/dialect.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { UnitOfWork, type Tx } from '../../infra/events/unit-of-work.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
@@ -64,20 +71,20 @@ export class MessagingService {
     private readonly members: MemberDirectory,
   ) {}
 
-  settings(em?: EntityManager): Promise<MessagingSettings> {
+  settings(tx?: Tx): Promise<MessagingSettings> {
     return this.settingsService.get(
       SETTINGS_KEY,
       messagingSettings,
       DEFAULT_MESSAGING_SETTINGS,
-      em,
+      tx,
     );
   }
 
   setSettings(actor: Actor, input: MessagingSettings): Promise<MessagingSettings> {
     return this.uow.run(async (tx) => {
-      const before = await this.settings(tx.em);
-      const after = await this.settingsService.set(tx.em, SETTINGS_KEY, messagingSettings, input);
-      await this.audit.record(tx.em, actor, {
+      const before = await this.settings(tx);
+      const after = await this.settingsService.set(tx, SETTINGS_KEY, messagingSettings, input);
+      await this.audit.record(tx, actor, {
         action: 'messaging.settings',
         entityType: 'settings',
         entityId: SETTINGS_KEY,
@@ -105,11 +112,8 @@ export class MessagingService {
     return this.dataSource.getRepository(MessageTemplate).find({ order: { id: 'ASC' } });
   }
 
-  async template(
-    id: number,
-    em: EntityManager = this.dataSource.manager,
-  ): Promise<MessageTemplate | null> {
-    return em.findOneBy(MessageTemplate, { id });
+  async template(id: number, tx?: Tx): Promise<MessageTemplate | null> {
+    return (tx?.em ?? this.dataSource.manager).findOneBy(MessageTemplate, { id });
   }
 
   async saveTemplate(actor: Actor, input: TemplateBody, id?: number): Promise<MessageTemplate> {
@@ -119,7 +123,7 @@ export class MessagingService {
         if (id && !before) throw notFound('消息模板');
         const row = tx.em.create(MessageTemplate, { ...(before ?? {}), ...input });
         const saved = await tx.em.save(MessageTemplate, row);
-        await this.audit.record(tx.em, actor, {
+        await this.audit.record(tx, actor, {
           action: id ? 'message_template.update' : 'message_template.create',
           entityType: 'message_template',
           entityId: saved.id,
@@ -176,11 +180,10 @@ export class MessagingService {
     }));
   }
 
-  async preferences(
-    memberId: number,
-    em: EntityManager = this.dataSource.manager,
-  ): Promise<Preferences> {
-    const row = await em.findOneBy(MessagePreference, { memberId });
+  async preferences(memberId: number, tx?: Tx): Promise<Preferences> {
+    const row = await (tx?.em ?? this.dataSource.manager).findOneBy(MessagePreference, {
+      memberId,
+    });
     return { reminders: row?.reminders ?? true, marketingSms: row?.marketingSms ?? false };
   }
 
@@ -210,7 +213,7 @@ export class MessagingService {
    */
   async enqueue(tx: Tx, input: EnqueueInput): Promise<boolean> {
     const [first, ...fallback] = input.templateIds;
-    const template = first ? await this.template(first, tx.em) : null;
+    const template = first ? await this.template(first, tx) : null;
     if (!template) throw new DomainError('NOT_FOUND', '消息模板不存在');
     const trackToken = randomBytes(12).toString('base64url');
     await tx.em
@@ -256,15 +259,13 @@ export class MessagingService {
     input: { templateIds: number[]; dedupePrefix: string; audience: string; params: unknown[] },
   ): Promise<number> {
     const [first, ...fallback] = input.templateIds;
-    const template = first ? await this.template(first, tx.em) : null;
+    const template = first ? await this.template(first, tx) : null;
     if (!template) throw new DomainError('NOT_FOUND', '消息模板不存在');
-    const mysql = this.dataSource.options.type !== 'better-sqlite3';
-    const token = mysql
-      ? 'SUBSTR(MD5(CONCAT(UUID(), a.member_id)), 1, 24)'
-      : 'lower(hex(randomblob(12)))';
-    const key = mysql ? 'CONCAT(?, a.member_id)' : '(? || a.member_id)';
-    const now = sqlInstant(mysql ? 'mysql' : 'sqlite', new Date());
-    const sql = `INSERT ${mysql ? 'IGNORE' : 'OR IGNORE'} INTO message
+    const kind = dialectOf(tx.em);
+    const token = randomHex24Sql(kind, 'a.member_id');
+    const key = concatSql(kind, '?', 'a.member_id');
+    const now = sqlInstant(kind, new Date());
+    const sql = `${insertIgnoreVerb(kind)} INTO message
         (member_id, template_id, fallback, channel, purpose, automation_id, dedupe_key, status, track_token, due_at,
          attempts)
       SELECT a.member_id, ?, ?, ?, ?, NULL, ${key}, 'queued', ${token}, ?, 0 FROM (${input.audience}) a`;
@@ -293,12 +294,12 @@ export class MessagingService {
     const { requestId: _key, ...request } = input;
     await this.uow.run(async (tx) => {
       await claimRequestKey(tx.em, 'message.send', input.requestId, request);
-      if (!(await this.members.profile(tx.em, input.memberId))) throw notFound('会员');
-      const template = await this.template(input.templateId, tx.em);
+      if (!(await this.members.profile(input.memberId, tx))) throw notFound('会员');
+      const template = await this.template(input.templateId, tx);
       if (!template || !template.active)
         throw new DomainError('NOT_FOUND', '消息模板不存在或已停用');
       for (const id of input.fallbackTemplateIds)
-        if (!(await this.template(id, tx.em)))
+        if (!(await this.template(id, tx)))
           throw new DomainError('NOT_FOUND', `消息模板 ${id} 不存在`);
       if (
         await this.enqueue(tx, {
@@ -307,7 +308,7 @@ export class MessagingService {
           dedupeKey,
         })
       ) {
-        await this.audit.record(tx.em, actor, {
+        await this.audit.record(tx, actor, {
           action: 'message.send',
           entityType: 'member',
           entityId: input.memberId,
@@ -326,7 +327,7 @@ export class MessagingService {
       if (message.openedAt) return;
       const now = new Date();
       await tx.em.update(Message, { id: message.id, openedAt: IsNull() }, { openedAt: now });
-      await this.engagement.record(tx.em, {
+      await this.engagement.record(tx, {
         memberId,
         type: 'message_opened',
         occurredAt: now,

@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { lockOrCreate } from '../../infra/database/locks.js';
-import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { MemberDirectory, type MemberProfile } from '../members/member-directory.module.js';
 import { SmsGateway } from './channels.js';
 import { Message, MessagePreference, MessageTemplate, OaFollower } from './messaging.entities.js';
@@ -54,7 +54,7 @@ export class SendDecision {
     if (quiet) {
       // Back to the queue until the window ends; the credit goes back meanwhile (the next claim takes it again).
       await this.uow.run(async (tx) => {
-        await this.credits.giveBack(tx.em, message);
+        await this.credits.giveBack(tx, message);
         await tx.em.update(
           Message,
           { id: message.id },
@@ -68,12 +68,12 @@ export class SendDecision {
       // (a plain read before the lock would fix MariaDB's snapshot before that decision committed).
       const prefs = await this.lockPreferences(tx.em, message.memberId);
       const template = await tx.em.findOneBy(MessageTemplate, { id: message.templateId });
-      const profile = await this.members.profile(tx.em, message.memberId);
+      const profile = await this.members.profile(message.memberId, tx);
       const suppress = async (
         reason: string,
         outcome: 'suppressed' | 'failed' = 'suppressed',
       ): Promise<Prepared> => {
-        await this.credits.giveBack(tx.em, message);
+        await this.credits.giveBack(tx, message);
         await tx.em.update(
           Message,
           { id: message.id },
@@ -88,9 +88,9 @@ export class SendDecision {
         return suppress('no_marketing_consent');
       if (CAPPED.includes(template.purpose) && (await this.capped(tx.em, message, settings, now)))
         return suppress('capped');
-      const reach = await this.reach(tx.em, message, template, profile);
+      const reach = await this.reach(tx, message, template, profile);
       if ('unreachable' in reach) {
-        if (await this.outcomes.fallBack(message, reach.unreachable, { em: tx.em }))
+        if (await this.outcomes.fallBack(message, reach.unreachable, { tx }))
           return { kind: 'done', outcome: 'fallback' };
         return suppress(reach.unreachable);
       }
@@ -129,21 +129,21 @@ export class SendDecision {
 
   /** The member's address on the template's channel; for a subscribe message, the credit it holds. */
   private async reach(
-    em: EntityManager,
+    tx: Tx,
     message: Message,
     template: MessageTemplate,
     profile: MemberProfile,
   ): Promise<Reach> {
     if (template.channel === 'subscribe') {
       if (!profile.openid) return { unreachable: 'no_openid' };
-      if (!(await this.credits.hold(em, message, template.wechatTemplateId!)))
+      if (!(await this.credits.hold(tx, message, template.wechatTemplateId!)))
         return { unreachable: 'no_quota' };
       return { address: profile.openid };
     }
     if (template.channel === 'oa_template') {
       if (!this.config.wechat.oa) return { unreachable: 'oa_not_configured' };
       const follower = profile.unionid
-        ? await em.findOneBy(OaFollower, { unionid: profile.unionid })
+        ? await tx.em.findOneBy(OaFollower, { unionid: profile.unionid })
         : null;
       if (!follower?.following) return { unreachable: 'not_following' };
       return { address: follower.oaOpenid };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { affectedRows } from '../../infra/database/bulk.js';
+import type { Tx } from '../../infra/events/unit-of-work.js';
 import type { Message } from './messaging.entities.js';
 
 /**
@@ -17,8 +18,9 @@ export class SubscribeCredits {
    * At the claim: one credit for each of these messages that is a subscribe message and holds none yet, where the
    * member has one left. Messages that find none are left without (the send decision then finds `no_quota`).
    */
-  async reserve(em: EntityManager, messageIds: number[]): Promise<void> {
+  async reserve(tx: Tx, messageIds: number[]): Promise<void> {
     if (messageIds.length === 0) return;
+    const em = tx.em;
     const rows = (await em.query(
       `SELECT m.id, m.member_id, t.wechat_template_id FROM message m
        JOIN message_template t ON t.id = m.template_id
@@ -46,10 +48,11 @@ export class SubscribeCredits {
    * (a message that fell back to a subscribe template, or found none at the claim). One held on another template
    * (staff changed the template since) is given back first.
    */
-  async hold(em: EntityManager, message: Message, wechatTemplateId: string): Promise<boolean> {
+  async hold(tx: Tx, message: Message, wechatTemplateId: string): Promise<boolean> {
+    const em = tx.em;
     const held = await this.held(em, message.id);
     if (held === wechatTemplateId) return true;
-    if (held !== null) await this.giveBack(em, message);
+    if (held !== null) await this.giveBack(tx, message);
     if (!(await this.takeOne(em, message.memberId, wechatTemplateId))) return false;
     await em.query('UPDATE message SET credit_template_id = ? WHERE id = ?', [
       wechatTemplateId,
@@ -64,7 +67,8 @@ export class SubscribeCredits {
    * errcode 43101 that there is none, so the quota was zeroed and nothing is returned). Idempotent: the row is
    * cleared conditionally, so only one caller returns the credit.
    */
-  async giveBack(em: EntityManager, message: Message, gone = false): Promise<void> {
+  async giveBack(tx: Tx, message: Message, gone = false): Promise<void> {
+    const em = tx.em;
     const held = await this.held(em, message.id);
     message.creditTemplateId = null;
     if (held === null) return;

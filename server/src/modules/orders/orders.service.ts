@@ -91,7 +91,7 @@ export class OrdersService {
 
   /** Whom an order is for: the member referred to, or a new offline member for a phone not seen before. */
   private async orderingMember(tx: Tx, input: CreateOrder): Promise<Member> {
-    let member = await this.members.resolveRef(tx.em, input.member);
+    let member = await this.members.resolveRef(input.member, tx);
     if (!member && 'phone' in input.member) {
       member = (
         await this.members.findOrCreateOffline(tx, {
@@ -170,7 +170,7 @@ export class OrdersService {
         input.amount,
         input.storeCode ?? null,
       );
-    await this.engagement.record(tx.em, {
+    await this.engagement.record(tx, {
       memberId,
       type: 'purchase',
       occurredAt: paidAt,
@@ -184,7 +184,7 @@ export class OrdersService {
       paidAt: paidAt.toISOString(),
       storeCode: input.storeCode ?? null,
     });
-    await this.audit.record(tx.em, actor, {
+    await this.audit.record(tx, actor, {
       action: 'order.create',
       entityType: 'order',
       entityId: input.orderNo,
@@ -208,7 +208,7 @@ export class OrdersService {
     const mine = new Set(ours.map((o) => o.order_no));
     const inserted = rows.filter((r) => mine.has(r.orderNo));
     await this.engagement.recordMany(
-      tx.em,
+      tx,
       inserted.map((r) => ({
         memberId: r.memberId,
         type: 'purchase' as const,
@@ -402,7 +402,7 @@ export class OrdersService {
       pointsOwed: reversed.pointsOwed,
     });
     await tx.em.insert(OrderRefund, refund);
-    await this.engagement.record(tx.em, {
+    await this.engagement.record(tx, {
       memberId: order.memberId,
       type: 'refund',
       sourceRef: `refund:${input.refundNo}`,
@@ -415,7 +415,7 @@ export class OrdersService {
       amount: input.amount,
       at: new Date().toISOString(),
     });
-    await this.audit.record(tx.em, actor, {
+    await this.audit.record(tx, actor, {
       action: 'order.refund',
       entityType: 'order',
       entityId: orderNo,

@@ -47,7 +47,7 @@ export async function creditSetBased(
       throw new Error(`credit of ${i.points} points`);
   const ats = inputs.map((i) => i.at ?? new Date());
   const finals = await ledger.creditMany(
-    tx.em,
+    tx,
     inputs.map((i) => ({ memberId: i.memberId, points: i.points, growth: i.growth ?? 0 })),
   );
   const running = new Map([...finals].map(([m, a]) => [m, { ...a }]));
@@ -60,7 +60,7 @@ export async function creditSetBased(
     now.growth -= input.growth ?? 0;
   }
   await ledger.insertLots(
-    tx.em,
+    tx,
     inputs.flatMap((i, k) => (i.points > 0 ? [lotOf(i, expiries[k]!, ats[k]!)] : [])),
   );
   const entries = await ledger.writeEntries(

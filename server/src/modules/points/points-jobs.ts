@@ -38,7 +38,7 @@ export class PointsJobs {
     let released = 0;
     for (const lot of due) {
       await run(async (tx) => {
-        await this.ledger.lockAccount(tx.em, lot.memberId);
+        await this.ledger.lockAccount(tx, lot.memberId);
         const flipped = await tx.em.update(
           PointsLot,
           { id: lot.id, status: 'pending' },
@@ -101,8 +101,8 @@ export class PointsJobs {
       if (due.length === 0) return expired;
       for (const lot of due) {
         await run(async (tx) => {
-          await this.ledger.lockAccount(tx.em, lot.memberId);
-          const [current] = await this.ledger.lockedLots(tx.em, 'l.id = :id', {
+          await this.ledger.lockAccount(tx, lot.memberId);
+          const [current] = await this.ledger.lockedLots(tx, 'l.id = :id', {
             id: lot.id,
           });
           if (!current || current.remaining === 0) return;

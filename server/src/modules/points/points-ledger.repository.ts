@@ -8,7 +8,8 @@ import {
   sqlInstant,
 } from '../../infra/database/bulk.js';
 import {
-  flavourOf,
+  dialectOf,
+  hasRowLocks,
   isCheckViolation,
   touchUpdatedAt,
   upsertAddMany,
@@ -93,7 +94,8 @@ export class PointsLedgerRepository {
   }
 
   /** Takes the account's row lock (MySQL; SQLite has one writer) and returns its current values. */
-  async lockAccount(em: EntityManager, memberId: number): Promise<PointsAccount> {
+  async lockAccount(tx: Tx, memberId: number): Promise<PointsAccount> {
+    const { em } = tx;
     const bump = () =>
       em
         .createQueryBuilder()
@@ -113,17 +115,13 @@ export class PointsLedgerRepository {
    * row would leave a gap lock that concurrent first credits deadlock on, and INSERT IGNORE on an existing row a
    * shared lock that concurrent writers deadlock upgrading (MySQL).
    */
-  async credit(
-    em: EntityManager,
-    memberId: number,
-    points: number,
-    growth: number,
-  ): Promise<AccountAfter> {
+  async credit(tx: Tx, memberId: number, points: number, growth: number): Promise<AccountAfter> {
+    const { em } = tx;
     const row = await upsertReturning(em, {
       table: 'points_account',
       key: { member_id: memberId },
       insert: { balance: points, growth, pending: 0, owed: 0, version: 0 },
-      update: `balance = balance + ?, growth = growth + ?, version = version + 1${touchUpdatedAt(em)}`,
+      update: `balance = balance + ?, growth = growth + ?, version = version + 1${touchUpdatedAt(dialectOf(em))}`,
       updateParams: [points, growth],
       returning: ['balance', 'growth', 'owed'],
     });
@@ -135,9 +133,10 @@ export class PointsLedgerRepository {
    * in the same order), and the accounts' values after it, by member.
    */
   async creditMany(
-    em: EntityManager,
+    tx: Tx,
     changes: { memberId: number; points: number; growth: number }[],
   ): Promise<Map<number, AccountAfter>> {
+    const { em } = tx;
     const byMember = new Map<number, { points: number; growth: number }>();
     for (const c of changes) {
       const sum = byMember.get(c.memberId) ?? { points: 0, growth: 0 };
@@ -163,14 +162,15 @@ export class PointsLedgerRepository {
    * A spend's change of the balance, as one statement that answers the values after it, or null when the balance
    * is short: the account's CHECK (balance ≥ 0) refuses the change, so no code path can overdraw it.
    */
-  async debit(em: EntityManager, memberId: number, points: number): Promise<AccountAfter | null> {
+  async debit(tx: Tx, memberId: number, points: number): Promise<AccountAfter | null> {
+    const { em } = tx;
     try {
       const row = await upsertReturning(em, {
         table: 'points_account',
         key: { member_id: memberId },
         // MariaDB checks a CHECK on the row it would insert before it finds the duplicate: the new row is valid.
         insert: { balance: 0, growth: 0, pending: 0, owed: 0, version: 0 },
-        update: `balance = balance - ?, version = version + 1${touchUpdatedAt(em)}`,
+        update: `balance = balance - ?, version = version + 1${touchUpdatedAt(dialectOf(em))}`,
         updateParams: [points],
         returning: ['balance', 'growth', 'owed', 'version'],
       });
@@ -184,7 +184,8 @@ export class PointsLedgerRepository {
   }
 
   /** Takes up to `growth` from the account's growth (never below zero); answers what it took. */
-  async takeGrowth(em: EntityManager, after: AccountAfter, growth: number): Promise<number> {
+  async takeGrowth(tx: Tx, after: AccountAfter, growth: number): Promise<number> {
+    const { em } = tx;
     const take = Math.min(growth, after.growth);
     if (take <= 0) return 0;
     await em.decrement(PointsAccount, { memberId: after.memberId }, 'growth', take);
@@ -192,18 +193,16 @@ export class PointsLedgerRepository {
     return take;
   }
 
-  lockedLots(
-    em: EntityManager,
-    where: string,
-    params: Record<string, unknown>,
-  ): Promise<PointsLot[]> {
+  lockedLots(tx: Tx, where: string, params: Record<string, unknown>): Promise<PointsLot[]> {
+    const { em } = tx;
     const qb = em.getRepository(PointsLot).createQueryBuilder('l').where(where, params);
-    if (flavourOf(em) !== 'sqlite') qb.setLock('pessimistic_write');
+    if (hasRowLocks(dialectOf(em))) qb.setLock('pessimistic_write');
     return qb.getMany();
   }
 
   /** Takes `points` from the member's available lots, those that expire first first. */
-  async consumeLots(em: EntityManager, memberId: number, points: number): Promise<void> {
+  async consumeLots(tx: Tx, memberId: number, points: number): Promise<void> {
+    const { em } = tx;
     if (points === 0) return;
     if (await this.takeFromFirstLot(em, memberId, points)) return;
     const qb = em
@@ -216,7 +215,7 @@ export class PointsLedgerRepository {
       .orderBy('CASE WHEN l.expires_at IS NULL THEN 1 ELSE 0 END')
       .addOrderBy('l.expires_at')
       .addOrderBy('l.id');
-    if (flavourOf(em) !== 'sqlite') qb.setLock('pessimistic_write');
+    if (hasRowLocks(dialectOf(em))) qb.setLock('pessimistic_write');
     let left = points;
     for (const lot of await qb.getMany()) {
       const take = Math.min(left, lot.remaining);
@@ -261,8 +260,9 @@ export class PointsLedgerRepository {
   }
 
   /** New available lots (one per credit with points), as one multi-row insert. */
-  async insertLots(em: EntityManager, lots: LotRow[]): Promise<void> {
-    const kind = flavourOf(em) === 'sqlite' ? 'sqlite' : 'mysql';
+  async insertLots(tx: Tx, lots: LotRow[]): Promise<void> {
+    const { em } = tx;
+    const kind = dialectOf(em);
     await bulkInsert(
       em,
       kind,
@@ -304,7 +304,7 @@ export class PointsLedgerRepository {
    */
   async writeEntries(tx: Tx, rows: EntryRow[]): Promise<PointsEntry[]> {
     if (rows.length === 0) return [];
-    const kind = flavourOf(tx.em) === 'sqlite' ? 'sqlite' : 'mysql';
+    const kind = dialectOf(tx.em);
     const entries = rows.map((r) =>
       tx.em.create(PointsEntry, {
         memberId: r.source.memberId,
@@ -412,7 +412,8 @@ export class PointsLedgerRepository {
   }
 
   /** The entry of a cause, if it was booked. */
-  entryByKey(em: EntityManager, key: string): Promise<PointsEntry | null> {
+  entryByKey(tx: Tx, key: string): Promise<PointsEntry | null> {
+    const { em } = tx;
     return em.findOneBy(PointsEntry, { idempotencyKey: key });
   }
 }

@@ -103,9 +103,9 @@ export class PointsController {
   @Contract(r.putRules)
   putRules(@CurrentStaff() staff: StaffPrincipal, @Body() body: In<typeof r.putRules.body>) {
     return this.uow.run(async (tx) => {
-      const before = await this.points.rules(tx.em);
-      const after = await this.points.setRules(tx.em, body);
-      await this.audit.record(tx.em, staff, {
+      const before = await this.points.rules(tx);
+      const after = await this.points.setRules(tx, body);
+      await this.audit.record(tx, staff, {
         action: 'points.rules.update',
         entityType: 'setting',
         entityId: 'points.rules',

@@ -87,12 +87,12 @@ export class PointsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  rules(em?: EntityManager): Promise<PointsRules> {
-    return this.settings.get(POINTS_RULES_KEY, pointsRules, DEFAULT_POINTS_RULES, em);
+  rules(tx?: Tx): Promise<PointsRules> {
+    return this.settings.get(POINTS_RULES_KEY, pointsRules, DEFAULT_POINTS_RULES, tx);
   }
 
-  setRules(em: EntityManager, value: z.input<typeof pointsRules>): Promise<PointsRules> {
-    return this.settings.set(em, POINTS_RULES_KEY, pointsRules, value);
+  setRules(tx: Tx, value: z.input<typeof pointsRules>): Promise<PointsRules> {
+    return this.settings.set(tx, POINTS_RULES_KEY, pointsRules, value);
   }
 
   /** Staff add or take points by hand, with a reason; audited; a retried request (same requestId) applies once. */
@@ -118,7 +118,7 @@ export class PointsService {
               throw new DomainError('CONFLICT', '该请求编号已用于另一次调整');
             return existing;
           }
-          if (!(await this.members.canHoldPoints(tx.em, memberId)))
+          if (!(await this.members.canHoldPoints(memberId, tx)))
             throw new DomainError('NOT_FOUND', '会员不存在或已注销');
           const source = {
             memberId,
@@ -132,7 +132,7 @@ export class PointsService {
             input.points > 0
               ? await this.credit(tx, { ...source, type: 'adjust', points: input.points })
               : await this.debit(tx, { ...source, type: 'adjust', points: -input.points });
-          await this.audit.record(tx.em, staff, {
+          await this.audit.record(tx, staff, {
             action: 'points.adjust',
             entityType: 'member',
             entityId: memberId,
@@ -191,7 +191,7 @@ export class PointsService {
     ).filter((b): b is { name: string; multiplier: number } => b !== null && b.multiplier > 0);
     const breakdown = computeOrderPoints(input.amount, rules, input.tierMultiplier, bonuses);
     // A blacklisted member's orders are recorded and earn nothing (no points, no growth).
-    if (!(await this.members.canEarn(tx.em, input.memberId)))
+    if (!(await this.members.canEarn(input.memberId, tx)))
       return {
         points: 0,
         growth: 0,
@@ -212,7 +212,7 @@ export class PointsService {
         ? new Date(input.paidAt.getTime() + rules.pendingDays * 86_400_000)
         : now;
     if (availableAt > now) {
-      await this.ledger.lockAccount(tx.em, input.memberId);
+      await this.ledger.lockAccount(tx, input.memberId);
       await tx.em.insert(PointsLot, {
         memberId: input.memberId,
         amount: points,
@@ -257,11 +257,11 @@ export class PointsService {
   ): Promise<{ pointsReversed: number; growthReversed: number; pointsOwed: number }> {
     if (input.points === 0 && input.growth === 0)
       return { pointsReversed: 0, growthReversed: 0, pointsOwed: 0 };
-    const [lot] = await this.ledger.lockedLots(tx.em, 'l.idempotency_key = :key', {
+    const [lot] = await this.ledger.lockedLots(tx, 'l.idempotency_key = :key', {
       key: `order:${input.orderNo}`,
     });
     if (lot && lot.status === 'pending') {
-      await this.ledger.lockAccount(tx.em, input.memberId);
+      await this.ledger.lockAccount(tx, input.memberId);
       const take = Math.min(input.points, lot.remaining);
       const left = lot.remaining - take;
       const growthLeft = Math.max(0, lot.growth - input.growth);
@@ -278,7 +278,7 @@ export class PointsService {
       await tx.em.decrement(PointsAccount, { memberId: input.memberId }, 'pending', take);
       return { pointsReversed: take, growthReversed: lot.growth - growthLeft, pointsOwed: 0 };
     }
-    const account = await this.ledger.lockAccount(tx.em, input.memberId);
+    const account = await this.ledger.lockAccount(tx, input.memberId);
     const take = Math.min(input.points, account.balance);
     const owed = input.points - take;
     const growthBack = Math.min(input.growth, account.growth);
@@ -300,22 +300,22 @@ export class PointsService {
   async credit(tx: Tx, input: CreditInput): Promise<PointsEntry> {
     // A caller whose own unique row already claimed the cause (a check-in's day) skips the look-up; the unique key
     // on the entry still refuses a second credit.
-    const existing = input.fresh ? null : await this.ledger.entryByKey(tx.em, input.key);
+    const existing = input.fresh ? null : await this.ledger.entryByKey(tx, input.key);
     if (existing) return existing;
     if (!Number.isInteger(input.points) || input.points < 0)
       throw new Error(`credit of ${input.points} points`);
     if (
       input.type === 'reward' &&
       !input.eligible &&
-      !(await this.members.canEarn(tx.em, input.memberId))
+      !(await this.members.canEarn(input.memberId, tx))
     )
       throw memberBlocked();
     const growth = input.growth ?? 0;
     // The upsert answers the account's values after it: the entry needs no read of its own.
-    const after = await this.ledger.credit(tx.em, input.memberId, input.points, growth);
+    const after = await this.ledger.credit(tx, input.memberId, input.points, growth);
     const at = input.at ?? new Date();
     const expiresAt = await this.expiresAt(input, at);
-    if (input.points > 0) await this.ledger.insertLots(tx.em, [lotOf(input, expiresAt, at)]);
+    if (input.points > 0) await this.ledger.insertLots(tx, [lotOf(input, expiresAt, at)]);
     const [entry] = await this.ledger.writeEntry(tx, {
       source: input,
       type: input.type,
@@ -343,7 +343,7 @@ export class PointsService {
       return out;
     }
     // A blocked member's reward refuses the whole batch, as `credit` would refuse it (the caller rolls back).
-    const standings = await this.members.earningStandings(tx.em, uncheckedRewards(inputs));
+    const standings = await this.members.earningStandings(uncheckedRewards(inputs), tx);
     if ([...standings.values()].some((s) => s !== 'ok')) throw memberBlocked();
     const expiries = await Promise.all(inputs.map((i) => this.expiresAt(i, i.at ?? new Date())));
     return creditSetBased(this.ledger, tx, inputs, expiries, (after, input, at) =>
@@ -362,11 +362,11 @@ export class PointsService {
    * `key`.
    */
   async debit(tx: Tx, input: DebitInput): Promise<PointsEntry> {
-    const existing = input.fresh ? null : await this.ledger.entryByKey(tx.em, input.key);
+    const existing = input.fresh ? null : await this.ledger.entryByKey(tx, input.key);
     if (existing) return existing;
     if (!Number.isInteger(input.points) || input.points < 0)
       throw new Error(`debit of ${input.points} points`);
-    const after = await this.ledger.debit(tx.em, input.memberId, input.points);
+    const after = await this.ledger.debit(tx, input.memberId, input.points);
     if (!after) {
       const balance = (await this.balanceIn(tx, input.memberId)) ?? 0;
       throw new DomainError(
@@ -378,8 +378,8 @@ export class PointsService {
         },
       );
     }
-    const growth = input.growth ? await this.ledger.takeGrowth(tx.em, after, input.growth) : 0;
-    await this.ledger.consumeLots(tx.em, input.memberId, input.points);
+    const growth = input.growth ? await this.ledger.takeGrowth(tx, after, input.growth) : 0;
+    await this.ledger.consumeLots(tx, input.memberId, input.points);
     const [entry] = await this.ledger.writeEntry(tx, {
       source: input,
       type: input.type,
@@ -399,9 +399,9 @@ export class PointsService {
 
   /** Growth changes with no points (a tier reset after a downgrade). Idempotent on `key`. */
   async setGrowth(tx: Tx, input: EntrySource & { growth: number }): Promise<PointsEntry | null> {
-    const existing = await this.ledger.entryByKey(tx.em, input.key);
+    const existing = await this.ledger.entryByKey(tx, input.key);
     if (existing) return existing;
-    const account = await this.ledger.lockAccount(tx.em, input.memberId);
+    const account = await this.ledger.lockAccount(tx, input.memberId);
     const delta = input.growth - account.growth;
     if (delta === 0) return null;
     await tx.em.update(PointsAccount, { memberId: input.memberId }, { growth: input.growth });

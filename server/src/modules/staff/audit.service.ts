@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, LessThan } from 'typeorm';
+import { DataSource, LessThan } from 'typeorm';
+import type { Tx } from '../../infra/events/unit-of-work.js';
 import type { Actor } from '../../infra/auth/token.service.js';
 import { AuditLog } from './entities/audit-log.entity.js';
 
@@ -38,8 +39,8 @@ export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Records a staff write in the caller's transaction: the change and its audit entry commit together. */
-  async record(em: EntityManager, actor: Actor | null, entry: AuditEntry): Promise<void> {
-    await em.insert(AuditLog, {
+  async record(tx: Tx, actor: Actor | null, entry: AuditEntry): Promise<void> {
+    await tx.em.insert(AuditLog, {
       staffId: actor?.kind === 'staff' ? actor.staffId : null,
       staffUsername: auditUsername(actor),
       action: entry.action,

@@ -17,7 +17,7 @@ import { findOneForUpdate } from '../../infra/database/locks.js';
 import type { IntegrationPrincipal, StaffPrincipal } from '../../infra/auth/token.service.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
 import { DomainError } from '../../infra/http/domain-error.js';
-import type { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import type { Tx } from '../../infra/events/unit-of-work.js';
 import { AuditService } from './audit.service.js';
 import { IntegrationKey, RequestNonce } from './entities/integration-key.entity.js';
 
@@ -71,32 +71,27 @@ export class IntegrationKeysService extends IntegrationVerifier {
     this.overlapHours = config.integrationKeyOverlapHours;
   }
 
-  async create(
-    uow: UnitOfWork,
-    actor: StaffPrincipal,
-    name: string,
-  ): Promise<KeyView & { secret: string }> {
+  /** Creates a key in the caller's transaction; its secret is answered once, never stored in clear. */
+  async create(tx: Tx, actor: StaffPrincipal, name: string): Promise<KeyView & { secret: string }> {
     const secret = newSecret();
     const keyId = `ik_${randomBytes(8).toString('hex')}`;
-    return uow.run(async (tx) => {
-      const key = tx.em.create(IntegrationKey, {
-        keyId,
-        name,
-        secretEnc: this.encrypt(secret),
-        secretHint: secret.slice(-4),
-        active: true,
-        createdBy: actor.staffId,
-      });
-      await tx.em.insert(IntegrationKey, key);
-      await this.audit.record(tx.em, actor, {
-        action: 'integration_key.create',
-        entityType: 'integration_key',
-        entityId: keyId,
-        after: { keyId, name, secretHint: key.secretHint },
-      });
-      const saved = await tx.em.findOneByOrFail(IntegrationKey, { keyId });
-      return { ...view(saved), secret };
+    const key = tx.em.create(IntegrationKey, {
+      keyId,
+      name,
+      secretEnc: this.encrypt(secret),
+      secretHint: secret.slice(-4),
+      active: true,
+      createdBy: actor.staffId,
     });
+    await tx.em.insert(IntegrationKey, key);
+    await this.audit.record(tx, actor, {
+      action: 'integration_key.create',
+      entityType: 'integration_key',
+      entityId: keyId,
+      after: { keyId, name, secretHint: key.secretHint },
+    });
+    const saved = await tx.em.findOneByOrFail(IntegrationKey, { keyId });
+    return { ...view(saved), secret };
   }
 
   async list(): Promise<{ items: KeyView[] }> {
@@ -111,70 +106,66 @@ export class IntegrationKeysService extends IntegrationVerifier {
    * without a gap. Rotating again within the window replaces the previous secret with the one just retired.
    */
   async rotate(
-    uow: UnitOfWork,
+    tx: Tx,
     actor: StaffPrincipal,
     keyId: string,
     overlapHours = this.overlapHours,
   ): Promise<KeyView & { secret: string }> {
     const secret = newSecret();
-    return uow.run(async (tx) => {
-      const key = await findOneForUpdate(tx.em, IntegrationKey, { keyId });
-      if (!key) throw new DomainError('NOT_FOUND', '对接密钥不存在');
-      if (!key.active) throw new DomainError('CONFLICT', '该密钥已吊销，无法轮换，请新建一个密钥');
-      const now = new Date();
-      const validUntil = new Date(now.getTime() + overlapHours * 3_600_000);
+    const key = await findOneForUpdate(tx.em, IntegrationKey, { keyId });
+    if (!key) throw new DomainError('NOT_FOUND', '对接密钥不存在');
+    if (!key.active) throw new DomainError('CONFLICT', '该密钥已吊销，无法轮换，请新建一个密钥');
+    const now = new Date();
+    const validUntil = new Date(now.getTime() + overlapHours * 3_600_000);
+    await tx.em.update(
+      IntegrationKey,
+      { id: key.id },
+      {
+        previousSecretEnc: overlapHours > 0 ? key.secretEnc : null,
+        previousValidUntil: overlapHours > 0 ? validUntil : null,
+        secretEnc: this.encrypt(secret),
+        secretHint: secret.slice(-4),
+        rotatedAt: now,
+      },
+    );
+    await this.audit.record(tx, actor, {
+      action: 'integration_key.rotate',
+      entityType: 'integration_key',
+      entityId: keyId,
+      before: { secretHint: key.secretHint },
+      after: {
+        secretHint: secret.slice(-4),
+        previousValidUntil: overlapHours > 0 ? validUntil : null,
+      },
+    });
+    const saved = await tx.em.findOneByOrFail(IntegrationKey, { keyId });
+    return { ...view(saved), secret };
+  }
+
+  /** Revoked at once: requests signed with either secret are refused from the next one on. */
+  async revoke(tx: Tx, actor: StaffPrincipal, keyId: string): Promise<KeyView> {
+    const key = await findOneForUpdate(tx.em, IntegrationKey, { keyId });
+    if (!key) throw new DomainError('NOT_FOUND', '对接密钥不存在');
+    if (key.active) {
       await tx.em.update(
         IntegrationKey,
         { id: key.id },
         {
-          previousSecretEnc: overlapHours > 0 ? key.secretEnc : null,
-          previousValidUntil: overlapHours > 0 ? validUntil : null,
-          secretEnc: this.encrypt(secret),
-          secretHint: secret.slice(-4),
-          rotatedAt: now,
+          active: false,
+          revokedAt: new Date(),
+          previousSecretEnc: null,
+          previousValidUntil: null,
         },
       );
-      await this.audit.record(tx.em, actor, {
-        action: 'integration_key.rotate',
+      await this.audit.record(tx, actor, {
+        action: 'integration_key.revoke',
         entityType: 'integration_key',
         entityId: keyId,
-        before: { secretHint: key.secretHint },
-        after: {
-          secretHint: secret.slice(-4),
-          previousValidUntil: overlapHours > 0 ? validUntil : null,
-        },
+        before: { active: true },
+        after: { active: false },
       });
-      const saved = await tx.em.findOneByOrFail(IntegrationKey, { keyId });
-      return { ...view(saved), secret };
-    });
-  }
-
-  /** Revoked at once: requests signed with either secret are refused from the next one on. */
-  async revoke(uow: UnitOfWork, actor: StaffPrincipal, keyId: string): Promise<KeyView> {
-    return uow.run(async (tx) => {
-      const key = await findOneForUpdate(tx.em, IntegrationKey, { keyId });
-      if (!key) throw new DomainError('NOT_FOUND', '对接密钥不存在');
-      if (key.active) {
-        await tx.em.update(
-          IntegrationKey,
-          { id: key.id },
-          {
-            active: false,
-            revokedAt: new Date(),
-            previousSecretEnc: null,
-            previousValidUntil: null,
-          },
-        );
-        await this.audit.record(tx.em, actor, {
-          action: 'integration_key.revoke',
-          entityType: 'integration_key',
-          entityId: keyId,
-          before: { active: true },
-          after: { active: false },
-        });
-      }
-      return view(await tx.em.findOneByOrFail(IntegrationKey, { keyId }));
-    });
+    }
+    return view(await tx.em.findOneByOrFail(IntegrationKey, { keyId }));
   }
 
   async verify(request: IncomingSigned): Promise<IntegrationPrincipal> {

@@ -63,7 +63,7 @@ export class StaffService extends StaffStatusChecker {
           active: true,
         });
         await tx.em.insert(Staff, owner);
-        await this.audit.record(tx.em, null, {
+        await this.audit.record(tx, null, {
           action: 'staff.bootstrap_owner',
           entityType: 'staff',
           entityId: owner.id,
@@ -159,7 +159,7 @@ export class StaffService extends StaffStatusChecker {
     await this.uow.run(async (tx) => {
       await tx.em.update(Staff, { id: staff.id }, { passwordHash });
       await tx.em.increment(Staff, { id: staff.id }, 'tokenVersion', 1);
-      await this.audit.record(tx.em, me, {
+      await this.audit.record(tx, me, {
         action: 'staff.change_own_password',
         entityType: 'staff',
         entityId: staff.id,
@@ -174,11 +174,11 @@ export class StaffService extends StaffStatusChecker {
     return this.uow.run(async (tx) => {
       const staff = await tx.em.findOneBy(Staff, { id: staffId });
       if (!staff) throw notFound('员工账号');
-      const names = await this.stores.names(tx.em);
+      const names = await this.stores.names(tx);
       const before = this.view(staff, names);
       await tx.em.update(Staff, { id: staffId }, { failedLogins: 0, loginBlockedUntil: null });
       const after = this.view(await tx.em.findOneByOrFail(Staff, { id: staffId }), names);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'staff.unlock',
         entityType: 'staff',
         entityId: staffId,
@@ -219,7 +219,7 @@ export class StaffService extends StaffStatusChecker {
         throw new DomainError('USERNAME_TAKEN', '该登录账号已被使用');
       // Owners and operators work across stores: only a clerk is bound to one.
       const storeCode = input.role === 'clerk' ? (input.storeCode ?? null) : null;
-      if (storeCode) await this.stores.assertBindable(tx.em, storeCode);
+      if (storeCode) await this.stores.assertBindable(tx, storeCode);
       const staff = tx.em.create(Staff, {
         username: input.username,
         passwordHash,
@@ -235,9 +235,9 @@ export class StaffService extends StaffStatusChecker {
       });
       const view = this.view(
         await tx.em.findOneByOrFail(Staff, { id: staff.id }),
-        await this.stores.names(tx.em),
+        await this.stores.names(tx),
       );
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: 'staff.create',
         entityType: 'staff',
         entityId: staff.id,
@@ -257,7 +257,7 @@ export class StaffService extends StaffStatusChecker {
     const view = await this.uow.run(async (tx) => {
       const staff = await tx.em.findOneBy(Staff, { id: staffId });
       if (!staff) throw notFound('员工账号');
-      const names = await this.stores.names(tx.em);
+      const names = await this.stores.names(tx);
       const before = this.view(staff, names);
       const role = input.role ?? staff.role;
       const requested = input.storeCode === undefined ? staff.storeCode : input.storeCode;
@@ -265,7 +265,7 @@ export class StaffService extends StaffStatusChecker {
       if (role === 'clerk' && !storeCode)
         throw new DomainError('VALIDATION_FAILED', '店员必须绑定门店');
       if (storeCode && storeCode !== staff.storeCode)
-        await this.stores.assertBindable(tx.em, storeCode);
+        await this.stores.assertBindable(tx, storeCode);
       if (
         staff.id === actor.staffId &&
         (input.active === false || (input.role && input.role !== 'owner'))
@@ -287,7 +287,7 @@ export class StaffService extends StaffStatusChecker {
       if (passwordHash || (input.active !== undefined && input.active !== Boolean(staff.active)))
         await tx.em.increment(Staff, { id: staffId }, 'tokenVersion', 1);
       const after = this.view(await tx.em.findOneByOrFail(Staff, { id: staffId }), names);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: staffAction(before, after, Boolean(passwordHash)),
         entityType: 'staff',
         entityId: staffId,

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { createStoreBody, storeView, updateStoreBody } from '@huoyue/shared';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
-import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError, notFound } from '../../infra/http/domain-error.js';
 import { AuditService } from './audit.service.js';
 import { Staff } from './entities/staff.entity.js';
@@ -31,8 +31,8 @@ export class StoresService {
   }
 
   /** Store names by code, for pages and exports that must not show a bare code. */
-  async names(em?: EntityManager): Promise<Map<string, string>> {
-    const stores = await (em ?? this.dataSource.manager).find(Store);
+  async names(tx?: Tx): Promise<Map<string, string>> {
+    const stores = await (tx?.em ?? this.dataSource.manager).find(Store);
     return new Map(stores.map((s) => [s.code, s.name]));
   }
 
@@ -52,7 +52,7 @@ export class StoresService {
           });
           await tx.em.insert(Store, store);
           const view = toStoreView(await tx.em.findOneByOrFail(Store, { id: store.id }), 0);
-          await this.audit.record(tx.em, actor, {
+          await this.audit.record(tx, actor, {
             action: 'store.create',
             entityType: 'store',
             entityId: store.id,
@@ -92,7 +92,7 @@ export class StoresService {
         counts.get(store.code) ?? 0,
       );
       const action = activeChange(before.active, after.active);
-      await this.audit.record(tx.em, actor, {
+      await this.audit.record(tx, actor, {
         action: `store.${action}`,
         entityType: 'store',
         entityId: id,
@@ -104,15 +104,15 @@ export class StoresService {
   }
 
   /** The store a clerk may be bound to: it exists and is open. */
-  async assertBindable(em: EntityManager, code: string): Promise<void> {
-    const store = await em.findOneBy(Store, { code });
+  async assertBindable(tx: Tx, code: string): Promise<void> {
+    const store = await tx.em.findOneBy(Store, { code });
     if (!store) throw new DomainError('VALIDATION_FAILED', '所选门店不存在');
     if (!store.active)
       throw new DomainError('BUSINESS_RULE', `门店「${store.name}」已停用，不能绑定店员`);
   }
 
-  async byCode(code: string, em?: EntityManager): Promise<Store | null> {
-    return (em ?? this.dataSource.manager).findOneBy(Store, { code });
+  async byCode(code: string, tx?: Tx): Promise<Store | null> {
+    return (tx?.em ?? this.dataSource.manager).findOneBy(Store, { code });
   }
 
   private async nextCode(em: EntityManager): Promise<string> {

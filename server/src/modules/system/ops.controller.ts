@@ -41,7 +41,7 @@ export class OpsController {
       );
     const affected = await this.jobs.runNow(params.name, asOf);
     await this.uow.run((tx) =>
-      this.audit.record(tx.em, staff, {
+      this.audit.record(tx, staff, {
         action: 'job.run',
         entityType: 'job',
         entityId: params.name,
@@ -56,7 +56,7 @@ export class OpsController {
     @CurrentStaff() staff: StaffPrincipal,
     @Body() body: In<typeof r.createIntegrationKey.body>,
   ) {
-    return this.keys.create(this.uow, staff, body.name);
+    return this.uow.run((tx) => this.keys.create(tx, staff, body.name));
   }
 
   @Contract(r.listIntegrationKeys)
@@ -70,7 +70,7 @@ export class OpsController {
     @Param() params: In<typeof r.rotateIntegrationKey.params>,
     @Body() body: In<typeof r.rotateIntegrationKey.body>,
   ) {
-    return this.keys.rotate(this.uow, staff, params.keyId, body.overlapHours);
+    return this.uow.run((tx) => this.keys.rotate(tx, staff, params.keyId, body.overlapHours));
   }
 
   @Contract(r.revokeIntegrationKey)
@@ -78,6 +78,6 @@ export class OpsController {
     @CurrentStaff() staff: StaffPrincipal,
     @Param() params: In<typeof r.revokeIntegrationKey.params>,
   ) {
-    return this.keys.revoke(this.uow, staff, params.keyId);
+    return this.uow.run((tx) => this.keys.revoke(tx, staff, params.keyId));
   }
 }
