@@ -5,7 +5,7 @@
  * BENCH_DB=mysql|sqlite|both (default mysql, i.e. MariaDB here), BENCH_SECONDS (default 8), BENCH_MEMBERS (default 30000).
  */
 import type autocannon from 'autocannon';
-import { benchOptions, BenchRun, json, load, ownerLogin } from './support.js';
+import { benchOptions, BenchRun, json, liftCheckinIpLimit, load, ownerLogin } from './support.js';
 
 const { seconds, connections, dialects } = benchOptions({ seconds: 8, db: 'mysql' });
 const memberCount = Number(process.env.BENCH_MEMBERS ?? 30_000);
@@ -16,21 +16,7 @@ const notes: string[] = [];
 await BenchRun.each(dialects, async (bench) => {
   const { api } = await bench.server();
   const token = await ownerLogin(api);
-  // Everyone here shares 127.0.0.1: lift the per-IP limit for the run (it is per IP per hour in production).
-  const rules = await json<Record<string, unknown>>(
-    `${api}/admin/checkins/rules`,
-    undefined,
-    token,
-  );
-  const put = await fetch(`${api}/admin/checkins/rules`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      ...rules,
-      antiFarming: { perIpPerHour: 100_000, membersPerDevicePerDay: 3 },
-    }),
-  });
-  if (!put.ok) throw new Error(`rules: ${put.status} ${await put.text()}`);
+  await liftCheckinIpLimit(api, token);
   const { ids, tokens } = await bench.members(api, token, memberCount, 'BENCH');
   const baseUrl = await bench.baseline();
 

@@ -10,7 +10,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '@huoyue/server/dist/database.js';
-import { benchOptions, BenchRun, json, ownerLogin } from './support.js';
+import { benchOptions, BenchRun, json, liftCheckinIpLimit, ownerLogin } from './support.js';
 
 const { dialects } = benchOptions({ seconds: 0, db: 'mysql' });
 const memberCount = Number(process.env.BENCH_MEMBERS ?? 2000);
@@ -89,21 +89,7 @@ let wrong = false;
 await BenchRun.each(dialects, async (bench) => {
   const { api } = await bench.server();
   const token = await ownerLogin(api);
-  // Everyone here shares 127.0.0.1: lift the per-IP check-in limit for the run (per IP per hour in production).
-  const rules = await json<Record<string, unknown>>(
-    `${api}/admin/checkins/rules`,
-    undefined,
-    token,
-  );
-  const put = await fetch(`${api}/admin/checkins/rules`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      ...rules,
-      antiFarming: { perIpPerHour: 100_000, membersPerDevicePerDay: 3 },
-    }),
-  });
-  if (!put.ok) throw new Error(`rules: ${put.status} ${await put.text()}`);
+  await liftCheckinIpLimit(api, token);
   const { ids, tokens } = await bench.members(api, token, memberCount, 'RUSH', 10_000);
   const newItem = (name: string, itemStock: number) =>
     json<{ id: number }>(
