@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import { insertIgnore } from '../database/dialect.js';
+import { type EntityManager, In } from 'typeorm';
+import { bulkInsert } from '../database/bulk.js';
+import { dialectOf, insertIgnore } from '../database/dialect.js';
 import { DomainError } from '../http/domain-error.js';
 import { RequestKey } from './request-key.entity.js';
 
@@ -47,4 +48,37 @@ export async function claimRequestKey(
       '该请求编号已用于内容不同的另一次操作；重试请原样重发，新的操作请使用新的请求编号',
     );
   return 'repeat';
+}
+
+/** Of these request ids, the ones already claimed in `scope` (a group of commands sends those the single way). */
+export async function claimedRequestKeys(
+  em: EntityManager,
+  scope: string,
+  requestKeys: string[],
+): Promise<Set<string>> {
+  if (requestKeys.length === 0) return new Set();
+  const rows = await em.find(RequestKey, {
+    select: { requestKey: true },
+    where: { scope, requestKey: In([...new Set(requestKeys)]) },
+  });
+  return new Set(rows.map((r) => r.requestKey));
+}
+
+/**
+ * Claims many first uses at once, in the caller's transaction, with one multi-row INSERT. The caller checked they
+ * were free (claimedRequestKeys); one taken meanwhile by a parallel request fails the insert, and with it the
+ * caller's transaction, whose commands then go the single way (claimRequestKey).
+ */
+export async function claimRequestKeys(
+  em: EntityManager,
+  scope: string,
+  requests: { requestKey: string; request: unknown }[],
+): Promise<void> {
+  await bulkInsert(
+    em,
+    dialectOf(em),
+    'request_key',
+    ['scope', 'request_key', 'request_hash'],
+    requests.map((r) => [scope, r.requestKey, canonicalHash(r.request)]),
+  );
 }

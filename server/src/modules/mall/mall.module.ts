@@ -8,6 +8,7 @@ import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { MallController } from './mall.controller.js';
 import { MallService } from './mall.service.js';
+import { RedemptionGroups } from './redemption-groups.js';
 import { MallCatalogueService } from './mall-catalogue.service.js';
 import { VouchersService } from './vouchers.service.js';
 import { RedemptionsService } from './redemptions.service.js';
@@ -27,6 +28,7 @@ import { MallPersonalData } from './personal-data.js';
   providers: [
     MallPersonalData,
     MallService,
+    RedemptionGroups,
     MallCatalogueService,
     RedemptionsService,
     VouchersService,

@@ -20,24 +20,19 @@ import { PaymentGateway } from './payment.gateway.js';
 import { type MemberDayGate, NO_MEMBER_DAYS } from './member-day-gate.js';
 import { type VoucherView, VouchersService } from './vouchers.service.js';
 import { type RedemptionView, toRedemptionView } from './redemption-view.js';
+import { RedemptionGroups } from './redemption-groups.js';
+import {
+  assertRedeemable,
+  limitReached,
+  OUT_OF_STOCK_MESSAGE,
+  PAY_WITHIN_MS,
+  type RedeemInput,
+  statusOnRedeem,
+} from './redeem-rules.js';
 
-type RedeemInput = {
-  quantity: number;
-  address?: { name: string; phone: string; address: string };
-  requestId: string;
-};
-
-const OUT_OF_STOCK_MESSAGE = '来晚了，商品已兑完';
 const REDEEM_IN_FLIGHT_PER_ITEM = 8;
 
-/** Unpaid points + cash redemptions are cancelled (and everything restored) after this long. */
-export const PAY_WITHIN_MS = 15 * 60_000;
-
-/** A new redemption waits for its cash, or for shipping (goods); else it is complete at once. */
-function statusOnRedeem(cashDue: number, item: MallItem): MallRedemption['status'] {
-  if (cashDue > 0) return 'pending_payment';
-  return item.kind === 'physical' ? 'pending_shipment' : 'completed';
-}
+export { PAY_WITHIN_MS };
 
 /**
  * The points mall. A redemption takes the per-member count, the stock and the points with conditional UPDATEs in
@@ -75,10 +70,12 @@ export class MallService {
     private readonly templates: CouponTemplatesService,
     private readonly vouchers: VouchersService,
     private readonly soldOut: SoldOutMarks,
+    private readonly groups: RedemptionGroups,
   ) {}
 
   setMemberDayGate(gate: MemberDayGate): void {
     this.memberDay = gate;
+    this.groups.setMemberDayGate(gate);
   }
 
   /** The catalogue's staff side is MallCatalogueService's; these stay for callers that create items (the demo). */
@@ -128,10 +125,17 @@ export class MallService {
     return { ...view, memberDayOnly: view.memberDayOnly || exclusive.has(id) };
   }
 
+  /**
+   * A redemption. Those that arrive together are written together (RedemptionGroups); what a group leaves to the
+   * single path (a retried request id, points + cash, a group that failed as a whole) is written here one by one.
+   */
   async redeem(memberId: number, itemId: number, input: RedeemInput): Promise<RedemptionView> {
     const requestKey = `${memberId}:${input.requestId}`;
     if ((await this.refuseIfSoldOut(itemId, requestKey)) === 'redeemed')
       return this.answerAgain(requestKey);
+    const generation = this.soldOut.generation(itemId);
+    const grouped = await this.groups.submit({ memberId, itemId, input, requestKey, generation });
+    if (grouped !== 'single') return grouped;
     // A rush on one item waits here, not on its row lock: past the last sale, the waiting ones are refused for free.
     return this.inFlight.run(itemId, async () => {
       if ((await this.refuseIfSoldOut(itemId, requestKey)) === 'redeemed')
@@ -240,27 +244,9 @@ export class MallService {
     now: Date,
   ): Promise<MallItem> {
     const item = await tx.em.findOneBy(MallItem, { id: itemId });
-    if (!item || !item.active) throw new DomainError('NOT_FOUND', '商品不存在或已下架');
-    if (
-      (item.availableFrom && item.availableFrom > now) ||
-      (item.availableTo && item.availableTo <= now)
-    )
-      throw new DomainError('NOT_ELIGIBLE', '该商品不在兑换时间内');
-    if (item.kind === 'physical' && !input.address)
-      throw new DomainError('VALIDATION_FAILED', '实物商品请填写收货地址');
-    if (item.kind === 'coupon') {
-      const refusal = await this.templates.mallRefusal(item.couponTemplateId ?? 0, tx);
-      if (refusal) throw new DomainError('NOT_ELIGIBLE', `该商品暂不可兑换：${refusal}`);
-    }
     const profile = await this.members.profile(memberId, tx);
-    if (!profile || profile.status !== 'member')
-      throw new DomainError('NOT_A_MEMBER', '开通会员后才能兑换');
-    if (profile.blocked) throw new DomainError('RISK_REJECTED', '当前账号存在风险，暂时无法兑换');
-    if (item.tiers.length > 0 && !item.tiers.includes(profile.tierCode ?? ''))
-      throw new DomainError('NOT_ELIGIBLE', '该商品仅限指定等级会员兑换');
-    const notToday = await this.memberDay.refusal(memberId, item, now, profile);
-    if (notToday) throw new DomainError('NOT_ELIGIBLE', notToday);
-    return item;
+    const checks = { templates: this.templates, memberDay: this.memberDay, tx };
+    return assertRedeemable(item, memberId, profile, input, now, checks);
   }
 
   /** Takes the member's per-item count, or throws (the whole transaction rolls back). */
@@ -269,7 +255,7 @@ export class MallService {
     // Per-member limit: a counter row, locked until the redemption commits or rolls back (cancelling gives it back).
     const counter = { entity: MallMemberCount, keys: { memberId, itemId }, column: 'n' } as const;
     if (!(await takeSlot(tx.em, counter, { limit: item.perMemberLimit, n: quantity })))
-      throw new DomainError('LIMIT_REACHED', `每人限兑 ${item.perMemberLimit} 件`);
+      throw limitReached(item);
   }
 
   /** Takes the stock, or throws OUT_OF_STOCK (the whole transaction rolls back). */

@@ -48,29 +48,42 @@ export class VouchersService {
     item: MallItem,
     now: Date,
   ): Promise<VoucherView[]> {
-    const validTo = new Date(now.getTime() + item.voucherDays * 86_400_000);
-    const vouchers = Array.from({ length: redemption.quantity }, () =>
-      tx.em.create(MallVoucher, {
-        code: newCouponCode(),
-        redemptionId: redemption.id,
-        memberId: redemption.memberId,
-        itemId: item.id,
-        status: 'available',
-        validTo,
-        usedAt: null,
-        usedStoreCode: null,
-        usedByStaff: null,
-      }),
-    );
+    return (await this.issueMany(tx, [{ redemption, item }], now))[0]!;
+  }
+
+  /** The vouchers of many redemptions in one multi-row insert; answers each redemption's views, in order. */
+  async issueMany(
+    tx: Tx,
+    issues: { redemption: MallRedemption; item: MallItem }[],
+    now: Date,
+  ): Promise<VoucherView[][]> {
+    const perRedemption = issues.map(({ redemption, item }) => {
+      const validTo = new Date(now.getTime() + item.voucherDays * 86_400_000);
+      return Array.from({ length: redemption.quantity }, () =>
+        tx.em.create(MallVoucher, {
+          code: newCouponCode(),
+          redemptionId: redemption.id,
+          memberId: redemption.memberId,
+          itemId: item.id,
+          status: 'available',
+          validTo,
+          usedAt: null,
+          usedStoreCode: null,
+          usedByStaff: null,
+        }),
+      );
+    });
+    const vouchers = perRedemption.flat();
     // One multi-row insert; updateEntity(false): nothing generated is needed back (MySQL would re-read it).
-    await tx.em
-      .createQueryBuilder()
-      .insert()
-      .into(MallVoucher)
-      .values(vouchers)
-      .updateEntity(false)
-      .execute();
-    return vouchers.map((v) => toVoucherView(v, new Map()));
+    if (vouchers.length > 0)
+      await tx.em
+        .createQueryBuilder()
+        .insert()
+        .into(MallVoucher)
+        .values(vouchers)
+        .updateEntity(false)
+        .execute();
+    return perRedemption.map((list) => list.map((v) => toVoucherView(v, new Map())));
   }
 
   /**

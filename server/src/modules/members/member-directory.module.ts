@@ -74,38 +74,47 @@ export class MemberTableDirectory extends MemberDirectory {
   }
 
   async profile(memberId: number, tx?: Tx): Promise<MemberProfile | null> {
-    const [row] = (await (tx?.em ?? this.dataSource.manager).query(
-      `SELECT status, tier_code, stage, earning_blocked, openid, unionid, phone, nickname, card_no,
-       joined_at FROM member WHERE id = ?`,
-      [memberId],
-    )) as {
-      status: string;
-      tier_code: string | null;
-      stage: LifecycleStage;
-      earning_blocked: number | boolean;
-      openid: string | null;
-      unionid: string | null;
-      phone: string | null;
-      nickname: string | null;
-      card_no: string | null;
-      joined_at: Date | string | null;
-    }[];
-    return row
-      ? {
-          status: row.status,
-          tierCode: row.tier_code,
-          stage: row.stage,
-          blocked: Boolean(Number(row.earning_blocked)),
-          openid: row.openid,
-          unionid: row.unionid,
-          phone: row.phone,
-          nickname: row.nickname,
-          cardNo: row.card_no,
-          joinedAt: row.joined_at === null ? null : utcInstant(row.joined_at),
-        }
-      : null;
+    return (await this.profiles([memberId], tx)).get(memberId) ?? null;
+  }
+
+  async profiles(memberIds: number[], tx?: Tx): Promise<Map<number, MemberProfile>> {
+    if (memberIds.length === 0) return new Map();
+    const ids = [...new Set(memberIds)];
+    const rows = (await (tx?.em ?? this.dataSource.manager).query(
+      `SELECT id, status, tier_code, stage, earning_blocked, openid, unionid, phone, nickname, card_no,
+       joined_at FROM member WHERE id IN (${placeholders(ids.length)})`,
+      ids,
+    )) as ProfileRow[];
+    return new Map(rows.map((row) => [Number(row.id), toProfile(row)]));
   }
 }
+
+interface ProfileRow {
+  id: number | string;
+  status: string;
+  tier_code: string | null;
+  stage: LifecycleStage;
+  earning_blocked: number | boolean;
+  openid: string | null;
+  unionid: string | null;
+  phone: string | null;
+  nickname: string | null;
+  card_no: string | null;
+  joined_at: Date | string | null;
+}
+
+const toProfile = (row: ProfileRow): MemberProfile => ({
+  status: row.status,
+  tierCode: row.tier_code,
+  stage: row.stage,
+  blocked: Boolean(Number(row.earning_blocked)),
+  openid: row.openid,
+  unionid: row.unionid,
+  phone: row.phone,
+  nickname: row.nickname,
+  cardNo: row.card_no,
+  joinedAt: row.joined_at === null ? null : utcInstant(row.joined_at),
+});
 
 /**
  * Global and dependency-free, so the points module can ask without importing the members module (which imports

@@ -32,6 +32,8 @@ export interface MemberProfile {
 export abstract class MemberDirectory {
   /** The member's profile, read in `tx` when given (a caller deciding inside its transaction). */
   abstract profile(memberId: number, tx?: Tx): Promise<MemberProfile | null>;
+  /** Many members' profiles in one read (a group of commands deciding together); absent ids are not members. */
+  abstract profiles(memberIds: number[], tx?: Tx): Promise<Map<number, MemberProfile>>;
 
   /** Card number, nickname and phone of each of these members (exports). */
   abstract contacts(memberIds: number[]): Promise<Map<number, MemberContact>>;

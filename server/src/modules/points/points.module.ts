@@ -7,12 +7,20 @@ import { PointsReports } from './points-reports.js';
 import { PointsService } from './points.service.js';
 import { PointsLedgerRepository } from './points-ledger.repository.js';
 import { PointsPersonalData } from './personal-data.js';
+import { PointsSpends } from './points-spends.js';
 
 /** The points ledger (PointsService), its scheduled jobs (PointsJobs) and its read-only reports (PointsReports). */
 @Module({
   controllers: [PointsController],
-  providers: [PointsPersonalData, PointsLedgerRepository, PointsService, PointsJobs, PointsReports],
-  exports: [PointsService, PointsReports],
+  providers: [
+    PointsPersonalData,
+    PointsLedgerRepository,
+    PointsService,
+    PointsSpends,
+    PointsJobs,
+    PointsReports,
+  ],
+  exports: [PointsService, PointsSpends, PointsReports],
 })
 export class PointsModule implements OnModuleInit {
   constructor(
