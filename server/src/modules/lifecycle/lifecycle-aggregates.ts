@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
 import { startOfBrandDay } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { placeholders } from '../../infra/database/bulk.js';
 import { rowLock } from '../../infra/database/dialect.js';
 import { LifecycleState } from './lifecycle.entities.js';
@@ -54,9 +53,9 @@ export class LifecycleAggregates {
    * recompute's writes, so a refresh never computes against a window that moves under it. Created on first use,
    * together with the aggregates of every member who already has orders.
    */
-  async state(em: EntityManager, lock: 'share' | 'update'): Promise<LifecycleState> {
+  async state(tx: Tx, lock: 'share' | 'update'): Promise<LifecycleState> {
     const lockSql = rowLock(this.kind, lock);
-    const [row] = (await em.query(
+    const [row] = (await tx.em.query(
       `SELECT window_from_dn, interactions_dn, last_recompute_day, last_recompute_at
        FROM lifecycle_state WHERE id = 1${lockSql}`,
     )) as Record<string, unknown>[];
@@ -71,11 +70,11 @@ export class LifecycleAggregates {
         lastRecomputeAt: row.last_recompute_at ? new Date(row.last_recompute_at as string) : null,
       });
     }
-    return this.bootstrap(em);
+    return this.bootstrap(tx);
   }
 
   /** First run on a database (new, or upgraded from before this module): aggregates for every member with orders. */
-  private async bootstrap(em: EntityManager): Promise<LifecycleState> {
+  private async bootstrap(tx: Tx): Promise<LifecycleState> {
     const s = await this.lifecycle.settings();
     const today = dayNumber(this.lifecycle.today());
     const state = Object.assign(new LifecycleState(), {
@@ -85,25 +84,33 @@ export class LifecycleAggregates {
       lastRecomputeDay: null,
       lastRecomputeAt: null,
     });
-    await em.createQueryBuilder().insert().into(LifecycleState).values(state).orIgnore().execute();
-    const [row] = (await em.query('SELECT window_from_dn FROM lifecycle_state WHERE id = 1')) as {
+    await tx.em
+      .createQueryBuilder()
+      .insert()
+      .into(LifecycleState)
+      .values(state)
+      .orIgnore()
+      .execute();
+    const [row] = (await tx.em.query(
+      'SELECT window_from_dn FROM lifecycle_state WHERE id = 1',
+    )) as {
       window_from_dn: number;
     }[];
     if (Number(row!.window_from_dn) === state.windowFromDn)
-      await this.rebuild(em, state.windowFromDn);
+      await this.rebuild(tx, state.windowFromDn);
     return state;
   }
 
   /** Recomputes every member's aggregates from the order history (bootstrap, bulk loads, a longer RFM window). */
-  async rebuild(em: EntityManager, windowFromDn: number): Promise<void> {
-    await em.query(`UPDATE member_lifecycle SET ${CLEARED_AGGREGATES}`);
-    await this.upsertFromOrders(em, { windowFromDn });
-    await em.query('UPDATE lifecycle_state SET window_from_dn = ? WHERE id = 1', [windowFromDn]);
+  async rebuild(tx: Tx, windowFromDn: number): Promise<void> {
+    await tx.em.query(`UPDATE member_lifecycle SET ${CLEARED_AGGREGATES}`);
+    await this.upsertFromOrders(tx, { windowFromDn });
+    await tx.em.query('UPDATE lifecycle_state SET window_from_dn = ? WHERE id = 1', [windowFromDn]);
   }
 
   /** Empties some members' aggregates (a refund, an import or a merge may leave them without orders). */
-  async clear(em: EntityManager, memberIds: number[]): Promise<void> {
-    await em.query(
+  async clear(tx: Tx, memberIds: number[]): Promise<void> {
+    await tx.em.query(
       `UPDATE member_lifecycle SET ${CLEARED_AGGREGATES}
        WHERE member_id IN (${memberIds.map(() => '?').join(', ')})`,
       memberIds,
@@ -116,30 +123,30 @@ export class LifecycleAggregates {
    * member's at-risk flag.
    */
   async refreshFromOrders(
-    em: EntityManager,
+    tx: Tx,
     memberIds: number[],
     purchase: boolean,
     windowFromDn: number,
   ): Promise<void> {
     // A purchase always leaves the member with orders, so the upsert below covers them; a refund, an import or a
     // merge may leave none, so their aggregates are cleared first.
-    if (!purchase) await this.clear(em, memberIds);
+    if (!purchase) await this.clear(tx, memberIds);
     else
-      await em.query(
+      await tx.em.query(
         `UPDATE member_lifecycle SET at_risk = 0
          WHERE member_id IN (${placeholders(memberIds.length)}) AND at_risk = 1`,
         memberIds,
       );
-    await this.upsertFromOrders(em, { windowFromDn, memberIds });
+    await this.upsertFromOrders(tx, { windowFromDn, memberIds });
   }
 
   /** Writes the aggregates of the members with orders (all of them, or `memberIds`) from the order history. */
   async upsertFromOrders(
-    em: EntityManager,
+    tx: Tx,
     options: { windowFromDn: number; memberIds?: number[] },
   ): Promise<void> {
     const agg = purchaseAggregatesSql(this.kind, this.lifecycle.offset(), options);
-    await em.query(
+    await tx.em.query(
       upsertSelect(
         this.kind,
         'member_lifecycle',
@@ -159,14 +166,14 @@ export class LifecycleAggregates {
   }
 
   /** Moves the RFM window's start forward: the purchase days that left it are taken out of win_days / win_spend. */
-  async advanceWindow(em: EntityManager, fromDn: number, toDn: number): Promise<void> {
+  async advanceWindow(tx: Tx, fromDn: number, toDn: number): Promise<void> {
     const tz = this.config.brandTimezone;
     const leaving = purchaseAggregatesSql(this.kind, this.lifecycle.offset(), {
       windowFromDn: fromDn,
       since: startOfBrandDay(dayOf(fromDn + 1), tz),
       until: startOfBrandDay(dayOf(toDn + 1), tz),
     });
-    await em.query(
+    await tx.em.query(
       updateFrom(
         this.kind,
         'member_lifecycle',
@@ -177,24 +184,24 @@ export class LifecycleAggregates {
       ),
       leaving.params,
     );
-    await em.query('UPDATE lifecycle_state SET window_from_dn = ? WHERE id = 1', [toDn]);
+    await tx.em.query('UPDATE lifecycle_state SET window_from_dn = ? WHERE id = 1', [toDn]);
   }
 
   /** Folds the engagement log's interaction days from `fromDn` through `toDn` into last_interaction_dn. */
-  async foldInteractions(em: EntityManager, fromDn: number, toDn: number): Promise<void> {
+  async foldInteractions(tx: Tx, fromDn: number, toDn: number): Promise<void> {
     const fold = interactionsSql(this.kind, fromDn, toDn);
     const latest = greatest(
       this.kind,
       'COALESCE(last_interaction_dn, -1)',
       'NEW(last_interaction_dn)',
     );
-    await em.query(
+    await tx.em.query(
       upsertSelect(this.kind, 'member_lifecycle', ['member_id', 'last_interaction_dn'], fold.sql, {
         last_interaction_dn: latest,
       }),
       fold.params,
     );
-    await em.query('UPDATE lifecycle_state SET interactions_dn = ? WHERE id = 1', [toDn]);
+    await tx.em.query('UPDATE lifecycle_state SET interactions_dn = ? WHERE id = 1', [toDn]);
   }
 
   /**
@@ -202,25 +209,21 @@ export class LifecycleAggregates {
    */
   async buildHistoryAsOf(asOfDay: string, windowFrom: number): Promise<void> {
     await this.uow.run(async (tx) => {
-      await this.state(tx.em, 'share');
-      await this.buildHistory(tx.em, asOfDay, windowFrom);
+      await this.state(tx, 'share');
+      await this.buildHistory(tx, asOfDay, windowFrom);
     });
   }
 
   /** Aggregates as of a past (or future) day, from the order history and the engagement log up to that day. */
-  private async buildHistory(
-    em: EntityManager,
-    asOfDay: string,
-    windowFrom: number,
-  ): Promise<void> {
+  private async buildHistory(tx: Tx, asOfDay: string, windowFrom: number): Promise<void> {
     const D = dayNumber(asOfDay);
-    await em.query('DELETE FROM lifecycle_history_agg');
+    await tx.em.query('DELETE FROM lifecycle_history_agg');
     const agg = purchaseAggregatesSql(this.kind, this.lifecycle.offset(), {
       windowFromDn: windowFrom,
       until: startOfBrandDay(dayOf(D + 1), this.config.brandTimezone),
     });
     const columns = AGGREGATE_COLUMNS.filter((c) => c !== 'spend').join(', ');
-    await em.query(
+    await tx.em.query(
       `INSERT INTO lifecycle_history_agg (${columns})
        SELECT member_id, first_dn, last_dn, purchase_days, win_days, win_spend FROM (${agg.sql}) a`,
       agg.params,
@@ -233,6 +236,6 @@ export class LifecycleAggregates {
       inter.sql,
       { last_interaction_dn: 'NEW(last_interaction_dn)' },
     );
-    await em.query(upsert, inter.params);
+    await tx.em.query(upsert, inter.params);
   }
 }

@@ -106,13 +106,12 @@ export class LifecycleRecompute {
   /** As of today: the kept aggregates, with the RFM window moved to `windowFrom` and today's interactions folded in. */
   private async advanceAggregates(D: number, windowFrom: number, rebuild: boolean): Promise<void> {
     await this.uow.run(async (tx) => {
-      const state = await this.aggregates.state(tx.em, 'update');
-      if (rebuild || windowFrom < state.windowFromDn)
-        await this.aggregates.rebuild(tx.em, windowFrom);
+      const state = await this.aggregates.state(tx, 'update');
+      if (rebuild || windowFrom < state.windowFromDn) await this.aggregates.rebuild(tx, windowFrom);
       else if (windowFrom > state.windowFromDn)
-        await this.aggregates.advanceWindow(tx.em, state.windowFromDn, windowFrom);
+        await this.aggregates.advanceWindow(tx, state.windowFromDn, windowFrom);
       // Interactions of the last folded day are folded again: events of that day may have arrived since.
-      await this.aggregates.foldInteractions(tx.em, Math.min(state.interactionsDn, D), D);
+      await this.aggregates.foldInteractions(tx, Math.min(state.interactionsDn, D), D);
     });
   }
 
@@ -208,7 +207,7 @@ export class LifecycleRecompute {
       lo += WRITE_SLICE
     ) {
       const slice = await this.uow.run(async (tx) => {
-        await this.aggregates.state(tx.em, 'update');
+        await this.aggregates.state(tx, 'update');
         return writeSlice(tx.em, this.kind, this.bus, {
           lo,
           hi: lo + WRITE_SLICE - 1,

@@ -53,9 +53,9 @@ export class LifecycleRefresh {
     for (let i = 0; i < ids.length; i += REFRESH_SLICE) {
       const slice = ids.slice(i, i + REFRESH_SLICE);
       changed += await this.uow.run(async (tx) => {
-        const state = await this.aggregates.state(tx.em, 'share');
+        const state = await this.aggregates.state(tx, 'share');
         await this.aggregates.refreshFromOrders(
-          tx.em,
+          tx,
           slice,
           cause === 'purchase',
           state.windowFromDn,

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { brandDay } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import type { Tx } from '../../infra/events/unit-of-work.js';
+import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { PointsAccount } from './entities/points-account.entity.js';
 import { PointsLot } from './entities/points-lot.entity.js';
 import { PointsLedgerRepository } from './points-ledger.repository.js';
@@ -12,22 +12,21 @@ import { PointsService } from './points.service.js';
 
 /**
  * The points ledger's scheduled work (registered by PointsModule): pending lots become spendable, lots past their
- * date expire, and members hear about points that are about to. Each lot or member is one transaction of its own.
+ * date expire, and members hear about points that are about to. Each lot or member is one transaction of its own
+ * (this class's UnitOfWork).
  */
 @Injectable()
 export class PointsJobs {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly points: PointsService,
     private readonly ledger: PointsLedgerRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Makes pending lots whose protection period ended spendable. */
-  async releasePending(
-    asOf: Date,
-    run: (work: (tx: Tx) => Promise<void>) => Promise<void>,
-  ): Promise<number> {
+  async releasePending(asOf: Date): Promise<number> {
     const due = await this.dataSource
       .getRepository(PointsLot)
       .createQueryBuilder('l')
@@ -37,7 +36,7 @@ export class PointsJobs {
       .getMany();
     let released = 0;
     for (const lot of due) {
-      await run(async (tx) => {
+      await this.uow.run(async (tx) => {
         await this.ledger.lockAccount(tx, lot.memberId);
         const flipped = await tx.em.update(
           PointsLot,
@@ -85,10 +84,7 @@ export class PointsJobs {
   }
 
   /** Expires what is left of lots whose date has passed, one ledger entry per lot. */
-  async expireLots(
-    asOf: Date,
-    run: (work: (tx: Tx) => Promise<void>) => Promise<void>,
-  ): Promise<number> {
+  async expireLots(asOf: Date): Promise<number> {
     let expired = 0;
     for (;;) {
       const due = await this.dataSource
@@ -100,7 +96,7 @@ export class PointsJobs {
         .getMany();
       if (due.length === 0) return expired;
       for (const lot of due) {
-        await run(async (tx) => {
+        await this.uow.run(async (tx) => {
           await this.ledger.lockAccount(tx, lot.memberId);
           const [current] = await this.ledger.lockedLots(tx, 'l.id = :id', {
             id: lot.id,
@@ -140,10 +136,7 @@ export class PointsJobs {
   }
 
   /** Tells members, once per lot, that points expire within the notice period (messaging sends it). */
-  async expiryNotices(
-    asOf: Date,
-    run: (work: (tx: Tx) => Promise<void>) => Promise<void>,
-  ): Promise<number> {
+  async expiryNotices(asOf: Date): Promise<number> {
     const rules = await this.points.rules();
     const until = new Date(asOf.getTime() + rules.noticeDays * 86_400_000);
     const lots = await this.dataSource
@@ -166,7 +159,7 @@ export class PointsJobs {
     const today = brandDay(asOf, this.config.brandTimezone);
     for (const [key, group] of byMemberDay) {
       const [memberId, expiresOn] = key.split('|') as [string, string];
-      await run(async (tx) => {
+      await this.uow.run(async (tx) => {
         const claimed = await tx.em
           .createQueryBuilder()
           .update(PointsLot)
