@@ -8,6 +8,9 @@ import type { DomainEventMap, DomainEventName } from './event-map.js';
 
 /** What a unit of work hands its body: the transaction's entity manager and a way to announce what happened. */
 export class Tx {
+  /** Events published in this transaction, written to the outbox together just before it commits. */
+  private readonly pending: { name: DomainEventName; payload: string }[] = [];
+
   constructor(
     readonly em: EntityManager,
     private readonly outbox: DomainEventRow[],
@@ -19,32 +22,36 @@ export class Tx {
     this.committed.push(fn);
   }
 
-  /** Writes the event into the outbox inside this transaction; it is delivered only if the transaction commits. */
+  /**
+   * Records the event in the outbox of this transaction; it is delivered only if the transaction commits. The rows
+   * are written by one multi-row INSERT when the work is done (`flush`), so a command that announces three things
+   * costs one statement, not three.
+   */
   async publish<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): Promise<void> {
-    const row = this.em.create(DomainEventRow, {
-      name,
-      payload: JSON.stringify(payload),
-      dispatchedAt: null,
-    });
-    await this.em.insert(DomainEventRow, row);
-    this.outbox.push(row);
+    this.pending.push({ name, payload: JSON.stringify(payload) });
   }
 
-  /** Many events of one kind, written with one multi-row INSERT in this transaction; delivered like `publish`. */
+  /** Many events of one kind; written and delivered like `publish`. */
   async publishMany<K extends DomainEventName>(
     name: K,
     payloads: DomainEventMap[K][],
   ): Promise<void> {
-    const json = payloads.map((p) => JSON.stringify(p));
+    for (const p of payloads) this.pending.push({ name, payload: JSON.stringify(p) });
+  }
+
+  /** Writes the published events, in the order published (UnitOfWork calls it before the commit). */
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const rows = this.pending.splice(0);
     const kind = this.em.connection.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
     const ids = await insertReturningIds(
       this.em,
       kind,
       'domain_event',
       ['name', 'payload'],
-      json.map((payload) => [name, payload]),
+      rows.map((r) => [r.name, r.payload]),
     );
-    ids.forEach((id, i) => this.outbox.push({ id, name, payload: json[i]! } as DomainEventRow));
+    ids.forEach((id, i) => this.outbox.push({ id, ...rows[i]! } as DomainEventRow));
   }
 }
 
@@ -88,7 +95,12 @@ export class UnitOfWork {
       const committed: (() => void)[] = [];
       try {
         const transaction = () =>
-          this.dataSource.transaction((em) => work(new Tx(em, outbox, committed)));
+          this.dataSource.transaction(async (em) => {
+            const tx = new Tx(em, outbox, committed);
+            const result = await work(tx);
+            await tx.flush();
+            return result;
+          });
         // SQLite: one transaction at a time on the shared connection (see SqliteGate); MySQL: the pool's connections.
         const gate = sqliteGate(this.dataSource);
         const result = gate ? await gate.exclusive(transaction) : await transaction();

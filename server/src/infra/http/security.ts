@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -36,7 +36,8 @@ export function inlineScriptHashes(
  * script by hash), no framing, nosniff, no referrer. Pictures may come from a CDN or any https address (mall items).
  */
 export async function registerSecurityHeaders(app: NestFastifyApplication): Promise<void> {
-  await app.register(helmet, {
+  // helmet's middleware, built once: @fastify/helmet rebuilt it (parsing the CSP) on every request.
+  const setHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -59,6 +60,12 @@ export async function registerSecurityHeaders(app: NestFastifyApplication): Prom
     // Item pictures at /uploads/ are read from other origins (a CDN, the mini-program): see serveUploads.
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) =>
+      setHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined)),
+    );
 }
 
 /**

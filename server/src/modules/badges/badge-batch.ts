@@ -10,14 +10,23 @@ import { MemberBadge, MemberStat } from './badge.entity.js';
 import { metricsOf, metricValue, withChange } from './badge-metrics.js';
 import { BadgesService } from './badges.service.js';
 
-/** The facts a batch may move: counters an order or a check-in adds to, and the best streak (kept at its maximum). */
+/**
+ * The facts a batch may move: counters an order, a check-in or a redemption adds to, and the best streak (kept at
+ * its maximum).
+ */
 export interface CountChange {
   purchases?: number;
   spend?: number;
   checkins?: number;
+  redemptions?: number;
   bestStreak?: { max: number };
 }
-const COLUMNS = { purchases: 'purchases', spend: 'spend', checkins: 'checkins' } as const;
+const COLUMNS = {
+  purchases: 'purchases',
+  spend: 'spend',
+  checkins: 'checkins',
+  redemptions: 'redemptions',
+} as const;
 type Counter = keyof typeof COLUMNS;
 
 export interface BatchFact {
@@ -157,10 +166,14 @@ export class BadgeBatch {
   private async addCounts(tx: Tx, fresh: BatchFact[]): Promise<void> {
     const sums = new Map<number, Record<Counter, number> & { streak: number }>();
     for (const f of fresh) {
-      const s = sums.get(f.memberId) ?? { purchases: 0, spend: 0, checkins: 0, streak: 0 };
-      s.purchases += f.change.purchases ?? 0;
-      s.spend += f.change.spend ?? 0;
-      s.checkins += f.change.checkins ?? 0;
+      const s = sums.get(f.memberId) ?? {
+        purchases: 0,
+        spend: 0,
+        checkins: 0,
+        redemptions: 0,
+        streak: 0,
+      };
+      for (const k of Object.keys(COLUMNS) as Counter[]) s[k] += f.change[k] ?? 0;
       s.streak = Math.max(s.streak, f.change.bestStreak?.max ?? 0);
       sums.set(f.memberId, s);
     }

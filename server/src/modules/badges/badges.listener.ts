@@ -44,13 +44,17 @@ export class BadgesListener {
     );
   }
 
-  @OnDomainEvent('mall.redeemed')
-  onRedeemed(e: DomainEventMap['mall.redeemed']) {
-    return this.badges.apply(
-      `mall:${e.redemptionId}`,
-      e.memberId,
-      { redemptions: 1 },
-      `mall:${e.redemptionId}`,
+  /** A batch of redemptions (a rush on the mall) in one transaction. */
+  @OnDomainEvents('mall.redeemed')
+  onRedeemed(events: DomainEventMap['mall.redeemed'][]) {
+    return this.batch.apply(
+      events.map((e) => ({
+        eventKey: `mall:${e.redemptionId}`,
+        memberId: e.memberId,
+        change: { redemptions: 1 },
+        triggerRef: `mall:${e.redemptionId}`,
+        at: new Date(Math.min(Date.parse(e.at), Date.now())),
+      })),
     );
   }
 

@@ -6,7 +6,13 @@ import {
   placeholders,
   sqlInstant,
 } from '../../infra/database/bulk.js';
-import { dialectOf, forUpdate, onDuplicateKey } from '../../infra/database/dialect.js';
+import {
+  dialectOf,
+  flavourOf,
+  forUpdate,
+  hasInsertReturning,
+  onDuplicateKey,
+} from '../../infra/database/dialect.js';
 import { GroupCommit, type Settled } from '../../infra/database/group-commit.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
@@ -15,7 +21,7 @@ import { SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
 import { CouponsService, CouponTemplatesService } from '../coupons/index.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
-import { PointsSpends } from '../points/index.js';
+import { type LockedSpenders, PointsSpends } from '../points/index.js';
 import { MallItem, MallRedemption } from './mall.entity.js';
 import { type MemberDayGate, NO_MEMBER_DAYS } from './member-day-gate.js';
 import {
@@ -51,8 +57,8 @@ interface Candidate extends RedeemRequest {
 /** What the group's locked rows hold while it decides: counts per member and item, balances, stock. */
 interface Locked {
   counts: Map<string, number>;
-  /** The accounts as locked (what the spends are written on). */
-  accounts: Awaited<ReturnType<PointsSpends['lock']>>;
+  /** The accounts and lots as locked (what the spends are written on). */
+  spenders: LockedSpenders;
   /** Balances as the group's decisions take from them. */
   balances: Map<number, number>;
   stock: Map<number, number>;
@@ -73,10 +79,18 @@ const countKey = (memberId: number, itemId: number) => `${memberId}:${itemId}`;
 @Injectable()
 export class RedemptionGroups {
   private memberDay: MemberDayGate = NO_MEMBER_DAYS;
-  private readonly groups = new GroupCommit<RedeemRequest, GroupAnswer>(
-    (requests) => this.writeGroup(requests),
-    async () => 'single',
-    { maxBatch: 100, inFlight: 2 },
+  /**
+   * Two lanes by item, one group in flight in each: the groups of a rush on one item follow each other on its row
+   * lock anyway (one lane, groups as large as the rush), and a rush spread over many items uses both lanes, whose
+   * groups lock different items.
+   */
+  private readonly lanes = [0, 1].map(
+    () =>
+      new GroupCommit<RedeemRequest, GroupAnswer>(
+        (requests) => this.writeGroup(requests),
+        async () => 'single',
+        { maxBatch: 100, inFlight: 1 },
+      ),
   );
 
   constructor(
@@ -95,7 +109,7 @@ export class RedemptionGroups {
   }
 
   submit(request: RedeemRequest): Promise<GroupAnswer> {
-    return this.groups.submit(request);
+    return this.lanes[request.itemId % this.lanes.length]!.submit(request);
   }
 
   private writeGroup(requests: RedeemRequest[]): Promise<Settled<GroupAnswer>[]> {
@@ -157,38 +171,61 @@ export class RedemptionGroups {
   /** Locks the counts, the accounts, then the items (the single path's order); answers what they hold. */
   private async lock(tx: Tx, candidates: Candidate[]): Promise<Locked> {
     if (candidates.length === 0)
-      return { counts: new Map(), accounts: new Map(), balances: new Map(), stock: new Map() };
+      return {
+        counts: new Map(),
+        spenders: { accounts: new Map(), lots: [] },
+        balances: new Map(),
+        stock: new Map(),
+      };
     const kind = dialectOf(tx.em);
     const pairs = [...new Map(candidates.map((c) => [countKey(c.memberId, c.itemId), c])).values()]
       .map((c) => [c.memberId, c.itemId] as const)
       .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    // Creates the missing count rows and takes every row's exclusive lock, existing or new (as takeSlot does).
-    await tx.em.query(
-      `INSERT INTO mall_member_count (member_id, item_id, n) VALUES ${pairs.map(() => '(?, ?, 0)').join(', ')}
-       ${onDuplicateKey(kind, ['member_id', 'item_id'], '')}`,
-      pairs.flat(),
-    );
+    const counted = await this.lockCounts(tx, pairs);
     const memberIds = [...new Set(pairs.map(([m]) => m))];
     const itemIds = [...new Set(pairs.map(([, i]) => i))].sort((a, b) => a - b);
-    const counted = (await tx.em.query(
-      `SELECT member_id, item_id, n FROM mall_member_count
-        WHERE member_id IN (${placeholders(memberIds.length)})
-          AND item_id IN (${placeholders(itemIds.length)})${forUpdate(kind)}`,
-      [...memberIds, ...itemIds],
-    )) as { member_id: number | string; item_id: number | string; n: number | string }[];
-    const accounts = await this.spends.lock(tx, memberIds);
+    const spenders = await this.spends.lock(tx, memberIds);
     const stocked = (await tx.em.query(
       `SELECT id, stock FROM mall_item WHERE id IN (${placeholders(itemIds.length)}) ORDER BY id${forUpdate(kind)}`,
       itemIds,
     )) as { id: number | string; stock: number | string }[];
     return {
-      counts: new Map(
-        counted.map((r) => [countKey(Number(r.member_id), Number(r.item_id)), Number(r.n)]),
-      ),
-      accounts,
-      balances: new Map([...accounts].map(([m, a]) => [m, a.balance])),
+      counts: counted,
+      spenders,
+      balances: new Map([...spenders.accounts].map(([m, a]) => [m, a.balance])),
       stock: new Map(stocked.map((r) => [Number(r.id), Number(r.stock)])),
     };
+  }
+
+  /**
+   * Creates the missing count rows and takes every row's exclusive lock, existing or new (as takeSlot does); the
+   * upsert answers the counts where INSERT has RETURNING (MariaDB, SQLite), MySQL 8 reads them back locked.
+   */
+  private async lockCounts(
+    tx: Tx,
+    pairs: (readonly [number, number])[],
+  ): Promise<Map<string, number>> {
+    const kind = dialectOf(tx.em);
+    const upsert = `INSERT INTO mall_member_count (member_id, item_id, n)
+      VALUES ${pairs.map(() => '(?, ?, 0)').join(', ')} ${onDuplicateKey(kind, ['member_id', 'item_id'], 'n = n')}`;
+    type Row = { member_id: number | string; item_id: number | string; n: number | string };
+    let rows: Row[];
+    if (hasInsertReturning(flavourOf(tx.em)))
+      rows = (await tx.em.query(
+        `${upsert} RETURNING member_id, item_id, n`,
+        pairs.flat(),
+      )) as Row[];
+    else {
+      await tx.em.query(upsert, pairs.flat());
+      const where = pairs.map(() => '(member_id = ? AND item_id = ?)').join(' OR ');
+      rows = (await tx.em.query(
+        `SELECT member_id, item_id, n FROM mall_member_count WHERE ${where}${forUpdate(kind)}`,
+        pairs.flat(),
+      )) as Row[];
+    }
+    return new Map(
+      rows.map((r) => [countKey(Number(r.member_id), Number(r.item_id)), Number(r.n)]),
+    );
   }
 
   /** One request against the locked rows, in arrival order: its refusal, or null (and the rows taken in memory). */
@@ -242,29 +279,30 @@ export class RedemptionGroups {
         reason: `兑换「${accepted[k]!.item.name}」×${r.quantity}`,
         at: now,
       })),
-      locked.accounts,
+      locked.spenders,
     );
     const vouchers = await this.deliver(tx, accepted, redemptions, now);
     await this.takeStock(tx, accepted);
     return redemptions.map((r, k) => toRedemptionView(r, accepted[k]!.item, vouchers[k]));
   }
 
-  /** Each (member, item)'s count grows by what the group took, one UPDATE per item. */
+  /** Each (member, item)'s count grows by what the group took, in one UPDATE. */
   private async addCounts(tx: Tx, accepted: Candidate[]): Promise<void> {
-    const byItem = new Map<number, Map<number, number>>();
+    const added = new Map<string, [number, number, number]>();
     for (const c of accepted) {
-      const members = byItem.get(c.itemId) ?? new Map<number, number>();
-      members.set(c.memberId, (members.get(c.memberId) ?? 0) + c.input.quantity);
-      byItem.set(c.itemId, members);
+      const key = countKey(c.memberId, c.itemId);
+      const [, , n] = added.get(key) ?? [c.memberId, c.itemId, 0];
+      added.set(key, [c.memberId, c.itemId, n + c.input.quantity]);
     }
-    for (const [itemId, members] of byItem) {
-      const ids = [...members.keys()];
-      await tx.em.query(
-        `UPDATE mall_member_count SET n = n + CASE member_id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} ELSE 0 END
-          WHERE item_id = ? AND member_id IN (${placeholders(ids.length)})`,
-        [...ids.flatMap((m) => [m, members.get(m)!]), itemId, ...ids],
-      );
-    }
+    const rows = [...added.values()];
+    const changed = await affectedRows(
+      tx.em,
+      `UPDATE mall_member_count
+          SET n = n + CASE ${rows.map(() => 'WHEN member_id = ? AND item_id = ? THEN ?').join(' ')} ELSE 0 END
+        WHERE ${rows.map(() => '(member_id = ? AND item_id = ?)').join(' OR ')}`,
+      [...rows.flat(), ...rows.flatMap(([m, i]) => [m, i])],
+    );
+    if (changed !== rows.length) throw new Error(`counts changed ${changed} of ${rows.length}`);
   }
 
   private async insertRedemptions(
@@ -368,17 +406,20 @@ export class RedemptionGroups {
     return redemptions.map((r) => byRedemption.get(r.id) ?? []);
   }
 
-  /** One conditional decrement per item (its row is locked by this transaction since `lock`). */
+  /** The stock of every item in one UPDATE (its rows are locked by this transaction since `lock`). */
   private async takeStock(tx: Tx, accepted: Candidate[]): Promise<void> {
     const taken = new Map<number, number>();
     for (const c of accepted) taken.set(c.itemId, (taken.get(c.itemId) ?? 0) + c.input.quantity);
-    for (const [itemId, n] of taken) {
-      const changed = await affectedRows(
-        tx.em,
-        'UPDATE mall_item SET stock = stock - ? WHERE id = ? AND stock >= ?',
-        [n, itemId, n],
-      );
-      if (changed !== 1) throw new Error(`mall item ${itemId}: stock changed under its lock`);
-    }
+    const ids = [...taken.keys()];
+    const cases = ids.map(() => 'WHEN ? THEN ?').join(' ');
+    const byId = ids.flatMap((id) => [id, taken.get(id)!]);
+    const changed = await affectedRows(
+      tx.em,
+      `UPDATE mall_item SET stock = stock - CASE id ${cases} ELSE 0 END
+        WHERE id IN (${placeholders(ids.length)}) AND stock >= CASE id ${cases} ELSE 0 END`,
+      [...byId, ...ids, ...byId],
+    );
+    if (changed !== ids.length)
+      throw new Error(`stock changed under its lock: ${changed} of ${ids.length}`);
   }
 }

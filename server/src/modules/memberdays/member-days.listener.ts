@@ -48,9 +48,15 @@ export class MemberDaysListener {
     await this.record(taking);
   }
 
-  @OnDomainEvent('mall.redeemed')
-  async redeemed(e: DomainEventMap['mall.redeemed']): Promise<void> {
-    await this.participated(e.memberId, new Date(e.at), 'redemption');
+  @OnDomainEvents('mall.redeemed')
+  async redeemed(events: DomainEventMap['mall.redeemed'][]): Promise<void> {
+    const taking: Participation[] = [];
+    for (const e of events) {
+      const at = new Date(e.at);
+      for (const d of await this.days.activeFor(e.memberId, at))
+        taking.push({ memberId: e.memberId, memberDayId: d.id, at, via: 'redemption' });
+    }
+    await this.record(taking);
   }
 
   @OnDomainEvent('coupon.claimed')

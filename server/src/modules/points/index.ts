@@ -6,4 +6,4 @@ import { PointsLot } from './entities/points-lot.entity.js';
 export const POINTS_ENTITIES = [PointsAccount, PointsEntry, PointsLot];
 export { PointsService } from './points.service.js';
 export { PointsReports } from './points-reports.js';
-export { type GroupSpend, PointsSpends } from './points-spends.js';
+export { type GroupSpend, type LockedSpenders, PointsSpends } from './points-spends.js';
