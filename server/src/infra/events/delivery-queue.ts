@@ -18,7 +18,7 @@ export interface DeliveryQueueSettings {
 }
 
 /** Events pushed per second, over the last 100 to 200 ms. */
-class PushRate {
+export class PushRate {
   private windowStart = 0;
   private current = 0;
   private previous = 0;
@@ -35,9 +35,9 @@ class PushRate {
   perSecond(now = Date.now()): number {
     const elapsed = now - this.windowStart;
     if (elapsed >= 200) return 0;
-    return (
-      ((elapsed < 100 ? this.previous : 0) + this.current) * (1000 / (elapsed < 100 ? 200 : 100))
-    );
+    // Early in a window, the previous one (about 100 ms) counts too: a rush is seen from its second window on.
+    if (elapsed < 100) return ((this.previous + this.current) * 1000) / (100 + elapsed);
+    return (this.current * 1000) / elapsed;
   }
 }
 
