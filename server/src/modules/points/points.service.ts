@@ -17,7 +17,7 @@ import { claimRequestKey } from '../../infra/idempotency/request-keys.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
-import type { Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { AuditService } from '../staff/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
@@ -84,6 +84,7 @@ export class PointsService {
     private readonly members: MemberDirectory,
     private readonly audit: AuditService,
     private readonly ledger: PointsLedgerRepository,
+    private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -97,7 +98,6 @@ export class PointsService {
 
   /** Staff add or take points by hand, with a reason; audited; a retried request (same requestId) applies once. */
   async adjust(
-    uow: UnitOfWork,
     staff: StaffPrincipal,
     memberId: number,
     input: { points: number; reason: string; requestId: string; confirmOverLimit?: boolean },
@@ -106,7 +106,7 @@ export class PointsService {
     const overLimit = checkAdjustLimit(staff, input, (await this.rules()).adjustLimit);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await uow.run(async (tx) => {
+        return await this.uow.run(async (tx) => {
           const { points, reason } = input;
           await claimRequestKey(tx.em, 'points.adjust', key, { memberId, points, reason });
           const existing = await tx.em.findOneBy(PointsEntry, { idempotencyKey: key });
