@@ -181,7 +181,7 @@ export class MallService {
             return toRedemptionView(
               again,
               (await tx.em.findOneBy(MallItem, { id: again.itemId }))!,
-              (await this.vouchers.forRedemptions([again.id], tx.em)).get(again.id),
+              (await this.vouchers.forRedemptions([again.id], tx)).get(again.id),
             );
           const now = new Date();
           const item = await this.redeemableItem(tx, memberId, itemId, input, now);
@@ -354,9 +354,7 @@ export class MallService {
       );
       const current = (await tx.em.findOneBy(MallRedemption, { id: redemptionId }))!;
       if ((moved.affected ?? 0) === 1) await this.fulfil(tx, current, item);
-      const vouchers = (await this.vouchers.forRedemptions([redemptionId], tx.em)).get(
-        redemptionId,
-      );
+      const vouchers = (await this.vouchers.forRedemptions([redemptionId], tx)).get(redemptionId);
       return toRedemptionView(current, item, vouchers);
     });
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { z } from 'zod';
 import { type deskVoucher, maskNickname, maskPhone, type voucherView } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -105,19 +105,16 @@ export class VouchersService {
   }
 
   /**
-   * The vouchers of these redemptions, by redemption. Inside a transaction (`em` given) store names are not looked
+   * The vouchers of these redemptions, by redemption. Inside a transaction (`tx` given) store names are not looked
    * up (that would need a second connection): vouchers just issued there are unused anyway.
    */
-  async forRedemptions(
-    redemptionIds: number[],
-    em?: EntityManager,
-  ): Promise<Map<number, VoucherView[]>> {
-    const rows = await (em ?? this.dataSource.manager).find(MallVoucher, {
+  async forRedemptions(redemptionIds: number[], tx?: Tx): Promise<Map<number, VoucherView[]>> {
+    const rows = await (tx?.em ?? this.dataSource.manager).find(MallVoucher, {
       where: { redemptionId: In(redemptionIds.concat(0)) },
       order: { id: 'ASC' },
     });
     const names =
-      !em && rows.some((v) => v.usedStoreCode)
+      !tx && rows.some((v) => v.usedStoreCode)
         ? await storeNames(this.stores)
         : new Map<string, string>();
     const out = new Map<number, VoucherView[]>();

@@ -160,7 +160,7 @@ export class MembersService {
         },
       );
       // The points account exists from the start, so first earnings update a row instead of racing to create it.
-      await this.points.ensureAccount(tx.em, visitor.id);
+      await this.points.ensureAccount(tx, visitor.id);
       await this.engagement.record(tx, { memberId: visitor.id, type: 'join', occurredAt: now });
       await tx.publish('member.joined', { memberId: visitor.id, cardNo, at: now.toISOString() });
       // The stage is the lifecycle module's decision; joining today with no purchase is `new`.
@@ -211,7 +211,7 @@ export class MembersService {
       },
     );
     await this.engagement.reassign(tx, visitor.id, offline.id);
-    await this.points.merge(tx.em, visitor.id, offline.id);
+    await this.points.merge(tx, visitor.id, offline.id);
     await this.engagement.record(tx, {
       memberId: offline.id,
       type: 'join',

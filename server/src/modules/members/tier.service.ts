@@ -164,7 +164,7 @@ export class TierService {
     await this.uow.run(async (tx) => {
       const member = await findOneForUpdate(tx.em, Member, { id: memberId });
       if (!member || member.status !== 'member') return;
-      const account = await this.points.account(memberId, tx.em);
+      const account = await this.points.account(memberId, tx);
       const growth = account?.growth ?? 0;
       const current = ladder.find((t) => t.code === member.tierCode);
       const target = [...ladder].reverse().find((t) => growth >= t.growthThreshold);
@@ -199,8 +199,8 @@ export class TierService {
           return;
         const current = ladder.find((t) => t.code === member.tierCode);
         if (!current) return;
-        const periodGrowth = await this.points.growthSince(id, member.tierSince, tx.em);
-        const account = await this.points.account(id, tx.em);
+        const periodGrowth = await this.points.growthSince(id, member.tierSince, tx);
+        const account = await this.points.account(id, tx);
         const growth = account?.growth ?? 0;
         if (periodGrowth >= current.retentionGrowth) {
           // Kept: the next period starts where this one ended.

@@ -78,8 +78,8 @@ const toAfter = (memberId: number, r: Record<string, unknown>): AccountAfter => 
 @Injectable()
 export class PointsLedgerRepository {
   /** Creates the account row unless it exists. */
-  async ensureAccount(em: EntityManager, memberId: number): Promise<void> {
-    await em
+  async ensureAccount(tx: Tx, memberId: number): Promise<void> {
+    await tx.em
       .createQueryBuilder()
       .insert()
       .into(PointsAccount)
@@ -89,8 +89,8 @@ export class PointsLedgerRepository {
       .execute();
   }
 
-  account(em: EntityManager, memberId: number): Promise<PointsAccount | null> {
-    return em.findOneBy(PointsAccount, { memberId });
+  account(tx: Tx, memberId: number): Promise<PointsAccount | null> {
+    return tx.em.findOneBy(PointsAccount, { memberId });
   }
 
   /** Takes the account's row lock (MySQL; SQLite has one writer) and returns its current values. */
@@ -104,10 +104,10 @@ export class PointsLedgerRepository {
         .where({ memberId })
         .execute();
     if (((await bump()).affected ?? 0) === 0) {
-      await this.ensureAccount(em, memberId);
+      await this.ensureAccount(tx, memberId);
       await bump();
     }
-    return (await this.account(em, memberId))!;
+    return (await this.account(tx, memberId))!;
   }
 
   /**
@@ -384,16 +384,17 @@ export class PointsLedgerRepository {
     tx: Tx,
     row: Omit<EntryRow, 'after'> & { after?: AccountAfter },
   ): Promise<[PointsEntry, AccountAfter]> {
-    const after = row.after ?? toAfterAccount(await this.account(tx.em, row.source.memberId));
+    const after = row.after ?? toAfterAccount(await this.account(tx, row.source.memberId));
     const [entry] = await this.writeEntries(tx, [{ ...row, after }]);
     return [entry!, after];
   }
 
   /** Folds one member's account into another's; their lots and entries follow (two member records merged). */
-  async moveAll(em: EntityManager, fromMemberId: number, toMemberId: number): Promise<void> {
-    const from = await this.account(em, fromMemberId);
+  async moveAll(tx: Tx, fromMemberId: number, toMemberId: number): Promise<void> {
+    const { em } = tx;
+    const from = await this.account(tx, fromMemberId);
     if (!from) return;
-    await this.ensureAccount(em, toMemberId);
+    await this.ensureAccount(tx, toMemberId);
     await em
       .createQueryBuilder()
       .update(PointsAccount)

@@ -91,7 +91,7 @@ export class PointsController {
     @Param() params: In<typeof r.adjust.params>,
     @Body() body: In<typeof r.adjust.body>,
   ) {
-    const entry = await this.points.adjust(this.uow, staff, params.id, body);
+    const entry = await this.points.adjust(staff, params.id, body);
     return toEntryView(entry);
   }
 

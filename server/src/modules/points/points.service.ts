@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   addDays,
   brandDay,
@@ -17,7 +17,7 @@ import { claimRequestKey } from '../../infra/idempotency/request-keys.js';
 import type { StaffPrincipal } from '../../infra/auth/token.service.js';
 import { sqlInstant } from '../../infra/database/bulk.js';
 import { isUniqueViolation } from '../../infra/database/errors.js';
-import type { Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { AuditService } from '../staff/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
@@ -84,6 +84,7 @@ export class PointsService {
     private readonly members: MemberDirectory,
     private readonly audit: AuditService,
     private readonly ledger: PointsLedgerRepository,
+    private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -97,7 +98,6 @@ export class PointsService {
 
   /** Staff add or take points by hand, with a reason; audited; a retried request (same requestId) applies once. */
   async adjust(
-    uow: UnitOfWork,
     staff: StaffPrincipal,
     memberId: number,
     input: { points: number; reason: string; requestId: string; confirmOverLimit?: boolean },
@@ -106,7 +106,7 @@ export class PointsService {
     const overLimit = checkAdjustLimit(staff, input, (await this.rules()).adjustLimit);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await uow.run(async (tx) => {
+        return await this.uow.run(async (tx) => {
           const { points, reason } = input;
           await claimRequestKey(tx.em, 'points.adjust', key, { memberId, points, reason });
           const existing = await tx.em.findOneBy(PointsEntry, { idempotencyKey: key });
@@ -165,8 +165,9 @@ export class PointsService {
     return { balance: Number(rows[0]?.balance ?? 0), growth: Number(rows[0]?.growth ?? 0) };
   }
 
-  account(memberId: number, em?: EntityManager): Promise<PointsAccount | null> {
-    return this.ledger.account(em ?? this.dataSource.manager, memberId);
+  account(memberId: number, tx?: Tx): Promise<PointsAccount | null> {
+    if (tx) return this.ledger.account(tx, memberId);
+    return this.dataSource.manager.findOneBy(PointsAccount, { memberId });
   }
 
   /** When points earned at `at` expire under the current rule (null = never). */
@@ -394,7 +395,7 @@ export class PointsService {
   }
 
   private async balanceIn(tx: Tx, memberId: number): Promise<number | null> {
-    return (await this.ledger.account(tx.em, memberId))?.balance ?? null;
+    return (await this.ledger.account(tx, memberId))?.balance ?? null;
   }
 
   /** Growth changes with no points (a tier reset after a downgrade). Idempotent on `key`. */
@@ -435,11 +436,8 @@ export class PointsService {
   }
 
   /** Growth earned since a moment (tier retention looks at the current period). */
-  async growthSince(
-    memberId: number,
-    since: Date,
-    em: EntityManager = this.dataSource.manager,
-  ): Promise<number> {
+  async growthSince(memberId: number, since: Date, tx?: Tx): Promise<number> {
+    const em = tx?.em ?? this.dataSource.manager;
     const rows: { total: number | string | null }[] = await em.query(
       `SELECT SUM(growth) AS total FROM points_entry
         WHERE member_id = ? AND growth > 0 AND created_at >= ? AND type IN ('earn', 'reward', 'import', 'adjust')`,
@@ -454,15 +452,15 @@ export class PointsService {
   }
 
   /** Folds one account into another when two member records are merged (lots and entries follow the survivor). */
-  async merge(em: EntityManager, fromMemberId: number, toMemberId: number): Promise<void> {
-    await this.ledger.moveAll(em, fromMemberId, toMemberId);
+  async merge(tx: Tx, fromMemberId: number, toMemberId: number): Promise<void> {
+    await this.ledger.moveAll(tx, fromMemberId, toMemberId);
   }
 
   // ---- for the members module (account opening) and the points jobs (clawback on release) ----
 
   /** Creates the member's account row if it is missing (a member opening a card gets one at once). */
-  ensureAccount(em: EntityManager, memberId: number): Promise<void> {
-    return this.ledger.ensureAccount(em, memberId);
+  ensureAccount(tx: Tx, memberId: number): Promise<void> {
+    return this.ledger.ensureAccount(tx, memberId);
   }
 
   /** Later earnings pay what a refund left owed, first, as a clawback entry. */
