@@ -45,7 +45,7 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
     graceMs: 10_000,
     leaseMs: 60_000,
     deliverAfterCommit: true,
-    queue: { lanes: 4, batch: 50, maxQueued: 20_000, linger: { ms: 25, perSecond: 500 } },
+    queue: { lanes: 4, batch: 50, maxQueued: 20_000, linger: { ms: 50, perSecond: 500 } },
   };
   private queue: DeliveryQueue | undefined;
   private overflowLogged = 0;

@@ -15,7 +15,7 @@ import { LifecycleReports } from '../lifecycle/index.js';
 import { MessagingService } from '../messaging/index.js';
 import type { Variables } from '../messaging/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
-import { PointsService } from '../points/index.js';
+import { PointsReports, PointsService } from '../points/index.js';
 import { SwrCache } from '../../infra/settings/swr-cache.js';
 import { AuditService } from '../staff/index.js';
 import { Automation, AutomationEnrollment } from './campaign.entities.js';
@@ -42,6 +42,7 @@ export class CampaignsService {
     private readonly messaging: MessagingService,
     private readonly coupons: CouponsService,
     private readonly points: PointsService,
+    private readonly pointsReports: PointsReports,
     private readonly members: MemberDirectory,
     private readonly lifecycle: LifecycleReports,
     private readonly checkins: CheckinsService,
@@ -354,7 +355,7 @@ export class CampaignsService {
       case 'points_expiring': {
         if (t.days === null) return [];
         const expiringOn = addDays(today, t.days);
-        return (await this.points.expiringOn(expiringOn)).map((p) => ({
+        return (await this.pointsReports.expiringOn(expiringOn)).map((p) => ({
           memberId: p.memberId,
           variables: { expiringPoints: p.points, expiringOn },
         }));

@@ -5,13 +5,14 @@ import { MembersModule } from '../members/members.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { OrdersController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
+import { OrderGroups } from './order-groups.js';
 import { OrdersPersonalData } from './personal-data.js';
 
 /** Paid orders and refunds from POS, e-commerce, staff and imports; it books their points through PointsService. */
 @Module({
   imports: [EngagementModule, MembersModule, PointsModule, CouponsModule],
   controllers: [OrdersController],
-  providers: [OrdersPersonalData, OrdersService],
+  providers: [OrdersPersonalData, OrdersService, OrderGroups],
   exports: [OrdersService],
 })
 export class OrdersModule {}

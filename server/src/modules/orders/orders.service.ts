@@ -20,6 +20,7 @@ import { TierService } from '../members/index.js';
 import { PointsService } from '../points/index.js';
 import { AuditService } from '../staff/index.js';
 import { Order } from './entities/order.entity.js';
+import { groupable, OrderGroups } from './order-groups.js';
 import { OrderRefund } from './entities/order-refund.entity.js';
 
 type CreateOrder = z.output<typeof createOrderBody>;
@@ -53,6 +54,7 @@ export class OrdersService {
     private readonly engagement: EngagementService,
     private readonly audit: AuditService,
     private readonly coupons: CouponsService,
+    private readonly groups: OrderGroups,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -67,6 +69,11 @@ export class OrdersService {
         },
       );
     const bodyHash = canonicalHash({ ...input, paidAt: new Date(input.paidAt).toISOString() });
+    // Orders that arrive together are written together (OrderGroups); what a group leaves is written here.
+    if (groupable(input)) {
+      const grouped = await this.groups.submit({ input, actor, bodyHash });
+      if (grouped !== 'single') return this.toView(grouped);
+    }
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.uow.run(async (tx) => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { startOfBrandDay, zoneOffsetMinutes } from '@huoyue/shared';
+import { addDays, startOfBrandDay, zoneOffsetMinutes } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { localDateSql, sqlInstant } from '../../infra/database/bulk.js';
@@ -18,6 +18,23 @@ export class PointsReports {
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Per member, the points whose last usable brand-local day is `day` (for "expiring in N days" journeys). */
+  async expiringOn(day: string): Promise<{ memberId: number; points: number }[]> {
+    const tz = this.config.brandTimezone;
+    const rows = await this.dataSource
+      .getRepository(PointsLot)
+      .createQueryBuilder('l')
+      .select('l.member_id', 'memberId')
+      .addSelect('SUM(l.remaining)', 'points')
+      .where(
+        "l.status = 'available' AND l.remaining > 0 AND l.expires_at > :from AND l.expires_at <= :to",
+        { from: startOfBrandDay(day, tz), to: startOfBrandDay(addDays(day, 1), tz) },
+      )
+      .groupBy('l.member_id')
+      .getRawMany<{ memberId: number; points: number }>();
+    return rows.map((r) => ({ memberId: Number(r.memberId), points: Number(r.points) }));
+  }
 
   async ledger(
     memberId: number,

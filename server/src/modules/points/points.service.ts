@@ -7,7 +7,6 @@ import {
   type LedgerType,
   type PointsRules,
   pointsRules,
-  startOfBrandDay,
 } from '@huoyue/shared';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -181,6 +180,38 @@ export class PointsService {
 
   /** Computes and books what an order earns: pending during the protection period, else credited at once. */
   async earnForOrder(tx: Tx, input: OrderEarnInput): Promise<OrderEarnResult> {
+    const canEarn = await this.members.canEarn(input.memberId, tx);
+    const { result, credit } = await this.planOrderEarn(input, canEarn);
+    if (result.status === 'pending') {
+      await this.ledger.lockAccount(tx, input.memberId);
+      await tx.em.insert(PointsLot, {
+        memberId: input.memberId,
+        amount: result.points,
+        remaining: result.points,
+        growth: result.growth,
+        status: 'pending',
+        expiresAt: this.expiryFor(await this.rules(), input.paidAt),
+        availableAt: result.availableAt!,
+        sourceType: 'order',
+        sourceRef: input.orderNo,
+        idempotencyKey: `order:${input.orderNo}`,
+        noticeSentOn: null,
+        createdAt: new Date(),
+      });
+      await tx.em.increment(PointsAccount, { memberId: input.memberId }, 'pending', result.points);
+    }
+    if (credit) await this.credit(tx, credit);
+    return result;
+  }
+
+  /**
+   * What an order earns, without booking it: the result, and the credit to book when it is credited at once (a
+   * group of orders books theirs with `creditMany`). `canEarn`: the member is not blocked from earning.
+   */
+  async planOrderEarn(
+    input: OrderEarnInput,
+    canEarn: boolean,
+  ): Promise<{ result: OrderEarnResult; credit: CreditInput | null }> {
     // The cached rules (a few seconds old at most): an order does not need a settings read of its own.
     const rules = await this.rules();
     const bonuses = (
@@ -192,59 +223,44 @@ export class PointsService {
     ).filter((b): b is { name: string; multiplier: number } => b !== null && b.multiplier > 0);
     const breakdown = computeOrderPoints(input.amount, rules, input.tierMultiplier, bonuses);
     // A blacklisted member's orders are recorded and earn nothing (no points, no growth).
-    if (!(await this.members.canEarn(input.memberId, tx)))
-      return {
-        points: 0,
-        growth: 0,
-        status: 'none',
-        availableAt: null,
-        breakdown: { ...breakdown, total: 0, blocked: true },
-      };
+    if (!canEarn) {
+      const blocked = { ...breakdown, total: 0, blocked: true };
+      const result = { points: 0, growth: 0, availableAt: null, breakdown: blocked };
+      return { result: { ...result, status: 'none' }, credit: null };
+    }
     const growth = Math.floor(
       (Math.floor(input.amount / 100) * Math.round(rules.growthPerYuan * 100)) / 100,
     );
     const points = breakdown.total;
     if (points === 0 && growth === 0)
-      return { points, growth, status: 'none', availableAt: null, breakdown };
-    const key = `order:${input.orderNo}`;
+      return {
+        result: { points, growth, status: 'none', availableAt: null, breakdown },
+        credit: null,
+      };
     const now = new Date();
     const availableAt =
       rules.pendingDays > 0
         ? new Date(input.paidAt.getTime() + rules.pendingDays * 86_400_000)
         : now;
-    if (availableAt > now) {
-      await this.ledger.lockAccount(tx, input.memberId);
-      await tx.em.insert(PointsLot, {
-        memberId: input.memberId,
-        amount: points,
-        remaining: points,
-        growth,
-        status: 'pending',
-        expiresAt: this.expiryFor(rules, input.paidAt),
-        availableAt,
-        sourceType: 'order',
-        sourceRef: input.orderNo,
-        idempotencyKey: key,
-        noticeSentOn: null,
-        createdAt: now,
-      });
-      await tx.em.increment(PointsAccount, { memberId: input.memberId }, 'pending', points);
-      return { points, growth, status: 'pending', availableAt, breakdown };
-    }
-    await this.credit(tx, {
+    if (availableAt > now)
+      return {
+        result: { points, growth, status: 'pending', availableAt, breakdown },
+        credit: null,
+      };
+    const credit: CreditInput = {
       memberId: input.memberId,
       type: 'earn',
       points,
       growth,
-      key,
+      key: `order:${input.orderNo}`,
       sourceType: 'order',
       sourceRef: input.orderNo,
       breakdown,
       expiresAt: this.expiryFor(rules, input.paidAt),
       // Dated at the purchase (an order synced late, or history): "points issued that day" is about that day.
       at: input.paidAt < now ? input.paidAt : now,
-    });
-    return { points, growth, status: 'credited', availableAt: null, breakdown };
+    };
+    return { result: { points, growth, status: 'credited', availableAt: null, breakdown }, credit };
   }
 
   /**
@@ -416,23 +432,6 @@ export class PointsService {
       at: input.at ?? new Date(),
     });
     return entry;
-  }
-
-  /** Per member, the points whose last usable brand-local day is `day` (for "expiring in N days" journeys). */
-  async expiringOn(day: string): Promise<{ memberId: number; points: number }[]> {
-    const tz = this.config.brandTimezone;
-    const rows = await this.dataSource
-      .getRepository(PointsLot)
-      .createQueryBuilder('l')
-      .select('l.member_id', 'memberId')
-      .addSelect('SUM(l.remaining)', 'points')
-      .where(
-        "l.status = 'available' AND l.remaining > 0 AND l.expires_at > :from AND l.expires_at <= :to",
-        { from: startOfBrandDay(day, tz), to: startOfBrandDay(addDays(day, 1), tz) },
-      )
-      .groupBy('l.member_id')
-      .getRawMany<{ memberId: number; points: number }>();
-    return rows.map((r) => ({ memberId: Number(r.memberId), points: Number(r.points) }));
   }
 
   /** Growth earned since a moment (tier retention looks at the current period). */

@@ -40,7 +40,13 @@ export class AuditService {
 
   /** Records a staff write in the caller's transaction: the change and its audit entry commit together. */
   async record(tx: Tx, actor: Actor | null, entry: AuditEntry): Promise<void> {
-    await tx.em.insert(AuditLog, {
+    await this.recordMany(tx, actor, [entry]);
+  }
+
+  /** Many records of one actor in one multi-row INSERT (a group of orders). */
+  async recordMany(tx: Tx, actor: Actor | null, entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = entries.map((entry) => ({
       staffId: actor?.kind === 'staff' ? actor.staffId : null,
       staffUsername: auditUsername(actor),
       action: entry.action,
@@ -48,7 +54,15 @@ export class AuditService {
       entityId: entry.entityId === null ? null : String(entry.entityId),
       before: scrub(entry.before),
       after: scrub(entry.after),
-    });
+    }));
+    // updateEntity(false): nothing generated is needed back.
+    await tx.em
+      .createQueryBuilder()
+      .insert()
+      .into(AuditLog)
+      .values(rows)
+      .updateEntity(false)
+      .execute();
   }
 
   async list(
