@@ -6,10 +6,15 @@ import {
   LIFECYCLE_STAGE_LABELS,
   RFM_SEGMENT_LABELS,
   routes,
-  startOfBrandDay,
   type ApiClient,
 } from '@huoyue/shared';
-import { expectError, joinedMember, staffLogin, uniquePhone } from '../support/flows.js';
+import {
+  brandNoonDaysAgo,
+  expectError,
+  joinedMember,
+  staffLogin,
+  uniquePhone,
+} from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const L = routes.lifecycle;
@@ -23,10 +28,7 @@ describe('RFM scores and segments, low frequency, churn models and the early war
   let owner: ApiClient;
   let token: string;
   const today = () => brandDay(new Date(), server.config.brandTimezone);
-  const daysAgo = (n: number) =>
-    new Date(
-      startOfBrandDay(addDays(today(), -n), server.config.brandTimezone).getTime() + 12 * 3_600_000,
-    ).toISOString();
+  const daysAgo = (n: number) => brandNoonDaysAgo(server.config.brandTimezone, n);
   const buy = (memberId: number, ago: number, amount: number) =>
     owner.call(P.createOrder, {
       body: { orderNo: orderNo(), member: { id: memberId }, amount, paidAt: daysAgo(ago) },

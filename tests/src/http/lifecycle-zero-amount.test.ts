@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { addDays, brandDay, routes, startOfBrandDay, type ApiClient } from '@huoyue/shared';
-import { joinedMember, staffLogin, recomputeAt } from '../support/flows.js';
+import { addDays, brandDay, routes, type ApiClient } from '@huoyue/shared';
+import { brandNoonDaysAgo, joinedMember, staffLogin, recomputeAt } from '../support/flows.js';
 import { ADMIN } from '../support/test-server.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -26,10 +26,7 @@ describe('lifecycle: a zero-amount order is a purchase, a fully refunded one is 
 
   const today = () => brandDay(new Date(), server.config.brandTimezone);
   /** Brand-local noon `n` days ago. */
-  const daysAgo = (n: number) =>
-    new Date(
-      startOfBrandDay(addDays(today(), -n), server.config.brandTimezone).getTime() + 12 * 3_600_000,
-    ).toISOString();
+  const daysAgo = (n: number) => brandNoonDaysAgo(server.config.brandTimezone, n);
   const order = async (memberId: number, ago: number, amount: number) => {
     const no = orderNo();
     await owner.call(P.createOrder, {

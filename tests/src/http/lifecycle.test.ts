@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addDays, brandDay, routes, startOfBrandDay, type ApiClient } from '@huoyue/shared';
 import {
+  brandNoonDaysAgo,
   expectError,
   joinedMember,
   recomputeAt,
@@ -22,8 +23,7 @@ function world(getServer: () => TestServer, getOwner: () => ApiClient) {
   const tz = () => getServer().config.brandTimezone;
   const today = () => brandDay(new Date(), tz());
   /** Brand-local noon of the day `n` days before today, so no test straddles midnight. */
-  const daysAgo = (n: number) =>
-    new Date(startOfBrandDay(addDays(today(), -n), tz()).getTime() + 12 * 3_600_000).toISOString();
+  const daysAgo = (n: number) => brandNoonDaysAgo(tz(), n);
   const order = (memberId: number, ago: number, amount = 1_000) =>
     getOwner().call(P.createOrder, {
       body: { orderNo: orderNo(), member: { id: memberId }, amount, paidAt: daysAgo(ago) },

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { ApiError, routes, type ApiClient } from '@huoyue/shared';
+import {
+  addDays,
+  ApiError,
+  brandDay,
+  routes,
+  startOfBrandDay,
+  type ApiClient,
+} from '@huoyue/shared';
 import { JobScheduler } from '@huoyue/server/dist/infra/jobs/job-scheduler.js';
 import { LifecycleRecompute } from '@huoyue/server/dist/modules/lifecycle/index.js';
 import { LIFECYCLE_LEASE } from '@huoyue/server/dist/modules/lifecycle/lifecycle.service.js';
@@ -77,4 +84,14 @@ export function recomputeAt(
         .get(LifecycleRecompute)
         .recompute(asOf, { dryRun: options.dryRun ?? false, rebuild: options.rebuild ?? false }),
     );
+}
+
+/**
+ * Brand-local noon `n` days before today, so no purchase straddles midnight; today's noon may still be to come (the
+ * brand's morning, while UTC is still on the day before), and an order may not be paid in the future: then now.
+ */
+export function brandNoonDaysAgo(tz: string, n: number): string {
+  const noon =
+    startOfBrandDay(addDays(brandDay(new Date(), tz), -n), tz).getTime() + 12 * 3_600_000;
+  return new Date(Math.min(noon, Date.now() - 1_000)).toISOString();
 }
