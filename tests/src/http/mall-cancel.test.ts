@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { type ApiClient, routes } from '@huoyue/shared';
 import { FakePaymentGateway } from '@huoyue/server/dist/modules/mall/payment.gateway.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
-import { expectError, joinedMember, staffLogin } from '../support/flows.js';
+import { expectError, staffLogin, memberWithPoints as givenPoints } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const m = routes.mall;
@@ -22,14 +22,7 @@ describe('cancelling a completed redemption: its coupon revoked (or the cancel r
   });
   after(async () => server.stop());
 
-  const memberWithPoints = async (points: number) => {
-    const member = await joinedMember(server);
-    await owner.call(p.adjust, {
-      params: { id: member.member.id },
-      body: { points, reason: '测试', requestId: randomUUID() },
-    });
-    return member;
-  };
+  const memberWithPoints = (points: number) => givenPoints(server, owner, points);
   const redeem = (api: ApiClient, id: number, quantity = 1) =>
     api.call(m.redeem, { params: { id }, body: { quantity, requestId: randomUUID() } });
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ApiError, type ApiClient, routes } from '@huoyue/shared';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
-import { joinedMember, staffLogin } from '../support/flows.js';
+import { memberWithPoints as givenPoints, staffLogin } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const m = routes.mall;
@@ -23,14 +23,7 @@ describe('redemption groups: a mixed rush gets every answer right and the rows e
   });
   after(async () => server.stop());
 
-  const memberWithPoints = async (points: number) => {
-    const member = await joinedMember(server);
-    await owner.call(routes.points.adjust, {
-      params: { id: member.member.id },
-      body: { points, reason: '测试', requestId: randomUUID() },
-    });
-    return member;
-  };
+  const memberWithPoints = (points: number) => givenPoints(server, owner, points);
   const query = async <T>(sql: string, params: unknown[]) =>
     (await server.dataSource.query(sql, params)) as T[];
 

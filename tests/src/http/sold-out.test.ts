@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { type ApiClient, routes } from '@huoyue/shared';
-import { expectError, joinedMember, staffLogin } from '../support/flows.js';
+import {
+  expectError,
+  joinedMember,
+  staffLogin,
+  memberWithPoints as givenPoints,
+} from '../support/flows.js';
 import { dialect, startTestServer, type TestServer } from '../support/test-server.js';
 
 const m = routes.mall;
@@ -44,11 +49,7 @@ describe('sold-out fast path: once nothing is left, refusals take no transaction
   after(async () => server.stop());
 
   const memberWithPoints = async (points: number) => {
-    const member = await joinedMember(server);
-    await owner.call(routes.points.adjust, {
-      params: { id: member.member.id },
-      body: { points, reason: '测试', requestId: randomUUID() },
-    });
+    const member = await givenPoints(server, owner, points);
     // Short: a refusal must come at once, not after the lock below is released.
     return { ...member, quick: server.client(member.token, 2_000) };
   };

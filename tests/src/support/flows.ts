@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import {
   addDays,
   ApiError,
@@ -36,6 +37,16 @@ export async function joinedMember(
     body: { nickname, phoneCode: code },
   });
   return { ...joined, phone, api: server.client(joined.token) };
+}
+
+/** A joined member given `points` by hand (an audited adjustment by `owner`). */
+export async function memberWithPoints(server: TestServer, owner: ApiClient, points: number) {
+  const member = await joinedMember(server);
+  await owner.call(routes.points.adjust, {
+    params: { id: member.member.id },
+    body: { points, reason: '测试', requestId: randomUUID() },
+  });
+  return member;
 }
 
 export async function staffLogin(
