@@ -180,6 +180,16 @@ export const mallRoutes = {
     params: idParam,
     response: redemptionView,
   }),
+  payment: defineRoute({
+    method: 'POST',
+    path: '/mall/redemptions/:id/payment',
+    auth: MEMBER,
+    tag: 'mall',
+    summary:
+      'Points + cash awaiting payment: the parameters for wx.requestPayment (the same WeChat Pay order, signed again)',
+    params: idParam,
+    response: redemptionView,
+  }),
   mine: defineRoute({
     method: 'GET',
     path: '/mall/redemptions',
