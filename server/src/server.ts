@@ -17,6 +17,8 @@ import { PointsService } from './modules/points/index.js';
 import { LifecycleService } from './modules/lifecycle/index.js';
 import { MessageDispatcher } from './modules/messaging/index.js';
 import { startFakeWechat } from './fake-wechat/fake-wechat.js';
+import { fakeMerchant } from './fake-wechat/fake-merchant.js';
+import { routes } from '@huoyue/shared';
 import { devWechatRoutes, serveConsole, serveMemberApp } from './web/static-apps.js';
 import { openDatabase } from './database.js';
 import { EventBus } from './infra/events/event-bus.js';
@@ -97,16 +99,18 @@ async function startFakeWechatIfWanted(
 ): Promise<{ fake: RunningFakeWechat | undefined; config: AppConfig }> {
   let fake: RunningFakeWechat | undefined;
   if (config.wechat.useFake) {
+    const merchant = fakeMerchant(config.wechat.appId);
     fake = await startFakeWechat({
       port: config.wechat.fakePort,
       apps: [
         { appId: config.wechat.appId, secret: config.wechat.appSecret, kind: 'mp' },
         { appId: `${FAKE_APP_ID}oa`, secret: config.wechat.appSecret, kind: 'oa' },
       ],
+      pay: merchant.fakeOptions,
     });
     config = {
       ...config,
-      wechat: { ...config.wechat, apiBaseUrl: fake.url },
+      wechat: { ...config.wechat, apiBaseUrl: fake.url, pay: merchant.settings(fake.url, fake.pay!) },
       smsApiUrl: config.smsApiUrl ?? `${fake.url}/fake-sms/send`,
     };
   }
@@ -243,12 +247,16 @@ async function listen(
   options: StartOptions,
 ): Promise<string> {
   await app.listen({ port: config.port, host: config.host });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const apiUrl = `http://${host}:${port}/api`;
+  // Beside the fake WeChat, its WeChat Pay notifies this very server (a real merchant names its https URL).
+  if (config.wechat.pay && !config.wechat.pay.notifyUrl)
+    config.wechat.pay.notifyUrl = `${apiUrl}${routes.mall.wechatPayNotify.path}`;
   if (options.scheduledJobs ?? true) {
     app.get(JobScheduler).start();
     if (config.messageDispatcher) app.get(MessageDispatcher).start();
   }
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  return `http://${host}:${port}/api`;
+  return apiUrl;
 }

@@ -1,5 +1,5 @@
 import { Button, Card, Input, Modal, Select, Space, Table, Tag, message as toast } from 'antd';
-import { REDEMPTION_STATUSES, routes } from '@huoyue/shared';
+import { CASH_REFUND_STATUS_LABELS, REDEMPTION_STATUSES, routes } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
 import { downloadCsv } from '../components/csv';
@@ -14,6 +14,13 @@ const STATUS: Record<(typeof REDEMPTION_STATUSES)[number], string> = {
   completed: '已完成',
   cancelled: '已取消',
 };
+
+const REFUND_COLOR = {
+  processing: 'processing',
+  success: 'success',
+  abnormal: 'error',
+  closed: 'default',
+} as const;
 
 /** Redemptions waiting to ship: the address, then a tracking number; delivered; cancelled (points and stock back). */
 export function FulfilmentPage() {
@@ -112,7 +119,19 @@ export function FulfilmentPage() {
                 render: (_: unknown, r) =>
                   r.address ? `${r.address.name} ${r.address.phone} ${r.address.address}` : '—',
               },
-              { title: '状态', render: (_: unknown, r) => <Tag>{STATUS[r.status]}</Tag> },
+              {
+                title: '状态',
+                render: (_: unknown, r) => (
+                  <Space size={4} wrap>
+                    <Tag>{STATUS[r.status]}</Tag>
+                    {r.cashRefundStatus && (
+                      <Tag color={REFUND_COLOR[r.cashRefundStatus]}>
+                        {CASH_REFUND_STATUS_LABELS[r.cashRefundStatus]}
+                      </Tag>
+                    )}
+                  </Space>
+                ),
+              },
               { title: '快递单号', render: (_: unknown, r) => r.trackingNo ?? '—' },
               {
                 title: '操作',

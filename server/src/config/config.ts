@@ -4,6 +4,11 @@ import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_BRAND_TIMEZONE } from '@huoyue/shared';
+import {
+  type WechatPaySettings,
+  wechatPayEnvSchema,
+  wechatPaySettings,
+} from './wechat-pay-config.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -113,7 +118,7 @@ export const envSchema = z.object({
   ),
   /** Where uploaded pictures are served from, e.g. a CDN pulling from this server's /uploads/ (unset: /uploads). */
   PUBLIC_ASSET_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
-});
+}).extend(wechatPayEnvSchema.shape);
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -128,6 +133,11 @@ export interface AppConfig {
     useFake: boolean;
     fakePort: number;
     oa: { appId: string; appSecret: string } | null;
+    /**
+     * WeChat Pay for points + cash: the merchant's settings; beside the fake WeChat, the fake merchant's (made at
+     * start-up); null with real credentials and no merchant configured (cash refused with 503).
+     */
+    pay: WechatPaySettings | null;
   };
   smsApiUrl: string | null;
   messageDispatcher: boolean;
@@ -182,6 +192,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         '(or neither, for the built-in fake)',
     );
   }
+  const pay = wechatPaySettings(e, hasCredentials);
+  if (pay.problems.length > 0)
+    throw new ConfigError(`Invalid configuration:\n${pay.problems.map((p) => `  ${p}`).join('\n')}`);
   const dataDir = resolve(e.DATA_DIR);
   const database: AppConfig['database'] = e.DATABASE_URL.startsWith('sqlite:')
     ? {
@@ -203,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       useFake: !hasCredentials,
       fakePort: e.FAKE_WECHAT_PORT,
       oa: officialAccount(e, hasCredentials),
+      pay: pay.settings,
     },
     smsApiUrl: e.SMS_API_URL ?? null,
     messageDispatcher: e.MESSAGE_DISPATCHER,

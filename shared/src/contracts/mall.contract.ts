@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, MEMBER, staff } from '../route.js';
+import { defineRoute, MEMBER, PUBLIC, staff } from '../route.js';
 import { cursorQuery, idParam, page, dbId, idCursor } from './common.js';
 
 export const MALL_ITEM_KINDS = ['coupon', 'physical', 'virtual'] as const;
@@ -137,6 +137,8 @@ export const redemptionView = z.object({
   trackingNo: z.string().nullable(),
   /** A cancelled points + cash redemption: when its cash was refunded through the payment gateway. */
   cashRefundedAt: z.string().nullable(),
+  /** Where that refund stands at WeChat Pay; abnormal: the member's account refused it, staff follow up. */
+  cashRefundStatus: z.enum(['processing', 'success', 'abnormal', 'closed']).nullable(),
   createdAt: z.string(),
 });
 
@@ -189,6 +191,17 @@ export const mallRoutes = {
       'Points + cash awaiting payment: the parameters for wx.requestPayment (the same WeChat Pay order, signed again)',
     params: idParam,
     response: redemptionView,
+  }),
+  wechatPayNotify: defineRoute({
+    method: 'POST',
+    path: '/pay/wechat/notify',
+    auth: PUBLIC,
+    tag: 'mall',
+    status: 204,
+    summary:
+      'WeChat Pay notifications (payments, refunds): signature verified on the raw body, resource decrypted; 204 once handled, else 4xx/5xx {code: FAIL, message} and WeChat Pay retries',
+    rawBody: true,
+    response: z.union([z.null(), z.object({ code: z.literal('FAIL'), message: z.string() })]),
   }),
   mine: defineRoute({
     method: 'GET',

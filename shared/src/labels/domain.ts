@@ -147,6 +147,17 @@ export const REDEMPTION_STATUS_LABELS: Record<(typeof REDEMPTION_STATUSES)[numbe
   cancelled: '已取消',
 };
 
+/** Where a cancelled points + cash redemption's cash refund stands at WeChat Pay. */
+export const CASH_REFUND_STATUS_LABELS: Record<
+  'processing' | 'success' | 'abnormal' | 'closed',
+  string
+> = {
+  processing: '退款处理中',
+  success: '现金已退回',
+  abnormal: '退款异常，请在商户平台处理',
+  closed: '退款已关闭',
+};
+
 export const MESSAGE_CHANNEL_LABELS: Record<(typeof MESSAGE_CHANNELS)[number], string> = {
   subscribe: '小程序订阅消息',
   oa_template: '公众号模板消息',

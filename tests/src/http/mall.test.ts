@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type ApiClient, ApiError, routes } from '@huoyue/shared';
 import { TokenService } from '@huoyue/server/dist/infra/auth/token.service.js';
-import { FakePaymentGateway } from '@huoyue/server/dist/modules/mall/payment.gateway.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
 import { expectError, joinedMember, runJobAt } from '../support/flows.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.js';
@@ -157,12 +156,13 @@ describe('points mall: redemptions under a rush, limits, payment, fulfilment', (
     const paid = await redeem(api!, tee.id);
     assert.equal(paid.status, 'pending_payment');
     assert.ok(paid.paymentParams?.package?.startsWith('prepay_id='));
+    // The member pays in WeChat (the fake's cashier checks the server's signature, pays, notifies).
+    await server.fake.cashier(paid.paymentParams!);
     assert.equal(
       (await api!.call(m.pay, { params: { id: paid.redemptionId } })).status,
       'completed',
     );
 
-    server.app.get(FakePaymentGateway).failNext(1);
     const unpaid = await redeem(api!, tee.id);
     await expectError(
       api!.call(m.pay, { params: { id: unpaid.redemptionId } }),

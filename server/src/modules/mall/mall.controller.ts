@@ -43,11 +43,6 @@ export class MallController {
     return this.mall.redeem(me.memberId, params.id, body);
   }
 
-  @Contract(r.pay)
-  pay(@CurrentMember() me: MemberPrincipal, @Param() params: In<typeof r.pay.params>) {
-    return this.mall.confirmPayment(me.memberId, params.id);
-  }
-
   @Contract(r.mine)
   mine(@CurrentMember() me: MemberPrincipal, @Query() query: In<typeof r.mine.query>) {
     return this.redemptionService.mine(me.memberId, query.limit, query.cursor);

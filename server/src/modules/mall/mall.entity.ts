@@ -2,6 +2,8 @@ import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } f
 import { CreatedAtColumn, InstantColumn, UpdatedAtColumn } from '../../infra/database/columns.js';
 
 export type MallItemKind = 'coupon' | 'physical' | 'virtual';
+export type CashRefundStatus = 'processing' | 'success' | 'abnormal' | 'closed';
+
 export type RedemptionStatus =
   'pending_payment' | 'pending_shipment' | 'shipped' | 'delivered' | 'completed' | 'cancelled';
 
@@ -148,6 +150,10 @@ export class MallRedemption {
   /** The cash refund of a cancelled points + cash redemption (its out_refund_no): set once, never refunded twice. */
   @Column({ name: 'cash_refund_no', type: 'varchar', length: 64, nullable: true })
   cashRefundNo!: string | null;
+
+  /** Where that refund stands at WeChat Pay: processing, then success, abnormal (staff act) or closed. */
+  @Column({ name: 'cash_refund_status', type: 'varchar', length: 16, nullable: true })
+  cashRefundStatus!: CashRefundStatus | null;
 
   @InstantColumn({ name: 'cash_refunded_at', nullable: true })
   cashRefundedAt!: Date | null;

@@ -14,17 +14,21 @@ import { VouchersService } from './vouchers.service.js';
 import { RedemptionsService } from './redemptions.service.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
+import { WechatPayClient } from '../../infra/wechat/pay/wechat-pay-client.js';
+import { Fulfilment } from './fulfilment.js';
 import {
-  FakePaymentGateway,
   PaymentGateway,
   UnavailablePaymentGateway,
+  WechatPayGateway,
 } from './payment.gateway.js';
+import { PaymentsController } from './payments.controller.js';
+import { RedemptionSettlement } from './redemption-settlement.js';
 import { MallPersonalData } from './personal-data.js';
 
 /** The points mall: items, redemptions (points or points + cash), fulfilment, cancellation. */
 @Module({
   imports: [PointsModule, CouponsModule, EngagementModule, UploadsModule],
-  controllers: [MallController],
+  controllers: [MallController, PaymentsController],
   providers: [
     MallPersonalData,
     MallService,
@@ -32,22 +36,18 @@ import { MallPersonalData } from './personal-data.js';
     MallCatalogueService,
     RedemptionsService,
     VouchersService,
-    FakePaymentGateway,
+    Fulfilment,
+    RedemptionSettlement,
     // This instance's sold-out marks of mall items (the coupons module keeps its own for templates).
     { provide: SoldOutMarks, useFactory: () => new SoldOutMarks() },
-    // The fake pays only beside the fake WeChat (dev, tests); with real credentials cash waits for a real provider.
-    {
-      provide: PaymentGateway,
-      useFactory: (config: AppConfig, fake: FakePaymentGateway) =>
-        config.wechat.useFake ? fake : new UnavailablePaymentGateway(),
-      inject: [APP_CONFIG, FakePaymentGateway],
-    },
+    // WeChat Pay: the merchant's, or beside the fake WeChat the fake merchant's; none configured: cash refused (503).
+    { provide: PaymentGateway, useFactory: paymentGateway, inject: [APP_CONFIG] },
   ],
-  exports: [MallService, VouchersService, FakePaymentGateway],
+  exports: [MallService, VouchersService, PaymentGateway],
 })
 export class MallModule implements OnModuleInit {
   constructor(
-    private readonly redemptions: RedemptionsService,
+    private readonly settlement: RedemptionSettlement,
     private readonly jobs: JobScheduler,
     private readonly catalogue: MallCatalogueService,
     private readonly templates: CouponTemplatesService,
@@ -59,7 +59,22 @@ export class MallModule implements OnModuleInit {
     this.jobs.register({
       name: 'mall.payment_timeout',
       everyMs: 60_000,
-      run: (asOf) => this.redemptions.expireUnpaid(asOf),
+      run: (asOf) => this.settlement.expireUnpaid(asOf),
+    });
+    this.jobs.register({
+      name: 'mall.payment_reconcile',
+      everyMs: 60_000,
+      run: (asOf) => this.settlement.reconcile(asOf),
     });
   }
+}
+
+function paymentGateway(config: AppConfig): PaymentGateway {
+  const settings = config.wechat.pay;
+  if (!settings) return new UnavailablePaymentGateway();
+  const notifyUrl = () => {
+    if (!settings.notifyUrl) throw new Error('WeChat Pay notify URL not known yet (server not listening)');
+    return settings.notifyUrl;
+  };
+  return new WechatPayGateway(new WechatPayClient(settings, config.wechat.appId, notifyUrl));
 }

@@ -10,13 +10,14 @@ import { takeSlot } from '../../infra/database/limit-counter.js';
 import { DomainError } from '../../infra/http/domain-error.js';
 import { claimRequestKey } from '../../infra/idempotency/request-keys.js';
 import { KeyedLimiter, SoldOutMarks } from '../../infra/stock/sold-out-marks.js';
-import { CouponsService, CouponTemplatesService } from '../coupons/index.js';
+import { CouponTemplatesService } from '../coupons/index.js';
 import { EngagementService } from '../engagement/index.js';
 import { MemberDirectory } from '../members/member-directory.module.js';
 import { PointsService } from '../points/index.js';
 import { MallItem, MallMemberCount, MallRedemption } from './mall.entity.js';
 import { type ItemView, MallCatalogueService } from './mall-catalogue.service.js';
-import { PaymentGateway } from './payment.gateway.js';
+import { Fulfilment } from './fulfilment.js';
+import { RedemptionSettlement } from './redemption-settlement.js';
 import { type MemberDayGate, NO_MEMBER_DAYS } from './member-day-gate.js';
 import { type VoucherView, VouchersService } from './vouchers.service.js';
 import { type RedemptionView, toRedemptionView } from './redemption-view.js';
@@ -62,10 +63,10 @@ export class MallService {
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly points: PointsService,
-    private readonly coupons: CouponsService,
     private readonly members: MemberDirectory,
     private readonly engagement: EngagementService,
-    private readonly payments: PaymentGateway,
+    private readonly settlement: RedemptionSettlement,
+    private readonly fulfilment: Fulfilment,
     private readonly catalogue: MallCatalogueService,
     private readonly templates: CouponTemplatesService,
     private readonly vouchers: VouchersService,
@@ -169,7 +170,7 @@ export class MallService {
     const generation = this.soldOut.generation(itemId);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.uow.run(async (tx) => {
+        const done = await this.uow.run(async (tx) => {
           const claim = await claimRequestKey(tx.em, 'mall.redeem', requestKey, {
             itemId,
             ...request,
@@ -178,20 +179,23 @@ export class MallService {
           const again =
             claim === 'repeat' ? await tx.em.findOneBy(MallRedemption, { requestKey }) : null;
           if (again)
-            return toRedemptionView(
-              again,
-              (await tx.em.findOneBy(MallItem, { id: again.itemId }))!,
-              (await this.vouchers.forRedemptions([again.id], tx)).get(again.id),
-            );
+            return {
+              view: toRedemptionView(
+                again,
+                (await tx.em.findOneBy(MallItem, { id: again.itemId }))!,
+                (await this.vouchers.forRedemptions([again.id], tx)).get(again.id),
+              ),
+            };
           const now = new Date();
           const item = await this.redeemableItem(tx, memberId, itemId, input, now);
           await this.takeLimit(tx, memberId, item, input.quantity);
           const redemption = await this.writeRedemption(tx, memberId, item, input, requestKey, now);
           // The item's row is the one a whole rush waits on: its stock is taken last, so its lock is held for the
-          // fewest statements before the commit (with cash due, before the payment is created, never after).
+          // fewest statements before the commit.
           const cash = redemption.cashDue > 0;
+          if (cash) this.settlement.assertTakesCash();
           if (cash) await this.takeStock(tx, item, input.quantity, generation);
-          const { params, vouchers } = await this.payOrFulfil(tx, redemption, item);
+          const vouchers = await this.fulfilIfFree(tx, redemption, item);
           await this.engagement.record(tx, {
             memberId,
             type: 'redemption',
@@ -200,8 +204,14 @@ export class MallService {
             properties: { itemId, quantity: input.quantity, pointsSpent: redemption.pointsSpent },
           });
           if (!cash) await this.takeStock(tx, item, input.quantity, generation);
-          return { ...toRedemptionView(redemption, item, vouchers), paymentParams: params };
+          return { view: toRedemptionView(redemption, item, vouchers), placing: { redemption, item } };
         });
+        // Points held and stock taken are committed; only then is WeChat Pay asked for the order (a network call
+        // never holds the item's row lock). If it fails or the process dies here, the trade number is the
+        // redemption's own: the member asks again (routes.mall.payment) and the jobs settle it (query, close).
+        if (!done.placing || done.placing.redemption.cashDue === 0) return done.view;
+        const { redemption, item } = done.placing;
+        return { ...done.view, ...(await this.settlement.place(redemption, item)) };
       } catch (err) {
         // A retried tap with the same request id racing the first: the next attempt answers the first's result.
         if (attempt < 2 && isUniqueViolation(err)) continue;
@@ -313,74 +323,12 @@ export class MallService {
     return redemption;
   }
 
-  /** With cash due, the payment is created (its parameters for the mini-program returned); else it is fulfilled now. */
-  private async payOrFulfil(
+  /** Without cash due, the redemption is complete now: what it delivers, delivered. */
+  private async fulfilIfFree(
     tx: Tx,
     redemption: MallRedemption,
     item: MallItem,
-  ): Promise<{ params: Record<string, string> | null; vouchers: VoucherView[] }> {
-    if (redemption.cashDue === 0)
-      return { params: null, vouchers: await this.fulfil(tx, redemption, item) };
-    const payment = await this.payments.create({
-      reference: `MALL${redemption.id}`,
-      amountFen: redemption.cashDue,
-      description: item.name,
-    });
-    await tx.em.update(MallRedemption, { id: redemption.id }, { paymentRef: payment.paymentRef });
-    redemption.paymentRef = payment.paymentRef;
-    return { params: payment.params, vouchers: [] };
-  }
-
-  /** After the member paid in WeChat: the server asks the provider, never trusting the client alone. */
-  async confirmPayment(memberId: number, redemptionId: number): Promise<RedemptionView> {
-    const redemption = await this.dataSource
-      .getRepository(MallRedemption)
-      .findOneBy({ id: redemptionId, memberId });
-    if (!redemption) throw new DomainError('NOT_FOUND', '兑换记录不存在');
-    if (redemption.status !== 'pending_payment')
-      return toRedemptionView(
-        redemption,
-        (await this.dataSource.getRepository(MallItem).findOneBy({ id: redemption.itemId }))!,
-        (await this.vouchers.forRedemptions([redemption.id])).get(redemption.id),
-      );
-    if ((await this.payments.status(redemption.paymentRef!)) !== 'paid')
-      throw new DomainError('BUSINESS_RULE', '尚未收到付款，请完成支付后重试');
-    return this.uow.run(async (tx) => {
-      const item = (await tx.em.findOneBy(MallItem, { id: redemption.itemId }))!;
-      const moved = await tx.em.update(
-        MallRedemption,
-        { id: redemptionId, status: 'pending_payment' },
-        { status: item.kind === 'physical' ? 'pending_shipment' : 'completed', payBefore: null },
-      );
-      const current = (await tx.em.findOneBy(MallRedemption, { id: redemptionId }))!;
-      if ((moved.affected ?? 0) === 1) await this.fulfil(tx, current, item);
-      const vouchers = (await this.vouchers.forRedemptions([redemptionId], tx)).get(redemptionId);
-      return toRedemptionView(current, item, vouchers);
-    });
-  }
-
-  /** What a completed redemption delivers: coupons now, vouchers for virtual items; goods wait for shipping. */
-  private async fulfil(tx: Tx, r: MallRedemption, item: MallItem): Promise<VoucherView[]> {
-    const vouchers =
-      item.kind === 'virtual' ? await this.vouchers.issue(tx, r, item, new Date()) : [];
-    if (item.kind === 'coupon' && item.couponTemplateId) {
-      for (let i = 0; i < r.quantity; i++)
-        await this.coupons.issue(
-          tx,
-          r.memberId,
-          item.couponTemplateId,
-          'mall',
-          `mall:${r.id}:${i}`,
-        );
-    }
-    await tx.publish('mall.redeemed', {
-      memberId: r.memberId,
-      redemptionId: r.id,
-      itemId: item.id,
-      quantity: r.quantity,
-      pointsSpent: r.pointsSpent,
-      at: new Date().toISOString(),
-    });
-    return vouchers;
+  ): Promise<VoucherView[]> {
+    return redemption.cashDue === 0 ? this.fulfilment.fulfil(tx, redemption, item) : [];
   }
 }

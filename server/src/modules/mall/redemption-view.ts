@@ -25,6 +25,7 @@ export function toRedemptionView(
     paymentParams: null,
     trackingNo: r.trackingNo,
     cashRefundedAt: r.cashRefundedAt?.toISOString() ?? null,
+    cashRefundStatus: r.cashRefundStatus ?? null,
     createdAt: (r.createdAt ?? new Date()).toISOString(),
   };
 }

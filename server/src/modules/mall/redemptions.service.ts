@@ -8,8 +8,13 @@ import { DomainError } from '../../infra/http/domain-error.js';
 import { CouponsService } from '../coupons/index.js';
 import { PointsService } from '../points/index.js';
 import { AuditService, StoresService, storeNames } from '../staff/index.js';
-import { MallItem, MallMemberCount, MallRedemption } from './mall.entity.js';
-import { PaymentGateway } from './payment.gateway.js';
+import { type CashRefundStatus, MallItem, MallMemberCount, MallRedemption } from './mall.entity.js';
+import {
+  PaymentGateway,
+  payUnavailable,
+  refundNoOf,
+  tradeNoOf,
+} from './payment.gateway.js';
 import { type RedemptionView, toRedemptionView } from './redemption-view.js';
 import { VouchersService } from './vouchers.service.js';
 
@@ -193,58 +198,87 @@ export class RedemptionsService {
     return view;
   }
 
-  /** The cash of a paid points + cash redemption back through the gateway, recorded so it happens once. */
+  /**
+   * The cash of a paid points + cash redemption back through WeChat Pay, recorded so it happens once (its refund
+   * number is the redemption's; the gateway answers a repeat with the same refund). One still awaiting payment has
+   * its trade closed first, so it can no longer be paid; closing answers 'paid' if the member just paid.
+   */
   private async refundCash(
     tx: Tx,
     r: MallRedemption,
     reason: string,
-  ): Promise<Pick<MallRedemption, 'cashRefundNo' | 'cashRefundedAt' | 'cashDue'> | null> {
-    if (r.cashDue <= 0 || !r.paymentRef || r.cashRefundNo) return null;
-    // Paid but not yet confirmed by the app still counts as paid: the provider is asked, never the client.
-    const paid =
-      r.status !== 'pending_payment' || (await this.payments.status(r.paymentRef)) === 'paid';
-    if (!paid) return null;
-    const cashRefundNo = `MALLREFUND-${r.id}`;
+  ): Promise<Pick<
+    MallRedemption,
+    'cashRefundNo' | 'cashRefundedAt' | 'cashDue' | 'cashRefundStatus'
+  > | null> {
+    if (r.cashDue <= 0 || r.cashRefundNo) return null;
+    if (r.status === 'pending_payment') {
+      const closed = await this.payments.close(tradeNoOf(r.id)).catch(payUnavailable);
+      if (closed !== 'paid') return null;
+    }
+    return this.refundOnce(tx, r, `兑换取消：${reason}`);
+  }
+
+  private async refundOnce(
+    tx: Tx,
+    r: MallRedemption,
+    reason: string,
+  ): Promise<Pick<
+    MallRedemption,
+    'cashRefundNo' | 'cashRefundedAt' | 'cashDue' | 'cashRefundStatus'
+  > | null> {
+    const cashRefundNo = refundNoOf(r.id);
     const cashRefundedAt = new Date();
     const marked = await tx.em.update(
       MallRedemption,
       { id: r.id, cashRefundNo: IsNull() },
-      { cashRefundNo, cashRefundedAt },
+      { cashRefundNo, cashRefundedAt, cashRefundStatus: 'processing' },
     );
     if ((marked.affected ?? 0) !== 1) return null;
-    await this.payments.refund({
-      paymentRef: r.paymentRef,
-      refundNo: cashRefundNo,
-      amountFen: r.cashDue,
-      reason: `兑换取消：${reason}`.slice(0, 80),
-    });
-    return { cashRefundNo, cashRefundedAt, cashDue: r.cashDue };
+    // Last in the transaction: a commit that fails after it is safe to retry (same refund number, same refund).
+    const refund = await this.payments
+      .refund({
+        tradeNo: tradeNoOf(r.id),
+        refundNo: cashRefundNo,
+        amountFen: r.cashDue,
+        totalFen: r.cashDue,
+        reason: reason.slice(0, 80),
+      })
+      .catch(payUnavailable);
+    const cashRefundStatus = refundStatusOf(refund.status) ?? 'processing';
+    if (cashRefundStatus !== 'processing')
+      await tx.em.update(MallRedemption, { id: r.id }, { cashRefundStatus });
+    return { cashRefundNo, cashRefundedAt, cashDue: r.cashDue, cashRefundStatus };
   }
 
-  /** Unpaid points + cash redemptions past their deadline are cancelled and everything restored. */
-  async expireUnpaid(asOf: Date): Promise<number> {
-    const due = await this.dataSource
+  /** Paid after it was cancelled (staff cancelled while the member paid): the cash goes back, once. */
+  async refundLatePayment(r: MallRedemption): Promise<boolean> {
+    const done = await this.uow.run((tx) => this.refundOnce(tx, r, '兑换已取消，款项原路退回'));
+    return done !== null;
+  }
+
+  /** A refund's outcome (notification or query): recorded on its redemption; a final state is never undone. */
+  async recordRefund(refundNo: string, status: string): Promise<void> {
+    const cashRefundStatus = refundStatusOf(status);
+    if (!cashRefundStatus || cashRefundStatus === 'processing') return;
+    await this.dataSource
       .getRepository(MallRedemption)
-      .createQueryBuilder('r')
-      .where("r.status = 'pending_payment' AND r.pay_before <= :asOf", { asOf })
-      .limit(1000)
-      .getMany();
-    let cancelled = 0;
-    for (const r of due) {
-      // A payment that arrived at the last moment wins over the timeout.
-      if (r.paymentRef && (await this.payments.status(r.paymentRef)) === 'paid') continue;
-      await this.uow.run(async (tx) => {
-        const moved = await tx.em.update(
-          MallRedemption,
-          { id: r.id, status: 'pending_payment' },
-          { status: 'cancelled' },
-        );
-        if ((moved.affected ?? 0) !== 1) return;
-        await this.restore(tx, r, '超时未支付');
-        cancelled++;
-      });
-      this.soldOut.clear(r.itemId);
-    }
+      .update({ cashRefundNo: refundNo, cashRefundStatus: 'processing' }, { cashRefundStatus });
+  }
+
+  /** An unpaid redemption whose trade is closed (or was never placed): cancelled and everything restored, once. */
+  async cancelUnpaid(r: MallRedemption, reason: string): Promise<boolean> {
+    const cancelled = await this.uow.run(async (tx) => {
+      const moved = await tx.em.update(
+        MallRedemption,
+        { id: r.id, status: 'pending_payment' },
+        { status: 'cancelled' },
+      );
+      if ((moved.affected ?? 0) !== 1) return false;
+      await this.restore(tx, r, reason);
+      return true;
+    });
+    if (cancelled) this.soldOut.clear(r.itemId);
     return cancelled;
   }
 
@@ -277,4 +311,14 @@ export class RedemptionsService {
       at: new Date().toISOString(),
     });
   }
+}
+
+function refundStatusOf(status: string): CashRefundStatus | null {
+  const known: Record<string, CashRefundStatus> = {
+    PROCESSING: 'processing',
+    SUCCESS: 'success',
+    ABNORMAL: 'abnormal',
+    CLOSED: 'closed',
+  };
+  return known[status] ?? null;
 }
