@@ -21,6 +21,8 @@ export { PayState, type FakePayKeys, type FakePayOptions } from './pay-state.js'
  * A faithful stand-in for api.weixin.qq.com: same paths, JSON and errcodes (reference/wechat.md), plus
  * /__fake/* controls for tests and local development. Business errors come back as HTTP 200 with
  * {errcode, errmsg}, msgid values exceed 2^53, errmsg carries a request id: all as the real thing does.
+ * With `options.pay`, also a WeChat Pay API v3 (api.mch.weixin.qq.com, reference/wechatpay.md) on the same port:
+ * /v3/* and /__fake/pay/*; its key to trust is `state.pay.keys` (startFakeWechat's `pay`).
  */
 export async function createFakeWechat(
   options: FakeWechatOptions,
