@@ -1,4 +1,6 @@
 /** The fake WeChat's data model: its apps, templates, issued codes and tokens, accepted messages, faults. */
+import type { FakePayOptions, PayState } from './pay-state.js';
+
 export interface FakeApp {
   appId: string;
   secret: string;
@@ -65,6 +67,8 @@ export class FakeWechatState {
   clientMsgIds = new Map<string, string>();
   calls = new Map<string, number>();
   clockOffsetMs = 0;
+  /** The fake WeChat Pay (API v3), when the options name a merchant. */
+  pay?: PayState;
 
   now(): number {
     return Date.now() + this.clockOffsetMs;
@@ -75,6 +79,8 @@ export interface FakeWechatOptions {
   apps: FakeApp[];
   templates?: FakeTemplate[];
   logger?: boolean;
+  /** A merchant for the fake WeChat Pay (API v3); without it the /v3 routes answer 404. */
+  pay?: FakePayOptions;
 }
 
 export const DEFAULT_TEMPLATES: FakeTemplate[] = [

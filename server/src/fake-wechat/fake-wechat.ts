@@ -3,6 +3,9 @@ import { registerFakeControls } from './fake-controls.js';
 import { DEFAULT_TEMPLATES, FakeWechatState, type FakeWechatOptions } from './fake-wechat-state.js';
 import { registerMiniProgramApi } from './mini-program-api.js';
 import { registerOfficialAccountAndSmsApi } from './official-account-api.js';
+import { registerPayApi } from './pay-api.js';
+import { registerPayControls } from './pay-controls.js';
+import { PayState } from './pay-state.js';
 
 export {
   DEFAULT_TEMPLATES,
@@ -12,11 +15,14 @@ export {
   type FakeTemplate,
   type FakeWechatOptions,
 } from './fake-wechat-state.js';
+export { PayState, type FakePayKeys, type FakePayOptions } from './pay-state.js';
 
 /**
  * A faithful stand-in for api.weixin.qq.com: same paths, JSON and errcodes (reference/wechat.md), plus
  * /__fake/* controls for tests and local development. Business errors come back as HTTP 200 with
  * {errcode, errmsg}, msgid values exceed 2^53, errmsg carries a request id: all as the real thing does.
+ * With `options.pay`, also a WeChat Pay API v3 (api.mch.weixin.qq.com, reference/wechatpay.md) on the same port:
+ * /v3/* and /__fake/pay/*; its key to trust is `state.pay.keys` (startFakeWechat's `pay`).
  */
 export async function createFakeWechat(
   options: FakeWechatOptions,
@@ -33,6 +39,13 @@ export async function createFakeWechat(
   registerMiniProgramApi(app, state);
   registerOfficialAccountAndSmsApi(app, state);
   registerFakeControls(app, state);
+  if (options.pay) {
+    const pay = new PayState(options.pay, () => state.now());
+    state.pay = pay;
+    registerPayApi(app, pay);
+    registerPayControls(app, pay);
+    app.addHook('onClose', async () => pay.close());
+  }
 
   return { app, state };
 }
@@ -42,5 +55,11 @@ export async function startFakeWechat(
 ) {
   const fake = await createFakeWechat(options);
   const address = await fake.app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
-  return { ...fake, url: address, close: () => fake.app.close() };
+  return {
+    ...fake,
+    url: address,
+    /** The "WeChat Pay public key" the server must trust (undefined when pay is not enabled). */
+    pay: fake.state.pay?.keys,
+    close: () => fake.app.close(),
+  };
 }

@@ -162,4 +162,78 @@ export class FakeControl {
       calls: Record<string, number>;
     }>;
   }
+
+  /**
+   * The user pays a NOTPAY trade (fake WeChat Pay): TRANSACTION.SUCCESS is sent once (+ `duplicates` identical
+   * copies at once) unless notify is 'never'. `deliveries`: the first round's HTTP statuses (-1: no answer).
+   */
+  pay(body: {
+    out_trade_no?: string;
+    prepay_id?: string;
+    notify?: 'once' | 'never';
+    duplicates?: number;
+  }) {
+    return this.post<PayResult>('/__fake/pay/pay', body);
+  }
+
+  /** What wx.requestPayment does with these parameters; an error answers `{code, message}` (400). */
+  cashier(params: {
+    appId: string;
+    timeStamp: string;
+    nonceStr: string;
+    package: string;
+    signType: string;
+    paySign: string;
+  }) {
+    return this.post<PayResult & { code?: string; message?: string }>(
+      '/__fake/pay/cashier',
+      params,
+    );
+  }
+
+  /** Sends one TRANSACTION.SUCCESS of the trade's current state, spoiled as asked; the receiver's answer. */
+  payNotify(
+    outTradeNo: string,
+    tamper?: 'bad_signature' | 'wrong_serial' | 'stale' | 'wrong_key' | 'amount',
+  ) {
+    return this.post<{ status: number; body: string }>('/__fake/pay/notify', {
+      out_trade_no: outTradeNo,
+      tamper,
+    });
+  }
+
+  /** The next `times` (default 1) /v3 answers under `path` (default all) carry the fault. */
+  payFault(
+    kind:
+      | 'bad_signature'
+      | 'wrong_serial'
+      | 'stale'
+      | 'http500'
+      | 'drop_after_create'
+      | 'refund_abnormal',
+    opts: { path?: string; times?: number } = {},
+  ) {
+    return this.post('/__fake/pay/faults', { kind, ...opts });
+  }
+
+  payFaultsClear() {
+    return this.post('/__fake/pay/faults/clear');
+  }
+
+  /** A trade as the fake WeChat Pay holds it, its refunds and every notification attempt; null if unknown. */
+  async trade(outTradeNo: string): Promise<{
+    trade: Record<string, unknown> & { trade_state: string };
+    refunds: (Record<string, unknown> & { status: string; out_refund_no: string })[];
+    notifications: { event_type: string; status: number | 'error'; at: string }[];
+  } | null> {
+    const res = await fetch(`${this.url}/__fake/pay/trades/${encodeURIComponent(outTradeNo)}`);
+    if (res.status === 404) return null;
+    return (await res.json()) as never;
+  }
+}
+
+/** What /__fake/pay/pay and /__fake/pay/cashier answer. */
+export interface PayResult {
+  trade: Record<string, unknown> & { trade_state: string; transaction_id?: string };
+  deliveries: number[];
 }
