@@ -110,7 +110,11 @@ async function startFakeWechatIfWanted(
     });
     config = {
       ...config,
-      wechat: { ...config.wechat, apiBaseUrl: fake.url, pay: merchant.settings(fake.url, fake.pay!) },
+      wechat: {
+        ...config.wechat,
+        apiBaseUrl: fake.url,
+        pay: merchant.settings(fake.url, fake.pay!),
+      },
       smsApiUrl: config.smsApiUrl ?? `${fake.url}/fake-sms/send`,
     };
   }

@@ -15,110 +15,117 @@ const booleanFlag = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Environment variables the server reads; each one is documented in README.md and .env.example. */
-export const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  DATABASE_URL: z
-    .string()
-    .default('sqlite:./data/huoyue.sqlite')
-    .refine(
-      (v) => v.startsWith('sqlite:') || v.startsWith('mysql://'),
-      'must be sqlite:<file> or mysql://user:pass@host:port/db',
+export const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    DATABASE_URL: z
+      .string()
+      .default('sqlite:./data/huoyue.sqlite')
+      .refine(
+        (v) => v.startsWith('sqlite:') || v.startsWith('mysql://'),
+        'must be sqlite:<file> or mysql://user:pass@host:port/db',
+      ),
+    /** MySQL/MariaDB: connections in the pool (a rush queues for them; see docs/benchmarks.md, bench:rush). */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+    WECHAT_APP_ID: z.string().optional(),
+    WECHAT_APP_SECRET: z.string().optional(),
+    WECHAT_API_BASE_URL: z.url().default('https://api.weixin.qq.com'),
+    /** The brand's Official Account (template messages to followers); without it the OA channel is skipped. */
+    WECHAT_OA_APP_ID: z.string().optional(),
+    WECHAT_OA_APP_SECRET: z.string().optional(),
+    /**
+     * An HTTP SMS provider taking { phone, text } (the built-in fake speaks it); without it the SMS channel is
+     * skipped.
+     */
+    SMS_API_URL: z.url().optional(),
+    /** Whether this process sends queued messages (several may: they claim rows with SKIP LOCKED). */
+    MESSAGE_DISPATCHER: booleanFlag.default(true),
+    /** How long a dispatcher's claim on a message lasts before another may send it (seconds). */
+    MESSAGE_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** Port of the built-in fake WeChat when it is started (0 = any free port). */
+    FAKE_WECHAT_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+    ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
+    ADMIN_PASSWORD: z
+      .string()
+      .min(10, 'ADMIN_PASSWORD must have at least 10 characters')
+      .optional(),
+    DEMO_DATA: booleanFlag.optional(),
+    /** `production` turns the API docs off (unless API_DOCS=true). */
+    NODE_ENV: z.string().optional(),
+    /** The OpenAPI document and Swagger UI at /api/docs (default: on unless NODE_ENV=production). */
+    API_DOCS: booleanFlag.optional(),
+    TZ_BRAND: z
+      .string()
+      .default(DEFAULT_BRAND_TIMEZONE)
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Asia/Shanghai'),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must have at least 32 characters').optional(),
+    /** Login attempts (member and staff) allowed per client IP per minute. */
+    AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    /**
+     * Which proxies may tell the client's address in X-Forwarded-For: a comma list of IPs or CIDRs, or a hop count.
+     * Unset: nobody; the client address is the socket's.
+     */
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((v, ctx) => parseTrustProxy(v, ctx)),
+    /** Wrong staff passwords in a row before each further attempt waits (the wait doubles each time). */
+    LOGIN_BACKOFF_AFTER: z.coerce.number().int().min(1).max(100).default(5),
+    /** The first wait, in seconds. */
+    LOGIN_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /** Wrong staff passwords in a row that lock the account until an owner unlocks it. */
+    LOGIN_LOCK_AFTER: z.coerce.number().int().min(2).max(100).default(10),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    DATA_DIR: z.string().default('./data'),
+    /** Largest picture staff may upload (bytes); default 2 MB. */
+    UPLOAD_MAX_BYTES: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(50 * 1024 * 1024)
+        .default(2 * 1024 * 1024),
     ),
-  /** MySQL/MariaDB: connections in the pool (a rush queues for them; see docs/benchmarks.md, bench:rush). */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
-  WECHAT_APP_ID: z.string().optional(),
-  WECHAT_APP_SECRET: z.string().optional(),
-  WECHAT_API_BASE_URL: z.url().default('https://api.weixin.qq.com'),
-  /** The brand's Official Account (template messages to followers); without it the OA channel is skipped. */
-  WECHAT_OA_APP_ID: z.string().optional(),
-  WECHAT_OA_APP_SECRET: z.string().optional(),
-  /**
-   * An HTTP SMS provider taking { phone, text } (the built-in fake speaks it); without it the SMS channel is
-   * skipped.
-   */
-  SMS_API_URL: z.url().optional(),
-  /** Whether this process sends queued messages (several may: they claim rows with SKIP LOCKED). */
-  MESSAGE_DISPATCHER: booleanFlag.default(true),
-  /** How long a dispatcher's claim on a message lasts before another may send it (seconds). */
-  MESSAGE_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  /** Port of the built-in fake WeChat when it is started (0 = any free port). */
-  FAKE_WECHAT_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
-  ADMIN_USERNAME: z.string().min(3).max(32).default('admin'),
-  ADMIN_PASSWORD: z.string().min(10, 'ADMIN_PASSWORD must have at least 10 characters').optional(),
-  DEMO_DATA: booleanFlag.optional(),
-  /** `production` turns the API docs off (unless API_DOCS=true). */
-  NODE_ENV: z.string().optional(),
-  /** The OpenAPI document and Swagger UI at /api/docs (default: on unless NODE_ENV=production). */
-  API_DOCS: booleanFlag.optional(),
-  TZ_BRAND: z
-    .string()
-    .default(DEFAULT_BRAND_TIMEZONE)
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Asia/Shanghai'),
-  JWT_SECRET: z.string().min(32, 'JWT_SECRET must have at least 32 characters').optional(),
-  /** Login attempts (member and staff) allowed per client IP per minute. */
-  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
-  /**
-   * Which proxies may tell the client's address in X-Forwarded-For: a comma list of IPs or CIDRs, or a hop count.
-   * Unset: nobody; the client address is the socket's.
-   */
-  TRUST_PROXY: z
-    .string()
-    .optional()
-    .transform((v, ctx) => parseTrustProxy(v, ctx)),
-  /** Wrong staff passwords in a row before each further attempt waits (the wait doubles each time). */
-  LOGIN_BACKOFF_AFTER: z.coerce.number().int().min(1).max(100).default(5),
-  /** The first wait, in seconds. */
-  LOGIN_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-  /** Wrong staff passwords in a row that lock the account until an owner unlocks it. */
-  LOGIN_LOCK_AFTER: z.coerce.number().int().min(2).max(100).default(10),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATA_DIR: z.string().default('./data'),
-  /** Largest picture staff may upload (bytes); default 2 MB. */
-  UPLOAD_MAX_BYTES: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .max(50 * 1024 * 1024)
-      .default(2 * 1024 * 1024),
-  ),
-  /** Largest CSV import accepted (bytes); default 50 MB. Larger uploads are refused with 413 before they are read. */
-  IMPORT_MAX_BYTES: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .max(2 * 1024 ** 3)
-      .default(50 * 1024 * 1024),
-  ),
-  /** Largest single CSV record (row) of an import (bytes); default 64 KB: an unterminated quote fails here. */
-  IMPORT_MAX_RECORD_BYTES: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.coerce
-      .number()
-      .int()
-      .min(256)
-      .max(16 * 1024 * 1024)
-      .default(64 * 1024),
-  ),
-  /** After an integration key is rotated, hours its previous secret is still accepted; default 24. */
-  INTEGRATION_KEY_OVERLAP_HOURS: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.coerce.number().min(0).max(720).default(24),
-  ),
-  /** Where uploaded pictures are served from, e.g. a CDN pulling from this server's /uploads/ (unset: /uploads). */
-  PUBLIC_ASSET_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
-}).extend(wechatPayEnvSchema.shape);
+    /** Largest CSV import accepted (bytes); default 50 MB. Larger uploads are refused with 413 before they are read. */
+    IMPORT_MAX_BYTES: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(2 * 1024 ** 3)
+        .default(50 * 1024 * 1024),
+    ),
+    /** Largest single CSV record (row) of an import (bytes); default 64 KB: an unterminated quote fails here. */
+    IMPORT_MAX_RECORD_BYTES: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.coerce
+        .number()
+        .int()
+        .min(256)
+        .max(16 * 1024 * 1024)
+        .default(64 * 1024),
+    ),
+    /** After an integration key is rotated, hours its previous secret is still accepted; default 24. */
+    INTEGRATION_KEY_OVERLAP_HOURS: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.coerce.number().min(0).max(720).default(24),
+    ),
+    /** Where uploaded pictures are served from, e.g. a CDN pulling from this server's /uploads/ (unset: /uploads). */
+    PUBLIC_ASSET_BASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  })
+  .extend(wechatPayEnvSchema.shape);
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -194,7 +201,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const pay = wechatPaySettings(e, hasCredentials);
   if (pay.problems.length > 0)
-    throw new ConfigError(`Invalid configuration:\n${pay.problems.map((p) => `  ${p}`).join('\n')}`);
+    throw new ConfigError(
+      `Invalid configuration:\n${pay.problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   const dataDir = resolve(e.DATA_DIR);
   const database: AppConfig['database'] = e.DATABASE_URL.startsWith('sqlite:')
     ? {

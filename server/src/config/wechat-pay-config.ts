@@ -4,7 +4,10 @@ import { z } from 'zod';
 
 /** WeChat Pay (APIv3) for points + cash; each variable is documented in README.md and .env.example. */
 export const wechatPayEnvSchema = z.object({
-  WECHATPAY_MCH_ID: z.string().regex(/^\d{8,12}$/, 'must be the merchant id (digits)').optional(),
+  WECHATPAY_MCH_ID: z
+    .string()
+    .regex(/^\d{8,12}$/, 'must be the merchant id (digits)')
+    .optional(),
   /** The serial number of the merchant API certificate (商户API证书序列号). */
   WECHATPAY_MCH_SERIAL: z
     .string()
@@ -61,18 +64,24 @@ const REQUIRED = [
  * cash is then refused with 503; beside the fake WeChat the server makes its own merchant). Every problem is
  * named, never a secret's value.
  */
-export function wechatPaySettings(e: WechatPayEnv, hasWechatCredentials: boolean): {
+export function wechatPaySettings(
+  e: WechatPayEnv,
+  hasWechatCredentials: boolean,
+): {
   settings: WechatPaySettings | null;
   problems: string[];
 } {
-  const given = Object.entries(e).filter(
-    ([k, v]) => k !== 'WECHATPAY_BASE_URL' && k !== 'WECHATPAY_TIMEOUT_MS' && v !== undefined,
+  const optional = new Set(['WECHATPAY_BASE_URL', 'WECHATPAY_TIMEOUT_MS']);
+  const given = Object.keys(wechatPayEnvSchema.shape).filter(
+    (k) => !optional.has(k) && e[k as keyof WechatPayEnv] !== undefined,
   );
   if (given.length === 0) return { settings: null, problems: [] };
   const problems: string[] = [];
   for (const name of REQUIRED) if (!e[name]) problems.push(`${name}: required with WeChat Pay`);
   if (!hasWechatCredentials)
-    problems.push('WECHATPAY_*: WeChat Pay needs the mini-program (WECHAT_APP_ID, WECHAT_APP_SECRET)');
+    problems.push(
+      'WECHATPAY_*: WeChat Pay needs the mini-program (WECHAT_APP_ID, WECHAT_APP_SECRET)',
+    );
   if (e.WECHATPAY_APIV3_KEY !== undefined && Buffer.byteLength(e.WECHATPAY_APIV3_KEY) !== 32)
     problems.push('WECHATPAY_APIV3_KEY: must be the 32-character APIv3 key');
   if (Boolean(e.WECHATPAY_PUBLIC_KEY_ID) !== Boolean(e.WECHATPAY_PUBLIC_KEY_FILE))
@@ -81,16 +90,25 @@ export function wechatPaySettings(e: WechatPayEnv, hasWechatCredentials: boolean
     problems.push(
       'WECHATPAY_PUBLIC_KEY_ID/FILE: required (or WECHATPAY_PLATFORM_CERT_FILE for a merchant on platform certificates)',
     );
-  const privateKey = readKey('WECHATPAY_PRIVATE_KEY_FILE', e.WECHATPAY_PRIVATE_KEY_FILE, problems, (pem) =>
-    createPrivateKey(pem),
+  const privateKey = readKey(
+    'WECHATPAY_PRIVATE_KEY_FILE',
+    e.WECHATPAY_PRIVATE_KEY_FILE,
+    problems,
+    (pem) => createPrivateKey(pem),
   );
   const verifiers = new Map<string, KeyObject>();
-  const publicKey = readKey('WECHATPAY_PUBLIC_KEY_FILE', e.WECHATPAY_PUBLIC_KEY_FILE, problems, (pem) =>
-    createPublicKey(pem),
+  const publicKey = readKey(
+    'WECHATPAY_PUBLIC_KEY_FILE',
+    e.WECHATPAY_PUBLIC_KEY_FILE,
+    problems,
+    (pem) => createPublicKey(pem),
   );
   if (publicKey && e.WECHATPAY_PUBLIC_KEY_ID) verifiers.set(e.WECHATPAY_PUBLIC_KEY_ID, publicKey);
-  const cert = readKey('WECHATPAY_PLATFORM_CERT_FILE', e.WECHATPAY_PLATFORM_CERT_FILE, problems, (pem) =>
-    new X509Certificate(pem),
+  const cert = readKey(
+    'WECHATPAY_PLATFORM_CERT_FILE',
+    e.WECHATPAY_PLATFORM_CERT_FILE,
+    problems,
+    (pem) => new X509Certificate(pem),
   );
   if (cert) verifiers.set(cert.serialNumber.toUpperCase(), cert.publicKey);
   if (problems.length > 0 || !privateKey) return { settings: null, problems };

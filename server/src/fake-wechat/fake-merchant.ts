@@ -31,7 +31,9 @@ export function fakeMerchant(appId: string) {
         serial,
         privateKey,
         apiV3Key,
-        verifiers: new Map([[wechatPayKey.publicKeyId, createPublicKey(wechatPayKey.publicKeyPem)]]),
+        verifiers: new Map([
+          [wechatPayKey.publicKeyId, createPublicKey(wechatPayKey.publicKeyPem)],
+        ]),
         notifyUrl: null,
         baseUrl: fakeUrl,
         timeoutMs: 5_000,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type ApiClient, routes } from '@huoyue/shared';
+import { tradeNoOf } from '@huoyue/server/dist/modules/mall/payment.gateway.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
 import { expectError, staffLogin, memberWithPoints as givenPoints } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -109,11 +110,11 @@ describe('cancelling a completed redemption: its coupon revoked (or the cancel r
     });
     const pending = await redeem(member.api, tee.id);
     assert.equal(pending.status, 'pending_payment');
-    await server.fake.cashier(pending.paymentParams!);
+    assert.equal((await server.fake.cashier(pending.paymentParams!)).status, 200);
     const paid = await member.api.call(m.pay, { params: { id: pending.redemptionId } });
     assert.equal(paid.status, 'completed');
     const refunded = async () =>
-      ((await server.fake.trade(`MALL${pending.redemptionId}`))?.refunds ?? []).reduce(
+      ((await server.fake.trade(tradeNoOf(pending.redemptionId)))?.refunds ?? []).reduce(
         (sum, r) => sum + r.amount.refund,
         0,
       );

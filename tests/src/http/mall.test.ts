@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { type ApiClient, ApiError, routes } from '@huoyue/shared';
 import { TokenService } from '@huoyue/server/dist/infra/auth/token.service.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
-import { expectError, joinedMember, runJobAt } from '../support/flows.js';
+import { expectError, joinedMember, memberWithPoints, runJobAt } from '../support/flows.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.js';
 
 const m = routes.mall;
@@ -151,25 +151,26 @@ describe('points mall: redemptions under a rush, limits, payment, fulfilment', (
   });
 
   it('points + cash: paid completes it; unpaid after 15 minutes is cancelled with stock and points restored', async () => {
-    const [api] = await membersWithPoints(1, 1_000);
+    // A member of the app (logged in through WeChat: WeChat Pay needs their openid).
+    const { api } = await memberWithPoints(server, owner, 1_000);
     const tee = await item({ pointsPrice: 200, cashPrice: 1_990, stock: 5, perMemberLimit: 3 });
-    const paid = await redeem(api!, tee.id);
+    const paid = await redeem(api, tee.id);
     assert.equal(paid.status, 'pending_payment');
     assert.ok(paid.paymentParams?.package?.startsWith('prepay_id='));
     // The member pays in WeChat (the fake's cashier checks the server's signature, pays, notifies).
-    await server.fake.cashier(paid.paymentParams!);
+    assert.equal((await server.fake.cashier(paid.paymentParams!)).status, 200);
     assert.equal(
-      (await api!.call(m.pay, { params: { id: paid.redemptionId } })).status,
+      (await api.call(m.pay, { params: { id: paid.redemptionId } })).status,
       'completed',
     );
 
-    const unpaid = await redeem(api!, tee.id);
+    const unpaid = await redeem(api, tee.id);
     await expectError(
-      api!.call(m.pay, { params: { id: unpaid.redemptionId } }),
+      api.call(m.pay, { params: { id: unpaid.redemptionId } }),
       422,
       'BUSINESS_RULE',
     );
-    assert.equal((await api!.call(p.summary)).balance, 600);
+    assert.equal((await api.call(p.summary)).balance, 600);
     assert.equal(
       (
         await owner.call(routes.system.runJob, {
@@ -182,13 +183,13 @@ describe('points mall: redemptions under a rush, limits, payment, fulfilment', (
     );
     const late = await runJobAt(server, 'mall.payment_timeout', new Date(Date.now() + 16 * 60_000));
     assert.equal(late.affected, 1);
-    assert.equal((await api!.call(p.summary)).balance, 800, 'points back');
+    assert.equal((await api.call(p.summary)).balance, 800, 'points back');
     assert.equal(
       (await owner.call(m.listItems)).items.find((i) => i.id === tee.id)!.stock,
       4,
       'stock back',
     );
-    const mine = await api!.call(m.mine, { query: { limit: 10 } });
+    const mine = await api.call(m.mine, { query: { limit: 10 } });
     assert.deepEqual(
       mine.items.map((r) => r.status),
       ['cancelled', 'completed'],

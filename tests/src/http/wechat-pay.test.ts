@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type ApiClient, routes } from '@huoyue/shared';
+import { tradeNoOf } from '@huoyue/server/dist/modules/mall/payment.gateway.js';
 import { checkLedger } from '@huoyue/server/dist/modules/points/ledger-check.js';
 import { expectError, memberWithPoints, runJobAt } from '../support/flows.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.js';
@@ -76,7 +77,10 @@ describe('WeChat Pay: prepay, notifications, query, close, refunds', () => {
   it('the cashier refuses parameters not signed by the merchant', async () => {
     const member = await memberWithPoints(server, owner, 1_000);
     const r = await redeem(member.api, (await tee()).id);
-    const forged = { ...r.paymentParams!, paySign: Buffer.from('x'.repeat(256)).toString('base64') };
+    const forged = {
+      ...r.paymentParams!,
+      paySign: Buffer.from('x'.repeat(256)).toString('base64'),
+    };
     const refused = await server.fake.cashier(forged);
     assert.equal(refused.status, 400);
     assert.equal((await mine(member.api, r.redemptionId)).status, 'pending_payment');
@@ -86,7 +90,7 @@ describe('WeChat Pay: prepay, notifications, query, close, refunds', () => {
     const member = await memberWithPoints(server, owner, 1_000);
     const item = await tee();
     const r = await redeem(member.api, item.id);
-    const tradeNo = `MALL${r.redemptionId}`;
+    const tradeNo = tradeNoOf(r.redemptionId);
     await server.fake.pay({ out_trade_no: tradeNo, notify: 'never' });
     for (const tamper of ['bad_signature', 'wrong_serial', 'stale', 'wrong_key'] as const) {
       const answer = await server.fake.payNotify(tradeNo, tamper);
@@ -106,7 +110,7 @@ describe('WeChat Pay: prepay, notifications, query, close, refunds', () => {
   it('no notification: the reconciliation job asks WeChat Pay, finds the payment, completes it', async () => {
     const member = await memberWithPoints(server, owner, 1_000);
     const r = await redeem(member.api, (await tee()).id);
-    await server.fake.pay({ out_trade_no: `MALL${r.redemptionId}`, notify: 'never' });
+    await server.fake.pay({ out_trade_no: tradeNoOf(r.redemptionId), notify: 'never' });
     assert.equal(
       (await runJobAt(server, 'mall.payment_reconcile', new Date(Date.now() - 30_000))).affected,
       0,
@@ -127,7 +131,7 @@ describe('WeChat Pay: prepay, notifications, query, close, refunds', () => {
     assert.equal((await member.api.call(p.summary)).balance, 800);
     await runJobAt(server, 'mall.payment_timeout', new Date(Date.now() + 16 * 60_000));
     assert.equal((await mine(member.api, r.redemptionId)).status, 'cancelled');
-    assert.equal((await server.fake.trade(`MALL${r.redemptionId}`))!.trade.trade_state, 'CLOSED');
+    assert.equal((await server.fake.trade(tradeNoOf(r.redemptionId)))!.trade.trade_state, 'CLOSED');
     assert.equal(await stockOf(item.id), 3);
     assert.equal((await member.api.call(p.summary)).balance, 1_000);
     // Run again: nothing restored twice.
@@ -141,7 +145,7 @@ describe('WeChat Pay: prepay, notifications, query, close, refunds', () => {
     const member = await memberWithPoints(server, owner, 1_000);
     const item = await tee(3);
     const r = await redeem(member.api, item.id);
-    await server.fake.pay({ out_trade_no: `MALL${r.redemptionId}`, notify: 'never' });
+    await server.fake.pay({ out_trade_no: tradeNoOf(r.redemptionId), notify: 'never' });
     await runJobAt(server, 'mall.payment_timeout', new Date(Date.now() + 16 * 60_000));
     assert.equal((await mine(member.api, r.redemptionId)).status, 'completed');
     assert.equal(await stockOf(item.id), 2, 'the sale stands');
@@ -154,8 +158,12 @@ describe('WeChat Pay: prepay, notifications, query, close, refunds', () => {
     const r = await redeem(member.api, item.id);
     assert.equal(r.status, 'pending_payment', 'the redemption stands: points and stock are held');
     assert.equal(r.paymentParams, null, 'no answer from WeChat Pay: no parameters');
-    const tradeNo = `MALL${r.redemptionId}`;
-    assert.equal((await server.fake.trade(tradeNo))!.trade.trade_state, 'NOTPAY', 'placed all the same');
+    const tradeNo = tradeNoOf(r.redemptionId);
+    assert.equal(
+      (await server.fake.trade(tradeNo))!.trade.trade_state,
+      'NOTPAY',
+      'placed all the same',
+    );
     const [row] = (await server.dataSource.query(
       'SELECT payment_ref FROM mall_redemption WHERE id = ?',
       [r.redemptionId],
@@ -209,7 +217,7 @@ describe('WeChat Pay: prepay, notifications, query, close, refunds', () => {
       status = (await mine(member.api, r.redemptionId)).cashRefundStatus;
     }
     assert.equal(status, 'success');
-    const trade = (await server.fake.trade(`MALL${r.redemptionId}`))!;
+    const trade = (await server.fake.trade(tradeNoOf(r.redemptionId)))!;
     assert.equal(trade.refunds.length, 1);
     assert.equal(trade.refunds[0]!.amount.refund, 1_990);
     assert.equal((await member.api.call(p.summary)).balance, 1_000, 'points back, once');
@@ -237,7 +245,10 @@ describe('WeChat Pay: prepay, notifications, query, close, refunds', () => {
       body: { reason: '会员不要了' },
     });
     assert.equal(gone.cashRefundedAt, null);
-    assert.equal((await server.fake.trade(`MALL${unpaid.redemptionId}`))!.trade.trade_state, 'CLOSED');
+    assert.equal(
+      (await server.fake.trade(tradeNoOf(unpaid.redemptionId)))!.trade.trade_state,
+      'CLOSED',
+    );
     // The member can no longer pay it.
     assert.equal((await server.fake.cashier(unpaid.paymentParams!)).status, 400);
   });

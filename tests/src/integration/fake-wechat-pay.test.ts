@@ -340,9 +340,10 @@ describe('fake WeChat Pay (API v3) driven by the real wechatpay-axios-plugin cli
       ...params,
       paySign: Rsa.sign(`${message}x`, privateKeyPem),
     });
-    assert.deepEqual([bad.code, bad.message], ['SIGN_ERROR', '签名错误']);
+    assert.deepEqual([bad.status, bad.code, bad.message], [400, 'SIGN_ERROR', '签名错误']);
     const ok = await control.cashier({ ...params, paySign: Rsa.sign(message, privateKeyPem) });
-    assert.equal(ok.trade.trade_state, 'SUCCESS');
+    assert.equal(ok.status, 200);
+    assert.equal(ok.trade?.trade_state, 'SUCCESS');
     assert.deepEqual(ok.deliveries, [204]);
     const twice = await control.cashier({ ...params, paySign: Rsa.sign(message, privateKeyPem) });
     assert.deepEqual([twice.code, twice.message], ['ORDERPAID', '订单已支付']);

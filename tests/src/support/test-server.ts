@@ -177,18 +177,15 @@ export class FakeControl {
   }
 
   /** What wx.requestPayment does with these parameters; an error answers `{code, message}` (400). */
-  cashier(params: {
-    appId: string;
-    timeStamp: string;
-    nonceStr: string;
-    package: string;
-    signType: string;
-    paySign: string;
-  }) {
-    return this.post<PayResult & { code?: string; message?: string }>(
-      '/__fake/pay/cashier',
-      params,
-    );
+  async cashier(
+    params: Record<string, string>,
+  ): Promise<Partial<PayResult> & { status: number; code?: string; message?: string }> {
+    const res = await fetch(`${this.url}/__fake/pay/cashier`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(params),
+    });
+    return { status: res.status, ...((await res.json()) as object) };
   }
 
   /** Sends one TRANSACTION.SUCCESS of the trade's current state, spoiled as asked; the receiver's answer. */
@@ -223,7 +220,11 @@ export class FakeControl {
   /** A trade as the fake WeChat Pay holds it, its refunds and every notification attempt; null if unknown. */
   async trade(outTradeNo: string): Promise<{
     trade: Record<string, unknown> & { trade_state: string };
-    refunds: (Record<string, unknown> & { status: string; out_refund_no: string })[];
+    refunds: (Record<string, unknown> & {
+      status: string;
+      out_refund_no: string;
+      amount: { refund: number; total: number };
+    })[];
     notifications: { event_type: string; status: number | 'error'; at: string }[];
   } | null> {
     const res = await fetch(`${this.url}/__fake/pay/trades/${encodeURIComponent(outTradeNo)}`);

@@ -16,11 +16,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { WechatPayClient } from '../../infra/wechat/pay/wechat-pay-client.js';
 import { Fulfilment } from './fulfilment.js';
-import {
-  PaymentGateway,
-  UnavailablePaymentGateway,
-  WechatPayGateway,
-} from './payment.gateway.js';
+import { PaymentGateway, UnavailablePaymentGateway, WechatPayGateway } from './payment.gateway.js';
 import { PaymentsController } from './payments.controller.js';
 import { RedemptionSettlement } from './redemption-settlement.js';
 import { MallPersonalData } from './personal-data.js';
@@ -73,7 +69,8 @@ function paymentGateway(config: AppConfig): PaymentGateway {
   const settings = config.wechat.pay;
   if (!settings) return new UnavailablePaymentGateway();
   const notifyUrl = () => {
-    if (!settings.notifyUrl) throw new Error('WeChat Pay notify URL not known yet (server not listening)');
+    if (!settings.notifyUrl)
+      throw new Error('WeChat Pay notify URL not known yet (server not listening)');
     return settings.notifyUrl;
   };
   return new WechatPayGateway(new WechatPayClient(settings, config.wechat.appId, notifyUrl));

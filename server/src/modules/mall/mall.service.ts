@@ -204,7 +204,10 @@ export class MallService {
             properties: { itemId, quantity: input.quantity, pointsSpent: redemption.pointsSpent },
           });
           if (!cash) await this.takeStock(tx, item, input.quantity, generation);
-          return { view: toRedemptionView(redemption, item, vouchers), placing: { redemption, item } };
+          return {
+            view: toRedemptionView(redemption, item, vouchers),
+            placing: { redemption, item },
+          };
         });
         // Points held and stock taken are committed; only then is WeChat Pay asked for the order (a network call
         // never holds the item's row lock). If it fails or the process dies here, the trade number is the

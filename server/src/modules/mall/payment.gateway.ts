@@ -1,8 +1,5 @@
 import { DomainError } from '../../infra/http/domain-error.js';
-import {
-  type PayNotification,
-  PayNotificationError,
-} from '../../infra/wechat/pay/notification.js';
+import { type PayNotification, PayNotificationError } from '../../infra/wechat/pay/notification.js';
 import {
   type PayRefund,
   type PayTrade,
@@ -14,12 +11,15 @@ import {
 export type { PayNotification, PayRefund, PayTrade };
 export { PayNotificationError, toTrade, WechatPayError };
 
-/** The WeChat Pay order of a redemption: derived from its id, so it can always be asked about again. */
-export const tradeNoOf = (redemptionId: number) => `MALL${redemptionId}`;
+/**
+ * The WeChat Pay order of a redemption: derived from its id, so it can always be asked about again (out_trade_no
+ * takes 6-32 characters: the id is padded to 8 digits).
+ */
+export const tradeNoOf = (redemptionId: number) => `MALL${String(redemptionId).padStart(8, '0')}`;
 export const refundNoOf = (redemptionId: number) => `MALLREFUND-${redemptionId}`;
 /** The redemption an out_trade_no names, or null when it is not one of ours. */
 export const redemptionIdOf = (tradeNo: string): number | null => {
-  const m = /^MALL(\d{1,12})$/.exec(tradeNo);
+  const m = /^MALL(\d{8,12})$/.exec(tradeNo);
   return m ? Number(m[1]) : null;
 };
 
@@ -58,7 +58,10 @@ export abstract class PaymentGateway {
   }): Promise<PayRefund>;
   abstract refundStatus(refundNo: string): Promise<PayRefund | null>;
   /** A notification, verified and decrypted; PayNotificationError otherwise. */
-  abstract open(headers: Record<string, string | string[] | undefined>, rawBody: Buffer): PayNotification;
+  abstract open(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): PayNotification;
   /** Whether a trade is this merchant's and this mini-program's. */
   abstract owns(trade: PayTrade): boolean;
 }

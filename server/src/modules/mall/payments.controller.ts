@@ -55,7 +55,9 @@ export class PaymentsController {
       await this.settlement.notified(notification);
     } catch (err) {
       if (!(err instanceof PaymentMismatch)) throw err;
-      this.logger.error(`notification ${notification.id} does not match its redemption: ${err.message}`);
+      this.logger.error(
+        `notification ${notification.id} does not match its redemption: ${err.message}`,
+      );
       return fail(400, '订单信息不符');
     }
     return null;

@@ -121,7 +121,8 @@ export class RedemptionSettlement {
    */
   async completePaid(trade: PayTrade): Promise<'completed' | 'already' | 'refunded' | 'failed'> {
     const id = redemptionIdOf(trade.outTradeNo);
-    const r = id === null ? null : await this.dataSource.getRepository(MallRedemption).findOneBy({ id });
+    const r =
+      id === null ? null : await this.dataSource.getRepository(MallRedemption).findOneBy({ id });
     if (!r) throw new PaymentMismatch(`no redemption for ${trade.outTradeNo}`);
     if (!this.payments.owns(trade) || trade.totalFen !== r.cashDue)
       throw new PaymentMismatch(

@@ -9,12 +9,7 @@ import { CouponsService } from '../coupons/index.js';
 import { PointsService } from '../points/index.js';
 import { AuditService, StoresService, storeNames } from '../staff/index.js';
 import { type CashRefundStatus, MallItem, MallMemberCount, MallRedemption } from './mall.entity.js';
-import {
-  PaymentGateway,
-  payUnavailable,
-  refundNoOf,
-  tradeNoOf,
-} from './payment.gateway.js';
+import { PaymentGateway, payUnavailable, refundNoOf, tradeNoOf } from './payment.gateway.js';
 import { type RedemptionView, toRedemptionView } from './redemption-view.js';
 import { VouchersService } from './vouchers.service.js';
 

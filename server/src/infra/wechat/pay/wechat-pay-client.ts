@@ -191,12 +191,12 @@ function asPayError(err: unknown): WechatPayError {
   const status = e.response?.status ?? null;
   const body = e.response?.data;
   const parsed = (typeof body === 'string' ? safeJson(body) : body) as
-    | { code?: unknown; message?: unknown }
-    | undefined;
+    { code?: unknown; message?: unknown } | undefined;
   const code = typeof parsed?.code === 'string' ? parsed.code : (e.code ?? 'NETWORK');
   const message = typeof parsed?.message === 'string' ? parsed.message : (e.message ?? 'error');
   // A 4xx with WeChat Pay's code is its decision; anything else leaves the outcome unknown.
-  const refused = status !== null && status >= 400 && status < 500 && typeof parsed?.code === 'string';
+  const refused =
+    status !== null && status >= 400 && status < 500 && typeof parsed?.code === 'string';
   return new WechatPayError(refused ? 'refused' : 'unavailable', code, message, status);
 }
 

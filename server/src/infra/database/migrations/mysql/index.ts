@@ -20,6 +20,7 @@ import { RobustInput1796548345310 } from './1796548345310-RobustInput.js';
 import { LimitCounters1796548670788 } from './1796548670788-LimitCounters.js';
 import { MessageCreditHeld1796550067990 } from './1796550067990-MessageCreditHeld.js';
 import { OutboxDeliveries1796552520460 } from './1796552520460-OutboxDeliveries.js';
+import { CashRefundStatus1796582671615 } from './1796582671615-CashRefundStatus.js';
 
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795519752139,
@@ -42,4 +43,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   LimitCounters1796548670788,
   MessageCreditHeld1796550067990,
   OutboxDeliveries1796552520460,
+  CashRefundStatus1796582671615,
 ];
