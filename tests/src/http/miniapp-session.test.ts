@@ -67,4 +67,43 @@ describe("the mini-program's typed client against the real server", () => {
       .call(routes.members.join, { body: { nickname: '浏览器会员', phoneCode } });
     assert.ok(joined.member.cardNo);
   });
+
+  const cashier = (body: unknown) =>
+    fetch(`${server.apiUrl}/dev/wechat/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const payParams = {
+    appId: 'wxfakeappid000000',
+    timeStamp: String(Math.floor(Date.now() / 1000)),
+    nonceStr: 'n0nce0000000000000000000000000000',
+    package: 'prepay_id=wx_no_such_order',
+    signType: 'RSA',
+    paySign: 'forged',
+  };
+
+  it("beside the fake WeChat, the browser build's stand-in cashier refuses malformed parameters with the error shape", async () => {
+    for (const body of [
+      {},
+      { ...payParams, paySign: '' },
+      { ...payParams, nonceStr: 42 },
+      { ...payParams, package: 'x'.repeat(5000) },
+      'prepay_id=1',
+    ]) {
+      const res = await cashier(body);
+      assert.equal(res.status, 400, JSON.stringify(body).slice(0, 80));
+      const answer = (await res.json()) as { error: { code: string; message: string } };
+      assert.equal(answer.error.code, 'VALIDATION_FAILED');
+      assert.match(answer.error.message, /^支付参数 \w+ 不正确$/);
+    }
+  });
+
+  it("hands the fake WeChat Pay cashier's refusal (a forged signature) back in its own words", async () => {
+    const res = await cashier(payParams);
+    assert.equal(res.status, 400);
+    const answer = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(answer.error.code, 'BUSINESS_RULE');
+    assert.match(answer.error.message, /[\u4e00-\u9fa5]/, 'in Chinese');
+  });
 });

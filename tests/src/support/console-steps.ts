@@ -102,9 +102,13 @@ export interface MallItemSpec {
   points: number;
   /**
    * 优惠券 (the form's default type): the coupon a redemption gives, picked from the list by its name (it must be
-   * offered in the mall). Without one, the item is a 虚拟商品: a voucher shown and verified at a store.
+   * offered in the mall). Without one, the item is a 虚拟商品: a voucher shown and verified at a store; or, with
+   * `physical`, 实物: shipped to the address the member gives.
    */
   coupon?: string;
+  physical?: boolean;
+  /** 另加现金（积分 + 现金）in yuan: paid with WeChat Pay on top of the points. */
+  cashYuan?: number;
   /** A 虚拟商品's 兑换券有效期 in days (the form starts at 30). */
   voucherDays?: number;
   /** 每人限兑 (the form starts at 1). */
@@ -141,10 +145,13 @@ export async function createMallItem(
     await option.click();
   } else {
     await dialog.getByLabel('类型').click();
-    await openOptions(owner).filter({ hasText: '虚拟商品' }).click();
+    await openOptions(owner)
+      .filter({ hasText: item.physical ? '实物' : '虚拟商品' })
+      .click();
     if (item.voucherDays) await dialog.getByLabel('兑换券有效期').fill(String(item.voucherDays));
   }
   await dialog.getByLabel('积分价格').fill(String(item.points));
+  if (item.cashYuan) await dialog.getByLabel('另加现金（积分 + 现金）').fill(String(item.cashYuan));
   if (item.perMemberLimit) await dialog.getByLabel('每人限兑').fill(String(item.perMemberLimit));
   if (item.picture) {
     await dialog.locator('input[type=file]').setInputFiles(item.picture);

@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { ADMIN, type TestServer } from './test-server.js';
 
 /**
@@ -49,8 +49,8 @@ export async function openMemberApp(browser: Browser, server: TestServer): Promi
 }
 
 /** NutUI buttons are <taro-button-core> around their label: tap the button, not the text inside. */
-export const appButton = (page: Page, label: string | RegExp) =>
-  page.locator('taro-button-core', { hasText: label });
+export const appButton = (scope: Page | Locator, label: string | RegExp) =>
+  scope.locator('taro-button-core', { hasText: label });
 
 /** Taro's <taro-input-core> carries the placeholder too: the real input inside. */
 export const appInput = (page: Page, placeholder: string) =>

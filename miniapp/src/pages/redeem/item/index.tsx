@@ -11,8 +11,27 @@ import { PageState } from '../../../components/PageState';
 import { Button, Input, InputNumber, Tag } from '../../../components/ui';
 import { useRemote } from '../../../hooks/useRemote';
 import { formatDateTime, formatNumber } from '../../../logic/format';
-import { ITEM_KIND_LABELS, newRequestId, priceLabel, redeemBlocker } from '../../../logic/mall';
+import {
+  ITEM_KIND_LABELS,
+  newRequestId,
+  priceLabel,
+  redeemBlocker,
+  type Redemption,
+} from '../../../logic/mall';
 import './index.scss';
+
+/**
+ * The redemption stands (points held, stock taken) whatever happens at the cashier: a cancelled or failed payment
+ * leads to the result page, which says to pay in 我的兑换 before the deadline, rather than back to 立即兑换.
+ */
+async function payOrLater(r: Redemption): Promise<Redemption> {
+  try {
+    return (await payForRedemption(r)) ?? r;
+  } catch (err) {
+    showError(err);
+    return r;
+  }
+}
 
 export default function Item() {
   const { params } = useRouter();
@@ -71,10 +90,7 @@ export default function Item() {
         body: { quantity, address: shipping, requestId: requestId.current },
       });
       requestId.current = newRequestId();
-      if (r.status === 'pending_payment') {
-        const paid = await payForRedemption(r);
-        if (paid) r = paid;
-      }
+      if (r.status === 'pending_payment') r = await payOrLater(r);
       void Taro.redirectTo({
         url: `/pages/redeem/result/index?id=${r.redemptionId}&status=${r.status}&points=${r.pointsSpent}&kind=${d.item.kind}&name=${encodeURIComponent(d.item.name)}`,
       });

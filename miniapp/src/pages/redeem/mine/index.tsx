@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { routes } from '@huoyue/shared';
@@ -23,16 +24,23 @@ const STATUS_TAG: Record<Redemption['status'], 'primary' | 'success' | 'warning'
 
 export default function MyRedemptions() {
   const list = usePaged((cursor) => api(routes.mall.mine, { query: cursor ? { cursor } : {} }));
+  const [paying, setPaying] = useState<number | null>(null);
   const pay = async (r: Redemption) => {
+    setPaying(r.redemptionId);
     try {
       const after = await payForRedemption(r);
       if (!after) return;
       if (after.status === 'pending_payment')
         void Taro.showToast({ title: '暂未查到支付结果，请稍后再试', icon: 'none' });
+      else if (after.status === 'cancelled')
+        void Taro.showToast({ title: '该兑换已超时取消，积分已退回', icon: 'none' });
       else showSuccess('支付成功');
       await list.reload();
     } catch (err) {
       showError(err);
+      await list.reload(); // it may have been paid or cancelled meanwhile
+    } finally {
+      setPaying(null);
     }
   };
   return (
@@ -69,7 +77,13 @@ export default function MyRedemptions() {
               )}
             </View>
             {r.status === 'pending_payment' && (
-              <Button size="small" type="primary" onClick={() => void pay(r)}>
+              <Button
+                size="small"
+                type="primary"
+                loading={paying === r.redemptionId}
+                disabled={paying !== null}
+                onClick={() => void pay(r)}
+              >
                 去支付
               </Button>
             )}
