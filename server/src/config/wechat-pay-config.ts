@@ -88,7 +88,8 @@ export function wechatPaySettings(
     problems.push('WECHATPAY_PUBLIC_KEY_ID and WECHATPAY_PUBLIC_KEY_FILE: set both');
   if (!e.WECHATPAY_PUBLIC_KEY_FILE && !e.WECHATPAY_PLATFORM_CERT_FILE)
     problems.push(
-      'WECHATPAY_PUBLIC_KEY_ID/FILE: required (or WECHATPAY_PLATFORM_CERT_FILE for a merchant on platform certificates)',
+      'WECHATPAY_PUBLIC_KEY_ID/FILE: required ' +
+        '(or WECHATPAY_PLATFORM_CERT_FILE for a merchant on platform certificates)',
     );
   const privateKey = readKey(
     'WECHATPAY_PRIVATE_KEY_FILE',

@@ -199,7 +199,8 @@ export const mallRoutes = {
     tag: 'mall',
     status: 204,
     summary:
-      'WeChat Pay notifications (payments, refunds): signature verified on the raw body, resource decrypted; 204 once handled, else 4xx/5xx {code: FAIL, message} and WeChat Pay retries',
+      'WeChat Pay notifications (payments, refunds): signature verified on the raw body, resource ' +
+      'decrypted; 204 once handled, else 4xx/5xx {code: FAIL, message} and WeChat Pay retries',
     rawBody: true,
     response: z.union([z.null(), z.object({ code: z.literal('FAIL'), message: z.string() })]),
   }),

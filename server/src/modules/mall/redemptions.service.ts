@@ -13,6 +13,12 @@ import { PaymentGateway, payUnavailable, refundNoOf, tradeNoOf } from './payment
 import { type RedemptionView, toRedemptionView } from './redemption-view.js';
 import { VouchersService } from './vouchers.service.js';
 
+/** What a redemption records of its cash refund. */
+type CashRefund = Pick<
+  MallRedemption,
+  'cashRefundNo' | 'cashRefundedAt' | 'cashDue' | 'cashRefundStatus'
+>;
+
 /**
  * Redemptions once made: the member's and the staff's lists, shipping and delivery, and cancellation (by staff, or
  * for want of payment), which gives back the stock, the member's count and the points.
@@ -198,14 +204,7 @@ export class RedemptionsService {
    * number is the redemption's; the gateway answers a repeat with the same refund). One still awaiting payment has
    * its trade closed first, so it can no longer be paid; closing answers 'paid' if the member just paid.
    */
-  private async refundCash(
-    tx: Tx,
-    r: MallRedemption,
-    reason: string,
-  ): Promise<Pick<
-    MallRedemption,
-    'cashRefundNo' | 'cashRefundedAt' | 'cashDue' | 'cashRefundStatus'
-  > | null> {
+  private async refundCash(tx: Tx, r: MallRedemption, reason: string): Promise<CashRefund | null> {
     if (r.cashDue <= 0 || r.cashRefundNo) return null;
     if (r.status === 'pending_payment') {
       const closed = await this.payments.close(tradeNoOf(r.id)).catch(payUnavailable);
@@ -214,14 +213,7 @@ export class RedemptionsService {
     return this.refundOnce(tx, r, `兑换取消：${reason}`);
   }
 
-  private async refundOnce(
-    tx: Tx,
-    r: MallRedemption,
-    reason: string,
-  ): Promise<Pick<
-    MallRedemption,
-    'cashRefundNo' | 'cashRefundedAt' | 'cashDue' | 'cashRefundStatus'
-  > | null> {
+  private async refundOnce(tx: Tx, r: MallRedemption, reason: string): Promise<CashRefund | null> {
     const cashRefundNo = refundNoOf(r.id);
     const cashRefundedAt = new Date();
     const marked = await tx.em.update(
