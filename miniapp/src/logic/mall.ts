@@ -75,6 +75,14 @@ export const REDEMPTION_STATUS_LABELS: Record<Redemption['status'], string> = {
   cancelled: '已取消',
 };
 
+/** A cancelled points + cash redemption's cash, as the member reads it. */
+export const CASH_REFUND_LABELS: Record<NonNullable<Redemption['cashRefundStatus']>, string> = {
+  processing: '现金退款处理中',
+  success: '现金已原路退回',
+  abnormal: '现金退款遇到问题，客服会尽快联系您',
+  closed: '现金退款已关闭，请联系客服',
+};
+
 export const ITEM_KIND_LABELS: Record<MallItem['kind'], string> = {
   coupon: '优惠券',
   physical: '实物',

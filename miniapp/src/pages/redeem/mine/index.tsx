@@ -10,7 +10,7 @@ import { PageState } from '../../../components/PageState';
 import { Button, Tag } from '../../../components/ui';
 import { usePaged } from '../../../hooks/usePaged';
 import { formatDateTime, formatNumber, formatYuan, loadMoreLabel } from '../../../logic/format';
-import { REDEMPTION_STATUS_LABELS, type Redemption } from '../../../logic/mall';
+import { CASH_REFUND_LABELS, REDEMPTION_STATUS_LABELS, type Redemption } from '../../../logic/mall';
 import { vouchersLabel } from '../../../logic/vouchers';
 
 const STATUS_TAG: Record<Redemption['status'], 'primary' | 'success' | 'warning' | 'default'> = {
@@ -71,6 +71,11 @@ export default function MyRedemptions() {
               {r.trackingNo && <Text className="list-item__sub">快递单号 {r.trackingNo}</Text>}
               {r.vouchers.length > 0 && (
                 <Text className="list-item__sub">{vouchersLabel(r.vouchers)}</Text>
+              )}
+              {r.cashRefundStatus && (
+                <Text className="list-item__sub">
+                  {CASH_REFUND_LABELS[r.cashRefundStatus]}（{formatYuan(r.cashDue)}）
+                </Text>
               )}
               {r.status === 'pending_payment' && r.payBefore && (
                 <Text className="list-item__sub">请在 {formatDateTime(r.payBefore)} 前支付</Text>
