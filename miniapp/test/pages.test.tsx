@@ -284,11 +284,12 @@ describe('points + cash', () => {
       paymentParams:
         status === 'pending_payment'
           ? {
+              appId: 'wxfake0000000000',
               timeStamp: '1',
               nonceStr: 'n',
-              package: 'prepay_id=FAKEPAY-1',
+              package: 'prepay_id=wx0000000000000001',
               signType: 'RSA',
-              paySign: 'fake',
+              paySign: 'c2lnbmVk',
             }
           : null,
       trackingNo: null,
@@ -300,6 +301,8 @@ describe('points + cash', () => {
       'GET /api/me': () => card(),
       'GET /api/member-days/current': () => ({ current: null }),
       'POST /api/mall/items/3/redeem': () => ({ status: 201, data: redemption('pending_payment') }),
+      // The H5 build's stand-in cashier (the fake WeChat Pay behind the dev route).
+      'POST /api/dev/wechat/pay': () => ({ ok: true }),
       'POST /api/mall/redemptions/41/pay': () => redemption('pending_shipment'),
     });
     state.routerParams = { id: '3' };
@@ -308,8 +311,9 @@ describe('points + cash', () => {
     await waitFor(() => expect(uiCalls('redirectTo')).toHaveLength(1));
     expect(uiCalls('showModal').map((c) => (c.arg as { title: string }).title)).toEqual([
       '确认兑换',
-      '模拟支付',
+      '微信支付（开发环境模拟收银台）',
     ]);
+    expect(calls('POST', '/api/dev/wechat/pay')).toHaveLength(1);
     expect(calls('POST', '/api/mall/redemptions/41/pay')).toHaveLength(1);
     expect(JSON.stringify(uiCalls('redirectTo')[0]!.arg)).toContain('status=pending_shipment');
   });
