@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { AppConfig } from './config/config.js';
+import { openDatabase } from './database.js';
 import { serveClusterMetrics } from './infra/metrics/cluster-metrics.js';
 
 /** What a worker tells the primary once it listens. */
@@ -14,7 +15,10 @@ export interface ListeningMessage {
  * unexpectedly; forwards SIGTERM/SIGINT and exits once every worker has (0 when all stopped cleanly). It opens no
  * database and serves nothing itself, apart from gathering metrics for a scrape.
  */
-export function runPrimary(config: AppConfig): void {
+export async function runPrimary(config: AppConfig): Promise<void> {
+  // Migrations run once, here, before the workers start: two workers migrating one fresh database would race.
+  const migrated = await openDatabase(config.database, 1);
+  await migrated.destroy();
   serveClusterMetrics();
   let stopping = false;
   let failed = false;

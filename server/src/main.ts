@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { runPrimary, type ListeningMessage } from './cluster.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 
 let config: AppConfig;
 try {
@@ -14,8 +14,20 @@ try {
   throw err;
 }
 
-if (config.workers > 1 && cluster.isPrimary) runPrimary(config);
+if (config.workers > 1 && cluster.isPrimary) await runPrimary(config);
 else await serve(config);
+
+/**
+ * How long a stopping process keeps accepting connections, answering new requests 503 (and readiness with them,
+ * so a load balancer takes it out) while requests in flight finish. Closing the listener at once would reset
+ * connections the kernel had accepted but the process had not yet read: requests already sent, cut.
+ */
+const DRAIN_MS = 1500;
+
+async function drain(server: RunningServer): Promise<void> {
+  (server.app.getHttpAdapter() as { beforeClose?: () => void }).beforeClose?.();
+  await new Promise((r) => setTimeout(r, DRAIN_MS));
+}
 
 /** One serving process: alone, or one of the cluster's workers (which reports to the primary instead of printing). */
 async function serve(config: AppConfig): Promise<void> {
@@ -40,13 +52,15 @@ async function serve(config: AppConfig): Promise<void> {
     console.log(`${signal}: finishing requests in flight, then stopping`);
     const force = setTimeout(() => process.exit(1), 25_000);
     force.unref();
-    server.close().then(
-      () => process.exit(0),
-      (err) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
+    drain(server)
+      .then(() => server.close())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

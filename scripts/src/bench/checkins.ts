@@ -3,12 +3,18 @@
  * with p99, beside a bare Fastify route inserting the same kind of row into a table unique on (member, day); and
  * leaderboard reads per second beside a bare route reading the same 100 snapshot rows. Same run, same database.
  * BENCH_DB=mysql|sqlite|both (default mysql, i.e. MariaDB here), BENCH_SECONDS (default 8), BENCH_MEMBERS (default 30000).
+ * BENCH_MODE=scale: WORKERS=1, WORKERS=2 and two instances on MariaDB instead (checkins-scale.ts).
  */
 import type autocannon from 'autocannon';
+import { scaleOut } from './checkins-scale.js';
 import { benchOptions, BenchRun, json, liftCheckinIpLimit, load, ownerLogin } from './support.js';
 
 const { seconds, connections, dialects } = benchOptions({ seconds: 8, db: 'mysql' });
 const memberCount = Number(process.env.BENCH_MEMBERS ?? 30_000);
+if (process.env.BENCH_MODE === 'scale') {
+  await scaleOut(seconds, connections, memberCount);
+  process.exit(0);
+}
 const run = (opts: autocannon.Options) => load({ ...opts, connections, duration: seconds });
 
 const table: string[] = [];

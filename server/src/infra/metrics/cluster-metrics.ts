@@ -15,7 +15,10 @@ interface MetricsAnswer {
 
 /** In a cluster worker: the registry the primary's aggregator reads over IPC. */
 export function exposeToCluster(registry: Registry): void {
-  if (cluster.isWorker) AggregatorRegistry.setRegistries([registry]);
+  if (!cluster.isWorker) return;
+  AggregatorRegistry.setRegistries([registry]);
+  // prom-client answers the primary's requests only once an AggregatorRegistry exists in this process too.
+  new AggregatorRegistry();
 }
 
 /** In a cluster worker: every worker's metrics, aggregated by the primary (prom-client's AggregatorRegistry). */
