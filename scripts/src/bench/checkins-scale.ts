@@ -4,6 +4,7 @@
  * spread over them; per configuration the CPU each process used (from /proc), to name the limit.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import type autocannon from 'autocannon';
 import { BenchRun, liftCheckinIpLimit, load, ownerLogin, type Result } from './support.js';
@@ -126,6 +127,12 @@ export async function scaleOut(seconds: number, connections: number, memberCount
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) console.log(row);
+  // CPU the machine spent elsewhere (other sessions' builds and tests) is not in the columns above.
+  console.log(
+    `- load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (2 cores)`,
+  );
 }
 
 /** Check-ins by distinct members (one each) against one API for `seconds`. */

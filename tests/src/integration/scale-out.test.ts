@@ -23,6 +23,7 @@ describe('scale-out: roles, workers, probes, metrics, graceful shutdown', () => 
   const db = testDatabase(dataDir);
   const running: StartedProcess[] = [];
   let env: Record<string, string> = {};
+  let fakeUrl = '';
 
   const server = async (extra: Record<string, string> = {}) => {
     const started = await startScript(MAIN, { ...env, ...extra }, READY);
@@ -39,7 +40,7 @@ describe('scale-out: roles, workers, probes, metrics, graceful shutdown', () => 
       /listening on (\S+)/,
     );
     running.push(fake);
-    const fakeUrl = fake.match[1]!;
+    fakeUrl = fake.match[1]!;
     env = {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -55,7 +56,6 @@ describe('scale-out: roles, workers, probes, metrics, graceful shutdown', () => 
       SMS_API_URL: `${fakeUrl}/fake-sms/send`,
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'error',
-      fakeUrl,
     };
   });
   after(async () => {
@@ -106,12 +106,12 @@ describe('scale-out: roles, workers, probes, metrics, graceful shutdown', () => 
     });
     assert.equal(queued, 2);
     await sleep(2000);
-    assert.equal((await smsSent(env.fakeUrl!)).length, 0, 'an api-only process dispatches nothing');
+    assert.equal((await smsSent(fakeUrl)).length, 0, 'an api-only process dispatches nothing');
 
     // SQLite has one writer file: the worker takes over from the api process; on MariaDB both run side by side.
     if (dialect === 'sqlite') assert.equal(await api.stop(), 0);
     const worker = await server({ ROLE: 'worker' });
-    for (let i = 0; (await smsSent(env.fakeUrl!)).length < 2; i++) {
+    for (let i = 0; (await smsSent(fakeUrl)).length < 2; i++) {
       assert.ok(i < 100, 'the worker sent the queued messages');
       await sleep(100);
     }
