@@ -7,7 +7,15 @@
  */
 import type autocannon from 'autocannon';
 import { scaleOut } from './checkins-scale.js';
-import { benchOptions, BenchRun, json, liftCheckinIpLimit, load, ownerLogin } from './support.js';
+import {
+  benchOptions,
+  BenchRun,
+  json,
+  liftCheckinIpLimit,
+  load,
+  memberCheckins,
+  ownerLogin,
+} from './support.js';
 
 const { seconds, connections, dialects } = benchOptions({ seconds: 8, db: 'mysql' });
 const memberCount = Number(process.env.BENCH_MEMBERS ?? 30_000);
@@ -26,23 +34,13 @@ await BenchRun.each(dialects, async (bench) => {
   const { ids, tokens } = await bench.members(api, token, memberCount, 'BENCH');
   const baseUrl = await bench.baseline();
 
-  let n = 0;
+  const posts = memberCheckins(tokens);
   const checkinsApi = await run({
     url: `${api}/checkins`,
     method: 'POST',
-    requests: [
-      {
-        setupRequest: (req) => ({
-          ...req,
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${tokens[n++ % tokens.length]}`,
-          },
-          body: '{}',
-        }),
-      },
-    ],
+    requests: posts.requests,
   });
+  const n = posts.sent();
   if (n > tokens.length)
     notes.push(
       `${bench.dialect}: ${n} check-ins for ${tokens.length} members: the excess were answered 409 (raise BENCH_MEMBERS)`,

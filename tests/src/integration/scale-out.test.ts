@@ -8,7 +8,12 @@ import { ApiClient, routes } from '@huoyue/shared';
 import { openDatabase } from '@huoyue/server/dist/database.js';
 import { loadConfig } from '@huoyue/server/dist/config/config.js';
 import { ADMIN, dialect, testDatabase } from '../support/test-server.js';
-import { runScript, startScript, type StartedProcess } from '../support/processes.js';
+import {
+  childServerEnv,
+  runScript,
+  startScript,
+  type StartedProcess,
+} from '../support/processes.js';
 
 const MAIN = 'server/dist/main.js';
 const READY = /Huoyue API on (\S+)/;
@@ -42,20 +47,14 @@ describe('scale-out: roles, workers, probes, metrics, graceful shutdown', () => 
     running.push(fake);
     fakeUrl = fake.match[1]!;
     env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: db.url,
-      DATA_DIR: dataDir,
-      DEMO_DATA: 'false',
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      JWT_SECRET: 'scale-test-secret-scale-test-secret-0123456789',
-      WECHAT_APP_ID: 'wxfake0000000000',
-      WECHAT_APP_SECRET: 'fake-secret-for-local-development',
-      WECHAT_API_BASE_URL: fakeUrl,
-      SMS_API_URL: `${fakeUrl}/fake-sms/send`,
+      ...childServerEnv({
+        databaseUrl: db.url,
+        dataDir,
+        fakeUrl,
+        admin: ADMIN,
+        jwtSecret: 'scale-test-secret-scale-test-secret-0123456789',
+      }),
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
-      LOG_LEVEL: 'error',
     };
   });
   after(async () => {

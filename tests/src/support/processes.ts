@@ -68,3 +68,31 @@ export function runScript(
     child.on('exit', (code) => resolveRun({ code, output }));
   });
 }
+
+/**
+ * The environment of a server started as a child process beside a fake WeChat of its own process (as a deployment
+ * shares the real WeChat): quiet, no demo data, the test owner, a fixed token secret.
+ */
+export function childServerEnv(opts: {
+  databaseUrl: string;
+  dataDir: string;
+  fakeUrl: string;
+  admin: { username: string; password: string };
+  jwtSecret: string;
+}): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: opts.databaseUrl,
+    DATA_DIR: opts.dataDir,
+    DEMO_DATA: 'false',
+    ADMIN_USERNAME: opts.admin.username,
+    ADMIN_PASSWORD: opts.admin.password,
+    JWT_SECRET: opts.jwtSecret,
+    WECHAT_APP_ID: 'wxfake0000000000',
+    WECHAT_APP_SECRET: 'fake-secret-for-local-development',
+    WECHAT_API_BASE_URL: opts.fakeUrl,
+    SMS_API_URL: `${opts.fakeUrl}/fake-sms/send`,
+    LOG_LEVEL: 'error',
+  };
+}
