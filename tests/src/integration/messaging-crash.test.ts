@@ -8,7 +8,7 @@ import { ApiClient, DEFAULT_MESSAGING_SETTINGS, routes } from '@huoyue/shared';
 import { openDatabase } from '@huoyue/server/dist/database.js';
 import { loadConfig } from '@huoyue/server/dist/config/config.js';
 import { ADMIN, testDatabase } from '../support/test-server.js';
-import { childServerEnv, startScript } from '../support/processes.js';
+import { startScript, startSharedFake } from '../support/processes.js';
 
 const MEMBERS = Number(process.env.CRASH_MEMBERS ?? 10_000);
 
@@ -39,23 +39,15 @@ describe('message delivery survives a SIGKILL of the server', () => {
     ).items.filter((m) => m.channel === 'sms');
 
   before(async () => {
-    const fake = await startScript(
-      'server/dist/fake-wechat/main.js',
-      { FAKE_WECHAT_PORT: '0' },
-      /listening on (\S+)/,
-    );
-    children.push(fake.child);
-    fakeUrl = fake.match[1]!;
-    env = {
-      ...childServerEnv({
-        databaseUrl: db.url,
-        dataDir,
-        fakeUrl,
-        admin: ADMIN,
-        jwtSecret: 'crash-test-secret-crash-test-secret-0123456789',
-      }),
-      MESSAGE_CLAIM_SECONDS: '3',
-    };
+    const shared = await startSharedFake({
+      databaseUrl: db.url,
+      dataDir,
+      admin: ADMIN,
+      jwtSecret: 'crash-test-secret-crash-test-secret-0123456789',
+    });
+    children.push(shared.fake.child);
+    fakeUrl = shared.fakeUrl;
+    env = { ...shared.env, MESSAGE_CLAIM_SECONDS: '3' };
   });
   after(async () => {
     for (const child of children) child.kill('SIGKILL');

@@ -9,7 +9,7 @@ import { openDatabase } from '@huoyue/server/dist/database.js';
 import { loadConfig } from '@huoyue/server/dist/config/config.js';
 import { ADMIN, dialect, testDatabase } from '../support/test-server.js';
 import {
-  childServerEnv,
+  startSharedFake,
   runScript,
   startScript,
   type StartedProcess,
@@ -39,23 +39,15 @@ describe('scale-out: roles, workers, probes, metrics, graceful shutdown', () => 
     (await new ApiClient({ baseUrl: api }).call(routes.staff.login, { body: ADMIN })).token;
 
   before(async () => {
-    const fake = await startScript(
-      'server/dist/fake-wechat/main.js',
-      { FAKE_WECHAT_PORT: '0' },
-      /listening on (\S+)/,
-    );
-    running.push(fake);
-    fakeUrl = fake.match[1]!;
-    env = {
-      ...childServerEnv({
-        databaseUrl: db.url,
-        dataDir,
-        fakeUrl,
-        admin: ADMIN,
-        jwtSecret: 'scale-test-secret-scale-test-secret-0123456789',
-      }),
-      AUTH_RATE_LIMIT_PER_MINUTE: '100000',
-    };
+    const shared = await startSharedFake({
+      databaseUrl: db.url,
+      dataDir,
+      admin: ADMIN,
+      jwtSecret: 'scale-test-secret-scale-test-secret-0123456789',
+    });
+    running.push(shared.fake);
+    fakeUrl = shared.fakeUrl;
+    env = { ...shared.env, AUTH_RATE_LIMIT_PER_MINUTE: '100000' };
   });
   after(async () => {
     for (const p of running) p.child.kill('SIGKILL');

@@ -96,3 +96,19 @@ export function childServerEnv(opts: {
     LOG_LEVEL: 'error',
   };
 }
+
+/** The fake WeChat in a process of its own, and the environment of servers that share it (childServerEnv). */
+export async function startSharedFake(opts: {
+  databaseUrl: string;
+  dataDir: string;
+  admin: { username: string; password: string };
+  jwtSecret: string;
+}): Promise<{ fake: StartedProcess; fakeUrl: string; env: Record<string, string> }> {
+  const fake = await startScript(
+    'server/dist/fake-wechat/main.js',
+    { FAKE_WECHAT_PORT: '0' },
+    /listening on (\S+)/,
+  );
+  const fakeUrl = fake.match[1]!;
+  return { fake, fakeUrl, env: childServerEnv({ ...opts, fakeUrl }) };
+}
