@@ -10,6 +10,7 @@ import { AuthModule } from './infra/auth/auth.module.js';
 import { EventsModule } from './infra/events/events.module.js';
 import { GlobalErrorFilter } from './infra/http/error.filter.js';
 import { JobsModule } from './infra/jobs/job-scheduler.js';
+import { MetricsModule } from './infra/metrics/metrics.service.js';
 import { SettingsModule } from './infra/settings/settings.service.js';
 import { PersonalDataModule } from './infra/privacy/personal-data.js';
 import { WechatModule } from './infra/wechat/wechat.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
           { name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute },
         ]),
         AuthModule,
+        MetricsModule,
         EventsModule,
         JobsModule,
         SettingsModule,

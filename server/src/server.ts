@@ -24,6 +24,9 @@ import { openDatabase } from './database.js';
 import { EventBus } from './infra/events/event-bus.js';
 import { JobScheduler } from './infra/jobs/job-scheduler.js';
 import { registerApiDocs, registerSecurityHeaders } from './infra/http/security.js';
+import { exposeToCluster } from './infra/metrics/cluster-metrics.js';
+import { registerOpsHttp } from './infra/metrics/metrics-http.js';
+import { MetricsService } from './infra/metrics/metrics.service.js';
 import { clientErrorHandler, frameworkErrors } from './infra/http/framework-errors.js';
 import { createLogger, NestPinoLogger, RequestLogController, requestId } from './infra/logging.js';
 import { BadgesService } from './modules/badges/index.js';
@@ -167,8 +170,13 @@ async function createApp(
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  registerOpsHttp(fastify, app.get(MetricsService), config);
+  exposeToCluster(app.get(MetricsService).registry);
   app.setGlobalPrefix('api');
-  app.get(EventBus).configure({ sweepIntervalMs: options.outboxSweepMs ?? 5000 });
+  // ROLE=api delivers what its own requests commit (in-process, after commit) but leaves the sweep to workers.
+  app
+    .get(EventBus)
+    .configure({ sweepIntervalMs: config.role === 'api' ? 0 : (options.outboxSweepMs ?? 5000) });
   await registerSecurityHeaders(app);
   await registerApiDocs(app, config.apiDocs);
   await serveConsole(fastify);
@@ -258,7 +266,8 @@ async function listen(
   // Beside the fake WeChat, its WeChat Pay notifies this very server (a real merchant names its https URL).
   if (config.wechat.pay && !config.wechat.pay.notifyUrl)
     config.wechat.pay.notifyUrl = `${apiUrl}${routes.mall.wechatPayNotify.path}`;
-  if (options.scheduledJobs ?? true) {
+  // Jobs and dispatch run where ROLE allows (worker or all); MESSAGE_DISPATCHER=false still turns dispatch off.
+  if ((options.scheduledJobs ?? true) && config.role !== 'api') {
     app.get(JobScheduler).start();
     if (config.messageDispatcher) app.get(MessageDispatcher).start();
   }

@@ -3,12 +3,26 @@
  * with p99, beside a bare Fastify route inserting the same kind of row into a table unique on (member, day); and
  * leaderboard reads per second beside a bare route reading the same 100 snapshot rows. Same run, same database.
  * BENCH_DB=mysql|sqlite|both (default mysql, i.e. MariaDB here), BENCH_SECONDS (default 8), BENCH_MEMBERS (default 30000).
+ * BENCH_MODE=scale: WORKERS=1, WORKERS=2 and two instances on MariaDB instead (checkins-scale.ts).
  */
 import type autocannon from 'autocannon';
-import { benchOptions, BenchRun, json, liftCheckinIpLimit, load, ownerLogin } from './support.js';
+import { scaleOut } from './checkins-scale.js';
+import {
+  benchOptions,
+  BenchRun,
+  json,
+  liftCheckinIpLimit,
+  load,
+  memberCheckins,
+  ownerLogin,
+} from './support.js';
 
 const { seconds, connections, dialects } = benchOptions({ seconds: 8, db: 'mysql' });
 const memberCount = Number(process.env.BENCH_MEMBERS ?? 30_000);
+if (process.env.BENCH_MODE === 'scale') {
+  await scaleOut(seconds, connections, memberCount);
+  process.exit(0);
+}
 const run = (opts: autocannon.Options) => load({ ...opts, connections, duration: seconds });
 
 const table: string[] = [];
@@ -20,23 +34,13 @@ await BenchRun.each(dialects, async (bench) => {
   const { ids, tokens } = await bench.members(api, token, memberCount, 'BENCH');
   const baseUrl = await bench.baseline();
 
-  let n = 0;
+  const posts = memberCheckins(tokens);
   const checkinsApi = await run({
     url: `${api}/checkins`,
     method: 'POST',
-    requests: [
-      {
-        setupRequest: (req) => ({
-          ...req,
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${tokens[n++ % tokens.length]}`,
-          },
-          body: '{}',
-        }),
-      },
-    ],
+    requests: posts.requests,
   });
+  const n = posts.sent();
   if (n > tokens.length)
     notes.push(
       `${bench.dialect}: ${n} check-ins for ${tokens.length} members: the excess were answered 409 (raise BENCH_MEMBERS)`,

@@ -283,3 +283,26 @@ export async function liftCheckinIpLimit(api: string, token: string): Promise<vo
   });
   if (!put.ok) throw new Error(`rules: ${put.status} ${await put.text()}`);
 }
+
+/** Autocannon requests posting a check-in as each member in turn; `sent()` answers how many were made. */
+export function memberCheckins(tokens: string[]): {
+  requests: autocannon.Request[];
+  sent: () => number;
+} {
+  let n = 0;
+  return {
+    sent: () => n,
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${tokens[n++ % tokens.length]}`,
+          },
+          body: '{}',
+        }),
+      },
+    ],
+  };
+}

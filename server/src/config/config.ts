@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_BRAND_TIMEZONE } from '@huoyue/shared';
@@ -41,6 +42,20 @@ export const envSchema = z
     SMS_API_URL: z.url().optional(),
     /** Whether this process sends queued messages (several may: they claim rows with SKIP LOCKED). */
     MESSAGE_DISPATCHER: booleanFlag.default(true),
+    /** HTTP workers sharing the port (node:cluster); default: the cores in production, 1 otherwise. */
+    WORKERS: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.coerce.number().int().min(1).max(256).optional(),
+    ),
+    /** What this process runs: api (HTTP only), worker (jobs, outbox sweep, dispatch), all (both). */
+    ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+    /** Prometheus metrics at /metrics. */
+    METRICS: booleanFlag.default(true),
+    /** When set, /metrics answers only `Authorization: Bearer <token>`. */
+    METRICS_TOKEN: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
+    ),
     /** How long a dispatcher's claim on a message lasts before another may send it (seconds). */
     MESSAGE_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     /** Port of the built-in fake WeChat when it is started (0 = any free port). */
@@ -149,6 +164,12 @@ export interface AppConfig {
   smsApiUrl: string | null;
   messageDispatcher: boolean;
   messageClaimSeconds: number;
+  /** HTTP worker processes sharing the port (1 = this process serves alone). */
+  workers: number;
+  /** api: HTTP only; worker: jobs, outbox sweep and dispatch (HTTP only for health and metrics); all: both. */
+  role: 'api' | 'worker' | 'all';
+  /** Prometheus text at /metrics; with a token, only for `Authorization: Bearer <token>`. */
+  metrics: { enabled: boolean; token: string | null };
   admin: { username: string; password: string | undefined };
   demoData: boolean;
   /** Serve the OpenAPI document and Swagger UI at /api/docs. */
@@ -230,6 +251,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smsApiUrl: e.SMS_API_URL ?? null,
     messageDispatcher: e.MESSAGE_DISPATCHER,
     messageClaimSeconds: e.MESSAGE_CLAIM_SECONDS,
+    workers: workerCount(e, database.kind, !hasCredentials),
+    role: e.ROLE,
+    metrics: { enabled: e.METRICS, token: e.METRICS_TOKEN ?? null },
     admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
     // Demo data only on the embedded default unless asked for explicitly: never surprise a production MySQL.
     demoData: e.DEMO_DATA ?? database.kind === 'sqlite',
@@ -257,6 +281,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     integrationKeyOverlapHours: e.INTEGRATION_KEY_OVERLAP_HOURS,
   };
+}
+
+/**
+ * WORKERS: several processes need a database several processes can write (not the embedded SQLite file) and a
+ * WeChat they all reach (the built-in fake lives inside one process: run `npm run fake-wechat` and point
+ * WECHAT_* at it). Set explicitly, those are refused; the production default falls back to 1 for them.
+ */
+function workerCount(e: Env, database: 'sqlite' | 'mysql', fakeWechat: boolean): number {
+  if (e.WORKERS === undefined)
+    return e.NODE_ENV === 'production' && database === 'mysql' && !fakeWechat
+      ? availableParallelism()
+      : 1;
+  if (e.WORKERS > 1 && database === 'sqlite')
+    throw new ConfigError(
+      'Invalid configuration:\n  WORKERS>1 needs DATABASE_URL=mysql://... ' +
+        '(the embedded SQLite file has a single writer)',
+    );
+  if (e.WORKERS > 1 && fakeWechat)
+    throw new ConfigError(
+      'Invalid configuration:\n  WORKERS>1 needs WECHAT_APP_ID and WECHAT_APP_SECRET: the built-in fake WeChat ' +
+        'runs inside one process (start it alone with npm run fake-wechat and point WECHAT_API_BASE_URL at it)',
+    );
+  return e.WORKERS;
 }
 
 /** TRUST_PROXY: unset or 'false' trusts no proxy; digits are a hop count; otherwise IPs and CIDRs, comma separated. */

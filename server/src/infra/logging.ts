@@ -132,7 +132,7 @@ export class NestPinoLogger implements LoggerService {
  */
 export class RequestLogController extends LogController {
   override isLogDisabled(request: FastifyRequest): boolean {
-    return request.url === '/api/health';
+    return request.url.startsWith('/api/health') || request.url.startsWith('/metrics');
   }
 
   override incomingRequest(): void {}

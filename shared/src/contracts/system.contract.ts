@@ -58,6 +58,27 @@ export const systemRoutes = {
       }),
     }),
   }),
+  live: defineRoute({
+    method: 'GET',
+    path: '/health/live',
+    auth: PUBLIC,
+    tag: 'system',
+    summary: 'Liveness: the process is up and answering (no database call)',
+    response: z.object({ status: z.literal('ok') }),
+  }),
+  ready: defineRoute({
+    method: 'GET',
+    path: '/health/ready',
+    auth: PUBLIC,
+    tag: 'system',
+    summary:
+      'Readiness: the database answers and no migration is pending; 503 (SERVICE_UNAVAILABLE) otherwise',
+    response: z.object({
+      status: z.literal('ready'),
+      role: z.enum(['api', 'worker', 'all']),
+      database: z.enum(['sqlite', 'mysql']),
+    }),
+  }),
   runJob: defineRoute({
     method: 'POST',
     path: '/admin/jobs/:name/run',

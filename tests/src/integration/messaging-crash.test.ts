@@ -1,43 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApiClient, DEFAULT_MESSAGING_SETTINGS, routes } from '@huoyue/shared';
 import { openDatabase } from '@huoyue/server/dist/database.js';
 import { loadConfig } from '@huoyue/server/dist/config/config.js';
 import { ADMIN, testDatabase } from '../support/test-server.js';
+import { startScript, startSharedFake } from '../support/processes.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MEMBERS = Number(process.env.CRASH_MEMBERS ?? 10_000);
-
-/** Starts a node script and resolves with the first stdout line matching `ready`. */
-function start(
-  script: string,
-  env: Record<string, string>,
-  ready: RegExp,
-): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, script)], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${script} did not start: ${out}`)), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = ready.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolveStart({ child, match });
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`${script} exited (${code}): ${out}`)));
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,7 +27,7 @@ describe('message delivery survives a SIGKILL of the server', () => {
   let env: Record<string, string> = {};
 
   const server = async () => {
-    const started = await start('server/dist/main.js', env, /Huoyue API on (\S+)/);
+    const started = await startScript('server/dist/main.js', env, /Huoyue API on (\S+)/);
     children.push(started.child);
     return { child: started.child, api: started.match[1]! };
   };
@@ -66,29 +39,15 @@ describe('message delivery survives a SIGKILL of the server', () => {
     ).items.filter((m) => m.channel === 'sms');
 
   before(async () => {
-    const fake = await start(
-      'server/dist/fake-wechat/main.js',
-      { FAKE_WECHAT_PORT: '0' },
-      /listening on (\S+)/,
-    );
-    children.push(fake.child);
-    fakeUrl = fake.match[1]!;
-    env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: db.url,
-      DATA_DIR: dataDir,
-      DEMO_DATA: 'false',
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      JWT_SECRET: 'crash-test-secret-crash-test-secret-0123456789',
-      WECHAT_APP_ID: 'wxfake0000000000',
-      WECHAT_APP_SECRET: 'fake-secret-for-local-development',
-      WECHAT_API_BASE_URL: fakeUrl,
-      SMS_API_URL: `${fakeUrl}/fake-sms/send`,
-      MESSAGE_CLAIM_SECONDS: '3',
-      LOG_LEVEL: 'error',
-    };
+    const shared = await startSharedFake({
+      databaseUrl: db.url,
+      dataDir,
+      admin: ADMIN,
+      jwtSecret: 'crash-test-secret-crash-test-secret-0123456789',
+    });
+    children.push(shared.fake.child);
+    fakeUrl = shared.fakeUrl;
+    env = { ...shared.env, MESSAGE_CLAIM_SECONDS: '3' };
   });
   after(async () => {
     for (const child of children) child.kill('SIGKILL');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { JobLease } from './job-lease.entity.js';
 
 export interface JobDefinition {
@@ -25,7 +26,10 @@ export class JobScheduler implements OnApplicationShutdown {
   private running = new Set<Promise<unknown>>();
   private started = false;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
+  ) {}
 
   register(job: JobDefinition): void {
     this.jobs.set(job.name, job);
@@ -101,6 +105,7 @@ export class JobScheduler implements OnApplicationShutdown {
         },
       );
       if (affected > 0) this.logger.log({ job: job.name, affected }, 'job ran');
+      this.metrics.jobRuns.inc({ job: job.name, result: 'ok' });
       return affected;
     } catch (err) {
       await repo.update(
@@ -111,6 +116,7 @@ export class JobScheduler implements OnApplicationShutdown {
           owner: null,
         },
       );
+      this.metrics.jobRuns.inc({ job: job.name, result: 'failed' });
       throw err;
     }
   }
@@ -133,11 +139,29 @@ export class JobScheduler implements OnApplicationShutdown {
     return (result.affected ?? 0) === 1;
   }
 
+  /**
+   * Stops the timers and lets running jobs finish (each releases its lease); a job still running after
+   * SHUTDOWN_WAIT_MS is abandoned with the process, so its lease is released here rather than left to lapse (up to
+   * 10 minutes): every job is idempotent and picks up where it stopped.
+   */
   async onApplicationShutdown(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
-    await Promise.allSettled([...this.running]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.running]),
+      new Promise((r) => (timer = setTimeout(r, SHUTDOWN_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!this.dataSource.isInitialized) return;
+    await this.dataSource
+      .getRepository(JobLease)
+      .update({ owner: this.owner }, { leaseUntil: new Date(), owner: null })
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not release job leases'));
   }
 }
+
+/** How long shutdown waits for running jobs before releasing their leases. */
+const SHUTDOWN_WAIT_MS = 10_000;
 
 @Global()
 @Module({ providers: [JobScheduler], exports: [JobScheduler] })

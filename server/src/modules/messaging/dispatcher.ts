@@ -4,6 +4,7 @@ import { brandDay, type MessageChannel, type MessagingSettings } from '@huoyue/s
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
 import { forUpdate, sqlInstant } from '../../infra/database/dialect.js';
+import { MetricsService } from '../../infra/metrics/metrics.service.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { WechatGateway } from '../../infra/wechat/wechat.gateway.js';
 import { PointsService } from '../points/index.js';
@@ -52,6 +53,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
     private readonly outcomes: MessageOutcomes,
     private readonly credits: SubscribeCredits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   start(): void {
@@ -97,6 +99,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
               .then(() => 'retried' as const);
           });
           counts[outcome]++;
+          this.metrics.messagesDispatched.inc({ outcome });
         }),
       );
       if (batch) break;

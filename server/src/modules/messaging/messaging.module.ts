@@ -3,6 +3,7 @@ import { EngagementModule } from '../engagement/engagement.module.js';
 import { PointsModule } from '../points/points.module.js';
 import { HttpSmsGateway, SmsGateway } from './channels.js';
 import { MessageDispatcher } from './dispatcher.js';
+import { MessageMetrics } from './message-metrics.js';
 import { MessageOutcomes } from './message-outcomes.js';
 import { MessagingController } from './messaging.controller.js';
 import { MessagingService } from './messaging.service.js';
@@ -21,6 +22,7 @@ import { SubscribeCredits } from './subscribe-credits.js';
     MessagingPersonalData,
     MessagingService,
     MessageDispatcher,
+    MessageMetrics,
     SendDecision,
     MessageOutcomes,
     SubscribeCredits,
