@@ -102,7 +102,7 @@ export async function insertReturningIds(
   const result = await em.queryRunner.query(sql, rows.flat(), true);
   if (result.affected !== rows.length)
     throw new Error(`insert into ${table}: ${result.affected} rows of ${rows.length}`);
-  const first = await firstInsertedId(kind, result.raw, rows.length);
+  const first = firstInsertedId(kind, result.raw, rows.length);
   return rows.map((_, i) => first + i);
 }
 

@@ -31,11 +31,11 @@ export interface DispatchCounts {
  * Sends queued messages. Any number of processes may run it: each claims a batch of due rows with a conditional
  * UPDATE that marks them `sending` with its claim token and a claim that lapses, and works only on the rows that
  * carry its token, so two dispatchers never take the same row (SKIP LOCKED only keeps them from waiting on each
- * other's candidates on MySQL; TiDB ignores it); a process killed mid-send leaves rows whose claim lapses and another dispatcher sends them again (the
- * only source of duplicates). The claim also takes each subscribe message's credit and records it on the row
- * (SubscribeCredits), so a reclaimed message sends on the credit it already holds. Per message: consent and caps are
- * checked in one transaction holding the member's preference row (SendDecision), then the send, then the outcome
- * (MessageOutcomes, giving the credit back unless sent).
+ * other's candidates on MySQL; TiDB ignores it); a process killed mid-send leaves rows whose claim lapses and
+ * another dispatcher sends them again (the only source of duplicates). The claim also takes each subscribe
+ * message's credit and records it on the row (SubscribeCredits), so a reclaimed message sends on the credit it
+ * already holds. Per message: consent and caps are checked in one transaction holding the member's preference row
+ * (SendDecision), then the send, then the outcome (MessageOutcomes, giving the credit back unless sent).
  */
 @Injectable()
 export class MessageDispatcher implements OnApplicationShutdown {

@@ -103,7 +103,8 @@ export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'suppress
 
 /**
  * The message outbox. A row is written in the same transaction as what caused it; dispatchers claim due rows (a
- * conditional UPDATE stamping a claim token), send, and record the outcome. `dedupe_key` makes a retried cause queue once.
+ * conditional UPDATE stamping a claim token), send, and record the outcome. `dedupe_key` makes a retried cause
+ * queue once.
  */
 @Entity('message')
 @Index('idx_message_due', ['status', 'dueAt'])
