@@ -117,7 +117,7 @@ describe('order consumers: a batch gives what one by one gives; after a crash an
       (await consumed(server, batched[0]!.member.id, batchedNos[0]!)).stat.purchases,
       '0',
     );
-    const delivered = await bus.drain(0);
+    const delivered = await bus.drain();
     assert.ok(delivered >= batched.length * PATTERN.length, `delivered ${delivered}`);
     for (const k of single.keys()) {
       const a = await consumed(server, single[k]!.member.id, singleNos[k]!);
@@ -194,7 +194,7 @@ describe('order consumers: a batch gives what one by one gives; after a crash an
     } finally {
       bus.configure({ deliverAfterCommit: true });
     }
-    await bus.drain(0);
+    await bus.drain();
     assert.deepEqual(picked, [
       { batch: 1, orderNos: [nos[0]] },
       { batch: 1, orderNos: [nos[2]] },

@@ -141,15 +141,20 @@ describe('domain events: outbox in the transaction, delivery after commit, redel
     alsoReceived.length = 0;
     failuresLeft = 1;
     const bus = server.app.get(EventBus);
-    const from = await bus.lastId();
+    const batch = bus.newBatch();
     const at = new Date().toISOString();
     await server.app.get(UnitOfWork).run((tx) =>
-      bus.publishAll(tx.em, 'member.registered', [
-        { memberId: -11, at },
-        { memberId: -12, at },
-      ]),
+      bus.publishAll(
+        tx.em,
+        'member.registered',
+        [
+          { memberId: -11, at },
+          { memberId: -12, at },
+        ],
+        batch,
+      ),
     );
-    assert.equal(await bus.drain(from), 2);
+    assert.equal(await bus.drain(batch), 2);
     assert.deepEqual(
       received.map((e) => e.memberId),
       [-12],

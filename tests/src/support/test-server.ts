@@ -62,6 +62,8 @@ export async function startTestServer(
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+    // DB_SKIP_LOCKED=false: every suite with SKIP LOCKED run as TiDB runs it (a plain read).
+    ...(process.env.DB_SKIP_LOCKED ? { DB_SKIP_LOCKED: process.env.DB_SKIP_LOCKED } : {}),
     ...env,
   });
   const server = await startServer(config, { outboxSweepMs: 0, scheduledJobs: false, ...options });
@@ -89,6 +91,19 @@ export async function startTestServer(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A second instance on the same database and the same fake WeChat (as behind a load balancer); `stop` closes it
+ * and leaves the database to the first.
+ */
+export async function startPeer(
+  first: TestServer,
+  options: StartOptions = {},
+): Promise<RunningServer & { stop: () => Promise<void> }> {
+  const config = { ...first.config, port: 0, wechat: { ...first.config.wechat, useFake: false } };
+  const peer = await startServer(config, { outboxSweepMs: 0, scheduledJobs: false, ...options });
+  return { ...peer, stop: () => peer.close() };
 }
 
 /** Test-side handle on the fake WeChat's /__fake controls. */

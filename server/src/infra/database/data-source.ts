@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../../config/config.js';
 import type { EntityList } from './entities.js';
+import { honourSkipLocked, noteServerVersion } from './dialect.js';
 import { installSqliteGate } from './sqlite-gate.js';
 import { MYSQL_MIGRATIONS } from './migrations/mysql/index.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
@@ -99,9 +100,14 @@ export async function openDataSource(
   poolSize?: number,
 ): Promise<DataSource> {
   const flavour = database.kind === 'mysql' ? await ensureMysqlDatabase(database.url) : undefined;
+  if (database.kind === 'mysql') honourSkipLocked(database.skipLocked ?? true);
   const dataSource = createDataSource(database, entities, poolSize, flavour);
   await dataSource.initialize();
   if (database.kind === 'sqlite') installSqliteGate(dataSource);
+  else {
+    const [row] = (await dataSource.query('SELECT VERSION() AS version')) as { version: string }[];
+    noteServerVersion(row?.version ?? '');
+  }
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
 }

@@ -54,13 +54,37 @@ export function insertIgnoreVerb(kind: Dialect): string {
  */
 export const hasRowLocks = (kind: Dialect): boolean => kind === 'mysql';
 
+let skipLockedHonoured = true;
+let consecutiveIds = true;
+
+/**
+ * Whether one multi-row INSERT takes consecutive AUTO_INCREMENT values: InnoDB (MySQL, MariaDB) and SQLite do;
+ * TiDB allocates from per-server caches and is not relied on (set at start-up from the server's VERSION()).
+ */
+export const autoIncrementConsecutive = (): boolean => consecutiveIds;
+
+/** Records what the server answered to VERSION(): TiDB says so in it. */
+export function noteServerVersion(version: string): void {
+  consecutiveIds = !/tidb/i.test(version);
+}
+
+/**
+ * `false`: `forUpdate(…, { skipLocked: true })` reads with no lock at all, which is what TiDB does with SKIP LOCKED.
+ * A test mode (DB_SKIP_LOCKED=false): claims must stay exclusive by their conditional UPDATE alone.
+ */
+export function honourSkipLocked(on: boolean): void {
+  skipLockedHonoured = on;
+}
+
 /**
  * The suffix of a SELECT that locks its rows until the transaction ends (empty on SQLite, see hasRowLocks).
- * `skipLocked`: rows another transaction holds are passed over instead of waited for (a queue's claim).
+ * `skipLocked`: rows another transaction holds are passed over instead of waited for. Only an optimisation for a
+ * queue's candidates: the claim itself must be a conditional UPDATE, since TiDB ignores SKIP LOCKED.
  */
 export function forUpdate(kind: Dialect, options: { skipLocked?: boolean } = {}): string {
   if (!hasRowLocks(kind)) return '';
-  return options.skipLocked ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE';
+  if (!options.skipLocked) return ' FOR UPDATE';
+  return skipLockedHonoured ? ' FOR UPDATE SKIP LOCKED' : '';
 }
 
 /**
@@ -71,12 +95,6 @@ export function forUpdate(kind: Dialect, options: { skipLocked?: boolean } = {})
 export function onDuplicateKey(kind: Dialect, keys: string[], set: string): string {
   if (kind === 'mysql') return `ON DUPLICATE KEY UPDATE ${set || `${keys[0]} = ${keys[0]}`}`;
   return set ? `ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${set}` : 'ON CONFLICT DO NOTHING';
-}
-
-/** A lock on the rows a SELECT reads: `share` lets other readers lock them too, `update` is exclusive. */
-export function rowLock(kind: Dialect, mode: 'share' | 'update'): string {
-  if (!hasRowLocks(kind)) return '';
-  return mode === 'share' ? ' LOCK IN SHARE MODE' : ' FOR UPDATE';
 }
 
 /** Empties a working table: TRUNCATE where it exists (fast, no undo log), DELETE on SQLite. */

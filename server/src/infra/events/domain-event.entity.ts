@@ -18,6 +18,13 @@ export class DomainEventRow {
   @Column({ type: 'text' })
   payload!: string;
 
+  /**
+   * The set-based write that published the event (`EventBus.newBatch`), which drains it by this token: ids are
+   * unique but not ordered across writers on a distributed database, so no "id > last seen" cursor. Null otherwise.
+   */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  batch!: string | null;
+
   @CreatedAtColumn()
   createdAt!: Date;
 

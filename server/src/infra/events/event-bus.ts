@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   Injectable,
   Logger,
@@ -108,44 +109,41 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.sweeping;
   }
 
-  /** The newest event's id: set-based writers drain what they publish after it, once committed. */
-  async lastId(em: EntityManager = this.dataSource.manager): Promise<number> {
-    const [row] = (await em.query('SELECT COALESCE(MAX(id), 0) AS last FROM domain_event')) as {
-      last: number | string;
-    }[];
-    return Number(row?.last ?? 0);
+  /** A token for a set-based write's events: it publishes with it and drains by it once committed. */
+  newBatch(): string {
+    return randomBytes(12).toString('hex');
   }
 
   /**
    * Writes many events of one kind into the outbox in the caller's transaction, as one multi-row insert. They are
-   * not delivered at commit: the writer drains them (`drain(lastId)`) once committed.
+   * not delivered at commit: the writer drains them (`drain(batch)`) once committed.
    */
   async publishAll<K extends DomainEventName>(
     em: EntityManager,
     name: K,
     payloads: DomainEventMap[K][],
+    batch: string,
   ): Promise<void> {
     if (payloads.length === 0) return;
     await bulkInsert(
       em,
       this.kind,
       'domain_event',
-      ['name', 'payload'],
-      payloads.map((p) => [name, JSON.stringify(p)]),
+      ['name', 'payload', 'batch'],
+      payloads.map((p) => [name, JSON.stringify(p), batch]),
     );
   }
 
   /**
    * One event per row of `from` (a FROM … WHERE … clause), written with one INSERT … SELECT in the caller's
    * transaction: every payload field is named, as a SQL expression over those rows or a bound value. Drained like
-   * publishAll. Answers nothing; the caller counts its rows itself if it needs to.
+   * publishAll, by `batch`. Answers nothing; the caller counts its rows itself if it needs to.
    */
   async publishSelect<K extends DomainEventName>(
     em: EntityManager,
     name: K,
     payload: { [P in keyof DomainEventMap[K]]-?: EventField },
-    from: string,
-    params: unknown[] = [],
+    select: { from: string; params?: unknown[]; batch: string },
   ): Promise<void> {
     const values: unknown[] = [];
     const pairs = Object.entries(payload as Record<string, EventField>).map(([key, field]) => {
@@ -155,9 +153,9 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
     });
     // JSON_OBJECT is spelled the same in MySQL, MariaDB and SQLite.
     await em.query(
-      `INSERT INTO domain_event (name, payload)
-       SELECT ?, JSON_OBJECT(${pairs.join(', ')}) ${from}`,
-      [name, ...values, ...params],
+      `INSERT INTO domain_event (name, payload, batch)
+       SELECT ?, JSON_OBJECT(${pairs.join(', ')}), ? ${select.from}`,
+      [name, ...values, select.batch, ...(select.params ?? [])],
     );
   }
 
@@ -211,19 +209,20 @@ export class EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   /**
-   * Delivers, in batches, the undelivered events after `afterId`: for set-based writers that publish thousands of
-   * events with one INSERT … SELECT (the lifecycle recompute). Events already tracked per handler are left to the
-   * sweep. Answers how many were delivered.
+   * Delivers, in batches, the undelivered events of a set-based write (`batch`; all undelivered events without it):
+   * for writers that publish thousands of events with one INSERT … SELECT (the lifecycle recompute). Events already
+   * tracked per handler are left to the sweep. The id cursor only pages through rows committed before the drain,
+   * so it does not depend on the order ids were allocated in. Answers how many were delivered.
    */
-  async drain(afterId: number, batchSize = 500): Promise<number> {
+  async drain(batch?: string, batchSize = 500): Promise<number> {
     let delivered = 0;
-    for (let from = afterId; ;) {
+    for (let from = 0; ;) {
       const rows = (await this.dataSource.query(
         `SELECT e.id, e.name, e.payload FROM domain_event e
-         WHERE e.id > ? AND e.dispatched_at IS NULL
+         WHERE e.dispatched_at IS NULL AND e.id > ?${batch === undefined ? '' : ' AND e.batch = ?'}
            AND NOT EXISTS (SELECT 1 FROM domain_event_delivery d WHERE d.event_id = e.id)
          ORDER BY e.id LIMIT ${Number(batchSize)}`,
-        [from],
+        batch === undefined ? [from] : [from, batch],
       )) as { id: number | string; name: string; payload: string }[];
       if (rows.length === 0) return delivered;
       // Events committed meanwhile by commands of this process are their queue's to deliver, not twice.

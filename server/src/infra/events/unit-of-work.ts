@@ -55,11 +55,28 @@ export class Tx {
   }
 }
 
-const RETRIABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY']);
+/** Thrown by work that found what it read has changed (a version check): the transaction is run again. */
+export class RetryTransaction extends Error {
+  readonly code = 'HY_RETRY_TRANSACTION';
+}
+
+const RETRIABLE = new Set([
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'SQLITE_BUSY',
+  'HY_RETRY_TRANSACTION',
+]);
+/**
+ * By number too: 1213 deadlock, 1205 lock wait (MySQL, MariaDB, TiDB), 9007 `Write conflict` (TiDB, whose
+ * optimistic and autocommit statements fail so), which mysql2 has no name for.
+ */
+const RETRIABLE_ERRNO = new Set([1213, 1205, 9007]);
 
 export function isRetriable(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } } | null;
-  return RETRIABLE.has(e?.code ?? '') || RETRIABLE.has(e?.driverError?.code ?? '');
+  type DriverError = { code?: string; errno?: number };
+  const e = err as (DriverError & { driverError?: DriverError }) | null;
+  if (RETRIABLE.has(e?.code ?? '') || RETRIABLE.has(e?.driverError?.code ?? '')) return true;
+  return RETRIABLE_ERRNO.has(e?.errno ?? 0) || RETRIABLE_ERRNO.has(e?.driverError?.errno ?? 0);
 }
 
 /**
@@ -114,7 +131,7 @@ export class UnitOfWork {
               (err as { code?: string }).code ??
               (err as { driverError?: { code?: string } }).driverError?.code,
           },
-          'transaction retried after a deadlock or lock wait',
+          'transaction retried after a deadlock, lock wait, write conflict or changed read',
         );
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
       }

@@ -196,7 +196,7 @@ export class LifecycleRecompute {
     let transitions = 0;
     let newlyAtRisk = 0;
     const writeStarted = Date.now();
-    const lastEvent = await this.bus.lastId();
+    const batch = this.bus.newBatch();
     const [bounds] = (await this.dataSource.query(
       'SELECT MIN(member_id) AS lo, MAX(member_id) AS hi FROM lifecycle_scratch',
     )) as { lo: number | null; hi: number | null }[];
@@ -213,6 +213,7 @@ export class LifecycleRecompute {
           hi: lo + WRITE_SLICE - 1,
           day: asOfDay,
           at,
+          batch,
         });
       });
       transitions += slice.transitions;
@@ -222,7 +223,7 @@ export class LifecycleRecompute {
     const writeMs = Date.now() - writeStarted;
     // The events were written set-based; deliver them now rather than waiting for the outbox sweep.
     const deliverStarted = Date.now();
-    await this.bus.drain(Number(lastEvent));
+    await this.bus.drain(batch);
     const deliverMs = Date.now() - deliverStarted;
     return { transitions, newlyAtRisk, writeMs, deliverMs };
   }

@@ -14,6 +14,8 @@ export interface Slice {
   hi: number;
   day: string;
   at: Date;
+  /** The recompute's event batch (EventBus.newBatch), drained by it once every slice is written. */
+  batch: string;
 }
 
 /** Flags and scores the recompute decides, copied from the scratch onto member_lifecycle. */
@@ -31,8 +33,8 @@ export async function writeSlice(
 ): Promise<{ transitions: number; atRisk: number }> {
   const current = `s.member_id BETWEEN ${slice.lo} AND ${slice.hi} AND COALESCE(ml.version, -1) = s.version`;
   const atIso = slice.at.toISOString();
-  await recordMoves(em, bus, current, slice.day, atIso);
-  const atRisk = await recordNewlyAtRisk(em, bus, current, slice.day, atIso);
+  await recordMoves(em, bus, current, slice, atIso);
+  const atRisk = await recordNewlyAtRisk(em, bus, current, slice, atIso);
   const movedCount = await applyStages(em, kind, slice);
   await applyDecidedColumns(em, kind, slice);
   return { transitions: movedCount, atRisk };
@@ -43,7 +45,7 @@ async function recordMoves(
   em: EntityManager,
   bus: EventBus,
   current: string,
-  day: string,
+  { day, batch }: Slice,
   atIso: string,
 ): Promise<void> {
   const moved = `FROM lifecycle_scratch s JOIN member m ON m.id = s.member_id
@@ -65,7 +67,7 @@ async function recordMoves(
       cause: 'recompute',
       at: atIso,
     },
-    moved,
+    { from: moved, batch },
   );
 }
 
@@ -74,7 +76,7 @@ async function recordNewlyAtRisk(
   em: EntityManager,
   bus: EventBus,
   current: string,
-  day: string,
+  { day, batch }: Slice,
   atIso: string,
 ): Promise<number> {
   const risky = `FROM lifecycle_scratch s JOIN member_lifecycle ml ON ml.member_id = s.member_id
@@ -84,7 +86,7 @@ async function recordNewlyAtRisk(
     em,
     'member.at_risk',
     { memberId: { sql: 's.member_id' }, stage: { sql: 's.stage_new' }, day, at: atIso },
-    risky,
+    { from: risky, batch },
   );
   return Number(atRisk);
 }

@@ -359,6 +359,7 @@ export class RedemptionGroups {
         at,
         at,
       ]),
+      'request_key',
     );
     redemptions.forEach((r, k) => (r.id = ids[k]!));
     return redemptions;

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { brandDay, type MessageChannel, type MessagingSettings } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
+import { placeholders } from '../../infra/database/bulk.js';
 import { forUpdate, sqlInstant } from '../../infra/database/dialect.js';
 import { MetricsService } from '../../infra/metrics/metrics.service.js';
 import { UnitOfWork } from '../../infra/events/unit-of-work.js';
@@ -27,13 +29,14 @@ export interface DispatchCounts {
 }
 
 /**
- * Sends queued messages. Any number of processes may run it: each claims a batch of due rows (`FOR UPDATE SKIP
- * LOCKED` on MySQL, so two dispatchers never take the same row) and marks them `sending` with a claim that
- * lapses; a process killed mid-send leaves rows whose claim lapses and another dispatcher sends them again (the
- * only source of duplicates). The claim also takes each subscribe message's credit and records it on the row
- * (SubscribeCredits), so a reclaimed message sends on the credit it already holds. Per message: consent and caps are
- * checked in one transaction holding the member's preference row (SendDecision), then the send, then the outcome
- * (MessageOutcomes, giving the credit back unless sent).
+ * Sends queued messages. Any number of processes may run it: each claims a batch of due rows with a conditional
+ * UPDATE that marks them `sending` with its claim token and a claim that lapses, and works only on the rows that
+ * carry its token, so two dispatchers never take the same row (SKIP LOCKED only keeps them from waiting on each
+ * other's candidates on MySQL; TiDB ignores it); a process killed mid-send leaves rows whose claim lapses and
+ * another dispatcher sends them again (the only source of duplicates). The claim also takes each subscribe
+ * message's credit and records it on the row (SubscribeCredits), so a reclaimed message sends on the credit it
+ * already holds. Per message: consent and caps are checked in one transaction holding the member's preference row
+ * (SendDecision), then the send, then the outcome (MessageOutcomes, giving the credit back unless sent).
  */
 @Injectable()
 export class MessageDispatcher implements OnApplicationShutdown {
@@ -112,7 +115,9 @@ export class MessageDispatcher implements OnApplicationShutdown {
     const kind = this.config.database.kind;
     const skipLocked = forUpdate(kind, { skipLocked: true });
     const at = sqlInstant(kind, now);
+    const token = randomBytes(12).toString('hex');
     return this.uow.run(async (tx) => {
+      // Candidates only: without SKIP LOCKED (TiDB) another dispatcher may read the same ones.
       const rows = (await tx.em.query(
         `SELECT id FROM message WHERE status = 'queued' AND due_at <= ?
          ORDER BY due_at, id LIMIT ${limit}${skipLocked}`,
@@ -127,17 +132,27 @@ export class MessageDispatcher implements OnApplicationShutdown {
         rows.push(...stale);
       }
       if (rows.length === 0) return [];
-      const ids = rows.map((r) => Number(r.id));
-      await tx.em
-        .createQueryBuilder()
-        .update(Message)
-        .set({
-          status: 'sending',
-          claimedUntil: new Date(now.getTime() + this.config.messageClaimSeconds * 1000),
-          attempts: () => 'attempts + 1',
-        })
-        .whereInIds(ids)
-        .execute();
+      const candidates = rows.map((r) => Number(r.id));
+      // The claim: the condition is checked again on the row as committed, so only one dispatcher's UPDATE wins it.
+      await tx.em.query(
+        `UPDATE message SET status = 'sending', claim_token = ?, claimed_until = ?, attempts = attempts + 1
+         WHERE id IN (${placeholders(candidates.length)})
+           AND ((status = 'queued' AND due_at <= ?) OR (status = 'sending' AND claimed_until < ?))`,
+        [
+          token,
+          sqlInstant(kind, new Date(now.getTime() + this.config.messageClaimSeconds * 1000)),
+          ...candidates,
+          at,
+          at,
+        ],
+      );
+      const ids = (
+        (await tx.em.query(
+          `SELECT id FROM message WHERE claim_token = ? AND id IN (${placeholders(candidates.length)})`,
+          [token, ...candidates],
+        )) as { id: number }[]
+      ).map((r) => Number(r.id));
+      if (ids.length === 0) return [];
       // Subscribe credits are taken with the claim and recorded on the rows: a reclaim after a crash reuses them.
       await this.credits.reserve(tx, ids);
       return tx.em.getRepository(Message).findBy({ id: In(ids) });

@@ -102,8 +102,9 @@ export class OaFollower {
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'suppressed';
 
 /**
- * The message outbox. A row is written in the same transaction as what caused it; dispatchers claim due rows
- * (`FOR UPDATE SKIP LOCKED` on MySQL), send, and record the outcome. `dedupe_key` makes a retried cause queue once.
+ * The message outbox. A row is written in the same transaction as what caused it; dispatchers claim due rows (a
+ * conditional UPDATE stamping a claim token), send, and record the outcome. `dedupe_key` makes a retried cause
+ * queue once.
  */
 @Entity('message')
 @Index('idx_message_due', ['status', 'dueAt'])
@@ -162,6 +163,13 @@ export class Message {
 
   @InstantColumn({ name: 'claimed_until', nullable: true })
   claimedUntil!: Date | null;
+
+  /**
+   * The claim of the dispatch pass that marked the row `sending`: a pass works only on rows carrying its own, so a
+   * claim stays exclusive where SKIP LOCKED is ignored (TiDB).
+   */
+  @Column({ name: 'claim_token', type: 'varchar', length: 24, nullable: true })
+  claimToken!: string | null;
 
   /** Kept as text: WeChat's msgids exceed 2^53. */
   @Column({ type: 'varchar', length: 32, nullable: true })

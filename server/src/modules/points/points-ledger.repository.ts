@@ -361,6 +361,7 @@ export class PointsLedgerRepository {
           e.staffId,
           sqlInstant(kind, e.createdAt),
         ]),
+        'idempotency_key',
       );
       entries.forEach((e, i) => (e.id = ids[i]!));
     }
