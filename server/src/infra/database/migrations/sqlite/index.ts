@@ -21,27 +21,6 @@ import { LimitCounters1796548670788 } from './1796548670788-LimitCounters.js';
 import { MessageCreditHeld1796550067990 } from './1796550067990-MessageCreditHeld.js';
 import { OutboxDeliveries1796552520460 } from './1796552520460-OutboxDeliveries.js';
 import { CashRefundStatus1796582671615 } from './1796582671615-CashRefundStatus.js';
+import { SharedLimitWindows1796584345816 } from './1796584345816-SharedLimitWindows.js';
 
-export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
-  Initial1795519752139,
-  PointsOrdersTiers1795556213028,
-  Imports1795556645099,
-  CheckinsBadgesLeaderboards1795557855134,
-  Coupons1795560334124,
-  Mall1795560575403,
-  RiskRefusals1795560895764,
-  ImportBatches1795561300086,
-  Lifecycle1796190221331,
-  OrdersCoveringIndex1796191784361,
-  Messaging1796192141100,
-  Campaigns1796192599903,
-  MemberDays1796193900688,
-  Issue17ConsoleCatalogueMembership1796543690970,
-  DataProtection1796547816261,
-  StaffSessionsAndLoginLimits1796547945076,
-  RobustInput1796548345310,
-  LimitCounters1796548670788,
-  MessageCreditHeld1796550067990,
-  OutboxDeliveries1796552520460,
-  CashRefundStatus1796582671615,
-];
+export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795519752139, PointsOrdersTiers1795556213028, Imports1795556645099, CheckinsBadgesLeaderboards1795557855134, Coupons1795560334124, Mall1795560575403, RiskRefusals1795560895764, ImportBatches1795561300086, Lifecycle1796190221331, OrdersCoveringIndex1796191784361, Messaging1796192141100, Campaigns1796192599903, MemberDays1796193900688, Issue17ConsoleCatalogueMembership1796543690970, DataProtection1796547816261, StaffSessionsAndLoginLimits1796547945076, RobustInput1796548345310, LimitCounters1796548670788, MessageCreditHeld1796550067990, OutboxDeliveries1796552520460, CashRefundStatus1796582671615, SharedLimitWindows1796584345816];
