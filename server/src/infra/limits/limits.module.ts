@@ -25,7 +25,12 @@ class CounterShutdown implements OnApplicationShutdown {
       useFactory: (config: AppConfig, dataSource: DataSource): SharedCounter =>
         config.redis
           ? new RedisCounter(
-              new Redis(config.redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2000 }),
+              new Redis(config.redis.url, {
+                // While Redis is down a hit waits at most a second before the limit is skipped (RedisCounter).
+                maxRetriesPerRequest: 1,
+                connectTimeout: 2000,
+                commandTimeout: 1000,
+              }),
               config.redis.keyPrefix,
             )
           : new DatabaseCounter(dataSource),
