@@ -10,6 +10,9 @@ import { AuthModule } from './infra/auth/auth.module.js';
 import { EventsModule } from './infra/events/events.module.js';
 import { GlobalErrorFilter } from './infra/http/error.filter.js';
 import { JobsModule } from './infra/jobs/job-scheduler.js';
+import { LimitsModule } from './infra/limits/limits.module.js';
+import { SharedCounter } from './infra/limits/shared-counter.js';
+import { SharedThrottlerStorage } from './infra/limits/throttler-storage.js';
 import { MetricsModule } from './infra/metrics/metrics.service.js';
 import { SettingsModule } from './infra/settings/settings.service.js';
 import { PersonalDataModule } from './infra/privacy/personal-data.js';
@@ -50,10 +53,17 @@ export class AppModule {
           useFactory: () => ({}),
           dataSourceFactory: async () => dataSource,
         }),
-        // Auth endpoints only (ThrottlerGuard is applied per route): per client IP per minute.
-        ThrottlerModule.forRoot([
-          { name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute },
-        ]),
+        LimitsModule,
+        // Auth endpoints only (ThrottlerGuard is applied per route): per client IP per minute, counted across
+        // every instance in the shared counter.
+        ThrottlerModule.forRootAsync({
+          imports: [LimitsModule],
+          inject: [SharedCounter],
+          useFactory: (counter: SharedCounter) => ({
+            throttlers: [{ name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute }],
+            storage: new SharedThrottlerStorage(counter),
+          }),
+        }),
         AuthModule,
         MetricsModule,
         EventsModule,

@@ -87,6 +87,22 @@ export const envSchema = z
         }
       }, 'must be an IANA time zone such as Asia/Shanghai'),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must have at least 32 characters').optional(),
+    /**
+     * Where limits shared by every instance are counted (login attempts per IP, the check-in IP window, WeChat send
+     * rates): Redis when set (redis://[:password@]host:port[/db] or rediss://), else the database.
+     */
+    REDIS_URL: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .refine(
+          (v) => /^rediss?:\/\/[^\s]+$/.test(v),
+          'must be redis://host:port or rediss://host:port',
+        )
+        .optional(),
+    ),
+    /** Prefix of every key this server writes in Redis (several brands or test runs may share one Redis). */
+    REDIS_KEY_PREFIX: z.string().min(1).max(64).default('huoyue:'),
     /** Login attempts (member and staff) allowed per client IP per minute. */
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     /**
@@ -185,6 +201,8 @@ export interface AppConfig {
   jwtSecret: string;
   logLevel: Env['LOG_LEVEL'];
   authRateLimitPerMinute: number;
+  /** Redis for the shared limits (REDIS_URL); null: they are counted in the database. */
+  redis: { url: string; keyPrefix: string } | null;
   /** Fastify's trustProxy: false (the socket's address), a hop count, or the proxies' IPs and CIDRs. */
   trustProxy: false | number | string[];
   /** Per-account staff login limits (docs/security-auth.md). */
@@ -274,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret: e.JWT_SECRET ?? loadOrCreateSecret(resolve(dataDir, 'jwt-secret')),
     logLevel: e.LOG_LEVEL,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : null,
     trustProxy: e.TRUST_PROXY,
     loginLimits: {
       backoffAfter: Math.min(e.LOGIN_BACKOFF_AFTER, e.LOGIN_LOCK_AFTER),

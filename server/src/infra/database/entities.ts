@@ -2,6 +2,7 @@ import type { EntitySchema, MixedList } from 'typeorm';
 import { DomainEventDelivery, DomainEventRow } from '../events/domain-event.entity.js';
 import { RequestKey } from '../idempotency/request-key.entity.js';
 import { JobLease } from '../jobs/job-lease.entity.js';
+import { LimitWindow } from '../limits/limit-window.entity.js';
 import { Setting } from '../settings/setting.entity.js';
 import { WechatAccessToken } from '../wechat/access-token.entity.js';
 
@@ -17,4 +18,5 @@ export const INFRA_ENTITIES = [
   JobLease,
   Setting,
   RequestKey,
+  LimitWindow,
 ];

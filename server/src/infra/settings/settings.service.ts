@@ -8,7 +8,7 @@ import { Setting } from './setting.entity.js';
 /**
  * Typed brand settings. Each module declares its key, schema and defaults; values are validated on the way in
  * and on the way out (a value written by an older version falls back to defaults field by field). Read often and
- * changed rarely, so they are cached for a few seconds per process.
+ * changed rarely, so they are cached for a second per process.
  */
 @Injectable()
 export class SettingsService {
@@ -48,7 +48,8 @@ export class SettingsService {
   ): SwrCache<unknown> {
     let cache = this.caches.get(key);
     if (!cache) {
-      cache = new SwrCache(() => this.read(this.dataSource.manager, key, schema, defaults), 5_000);
+      // One second: a change made on another instance is seen here within about a second (issue 21: 2 s at most).
+      cache = new SwrCache(() => this.read(this.dataSource.manager, key, schema, defaults), 1_000);
       this.caches.set(key, cache);
     }
     return cache;

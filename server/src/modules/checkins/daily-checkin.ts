@@ -14,6 +14,7 @@ import { isUniqueViolation } from '../../infra/database/errors.js';
 import { GroupCommit, type Settled } from '../../infra/database/group-commit.js';
 import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { DomainError } from '../../infra/http/domain-error.js';
+import { SharedCounter } from '../../infra/limits/shared-counter.js';
 import { SettingsService } from '../../infra/settings/settings.service.js';
 import { BadgePreview } from '../badges/index.js';
 import { EngagementService } from '../engagement/index.js';
@@ -22,7 +23,6 @@ import { PointsService } from '../points/index.js';
 import { Checkin } from './checkin.entity.js';
 import { takeDeviceSlot } from './checkin-limits.js';
 import { CHECKIN_RULES_KEY, DEFAULT_CHECKIN_RULES } from './checkin-rules.js';
-import { HourlyWindow } from './hourly-window.js';
 
 type BadgeAward = z.output<typeof badgeAward>;
 
@@ -70,7 +70,6 @@ const triggerRef = (memberId: number, day: string) => `checkin:${memberId}:${day
 @Injectable()
 export class DailyCheckins {
   private readonly bonusProviders: CheckinBonusProvider[] = [];
-  private readonly ipWindow = new HourlyWindow(100_000);
   private readonly groups = new GroupCommit<CheckinRequest, CheckinOutcome>(
     (items) => this.writeGroup(items),
     (item) => this.writeAlone(item),
@@ -84,6 +83,7 @@ export class DailyCheckins {
     private readonly members: MemberDirectory,
     private readonly engagement: EngagementService,
     private readonly badgePreview: BadgePreview,
+    private readonly counter: SharedCounter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -93,7 +93,7 @@ export class DailyCheckins {
 
   /** Today's check-in. 409 ALREADY_CHECKED_IN the second time the same brand-local day, whatever the concurrency. */
   async checkIn(request: CheckinRequest): Promise<CheckinOutcome> {
-    this.assertNotFarming(await this.rules(), request);
+    await this.assertNotFarming(await this.rules(), request);
     return this.groups.submit(request);
   }
 
@@ -103,11 +103,18 @@ export class DailyCheckins {
 
   /**
    * Scripts that check in thousands of accounts share IPs and devices: both are limited, and every refusal says
-   * why. The IP window is counted in memory per server instance (a COUNT over the log grew with every check-in
-   * from a busy IP, docs/benchmarks.md); the device limit is a counter row (takeDeviceSlot).
+   * why. The IP window is an hourly window of the shared counter, one increment per check-in, held across
+   * instances (a COUNT over the log grew with every check-in from a busy IP, docs/benchmarks.md); the device limit
+   * is a counter row taken with the check-in (takeDeviceSlot).
    */
-  private assertNotFarming(rules: CheckinRules, { client, now }: CheckinRequest): void {
-    if (client.ip && !this.ipWindow.take(client.ip, rules.antiFarming.perIpPerHour, now.getTime()))
+  private async assertNotFarming(
+    rules: CheckinRules,
+    { client, now }: CheckinRequest,
+  ): Promise<void> {
+    if (!client.ip) return;
+    const key = `checkin-ip:${client.ip}`;
+    const limit = rules.antiFarming.perIpPerHour;
+    if ((await this.counter.take(key, 3_600_000, limit, 1, now.getTime())) === 0)
       throw new DomainError('RATE_LIMITED', '签到人数过多，请稍后再试');
   }
 

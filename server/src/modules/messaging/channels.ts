@@ -77,30 +77,3 @@ export class HttpSmsGateway extends SmsGateway {
     return String(body.id ?? '');
   }
 }
-
-/** A token bucket per channel: at most `rate` sends per second from this process, bursts up to one second's worth. */
-export class RateLimiter {
-  private tokens: number;
-  private last = performance.now();
-
-  constructor(private rate: number) {
-    this.tokens = rate;
-  }
-
-  setRate(rate: number): void {
-    this.rate = rate;
-  }
-
-  async take(): Promise<void> {
-    for (;;) {
-      const now = performance.now();
-      this.tokens = Math.min(this.rate, this.tokens + ((now - this.last) / 1000) * this.rate);
-      this.last = now;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.rate) * 1000)));
-    }
-  }
-}

@@ -11,7 +11,9 @@ import { UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { WechatGateway } from '../../infra/wechat/wechat.gateway.js';
 import { PointsService } from '../points/index.js';
 import type { MemberProfile } from '../members/member-directory.module.js';
-import { RateLimiter, SmsGateway, toSendFailure } from './channels.js';
+import { SharedCounter } from '../../infra/limits/shared-counter.js';
+import { SharedRateBudget } from '../../infra/limits/rate-budget.js';
+import { SmsGateway, toSendFailure } from './channels.js';
 import { Message, MessageTemplate, OaFollower } from './messaging.entities.js';
 import { MessageOutcomes } from './message-outcomes.js';
 import { MessagingService } from './messaging.service.js';
@@ -41,7 +43,7 @@ export interface DispatchCounts {
 @Injectable()
 export class MessageDispatcher implements OnApplicationShutdown {
   private readonly logger = new Logger('Dispatcher');
-  private readonly limiters = new Map<MessageChannel, RateLimiter>();
+  private readonly limiters = new Map<MessageChannel, SharedRateBudget>();
   private running = false;
   private loop: Promise<void> | undefined;
 
@@ -55,6 +57,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
     private readonly decision: SendDecision,
     private readonly outcomes: MessageOutcomes,
     private readonly credits: SubscribeCredits,
+    private readonly counter: SharedCounter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {}
@@ -89,7 +92,7 @@ export class MessageDispatcher implements OnApplicationShutdown {
     for (;;) {
       const claimed = await this.claim(now, batch ?? 100);
       if (claimed.length === 0) break;
-      // Sends run side by side (they wait on WeChat); the per-channel limiters keep the pace.
+      // Sends run side by side (they wait on WeChat); the per-channel budgets keep the pace across instances.
       await Promise.all(
         claimed.map(async (message) => {
           const outcome = await this.process(message, settings, now).catch((err: unknown) => {
@@ -220,10 +223,14 @@ export class MessageDispatcher implements OnApplicationShutdown {
     }
   }
 
-  private limiter(channel: MessageChannel, settings: MessagingSettings): RateLimiter {
+  /** The channel's per-second budget, shared by the dispatchers of every instance. */
+  private limiter(channel: MessageChannel, settings: MessagingSettings): SharedRateBudget {
     let limiter = this.limiters.get(channel);
-    if (!limiter)
-      this.limiters.set(channel, (limiter = new RateLimiter(settings.ratePerSecond[channel])));
+    if (!limiter) {
+      const rate = settings.ratePerSecond[channel];
+      limiter = new SharedRateBudget(this.counter, `send-rate:${channel}`, rate);
+      this.limiters.set(channel, limiter);
+    }
     limiter.setRate(settings.ratePerSecond[channel]);
     return limiter;
   }

@@ -21,6 +21,7 @@ import { LimitCounters1796548670788 } from './1796548670788-LimitCounters.js';
 import { MessageCreditHeld1796550067990 } from './1796550067990-MessageCreditHeld.js';
 import { OutboxDeliveries1796552520460 } from './1796552520460-OutboxDeliveries.js';
 import { CashRefundStatus1796582671615 } from './1796582671615-CashRefundStatus.js';
+import { SharedLimitWindows1796584345816 } from './1796584345816-SharedLimitWindows.js';
 import { PortableClaims1796584607837 } from './1796584607837-PortableClaims.js';
 
 export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -45,5 +46,6 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   MessageCreditHeld1796550067990,
   OutboxDeliveries1796552520460,
   CashRefundStatus1796582671615,
+  SharedLimitWindows1796584345816,
   PortableClaims1796584607837,
 ];
