@@ -251,20 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `Invalid configuration:\n${pay.problems.map((p) => `  ${p}`).join('\n')}`,
     );
   const dataDir = resolve(e.DATA_DIR);
-  const database: AppConfig['database'] = e.DATABASE_URL.startsWith('sqlite:')
-    ? {
-        kind: 'sqlite',
-        file:
-          e.DATABASE_URL === 'sqlite::memory:'
-            ? ':memory:'
-            : resolve(e.DATABASE_URL.slice('sqlite:'.length)),
-      }
-    : {
-        kind: 'mysql',
-        url: e.DATABASE_URL,
-        poolSize: e.DATABASE_POOL_SIZE,
-        skipLocked: e.DB_SKIP_LOCKED,
-      };
+  const database = databaseOf(e);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -312,6 +299,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     integrationKeyOverlapHours: e.INTEGRATION_KEY_OVERLAP_HOURS,
   };
+}
+
+/** The embedded SQLite file (or memory), or a MySQL-compatible server. */
+function databaseOf(e: Env): AppConfig['database'] {
+  if (!e.DATABASE_URL.startsWith('sqlite:'))
+    return {
+      kind: 'mysql',
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      skipLocked: e.DB_SKIP_LOCKED,
+    };
+  const file = e.DATABASE_URL.slice('sqlite:'.length);
+  return { kind: 'sqlite', file: file === ':memory:' ? ':memory:' : resolve(file) };
 }
 
 /**
