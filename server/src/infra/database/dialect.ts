@@ -97,6 +97,15 @@ export function onDuplicateKey(kind: Dialect, keys: string[], set: string): stri
   return set ? `ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${set}` : 'ON CONFLICT DO NOTHING';
 }
 
+/**
+ * A lock on the rows a SELECT reads: `share` lets other readers lock them too, `update` is exclusive. TiDB has no
+ * shared lock (docs/distributed-sql.md): the lifecycle state row is the one place that still takes it.
+ */
+export function rowLock(kind: Dialect, mode: 'share' | 'update'): string {
+  if (!hasRowLocks(kind)) return '';
+  return mode === 'share' ? ' LOCK IN SHARE MODE' : ' FOR UPDATE';
+}
+
 /** Empties a working table: TRUNCATE where it exists (fast, no undo log), DELETE on SQLite. */
 export function truncateTable(kind: Dialect, table: string): string {
   return kind === 'mysql' ? `TRUNCATE TABLE ${table}` : `DELETE FROM ${table}`;

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { startOfBrandDay } from '@huoyue/shared';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.js';
-import { RetryTransaction, type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
+import { type Tx, UnitOfWork } from '../../infra/events/unit-of-work.js';
 import { placeholders } from '../../infra/database/bulk.js';
-import { forUpdate } from '../../infra/database/dialect.js';
+import { rowLock } from '../../infra/database/dialect.js';
 import { LifecycleState } from './lifecycle.entities.js';
 import {
   dayNumber,
@@ -49,13 +49,13 @@ export class LifecycleAggregates {
   }
 
   /**
-   * The state row: locked (`update`) by the window advance and the recompute's writes; read with no lock (`read`)
-   * by member refreshes, many at once, which then call `confirmWindow` before committing, so a refresh never
-   * commits against a window that moved under it (no shared lock: TiDB has none). Created on first use, together
-   * with the aggregates of every member who already has orders.
+   * The state row, locked: `share` by member refreshes (many at once), `update` by the window advance and the
+   * recompute's writes, so a refresh never computes against a window that moves under it. Created on first use,
+   * together with the aggregates of every member who already has orders. (A shared lock: the one TiDB lacks — the
+   * version-check variant let a recompute slice overwrite a purchase refreshed meanwhile; docs/distributed-sql.md.)
    */
-  async state(tx: Tx, lock: 'read' | 'update'): Promise<LifecycleState> {
-    const lockSql = lock === 'update' ? forUpdate(this.kind) : '';
+  async state(tx: Tx, lock: 'share' | 'update'): Promise<LifecycleState> {
+    const lockSql = rowLock(this.kind, lock);
     const [row] = (await tx.em.query(
       `SELECT window_from_dn, interactions_dn, last_recompute_day, last_recompute_at
        FROM lifecycle_state WHERE id = 1${lockSql}`,
@@ -72,19 +72,6 @@ export class LifecycleAggregates {
       });
     }
     return this.bootstrap(tx);
-  }
-
-  /**
-   * The version check of a refresh that read the state with no lock: locks the row (briefly, until the commit) and
-   * retries the transaction if the window moved meanwhile. A refresh and a recompute slice touching the same member
-   * may then deadlock (members then state, state then members): rare, and retried like any deadlock.
-   */
-  async confirmWindow(tx: Tx, windowFromDn: number): Promise<void> {
-    const [row] = (await tx.em.query(
-      `SELECT window_from_dn FROM lifecycle_state WHERE id = 1${forUpdate(this.kind)}`,
-    )) as { window_from_dn: number | string }[];
-    if (row && Number(row.window_from_dn) !== windowFromDn)
-      throw new RetryTransaction('lifecycle window moved during a refresh');
   }
 
   /** First run on a database (new, or upgraded from before this module): aggregates for every member with orders. */
@@ -219,12 +206,11 @@ export class LifecycleAggregates {
   }
 
   /**
-   * Rebuilds lifecycle_history_agg as of a past (or future) day, in its own transaction holding the state row (rare:
-   * a fit, under the job lease).
+   * Rebuilds lifecycle_history_agg as of a past (or future) day, in its own transaction under the shared state lock.
    */
   async buildHistoryAsOf(asOfDay: string, windowFrom: number): Promise<void> {
     await this.uow.run(async (tx) => {
-      await this.state(tx, 'update');
+      await this.state(tx, 'share');
       await this.buildHistory(tx, asOfDay, windowFrom);
     });
   }

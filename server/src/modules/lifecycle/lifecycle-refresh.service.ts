@@ -53,7 +53,7 @@ export class LifecycleRefresh {
     for (let i = 0; i < ids.length; i += REFRESH_SLICE) {
       const slice = ids.slice(i, i + REFRESH_SLICE);
       changed += await this.uow.run(async (tx) => {
-        const state = await this.aggregates.state(tx, 'read');
+        const state = await this.aggregates.state(tx, 'share');
         await this.aggregates.refreshFromOrders(
           tx,
           slice,
@@ -62,13 +62,11 @@ export class LifecycleRefresh {
         );
         const today = this.lifecycle.today();
         const moves = await this.decideStages(tx.em, slice, s, today);
-        let moved = moves.length;
-        if (moves.length <= SINGLE_MOVES) moved = await this.moveOneByOne(tx, moves, cause, today);
+        if (moves.length <= SINGLE_MOVES) return this.moveOneByOne(tx, moves, cause, today);
         // An import or a batch of purchases moves many members at once: one UPDATE per (from, to), the transitions
         // and the events as multi-row inserts, delivered after commit like any other.
-        else await this.moveInBulk(tx, moves, cause, today);
-        await this.aggregates.confirmWindow(tx, state.windowFromDn);
-        return moved;
+        await this.moveInBulk(tx, moves, cause, today);
+        return moves.length;
       });
     }
     return changed;
