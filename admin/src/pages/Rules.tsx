@@ -70,6 +70,7 @@ interface PointsValues {
   noticeDays: number;
   downgrade: PointsRules['downgrade'];
   adjustLimit: number;
+  costPerPoint: number;
 }
 
 const POINTS_LABELS: Record<string, string> = {
@@ -80,6 +81,7 @@ const POINTS_LABELS: Record<string, string> = {
   days: '积分有效天数',
   noticeDays: '到期提前提醒天数',
   adjustLimit: '积分单次调整上限',
+  costPerPoint: '每积分成本',
 };
 
 function toPointsRules(v: PointsValues): unknown {
@@ -92,6 +94,7 @@ function toPointsRules(v: PointsValues): unknown {
     noticeDays: v.noticeDays,
     downgrade: v.downgrade,
     adjustLimit: v.adjustLimit,
+    costPerPoint: v.costPerPoint,
   };
 }
 
@@ -107,6 +110,7 @@ function fromPointsRules(r: PointsRules): PointsValues {
     noticeDays: r.noticeDays,
     downgrade: r.downgrade,
     adjustLimit: r.adjustLimit,
+    costPerPoint: r.costPerPoint,
   };
 }
 
@@ -250,6 +254,13 @@ function PointsRulesForm() {
             extra="员工在会员详情中手动调整积分时，单次增加或扣减的上限；运营不能超出，店长超出需再次确认"
           >
             <InputNumber min={1} max={10_000_000} precision={0} addonAfter="积分" />
+          </Form.Item>
+          <Form.Item
+            label={POINTS_LABELS.costPerPoint}
+            name="costPerPoint"
+            extra="送出 1 积分实际花费多少钱（例如 100 积分抵 1 元则为 0.01 元），用于计算积分负债和规则模拟的成本"
+          >
+            <InputNumber min={0} max={100} precision={4} step={0.001} addonAfter="元/积分" />
           </Form.Item>
           {owner && (
             <Button type="primary" htmlType="submit">

@@ -122,6 +122,15 @@ export const pointsRules = z.strictObject({
     .min(1, '积分单次调整上限至少为 1')
     .max(10_000_000, '积分单次调整上限不能超过 10,000,000')
     .default(10_000),
+  /**
+   * What one point costs the brand, in yuan (¥0.01 = 100 points make one yuan): the value of the points liability
+   * and of a simulated rule's points. Finance sets it from what redemptions really cost.
+   */
+  costPerPoint: z
+    .number()
+    .min(0, '每积分成本不能为负')
+    .max(100, '每积分成本不能超过 100 元')
+    .default(0.01),
 });
 export type PointsRules = z.infer<typeof pointsRules>;
 

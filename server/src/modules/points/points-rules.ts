@@ -14,6 +14,7 @@ export const DEFAULT_POINTS_RULES: PointsRules = {
   noticeDays: 14,
   downgrade: 'one_level',
   adjustLimit: 10_000,
+  costPerPoint: 0.01,
 };
 
 export interface OrderEarnInput {
