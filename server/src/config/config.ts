@@ -34,6 +34,7 @@ export const envSchema = z
      * exclusive without it (docs/distributed-sql.md).
      */
     DB_SKIP_LOCKED: booleanFlag.default(true),
+    DB_CHECK_CONSTRAINTS: booleanFlag.default(true),
     WECHAT_APP_ID: z.string().optional(),
     WECHAT_APP_SECRET: z.string().optional(),
     WECHAT_API_BASE_URL: z.url().default('https://api.weixin.qq.com'),
@@ -170,7 +171,13 @@ export interface AppConfig {
   host: string;
   database:
     | { kind: 'sqlite'; file: string }
-    | { kind: 'mysql'; url: string; poolSize?: number; skipLocked?: boolean };
+    | {
+        kind: 'mysql';
+        url: string;
+        poolSize?: number;
+        skipLocked?: boolean;
+        checkConstraints?: boolean;
+      };
   wechat: {
     appId: string;
     appSecret: string;
@@ -309,6 +316,7 @@ function databaseOf(e: Env): AppConfig['database'] {
       url: e.DATABASE_URL,
       poolSize: e.DATABASE_POOL_SIZE,
       skipLocked: e.DB_SKIP_LOCKED,
+      checkConstraints: e.DB_CHECK_CONSTRAINTS,
     };
   const file = e.DATABASE_URL.slice('sqlite:'.length);
   return { kind: 'sqlite', file: file === ':memory:' ? ':memory:' : resolve(file) };

@@ -15,10 +15,10 @@ import { MessagingService } from '@huoyue/server/dist/modules/messaging/messagin
 import { SendDecision } from '@huoyue/server/dist/modules/messaging/send-decision.js';
 import { PointsService } from '@huoyue/server/dist/modules/points/index.js';
 import { staffLogin, uniquePhone } from '../support/flows.js';
+import { POINTS_TPL, pointsNoticeTemplate } from '../support/message-templates.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const G = routes.messaging;
-const POINTS_TPL = 'tpl_points_expiring_00000000000000000000000'; // thing1, number2, date3
 
 /**
  * The subscribe credit a message holds (issue 19): taken with the claim and recorded on the row, used by the send,
@@ -66,18 +66,7 @@ describe('messaging: the subscribe credit travels with the message', () => {
     dispatcher = server.app.get(MessageDispatcher);
     templateId = (
       await owner.call(G.createTemplate, {
-        body: {
-          code: 'points_notice',
-          name: '积分提醒',
-          channel: 'subscribe',
-          purpose: 'transactional',
-          wechatTemplateId: POINTS_TPL,
-          fields: [
-            { key: 'thing1', value: '{{nickname}}，您的积分即将到期' },
-            { key: 'number2', value: '{{points}}' },
-            { key: 'date3', value: '{{today}}' },
-          ],
-        },
+        body: pointsNoticeTemplate('points_notice', '积分提醒', 'transactional'),
       })
     ).id;
     await settings();

@@ -11,11 +11,15 @@ import {
 } from '@huoyue/shared';
 import { MessageDispatcher } from '@huoyue/server/dist/modules/messaging/dispatcher.js';
 import { expectError, staffLogin, uniquePhone } from '../support/flows.js';
+import {
+  COUPON_TPL,
+  couponReceivedTemplate,
+  POINTS_TPL,
+  pointsNoticeTemplate,
+} from '../support/message-templates.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const G = routes.messaging;
-const POINTS_TPL = 'tpl_points_expiring_00000000000000000000000'; // thing1, number2, date3
-const COUPON_TPL = 'tpl_coupon_expiring_00000000000000000000000'; // thing1, date2, thing3
 const TIER_TPL = 'tpl_tier_retention_000000000000000000000000'; // thing1, phrase2, date3
 const OA_TPL = 'tpl_oa_service_notice_0000000000000000000000'; // thing1, time2
 
@@ -68,33 +72,11 @@ describe('messaging: consent, channels, retries, quiet hours, caps', () => {
       (await owner.call(G.createTemplate, body)).id;
     tpl.points = await create({
       body: {
-        code: 'points_expiring',
-        name: '积分到期提醒',
-        channel: 'subscribe',
-        purpose: 'reactivation',
-        wechatTemplateId: POINTS_TPL,
+        ...pointsNoticeTemplate('points_expiring', '积分到期提醒', 'reactivation'),
         page: 'pages/points/index',
-        fields: [
-          { key: 'thing1', value: '{{nickname}}，您的积分即将到期' },
-          { key: 'number2', value: '{{points}}' },
-          { key: 'date3', value: '{{today}}' },
-        ],
       },
     });
-    tpl.coupon = await create({
-      body: {
-        code: 'coupon_received',
-        name: '优惠券到账',
-        channel: 'subscribe',
-        purpose: 'transactional',
-        wechatTemplateId: COUPON_TPL,
-        fields: [
-          { key: 'thing1', value: '满100减20券' },
-          { key: 'date2', value: '{{today}}' },
-          { key: 'thing3', value: '已放入您的卡包' },
-        ],
-      },
-    });
+    tpl.coupon = await create({ body: couponReceivedTemplate() });
     tpl.tier = await create({
       body: {
         code: 'tier_notice',

@@ -13,6 +13,7 @@ import { LifecycleRecompute } from '@huoyue/server/dist/modules/lifecycle/lifecy
 import { MessageDispatcher } from '@huoyue/server/dist/modules/messaging/dispatcher.js';
 import { joinedMember, staffLogin, uniquePhone } from '../support/flows.js';
 import { startInstances, type Instances } from '../support/instances.js';
+import { COUPON_TPL, couponReceivedTemplate } from '../support/message-templates.js';
 import { dialect } from '../support/test-server.js';
 
 /**
@@ -21,7 +22,6 @@ import { dialect } from '../support/test-server.js';
  * shared counter itself is tested on both (shared-counter.test.ts). It runs twice: limits counted in the
  * database, then in Redis (which must be running: an unreachable Redis applies no limits, and the login test fails).
  */
-const COUPON_TPL = 'tpl_coupon_expiring_00000000000000000000000';
 /** Redis runs beside the database for tests (issue 21); REDIS_URL names another. */
 export const testRedisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const backends: { name: string; env: Record<string, string> }[] = [
@@ -114,18 +114,7 @@ function jobsAndSettings(env: Record<string, string>) {
         },
       });
       const template = await owner.call(routes.messaging.createTemplate, {
-        body: {
-          code: 'coupon_received_3i',
-          name: '优惠券到账',
-          channel: 'subscribe',
-          purpose: 'transactional',
-          wechatTemplateId: COUPON_TPL,
-          fields: [
-            { key: 'thing1', value: '满100减20券' },
-            { key: 'date2', value: '{{today}}' },
-            { key: 'thing3', value: '已放入您的卡包' },
-          ],
-        },
+        body: couponReceivedTemplate('coupon_received_3i'),
       });
       const openids: string[] = [];
       for (let i = 0; i < 30; i++) {

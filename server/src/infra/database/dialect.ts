@@ -56,6 +56,7 @@ export const hasRowLocks = (kind: Dialect): boolean => kind === 'mysql';
 
 let skipLockedHonoured = true;
 let consecutiveIds = true;
+let checksEnforced = true;
 
 /**
  * Whether one multi-row INSERT takes consecutive AUTO_INCREMENT values: InnoDB (MySQL, MariaDB) and SQLite do;
@@ -66,6 +67,20 @@ export const autoIncrementConsecutive = (): boolean => consecutiveIds;
 /** Records what the server answered to VERSION(): TiDB says so in it. */
 export function noteServerVersion(version: string): void {
   consecutiveIds = !/tidb/i.test(version);
+  // TiDB parses CHECK constraints but enforces them only with tidb_enable_check_constraint on (off by default).
+  if (/tidb/i.test(version)) checksEnforced = false;
+}
+
+/**
+ * Whether the database refuses a row that breaks a CHECK constraint. Invariants never depend on it (every guarded
+ * write is a conditional UPDATE); only shortcuts that let a CHECK refuse a change instead of reading first do, and
+ * they step aside when it is false. `false` on TiDB, and in the test mode DB_CHECK_CONSTRAINTS=false, which also
+ * turns MariaDB's checks off for the pool's sessions.
+ */
+export const checkConstraintsEnforced = (): boolean => checksEnforced;
+
+export function honourCheckConstraints(on: boolean): void {
+  checksEnforced = on;
 }
 
 /**

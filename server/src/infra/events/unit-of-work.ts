@@ -55,16 +55,10 @@ export class Tx {
   }
 }
 
-/** Thrown by work that found what it read has changed (a version check): the transaction is run again. */
-export class RetryTransaction extends Error {
-  readonly code = 'HY_RETRY_TRANSACTION';
-}
-
 const RETRIABLE = new Set([
   'ER_LOCK_DEADLOCK',
   'ER_LOCK_WAIT_TIMEOUT',
   'SQLITE_BUSY',
-  'HY_RETRY_TRANSACTION',
 ]);
 /**
  * By number too: 1213 deadlock, 1205 lock wait (MySQL, MariaDB, TiDB), 9007 `Write conflict` (TiDB, whose

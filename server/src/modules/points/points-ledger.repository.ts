@@ -8,6 +8,7 @@ import {
   sqlInstant,
 } from '../../infra/database/bulk.js';
 import {
+  checkConstraintsEnforced,
   dialectOf,
   hasRowLocks,
   isCheckViolation,
@@ -159,28 +160,28 @@ export class PointsLedgerRepository {
   }
 
   /**
-   * A spend's change of the balance, as one statement that answers the values after it, or null when the balance
-   * is short: the account's CHECK (balance ≥ 0) refuses the change, so no code path can overdraw it.
+   * A spend's change of the balance, or null when the balance is short: the UPDATE's own condition refuses to
+   * overdraw, so the invariant holds where CHECK constraints are not enforced (TiDB by default); the CHECK
+   * (balance ≥ 0) stays as a second guard. The row it locked is then read back for the values after. A missing
+   * account matches nothing: nothing to spend.
    */
   async debit(tx: Tx, memberId: number, points: number): Promise<AccountAfter | null> {
     const { em } = tx;
-    try {
-      const row = await upsertReturning(em, {
-        table: 'points_account',
-        key: { member_id: memberId },
-        // MariaDB checks a CHECK on the row it would insert before it finds the duplicate: the new row is valid.
-        insert: { balance: 0, growth: 0, pending: 0, owed: 0, version: 0 },
-        update: `balance = balance - ?, version = version + 1${touchUpdatedAt(dialectOf(em))}`,
-        updateParams: [points],
-        returning: ['balance', 'growth', 'owed', 'version'],
-      });
-      // Version 0: the row was just created (the member had no account, so nothing to spend).
-      if (Number(row.version) === 0 && points > 0) return null;
-      return toAfter(memberId, row);
-    } catch (err) {
-      if (isCheckViolation(err)) return null;
-      throw err;
-    }
+    if (points === 0) await this.ensureAccount(tx, memberId);
+    const changed = await affectedRows(
+      em,
+      `UPDATE points_account SET balance = balance - ?, version = version + 1${touchUpdatedAt(dialectOf(em))}
+        WHERE member_id = ? AND balance >= ?`,
+      [points, memberId, points],
+    );
+    if (changed !== 1) return null;
+    const row = await this.account(tx, memberId);
+    return {
+      memberId,
+      balance: Number(row!.balance),
+      growth: Number(row!.growth),
+      owed: Number(row!.owed),
+    };
   }
 
   /** Takes up to `growth` from the account's growth (never below zero); answers what it took. */
@@ -237,13 +238,15 @@ export class PointsLedgerRepository {
 
   /**
    * The common spend in one statement: the lot that expires first holds enough. When it does not, its CHECK
-   * (remaining ≥ 0) refuses the change and the caller takes the lots one by one.
+   * (remaining ≥ 0) refuses the change and the caller takes the lots one by one — so only where CHECKs are
+   * enforced; elsewhere the locked, conditional path is the only one.
    */
   private async takeFromFirstLot(
     em: EntityManager,
     memberId: number,
     points: number,
   ): Promise<boolean> {
+    if (!checkConstraintsEnforced()) return false;
     try {
       const changed = await affectedRows(
         em,
