@@ -81,10 +81,10 @@ const testArgs = ['--enable-source-maps', '--test', '--test-reporter=spec', '--t
 const status = run(process.execPath, [...testArgs, ...files]);
 if (status !== 0 || dialect !== 'mysql') process.exit(status);
 
-// The dispatcher, outbox and spending suites again as TiDB runs them: SKIP LOCKED as a plain read (no lock) and
-// CHECK constraints not enforced. Claims must stay exclusive by their conditional UPDATEs alone, and balances,
-// lots and stock must never go negative without a CHECK to refuse them (docs/distributed-sql.md). A handful of
-// files: CI time.
+// The dispatcher, outbox, spending and lifecycle suites again as TiDB runs them: SKIP LOCKED as a plain read (no
+// lock), CHECK constraints not enforced, no shared locks. Claims must stay exclusive by their conditional UPDATEs
+// alone, balances, lots and stock must never go negative without a CHECK to refuse them, and refreshes must stay
+// correct with the lifecycle state row locked exclusively (docs/distributed-sql.md). A handful of files: CI time.
 const asTidb = [
   'http/outbox.test.js',
   'http/messaging.test.js',
@@ -92,14 +92,16 @@ const asTidb = [
   'http/order-consumers.test.js',
   'http/points-ledger.test.js',
   'http/mall-groups.test.js',
+  'http/lifecycle.test.js',
 ].map((f) => join(root, 'tests/dist', f));
 console.log(
-  `\n== ${asTidb.length} files with DB_SKIP_LOCKED=false and DB_CHECK_CONSTRAINTS=false (as on TiDB)`,
+  `\n== ${asTidb.length} files as on TiDB (DB_SKIP_LOCKED, DB_CHECK_CONSTRAINTS, DB_SHARED_LOCKS = false)`,
 );
 process.exit(
   run(process.execPath, [...testArgs, ...asTidb], {
     ...process.env,
     DB_SKIP_LOCKED: 'false',
     DB_CHECK_CONSTRAINTS: 'false',
+    DB_SHARED_LOCKS: 'false',
   }),
 );

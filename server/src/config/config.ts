@@ -35,6 +35,7 @@ export const envSchema = z
      */
     DB_SKIP_LOCKED: booleanFlag.default(true),
     DB_CHECK_CONSTRAINTS: booleanFlag.default(true),
+    DB_SHARED_LOCKS: booleanFlag.default(true),
     WECHAT_APP_ID: z.string().optional(),
     WECHAT_APP_SECRET: z.string().optional(),
     WECHAT_API_BASE_URL: z.url().default('https://api.weixin.qq.com'),
@@ -177,6 +178,7 @@ export interface AppConfig {
         poolSize?: number;
         skipLocked?: boolean;
         checkConstraints?: boolean;
+        sharedLocks?: boolean;
       };
   wechat: {
     appId: string;
@@ -317,6 +319,7 @@ function databaseOf(e: Env): AppConfig['database'] {
       poolSize: e.DATABASE_POOL_SIZE,
       skipLocked: e.DB_SKIP_LOCKED,
       checkConstraints: e.DB_CHECK_CONSTRAINTS,
+      sharedLocks: e.DB_SHARED_LOCKS,
     };
   const file = e.DATABASE_URL.slice('sqlite:'.length);
   return { kind: 'sqlite', file: file === ':memory:' ? ':memory:' : resolve(file) };

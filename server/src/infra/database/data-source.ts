@@ -3,7 +3,12 @@ import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../../config/config.js';
 import type { EntityList } from './entities.js';
-import { honourCheckConstraints, honourSkipLocked, noteServerVersion } from './dialect.js';
+import {
+  honourCheckConstraints,
+  honourSharedLocks,
+  honourSkipLocked,
+  noteServerVersion,
+} from './dialect.js';
 import { installSqliteGate } from './sqlite-gate.js';
 import { MYSQL_MIGRATIONS } from './migrations/mysql/index.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
@@ -113,7 +118,10 @@ export async function openDataSource(
   poolSize?: number,
 ): Promise<DataSource> {
   const flavour = database.kind === 'mysql' ? await ensureMysqlDatabase(database.url) : undefined;
-  if (database.kind === 'mysql') honourSkipLocked(database.skipLocked ?? true);
+  if (database.kind === 'mysql') {
+    honourSkipLocked(database.skipLocked ?? true);
+    honourSharedLocks(database.sharedLocks ?? true);
+  }
   const dataSource = createDataSource(database, entities, poolSize, flavour);
   await dataSource.initialize();
   if (database.kind === 'sqlite') installSqliteGate(dataSource);

@@ -57,6 +57,7 @@ export const hasRowLocks = (kind: Dialect): boolean => kind === 'mysql';
 let skipLockedHonoured = true;
 let consecutiveIds = true;
 let checksEnforced = true;
+let sharedLocks = true;
 
 /**
  * Whether one multi-row INSERT takes consecutive AUTO_INCREMENT values: InnoDB (MySQL, MariaDB) and SQLite do;
@@ -68,7 +69,10 @@ export const autoIncrementConsecutive = (): boolean => consecutiveIds;
 export function noteServerVersion(version: string): void {
   consecutiveIds = !/tidb/i.test(version);
   // TiDB parses CHECK constraints but enforces them only with tidb_enable_check_constraint on (off by default).
-  if (/tidb/i.test(version)) checksEnforced = false;
+  if (/tidb/i.test(version)) {
+    checksEnforced = false;
+    sharedLocks = false;
+  }
 }
 
 /**
@@ -113,12 +117,17 @@ export function onDuplicateKey(kind: Dialect, keys: string[], set: string): stri
 }
 
 /**
- * A lock on the rows a SELECT reads: `share` lets other readers lock them too, `update` is exclusive. TiDB has no
- * shared lock (docs/distributed-sql.md): the lifecycle state row is the one place that still takes it.
+ * A lock on the rows a SELECT reads: `share` lets other readers lock them too, `update` is exclusive. Where shared
+ * locks are not to be used (TiDB refuses them by default: docs/distributed-sql.md; the test mode
+ * DB_SHARED_LOCKS=false), `share` takes the exclusive lock: the same exclusion from writers, readers serialised.
  */
 export function rowLock(kind: Dialect, mode: 'share' | 'update'): string {
   if (!hasRowLocks(kind)) return '';
-  return mode === 'share' ? ' LOCK IN SHARE MODE' : ' FOR UPDATE';
+  return mode === 'share' && sharedLocks ? ' LOCK IN SHARE MODE' : ' FOR UPDATE';
+}
+
+export function honourSharedLocks(on: boolean): void {
+  sharedLocks = on;
 }
 
 /** Empties a working table: TRUNCATE where it exists (fast, no undo log), DELETE on SQLite. */

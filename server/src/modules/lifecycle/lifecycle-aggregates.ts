@@ -52,7 +52,8 @@ export class LifecycleAggregates {
    * The state row, locked: `share` by member refreshes (many at once), `update` by the window advance and the
    * recompute's writes, so a refresh never computes against a window that moves under it. Created on first use,
    * together with the aggregates of every member who already has orders. (A shared lock: the one TiDB lacks — the
-   * version-check variant let a recompute slice overwrite a purchase refreshed meanwhile; docs/distributed-sql.md.)
+   * version-check variant let a recompute slice overwrite a purchase refreshed meanwhile, so where shared locks are
+   * not used, refreshes take it exclusively: docs/distributed-sql.md.)
    */
   async state(tx: Tx, lock: 'share' | 'update'): Promise<LifecycleState> {
     const lockSql = rowLock(this.kind, lock);
