@@ -75,11 +75,12 @@ export function monthlyNetSql(kind: Dialect, offset: number): string {
 }
 
 /**
- * Open lots now, by the brand-local month of their last usable day (null = never) and the member's current tier, pending apart. The tier
- * is the members module's column (an allowed read: module-boundaries.allow.json).
+ * Open lots now, by the brand-local month of their last usable day (null = never) and the member's current tier,
+ * pending apart. The tier is the members module's column (an allowed read: module-boundaries.allow.json).
  */
 export function openLotsSql(kind: Dialect, offset: number): string {
-  // Expiry instants are exclusive ends (midnight after the last usable day): a minute earlier is that day's month.
+  // Expiry instants are exclusive ends (midnight after the last usable day):
+  // a minute earlier is in that day's month.
   const m = monthNumberSql(kind, 'l.expires_at', offset - 1);
   return `SELECT ${m} AS em, mb.tier_code AS tier, l.status AS status, SUM(l.remaining) AS points
             FROM points_lot l LEFT JOIN member mb ON mb.id = l.member_id
