@@ -205,7 +205,7 @@ function Triangle({ b }: { b: PointsBreakage }) {
         testId="breakage-triangle"
       />
       <Typography.Paragraph type="secondary">
-        发放后第 k 个月的兑换系数（所有批次加权）：
+        逐月兑换增长系数（所有批次按发放量加权，“1→2”表示发放后第 1 个月末到第 2 个月末）：
         {b.factors.length === 0
           ? '数据还不够'
           : b.factors.map((f) => `${f.fromAge}→${f.toAge}：${f.factor ?? '—'}`).join('；')}
