@@ -181,6 +181,8 @@ function Triangle({ b }: { b: PointsBreakage }) {
       xAxis: {
         type: 'category',
         name: '发放后月数',
+        nameLocation: 'middle',
+        nameGap: 28,
         data: Array.from({ length: maxAge + 1 }, (_, k) => String(k)),
       },
       yAxis: { type: 'category', name: '发放月份', data: b.cohorts.map((c) => c.month) },
@@ -193,7 +195,7 @@ function Triangle({ b }: { b: PointsBreakage }) {
         calculable: true,
         text: ['兑换多', '兑换少'],
       },
-      grid: { left: 80, right: 110, top: 30, bottom: 50 },
+      grid: { left: 80, right: 110, top: 30, bottom: 60 },
       series: [{ type: 'heatmap', label: { show: true, formatter: '{@[2]}%' }, data: cells }],
     };
   }, [b]);
