@@ -55,11 +55,7 @@ export class Tx {
   }
 }
 
-const RETRIABLE = new Set([
-  'ER_LOCK_DEADLOCK',
-  'ER_LOCK_WAIT_TIMEOUT',
-  'SQLITE_BUSY',
-]);
+const RETRIABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY']);
 /**
  * By number too: 1213 deadlock, 1205 lock wait (MySQL, MariaDB, TiDB), 9007 `Write conflict` (TiDB, whose
  * optimistic and autocommit statements fail so), which mysql2 has no name for.
