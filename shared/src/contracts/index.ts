@@ -9,6 +9,7 @@ import { messagingRoutes } from './messaging.contract.js';
 import { memberRoutes } from './members.contract.js';
 import { membershipRoutes } from './membership.contract.js';
 import { pointsLiabilityRoutes } from './points-liability.contract.js';
+import { pointsSimulatorRoutes } from './points-simulator.contract.js';
 import { pointsRoutes } from './points.contract.js';
 import { staffRoutes } from './staff.contract.js';
 import { systemRoutes } from './system.contract.js';
@@ -25,6 +26,7 @@ export * from './messaging.contract.js';
 export * from './members.contract.js';
 export * from './membership.contract.js';
 export * from './points-liability.contract.js';
+export * from './points-simulator.contract.js';
 export * from './points.contract.js';
 export * from './staff.contract.js';
 export * from './system.contract.js';
@@ -36,6 +38,7 @@ export const routes = {
   membership: membershipRoutes,
   points: pointsRoutes,
   liability: pointsLiabilityRoutes,
+  simulator: pointsSimulatorRoutes,
   engagement: engagementRoutes,
   coupons: couponRoutes,
   mall: mallRoutes,

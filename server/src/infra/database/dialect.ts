@@ -145,6 +145,39 @@ export function greatestSql(kind: Dialect, a: string, b: string): string {
   return kind === 'mysql' ? `GREATEST(${a}, ${b})` : `MAX(${a}, ${b})`;
 }
 
+/** floor() of a non-negative number (SQLite has no FLOOR without its math extension; CAST truncates there). */
+export function floorSql(kind: Dialect, expr: string): string {
+  return kind === 'mysql' ? `FLOOR(${expr})` : `CAST(${expr} AS INTEGER)`;
+}
+
+/** Integer division of non-negative integers, rounded down (`/` is decimal division on MySQL/MariaDB). */
+export function intDivSql(kind: Dialect, a: string, b: string): string {
+  return kind === 'mysql' ? `(${a}) DIV (${b})` : `(${a}) / (${b})`;
+}
+
+/** An instant column plus whole seconds, as an instant of the same form. */
+export function addSecondsSql(kind: Dialect, column: string, seconds: number): string {
+  const n = Math.trunc(seconds);
+  return kind === 'mysql'
+    ? `DATE_ADD(${column}, INTERVAL ${n} SECOND)`
+    : `strftime('%Y-%m-%d %H:%M:%f', ${column}, '+${n} seconds')`;
+}
+
+/** A number at a JSON path of a JSON text column (json1 on SQLite, JSON functions on MariaDB/MySQL). */
+export function jsonNumberSql(kind: Dialect, column: string, path: string): string {
+  return kind === 'mysql'
+    ? `JSON_VALUE(${column}, '${path}')`
+    : `json_extract(${column}, '${path}')`;
+}
+
+/**
+ * An inner join that keeps the written order (the left table drives): STRAIGHT_JOIN on MySQL/MariaDB, whose
+ * optimizer otherwise may scan the small side and probe the big one by a secondary index; CROSS JOIN on SQLite.
+ */
+export function orderedJoinSql(kind: Dialect): string {
+  return kind === 'mysql' ? 'STRAIGHT_JOIN' : 'CROSS JOIN';
+}
+
 /** In an upsert's update, the value the INSERT carried for `column`. */
 export function insertedValue(kind: Dialect, column: string): string {
   return kind === 'mysql' ? `VALUES(${column})` : `excluded.${column}`;
