@@ -27,6 +27,7 @@ import {
 } from '@huoyue/shared';
 import { useState } from 'react';
 import { call, message } from '../api';
+import { MemberDayMultiplierItem } from '../components/BenefitFields';
 import { Loadable, useLoad } from '../components/Loadable';
 import {
   ActiveFilterSwitch,
@@ -269,9 +270,7 @@ function MemberDayForm({
           <StageSelect />
         </Form.Item>
         <Space size="large">
-          <Form.Item label="消费积分倍数" name="pointsMultiplier">
-            <InputNumber min={1} max={10} step={0.5} addonAfter="倍" />
-          </Form.Item>
+          <MemberDayMultiplierItem name="pointsMultiplier" />
           <Form.Item label="签到额外积分" name="checkinBonusPoints">
             <InputNumber min={0} max={10000} addonAfter="积分" />
           </Form.Item>
