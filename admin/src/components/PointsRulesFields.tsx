@@ -75,28 +75,27 @@ export function fromPointsRules(r: PointsRules): PointsValues {
   };
 }
 
+/** What one yuan paid earns. */
+function RateItem({ name, unit }: { name: 'pointsPerYuan' | 'growthPerYuan'; unit: string }) {
+  return (
+    <Form.Item
+      label={POINTS_LABELS[name]}
+      name={name}
+      rules={[{ required: true, message: '请填写' }]}
+    >
+      <InputNumber min={0} max={100} step={0.1} addonAfter={unit} />
+    </Form.Item>
+  );
+}
+
 /** Earn rates (the growth rate too unless `growth` is false), the rounding and the per-order cap. */
 export function EarnRateFields({ growth = true }: { growth?: boolean }) {
   const capMode = Form.useWatch('capMode');
   return (
     <>
       <Space size="large" wrap>
-        <Form.Item
-          label={POINTS_LABELS.pointsPerYuan}
-          name="pointsPerYuan"
-          rules={[{ required: true, message: '请填写' }]}
-        >
-          <InputNumber min={0} max={100} step={0.1} addonAfter="积分" />
-        </Form.Item>
-        {growth && (
-          <Form.Item
-            label={POINTS_LABELS.growthPerYuan}
-            name="growthPerYuan"
-            rules={[{ required: true, message: '请填写' }]}
-          >
-            <InputNumber min={0} max={100} step={0.1} addonAfter="成长值" />
-          </Form.Item>
-        )}
+        <RateItem name="pointsPerYuan" unit="积分" />
+        {growth && <RateItem name="growthPerYuan" unit="成长值" />}
       </Space>
       <Form.Item label="取整方式">
         <Typography.Text>向下取整：只按整元计算，不足 1 积分的部分不计</Typography.Text>
