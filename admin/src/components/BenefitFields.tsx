@@ -10,21 +10,39 @@ interface ItemProps {
   /** The input's accessible name, where the label is not shown (a row of a list). */
   ariaLabel?: string;
   disabled?: boolean;
+  /** In a table cell: no label, no space below. */
+  inCell?: boolean;
 }
 
+const itemProps = ({ name, label, inCell }: ItemProps) => ({
+  name,
+  label: inCell ? undefined : label,
+  style: inCell ? { marginBottom: 0 } : undefined,
+});
+
 /** A tier's points multiplier (1 … 10), as on the tier page. */
-export function TierMultiplierItem({ name, label = '积分倍数', ariaLabel, disabled }: ItemProps) {
+export function TierMultiplierItem({
+  label = '积分倍数',
+  ariaLabel,
+  disabled,
+  ...rest
+}: ItemProps) {
   return (
-    <Form.Item label={label} name={name}>
+    <Form.Item {...itemProps({ label, ...rest })}>
       <InputNumber aria-label={ariaLabel} min={1} max={10} step={0.1} disabled={disabled} />
     </Form.Item>
   );
 }
 
 /** The growth a tier is reached at, as on the tier page. */
-export function TierThresholdItem({ name, label = '升级成长值', ariaLabel, disabled }: ItemProps) {
+export function TierThresholdItem({
+  label = '升级成长值',
+  ariaLabel,
+  disabled,
+  ...rest
+}: ItemProps) {
   return (
-    <Form.Item label={label} name={name}>
+    <Form.Item {...itemProps({ label, ...rest })}>
       <InputNumber aria-label={ariaLabel} min={0} precision={0} disabled={disabled} />
     </Form.Item>
   );
@@ -32,13 +50,13 @@ export function TierThresholdItem({ name, label = '升级成长值', ariaLabel, 
 
 /** A member day's multiplier on order points (on top of the tier's), as on the member day form. */
 export function MemberDayMultiplierItem({
-  name,
   label = '消费积分倍数',
   ariaLabel,
   disabled,
+  ...rest
 }: ItemProps) {
   return (
-    <Form.Item label={label} name={name}>
+    <Form.Item {...itemProps({ label, ...rest })}>
       <InputNumber
         aria-label={ariaLabel}
         min={1}

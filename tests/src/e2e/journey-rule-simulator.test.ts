@@ -60,7 +60,7 @@ describe('journey: simulate a doubled earn rate, compare, apply', () => {
     await openMenu(owner, '规则模拟');
     const rate = owner.getByLabel('每消费 1 元获得积分');
     await rate.waitFor();
-    assert.equal(await rate.inputValue(), '1', 'prefilled from today’s points rules');
+    assert.equal(Number(await rate.inputValue()), 1, 'prefilled from today’s points rules');
     await owner.getByText('以往的模拟').waitFor();
     await owner.locator('.ant-empty-description', { hasText: '暂无数据' }).waitFor(); // no run yet
     await expectChineseOnly(owner, 'the rule simulator');
@@ -111,7 +111,7 @@ describe('journey: simulate a doubled earn rate, compare, apply', () => {
     await run.getByRole('link', { name: '查看积分规则' }).click();
     const rate = owner.getByLabel('每消费 1 元获得积分');
     await rate.waitFor();
-    assert.equal(await rate.inputValue(), '2', 'the rules page shows the applied rate');
+    assert.equal(Number(await rate.inputValue()), 2, 'the rules page shows the applied rate');
     await expectChineseOnly(owner, 'the points rules after applying');
     const api = await staffLogin(server);
     assert.equal((await api.call(routes.points.getRules)).pointsPerYuan, 2);

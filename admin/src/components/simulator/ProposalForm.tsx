@@ -1,4 +1,15 @@
-import { Alert, Button, DatePicker, Divider, Form, Input, Space, Switch, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  DatePicker,
+  Divider,
+  Form,
+  Input,
+  Space,
+  Switch,
+  Table,
+  Typography,
+} from 'antd';
 import {
   routes,
   startSimulationBody,
@@ -123,22 +134,37 @@ function TierRows({ tiers }: { tiers: Tier[] }) {
       >
         <Switch checkedChildren="调整" unCheckedChildren="不变" />
       </Form.Item>
-      {tiers.map((t, i) => (
-        <Space key={t.code} align="baseline" size="large" data-testid="sim-tier-row">
-          <Typography.Text style={{ width: 96, display: 'inline-block' }}>{t.name}</Typography.Text>
-          <TierMultiplierItem
-            name={['tiers', i, 'pointsMultiplier']}
-            label={i === 0 ? '积分倍数' : null}
-            ariaLabel={`${t.name}积分倍数`}
-          />
-          <TierThresholdItem
-            name={['tiers', i, 'growthThreshold']}
-            label={i === 0 ? '升级成长值' : null}
-            ariaLabel={`${t.name}升级成长值`}
-            disabled={!changeLadder}
-          />
-        </Space>
-      ))}
+      <Table<Tier>
+        size="small"
+        rowKey="code"
+        pagination={false}
+        dataSource={tiers}
+        style={{ maxWidth: 520 }}
+        columns={[
+          { title: '等级', dataIndex: 'name' },
+          {
+            title: '积分倍数',
+            render: (_: unknown, t, i) => (
+              <TierMultiplierItem
+                inCell
+                name={['tiers', i, 'pointsMultiplier']}
+                ariaLabel={`${t.name}积分倍数`}
+              />
+            ),
+          },
+          {
+            title: '升级成长值',
+            render: (_: unknown, t, i) => (
+              <TierThresholdItem
+                inCell
+                name={['tiers', i, 'growthThreshold']}
+                ariaLabel={`${t.name}升级成长值`}
+                disabled={!changeLadder}
+              />
+            ),
+          },
+        ]}
+      />
     </>
   );
 }
@@ -147,21 +173,29 @@ function MemberDayRows({ memberDays }: { memberDays: MemberDay[] }) {
   if (memberDays.length === 0)
     return <Typography.Text type="secondary">还没有会员日，模拟时不涉及会员日倍数</Typography.Text>;
   return (
-    <>
-      {memberDays.map((d, i) => (
-        <Space key={d.id} align="baseline" size="large">
-          <Typography.Text style={{ width: 160, display: 'inline-block' }}>
-            {d.name}
-            {!d.active && <Typography.Text type="secondary">（已停用）</Typography.Text>}
-          </Typography.Text>
-          <MemberDayMultiplierItem
-            name={['memberDays', i, 'pointsMultiplier']}
-            label={i === 0 ? '消费积分倍数' : null}
-            ariaLabel={`${d.name}消费积分倍数`}
-          />
-        </Space>
-      ))}
-    </>
+    <Table<MemberDay>
+      size="small"
+      rowKey="id"
+      pagination={false}
+      dataSource={memberDays}
+      style={{ maxWidth: 520 }}
+      columns={[
+        {
+          title: '会员日',
+          render: (_: unknown, d) => (d.active ? d.name : `${d.name}（已停用）`),
+        },
+        {
+          title: '消费积分倍数',
+          render: (_: unknown, d, i) => (
+            <MemberDayMultiplierItem
+              inCell
+              name={['memberDays', i, 'pointsMultiplier']}
+              ariaLabel={`${d.name}消费积分倍数`}
+            />
+          ),
+        },
+      ]}
+    />
   );
 }
 

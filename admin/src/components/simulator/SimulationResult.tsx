@@ -94,7 +94,7 @@ function comparisonChart(
 ) {
   return {
     tooltip: { trigger: 'axis' },
-    legend: { data: ['实际', '按新规则模拟'] },
+    legend: { data: ['实际', '按新规则模拟'], top: 0 },
     grid: { left: 70, right: 20, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: categories },
     yAxis: { type: 'value' },
