@@ -18,6 +18,7 @@ const AuditPage = page(() => import('./pages/Audit'), 'AuditPage');
 const CouponsPage = page(() => import('./pages/Coupons'), 'CouponsPage');
 const LifecyclePage = page(() => import('./pages/Lifecycle'), 'LifecyclePage');
 const RulesPage = page(() => import('./pages/Rules'), 'RulesPage');
+const PointsLiabilityPage = page(() => import('./pages/PointsLiability'), 'PointsLiabilityPage');
 const RuleSimulatorPage = page(() => import('./pages/RuleSimulator'), 'RuleSimulatorPage');
 const MallPage = page(() => import('./pages/Mall'), 'MallPage');
 const TemplatesPage = page(() => import('./pages/Templates'), 'TemplatesPage');
@@ -36,6 +37,7 @@ const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'tiers', label: '会员等级', roles: ['owner', 'operator'] },
   { key: 'join-settings', label: '开卡设置', roles: ['owner', 'operator'] },
   { key: 'rules', label: '积分与签到规则', roles: ['owner', 'operator'] },
+  { key: 'points-liability', label: '积分负债', roles: ['owner', 'operator'] },
   { key: 'rule-simulator', label: '规则模拟', roles: ['owner', 'operator'] },
   { key: 'badges', label: '勋章', roles: ['owner', 'operator'] },
   { key: 'coupons', label: '优惠券', roles: ['owner', 'operator'] },
@@ -120,6 +122,7 @@ export function App() {
             {active.key === 'automations' && <AutomationsPage />}
             {active.key === 'coupons' && <CouponsPage />}
             {active.key === 'rules' && <RulesPage />}
+            {active.key === 'points-liability' && <PointsLiabilityPage />}
             {active.key === 'rule-simulator' && <RuleSimulatorPage />}
             {active.key === 'mall' && <MallPage />}
             {active.key === 'templates' && <TemplatesPage />}

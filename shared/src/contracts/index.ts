@@ -8,6 +8,7 @@ import { memberDayRoutes } from './member-days.contract.js';
 import { messagingRoutes } from './messaging.contract.js';
 import { memberRoutes } from './members.contract.js';
 import { membershipRoutes } from './membership.contract.js';
+import { pointsLiabilityRoutes } from './points-liability.contract.js';
 import { pointsSimulatorRoutes } from './points-simulator.contract.js';
 import { pointsRoutes } from './points.contract.js';
 import { staffRoutes } from './staff.contract.js';
@@ -24,6 +25,7 @@ export * from './member-days.contract.js';
 export * from './messaging.contract.js';
 export * from './members.contract.js';
 export * from './membership.contract.js';
+export * from './points-liability.contract.js';
 export * from './points-simulator.contract.js';
 export * from './points.contract.js';
 export * from './staff.contract.js';
@@ -35,6 +37,7 @@ export const routes = {
   members: memberRoutes,
   membership: membershipRoutes,
   points: pointsRoutes,
+  liability: pointsLiabilityRoutes,
   simulator: pointsSimulatorRoutes,
   engagement: engagementRoutes,
   coupons: couponRoutes,

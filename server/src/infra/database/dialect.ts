@@ -163,6 +163,21 @@ export function instantDaySql(kind: Dialect, column: string, offset: number): st
     : `CAST(julianday(${column}, '${offset >= 0 ? '+' : ''}${offset} minutes') - 2440587.5 AS INTEGER)`;
 }
 
+/**
+ * The brand-local month number (year × 12 + month − 1) of a UTC instant column, by a fixed offset in minutes: month
+ * ages are then integer subtraction (the points liability's cohorts). NULL stays NULL.
+ */
+export function monthNumberSql(kind: Dialect, column: string, offset: number): string {
+  const o = Math.trunc(offset);
+  if (kind === 'mysql') {
+    const local = `(${column} + INTERVAL ${o} MINUTE)`;
+    return `(YEAR(${local}) * 12 + MONTH(${local}) - 1)`;
+  }
+  const part = (f: string) =>
+    `CAST(strftime('${f}', ${column}, '${o >= 0 ? '+' : ''}${o} minutes') AS INTEGER)`;
+  return `(${part('%Y')} * 12 + ${part('%m')} - 1)`;
+}
+
 /** The day number of a DATE column. */
 export function dateDaySql(kind: Dialect, column: string): string {
   return kind === 'mysql'

@@ -1,5 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { JobScheduler } from '../../infra/jobs/job-scheduler.js';
+import { PointsLiabilityController } from './liability/liability.controller.js';
+import { PointsLiabilityService } from './liability/liability.service.js';
 import { PointsController } from './points.controller.js';
 import { PointsJobs } from './points-jobs.js';
 import { PointsReports } from './points-reports.js';
@@ -10,7 +12,7 @@ import { PointsSpends } from './points-spends.js';
 
 /** The points ledger (PointsService), its scheduled jobs (PointsJobs) and its read-only reports (PointsReports). */
 @Module({
-  controllers: [PointsController],
+  controllers: [PointsController, PointsLiabilityController],
   providers: [
     PointsPersonalData,
     PointsLedgerRepository,
@@ -18,6 +20,7 @@ import { PointsSpends } from './points-spends.js';
     PointsSpends,
     PointsJobs,
     PointsReports,
+    PointsLiabilityService,
   ],
   exports: [PointsService, PointsSpends, PointsReports],
 })
