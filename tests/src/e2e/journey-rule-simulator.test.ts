@@ -22,7 +22,7 @@ const points = (text: string | null) => Number((text ?? '').replace(/[^\d-]/g, '
 
 /**
  * Journey (issue 22): from an empty brand with some order history (made through the API, paid months ago), the
- * owner opens the rule simulator, proposes a doubled earn rate, runs it over the last 12 months, sees the comparison
+ * owner looks at the points liability, opens the rule simulator, proposes a doubled earn rate, runs it over the last 12 months, sees the comparison
  * (the simulated order points are exactly twice the actual ones, check-ins unchanged), applies it after confirming,
  * and the points rules page then shows the new rate.
  */
@@ -54,9 +54,15 @@ describe('journey: simulate a doubled earn rate, compare, apply', () => {
     await server?.stop();
   });
 
-  it('the owner opens the rule simulator: the form holds today’s rules', async () => {
+  it('the owner opens the points liability page: the history’s points are there', async () => {
     owner = await openConsole(browser.browser, server);
-    // TODO(merge with branch liab): open 积分负债 first and see the outstanding points of this history.
+    await openMenu(owner, '积分负债');
+    await owner.locator('.ant-statistic', { hasText: '未使用积分' }).waitFor();
+    assert.equal(await owner.getByTestId('liability-empty').count(), 0, 'points were issued');
+    await expectChineseOnly(owner, 'the points liability page');
+  });
+
+  it('the owner opens the rule simulator: the form holds today’s rules', async () => {
     await openMenu(owner, '规则模拟');
     const rate = owner.getByLabel('每消费 1 元获得积分');
     await rate.waitFor();
