@@ -217,7 +217,7 @@ export function SimulationResultView({ result }: { result: SimulationResult }) {
       )}
       <TotalsTable result={result} />
       <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
-        期末积分负债为估算：{result.liability.approximation}
+        期末积分负债说明：{result.liability.approximation}
       </Typography.Paragraph>
       <Charts result={result} />
       <div style={{ height: 16 }} />
