@@ -32,6 +32,7 @@ import { OrdersModule } from './modules/orders/orders.module.js';
 import { EngagementModule } from './modules/engagement/engagement.module.js';
 import { MembersModule } from './modules/members/members.module.js';
 import { PointsModule } from './modules/points/points.module.js';
+import { PointsSimulatorModule } from './modules/points/points-simulator.module.js';
 import { StaffModule } from './modules/staff/staff.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 import { UploadsModule } from './modules/uploads/uploads.module.js';
@@ -74,6 +75,7 @@ export class AppModule {
         WechatModule,
         EngagementModule,
         PointsModule,
+        PointsSimulatorModule,
         MembersModule,
         StaffModule,
         OrdersModule,

@@ -201,7 +201,7 @@ export const pointsSimulatorRoutes = {
     auth: staff('owner'),
     tag: 'admin-points-simulator',
     summary:
-      "Make a finished run's proposal the brand's rules: the same audited changes as the rule pages, in one transaction",
+      "Make a finished run's proposal the brand's rules: the rule pages' audited changes, in one transaction",
     params: idParam,
     response: simulationView,
   }),

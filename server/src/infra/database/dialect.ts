@@ -121,6 +121,16 @@ export function greatestSql(kind: Dialect, a: string, b: string): string {
   return kind === 'mysql' ? `GREATEST(${a}, ${b})` : `MAX(${a}, ${b})`;
 }
 
+/** floor() of a non-negative number (SQLite has no FLOOR without its math extension; CAST truncates there). */
+export function floorSql(kind: Dialect, expr: string): string {
+  return kind === 'mysql' ? `FLOOR(${expr})` : `CAST(${expr} AS INTEGER)`;
+}
+
+/** Integer division of non-negative integers, rounded down (`/` is decimal division on MySQL/MariaDB). */
+export function intDivSql(kind: Dialect, a: string, b: string): string {
+  return kind === 'mysql' ? `(${a}) DIV (${b})` : `(${a}) / (${b})`;
+}
+
 /** In an upsert's update, the value the INSERT carried for `column`. */
 export function insertedValue(kind: Dialect, column: string): string {
   return kind === 'mysql' ? `VALUES(${column})` : `excluded.${column}`;

@@ -54,11 +54,13 @@ export class CheckinsService {
     return this.settings.get(CHECKIN_RULES_KEY, checkinRules, DEFAULT_CHECKIN_RULES, tx);
   }
 
+  /** Changes the check-in rules (audited); in `outer` when given (changed together with other rules). */
   async setRules(
     actor: StaffPrincipal,
     value: z.input<typeof checkinRules>,
+    outer?: Tx,
   ): Promise<CheckinRules> {
-    return this.uow.run(async (tx) => {
+    const work = async (tx: Tx) => {
       const before = await this.rules(tx);
       const after = await this.settings.set(tx, CHECKIN_RULES_KEY, checkinRules, value);
       await this.audit.record(tx, actor, {
@@ -69,7 +71,8 @@ export class CheckinsService {
         after,
       });
       return after;
-    });
+    };
+    return outer ? work(outer) : this.uow.run(work);
   }
 
   /** Deletes the limit counters of periods that are over (job `checkins.prune_limits`). */

@@ -3,3 +3,4 @@ import { MemberDay, MemberDayOccurrence, MemberDayParticipation } from './member
 
 export const MEMBER_DAYS_ENTITIES = [MemberDay, MemberDayOccurrence, MemberDayParticipation];
 export { MemberDaysService } from './member-days.service.js';
+export { fallsOn, windowOf } from './schedule.js';

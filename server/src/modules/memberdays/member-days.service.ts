@@ -75,28 +75,41 @@ export class MemberDaysService {
     return new Set(rows.map((r) => r.memberDayId));
   }
 
-  async save(actor: Actor, input: Body, id?: number): Promise<View> {
+  /**
+   * Creates or changes a member day (audited). In `outer` when given (changed together with other rules): the
+   * cache and the schedule follow after that transaction commits.
+   */
+  async save(actor: Actor, input: Body, id?: number, outer?: Tx): Promise<View> {
     await this.checkExclusives(input);
-    const saved = await this.uow.run(async (tx) => {
-      const before = id ? await tx.em.findOneBy(MemberDay, { id }) : null;
-      if (id && !before) throw notFound('会员日');
-      const row = await tx.em.save(
-        MemberDay,
-        tx.em.create(MemberDay, { ...(before ?? {}), ...input }),
-      );
-      // Occurrences not started yet follow the new definition; running and past ones stay as they were.
-      await tx.em.delete(MemberDayOccurrence, { memberDayId: row.id, status: 'scheduled' });
-      await this.audit.record(tx, actor, {
-        action: id ? 'member_day.update' : 'member_day.create',
-        entityType: 'member_day',
-        entityId: row.id,
-        before,
-        after: input,
-      });
-      return row;
-    });
+    if (outer) {
+      const saved = await this.saveIn(outer, actor, input, id);
+      outer.afterCommit(() => void this.refreshAndSchedule().catch(() => undefined));
+      return view(saved, true);
+    }
+    const saved = await this.uow.run((tx) => this.saveIn(tx, actor, input, id));
     await this.refreshAndSchedule();
     return view(saved, (await this.ranIds(new Date(), saved.id)).size > 0);
+  }
+
+  private async saveIn(tx: Tx, actor: Actor, input: Body, id?: number): Promise<MemberDay> {
+    const before = id ? await tx.em.findOneBy(MemberDay, { id }) : null;
+    if (id && !before) throw notFound('会员日');
+    const row = await tx.em.save(
+      MemberDay,
+      // A new one is stamped to the millisecond (SQLite's column default keeps whole seconds): the rule simulator
+      // gives its bonus only to orders processed after it existed.
+      tx.em.create(MemberDay, { ...(before ?? { createdAt: new Date() }), ...input }),
+    );
+    // Occurrences not started yet follow the new definition; running and past ones stay as they were.
+    await tx.em.delete(MemberDayOccurrence, { memberDayId: row.id, status: 'scheduled' });
+    await this.audit.record(tx, actor, {
+      action: id ? 'member_day.update' : 'member_day.create',
+      entityType: 'member_day',
+      entityId: row.id,
+      before,
+      after: input,
+    });
+    return row;
   }
 
   /** The exclusives must exist: a coupon template or mall item that is not there is refused with its name. */

@@ -93,60 +93,77 @@ export class TierService {
     };
   }
 
+  /**
+   * Changes a tier (audited). In `tx` when given (a change made together with others, e.g. a simulated rule set
+   * applied at once): the ladder cache reloads after that transaction commits.
+   */
   async update(
     actor: StaffPrincipal,
     code: string,
     input: z.output<typeof updateTierBody>,
+    outer?: Tx,
   ): Promise<TierView> {
-    const saved = await this.uow.run(async (tx) => {
-      const tier = await tx.em.findOneBy(Tier, { code });
-      if (!tier) throw new DomainError('NOT_FOUND', '等级不存在');
-      const before = this.toView(tier);
-      if (input.growthThreshold !== undefined) {
-        const ladder = await tx.em.find(Tier, { order: { rank: 'ASC' } });
-        const below = ladder.find((t) => t.rank === tier.rank - 1);
-        const above = ladder.find((t) => t.rank === tier.rank + 1);
-        if (tier.rank === 0 && input.growthThreshold !== 0)
-          throw new DomainError('BUSINESS_RULE', '入门等级的成长值门槛必须为 0');
-        if (
-          (below && input.growthThreshold <= below.growthThreshold) ||
-          (above && input.growthThreshold >= above.growthThreshold)
-        ) {
-          throw new DomainError('BUSINESS_RULE', '成长值门槛必须高于下一级、低于上一级');
-        }
-      }
-      const next: Partial<Tier> = {
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.growthThreshold !== undefined ? { growthThreshold: input.growthThreshold } : {}),
-        ...(input.retentionGrowth !== undefined ? { retentionGrowth: input.retentionGrowth } : {}),
-        ...(input.validityMonths !== undefined ? { validityMonths: input.validityMonths } : {}),
-        ...(input.benefits !== undefined
-          ? {
-              benefits: {
-                ...DEFAULT_BENEFITS,
-                ...(tier.benefits ?? {}),
-                ...input.benefits,
-              },
-            }
-          : {}),
-      };
-      await tx.em.update(Tier, { id: tier.id }, next);
-      const after = this.toView((await tx.em.findOneBy(Tier, { id: tier.id }))!);
-      await this.audit.record(tx, actor, {
-        action: 'tier.update',
-        entityType: 'tier',
-        entityId: code,
-        before,
-        after,
-      });
-      return after;
-    });
+    if (outer) {
+      const saved = await this.updateIn(outer, actor, code, input);
+      outer.afterCommit(() => void this.reload().catch(() => undefined));
+      return saved;
+    }
+    const saved = await this.uow.run((tx) => this.updateIn(tx, actor, code, input));
     await this.reload();
     return saved;
   }
 
+  private async updateIn(
+    tx: Tx,
+    actor: StaffPrincipal,
+    code: string,
+    input: z.output<typeof updateTierBody>,
+  ): Promise<TierView> {
+    const tier = await tx.em.findOneBy(Tier, { code });
+    if (!tier) throw new DomainError('NOT_FOUND', '等级不存在');
+    const before = this.toView(tier);
+    if (input.growthThreshold !== undefined) {
+      const ladder = await tx.em.find(Tier, { order: { rank: 'ASC' } });
+      const below = ladder.find((t) => t.rank === tier.rank - 1);
+      const above = ladder.find((t) => t.rank === tier.rank + 1);
+      if (tier.rank === 0 && input.growthThreshold !== 0)
+        throw new DomainError('BUSINESS_RULE', '入门等级的成长值门槛必须为 0');
+      if (
+        (below && input.growthThreshold <= below.growthThreshold) ||
+        (above && input.growthThreshold >= above.growthThreshold)
+      ) {
+        throw new DomainError('BUSINESS_RULE', '成长值门槛必须高于下一级、低于上一级');
+      }
+    }
+    const next: Partial<Tier> = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.growthThreshold !== undefined ? { growthThreshold: input.growthThreshold } : {}),
+      ...(input.retentionGrowth !== undefined ? { retentionGrowth: input.retentionGrowth } : {}),
+      ...(input.validityMonths !== undefined ? { validityMonths: input.validityMonths } : {}),
+      ...(input.benefits !== undefined
+        ? {
+            benefits: {
+              ...DEFAULT_BENEFITS,
+              ...(tier.benefits ?? {}),
+              ...input.benefits,
+            },
+          }
+        : {}),
+    };
+    await tx.em.update(Tier, { id: tier.id }, next);
+    const after = this.toView((await tx.em.findOneBy(Tier, { id: tier.id }))!);
+    await this.audit.record(tx, actor, {
+      action: 'tier.update',
+      entityType: 'tier',
+      entityId: code,
+      before,
+      after,
+    });
+    return after;
+  }
+
   /** Upgrades a member whose growth now passes a higher threshold. Idempotent: a second call finds nothing to do. */
-  async upgradeIfDue(memberId: number, at = new Date()): Promise<void> {
+  async upgradeIfDue(memberId: number, at?: Date): Promise<void> {
     const ladder = await this.ladder();
     // A read outside any transaction first: most calls find the member already at the right tier.
     const [seen, account] = await Promise.all([
@@ -169,7 +186,9 @@ export class TierService {
       const current = ladder.find((t) => t.code === member.tierCode);
       const target = [...ladder].reverse().find((t) => growth >= t.growthThreshold);
       if (!target || (current && target.rank <= current.rank)) return;
-      await this.move(tx, member, target, 'upgrade', growth, null, at);
+      // Stamped once the member row is ours, not when the call began: orders that went in while this waited earned
+      // at the old tier, and the tier history says so (the rule simulator's as-of join reads it).
+      await this.move(tx, member, target, 'upgrade', growth, null, at ?? new Date());
     });
   }
 

@@ -127,6 +127,9 @@ export class OrderGroups {
             ? { items: r.input.items, couponCodes: r.input.couponCodes }
             : null,
         importId: null,
+        // Stamped here, to the millisecond (SQLite's column default keeps whole seconds): the rule simulator
+        // finds the tier an order earned at by when it was processed (docs/points-simulator.md).
+        createdAt: new Date(),
       });
       planned.push({ index, request: r, order, credit });
     }

@@ -153,6 +153,9 @@ export class OrdersService {
           ? { items: input.items, couponCodes: input.couponCodes }
           : null,
       importId: null,
+      // Stamped here, to the millisecond (SQLite's column default keeps whole seconds): the rule simulator
+      // finds the tier an order earned at by when it was processed (docs/points-simulator.md).
+      createdAt: new Date(),
     });
     await tx.em.insert(Order, order);
     return order;
