@@ -14,6 +14,16 @@ export const CHECKIN_LABELS: Record<string, string> = {
  * it; `badges` are the badges a day may award (by name).
  */
 export function CheckinLadderField({ badges }: { badges: { code: string; name: string }[] }) {
+  const rewards = Form.useWatch<{ badgeCode?: string | null }[] | undefined>('rewards');
+  // A day may name a badge the brand has not made (the default ladder's 7th day): a name, never the code.
+  const known = new Set(badges.map((b) => b.code));
+  const missing = [...new Set(rewards?.map((r) => r?.badgeCode))].filter(
+    (c): c is string => !!c && !known.has(c),
+  );
+  const options = [
+    ...badges.map((b) => ({ value: b.code, label: b.name })),
+    ...missing.map((c) => ({ value: c, label: '尚未创建的勋章' })),
+  ];
   return (
     <Form.Item
       label="签到奖励阶梯"
@@ -46,7 +56,7 @@ export function CheckinLadderField({ badges }: { badges: { code: string; name: s
                       aria-label={`第 ${index + 1} 天勋章`}
                       placeholder="不发勋章"
                       style={{ width: 180 }}
-                      options={badges.map((b) => ({ value: b.code, label: b.name }))}
+                      options={options}
                     />
                   </Form.Item>
                   <Button
