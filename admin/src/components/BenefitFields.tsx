@@ -1,4 +1,4 @@
-import { Form, InputNumber } from 'antd';
+import { Form, InputNumber, type InputNumberProps } from 'antd';
 import type { ReactNode } from 'react';
 
 /** A form field's name: a key, or a path inside a Form.List row. */
@@ -14,57 +14,50 @@ interface ItemProps {
   inCell?: boolean;
 }
 
-const itemProps = ({ name, label, inCell }: ItemProps) => ({
+function NumberItem({
   name,
-  label: inCell ? undefined : label,
-  style: inCell ? { marginBottom: 0 } : undefined,
-});
-
-/** A tier's points multiplier (1 … 10), as on the tier page. */
-export function TierMultiplierItem({
-  label = '积分倍数',
+  label,
   ariaLabel,
   disabled,
-  ...rest
-}: ItemProps) {
+  inCell,
+  input,
+}: ItemProps & { input: InputNumberProps }) {
   return (
-    <Form.Item {...itemProps({ label, ...rest })}>
-      <InputNumber aria-label={ariaLabel} min={1} max={10} step={0.1} disabled={disabled} />
+    <Form.Item
+      name={name}
+      label={inCell ? undefined : label}
+      style={inCell ? { marginBottom: 0 } : undefined}
+    >
+      <InputNumber aria-label={ariaLabel} disabled={disabled} {...input} />
     </Form.Item>
+  );
+}
+
+/** A tier's points multiplier (1 … 10), as on the tier page. */
+export function TierMultiplierItem(props: ItemProps) {
+  return (
+    <NumberItem
+      {...props}
+      label={props.label ?? '积分倍数'}
+      input={{ min: 1, max: 10, step: 0.1 }}
+    />
   );
 }
 
 /** The growth a tier is reached at, as on the tier page. */
-export function TierThresholdItem({
-  label = '升级成长值',
-  ariaLabel,
-  disabled,
-  ...rest
-}: ItemProps) {
+export function TierThresholdItem(props: ItemProps) {
   return (
-    <Form.Item {...itemProps({ label, ...rest })}>
-      <InputNumber aria-label={ariaLabel} min={0} precision={0} disabled={disabled} />
-    </Form.Item>
+    <NumberItem {...props} label={props.label ?? '升级成长值'} input={{ min: 0, precision: 0 }} />
   );
 }
 
 /** A member day's multiplier on order points (on top of the tier's), as on the member day form. */
-export function MemberDayMultiplierItem({
-  label = '消费积分倍数',
-  ariaLabel,
-  disabled,
-  ...rest
-}: ItemProps) {
+export function MemberDayMultiplierItem(props: ItemProps) {
   return (
-    <Form.Item {...itemProps({ label, ...rest })}>
-      <InputNumber
-        aria-label={ariaLabel}
-        min={1}
-        max={10}
-        step={0.5}
-        addonAfter="倍"
-        disabled={disabled}
-      />
-    </Form.Item>
+    <NumberItem
+      {...props}
+      label={props.label ?? '消费积分倍数'}
+      input={{ min: 1, max: 10, step: 0.5, addonAfter: '倍' }}
+    />
   );
 }
