@@ -137,7 +137,7 @@ describe('points rule simulator: a generated brand through the real API paths', 
     await order(b, 88_800, at(day(40), '09:59')); // just before the window opens
     await order(b, 30_000, at(day(30), '12:00')); // b turns silver with this one
     await order(b, 12_345, at(day(10), '12:00')); // silver now: the silver day counts
-    await order(c, 460_000, at(day(50), '12:00')); // c turns gold
+    await order(c, 520_000, at(day(50), '12:00')); // c turns gold
     await order(c, 7_777, at(day(20), '21:59')); // gold × 1.5, member day × 2
     await order(d, 2_599, at(day(5), '12:00'));
     const refundable = await order(d, 10_000, at(day(3), '12:00'));
@@ -242,7 +242,7 @@ describe('points rule simulator: a generated brand through the real API paths', 
       tiers.reduce((s, t) => s + t.actual, 0),
       tiers.reduce((s, t) => s + t.simulated, 0),
     );
-    assert.equal(tiers.find((t) => t.code === 'diamond')!.simulated, 1, 'c: 4,600 of growth');
+    assert.equal(tiers.find((t) => t.code === 'diamond')!.simulated, 1, 'c: 5,277 of growth');
   });
 
   it('refuses a bad window, cashiers, operators applying; an owner’s apply writes audited rule changes', async () => {

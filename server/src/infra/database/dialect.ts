@@ -131,6 +131,21 @@ export function intDivSql(kind: Dialect, a: string, b: string): string {
   return kind === 'mysql' ? `(${a}) DIV (${b})` : `(${a}) / (${b})`;
 }
 
+/** An instant column plus whole seconds, as an instant of the same form. */
+export function addSecondsSql(kind: Dialect, column: string, seconds: number): string {
+  const n = Math.trunc(seconds);
+  return kind === 'mysql'
+    ? `DATE_ADD(${column}, INTERVAL ${n} SECOND)`
+    : `strftime('%Y-%m-%d %H:%M:%f', ${column}, '+${n} seconds')`;
+}
+
+/** A number at a JSON path of a JSON text column (json1 on SQLite, JSON functions on MariaDB/MySQL). */
+export function jsonNumberSql(kind: Dialect, column: string, path: string): string {
+  return kind === 'mysql'
+    ? `JSON_VALUE(${column}, '${path}')`
+    : `json_extract(${column}, '${path}')`;
+}
+
 /** In an upsert's update, the value the INSERT carried for `column`. */
 export function insertedValue(kind: Dialect, column: string): string {
   return kind === 'mysql' ? `VALUES(${column})` : `excluded.${column}`;

@@ -78,9 +78,17 @@ export class PointsSimulationTierSpan {
   @Column({ name: 'tier_code', type: 'varchar', length: 32, nullable: true })
   tierCode!: string | null;
 
+  /** The tier before this span (the history row's from-tier). */
+  @Column({ name: 'prev_tier', type: 'varchar', length: 32, nullable: true })
+  prevTier!: string | null;
+
   /** Null: since always. */
   @InstantColumn({ name: 'valid_from', nullable: true })
   validFrom!: Date | null;
+
+  /** A minute after the change: orders processed before may have read the tier before it (see tierOf). */
+  @InstantColumn({ name: 'settled_at', nullable: true })
+  settledAt!: Date | null;
 
   /** Null: until now. */
   @InstantColumn({ name: 'valid_to', nullable: true })

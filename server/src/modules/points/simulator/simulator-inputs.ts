@@ -156,8 +156,9 @@ export interface WindowRow {
 
 /**
  * The member-day windows inside the run's window, one row per audience tier × stage (null: any), with today's
- * multiplier and the proposal's, and when the member day was created (orders processed before had no bonus). Only switched-on member days with a multiplier above 1 either way: the others
- * give no order bonus (as MemberDaysService.orderBonus).
+ * multiplier and the proposal's, and when the member day was created (orders processed before had no bonus).
+ * Only switched-on member days with a multiplier above 1 either way: the others give no order bonus (as
+ * MemberDaysService.orderBonus).
  */
 export function memberDayWindows(
   days: MemberDayDef[],

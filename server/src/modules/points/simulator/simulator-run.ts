@@ -1,7 +1,7 @@
 import type { SimulationPointsFigures, SimulationResult } from '@huoyue/shared';
 import type { DataSource } from 'typeorm';
 import { bulkInsert } from '../../../infra/database/bulk.js';
-import { sqlInstant } from '../../../infra/database/dialect.js';
+import { addSecondsSql, sqlInstant } from '../../../infra/database/dialect.js';
 import type { UnitOfWork } from '../../../infra/events/unit-of-work.js';
 import { checkinSums, mostAffected, orderSums, type ReplayContext } from './simulator-sql.js';
 import type { WindowRow } from './simulator-inputs.js';
@@ -10,6 +10,8 @@ import { ledgerFigures, LIABILITY_NOTE } from './simulator-ledger.js';
 /** Orders per slice of the replay: progress moves once per slice. */
 const SLICE_ORDERS = 500_000;
 const MOST_AFFECTED = 20;
+/** How long after a tier change an order may still have been priced at the tier before (see simulator-sql tierOf). */
+const SETTLE_SECONDS = 60;
 
 type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v ?? 0);
@@ -170,8 +172,9 @@ async function writeScratch(
   await deps.uow.run(async (tx) => {
     // Each member's tier over time: from each change until the next, and before the first change its from-tier.
     await tx.em.query(
-      `INSERT INTO points_simulation_tier_span (run_id, member_id, tier_code, valid_from, valid_to)
-       SELECT ?, h.member_id, h.to_tier, h.at,
+      `INSERT INTO points_simulation_tier_span
+         (run_id, member_id, tier_code, prev_tier, valid_from, settled_at, valid_to)
+       SELECT ?, h.member_id, h.to_tier, h.from_tier, h.at, ${addSecondsSql(c.kind, 'h.at', SETTLE_SECONDS)},
          LEAD(h.at) OVER (PARTITION BY h.member_id ORDER BY h.at, h.id) FROM tier_history h`,
       [c.runId],
     );

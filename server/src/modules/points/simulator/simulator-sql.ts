@@ -1,5 +1,11 @@
 import type { SimulationProposal } from '@huoyue/shared';
-import { floorSql, intDivSql, sqlInstant, type Dialect } from '../../../infra/database/dialect.js';
+import {
+  floorSql,
+  intDivSql,
+  jsonNumberSql,
+  sqlInstant,
+  type Dialect,
+} from '../../../infra/database/dialect.js';
 import type { TodayRules, WindowPlan } from './simulator-inputs.js';
 
 /**
@@ -39,6 +45,25 @@ function tierJoin(c: ReplayContext, memberColumn: string, instant: string): Sql 
   };
 }
 const TIER_AT = 'CASE WHEN s.member_id IS NULL THEN m.tier_code ELSE s.tier_code END';
+
+/**
+ * An order's tier: the as-of tier, except for an order processed within a minute after a tier change that was
+ * priced at the tier before it (its own breakdown's tier multiplier says so): it read the member while the change
+ * was committing, so it earned at the old tier.
+ */
+function orderTier(c: ReplayContext): Sql {
+  const recorded = jsonNumberSql(c.kind, 'o.breakdown', '$.tierMultiplier');
+  const todayByCode = Object.fromEntries(c.today.tiers.map((t) => [t.code, t.pointsMultiplier]));
+  const now = tierMultiplier('s.tier_code', todayByCode);
+  const before = tierMultiplier('s.prev_tier', todayByCode);
+  return {
+    text: `CASE WHEN s.member_id IS NULL THEN m.tier_code
+      WHEN s.settled_at IS NOT NULL AND o.created_at < s.settled_at AND ${recorded} <> ${now.text}
+        AND ${recorded} = ${before.text} THEN s.prev_tier
+      ELSE s.tier_code END`,
+    params: [...now.params, ...before.params],
+  };
+}
 
 /** A multiplier by tier code (1 for a code not listed, or no tier), as a DOUBLE. */
 function tierMultiplier(column: string, byCode: Record<string, number>): Sql {
@@ -88,6 +113,7 @@ export function replayedOrders(
 ): Sql {
   const month = monthOf(c, 'o.paid_at', false);
   const tierJ = tierJoin(c, 'o.member_id', 'o.created_at');
+  const tier = orderTier(c);
   const simTier = tierMultiplier('b.tier', c.proposal.tierMultipliers);
   const simBonus = bonus(c, 'simulated_multiplier');
   const cap = c.proposal.perOrderCap;
@@ -102,7 +128,7 @@ export function replayedOrders(
           SELECT b.*, ${baseOf(c, c.proposal.pointsPerYuan)} AS base, (${simTier.text}) * ${simBonus.text} AS mult
           FROM (
             SELECT o.member_id, o.paid_at, o.created_at, o.amount, o.refunded_amount, o.points AS a_pts,
-              o.points_reversed AS a_ref, ${month.text} AS month, ${TIER_AT} AS tier, m.stage,
+              o.points_reversed AS a_ref, ${month.text} AS month, ${tier.text} AS tier, m.stage,
               CASE WHEN o.points = 0 AND o.breakdown LIKE '%"blocked":true%' THEN 1 ELSE 0 END AS blocked
             FROM orders o
             JOIN member m ON m.id = o.member_id
@@ -118,6 +144,7 @@ export function replayedOrders(
     ...simTier.params,
     ...simBonus.params,
     ...month.params,
+    ...tier.params,
     ...tierJ.params,
     at(c, c.plan.start),
     at(c, c.plan.end),

@@ -23,7 +23,7 @@ import { OutboxDeliveries1796552520460 } from './1796552520460-OutboxDeliveries.
 import { CashRefundStatus1796582671615 } from './1796582671615-CashRefundStatus.js';
 import { SharedLimitWindows1796584345816 } from './1796584345816-SharedLimitWindows.js';
 import { PortableClaims1796584607837 } from './1796584607837-PortableClaims.js';
-import { PointsSimulator1796594797593 } from './1796594797593-PointsSimulator.js';
+import { PointsSimulator1796595137800 } from './1796595137800-PointsSimulator.js';
 
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795519752139,
@@ -49,5 +49,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   CashRefundStatus1796582671615,
   SharedLimitWindows1796584345816,
   PortableClaims1796584607837,
-  PointsSimulator1796594797593,
+  PointsSimulator1796595137800,
 ];
