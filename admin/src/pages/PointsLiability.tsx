@@ -181,6 +181,8 @@ function Triangle({ b }: { b: PointsBreakage }) {
       xAxis: {
         type: 'category',
         name: '发放后月数',
+        nameLocation: 'middle',
+        nameGap: 28,
         data: Array.from({ length: maxAge + 1 }, (_, k) => String(k)),
       },
       yAxis: { type: 'category', name: '发放月份', data: b.cohorts.map((c) => c.month) },
@@ -193,7 +195,7 @@ function Triangle({ b }: { b: PointsBreakage }) {
         calculable: true,
         text: ['兑换多', '兑换少'],
       },
-      grid: { left: 80, right: 110, top: 30, bottom: 50 },
+      grid: { left: 80, right: 110, top: 30, bottom: 60 },
       series: [{ type: 'heatmap', label: { show: true, formatter: '{@[2]}%' }, data: cells }],
     };
   }, [b]);
@@ -205,7 +207,7 @@ function Triangle({ b }: { b: PointsBreakage }) {
         testId="breakage-triangle"
       />
       <Typography.Paragraph type="secondary">
-        发放后第 k 个月的兑换系数（所有批次加权）：
+        逐月兑换增长系数（所有批次按发放量加权，“1→2”表示发放后第 1 个月末到第 2 个月末）：
         {b.factors.length === 0
           ? '数据还不够'
           : b.factors.map((f) => `${f.fromAge}→${f.toAge}：${f.factor ?? '—'}`).join('；')}

@@ -54,6 +54,7 @@ export const FIELD_LABELS: Record<string, string> = {
   noticeDays: '提前提醒天数',
   downgrade: '到期降级方式',
   adjustLimit: '积分单次调整上限',
+  costPerPoint: '每积分成本（元）',
   rounding: '取整方式',
   orderNo: '订单号',
   refundNo: '退款单号',

@@ -203,6 +203,25 @@ export function monthNumberSql(kind: Dialect, column: string, offset: number): s
   return `(${part('%Y')} * 12 + ${part('%m')} - 1)`;
 }
 
+/**
+ * Session settings around one large analytical statement (window functions over the whole points ledger): MySQL and
+ * MariaDB keep its temporary tables and sorts in memory up to `mib` instead of spilling to disk at the 16 MiB
+ * default (a 3× difference at millions of rows). `set` before, `reset` after, on the same connection.
+ */
+export function analyticsSession(kind: Dialect, mib: number): { set: string[]; reset: string[] } {
+  if (kind !== 'mysql') return { set: [], reset: [] };
+  const bytes = Math.trunc(mib) * 1_048_576;
+  return {
+    set: [
+      `SET SESSION tmp_table_size = ${bytes}, max_heap_table_size = ${bytes}, ` +
+        `sort_buffer_size = ${Math.trunc(bytes / 4)}`,
+    ],
+    reset: [
+      'SET SESSION tmp_table_size = DEFAULT, max_heap_table_size = DEFAULT, sort_buffer_size = DEFAULT',
+    ],
+  };
+}
+
 /** The day number of a DATE column. */
 export function dateDaySql(kind: Dialect, column: string): string {
   return kind === 'mysql'

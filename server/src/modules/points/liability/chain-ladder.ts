@@ -167,8 +167,9 @@ export function chainLadder(
     const redeemed = d.redeemed[d.age]!;
     const expired = d.expired[d.age]!;
     const outstanding = issued - redeemed - expired - d.reversed;
-    const status: CohortStatus =
-      issued < minIssued ? 'too_small' : d.age < minHistory ? 'too_young' : 'projected';
+    let status: CohortStatus = 'projected';
+    if (issued < minIssued) status = 'too_small';
+    else if (d.age < minHistory) status = 'too_young';
     const share = (v: number) => (issued > 0 ? round6(v / issued) : 0);
     const base = {
       month: d.issue.month,

@@ -4,7 +4,7 @@ import { addDays, brandDay, startOfBrandDay, zoneOffsetMinutes } from '@huoyue/s
 import { APP_CONFIG } from '../../../config/config.module.js';
 import type { AppConfig } from '../../../config/config.js';
 import { sqlInstant } from '../../../infra/database/bulk.js';
-import { dialectOf } from '../../../infra/database/dialect.js';
+import { analyticsSession, dialectOf } from '../../../infra/database/dialect.js';
 import { DomainError } from '../../../infra/http/domain-error.js';
 import { PointsService } from '../points.service.js';
 import {
@@ -22,6 +22,9 @@ import {
   monthlyNetSql,
   openLotsSql,
 } from './liability-sql.js';
+
+/** Memory the attribution statement may keep its sorts and temporary tables in (MySQL/MariaDB session). */
+const ANALYTICS_MIB = 256;
 
 /** Months the liability over time looks back. */
 export const SERIES_MONTHS = 24;
@@ -46,7 +49,7 @@ interface Valuation {
  */
 @Injectable()
 export class PointsLiabilityService {
-  private memo: { key: string; value: ChainLadderResult } | null = null;
+  private memo: { key: string; value: Promise<ChainLadderResult> } | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -70,35 +73,59 @@ export class PointsLiabilityService {
     return this.dataSource.query(sql, params) as Promise<Row[]>;
   }
 
+  /** One large statement on its own connection, with room for its sorts and temporary tables (dialect.ts). */
+  private async analytical(sql: string, params: unknown[]): Promise<Row[]> {
+    const session = analyticsSession(dialectOf(this.dataSource), ANALYTICS_MIB);
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      for (const s of session.set) await runner.query(s);
+      return (await runner.query(sql, params)) as Row[];
+    } finally {
+      for (const s of session.reset) await runner.query(s).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
   private at(d: Date) {
     return sqlInstant(dialectOf(this.dataSource), d);
   }
 
-  /** The chain ladder as of the valuation point (cached while no entry or lot is added). */
+  /**
+   * The chain ladder as of the valuation point, kept while no entry or lot is added (every change of a lot's
+   * remaining points writes an entry); callers at the same time share one computation.
+   */
   async breakage(v: Valuation): Promise<ChainLadderResult> {
     const [ids] = await this.query(
       'SELECT (SELECT MAX(id) FROM points_entry) AS e, (SELECT MAX(id) FROM points_lot) AS l',
     );
     const key = `${v.cut.toISOString()}|${num(ids?.e)}|${num(ids?.l)}`;
-    if (this.memo?.key === key) return this.memo.value;
+    if (this.memo?.key !== key) {
+      const value = this.computeBreakage(v);
+      this.memo = { key, value };
+      value.catch(() => {
+        if (this.memo?.value === value) this.memo = null;
+      });
+    }
+    return this.memo.value;
+  }
+
+  private async computeBreakage(v: Valuation): Promise<ChainLadderResult> {
     const kind = dialectOf(this.dataSource);
     const cut = this.at(v.cut);
     const [issues, flows] = await Promise.all([
       this.query(cohortIssueSql(kind, v.offset), [cut]),
-      this.query(attributionSql(kind, v.offset), [cut, cut]),
+      this.analytical(attributionSql(kind, v.offset), [cut, cut, cut]),
     ]);
-    const value = chainLadder(
-      issues.map((r) => ({ month: num(r.im), issued: num(r.points) })),
+    return chainLadder(
+      issues.map((r) => ({ month: num(r.im), issued: num(r.points) })).filter((c) => c.issued > 0),
       flows.map((r): CohortFlow => ({
         issueMonth: num(r.im),
-        age: num(r.fm) - num(r.im),
-        kind: FLOW_KIND[num(r.k) as 1 | 2 | 3],
+        age: Math.floor(num(r.fk) / 10) - num(r.im),
+        kind: FLOW_KIND[(num(r.fk) % 10) as 1 | 2 | 3],
         points: num(r.points),
       })),
       v.month,
     );
-    this.memo = { key, value };
-    return value;
   }
 
   /** The triangle, the factors and each cohort's ultimate rate, as the API shows them. */
