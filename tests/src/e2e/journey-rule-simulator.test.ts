@@ -18,6 +18,8 @@ const HISTORY = [
 /** Today's rules earn 1 point per whole yuan (no tier above 1×, no member day, no cap). */
 const ACTUAL_ORDER_POINTS = HISTORY.reduce((sum, o) => sum + o.yuan, 0);
 
+const OPERATOR = { username: 'sim-operator', password: 'operator-password-1' };
+
 /** A run's 发起人 is the account's username (here 'owner'): the server is to give the staff's name instead. */
 const PENDING = ['owner'];
 
@@ -38,6 +40,9 @@ describe('journey: simulate a doubled earn rate, compare, apply', () => {
     server = await startTestServer();
     browser = await launchBrowser();
     const api = await staffLogin(server);
+    await api.call(routes.staff.create, {
+      body: { ...OPERATOR, role: 'operator', displayName: '运营小周' },
+    });
     const members = [
       await joinedMember(server, '老顾客阿满'),
       await joinedMember(server, '老顾客小林'),
@@ -102,6 +107,21 @@ describe('journey: simulate a doubled earn rate, compare, apply', () => {
       .waitFor();
     await expectChineseOnly(owner, 'the simulation result', PENDING);
     await screenshot(owner, 'console-rule-simulator-result');
+  });
+
+  it('an operator finds the run among the earlier ones, and may not apply it', async () => {
+    const operator = await openConsole(browser.browser, server, OPERATOR);
+    await openMenu(operator, '规则模拟');
+    await operator
+      .getByRole('row', { name: /积分翻倍方案/ })
+      .getByRole('button', { name: /查\s*看/ })
+      .click();
+    const run = operator.getByTestId('sim-run');
+    await run.getByTestId('sim-result').waitFor();
+    await run.getByText('只有店长可以把模拟的规则设为正式规则。').waitFor();
+    assert.equal(await run.getByRole('button', { name: '应用此规则' }).count(), 0);
+    await expectChineseOnly(operator, 'the run as an operator sees it', PENDING);
+    await operator.context().close();
   });
 
   it('the owner applies it after confirming, and the points rules page shows the new rate', async () => {
