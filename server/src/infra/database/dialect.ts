@@ -214,7 +214,7 @@ export function analyticsSession(kind: Dialect, mib: number): { set: string[]; r
   return {
     set: [
       `SET SESSION tmp_table_size = ${bytes}, max_heap_table_size = ${bytes}, ` +
-        `sort_buffer_size = ${Math.trunc(bytes / 4)}`,
+        `sort_buffer_size = ${Math.min(Math.trunc(bytes / 4), 268_435_456)}`,
     ],
     reset: [
       'SET SESSION tmp_table_size = DEFAULT, max_heap_table_size = DEFAULT, sort_buffer_size = DEFAULT',
