@@ -12,10 +12,10 @@
  */
 import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
+import { generateMembersAndOrders } from './orders-generator.js';
 import { BenchRun, json, ownerLogin } from './support.js';
 
 const members = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
-const SLICE = 50_000;
 
 const rssMb = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -29,53 +29,12 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - started, value };
 }
 
-/** Members joined over the last two years; order counts skewed (15 % none, a heavy tail of regulars); some stop early. */
-async function generate(db: mysql.Connection): Promise<number> {
-  await db.query('SET SESSION max_recursive_iterations = 2000000');
-  await db.query('CREATE TABLE bench_seq (n INT PRIMARY KEY)');
-  await db.query(
-    `INSERT INTO bench_seq WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${Math.max(members, 100)}) SELECT n FROM s`,
-  );
-  await db.query(
-    `INSERT INTO member (card_no, nickname, stage, status, source, first_seen_at, joined_at)
-     SELECT CONCAT('9', LPAD(n, 11, '0')), CONCAT('会员', n), 'new', 'member', 'offline',
-       UTC_TIMESTAMP(3) - INTERVAL ((n * 7919) % 760) DAY - INTERVAL (n % 600) MINUTE, UTC_TIMESTAMP(3) - INTERVAL ((n * 7919) % 760) DAY - INTERVAL (n % 600) MINUTE
-     FROM bench_seq WHERE n <= ?`,
-    [members],
-  );
-  const count = `CASE WHEN h < 15 THEN 0 WHEN h < 50 THEN 1 + h % 3 WHEN h < 85 THEN 5 + h % 10 ELSE 25 + h % 30 END`;
-  let orders = 0;
-  const [[{ lo, hi }]] = (await db.query(
-    'SELECT MIN(id) AS lo, MAX(id) AS hi FROM member',
-  )) as unknown as [[{ lo: number; hi: number }]];
-  for (let from = lo; from <= hi; from += SLICE) {
-    const [result] = (await db.query(
-      `INSERT INTO orders (order_no, member_id, amount, paid_at, channel)
-       SELECT CONCAT('G', m.id, '-', s.n), m.id, 1000 + ((m.id * 37 + s.n * 101) % 50000),
-         LEAST(UTC_TIMESTAMP(3), m.joined_at + INTERVAL ((s.n * 104729 + m.id * 31) % GREATEST(1, FLOOR(DATEDIFF(UTC_TIMESTAMP(), m.joined_at) * (m.id % 4 + 1) / 4))) DAY + INTERVAL ((s.n * 3571) % 36000) SECOND),
-         'import'
-       FROM (SELECT id, joined_at, (id * 7919) % 100 AS h FROM member WHERE id BETWEEN ? AND ?) m JOIN bench_seq s ON s.n <= ${count}`,
-      [from, from + SLICE - 1],
-    )) as unknown as [{ affectedRows: number }];
-    orders += result.affectedRows;
-    process.stdout.write(`\r  generated ${orders.toLocaleString('en-US')} orders`);
-  }
-  process.stdout.write('\n');
-  await db.query(
-    `INSERT INTO engagement_event (member_id, type, occurred_at, day)
-     SELECT id, 'app_open', UTC_TIMESTAMP(3) - INTERVAL (id % 40) DAY, DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR - INTERVAL (id % 40) DAY) FROM member WHERE id % 10 = 0`,
-  );
-  await db.query('DROP TABLE bench_seq');
-  await db.query('ANALYZE TABLE orders, member, engagement_event');
-  return orders;
-}
-
 await BenchRun.each(['mysql'], async (run) => {
   const { api, child } = await run.server();
   const token = await ownerLogin(api);
   const db = await mysql.createConnection({ uri: run.temp.url });
   console.log(`generating ${members.toLocaleString('en-US')} members …`);
-  const gen = await timed(() => generate(db));
+  const gen = await timed(() => generateMembersAndOrders(db, members));
   console.log(`  done in ${seconds(gen.ms)} s (${gen.value.toLocaleString('en-US')} orders)`);
 
   const scan = () =>

@@ -146,6 +146,14 @@ export function jsonNumberSql(kind: Dialect, column: string, path: string): stri
     : `json_extract(${column}, '${path}')`;
 }
 
+/**
+ * An inner join that keeps the written order (the left table drives): STRAIGHT_JOIN on MySQL/MariaDB, whose
+ * optimizer otherwise may scan the small side and probe the big one by a secondary index; CROSS JOIN on SQLite.
+ */
+export function orderedJoinSql(kind: Dialect): string {
+  return kind === 'mysql' ? 'STRAIGHT_JOIN' : 'CROSS JOIN';
+}
+
 /** In an upsert's update, the value the INSERT carried for `column`. */
 export function insertedValue(kind: Dialect, column: string): string {
   return kind === 'mysql' ? `VALUES(${column})` : `excluded.${column}`;

@@ -4,11 +4,11 @@ import { bulkInsert } from '../../../infra/database/bulk.js';
 import { addSecondsSql, sqlInstant } from '../../../infra/database/dialect.js';
 import type { UnitOfWork } from '../../../infra/events/unit-of-work.js';
 import { checkinSums, mostAffected, orderSums, type ReplayContext } from './simulator-sql.js';
-import type { WindowRow } from './simulator-inputs.js';
+import { currentProposal, type WindowRow } from './simulator-inputs.js';
 import { ledgerFigures, LIABILITY_NOTE } from './simulator-ledger.js';
 
-/** Orders per slice of the replay: progress moves once per slice. */
-const SLICE_ORDERS = 500_000;
+/** Members per slice of the replay (about ten orders each at a large brand): progress moves once per slice. */
+const SLICE_MEMBERS = 50_000;
 const MOST_AFFECTED = 20;
 /** How long after a tier change an order may still have been priced at the tier before (see simulator-sql tierOf). */
 const SETTLE_SECONDS = 60;
@@ -70,6 +70,11 @@ export async function replay(
   try {
     await clearScratch(deps, c.runId);
     await writeScratch(deps, c, windows);
+    const spans = (await deps.dataSource.query(
+      'SELECT id FROM points_simulation_tier_span WHERE run_id = ? LIMIT 1',
+      [c.runId],
+    )) as unknown[];
+    c = { ...c, hasSpans: spans.length > 0, hasWindows: windows.length > 0 };
     await progress(5);
     const byKey = new Map<string, Sums>();
     const cell = (month: unknown, tier: unknown) => {
@@ -77,7 +82,7 @@ export async function replay(
       if (!byKey.has(key)) byKey.set(key, zero());
       return byKey.get(key)!;
     };
-    await replayOrders(deps, c, cell, progress);
+    const top = await replayOrders(deps, c, cell, progress);
     const q = checkinSums(c);
     for (const r of (await deps.dataSource.query(q.text, q.params)) as Row[])
       add(cell(r.month, r.tier), {
@@ -87,9 +92,8 @@ export async function replay(
         aAlive: num(r.a_alive),
         sAlive: num(r.s_alive),
       });
-    await progress(85);
-    const affected = await mostAffectedMembers(deps, c);
-    await progress(95);
+    await progress(90);
+    const affected = await mostAffectedMembers(deps, top);
     const ledger = await ledgerFigures(deps.dataSource, c);
     return assemble(deps, c, byKey, affected, ledger);
   } finally {
@@ -97,23 +101,30 @@ export async function replay(
   }
 }
 
+/**
+ * The orders, slice by slice of member ids: each slice folded into month × tier sums, and its members whose
+ * points change the most (a member's orders are all in one slice, so the top of the slices' tops is the top).
+ */
 async function replayOrders(
   deps: ReplayDeps,
   c: ReplayContext,
   cell: (month: unknown, tier: unknown) => Sums,
   progress: (pct: number) => Promise<void>,
-): Promise<void> {
+): Promise<Row[]> {
   const [range] = (await deps.dataSource.query(
-    'SELECT MIN(id) AS lo, MAX(id) AS hi FROM orders WHERE paid_at >= ? AND paid_at < ?',
-    [sqlInstant(c.kind, c.plan.start), sqlInstant(c.kind, c.plan.end)],
+    'SELECT MIN(id) AS lo, MAX(id) AS hi FROM member',
   )) as Row[];
-  if (range?.lo === null || range?.lo === undefined) return;
+  if (range?.lo === null || range?.lo === undefined) return [];
   const lo = num(range.lo);
   const hi = num(range.hi);
-  const slices = Math.max(1, Math.ceil((hi - lo + 1) / SLICE_ORDERS));
-  const step = Math.ceil((hi - lo + 1) / slices);
+  const slices = Math.max(1, Math.ceil((hi - lo + 1) / SLICE_MEMBERS));
+  const parts = changedParts(c);
+  let top: Row[] = [];
   for (let i = 0; i < slices; i++) {
-    const slice = { fromId: lo + i * step, toId: Math.min(hi, lo + (i + 1) * step - 1) };
+    const slice = {
+      from: lo + i * SLICE_MEMBERS,
+      to: Math.min(hi, lo + (i + 1) * SLICE_MEMBERS - 1),
+    };
     const q = orderSums(c, slice);
     for (const r of (await deps.dataSource.query(q.text, q.params)) as Row[])
       add(cell(r.month, r.tier), {
@@ -126,16 +137,23 @@ async function replayOrders(
         aAlive: num(r.a_alive),
         sAlive: num(r.s_alive),
       });
-    await progress(5 + Math.floor((75 * (i + 1)) / slices));
+    if (parts.orders || parts.checkins) {
+      const m = mostAffected(c, MOST_AFFECTED, parts, slice);
+      top = [...top, ...((await deps.dataSource.query(m.text, m.params)) as Row[])]
+        .sort((a, b) => delta(b) - delta(a) || num(a.member_id) - num(b.member_id))
+        .slice(0, MOST_AFFECTED);
+    }
+    await progress(5 + Math.floor((80 * (i + 1)) / slices));
   }
+  return top;
 }
+
+const delta = (r: Row) => Math.abs(num(r.simulated) - num(r.actual));
 
 async function mostAffectedMembers(
   deps: ReplayDeps,
-  c: ReplayContext,
+  rows: Row[],
 ): Promise<SimulationResult['mostAffected']> {
-  const q = mostAffected(c, MOST_AFFECTED);
-  const rows = (await deps.dataSource.query(q.text, q.params)) as Row[];
   const contacts = await deps.contacts(rows.map((r) => num(r.member_id)));
   return rows.map((r) => {
     const memberId = num(r.member_id);
@@ -149,6 +167,28 @@ async function mostAffectedMembers(
       delta: num(r.simulated) - num(r.actual),
     };
   });
+}
+
+/** Which points the proposal can change: orders (an earn rule differs), check-ins (the ladder differs). */
+function changedParts(c: ReplayContext): { orders: boolean; checkins: boolean } {
+  const today = currentProposal(c.today);
+  const p = c.proposal;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const sorted = (r: Record<string, number>) =>
+    Object.entries(r).sort(([a], [b]) => a.localeCompare(b));
+  return {
+    orders:
+      p.pointsPerYuan !== today.pointsPerYuan ||
+      p.perOrderCap !== today.perOrderCap ||
+      !same(sorted(p.tierMultipliers), sorted(today.tierMultipliers)) ||
+      !same(sorted(p.memberDayMultipliers), sorted(today.memberDayMultipliers)),
+    checkins:
+      p.checkinLadder.cycleDays !== today.checkinLadder.cycleDays ||
+      !same(
+        p.checkinLadder.rewards.map((r) => r.points),
+        today.checkinLadder.rewards.map((r) => r.points),
+      ),
+  };
 }
 
 /** 张小三 → 张*三; 张三 → 张*. */

@@ -3,6 +3,7 @@ import {
   floorSql,
   intDivSql,
   jsonNumberSql,
+  orderedJoinSql,
   sqlInstant,
   type Dialect,
 } from '../../../infra/database/dialect.js';
@@ -14,6 +15,8 @@ import type { TodayRules, WindowPlan } from './simulator-inputs.js';
  * that come from the rules are bound, never spliced, except integers the contract validated.
  */
 export type Sql = { text: string; params: unknown[] };
+/** A range of member ids, both included: the replay goes slice by slice, each member's orders in one slice. */
+export type MemberSlice = { from: number; to: number };
 
 export interface ReplayContext {
   kind: Dialect;
@@ -21,6 +24,9 @@ export interface ReplayContext {
   plan: WindowPlan;
   today: TodayRules;
   proposal: SimulationProposal;
+  /** Whether the run has member-day windows and tier spans (scratch rows): without, their joins are left out. */
+  hasWindows: boolean;
+  hasSpans: boolean;
   /** Points earned at or after these instants are unexpired at the window's end (null: all). */
   aliveActual: Date | null;
   aliveSimulated: Date | null;
@@ -38,13 +44,17 @@ function monthOf(c: ReplayContext, column: string, byDay: boolean): Sql {
 
 /** The member's tier at `instant` (a column): the tier span it falls in, else the member's tier today. */
 function tierJoin(c: ReplayContext, memberColumn: string, instant: string): Sql {
+  if (!c.hasSpans) return { text: '', params: [] };
   return {
     text: `LEFT JOIN points_simulation_tier_span s ON s.run_id = ? AND s.member_id = ${memberColumn}
        AND (s.valid_from IS NULL OR s.valid_from <= ${instant}) AND (s.valid_to IS NULL OR ${instant} < s.valid_to)`,
     params: [c.runId],
   };
 }
-const TIER_AT = 'CASE WHEN s.member_id IS NULL THEN m.tier_code ELSE s.tier_code END';
+const tierAt = (c: ReplayContext) =>
+  c.hasSpans
+    ? 'CASE WHEN s.member_id IS NULL THEN m.tier_code ELSE s.tier_code END'
+    : 'm.tier_code';
 
 /**
  * An order's tier: the as-of tier, except for an order processed within a minute after a tier change that was
@@ -52,6 +62,7 @@ const TIER_AT = 'CASE WHEN s.member_id IS NULL THEN m.tier_code ELSE s.tier_code
  * was committing, so it earned at the old tier.
  */
 function orderTier(c: ReplayContext): Sql {
+  if (!c.hasSpans) return { text: 'm.tier_code', params: [] };
   const recorded = jsonNumberSql(c.kind, 'o.breakdown', '$.tierMultiplier');
   const todayByCode = Object.fromEntries(c.today.tiers.map((t) => [t.code, t.pointsMultiplier]));
   const now = tierMultiplier('s.tier_code', todayByCode);
@@ -77,6 +88,7 @@ function tierMultiplier(column: string, byCode: Record<string, number>): Sql {
 
 /** The best member-day multiplier above 1 whose window holds the order and whose audience holds the member. */
 function bonus(c: ReplayContext, column: 'actual_multiplier' | 'simulated_multiplier'): Sql {
+  if (!c.hasWindows) return { text: '1e0', params: [] };
   return {
     text: `COALESCE((SELECT MAX(w.${column}) FROM points_simulation_window w
        WHERE w.run_id = ? AND w.starts_at <= b.paid_at AND b.paid_at < w.ends_at AND w.${column} > 1
@@ -109,7 +121,7 @@ function refunded(c: ReplayContext, points: string): string {
  */
 export function replayedOrders(
   c: ReplayContext,
-  slice: { fromId: number; toId: number } | null,
+  slice: MemberSlice | null,
 ): Sql {
   const month = monthOf(c, 'o.paid_at', false);
   const tierJ = tierJoin(c, 'o.member_id', 'o.created_at');
@@ -131,10 +143,10 @@ export function replayedOrders(
               o.points_reversed AS a_ref, ${month.text} AS month, ${tier.text} AS tier, m.stage,
               CASE WHEN o.points = 0 AND o.breakdown LIKE '%"blocked":true%' THEN 1 ELSE 0 END AS blocked
             FROM orders o
-            JOIN member m ON m.id = o.member_id
+            ${orderedJoinSql(c.kind)} member m ON m.id = o.member_id
             ${tierJ.text}
             WHERE o.paid_at >= ? AND o.paid_at < ? AND o.channel IN ('api', 'integration')
-              ${slice ? 'AND o.id >= ? AND o.id <= ?' : ''}
+              ${slice ? 'AND o.member_id >= ? AND o.member_id <= ?' : ''}
           ) b
         ) p
       ) q
@@ -148,7 +160,7 @@ export function replayedOrders(
     ...tierJ.params,
     at(c, c.plan.start),
     at(c, c.plan.end),
-    ...(slice ? [slice.fromId, slice.toId] : []),
+    ...(slice ? [slice.from, slice.to] : []),
   ];
   return { text, params };
 }
@@ -159,7 +171,7 @@ const alive = (column: string, since: Date | null, c: ReplayContext, value: stri
     : { text: `SUM(CASE WHEN ${column} >= ? THEN ${value} ELSE 0 END)`, params: [at(c, since)] };
 
 /** One slice of orders (by id) folded into month × tier sums. */
-export function orderSums(c: ReplayContext, slice: { fromId: number; toId: number }): Sql {
+export function orderSums(c: ReplayContext, slice: MemberSlice): Sql {
   const rows = replayedOrders(c, slice);
   const aAlive = alive('x.paid_at', c.aliveActual, c, 'x.a_pts - x.a_ref');
   const sAlive = alive('x.paid_at', c.aliveSimulated, c, 'x.s_pts - x.s_ref');
@@ -195,17 +207,23 @@ function checkinPoints(c: ReplayContext): string {
 }
 
 /** The window's check-ins, actual and simulated: columns member_id, checked_at, month, tier, a_pts, s_pts. */
-export function replayedCheckins(c: ReplayContext): Sql {
+export function replayedCheckins(c: ReplayContext, slice: MemberSlice | null = null): Sql {
   const month = monthOf(c, 'c.day', true);
   const tierJ = tierJoin(c, 'c.member_id', 'c.checked_at');
   return {
-    text: `SELECT c.member_id, c.checked_at, ${month.text} AS month, ${TIER_AT} AS tier,
+    text: `SELECT c.member_id, c.checked_at, ${month.text} AS month, ${tierAt(c)} AS tier,
         c.points AS a_pts, ${checkinPoints(c)} AS s_pts
       FROM checkin c
-      JOIN member m ON m.id = c.member_id
+      ${orderedJoinSql(c.kind)} member m ON m.id = c.member_id
       ${tierJ.text}
-      WHERE c.day >= ? AND c.day <= ?`,
-    params: [...month.params, ...tierJ.params, c.plan.months[0]!.firstDay, c.plan.lastDay],
+      WHERE c.day >= ? AND c.day <= ? ${slice ? 'AND c.member_id >= ? AND c.member_id <= ?' : ''}`,
+    params: [
+      ...month.params,
+      ...tierJ.params,
+      c.plan.months[0]!.firstDay,
+      c.plan.lastDay,
+      ...(slice ? [slice.from, slice.to] : []),
+    ],
   };
 }
 
@@ -221,18 +239,33 @@ export function checkinSums(c: ReplayContext): Sql {
   };
 }
 
-/** The members whose net points change the most, orders and check-ins together. */
-export function mostAffected(c: ReplayContext, limit: number): Sql {
-  const orders = replayedOrders(c, null);
-  const checkins = replayedCheckins(c);
+/**
+ * The members whose net points change the most. Only the parts the proposal changes are read: the orders when an
+ * earn rule differs, the check-ins when the ladder does.
+ */
+export function mostAffected(
+  c: ReplayContext,
+  limit: number,
+  parts: { orders: boolean; checkins: boolean },
+  slice: MemberSlice,
+): Sql {
+  const orders = replayedOrders(c, slice);
+  const checkins = replayedCheckins(c, slice);
+  const union = [
+    ...(parts.orders
+      ? [
+          `SELECT o.member_id, o.a_pts - o.a_ref AS a, o.s_pts - o.s_ref AS s FROM (${orders.text}) o`,
+        ]
+      : []),
+    ...(parts.checkins
+      ? [`SELECT k.member_id, k.a_pts AS a, k.s_pts AS s FROM (${checkins.text}) k`]
+      : []),
+  ];
   return {
-    text: `SELECT u.member_id, SUM(u.a) AS actual, SUM(u.s) AS simulated FROM (
-        SELECT o.member_id, o.a_pts - o.a_ref AS a, o.s_pts - o.s_ref AS s FROM (${orders.text}) o
-        UNION ALL
-        SELECT k.member_id, k.a_pts AS a, k.s_pts AS s FROM (${checkins.text}) k
-      ) u GROUP BY u.member_id
+    text: `SELECT u.member_id, SUM(u.a) AS actual, SUM(u.s) AS simulated FROM (${union.join(' UNION ALL ')}) u
+      GROUP BY u.member_id
       HAVING SUM(u.s) <> SUM(u.a)
       ORDER BY ABS(SUM(u.s) - SUM(u.a)) DESC, u.member_id LIMIT ${Math.trunc(limit)}`,
-    params: [...orders.params, ...checkins.params],
+    params: [...(parts.orders ? orders.params : []), ...(parts.checkins ? checkins.params : [])],
   };
 }

@@ -214,6 +214,8 @@ export class PointsSimulatorService implements OnApplicationShutdown {
       plan: planWindow(window, tz),
       today,
       proposal: run.proposal,
+      hasSpans: true,
+      hasWindows: true,
       aliveActual: aliveSince(today.points.expiry, window, tz),
       aliveSimulated: aliveSince(run.proposal.expiry, window, tz),
     };
