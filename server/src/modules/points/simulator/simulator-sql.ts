@@ -119,10 +119,7 @@ function refunded(c: ReplayContext, points: string): string {
  * simulated points are computeOrderPoints in SQL: the whole-yuan base, × the tier's and the best member day's
  * multipliers, floored once (+1e-9 as there), capped; a blocked member's order earns nothing.
  */
-export function replayedOrders(
-  c: ReplayContext,
-  slice: MemberSlice | null,
-): Sql {
+export function replayedOrders(c: ReplayContext, slice: MemberSlice | null): Sql {
   const month = monthOf(c, 'o.paid_at', false);
   const tierJ = tierJoin(c, 'o.member_id', 'o.created_at');
   const tier = orderTier(c);
@@ -262,10 +259,13 @@ export function mostAffected(
       : []),
   ];
   return {
-    text: `SELECT u.member_id, SUM(u.a) AS actual, SUM(u.s) AS simulated FROM (${union.join(' UNION ALL ')}) u
-      GROUP BY u.member_id
+    // Grouped by an expression, not the column: MariaDB would otherwise read the orders in member order through
+    // their member index (a lookup per order) to group without a temporary table, several times slower.
+    text: `SELECT MIN(u.member_id) AS member_id, SUM(u.a) AS actual, SUM(u.s) AS simulated
+      FROM (${union.join(' UNION ALL ')}) u
+      GROUP BY u.member_id + 0
       HAVING SUM(u.s) <> SUM(u.a)
-      ORDER BY ABS(SUM(u.s) - SUM(u.a)) DESC, u.member_id LIMIT ${Math.trunc(limit)}`,
+      ORDER BY ABS(SUM(u.s) - SUM(u.a)) DESC, MIN(u.member_id) LIMIT ${Math.trunc(limit)}`,
     params: [...(parts.orders ? orders.params : []), ...(parts.checkins ? checkins.params : [])],
   };
 }
