@@ -10,24 +10,11 @@
  *   - moving the RFM window by one day (what each night adds);
  *   - the BG/NBD + MBG/NBD fit on every buyer, with the server's memory sampled during it.
  */
-import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { generateMembersAndOrders } from './orders-generator.js';
-import { BenchRun, json, ownerLogin } from './support.js';
+import { BenchRun, json, ownerLogin, rssMb, seconds, timed } from './support.js';
 
 const members = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
-
-const rssMb = (pid: number) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
-};
-const seconds = (ms: number) => (ms / 1000).toFixed(1);
-
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await work();
-  return { ms: performance.now() - started, value };
-}
 
 await BenchRun.each(['mysql'], async (run) => {
   const { api, child } = await run.server();

@@ -10,25 +10,12 @@
  *     to done), and again with a doubled earn rate; each beside the scan, the server's RSS sampled throughout.
  * Target (issue 22): the simulator in at most 3× the scan, memory flat.
  */
-import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { generateMembersAndOrders } from './orders-generator.js';
 import { writeLedger } from './simulator-ledger.js';
-import { BenchRun, json, ownerLogin } from './support.js';
+import { BenchRun, json, ownerLogin, rssMb, seconds, timed } from './support.js';
 
 const members = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
-
-const rssMb = (pid: number) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
-};
-const seconds = (ms: number) => (ms / 1000).toFixed(1);
-
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await work();
-  return { ms: performance.now() - started, value };
-}
 
 interface Run {
   id: number;

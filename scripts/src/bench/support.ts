@@ -1,6 +1,6 @@
 /** What the bench scripts share: child processes, JSON calls, autocannon runs, and the per-dialect harness. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -305,4 +305,18 @@ export function memberCheckins(tokens: string[]): {
       },
     ],
   };
+}
+
+/** A process's resident memory in MB (Linux). */
+export const rssMb = (pid: number) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+};
+export const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+/** How long `work` took, and what it answered. */
+export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await work();
+  return { ms: performance.now() - started, value };
 }

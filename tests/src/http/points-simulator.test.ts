@@ -9,7 +9,7 @@ import {
   type ApiClient,
   type SimulationView,
 } from '@huoyue/shared';
-import { expectError, joinedMember, staffLogin } from '../support/flows.js';
+import { brandTime, expectError, joinedMember, staffLogin } from '../support/flows.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const S = routes.simulator;
@@ -84,11 +84,7 @@ describe('points rule simulator: a generated brand through the real API paths', 
   let owner: ApiClient;
   const tz = () => server.config.brandTimezone;
   const today = () => brandDay(new Date(), tz());
-  const at = (day: string, hhmm: string) =>
-    new Date(
-      startOfBrandDay(day, tz()).getTime() +
-        (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60_000,
-    ).toISOString();
+  const at = (day: string, hhmm: string) => brandTime(tz(), day, hhmm);
   const orderNos: string[] = [];
   const order = async (memberId: number, amount: number, paidAt: string) => {
     const no = orderNo();

@@ -106,3 +106,9 @@ export function brandNoonDaysAgo(tz: string, n: number): string {
     startOfBrandDay(addDays(brandDay(new Date(), tz), -n), tz).getTime() + 12 * 3_600_000;
   return new Date(Math.min(noon, Date.now() - 1_000)).toISOString();
 }
+
+/** A brand-local wall time (HH:MM) on a brand-local day, as an ISO instant. */
+export function brandTime(tz: string, day: string, hhmm: string): string {
+  const minutes = Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+  return new Date(startOfBrandDay(day, tz).getTime() + minutes * 60_000).toISOString();
+}

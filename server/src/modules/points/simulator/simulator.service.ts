@@ -8,6 +8,7 @@ import type { AppConfig } from '../../../config/config.js';
 import type { StaffPrincipal } from '../../../infra/auth/token.service.js';
 import { dialectOf } from '../../../infra/database/dialect.js';
 import { UnitOfWork } from '../../../infra/events/unit-of-work.js';
+import { BackgroundRuns } from '../../../infra/jobs/background-runs.js';
 import { notFound } from '../../../infra/http/domain-error.js';
 import { CheckinsService } from '../../checkins/index.js';
 import { MemberDaysService } from '../../memberdays/index.js';
@@ -39,8 +40,7 @@ const LIST_LIMIT = 50;
 export class PointsSimulatorService implements OnApplicationShutdown {
   private readonly logger = new Logger('PointsSimulator');
   private readonly owner = randomUUID();
-  private readonly running = new Map<number, Promise<void>>();
-  private stopping = false;
+  private readonly runs = new BackgroundRuns(this.logger, 'simulation');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -146,21 +146,16 @@ export class PointsSimulatorService implements OnApplicationShutdown {
   }
 
   /** Resolves when the run is no longer being processed by this instance (tests and benchmarks wait on it). */
-  async settled(id: number): Promise<void> {
-    await this.running.get(id);
+  settled(id: number): Promise<void> {
+    return this.runs.settled(id);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await Promise.allSettled([...this.running.values()]);
+  onApplicationShutdown(): Promise<void> {
+    return this.runs.stop();
   }
 
   private startJob(id: number): void {
-    if (this.running.has(id) || this.stopping) return;
-    const run = this.process(id)
-      .catch((err) => this.logger.error({ err, simulationId: id }, 'simulation failed'))
-      .finally(() => this.running.delete(id));
-    this.running.set(id, run);
+    this.runs.start(id, () => this.process(id));
   }
 
   /** Claims the run (queued, or abandoned by a dead process) and replays it; failure is kept, readable. */
