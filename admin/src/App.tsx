@@ -19,6 +19,7 @@ const CouponsPage = page(() => import('./pages/Coupons'), 'CouponsPage');
 const LifecyclePage = page(() => import('./pages/Lifecycle'), 'LifecyclePage');
 const RulesPage = page(() => import('./pages/Rules'), 'RulesPage');
 const PointsLiabilityPage = page(() => import('./pages/PointsLiability'), 'PointsLiabilityPage');
+const RuleSimulatorPage = page(() => import('./pages/RuleSimulator'), 'RuleSimulatorPage');
 const MallPage = page(() => import('./pages/Mall'), 'MallPage');
 const TemplatesPage = page(() => import('./pages/Templates'), 'TemplatesPage');
 const FulfilmentPage = page(() => import('./pages/Fulfilment'), 'FulfilmentPage');
@@ -37,6 +38,7 @@ const PAGES: { key: string; label: string; roles: StaffRole[] }[] = [
   { key: 'join-settings', label: '开卡设置', roles: ['owner', 'operator'] },
   { key: 'rules', label: '积分与签到规则', roles: ['owner', 'operator'] },
   { key: 'points-liability', label: '积分负债', roles: ['owner', 'operator'] },
+  { key: 'rule-simulator', label: '规则模拟', roles: ['owner', 'operator'] },
   { key: 'badges', label: '勋章', roles: ['owner', 'operator'] },
   { key: 'coupons', label: '优惠券', roles: ['owner', 'operator'] },
   { key: 'mall', label: '积分商城', roles: ['owner', 'operator'] },
@@ -121,6 +123,7 @@ export function App() {
             {active.key === 'coupons' && <CouponsPage />}
             {active.key === 'rules' && <RulesPage />}
             {active.key === 'points-liability' && <PointsLiabilityPage />}
+            {active.key === 'rule-simulator' && <RuleSimulatorPage />}
             {active.key === 'mall' && <MallPage />}
             {active.key === 'templates' && <TemplatesPage />}
             {active.key === 'fulfilment' && <FulfilmentPage />}

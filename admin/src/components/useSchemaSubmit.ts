@@ -25,3 +25,13 @@ export function useSchemaSubmit<S extends z.ZodType>(
   };
   return { error, submit, clear: () => setError(null) };
 }
+
+/** The schema's complaints, each with the field as the form names it (`labels`: field name → label). */
+export function issuesText(error: z.ZodError, labels: Record<string, string>): string {
+  return error.issues
+    .map((i) => {
+      const label = [...i.path].reverse().find((p) => typeof p === 'string' && labels[p]);
+      return label ? `${labels[label as string]}：${i.message}` : i.message;
+    })
+    .join('；');
+}

@@ -2,6 +2,7 @@ import { Alert, Button, Card, Form, Input, InputNumber, Modal, Switch, Table, Ta
 import { routes, updateTierBody } from '@huoyue/shared';
 import { useState } from 'react';
 import { call } from '../api';
+import { TierMultiplierItem, TierThresholdItem } from '../components/BenefitFields';
 import { Loadable, useLoad } from '../components/Loadable';
 import { useSchemaSubmit } from '../components/useSchemaSubmit';
 
@@ -114,18 +115,14 @@ export function TiersPage() {
           <Form.Item label="名称" name="name">
             <Input />
           </Form.Item>
-          <Form.Item label="升级成长值" name="growthThreshold">
-            <InputNumber min={0} />
-          </Form.Item>
+          <TierThresholdItem name="growthThreshold" />
           <Form.Item label="保级成长值" name="retentionGrowth">
             <InputNumber min={0} />
           </Form.Item>
           <Form.Item label="有效期（月，0 为长期）" name="validityMonths">
             <InputNumber min={0} max={120} />
           </Form.Item>
-          <Form.Item label="积分倍数" name="pointsMultiplier">
-            <InputNumber min={1} max={10} step={0.1} />
-          </Form.Item>
+          <TierMultiplierItem name="pointsMultiplier" />
           <Form.Item label="包邮" name="freeShipping" valuePropName="checked">
             <Switch />
           </Form.Item>
