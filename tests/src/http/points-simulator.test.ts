@@ -151,6 +151,8 @@ describe('points rule simulator: a generated brand through the real API paths', 
 
   it('with today’s rules reproduces the real ledger’s issued points exactly', async () => {
     const run = await simulate(owner, { window, proposal: {} });
+    // Who started it, by the name staff know each other by (the first owner's), never the login name.
+    assert.equal(run.createdBy?.name, '品牌管理员');
     const r = run.result!;
     const ledger = await ledgerIssued(server, window.from, window.to);
     assert.ok(

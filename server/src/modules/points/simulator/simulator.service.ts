@@ -12,6 +12,7 @@ import { BackgroundRuns } from '../../../infra/jobs/background-runs.js';
 import { notFound } from '../../../infra/http/domain-error.js';
 import { CheckinsService } from '../../checkins/index.js';
 import { MemberDaysService } from '../../memberdays/index.js';
+import { StaffService } from '../../staff/index.js';
 import { MemberDirectory } from '../../members/member-directory.module.js';
 import { TierService } from '../../members/index.js';
 import { PointsService } from '../points.service.js';
@@ -50,6 +51,7 @@ export class PointsSimulatorService implements OnApplicationShutdown {
     private readonly checkins: CheckinsService,
     private readonly memberDays: MemberDaysService,
     private readonly directory: MemberDirectory,
+    private readonly staffAccounts: StaffService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -85,6 +87,8 @@ export class PointsSimulatorService implements OnApplicationShutdown {
     const window = resolveWindow(body.window, now, this.config.brandTimezone);
     const proposal = resolveProposal(await this.todayRules(), body.proposal);
     const repo = this.dataSource.getRepository(PointsSimulation);
+    // The name staff know each other by (the console shows it beside the run), not the login name.
+    const creator = await this.staffAccounts.get(staff.staffId);
     const run = await this.uow.run(async (tx) =>
       tx.em.save(
         PointsSimulation,
@@ -100,7 +104,7 @@ export class PointsSimulatorService implements OnApplicationShutdown {
           owner: null,
           heartbeatAt: null,
           createdBy: staff.staffId,
-          createdByName: staff.username,
+          createdByName: creator.displayName ?? staff.username,
           finishedAt: null,
           appliedAt: null,
         }),
@@ -180,10 +184,11 @@ export class PointsSimulatorService implements OnApplicationShutdown {
       const result = await this.replayRun(run);
       await this.finish(id, { status: 'done', progress: 100, result });
     } catch (err) {
+      // The cause goes to the log; staff get a message they can act on, never a database error.
       this.logger.error({ err, simulationId: id }, 'simulation replay failed');
       await this.finish(id, {
         status: 'failed',
-        error: `模拟失败：${String((err as Error).message).slice(0, 200)}`,
+        error: '模拟失败：运行时出现问题，请稍后重新发起；如果一再失败，请联系技术支持',
       });
     }
   }
