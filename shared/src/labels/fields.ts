@@ -55,6 +55,13 @@ export const FIELD_LABELS: Record<string, string> = {
   downgrade: '到期降级方式',
   adjustLimit: '积分单次调整上限',
   costPerPoint: '每积分成本（元）',
+  // rule simulations (their proposal is what "apply" writes)
+  proposal: '模拟方案',
+  window: '模拟时间段',
+  tierMultipliers: '各等级积分倍数',
+  memberDayMultipliers: '会员日积分倍数',
+  checkinLadder: '签到奖励阶梯',
+  tierLadder: '等级门槛',
   rounding: '取整方式',
   orderNo: '订单号',
   refundNo: '退款单号',

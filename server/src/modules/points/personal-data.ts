@@ -3,6 +3,7 @@ import { PersonalDataRegistry } from '../../infra/privacy/personal-data.js';
 import { PointsAccount } from './entities/points-account.entity.js';
 import { PointsEntry } from './entities/points-entry.entity.js';
 import { PointsLot } from './entities/points-lot.entity.js';
+import { PointsSimulationTierSpan } from './simulator/points-simulation.entity.js';
 
 /** The points account, ledger and lots in the member's export; kept on closing (the brand's accounts). */
 @Injectable()
@@ -29,5 +30,9 @@ export class PointsPersonalData implements OnModuleInit {
       entities: [PointsLot],
       onClose: kept,
     });
+    this.registry.markNotPersonal(
+      PointsSimulationTierSpan,
+      "working table of a rule simulation (each member's tier spans over the window), emptied when the run ends",
+    );
   }
 }
