@@ -52,7 +52,11 @@ describe('the console page for integration keys', () => {
       .getByRole('button', { name: /轮\s*换/ })
       .click();
     const rotated = page.getByRole('dialog', { name: '密钥已轮换' });
-    const fresh = (await rotated.getByTestId('issued-secret').textContent())!.trim();
+    // The first console suite of a browser run: on a loaded machine the rotation's answer took over 10 s twice
+    // (CI, 2026-12-06), so this one wait is longer; the dialog must still come, with a new secret.
+    const fresh = (await rotated
+      .getByTestId('issued-secret')
+      .textContent({ timeout: 30_000 }))!.trim();
     assert.notEqual(fresh, secret);
     await rotated.getByText(/旧密钥在 .* 前仍然有效/).waitFor();
     await rotated.getByRole('button', { name: '我已保存' }).click();
